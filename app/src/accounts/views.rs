@@ -1,0 +1,217 @@
+//! Account pages: log in, register (two steps), my profile.
+
+use crate::accounts::model::User;
+use crate::authz::Grant;
+use crate::org::{Community, Street};
+use crate::web::Ctx;
+use crate::web::backoffice::{Field, Opt, OptGroup};
+use crate::web::forms::Errors;
+
+/// Log-in page.
+#[derive(askama::Template)]
+#[template(path = "accounts/login.html")]
+pub struct LoginPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Phone and password fields.
+    pub fields: Vec<Field>,
+    /// Where to go afterwards.
+    pub next: String,
+    /// Errors.
+    pub errors: Errors,
+}
+
+impl LoginPage {
+    /// The page with the phone as typed.
+    pub fn new(ctx: Ctx, phone: &str, next: String, errors: Errors) -> Self {
+        let fields = vec![
+            Field::text("phone", "field.phone", phone).kind("tel").inputmode("tel").autocomplete("username").required(),
+            Field::text("password", "field.password", "").kind("password").autocomplete("current-password").required(),
+        ];
+        Self { ctx, fields, next, errors }
+    }
+}
+
+/// Registration, step one: the phone number.
+#[derive(askama::Template)]
+#[template(path = "accounts/register.html")]
+pub struct RegisterPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// The phone field.
+    pub fields: Vec<Field>,
+    /// Errors.
+    pub errors: Errors,
+}
+
+impl RegisterPage {
+    /// The page with the phone as typed.
+    pub fn new(ctx: Ctx, phone: &str, errors: Errors) -> Self {
+        let fields = vec![
+            Field::text("phone", "field.phone", phone).kind("tel").inputmode("tel").autocomplete("tel").required(),
+        ];
+        Self { ctx, fields, errors }
+    }
+}
+
+/// Registration, step two: code, name, community, password.
+#[derive(askama::Template)]
+#[template(path = "accounts/register_verify.html")]
+pub struct VerifyPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Verification token.
+    pub token: String,
+    /// Fields.
+    pub fields: Vec<Field>,
+    /// Errors.
+    pub errors: Errors,
+}
+
+impl VerifyPage {
+    /// The page with the values as typed (never the code or password).
+    pub fn new(
+        ctx: Ctx,
+        token: String,
+        name: &str,
+        community_id: &str,
+        communities: Vec<OptGroup>,
+        errors: Errors,
+    ) -> Self {
+        let fields = vec![
+            Field::text("code", "field.code", "").inputmode("numeric").autocomplete("one-time-code").required(),
+            Field::text("name", "field.display_name", name).autocomplete("name").required(),
+            Field::select("community_id", "field.community", community_id, communities).required(),
+            Field::text("password", "field.new_password", "")
+                .kind("password")
+                .autocomplete("new-password")
+                .hint("hint.password")
+                .required(),
+        ];
+        Self { ctx, token, fields, errors }
+    }
+}
+
+/// My profile.
+#[derive(askama::Template)]
+#[template(path = "accounts/profile.html")]
+pub struct ProfilePage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Name and community fields.
+    pub profile_fields: Vec<Field>,
+    /// Password fields.
+    pub password_fields: Vec<Field>,
+    /// Roles, translated with their scope.
+    pub roles: Vec<String>,
+    /// Errors of the profile form.
+    pub profile_errors: Errors,
+    /// Errors of the password form.
+    pub password_errors: Errors,
+    /// A success message key.
+    pub notice: Option<&'static str>,
+}
+
+/// The fields of the profile page's two forms.
+pub fn profile_fields(name: &str, community_id: &str, communities: Vec<OptGroup>) -> (Vec<Field>, Vec<Field>) {
+    let profile = vec![
+        Field::text("name", "field.display_name", name).autocomplete("name").required(),
+        Field::select("community_id", "field.community", community_id, communities),
+    ];
+    let password = vec![
+        Field::text("current_password", "field.current_password", "")
+            .kind("password")
+            .autocomplete("current-password")
+            .required(),
+        Field::text("new_password", "field.new_password", "")
+            .kind("password")
+            .autocomplete("new-password")
+            .hint("hint.password")
+            .required(),
+        Field::text("confirm_password", "field.confirm_password", "")
+            .kind("password")
+            .autocomplete("new-password")
+            .required(),
+    ];
+    (profile, password)
+}
+
+/// Community options grouped by street, with an empty first choice.
+pub fn community_groups(ctx: &Ctx, streets: &[Street], communities: &[Community]) -> Vec<OptGroup> {
+    let mut groups =
+        vec![OptGroup { label: None, options: vec![Opt { value: String::new(), label: ctx.t("form.choose").into() }] }];
+    for s in streets {
+        let options: Vec<Opt> = communities
+            .iter()
+            .filter(|c| c.street_id == s.id)
+            .map(|c| Opt { value: c.id.to_string(), label: c.name.clone() })
+            .collect();
+        groups.push(OptGroup { label: Some(s.name.clone()), options });
+    }
+    groups
+}
+
+/// Names of places, for describing a grant's scope.
+#[derive(Debug, Default)]
+pub struct PlaceNames {
+    /// Streets.
+    pub streets: Vec<Street>,
+    /// Communities.
+    pub communities: Vec<Community>,
+    /// Departments (id, name).
+    pub departments: Vec<(i64, String)>,
+}
+
+impl PlaceNames {
+    /// "街道管理员 · 香港中路街道".
+    pub fn describe(&self, ctx: &Ctx, g: &Grant) -> String {
+        use crate::authz::Scope;
+        let place = match g.scope {
+            Scope::District => ctx.t("scope.district").to_owned(),
+            Scope::Street(id) => self.streets.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default(),
+            Scope::Community(id) => {
+                self.communities.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
+            }
+            Scope::Department(id) => {
+                self.departments.iter().find(|d| d.0 == id.0).map(|d| d.1.clone()).unwrap_or_default()
+            }
+        };
+        format!("{} · {}", ctx.t(g.role.label_key()), place)
+    }
+}
+
+/// The back-office list of users.
+#[derive(askama::Template)]
+#[template(path = "manage/users.html")]
+pub struct UsersPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Search text.
+    pub q: String,
+    /// Users found.
+    pub users: Vec<User>,
+    /// Whether the viewer may create accounts.
+    pub can_create: bool,
+    /// Link to older users.
+    pub more: Option<String>,
+}
+
+/// One user in the back office, with their roles.
+#[derive(askama::Template)]
+#[template(path = "manage/user.html")]
+pub struct UserPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// The user.
+    pub user: User,
+    /// Their community's name.
+    pub community: String,
+    /// Grants with a description and the form values to revoke them.
+    pub grants: Vec<(String, String, String)>,
+    /// Roles the viewer may grant (value, label).
+    pub role_options: Vec<Opt>,
+    /// Scopes the viewer may grant in.
+    pub scope_options: Vec<OptGroup>,
+    /// Errors of the grant form.
+    pub errors: Errors,
+}

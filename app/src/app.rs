@@ -1,0 +1,150 @@
+//! The application state and the router: the public site, the back office, the JSON API and
+//! the operations endpoints, each with the layers it needs.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse as _;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::Keys;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::web::metrics::Metrics;
+use crate::{accounts, api, audit, org, web};
+
+/// Everything a request handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Configuration.
+    pub config: Arc<Config>,
+    /// Derived secret keys.
+    pub keys: Arc<Keys>,
+    /// The clock (a parameter so tests control time).
+    pub clock: Arc<dyn Clock>,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("db", &self.db).field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Connects to the database, migrates it and loads the keys.
+    pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let keys = Keys::load_or_create(config.secret_key.as_ref(), &config.data_dir)?;
+        let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
+        db.migrate().await?;
+        if db.backend() == crate::db::Backend::Postgres && config.secret_key.is_none() {
+            tracing::warn!(
+                "EJIA_SECRET_KEY is not set: this instance uses the key in its data directory; \
+                 every instance sharing this database must use the same key"
+            );
+        }
+        Ok(Self { db, config: Arc::new(config), keys: Arc::new(keys), clock, metrics: Arc::new(Metrics::default()) })
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let timeout = Duration::from_secs(state.config.request_timeout_secs);
+    let body_limit = state.config.max_body_bytes;
+
+    let site = Router::new()
+        .merge(org::routes::router())
+        .merge(accounts::routes::router())
+        .merge(accounts::manage::router())
+        .merge(audit::routes::router())
+        .route("/static/{name}", get(web::assets::serve))
+        .fallback(|| async { AppError::NotFound })
+        .layer(from_fn_with_state(state.clone(), web::csrf::protect))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(CatchPanicLayer::new())
+        .layer(from_fn_with_state(state.clone(), web::error_pages::render));
+
+    let ops = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(web::metrics::serve));
+
+    Router::new()
+        .merge(site)
+        .nest("/api/v1", api::router(state.clone(), timeout))
+        .merge(ops)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(from_fn_with_state(state.clone(), web::security::headers))
+        .layer(from_fn_with_state(state.clone(), web::metrics::track))
+        .layer(TraceLayer::new_for_http())
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn readyz(State(state): State<AppState>) -> axum::response::Response {
+    match state.db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests and closes the
+/// database.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let db = state.db.clone();
+    let app = router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    db.close().await;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

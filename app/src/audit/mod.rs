@@ -1,0 +1,166 @@
+//! The audit log: who changed what, when, with the record before and after.
+//!
+//! Every back-office change calls [`record`] inside the same transaction as the change, so
+//! the log and the data can never disagree. Entries carry the street they concern, so a street
+//! admin reads their street's history and nothing else.
+
+use serde::Serialize;
+use sqlx::Row as _;
+
+use crate::db::Conn;
+use crate::ids::{StreetId, UserId};
+
+pub mod routes;
+
+/// One change, built up before it is recorded.
+#[derive(Debug, Clone)]
+pub struct Change {
+    object_kind: &'static str,
+    object_id: i64,
+    street: Option<StreetId>,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Change {
+    /// A change to `kind` #`id`, concerning `street` (None: district-wide).
+    pub fn new(object_kind: &'static str, object_id: i64, street: Option<StreetId>) -> Self {
+        Self { object_kind, object_id, street, before: None, after: None }
+    }
+
+    /// The record before the change.
+    pub fn before<T: Serialize>(mut self, value: &T) -> Self {
+        self.before = serde_json::to_string(value).ok();
+        self
+    }
+
+    /// The record after the change.
+    pub fn after<T: Serialize>(mut self, value: &T) -> Self {
+        self.after = serde_json::to_string(value).ok();
+        self
+    }
+}
+
+/// Appends an entry. `actor` is None for the system (demo seeding, CLI).
+pub async fn record(
+    conn: &mut Conn,
+    at: i64,
+    actor: impl Into<Option<UserId>>,
+    action: &'static str,
+    change: Change,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into audit_log (at, actor_user_id, action, object_kind, object_id, street_id, summary, before_json, after_json) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(at)
+    .bind(actor.into().map(|u| u.0))
+    .bind(action)
+    .bind(change.object_kind)
+    .bind(change.object_id)
+    .bind(change.street.map(|s| s.0))
+    .bind(format!("{}#{}", change.object_kind, change.object_id))
+    .bind(change.before)
+    .bind(change.after)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An entry as read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Id.
+    pub id: i64,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// Who (None: the system).
+    pub actor: Option<UserId>,
+    /// The actor's display name, when there is one.
+    pub actor_name: Option<String>,
+    /// What, e.g. `venue.update`.
+    pub action: String,
+    /// Kind of object.
+    pub object_kind: String,
+    /// Its id.
+    pub object_id: i64,
+    /// Street concerned.
+    pub street: Option<StreetId>,
+    /// JSON before.
+    pub before: Option<String>,
+    /// JSON after.
+    pub after: Option<String>,
+}
+
+/// Filter for reading the log.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    /// Only entries of this street (street admins always pass theirs).
+    pub street: Option<StreetId>,
+    /// Entries older than this id (keyset pagination, newest first).
+    pub before_id: Option<i64>,
+}
+
+/// Newest entries first.
+pub async fn list(conn: &mut Conn, filter: Filter, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select a.audit_id, a.at, a.actor_user_id, u.display_name, a.action, a.object_kind, a.object_id, \
+         a.street_id, a.before_json, a.after_json \
+         from audit_log a left join users u on u.user_id = a.actor_user_id \
+         where ($1 = 0 or a.street_id = $1) and ($2 = 0 or a.audit_id < $2) \
+         order by a.audit_id desc limit $3",
+    )
+    .bind(filter.street.map_or(0, |s| s.0))
+    .bind(filter.before_id.unwrap_or(0))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Entry {
+                id: row.try_get("audit_id")?,
+                at: row.try_get("at")?,
+                actor: row.try_get::<Option<i64>, _>("actor_user_id")?.map(UserId),
+                actor_name: row.try_get("display_name")?,
+                action: row.try_get("action")?,
+                object_kind: row.try_get("object_kind")?,
+                object_id: row.try_get("object_id")?,
+                street: row.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
+                before: row.try_get("before_json")?,
+                after: row.try_get("after_json")?,
+            })
+        })
+        .collect()
+}
+
+/// Lines that differ between two JSON objects: (field, before, after).
+pub fn diff(before: Option<&str>, after: Option<&str>) -> Vec<(String, String, String)> {
+    let parse = |s: Option<&str>| -> serde_json::Map<String, serde_json::Value> {
+        s.and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(before), parse(after));
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let show = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => "—".to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    keys.into_iter().filter(|k| b.get(*k) != a.get(*k)).map(|k| (k.clone(), show(b.get(k)), show(a.get(k)))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::diff;
+
+    #[test]
+    fn diff_lists_changed_fields_only() {
+        let d = diff(Some(r#"{"name":"旧","code":"1","lat":null}"#), Some(r#"{"name":"新","code":"1","lat":36.1}"#));
+        assert_eq!(d, vec![("lat".into(), "—".into(), "36.1".into()), ("name".into(), "旧".into(), "新".into())]);
+        let created = diff(None, Some(r#"{"name":"x"}"#));
+        assert_eq!(created, vec![("name".into(), "—".into(), "x".into())]);
+    }
+}

@@ -1,0 +1,112 @@
+//! The audit log page: newest first, each entry with what changed.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::audit::{self, Filter};
+use crate::authz::{Action, Location, Role, Scope, Target};
+use crate::clock::format_local;
+use crate::error::{AppError, AppResult};
+use crate::ids::StreetId;
+use crate::web::extract::Query;
+use crate::web::{Ctx, render};
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/manage/audit", get(page))
+}
+
+/// One entry, ready to show.
+pub struct Row {
+    /// Local time.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What (translated).
+    pub action: String,
+    /// Which object.
+    pub object: String,
+    /// Changed fields: (field, before, after).
+    pub changes: Vec<(String, String, String)>,
+}
+
+#[derive(askama::Template)]
+#[template(path = "manage/audit.html")]
+struct AuditPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    more: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AuditQuery {
+    before: Option<i64>,
+    street_id: Option<i64>,
+}
+
+const PAGE: i64 = 50;
+
+async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+    let user = ctx.user()?;
+    // District admins read everything (or one street); street admins read their street.
+    let street = if ctx.can(Action::View, &Target::Audit(Location::district())) {
+        q.street_id.map(StreetId)
+    } else {
+        let own = user.principal.grants.iter().find_map(|g| match (g.role, g.scope) {
+            (Role::StreetAdmin, Scope::Street(s)) => Some(s),
+            _ => None,
+        });
+        let street = q.street_id.map(StreetId).or(own).ok_or(AppError::Forbidden)?;
+        if !ctx.can(Action::View, &Target::Audit(Location::street(street))) {
+            return Err(AppError::Forbidden);
+        }
+        Some(street)
+    };
+    let entries = audit::list(&mut *state.db.conn().await?, Filter { street, before_id: q.before }, PAGE).await?;
+    let more = (entries.len() as i64 == PAGE).then(|| {
+        let street = street.map(|s| format!("&street_id={s}")).unwrap_or_default();
+        format!("/manage/audit?before={}{street}", entries.last().map_or(0, |e| e.id))
+    });
+    let rows = entries
+        .iter()
+        .map(|e| Row {
+            at: format_local(e.at),
+            actor: e.actor_name.clone().unwrap_or_else(|| ctx.t("audit.system").into()),
+            action: action_label(&ctx, &e.action),
+            object: format!("{} #{}", ctx.t(object_key(&e.object_kind)), e.object_id),
+            changes: audit::diff(e.before.as_deref(), e.after.as_deref()),
+        })
+        .collect();
+    render(&AuditPage { ctx, rows, more })
+}
+
+fn object_key(kind: &str) -> &'static str {
+    match kind {
+        "street" => "audit.object.street",
+        "community" => "audit.object.community",
+        "venue" => "audit.object.venue",
+        "department" => "audit.object.department",
+        "user" => "audit.object.user",
+        _ => "audit.object.other",
+    }
+}
+
+fn action_label(ctx: &Ctx, action: &str) -> String {
+    let key = match action {
+        "street.create" | "community.create" | "venue.create" | "department.create" | "user.create" => {
+            "audit.action.create"
+        }
+        "street.update" | "community.update" | "venue.update" | "department.update" => "audit.action.update",
+        "user.update_profile" => "audit.action.update_profile",
+        "user.change_password" => "audit.action.change_password",
+        "user.grant_role" => "audit.action.grant",
+        "user.revoke_role" => "audit.action.revoke",
+        "api_token.create" => "audit.action.token",
+        _ => "audit.action.other",
+    };
+    ctx.t(key).to_owned()
+}

@@ -1,0 +1,230 @@
+//! Keys and the few cryptographic operations ejia needs.
+//!
+//! One master secret (configured, or generated once into the data directory with mode 0600)
+//! is stretched into purpose-specific subkeys with HMAC-SHA256, so a token minted for one
+//! purpose can never be replayed for another:
+//! - CSRF tokens: HMAC over the browser's CSRF cookie and its session;
+//! - a blind index of phone numbers, so accounts can be looked up by phone without storing it
+//!   in clear;
+//! - XChaCha20-Poly1305 encryption of personal data (phones today, ID numbers later).
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use chacha20poly1305::aead::{Aead as _, KeyInit as _};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac as _};
+use rand::RngCore as _;
+use secrecy::{ExposeSecret as _, SecretString};
+use sha2::{Digest as _, Sha256};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Subkeys derived from the master secret. `Debug` shows nothing.
+#[derive(Clone)]
+pub struct Keys {
+    csrf: [u8; 32],
+    phone_index: [u8; 32],
+    pii: [u8; 32],
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys([redacted])")
+    }
+}
+
+impl Keys {
+    /// Derives the subkeys from a master secret of at least 32 bytes.
+    pub fn from_master(master: &[u8]) -> anyhow::Result<Self> {
+        if master.len() < 32 {
+            bail!("the secret key must be at least 32 bytes");
+        }
+        Ok(Self {
+            csrf: derive(master, b"ejia/csrf/v1"),
+            phone_index: derive(master, b"ejia/phone-index/v1"),
+            pii: derive(master, b"ejia/pii-encryption/v1"),
+        })
+    }
+
+    /// Loads the configured key, or the one in `<data_dir>/secret.key`, creating that file
+    /// (mode 0600) with a fresh random key on first start.
+    pub fn load_or_create(configured: Option<&SecretString>, data_dir: &Path) -> anyhow::Result<Self> {
+        if let Some(secret) = configured {
+            return Self::from_master(&decode_key(secret.expose_secret())?);
+        }
+        let path = data_dir.join("secret.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Self::from_master(&decode_key(&text)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut key = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut key);
+                write_private(&path, hex::encode(key).as_bytes())
+                    .with_context(|| format!("cannot create {}", path.display()))?;
+                Self::from_master(&key)
+            }
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// The CSRF token for a browser (its CSRF cookie) and its session, if any.
+    pub fn csrf_token(&self, browser: &str, session: &str) -> String {
+        URL_SAFE_NO_PAD.encode(self.mac(&self.csrf, &[browser.as_bytes(), session.as_bytes()]))
+    }
+
+    /// Checks a CSRF token in constant time.
+    pub fn verify_csrf(&self, token: &str, browser: &str, session: &str) -> bool {
+        let Ok(given) = URL_SAFE_NO_PAD.decode(token) else {
+            return false;
+        };
+        keyed(&self.csrf, &[browser.as_bytes(), session.as_bytes()]).verify_slice(&given).is_ok()
+    }
+
+    /// A stable, keyed fingerprint of a normalised phone number for lookups.
+    pub fn phone_index(&self, phone: &str) -> String {
+        hex::encode(self.mac(&self.phone_index, &[phone.as_bytes()]))
+    }
+
+    /// Encrypts personal data; the result is text safe to store.
+    pub fn seal(&self, plaintext: &str) -> String {
+        let cipher = XChaCha20Poly1305::new((&self.pii).into());
+        let mut nonce = [0u8; 24];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        // Encryption with a valid key and in-memory buffers cannot fail.
+        let sealed = cipher.encrypt(XNonce::from_slice(&nonce), plaintext.as_bytes()).unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        format!("v1:{}", STANDARD.encode(out))
+    }
+
+    /// Decrypts what [`Keys::seal`] produced.
+    pub fn open(&self, sealed: &str) -> anyhow::Result<String> {
+        let body = sealed.strip_prefix("v1:").context("unknown sealed format")?;
+        let bytes = STANDARD.decode(body).context("sealed data is not base64")?;
+        if bytes.len() < 24 {
+            bail!("sealed data too short");
+        }
+        let (nonce, ciphertext) = bytes.split_at(24);
+        let cipher = XChaCha20Poly1305::new((&self.pii).into());
+        let plain = cipher
+            .decrypt(XNonce::from_slice(nonce), ciphertext)
+            .map_err(|_| anyhow::anyhow!("sealed data failed authentication"))?;
+        String::from_utf8(plain).context("sealed data is not UTF-8")
+    }
+
+    fn mac(&self, key: &[u8; 32], parts: &[&[u8]]) -> Vec<u8> {
+        keyed(key, parts).finalize().into_bytes().to_vec()
+    }
+}
+
+/// An HMAC over length-prefixed parts, so ("ab","c") and ("a","bc") differ.
+fn keyed(key: &[u8], parts: &[&[u8]]) -> HmacSha256 {
+    #[expect(clippy::expect_used, reason = "HMAC accepts keys of any length")]
+    let mut mac = <HmacSha256 as hmac::Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac
+}
+
+fn derive(master: &[u8], label: &[u8]) -> [u8; 32] {
+    keyed(master, &[label]).finalize().into_bytes().into()
+}
+
+fn decode_key(text: &str) -> anyhow::Result<Vec<u8>> {
+    let text = text.trim();
+    if let Ok(bytes) = hex::decode(text) {
+        return Ok(bytes);
+    }
+    STANDARD.decode(text).context("the secret key must be hex or base64")
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+/// A fresh random token (256 bits) for cookies and API tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// SHA-256 as hex: how session ids and API tokens are stored, so a copy of the database
+/// does not hand out live credentials.
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::from_master(&[7u8; 32]).unwrap()
+    }
+
+    #[test]
+    fn csrf_tokens_bind_browser_and_session() {
+        let k = keys();
+        let t = k.csrf_token("browser-a", "session-1");
+        assert!(k.verify_csrf(&t, "browser-a", "session-1"));
+        assert!(!k.verify_csrf(&t, "browser-b", "session-1"));
+        assert!(!k.verify_csrf(&t, "browser-a", "session-2"));
+        assert!(!k.verify_csrf(&t, "browser-a", ""));
+        assert!(!k.verify_csrf("not base64!", "browser-a", "session-1"));
+        // The length prefix separates the two inputs.
+        assert!(!k.verify_csrf(&k.csrf_token("ab", "c"), "a", "bc"));
+    }
+
+    #[test]
+    fn sealed_data_round_trips_and_detects_tampering() -> anyhow::Result<()> {
+        let k = keys();
+        let sealed = k.seal("13800000001");
+        assert!(!sealed.contains("13800000001"));
+        assert_ne!(sealed, k.seal("13800000001"), "fresh nonce each time");
+        assert_eq!(k.open(&sealed)?, "13800000001");
+        let mut tampered = sealed.into_bytes();
+        let last = tampered.len() - 2;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        assert!(k.open(&String::from_utf8(tampered)?).is_err());
+        let other = Keys::from_master(&[8u8; 32])?;
+        assert!(other.open(&k.seal("x")).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn short_master_keys_are_refused() {
+        assert!(Keys::from_master(&[1u8; 16]).is_err());
+    }
+
+    #[test]
+    fn generated_key_file_is_private_and_reused() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let a = Keys::load_or_create(None, dir.path())?;
+        let b = Keys::load_or_create(None, dir.path())?;
+        assert_eq!(a.phone_index("1"), b.phone_index("1"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(dir.path().join("secret.key"))?.permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,135 @@
+//! The database: one sqlx `Any` pool that is SQLite or PostgreSQL, chosen by URL at run time.
+//!
+//! SQL is written once, lowercase, with `$1` placeholders that both engines accept, and with
+//! only the types both understand through `Any` (`bigint`, `text`, `real`/`double precision`).
+//! The few real differences live here:
+//! - SQLite runs in WAL mode with `synchronous=FULL` (a confirmed write survives a crash) and
+//!   write transactions start with `BEGIN IMMEDIATE`, so two writers queue on the lock instead
+//!   of failing half-way with `SQLITE_BUSY`;
+//! - each engine has its own migration folder, kept in step by a test.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+
+pub mod schema;
+
+/// A connection, pooled or inside a transaction; store functions take `&mut Conn`.
+pub type Conn = AnyConnection;
+/// A database transaction.
+pub type Tx = Transaction<'static, Any>;
+
+/// Which engine the pool talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The shared pool and what it talks to.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://...` or `postgres://...`).
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("the database URL must start with sqlite: or postgres:");
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .idle_timeout(Duration::from_secs(600));
+        let options = match backend {
+            Backend::Sqlite => options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL lets readers run beside the one writer; FULL makes each commit durable
+                    // before we answer "confirmed". foreign_keys and busy_timeout are per
+                    // connection in SQLite.
+                    for pragma in [
+                        "pragma journal_mode = wal",
+                        "pragma synchronous = full",
+                        "pragma foreign_keys = on",
+                        "pragma busy_timeout = 10000",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        let pool = options.connect(url).await.context("cannot connect to the database")?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Brings the schema up to date. Safe to run from several instances at once: the
+    /// migrator takes a lock first.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.context("database migration failed")
+    }
+
+    /// The pool, for reads.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for a few reads.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+        self.pool.acquire().await
+    }
+
+    /// Starts a transaction that will write.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("select 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Pool use, for metrics: (open connections, idle connections).
+    pub fn pool_usage(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
+    /// Waits for connections to be returned and closes them (SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Whether an error is a unique-constraint violation (same check for both engines).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}

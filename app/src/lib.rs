@@ -1,0 +1,23 @@
+//! ejia (e家): a civic platform for a city district.
+//!
+//! One crate, split into vertical domains (`org`, `accounts`, `audit`, ...) that each keep
+//! pure rules in `model`, SQL in `store`, use cases in `service`, thin HTTP handlers in
+//! `routes` and askama view structs in `views`. Shared plumbing lives in `web` (sessions,
+//! CSRF, errors, layout, i18n) and `db` (one pool for SQLite or PostgreSQL, chosen at run time).
+
+pub mod accounts;
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod authz;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod ids;
+pub mod notify;
+pub mod org;
+pub mod seed;
+pub mod web;

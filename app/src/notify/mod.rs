@@ -1,0 +1,62 @@
+//! Messages to people. Today: SMS through an outbox table.
+//!
+//! A message is written to `sms_outbox` in the same transaction as the change that caused it,
+//! so it is sent exactly when the change commits. Delivery to a real SMS provider is a worker
+//! reading the outbox (not built yet: this installation has no provider contract); in
+//! development the outbox itself is the gateway and `ejia sms outbox` shows what was "sent".
+
+use sqlx::Row as _;
+
+use crate::db::Conn;
+
+/// A queued or sent message, as shown by the CLI.
+#[derive(Debug, Clone)]
+pub struct Sms {
+    /// Sealed phone number.
+    pub phone_sealed: String,
+    /// Masked phone number.
+    pub phone_masked: String,
+    /// Text.
+    pub body: String,
+    /// When queued (Unix seconds).
+    pub created_at: i64,
+}
+
+/// Queues an SMS to a (sealed) phone number.
+pub async fn queue_sms(
+    conn: &mut Conn,
+    phone_sealed: &str,
+    phone_masked: &str,
+    body: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into sms_outbox (phone_sealed, phone_masked, body, created_at) values ($1, $2, $3, $4)")
+        .bind(phone_sealed)
+        .bind(phone_masked)
+        .bind(body)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    tracing::info!(to = phone_masked, "sms queued");
+    Ok(())
+}
+
+/// The newest messages, newest first.
+pub async fn recent_sms(conn: &mut Conn, limit: i64) -> Result<Vec<Sms>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select phone_sealed, phone_masked, body, created_at from sms_outbox order by sms_id desc limit $1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Sms {
+                phone_sealed: r.try_get("phone_sealed")?,
+                phone_masked: r.try_get("phone_masked")?,
+                body: r.try_get("body")?,
+                created_at: r.try_get("created_at")?,
+            })
+        })
+        .collect()
+}

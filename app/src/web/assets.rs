@@ -1,0 +1,34 @@
+//! Static assets, compiled into the binary: one stylesheet and the favicon. URLs carry a
+//! content fingerprint, so browsers may cache them for a year.
+
+use std::sync::LazyLock;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::web::extract::Path;
+
+const CSS: &str = include_str!("../../static/ejia.css");
+const ICON: &str = include_str!("../../static/icon.svg");
+
+static VERSION: LazyLock<String> =
+    LazyLock::new(|| crate::crypto::sha256_hex(&format!("{CSS}{ICON}"))[..12].to_owned());
+
+/// The fingerprint of the current assets.
+pub fn version() -> &'static str {
+    VERSION.as_str()
+}
+
+/// `GET /static/{name}`.
+pub async fn serve(Path(name): Path<String>) -> Response {
+    let (body, content_type) = match name.as_str() {
+        "ejia.css" => (CSS, "text/css; charset=utf-8"),
+        "icon.svg" => (ICON, "image/svg+xml"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    response
+}

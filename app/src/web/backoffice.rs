@@ -1,0 +1,174 @@
+//! Generic back-office pages: a table and a form, described in Rust and rendered by one
+//! template each, so every back-office screen looks and behaves the same (labels, error
+//! placement, focus order) and new screens cost no new HTML.
+
+use crate::web::Ctx;
+use crate::web::forms::Errors;
+
+/// A link or button target.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Visible text (already translated).
+    pub label: String,
+    /// URL.
+    pub href: String,
+}
+
+/// A table cell.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Text (already translated or data).
+    pub text: String,
+    /// Makes the cell a link.
+    pub href: Option<String>,
+}
+
+impl Cell {
+    /// A plain cell.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self { text: text.into(), href: None }
+    }
+
+    /// A linked cell.
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
+        Self { text: text.into(), href: Some(href.into()) }
+    }
+}
+
+/// An `<option>`.
+#[derive(Debug, Clone)]
+pub struct Opt {
+    /// Submitted value.
+    pub value: String,
+    /// Visible label.
+    pub label: String,
+}
+
+/// An `<optgroup>` (label None: options without a group).
+#[derive(Debug, Clone)]
+pub struct OptGroup {
+    /// Group label.
+    pub label: Option<String>,
+    /// Options.
+    pub options: Vec<Opt>,
+}
+
+/// A form field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Input name.
+    pub name: &'static str,
+    /// Label translation key.
+    pub label_key: &'static str,
+    /// `text`, `tel`, `number`, `password` or `select`.
+    pub kind: &'static str,
+    /// Current value.
+    pub value: String,
+    /// Whether the field must be filled.
+    pub required: bool,
+    /// Hint translation key shown under the label.
+    pub hint_key: Option<&'static str>,
+    /// `autocomplete` attribute.
+    pub autocomplete: &'static str,
+    /// Options, for selects.
+    pub groups: Vec<OptGroup>,
+    /// Extra input attributes: `inputmode`, `step`, `maxlength`.
+    pub inputmode: &'static str,
+}
+
+impl Field {
+    /// A text input.
+    pub fn text(name: &'static str, label_key: &'static str, value: impl Into<String>) -> Self {
+        Self {
+            name,
+            label_key,
+            kind: "text",
+            value: value.into(),
+            required: false,
+            hint_key: None,
+            autocomplete: "off",
+            groups: Vec::new(),
+            inputmode: "text",
+        }
+    }
+
+    /// A select with the given groups.
+    pub fn select(
+        name: &'static str,
+        label_key: &'static str,
+        value: impl Into<String>,
+        groups: Vec<OptGroup>,
+    ) -> Self {
+        Self { kind: "select", groups, ..Self::text(name, label_key, value) }
+    }
+
+    /// Marks the field required.
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// Adds a hint.
+    pub fn hint(mut self, key: &'static str) -> Self {
+        self.hint_key = Some(key);
+        self
+    }
+
+    /// Sets the input kind (`tel`, `number`, `password`).
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// Sets `inputmode` (`numeric`, `decimal`, `tel`).
+    pub fn inputmode(mut self, mode: &'static str) -> Self {
+        self.inputmode = mode;
+        self
+    }
+
+    /// Sets `autocomplete`.
+    pub fn autocomplete(mut self, value: &'static str) -> Self {
+        self.autocomplete = value;
+        self
+    }
+}
+
+/// A table page.
+#[derive(askama::Template)]
+#[template(path = "manage/list.html")]
+pub struct ListPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Heading (translated).
+    pub title: String,
+    /// Buttons above the table ("New venue").
+    pub actions: Vec<Link>,
+    /// GET filter fields, if any.
+    pub filters: Vec<Field>,
+    /// Column header keys.
+    pub headers: Vec<&'static str>,
+    /// Rows.
+    pub rows: Vec<Vec<Cell>>,
+    /// "Older entries" link for long lists.
+    pub more: Option<Link>,
+}
+
+/// A form page.
+#[derive(askama::Template)]
+#[template(path = "manage/form.html")]
+pub struct FormPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Heading (translated).
+    pub title: String,
+    /// Where the form posts.
+    pub action: String,
+    /// Fields.
+    pub fields: Vec<Field>,
+    /// Errors of the last submission.
+    pub errors: Errors,
+    /// Submit button key.
+    pub submit_key: &'static str,
+    /// Link back to the list.
+    pub back: Link,
+}
