@@ -54,12 +54,6 @@ impl AppState {
         let keys = Keys::load_or_create(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
         db.migrate().await?;
-        if db.backend() == crate::db::Backend::Postgres && config.secret_key.is_none() {
-            tracing::warn!(
-                "EJIA_SECRET_KEY is not set: this instance uses the key in its data directory; \
-                 every instance sharing this database must use the same key"
-            );
-        }
         Ok(Self { db, config: Arc::new(config), keys: Arc::new(keys), clock, metrics: Arc::new(Metrics::default()) })
     }
 }

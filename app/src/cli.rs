@@ -218,6 +218,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 }
 
 async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
+    if state.db.backend() == crate::db::Backend::Postgres && state.config.secret_key.is_none() {
+        tracing::warn!(
+            "EJIA_SECRET_KEY is not set: this instance uses the key in its data directory; \
+             every instance sharing this database must use the same key"
+        );
+    }
     if demo {
         if let Some(loaded) = seed::structure(&state).await? {
             let (password, accounts) = seed::demo_users(&state).await?;

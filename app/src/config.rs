@@ -130,10 +130,10 @@ pub fn load(overrides: &Overrides, env: impl Fn(&str) -> Option<String>) -> anyh
     if let Some(addr) = overrides.addr {
         config.addr = addr;
     }
-    if let Some(url) = &config.public_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.ends_with('/') {
-            bail!("public_url must look like https://host[:port] without a trailing slash");
-        }
+    if let Some(url) = &config.public_url
+        && (!(url.starts_with("https://") || url.starts_with("http://")) || url.ends_with('/'))
+    {
+        bail!("public_url must look like https://host[:port] without a trailing slash");
     }
     Ok(config)
 }

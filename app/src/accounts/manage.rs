@@ -181,10 +181,10 @@ async fn create(state: &AppState, actor: &crate::accounts::CurrentUser, f: &NewU
     if community.is_none() {
         errors.push(FieldError { field: "community_id", key: "form.required" });
     }
-    if !f.password.is_empty() {
-        if let Err(e) = check_new_password("password", &f.password, phone.as_ref()) {
-            errors.push(e);
-        }
+    if !f.password.is_empty()
+        && let Err(e) = check_new_password("password", &f.password, phone.as_ref())
+    {
+        errors.push(e);
     }
     let (Some(phone), Some(name), Some(community), true) = (phone, name, community, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));

@@ -45,7 +45,7 @@ pub const PASSWORD_MAX: usize = 128;
 /// Checks a new password; `field` names the form field for the error.
 pub fn check_new_password(field: &'static str, password: &str, phone: Option<&Phone>) -> Result<(), FieldError> {
     let len = password.chars().count();
-    if len < PASSWORD_MIN || len > PASSWORD_MAX {
+    if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&len) {
         return Err(FieldError { field, key: "form.password_length" });
     }
     let first = password.chars().next();

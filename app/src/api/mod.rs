@@ -138,10 +138,10 @@ async fn problems(request: Request, next: Next) -> Response {
     };
     let mut out = (status, axum::Json(problem)).into_response();
     out.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-    if let Some(secs) = info.retry_after {
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            out.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(secs) = info.retry_after
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        out.headers_mut().insert(header::RETRY_AFTER, v);
     }
     if status == StatusCode::UNAUTHORIZED {
         out.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

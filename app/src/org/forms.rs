@@ -234,9 +234,11 @@ mod tests {
         assert_eq!(v.community_id, None);
     }
 
+    type Spoil = fn(&mut VenueFields);
+
     #[test]
     fn each_bad_venue_field_is_named() {
-        let cases: [(&str, fn(&mut VenueFields)); 8] = [
+        let cases: [(&str, Spoil); 8] = [
             ("name", |f| f.name = "  ".into()),
             ("name", |f| f.name = "x".repeat(81)),
             ("kind", |f| f.kind = "castle".into()),

@@ -9,6 +9,12 @@ use crate::org::model::*;
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
+/// sqlx 0.8's `Any` driver sends a NULL `f64` to PostgreSQL typed as `real` (float4; fixed
+/// upstream after 0.8.6). A cached statement first prepared with that NULL then rejects a real
+/// `f64`. Statements binding optional floats are therefore not cached (`persistent(false)`):
+/// they are back-office writes, so the extra prepare costs nothing that matters.
+const OPTIONAL_FLOATS_UNCACHED: bool = false;
+
 fn district_from(row: &AnyRow) -> Result<District> {
     Ok(District {
         id: DistrictId(row.try_get("district_id")?),
@@ -75,6 +81,7 @@ pub async fn insert_district(conn: &mut Conn, d: &District, lat: f64, lng: f64, 
         "insert into districts (code, name, city, province, population, area_km2, lat, lng, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning district_id",
     )
+    .persistent(OPTIONAL_FLOATS_UNCACHED)
     .bind(&d.code)
     .bind(&d.name)
     .bind(&d.city)
@@ -285,6 +292,7 @@ pub async fn insert_venue(conn: &mut Conn, v: &VenueInput, now: i64) -> Result<V
         "insert into venues (name, kind, address, lat, lng, street_id, community_id, capacity, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning venue_id",
     )
+    .persistent(OPTIONAL_FLOATS_UNCACHED)
     .bind(&v.name)
     .bind(v.kind.as_str())
     .bind(&v.address)
@@ -305,6 +313,7 @@ pub async fn update_venue(conn: &mut Conn, id: VenueId, v: &VenueInput, now: i64
         "update venues set name = $1, kind = $2, address = $3, lat = $4, lng = $5, street_id = $6, \
          community_id = $7, capacity = $8, updated_at = $9 where venue_id = $10",
     )
+    .persistent(OPTIONAL_FLOATS_UNCACHED)
     .bind(&v.name)
     .bind(v.kind.as_str())
     .bind(&v.address)

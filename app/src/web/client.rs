@@ -13,10 +13,10 @@ use crate::config::Config;
 /// The client address: the socket peer, or with `trust_proxy` the last address the proxy
 /// appended to `X-Forwarded-For` (earlier entries are client-controlled).
 pub fn client_ip(parts: &Parts, config: &Config) -> Option<IpAddr> {
-    if config.trust_proxy {
-        if let Some(ip) = forwarded_for(&parts.headers) {
-            return Some(ip);
-        }
+    if config.trust_proxy
+        && let Some(ip) = forwarded_for(&parts.headers)
+    {
+        return Some(ip);
     }
     parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
 }

@@ -73,10 +73,10 @@ async fn check(
     fresh: bool,
     request: Request,
 ) -> Result<Request, AppError> {
-    if let Some(claimed) = claimed_origin(request.headers()) {
-        if Some(claimed) != expected_origin(request.headers(), &state.config) {
-            return Err(AppError::Csrf);
-        }
+    if let Some(claimed) = claimed_origin(request.headers())
+        && Some(claimed) != expected_origin(request.headers(), &state.config)
+    {
+        return Err(AppError::Csrf);
     }
     // A browser we have never seen cannot hold a valid token.
     if fresh {

@@ -72,10 +72,10 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
     // A first visit gets its CSRF cookie on this very response; the page's forms need it.
     let set_cookies: Vec<HeaderValue> = response.headers().get_all(header::SET_COOKIE).iter().cloned().collect();
     for value in &set_cookies {
-        if let Some(c) = value.to_str().ok().and_then(|v| cookie::Cookie::parse(v.to_owned()).ok()) {
-            if c.name() == crate::web::CSRF_COOKIE {
-                browser = Some(c.value().to_owned());
-            }
+        if let Some(c) = value.to_str().ok().and_then(|v| cookie::Cookie::parse(v.to_owned()).ok())
+            && c.name() == crate::web::CSRF_COOKIE
+        {
+            browser = Some(c.value().to_owned());
         }
     }
     // The page needs the context (language, user menu); if even that fails, fall back to a
@@ -96,10 +96,10 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         Ok(html) => (status, axum::response::Html(html)).into_response(),
         Err(_) => (status, crate::web::i18n::t(page.ctx.locale, info.title_key)).into_response(),
     };
-    if let Some(secs) = info.retry_after {
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            out.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(secs) = info.retry_after
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        out.headers_mut().insert(header::RETRY_AFTER, v);
     }
     for value in set_cookies {
         out.headers_mut().append(header::SET_COOKIE, value);

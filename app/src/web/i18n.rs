@@ -95,8 +95,7 @@ pub fn t(locale: Locale, key: &str) -> &'static str {
         Some(text) => text.as_str(),
         None => {
             tracing::warn!(key, locale = locale.tag(), "missing translation");
-            // Leak-free fallback: the key is 'static only when it came from a literal, so
-            // return a fixed marker instead.
+            // A visible marker rather than the key; the catalog tests keep this from shipping.
             "⟦?⟧"
         }
     }
@@ -139,7 +138,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        let text = tf(Locale::En, "home.population", &[("count", "486,643")]);
-        assert!(text.contains("486,643"), "{text}");
+        let text = tf(Locale::En, "error.retry_in", &[("minutes", "15")]);
+        assert_eq!(text, "Please try again in 15 minutes.");
     }
 }

@@ -1,0 +1,158 @@
+//! The real binary: `ejia user add`, `ejia token create`, `ejia migrate`, `--help`, and a
+//! clean shutdown on SIGTERM.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use crate::helpers::*;
+
+fn ejia(app: &TestApp) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ejia"));
+    cmd.arg("--data-dir").arg(app.dir.path()).env("EJIA_DATABASE_URL", &app.database_url).env("EJIA_LOG", "warn");
+    cmd
+}
+
+fn run(mut cmd: Command, stdin: &str) -> (bool, String, String) {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[tokio::test]
+async fn a_user_added_by_the_cli_logs_in_and_its_token_reads_me() {
+    let app = TestApp::with_district().await;
+    let mut cmd = ejia(&app);
+    cmd.args([
+        "user",
+        "add",
+        "--phone",
+        "13800000001",
+        "--name",
+        "张三",
+        "--role",
+        "street_admin",
+        "--scope",
+        "street:370202001",
+        "--community",
+        YUNXIAOLU,
+        "--password-stdin",
+    ]);
+    let (ok, out, err) = tokio::task::spawn_blocking(move || run(cmd, "长长的安全密码口令\n")).await.unwrap();
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("street_admin"));
+    app.login_with("13800000001", "长长的安全密码口令").await;
+    let (_, manage) = app.page("/manage/communities").await;
+    assert!(manage.contains("云霄路社区") && !manage.contains("团岛社区"));
+
+    let mut cmd = ejia(&app);
+    cmd.args(["token", "create", "--phone", "13800000001"]);
+    let (ok, token, err) = tokio::task::spawn_blocking(move || run(cmd, "")).await.unwrap();
+    assert!(ok, "{err}");
+    let token = token.trim();
+    assert!(token.starts_with("ejia_"));
+    let me: serde_json::Value =
+        reqwest::Client::new().get(app.at("/api/v1/me")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["display_name"], "张三");
+
+    // Mistakes are explained and change nothing.
+    let users = app.count("users").await;
+    for args in [
+        vec!["user", "add", "--phone", "12345", "--name", "x", "--role", "resident"],
+        vec!["user", "add", "--phone", "13800000002", "--name", "x", "--role", "king"],
+        vec!["user", "add", "--phone", "13800000002", "--name", "x", "--role", "street_admin"],
+        vec!["user", "add", "--phone", "13800000001", "--name", "x", "--role", "resident"],
+        vec!["token", "create", "--phone", "13800000099"],
+    ] {
+        let mut cmd = ejia(&app);
+        cmd.args(&args);
+        let (ok, _, err) = tokio::task::spawn_blocking(move || run(cmd, "")).await.unwrap();
+        assert!(!ok, "{args:?} should fail");
+        assert!(err.starts_with("ejia: ") && !err.contains("panicked"), "{err}");
+    }
+    assert_eq!(app.count("users").await, users);
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["district", "import", "--help"],
+        vec!["sms", "outbox", "--help"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ejia")).args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("--data-dir") && text.contains("--config"), "{args:?}: global options listed\n{text}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn serve_demo_starts_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead as _, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(dir.path()).await;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ejia"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .env("EJIA_DATABASE_URL", &database_url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, url) = tokio::task::spawn_blocking(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let done = line.starts_with("ejia is serving on ");
+            lines.push(line.clone());
+            if done {
+                return (lines, line.trim_start_matches("ejia is serving on ").to_owned());
+            }
+        }
+        (lines, String::new())
+    })
+    .await
+    .unwrap();
+    let output = lines.join("\n");
+    assert!(output.contains("11 streets, 50 communities"), "{output}");
+    let password = output.split("password for all: ").nth(1).unwrap().split(';').next().unwrap().to_owned();
+    assert!(output.contains("13800000001  district_admin"));
+    let home = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    assert!(home.contains("香港中路街道"));
+    // A demo account logs in with the printed password.
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let token = csrf_in(&client.get(format!("{url}/login")).send().await.unwrap().text().await.unwrap());
+    let r = client
+        .post(format!("{url}/login"))
+        .form(&[("_csrf", token.as_str()), ("phone", "13800000001"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let pid = child.id().to_string();
+    let status = tokio::task::spawn_blocking(move || {
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        child.wait().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "exit after SIGTERM: {status:?}");
+    // Migrating an existing database again is a no-op that succeeds.
+    let out = Command::new(env!("CARGO_BIN_EXE_ejia"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("migrate")
+        .env("EJIA_DATABASE_URL", &database_url)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}

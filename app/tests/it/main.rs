@@ -1,0 +1,19 @@
+//! The one integration-test binary. Every test starts its own ejia on a random port with a
+//! fresh database: SQLite by default, PostgreSQL when `EJIA_TEST_DATABASE_URL` is set.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test should fail loudly at the line that broke"
+)]
+
+mod accounts;
+mod api;
+mod backoffice;
+mod cli;
+mod helpers;
+mod i18n;
+mod ops;
+mod schema;
+mod security;

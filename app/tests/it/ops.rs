@@ -1,0 +1,82 @@
+//! Operations endpoints and behaviour: health, readiness, metrics, static assets, seeding.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.page("/healthz").await, (200, "ok".into()));
+    assert_eq!(app.page("/readyz").await, (200, "ready".into()));
+    app.get("/").await;
+    app.get("/api/v1/streets").await;
+    app.get("/no/such/page").await;
+    let (status, metrics) = app.page("/metrics").await;
+    assert_eq!(status, 200);
+    assert!(metrics.contains("ejia_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1"), "{metrics}");
+    assert!(metrics.contains("route=\"/api/v1/streets\""));
+    assert!(metrics.contains("route=\"unmatched\",status=\"404\""));
+    assert!(!metrics.contains("/no/such/page"), "raw paths never become labels");
+    assert!(metrics.contains("ejia_http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("ejia_db_pool_connections{state=\"idle\"}"));
+}
+
+#[tokio::test]
+async fn readiness_fails_when_the_database_is_gone() {
+    let app = TestApp::spawn().await;
+    app.state.db.close().await;
+    let (status, body) = app.page("/readyz").await;
+    assert_eq!(status, 503);
+    assert!(!body.contains("pool"), "no internal text: {body}");
+}
+
+#[tokio::test]
+async fn assets_are_fingerprinted_and_cached() {
+    let app = TestApp::spawn().await;
+    let (_, home) = app.page("/").await;
+    let version = ejia::web::assets::version();
+    assert!(home.contains(&format!("/static/ejia.css?v={version}")));
+    let r = app.get("/static/ejia.css").await;
+    assert_eq!(r.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(r.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert_eq!(app.get("/static/../Cargo.toml").await.status(), 404);
+}
+
+#[tokio::test]
+async fn importing_the_district_twice_changes_nothing() {
+    let app = TestApp::with_district().await;
+    let counts = (
+        app.count("streets").await,
+        app.count("communities").await,
+        app.count("venues").await,
+        app.count("departments").await,
+    );
+    assert_eq!(counts, (11, 50, 76, 17));
+    assert!(ejia::seed::structure(&app.state).await.unwrap().is_none());
+    let again = (
+        app.count("streets").await,
+        app.count("communities").await,
+        app.count("venues").await,
+        app.count("departments").await,
+    );
+    assert_eq!(counts, again);
+}
+
+#[tokio::test]
+async fn pages_are_in_the_chosen_language_or_the_browsers() {
+    let app = TestApp::with_district().await;
+    let en = reqwest::Client::new()
+        .get(app.at("/"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Browse by street"));
+    let (_, zh) = app.page("/").await;
+    assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("按街道浏览"));
+    let (status, missing) = app.page("/nowhere").await;
+    assert_eq!(status, 404);
+    assert!(missing.contains("找不到这个页面"));
+}
