@@ -60,6 +60,8 @@ enum Command {
     /// Text messages (development: shows what the SMS gateway would have sent)
     #[command(subcommand)]
     Sms(SmsCommand),
+    /// Print the OpenAPI 3.1 document of the JSON API (as served at /api/v1/openapi.json)
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,6 +142,18 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(&config);
+    if let Command::Openapi = cli.command {
+        return match serde_json::to_string_pretty(&crate::api::openapi_router().1) {
+            Ok(doc) => {
+                println!("{doc}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ejia: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -171,6 +185,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let state = AppState::open(config, Arc::new(SystemClock)).await?;
     match command {
         Command::Serve { demo, .. } => serve(state, demo).await,
+        Command::Openapi => Ok(()),
         Command::Migrate => {
             println!("database is up to date");
             Ok(())

@@ -44,7 +44,7 @@ fn page<T>(items: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> Page<T> {
 
 /// Streets of the district.
 #[utoipa::path(get, path = "/streets", tag = "district", params(PageParams),
-    responses((status = 200, body = Page<Street>), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Found", body = Page<Street>), (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json")))]
 async fn list_streets(
     _auth: MaybeApiUser,
     state: axum::extract::State<AppState>,
@@ -57,7 +57,7 @@ async fn list_streets(
 
 /// One street.
 #[utoipa::path(get, path = "/streets/{id}", tag = "district", params(("id" = i64, Path, description = "Street id")),
-    responses((status = 200, body = Street), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Found", body = Street), (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json")))]
 async fn get_street(
     _auth: MaybeApiUser,
     state: axum::extract::State<AppState>,
@@ -81,7 +81,7 @@ pub struct CommunityQuery {
 
 /// Communities, optionally of one street.
 #[utoipa::path(get, path = "/communities", tag = "district", params(CommunityQuery),
-    responses((status = 200, body = Page<Community>), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Found", body = Page<Community>), (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json")))]
 async fn list_communities(
     _auth: MaybeApiUser,
     state: axum::extract::State<AppState>,
@@ -94,7 +94,7 @@ async fn list_communities(
 
 /// One community.
 #[utoipa::path(get, path = "/communities/{id}", tag = "district", params(("id" = i64, Path, description = "Community id")),
-    responses((status = 200, body = Community), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Found", body = Community), (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json")))]
 async fn get_community(
     _auth: MaybeApiUser,
     state: axum::extract::State<AppState>,
@@ -120,7 +120,7 @@ pub struct VenueQuery {
 
 /// Venues, optionally by street and kind.
 #[utoipa::path(get, path = "/venues", tag = "district", params(VenueQuery),
-    responses((status = 200, body = Page<Venue>), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Found", body = Page<Venue>), (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json")))]
 async fn list_venues(
     _auth: MaybeApiUser,
     state: axum::extract::State<AppState>,
@@ -134,7 +134,7 @@ async fn list_venues(
 
 /// One venue.
 #[utoipa::path(get, path = "/venues/{id}", tag = "district", params(("id" = i64, Path, description = "Venue id")),
-    responses((status = 200, body = Venue), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Found", body = Venue), (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json")))]
 async fn get_venue(
     _auth: MaybeApiUser,
     state: axum::extract::State<AppState>,
@@ -146,7 +146,7 @@ async fn get_venue(
 
 /// Departments, including street offices.
 #[utoipa::path(get, path = "/departments", tag = "district", params(PageParams),
-    responses((status = 200, body = Page<Department>), (status = 400, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Found", body = Page<Department>), (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json")))]
 async fn list_departments(
     _auth: MaybeApiUser,
     state: axum::extract::State<AppState>,
@@ -159,7 +159,7 @@ async fn list_departments(
 
 /// One department.
 #[utoipa::path(get, path = "/departments/{id}", tag = "district", params(("id" = i64, Path, description = "Department id")),
-    responses((status = 200, body = Department), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Found", body = Department), (status = 404, description = "No such record", body = Problem, content_type = "application/problem+json")))]
 async fn get_department(
     _auth: MaybeApiUser,
     state: axum::extract::State<AppState>,
