@@ -76,6 +76,19 @@ pub struct ErrorInfo {
     pub internal: Option<String>,
 }
 
+impl ErrorInfo {
+    /// What to say about a bare error status that came without an `AppError`.
+    pub fn for_status(status: StatusCode) -> Self {
+        Self {
+            title_key: title_for_status(status),
+            detail_key: None,
+            fields: Vec::new(),
+            retry_after: None,
+            internal: None,
+        }
+    }
+}
+
 impl AppError {
     /// HTTP status of this error.
     pub fn status(&self) -> StatusCode {

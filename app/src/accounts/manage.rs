@@ -13,12 +13,12 @@ use crate::accounts::model::{Phone, User, check_new_password, parse_display_name
 use crate::accounts::password;
 use crate::accounts::service::{self, NewAccount, RESIDENT};
 use crate::accounts::store::{self, UserFilter};
-use crate::accounts::views::{PlaceNames, UserPage, UsersPage};
+use crate::accounts::views::{UserPage, UsersPage};
 use crate::app::AppState;
 use crate::authz::{Action, Grant, Location, Role, Scope, Target};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, StreetId, UserId};
-use crate::org;
+use crate::org::Directory;
 use crate::web::backoffice::{Field, FormPage, Link, Opt, OptGroup};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
@@ -132,14 +132,8 @@ struct NewUserForm {
 
 async fn user_form(state: &AppState, ctx: Ctx, f: &NewUserForm, errors: Errors) -> AppResult<FormPage> {
     let scope = admin_streets(&ctx)?;
-    let mut conn = state.db.conn().await?;
-    let streets: Vec<_> = org::store::list_streets(&mut conn, None, 0, 10_000)
-        .await?
-        .into_iter()
-        .filter(|s| scope.as_ref().is_none_or(|allowed| allowed.contains(&s.id)))
-        .collect();
-    let communities = org::store::list_communities(&mut conn, None, 0, 100_000).await?;
-    let groups = crate::accounts::views::community_groups(&ctx, &streets, &communities);
+    let directory = Directory::load(&mut *state.db.conn().await?).await?;
+    let groups = directory.community_options(&ctx, scope.as_deref(), Some("form.choose"));
     let fields = vec![
         Field::text("phone", "field.phone", &f.phone).kind("tel").inputmode("tel").autocomplete("off").required(),
         Field::text("name", "field.display_name", &f.name).required(),
@@ -217,20 +211,15 @@ async fn user_view(state: &AppState, ctx: Ctx, id: UserId, errors: Errors) -> Ap
         return Err(AppError::NotFound);
     }
     let grants = store::grants(&mut conn, id).await?;
-    let streets = org::store::list_streets(&mut conn, None, 0, 10_000).await?;
-    let communities = org::store::list_communities(&mut conn, None, 0, 100_000).await?;
-    let departments = org::store::list_departments(&mut conn, 0, 100_000).await?;
-    let community = user
-        .community_id
-        .and_then(|c| communities.iter().find(|x| x.id == c))
-        .map(|c| c.name.clone())
-        .unwrap_or_else(|| "—".into());
+    let directory = Directory::load(&mut conn).await?;
+    let community = user.community_id.and_then(|c| directory.community_name(c)).unwrap_or("—").to_owned();
     let may_grant = |role: Role, loc: Location| ctx.can(Action::Manage, &Target::RoleGrant(role, loc));
     let role_options = Role::ALL
         .into_iter()
         .filter(|r| *r != Role::Resident)
         .filter(|r| {
-            may_grant(*r, Location::district()) || streets.iter().any(|s| may_grant(*r, Location::street(s.id)))
+            may_grant(*r, Location::district())
+                || directory.streets.iter().any(|s| may_grant(*r, Location::street(s.id)))
         })
         .map(|r| Opt { value: r.as_str().into(), label: ctx.t(r.label_key()).into() })
         .collect();
@@ -241,13 +230,14 @@ async fn user_view(state: &AppState, ctx: Ctx, id: UserId, errors: Errors) -> Ap
             options: vec![Opt { value: "district:0".into(), label: ctx.t("scope.district").into() }],
         });
     }
-    for s in &streets {
+    for s in &directory.streets {
         if !may_grant(Role::Inspector, Location::street(s.id)) {
             continue;
         }
         let mut options = vec![Opt { value: format!("street:{}", s.id), label: s.name.clone() }];
         options.extend(
-            communities
+            directory
+                .communities
                 .iter()
                 .filter(|c| c.street_id == s.id)
                 .map(|c| Opt { value: format!("community:{}", c.id), label: format!("{} · {}", s.name, c.name) }),
@@ -255,17 +245,18 @@ async fn user_view(state: &AppState, ctx: Ctx, id: UserId, errors: Errors) -> Ap
         scope_options.push(OptGroup { label: Some(s.name.clone()), options });
     }
     if may_grant(Role::Handler, Location::district()) {
-        let options =
-            departments.iter().map(|d| Opt { value: format!("department:{}", d.id), label: d.name.clone() }).collect();
+        let options = directory
+            .departments
+            .iter()
+            .map(|d| Opt { value: format!("department:{}", d.id), label: d.name.clone() })
+            .collect();
         scope_options.push(OptGroup { label: Some(ctx.t("nav.departments").into()), options });
     }
-    let names =
-        PlaceNames { streets, communities, departments: departments.into_iter().map(|d| (d.id.0, d.name)).collect() };
     let grants = grants
         .iter()
         .map(|g| {
             let (kind, scope_id) = g.scope.to_parts();
-            (names.describe(&ctx, g), g.role.as_str().to_owned(), format!("{kind}:{scope_id}"))
+            (directory.describe(&ctx, g), g.role.as_str().to_owned(), format!("{kind}:{scope_id}"))
         })
         .collect();
     Ok(UserPage { ctx, user, community, grants, role_options, scope_options, errors })

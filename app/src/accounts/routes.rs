@@ -14,11 +14,11 @@ use crate::accounts::model::{Phone, parse_display_name};
 use crate::accounts::register::{self, Completion};
 use crate::accounts::service::{self, LoginError};
 use crate::accounts::sessions;
-use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, community_groups, profile_fields};
+use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, profile_fields};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::CommunityId;
-use crate::org;
+use crate::org::Directory;
 use crate::web::client::{client_ip, is_https};
 use crate::web::csrf::time_days;
 use crate::web::extract::{Form, Query};
@@ -139,10 +139,8 @@ struct VerifyQuery {
 }
 
 async fn communities(state: &AppState, ctx: &Ctx) -> AppResult<Vec<crate::web::backoffice::OptGroup>> {
-    let mut conn = state.db.conn().await?;
-    let streets = org::store::list_streets(&mut conn, None, 0, 10_000).await?;
-    let communities = org::store::list_communities(&mut conn, None, 0, 100_000).await?;
-    Ok(community_groups(ctx, &streets, &communities))
+    let directory = Directory::load(&mut *state.db.conn().await?).await?;
+    Ok(directory.community_options(ctx, None, Some("form.choose")))
 }
 
 async fn verify_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<VerifyQuery>) -> AppResult<Response> {
@@ -205,17 +203,9 @@ async fn profile_page(
     notice: Option<&'static str>,
 ) -> AppResult<ProfilePage> {
     let user = ctx.user()?.clone();
-    let mut conn = state.db.conn().await?;
-    let streets = org::store::list_streets(&mut conn, None, 0, 10_000).await?;
-    let all = org::store::list_communities(&mut conn, None, 0, 100_000).await?;
-    let departments = org::store::list_departments(&mut conn, 0, 100_000).await?;
-    let names = crate::accounts::views::PlaceNames {
-        departments: departments.into_iter().map(|d| (d.id.0, d.name)).collect(),
-        streets: streets.clone(),
-        communities: all.clone(),
-    };
-    let roles = user.principal.grants.iter().map(|g| names.describe(&ctx, g)).collect();
-    let communities = community_groups(&ctx, &streets, &all);
+    let directory = Directory::load(&mut *state.db.conn().await?).await?;
+    let roles = user.principal.grants.iter().map(|g| directory.describe(&ctx, g)).collect();
+    let communities = directory.community_options(&ctx, None, Some("form.none"));
     let (name, community_id) = form
         .unwrap_or_else(|| (user.display_name.clone(), user.community_id.map(|c| c.to_string()).unwrap_or_default()));
     let (profile_fields, password_fields) = profile_fields(&name, &community_id, communities);

@@ -1,8 +1,6 @@
 //! Account pages: log in, register (two steps), my profile.
 
 use crate::accounts::model::User;
-use crate::authz::Grant;
-use crate::org::{Community, Street};
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
@@ -134,50 +132,6 @@ pub fn profile_fields(name: &str, community_id: &str, communities: Vec<OptGroup>
             .required(),
     ];
     (profile, password)
-}
-
-/// Community options grouped by street, with an empty first choice.
-pub fn community_groups(ctx: &Ctx, streets: &[Street], communities: &[Community]) -> Vec<OptGroup> {
-    let mut groups =
-        vec![OptGroup { label: None, options: vec![Opt { value: String::new(), label: ctx.t("form.choose").into() }] }];
-    for s in streets {
-        let options: Vec<Opt> = communities
-            .iter()
-            .filter(|c| c.street_id == s.id)
-            .map(|c| Opt { value: c.id.to_string(), label: c.name.clone() })
-            .collect();
-        groups.push(OptGroup { label: Some(s.name.clone()), options });
-    }
-    groups
-}
-
-/// Names of places, for describing a grant's scope.
-#[derive(Debug, Default)]
-pub struct PlaceNames {
-    /// Streets.
-    pub streets: Vec<Street>,
-    /// Communities.
-    pub communities: Vec<Community>,
-    /// Departments (id, name).
-    pub departments: Vec<(i64, String)>,
-}
-
-impl PlaceNames {
-    /// "街道管理员 · 香港中路街道".
-    pub fn describe(&self, ctx: &Ctx, g: &Grant) -> String {
-        use crate::authz::Scope;
-        let place = match g.scope {
-            Scope::District => ctx.t("scope.district").to_owned(),
-            Scope::Street(id) => self.streets.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default(),
-            Scope::Community(id) => {
-                self.communities.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
-            }
-            Scope::Department(id) => {
-                self.departments.iter().find(|d| d.0 == id.0).map(|d| d.1.clone()).unwrap_or_default()
-            }
-        };
-        format!("{} · {}", ctx.t(g.role.label_key()), place)
-    }
 }
 
 /// The back-office list of users.

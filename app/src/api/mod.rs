@@ -23,7 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::accounts::{self, CurrentUser};
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
-use crate::error::{AppError, ErrorInfo, title_for_status};
+use crate::error::{AppError, ErrorInfo};
 use crate::web::i18n::{self, Locale};
 
 #[derive(OpenApi)]
@@ -115,13 +115,7 @@ async fn problems(request: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let info = response.extensions_mut().remove::<ErrorInfo>().unwrap_or_else(|| ErrorInfo {
-        title_key: title_for_status(status),
-        detail_key: None,
-        fields: Vec::new(),
-        retry_after: None,
-        internal: None,
-    });
+    let info = response.extensions_mut().remove::<ErrorInfo>().unwrap_or_else(|| ErrorInfo::for_status(status));
     if status.is_server_error() {
         tracing::error!(%status, path, detail = info.internal.as_deref().unwrap_or("-"), "api request failed");
     }

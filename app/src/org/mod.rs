@@ -3,6 +3,7 @@
 //! changed in the back office by district admins and, within their street, street admins.
 
 pub mod api;
+pub mod directory;
 pub mod forms;
 pub mod model;
 pub mod routes;
@@ -10,4 +11,5 @@ pub mod service;
 pub mod store;
 mod views;
 
+pub use directory::Directory;
 pub use model::{Community, Department, District, Street, Venue, VenueKind};

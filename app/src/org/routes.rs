@@ -15,6 +15,7 @@ use crate::authz::{Action, Location, Target};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use crate::ids::{CommunityId, DepartmentId, StreetId, VenueId};
+use crate::org::Directory;
 use crate::org::forms::{CommunityFields, DepartmentFields, StreetFields, VenueFields};
 use crate::org::model::*;
 use crate::org::service;
@@ -313,9 +314,10 @@ async fn venue_form(
 ) -> AppResult<FormPage> {
     let mut conn = state.db.conn().await?;
     let streets = streets_for(&mut conn, &ctx, Action::Manage, venue_target).await?;
-    let communities = store::list_communities(&mut conn, None, 0, ALL).await?;
+    let ids: Vec<StreetId> = streets.iter().map(|s| s.id).collect();
+    let communities = Directory::load(&mut conn).await?.community_options(&ctx, Some(&ids), Some("form.none"));
     let title = if action.ends_with("/new") { "action.new_venue" } else { "action.edit_venue" };
-    let fields = views::venue_fields(&ctx, f, &streets, &communities);
+    let fields = views::venue_fields(&ctx, f, &streets, communities);
     Ok(form_page(ctx, title, action, fields, errors, ("nav.venues", "/manage/venues")))
 }
 

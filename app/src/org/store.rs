@@ -286,45 +286,34 @@ pub async fn venue(conn: &mut Conn, id: VenueId) -> Result<Option<Venue>> {
     row.as_ref().map(venue_from).transpose()
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a venue's fields as `$1`…`$8` (the insert and the update share them).
+fn bind_venue<'q>(query: AnyQuery<'q>, v: &'q VenueInput) -> AnyQuery<'q> {
+    query
+        .persistent(OPTIONAL_FLOATS_UNCACHED)
+        .bind(&v.name)
+        .bind(v.kind.as_str())
+        .bind(&v.address)
+        .bind(v.coords.map(|c| c.0))
+        .bind(v.coords.map(|c| c.1))
+        .bind(v.street_id.0)
+        .bind(v.community_id.map(|c| c.0))
+        .bind(v.capacity)
+}
+
 /// Creates a venue.
 pub async fn insert_venue(conn: &mut Conn, v: &VenueInput, now: i64) -> Result<VenueId> {
-    let id: i64 = sqlx::query_scalar(
-        "insert into venues (name, kind, address, lat, lng, street_id, community_id, capacity, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning venue_id",
-    )
-    .persistent(OPTIONAL_FLOATS_UNCACHED)
-    .bind(&v.name)
-    .bind(v.kind.as_str())
-    .bind(&v.address)
-    .bind(v.coords.map(|c| c.0))
-    .bind(v.coords.map(|c| c.1))
-    .bind(v.street_id.0)
-    .bind(v.community_id.map(|c| c.0))
-    .bind(v.capacity)
-    .bind(now)
-    .fetch_one(conn)
-    .await?;
-    Ok(VenueId(id))
+    let sql = "insert into venues (name, kind, address, lat, lng, street_id, community_id, capacity, created_at, updated_at) \
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning venue_id";
+    let row = bind_venue(sqlx::query(sql), v).bind(now).fetch_one(conn).await?;
+    Ok(VenueId(row.try_get("venue_id")?))
 }
 
 /// Changes a venue.
 pub async fn update_venue(conn: &mut Conn, id: VenueId, v: &VenueInput, now: i64) -> Result<()> {
-    sqlx::query(
-        "update venues set name = $1, kind = $2, address = $3, lat = $4, lng = $5, street_id = $6, \
-         community_id = $7, capacity = $8, updated_at = $9 where venue_id = $10",
-    )
-    .persistent(OPTIONAL_FLOATS_UNCACHED)
-    .bind(&v.name)
-    .bind(v.kind.as_str())
-    .bind(&v.address)
-    .bind(v.coords.map(|c| c.0))
-    .bind(v.coords.map(|c| c.1))
-    .bind(v.street_id.0)
-    .bind(v.community_id.map(|c| c.0))
-    .bind(v.capacity)
-    .bind(now)
-    .bind(id.0)
-    .execute(conn)
-    .await?;
+    let sql = "update venues set name = $1, kind = $2, address = $3, lat = $4, lng = $5, street_id = $6, \
+               community_id = $7, capacity = $8, updated_at = $9 where venue_id = $10";
+    bind_venue(sqlx::query(sql), v).bind(now).bind(id.0).execute(conn).await?;
     Ok(())
 }

@@ -72,28 +72,6 @@ pub fn street_options(ctx: &Ctx, streets: &[Street], allow_none: bool) -> Vec<Op
     vec![OptGroup { label: None, options }]
 }
 
-/// Options for a community select, grouped by street.
-pub fn community_options(ctx: &Ctx, streets: &[Street], communities: &[Community], allow_none: bool) -> Vec<OptGroup> {
-    let mut groups = Vec::new();
-    if allow_none {
-        groups.push(OptGroup {
-            label: None,
-            options: vec![Opt { value: String::new(), label: ctx.t("form.none").into() }],
-        });
-    }
-    for s in streets {
-        let options: Vec<Opt> = communities
-            .iter()
-            .filter(|c| c.street_id == s.id)
-            .map(|c| Opt { value: c.id.to_string(), label: c.name.clone() })
-            .collect();
-        if !options.is_empty() {
-            groups.push(OptGroup { label: Some(s.name.clone()), options });
-        }
-    }
-    groups
-}
-
 fn kind_options<K: Copy>(
     ctx: &Ctx,
     kinds: &[K],
@@ -141,7 +119,7 @@ pub fn department_fields(ctx: &Ctx, f: &DepartmentFields, streets: &[Street]) ->
 }
 
 /// Fields of the venue form.
-pub fn venue_fields(ctx: &Ctx, f: &VenueFields, streets: &[Street], communities: &[Community]) -> Vec<Field> {
+pub fn venue_fields(ctx: &Ctx, f: &VenueFields, streets: &[Street], communities: Vec<OptGroup>) -> Vec<Field> {
     vec![
         Field::text("name", "field.name", &f.name).required(),
         Field::select(
@@ -152,12 +130,7 @@ pub fn venue_fields(ctx: &Ctx, f: &VenueFields, streets: &[Street], communities:
         )
         .required(),
         Field::select("street_id", "field.street", &f.street_id, street_options(ctx, streets, false)).required(),
-        Field::select(
-            "community_id",
-            "field.community",
-            &f.community_id,
-            community_options(ctx, streets, communities, true),
-        ),
+        Field::select("community_id", "field.community", &f.community_id, communities),
         Field::text("address", "field.address", &f.address).autocomplete("street-address"),
         Field::text("lat", "field.lat", &f.lat).inputmode("decimal").hint("hint.coordinates"),
         Field::text("lng", "field.lng", &f.lng).inputmode("decimal"),

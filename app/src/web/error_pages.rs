@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
-use crate::error::{ErrorInfo, title_for_status};
+use crate::error::ErrorInfo;
 use crate::web::csrf::BrowserId;
 use crate::web::{Ctx, see_other};
 
@@ -55,13 +55,7 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         // A page rendered on purpose (a form shown again with its errors).
         return response;
     }
-    let info = info.unwrap_or_else(|| ErrorInfo {
-        title_key: title_for_status(status),
-        detail_key: None,
-        fields: Vec::new(),
-        retry_after: None,
-        internal: None,
-    });
+    let info = info.unwrap_or_else(|| ErrorInfo::for_status(status));
     if status.is_server_error() {
         tracing::error!(%status, %method, path, detail = info.internal.as_deref().unwrap_or("-"), "request failed");
     }

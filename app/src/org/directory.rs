@@ -1,0 +1,83 @@
+//! The whole district structure at once — streets, communities, departments — for filling
+//! selects and naming places. The district has tens of streets and communities, so loading
+//! them together is cheaper and simpler than asking for each name.
+
+use crate::authz::{Grant, Scope};
+use crate::db::Conn;
+use crate::ids::{CommunityId, StreetId};
+use crate::org::model::{Community, Department, Street};
+use crate::org::store;
+use crate::web::Ctx;
+use crate::web::backoffice::{Opt, OptGroup};
+
+/// Everything above the level of a venue.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    /// Streets, by id.
+    pub streets: Vec<Street>,
+    /// Communities, by id.
+    pub communities: Vec<Community>,
+    /// Departments, by id.
+    pub departments: Vec<Department>,
+}
+
+const ALL: i64 = 100_000;
+
+impl Directory {
+    /// Loads it.
+    pub async fn load(conn: &mut Conn) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            streets: store::list_streets(conn, None, 0, ALL).await?,
+            communities: store::list_communities(conn, None, 0, ALL).await?,
+            departments: store::list_departments(conn, 0, ALL).await?,
+        })
+    }
+
+    /// Community options grouped by street, for the streets in `only` (all when None),
+    /// after a first empty option labelled by `first_key` ("请选择", "无").
+    pub fn community_options(
+        &self,
+        ctx: &Ctx,
+        only: Option<&[StreetId]>,
+        first_key: Option<&'static str>,
+    ) -> Vec<OptGroup> {
+        let mut groups = Vec::new();
+        if let Some(key) = first_key {
+            groups
+                .push(OptGroup { label: None, options: vec![Opt { value: String::new(), label: ctx.t(key).into() }] });
+        }
+        for s in self.streets.iter().filter(|s| only.is_none_or(|ids| ids.contains(&s.id))) {
+            let options: Vec<Opt> = self
+                .communities
+                .iter()
+                .filter(|c| c.street_id == s.id)
+                .map(|c| Opt { value: c.id.to_string(), label: c.name.clone() })
+                .collect();
+            if !options.is_empty() {
+                groups.push(OptGroup { label: Some(s.name.clone()), options });
+            }
+        }
+        groups
+    }
+
+    /// A street's name.
+    pub fn street_name(&self, id: StreetId) -> Option<&str> {
+        self.streets.iter().find(|s| s.id == id).map(|s| s.name.as_str())
+    }
+
+    /// A community's name.
+    pub fn community_name(&self, id: CommunityId) -> Option<&str> {
+        self.communities.iter().find(|c| c.id == id).map(|c| c.name.as_str())
+    }
+
+    /// "街道管理员 · 香港中路街道".
+    pub fn describe(&self, ctx: &Ctx, g: &Grant) -> String {
+        let place = match g.scope {
+            Scope::District => Some(ctx.t("scope.district")),
+            Scope::Street(id) => self.street_name(id),
+            Scope::Community(id) => self.community_name(id),
+            Scope::Department(id) => self.departments.iter().find(|d| d.id == id).map(|d| d.name.as_str()),
+        };
+        format!("{} · {}", ctx.t(g.role.label_key()), place.unwrap_or("—"))
+    }
+}
