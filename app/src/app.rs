@@ -39,6 +39,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
+    /// The district's structure for public pages.
+    pub structure: Arc<crate::org::cache::StructureCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -54,7 +56,14 @@ impl AppState {
         let keys = Keys::load_or_create(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
         db.migrate().await?;
-        Ok(Self { db, config: Arc::new(config), keys: Arc::new(keys), clock, metrics: Arc::new(Metrics::default()) })
+        Ok(Self {
+            db,
+            config: Arc::new(config),
+            keys: Arc::new(keys),
+            clock,
+            metrics: Arc::new(Metrics::default()),
+            structure: Arc::default(),
+        })
     }
 }
 

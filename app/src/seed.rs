@@ -212,6 +212,7 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
     }
     audit::record(&mut tx, now, None, "district.import", Change::new("district", district_id.0, None)).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(Some(loaded))
 }
 

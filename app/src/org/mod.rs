@@ -3,6 +3,7 @@
 //! changed in the back office by district admins and, within their street, street admins.
 
 pub mod api;
+pub mod cache;
 pub mod directory;
 pub mod forms;
 pub mod model;

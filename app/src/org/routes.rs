@@ -20,7 +20,7 @@ use crate::org::forms::{CommunityFields, DepartmentFields, StreetFields, VenueFi
 use crate::org::model::*;
 use crate::org::service;
 use crate::org::store::{self, VenueFilter};
-use crate::org::views::{self, HomePage, StreetBlock};
+use crate::org::views::{self, HomePage};
 use crate::web::backoffice::{Cell, Field, FormPage, Link, ListPage};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
@@ -47,21 +47,8 @@ pub fn router() -> Router<AppState> {
 const ALL: i64 = 100_000;
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let mut conn = state.db.conn().await?;
-    let district = store::district(&mut conn).await?;
-    let streets = store::list_streets(&mut conn, None, 0, ALL).await?;
-    let communities = store::list_communities(&mut conn, None, 0, ALL).await?;
-    let venues = store::list_venues(&mut conn, VenueFilter::default(), 0, ALL).await?;
-    let (community_count, venue_count) = (communities.len(), venues.len());
-    let streets = streets
-        .into_iter()
-        .map(|street| StreetBlock {
-            communities: communities.iter().filter(|c| c.street_id == street.id).cloned().collect(),
-            venues: venues.iter().filter(|v| v.street_id == street.id).cloned().collect(),
-            street,
-        })
-        .collect();
-    render(&HomePage { ctx, district, streets, community_count, venue_count })
+    let data = state.structure.get(&state).await?;
+    render(&HomePage { ctx, data })
 }
 
 /// Streets whose `target` the user may act on.

@@ -51,6 +51,7 @@ pub async fn create_street(state: &AppState, user: &CurrentUser, input: StreetIn
     let after = store::street(&mut tx, id).await?;
     audit::record(&mut tx, now, user.id, "street.create", Change::new("street", id.0, Some(id)).after(&after)).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(id)
 }
 
@@ -65,6 +66,7 @@ pub async fn update_street(state: &AppState, user: &CurrentUser, id: StreetId, i
     let change = Change::new("street", id.0, Some(id)).before(&before).after(&after);
     audit::record(&mut tx, now, user.id, "street.update", change).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(())
 }
 
@@ -88,6 +90,7 @@ pub async fn create_community(state: &AppState, user: &CurrentUser, input: Commu
     let change = Change::new("community", id.0, Some(input.street_id)).after(&after);
     audit::record(&mut tx, now, user.id, "community.create", change).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(id)
 }
 
@@ -109,6 +112,7 @@ pub async fn update_community(
     let change = Change::new("community", id.0, Some(before.street_id)).before(&before).after(&after);
     audit::record(&mut tx, now, user.id, "community.update", change).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(())
 }
 
@@ -139,6 +143,7 @@ pub async fn create_venue(state: &AppState, user: &CurrentUser, input: VenueInpu
     let change = Change::new("venue", id.0, Some(input.street_id)).after(&after);
     audit::record(&mut tx, now, user.id, "venue.create", change).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(id)
 }
 
@@ -155,6 +160,7 @@ pub async fn update_venue(state: &AppState, user: &CurrentUser, id: VenueId, inp
     let change = Change::new("venue", id.0, Some(before.street_id)).before(&before).after(&after);
     audit::record(&mut tx, now, user.id, "venue.update", change).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(())
 }
 
@@ -180,6 +186,7 @@ pub async fn create_department(
     let change = Change::new("department", id.0, input.street_id).after(&after);
     audit::record(&mut tx, now, user.id, "department.create", change).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(id)
 }
 
@@ -200,5 +207,6 @@ pub async fn update_department(
     let change = Change::new("department", id.0, before.street_id).before(&before).after(&after);
     audit::record(&mut tx, now, user.id, "department.update", change).await?;
     tx.commit().await?;
+    state.structure.invalidate().await;
     Ok(())
 }

@@ -1,20 +1,12 @@
 //! Views of the district: the public home page, and the back-office tables and forms.
 
 use crate::org::forms::{CommunityFields, DepartmentFields, StreetFields, VenueFields};
+use std::sync::Arc;
+
+use crate::org::cache::Structure;
 use crate::org::model::*;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
-
-/// One street on the home page.
-#[derive(Debug, Clone)]
-pub struct StreetBlock {
-    /// The street.
-    pub street: Street,
-    /// Its communities.
-    pub communities: Vec<Community>,
-    /// Its venues.
-    pub venues: Vec<Venue>,
-}
 
 /// The public home page.
 #[derive(askama::Template)]
@@ -22,25 +14,19 @@ pub struct StreetBlock {
 pub struct HomePage {
     /// Page context.
     pub ctx: Ctx,
-    /// The district.
-    pub district: Option<District>,
-    /// Streets with their communities and venues.
-    pub streets: Vec<StreetBlock>,
-    /// Total communities.
-    pub community_count: usize,
-    /// Total venues.
-    pub venue_count: usize,
+    /// The district's structure (shared, from the cache).
+    pub data: Arc<Structure>,
 }
 
 impl HomePage {
     /// Population with thousands separators.
     pub fn population(&self) -> String {
-        self.district.as_ref().and_then(|d| d.population).map(group_digits).unwrap_or_default()
+        self.data.district.as_ref().and_then(|d| d.population).map(group_digits).unwrap_or_default()
     }
 
     /// Area in km², e.g. "32.18 平方公里".
     pub fn area(&self) -> String {
-        let area = self.district.as_ref().and_then(|d| d.area_km2).map(|a| format!("{a:.2}")).unwrap_or_default();
+        let area = self.data.district.as_ref().and_then(|d| d.area_km2).map(|a| format!("{a:.2}")).unwrap_or_default();
         self.ctx.tf("home.area_value", &[("area", &area)])
     }
 

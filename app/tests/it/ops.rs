@@ -80,3 +80,25 @@ async fn pages_are_in_the_chosen_language_or_the_browsers() {
     assert_eq!(status, 404);
     assert!(missing.contains("找不到这个页面"));
 }
+
+#[tokio::test]
+async fn the_home_page_sees_changes_from_other_instances_within_seconds() {
+    let app = TestApp::with_district().await;
+    assert!(!app.page("/").await.1.contains("另一台实例新建的场所"));
+    // Written straight to the database, as another ejia instance would.
+    let street = app.street(XIANGGANG_ZHONGLU).await;
+    let venue = ejia::org::model::VenueInput {
+        name: "另一台实例新建的场所".into(),
+        kind: ejia::org::VenueKind::Other,
+        address: String::new(),
+        coords: None,
+        street_id: street,
+        community_id: None,
+        capacity: None,
+    };
+    let mut conn = app.state.db.conn().await.unwrap();
+    ejia::org::store::insert_venue(&mut conn, &venue, 0).await.unwrap();
+    assert!(!app.page("/").await.1.contains("另一台实例新建的场所"), "served from memory for now");
+    app.clock.advance(chrono::Duration::milliseconds(ejia::org::cache::TTL_MS + 1));
+    assert!(app.page("/").await.1.contains("另一台实例新建的场所"), "read again after the TTL");
+}
