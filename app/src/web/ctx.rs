@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum_extra::extract::cookie::CookieJar;
 
-use crate::accounts::{self, CurrentUser as Principal};
+use crate::accounts;
 use crate::app::AppState;
 use crate::authz::{Action, Target};
 use crate::error::{AppError, AppResult};
@@ -25,7 +25,7 @@ pub struct Ctx {
     /// 适老化 large-text, high-contrast mode.
     pub large_text: bool,
     /// The logged-in user, if any.
-    pub user: Option<Principal>,
+    pub user: Option<CurrentUser>,
     /// The CSRF token for forms on this page.
     pub csrf: String,
     /// Path and query of this request, for "return here" links and toggles.
@@ -75,7 +75,7 @@ impl Ctx {
     }
 
     /// The logged-in user, or 401 (which the error layer turns into a login redirect).
-    pub fn user(&self) -> AppResult<&Principal> {
+    pub fn user(&self) -> AppResult<&CurrentUser> {
         self.user.as_ref().ok_or(AppError::Unauthorized)
     }
 
@@ -85,7 +85,7 @@ impl Ctx {
     }
 
     /// The user, if they may do `action` to `target`; 401 or 403 otherwise.
-    pub fn require(&self, action: Action, target: &Target) -> AppResult<&Principal> {
+    pub fn require(&self, action: Action, target: &Target) -> AppResult<&CurrentUser> {
         let user = self.user()?;
         if user.principal.can(action, target) { Ok(user) } else { Err(AppError::Forbidden) }
     }
