@@ -88,6 +88,12 @@ impl Keys {
         hex::encode(self.mac(&self.phone_index, &[phone.as_bytes()]))
     }
 
+    /// A stable, keyed fingerprint of a resident ID number, so one person booked through two
+    /// accounts is still one person.
+    pub fn id_index(&self, id_number: &str) -> String {
+        hex::encode(self.mac(&self.phone_index, &[b"resident-id", id_number.as_bytes()]))
+    }
+
     /// Encrypts personal data; the result is text safe to store.
     pub fn seal(&self, plaintext: &str) -> String {
         let cipher = XChaCha20Poly1305::new((&self.pii).into());

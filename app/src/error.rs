@@ -47,6 +47,9 @@ pub enum AppError {
     /// Input failed validation.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// A business rule says no (message key), e.g. "booking has not opened yet".
+    #[error("rule: {0}")]
+    Rule(&'static str),
     /// A database failure.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
@@ -99,7 +102,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) | AppError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -125,6 +128,7 @@ impl AppError {
             AppError::BadRequest(key) => ErrorInfo { detail_key: Some(key), ..base("error.bad_request") },
             AppError::Conflict(key) => ErrorInfo { detail_key: Some(key), ..base("error.conflict") },
             AppError::Invalid(fields) => ErrorInfo { fields, ..base("error.invalid") },
+            AppError::Rule(key) => ErrorInfo { detail_key: Some(key), ..base("error.rule") },
             other @ (AppError::Db(_) | AppError::Template(_) | AppError::Internal(_)) => {
                 ErrorInfo { internal: Some(other.to_string()), ..base("error.internal") }
             }

@@ -8,8 +8,10 @@
 pub mod accounts;
 pub mod api;
 pub mod app;
+pub mod appointments;
 pub mod audit;
 pub mod authz;
+pub mod bookings;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -19,5 +21,6 @@ pub mod error;
 pub mod ids;
 pub mod notify;
 pub mod org;
+pub mod people;
 pub mod seed;
 pub mod web;

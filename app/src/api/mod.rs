@@ -52,6 +52,7 @@ pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::api::router())
         .merge(crate::org::api::router())
+        .merge(crate::appointments::api::router())
         .split_for_parts()
 }
 

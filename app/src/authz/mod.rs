@@ -219,6 +219,9 @@ pub enum Target {
     RoleGrant(Role, Location),
     /// The audit log of a place.
     Audit(Location),
+    /// Services, slots, events and sessions (and their bookings), located at the organising
+    /// department and its street.
+    Offering(Location),
     /// The back office itself.
     BackOffice,
 }
@@ -289,6 +292,8 @@ impl Principal {
                         && loc.street.is_some()
                         && street_admin_of(loc))
             }
+            // Offerings: the organiser in charge of the place, and the district.
+            (_, Target::Offering(loc)) => district_admin || self.holds(Role::Organizer, loc),
             (View, Target::Audit(loc)) => district_admin || street_admin_of(loc),
             (Manage, Target::Audit(_)) => false,
         }

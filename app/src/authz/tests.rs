@@ -28,6 +28,8 @@ fn rule_table() {
     let resident = who(3, &[(Role::Resident, Scope::District)]);
     let handler = who(4, &[(Role::Handler, Scope::Department(D1))]);
     let nobody = who(5, &[]);
+    let organizer_d1 = who(6, &[(Role::Organizer, Scope::Department(D1))]);
+    let organizer_s1 = who(7, &[(Role::Organizer, Scope::Street(S1))]);
 
     let rows: Vec<(&str, &Principal, Action, Target, bool)> = vec![
         // back office entry
@@ -131,6 +133,44 @@ fn rule_table() {
             false,
         ),
         ("handler cannot grant", &handler, Manage, Target::RoleGrant(Role::Inspector, in_c1()), false),
+        // offerings
+        ("district runs any offering", &district, Manage, Target::Offering(Location::district()), true),
+        ("street admin does not run offerings", &street1, Manage, Target::Offering(Location::street(S1)), false),
+        (
+            "handler does not run offerings",
+            &handler,
+            Manage,
+            Target::Offering(Location { department: Some(D1), ..Location::default() }),
+            false,
+        ),
+        (
+            "department organiser runs its department's offerings",
+            &organizer_d1,
+            Manage,
+            Target::Offering(Location { department: Some(D1), ..Location::default() }),
+            true,
+        ),
+        (
+            "department organiser cannot run another's",
+            &organizer_d1,
+            Manage,
+            Target::Offering(Location { department: Some(DepartmentId(9)), ..Location::default() }),
+            false,
+        ),
+        (
+            "street organiser runs its street office's offerings",
+            &organizer_s1,
+            Manage,
+            Target::Offering(Location { department: Some(DepartmentId(9)), street: Some(S1), community: None }),
+            true,
+        ),
+        (
+            "street organiser cannot run district-wide offerings",
+            &organizer_s1,
+            Manage,
+            Target::Offering(Location::district()),
+            false,
+        ),
         // audit
         ("district reads whole audit", &district, View, Target::Audit(Location::district()), true),
         ("street admin reads own street audit", &street1, View, Target::Audit(Location::street(S1)), true),

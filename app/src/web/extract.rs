@@ -22,7 +22,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
-/// A JSON body.
+/// A JSON body, as request or response.
 #[derive(Debug, Clone)]
 pub struct Json<T>(pub T);
 
@@ -34,6 +34,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
             .await
             .map(|j| Json(j.0))
             .map_err(|_| AppError::BadRequest("error.json_unreadable"))
+    }
+}
+
+impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod api;
+mod appointments;
 mod backoffice;
 mod cli;
 mod helpers;

@@ -1,0 +1,42 @@
+//! Appointments (预约): services such as a vaccination, offered in slots at community sites,
+//! booked by residents for themselves or a family member, with real-name ID where the service
+//! needs it. Slots are offerings of the booking engine; this module adds services, slot
+//! templates and the API.
+
+pub mod api;
+pub mod model;
+pub mod store;
+
+use crate::accounts::CurrentUser;
+use crate::authz::{Action, Location, Target};
+use crate::db::Conn;
+use crate::error::{AppError, AppResult};
+use model::Service;
+
+/// Where a service sits, for authorization: its department (and that department's street).
+pub async fn service_location(conn: &mut Conn, s: &Service) -> AppResult<Location> {
+    Ok(match s.department_id {
+        Some(d) => {
+            let dept = crate::org::store::department(conn, crate::ids::DepartmentId(d)).await?;
+            Location {
+                department: Some(crate::ids::DepartmentId(d)),
+                street: dept.and_then(|d| d.street_id),
+                community: None,
+            }
+        }
+        None => Location::district(),
+    })
+}
+
+/// Whether the user runs this service (organiser in charge, or district admin).
+pub async fn runs(conn: &mut Conn, user: &CurrentUser, s: &Service) -> AppResult<bool> {
+    let loc = service_location(conn, s).await?;
+    Ok(user.principal.can(Action::Manage, &Target::Offering(loc)))
+}
+
+/// The service an offering belongs to (404 when it is not an appointment slot).
+pub async fn service_of_offering(conn: &mut Conn, offering: i64) -> AppResult<Service> {
+    let o = crate::bookings::store::offering(conn, offering).await?.ok_or(AppError::NotFound)?;
+    let id = o.service_id.ok_or(AppError::NotFound)?;
+    store::get(conn, id).await?.ok_or(AppError::NotFound)
+}

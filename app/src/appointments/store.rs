@@ -1,0 +1,66 @@
+//! SQL for appointment services (their slots are offerings, see `bookings::store`).
+
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::appointments::model::Service;
+use crate::db::Conn;
+use crate::ids::UserId;
+
+fn service_from(row: &AnyRow) -> Result<Service, sqlx::Error> {
+    Ok(Service {
+        id: row.try_get("service_id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        real_name_required: row.try_get::<i64, _>("real_name_required")? == 1,
+        department_id: row.try_get("department_id")?,
+    })
+}
+
+/// Creates a service.
+pub async fn insert(
+    conn: &mut Conn,
+    name: &str,
+    description: &str,
+    real_name_required: bool,
+    department_id: Option<i64>,
+    by: UserId,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "insert into services (name, description, real_name_required, department_id, created_by, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $6) returning service_id",
+    )
+    .bind(name)
+    .bind(description)
+    .bind(i64::from(real_name_required))
+    .bind(department_id)
+    .bind(by.0)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// One service.
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Service>, sqlx::Error> {
+    let row = sqlx::query(
+        "select service_id, name, description, real_name_required, department_id from services where service_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(service_from).transpose()
+}
+
+/// All services, oldest first, after `after`.
+pub async fn list(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<Service>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select service_id, name, description, real_name_required, department_id from services \
+         where service_id > $1 order by service_id limit $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(service_from).collect()
+}

@@ -1,0 +1,256 @@
+//! The one atomic step of booking: a single INSERT the database accepts or refuses.
+//!
+//! The schema does the counting (see migration 0002): a trigger adds the seats to the
+//! offering and a CHECK refuses an overfull one, a unique index refuses a second active
+//! booking of the same person for the same service, and another refuses a repeated
+//! idempotency key. So there is no read-then-write race to lose, on one SQLite file or on
+//! PostgreSQL with any number of ejia instances.
+//!
+//! One engine difference lives here: after a failed statement PostgreSQL aborts the whole
+//! transaction, SQLite only the statement. On PostgreSQL each attempt runs in a savepoint.
+
+use rand::Rng as _;
+use sqlx::Connection as _;
+use sqlx::error::ErrorKind;
+
+use crate::bookings::model::{Mode, Offering, Refusal, Status};
+use crate::bookings::store::{self, NewReservation, Reservation};
+use crate::db::{Backend, Conn};
+use crate::ids::UserId;
+
+/// A booking to make.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Who books.
+    pub booker: UserId,
+    /// For which person on their list (None: themself).
+    pub person_id: Option<i64>,
+    /// The person's identity for the one-active rule.
+    pub person_key: String,
+    /// Seats.
+    pub seats: i64,
+    /// Group (group bookings).
+    pub group_id: Option<i64>,
+    /// Client-chosen key that makes a retry return the first answer.
+    pub idempotency_key: Option<String>,
+}
+
+/// The outcome of a booking.
+#[derive(Debug, Clone)]
+pub struct Booked {
+    /// The reservation.
+    pub reservation: Reservation,
+    /// True when this answered a repeated request.
+    pub replayed: bool,
+}
+
+/// Why a booking failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// A rule or the state of the offering says no.
+    Refused(Refusal),
+    /// The database failed.
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Self {
+        Failure::Db(e)
+    }
+}
+
+/// Which constraint refused a write.
+#[derive(Debug, PartialEq, Eq)]
+enum Violation {
+    NoSeat,
+    RepeatedKey,
+    AlreadyActive,
+    Other,
+}
+
+fn violation(e: &sqlx::Error) -> Option<Violation> {
+    let sqlx::Error::Database(db) = e else { return None };
+    // PostgreSQL names the index; SQLite names the columns in its message.
+    let named =
+        |index: &str, columns: &str| db.constraint().is_some_and(|c| c == index) || db.message().contains(columns);
+    Some(match db.kind() {
+        ErrorKind::CheckViolation => Violation::NoSeat,
+        ErrorKind::UniqueViolation if named("reservations_idempotency_idx", "reservations.idempotency_key") => {
+            Violation::RepeatedKey
+        }
+        ErrorKind::UniqueViolation if named("reservations_one_active_idx", "reservations.person_key") => {
+            Violation::AlreadyActive
+        }
+        _ => Violation::Other,
+    })
+}
+
+/// Whether an error is the database refusing a seat (capacity check).
+pub fn is_no_seat(e: &sqlx::Error) -> bool {
+    violation(e) == Some(Violation::NoSeat)
+}
+
+/// A ticket code people can read out and type: no 0/O, 1/I/L.
+pub fn ticket_code() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rngs::OsRng;
+    (0..10).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
+}
+
+/// Runs one write so that its failure leaves the transaction usable.
+async fn attempt_insert(
+    conn: &mut Conn,
+    backend: Backend,
+    r: &NewReservation<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    match backend {
+        // SQLite rolls back just the failed statement (ON CONFLICT ABORT).
+        Backend::Sqlite => store::insert_reservation(conn, r, now).await,
+        Backend::Postgres => {
+            let mut savepoint = conn.begin().await?;
+            match store::insert_reservation(&mut savepoint, r, now).await {
+                Ok(id) => {
+                    savepoint.commit().await?;
+                    Ok(id)
+                }
+                Err(e) => {
+                    savepoint.rollback().await?;
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// What became of a status change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moved {
+    /// Done.
+    Done,
+    /// The database refused: no seat left.
+    NoSeat,
+    /// The reservation was no longer in the expected state (someone else moved it first).
+    Gone,
+}
+
+/// Moves a reservation (e.g. waitlisted → confirmed) so that a refusal (no seat) leaves the
+/// transaction usable.
+pub async fn attempt_transition(
+    conn: &mut Conn,
+    backend: Backend,
+    id: i64,
+    from: Status,
+    to: Status,
+    by: Option<UserId>,
+    now: i64,
+) -> Result<Moved, sqlx::Error> {
+    let result = match backend {
+        Backend::Sqlite => store::transition(conn, id, from, to, by, now).await,
+        Backend::Postgres => {
+            let mut savepoint = conn.begin().await?;
+            let r = store::transition(&mut savepoint, id, from, to, by, now).await;
+            if r.is_ok() {
+                savepoint.commit().await?
+            } else {
+                savepoint.rollback().await?
+            }
+            r
+        }
+    };
+    match result {
+        Ok(true) => Ok(Moved::Done),
+        Ok(false) => Ok(Moved::Gone),
+        Err(e) if is_no_seat(&e) => Ok(Moved::NoSeat),
+        Err(e) => Err(e),
+    }
+}
+
+/// Books `req` on `offering` inside the caller's transaction. A lottery offering takes a
+/// request; otherwise a seat, or a place on the waiting list when full.
+pub async fn reserve(
+    conn: &mut Conn,
+    backend: Backend,
+    o: &Offering,
+    req: &Request,
+    now: i64,
+) -> Result<Booked, Failure> {
+    if let Some(max) = o.rules.max_per_user {
+        // A retry of a request that already succeeded must not count against itself.
+        if let Some(key) = &req.idempotency_key
+            && let Some(reservation) = store::by_idempotency_key(conn, req.booker, key).await?
+        {
+            return Ok(Booked { reservation, replayed: true });
+        }
+        if store::active_count(conn, o.id, req.booker).await? >= max {
+            return Err(Failure::Refused(Refusal::MaxPerUser));
+        }
+    }
+    let first = match o.mode {
+        Mode::Lottery => Status::Requested,
+        Mode::FirstCome => Status::Confirmed,
+    };
+    let code = ticket_code();
+    let mut status = first;
+    loop {
+        let new = NewReservation {
+            offering_id: o.id,
+            service_key: &o.service_key,
+            booker: req.booker,
+            person_id: req.person_id,
+            person_key: &req.person_key,
+            seats: req.seats,
+            status,
+            group_id: req.group_id,
+            idempotency_key: req.idempotency_key.as_deref(),
+            code: &code,
+        };
+        let err = match attempt_insert(conn, backend, &new, now).await {
+            Ok(id) => {
+                let reservation = Reservation {
+                    id,
+                    offering_id: o.id,
+                    booker: req.booker,
+                    person_id: req.person_id,
+                    person_key: req.person_key.clone(),
+                    seats: req.seats,
+                    status,
+                    code,
+                    created_at: now,
+                };
+                return Ok(Booked { reservation, replayed: false });
+            }
+            Err(e) => e,
+        };
+        match violation(&err) {
+            Some(Violation::NoSeat) if status == Status::Confirmed && o.waitlist_enabled => status = Status::Waitlisted,
+            Some(Violation::NoSeat) => return Err(Failure::Refused(Refusal::Full)),
+            Some(Violation::AlreadyActive) => return Err(Failure::Refused(Refusal::AlreadyBooked)),
+            Some(Violation::RepeatedKey) => {
+                let key = req.idempotency_key.as_deref().unwrap_or_default();
+                return match store::by_idempotency_key(conn, req.booker, key).await? {
+                    Some(reservation) => Ok(Booked { reservation, replayed: true }),
+                    None => Err(Failure::Db(err)),
+                };
+            }
+            _ => return Err(Failure::Db(err)),
+        }
+    }
+}
+
+/// Gives free seats of an offering to the waiting list, first in line first, until the
+/// database says no seat is left. Returns the reservations promoted.
+pub async fn promote(conn: &mut Conn, backend: Backend, offering: i64, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let mut promoted = Vec::new();
+    loop {
+        let next = store::waitlist(conn, offering, 1).await?;
+        let Some(first) = next.first() else { break };
+        match attempt_transition(conn, backend, first.id, Status::Waitlisted, Status::Confirmed, None, now).await? {
+            Moved::Done => promoted.push(first.id),
+            // Cancelled meanwhile: look at the next in line.
+            Moved::Gone => continue,
+            Moved::NoSeat => break,
+        }
+    }
+    Ok(promoted)
+}

@@ -1,0 +1,8 @@
+//! The booking engine shared by activities and appointments: offerings with seats, and
+//! reservations that are confirmed, waitlisted, requested (lottery), cancelled, attended or
+//! no-show. Never oversold, never double-booked, never lost: see `engine`.
+
+pub mod engine;
+pub mod model;
+pub mod service;
+pub mod store;

@@ -1,0 +1,261 @@
+//! Booking use cases on top of the engine: who is being booked (and may they be), cancelling
+//! with promotion from the waiting list, staff marking attendance, lottery draws and group
+//! bookings. Each runs in one transaction; the audit log and the inbox are written by the
+//! database's triggers in the same statements.
+
+use chrono::DateTime;
+
+use crate::accounts::CurrentUser;
+use crate::app::AppState;
+use crate::bookings::engine::{self, Booked, Failure, Moved, Request};
+use crate::bookings::model::{Candidate, Mode, Offering, Refusal, Status, draw_order};
+use crate::bookings::store::{self, Reservation};
+use crate::clock::DISTRICT_OFFSET;
+use crate::db::Conn;
+use crate::error::{AppError, AppResult};
+use crate::org;
+use crate::people::model::age_on;
+use crate::people::store as people;
+
+/// A refusal as an error: 409 for conflicts, 422 for rules.
+pub fn refused(r: Refusal) -> AppError {
+    if r.is_conflict() { AppError::Conflict(r.key()) } else { AppError::Rule(r.key()) }
+}
+
+impl From<Failure> for AppError {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Refused(r) => refused(r),
+            Failure::Db(e) => AppError::Db(e),
+        }
+    }
+}
+
+/// Who is booked: the request fields the engine needs, and what the rules look at.
+pub struct Whom {
+    /// Person on the booker's list, if not themself.
+    pub person_id: Option<i64>,
+    /// Identity for the one-active rule.
+    pub person_key: String,
+    /// Age and street.
+    pub candidate: Candidate,
+    /// Whether a real-name ID is on file.
+    pub has_id: bool,
+}
+
+/// Resolves the person a user books for (themself when `person_id` is None). Another user's
+/// person is "not found".
+pub async fn whom(conn: &mut Conn, user: &CurrentUser, person_id: Option<i64>, on: i64) -> AppResult<Whom> {
+    let person = match person_id {
+        Some(id) => Some(people::get(conn, user.id, id).await?.ok_or(AppError::NotFound)?),
+        None => people::myself(conn, user.id).await?,
+    };
+    let street = match user.community_id {
+        Some(c) => org::store::community(conn, c).await?.map(|c| c.street_id),
+        None => None,
+    };
+    let day = DateTime::from_timestamp(on, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).date_naive());
+    let age = person
+        .as_ref()
+        .and_then(|p| p.birth_date.as_deref())
+        .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+        .zip(day)
+        .map(|(birth, day)| age_on(birth, day));
+    let person_key = match &person {
+        Some(p) => match &p.id_index {
+            Some(index) => format!("id:{index}"),
+            None => format!("p:{}", p.id),
+        },
+        None => format!("u:{}", user.id),
+    };
+    let has_id = person.as_ref().is_some_and(|p| p.id_index.is_some());
+    Ok(Whom {
+        person_id: person.filter(|_| person_id.is_some()).map(|p| p.id),
+        person_key,
+        candidate: Candidate { age, street },
+        has_id,
+    })
+}
+
+/// Books one seat of `offering` for the user or a person on their list.
+pub async fn book(
+    state: &AppState,
+    user: &CurrentUser,
+    offering_id: i64,
+    person_id: Option<i64>,
+    idempotency_key: Option<String>,
+    real_name_required: bool,
+) -> AppResult<Booked> {
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let offering = store::offering(&mut tx, offering_id).await?.ok_or(AppError::NotFound)?;
+    let whom = whom(&mut tx, user, person_id, offering.starts_at).await?;
+    if real_name_required && !whom.has_id {
+        return Err(refused(Refusal::RealNameRequired));
+    }
+    // A repeated request answers as the first did, even if the rules would now say no
+    // (the window closed, the offering filled up).
+    if let Some(key) = &idempotency_key
+        && let Some(reservation) = store::by_idempotency_key(&mut tx, user.id, key).await?
+    {
+        return Ok(Booked { reservation, replayed: true });
+    }
+    offering.check_booking(now, whom.candidate).map_err(refused)?;
+    let request = Request {
+        booker: user.id,
+        person_id: whom.person_id,
+        person_key: whom.person_key,
+        seats: 1,
+        group_id: None,
+        idempotency_key,
+    };
+    let booked = engine::reserve(&mut tx, state.db.backend(), &offering, &request, now).await?;
+    tx.commit().await?;
+    Ok(booked)
+}
+
+/// Cancels a reservation: by its booker (within the cancellation deadline) or by staff
+/// (any time). Frees the seat and promotes the waiting list. Cancelling twice answers the
+/// same.
+pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64, is_staff: bool) -> AppResult<Reservation> {
+    let now = state.clock.unix();
+    let backend = state.db.backend();
+    let mut tx = state.db.begin().await?;
+    let r = store::reservation(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let offering = store::offering(&mut tx, r.offering_id).await?.ok_or(AppError::NotFound)?;
+    if r.booker != user.id && !is_staff {
+        return Err(AppError::NotFound);
+    }
+    if r.status == Status::Cancelled {
+        return Ok(r);
+    }
+    if !r.status.can_become(Status::Cancelled) {
+        return Err(refused(Refusal::WrongState));
+    }
+    if !is_staff {
+        offering.check_cancel(now).map_err(refused)?;
+    }
+    if !store::transition(&mut tx, id, r.status, Status::Cancelled, Some(user.id), now).await? {
+        return Err(refused(Refusal::WrongState));
+    }
+    if r.status.holds_seat() && offering.mode == Mode::FirstCome {
+        engine::promote(&mut tx, backend, offering.id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Reservation { status: Status::Cancelled, ..r })
+}
+
+/// Staff mark attendance (登记) or a no-show.
+pub async fn mark(state: &AppState, user: &CurrentUser, id: i64, to: Status, is_staff: bool) -> AppResult<Reservation> {
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let r = store::reservation(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    if !is_staff {
+        return Err(AppError::Forbidden);
+    }
+    if r.status == to {
+        return Ok(r);
+    }
+    if !r.status.can_become(to) || !matches!(to, Status::Attended | Status::NoShow) {
+        return Err(refused(Refusal::WrongState));
+    }
+    match engine::attempt_transition(&mut tx, state.db.backend(), id, r.status, to, Some(user.id), now).await? {
+        Moved::Done => {}
+        Moved::NoSeat | Moved::Gone => return Err(refused(Refusal::WrongState)),
+    }
+    tx.commit().await?;
+    Ok(Reservation { status: to, ..r })
+}
+
+/// Draws a lottery offering with a published seed: requests in the drawn order get the seats,
+/// the rest go to the waiting list (or are cancelled when it has none). Returns the order.
+pub async fn draw(
+    state: &AppState,
+    user: &CurrentUser,
+    offering_id: i64,
+    seed: &str,
+    is_staff: bool,
+) -> AppResult<Vec<i64>> {
+    let now = state.clock.unix();
+    let backend = state.db.backend();
+    let mut tx = state.db.begin().await?;
+    let offering = store::offering(&mut tx, offering_id).await?.ok_or(AppError::NotFound)?;
+    if !is_staff {
+        return Err(AppError::Forbidden);
+    }
+    if offering.mode != Mode::Lottery || offering.drawn_at.is_some() {
+        return Err(refused(Refusal::WrongState));
+    }
+    let entrants = store::requested(&mut tx, offering_id).await?;
+    let order = draw_order(seed, &entrants);
+    let mut seats_left = true;
+    for id in &order {
+        if seats_left {
+            match engine::attempt_transition(
+                &mut tx,
+                backend,
+                *id,
+                Status::Requested,
+                Status::Confirmed,
+                Some(user.id),
+                now,
+            )
+            .await?
+            {
+                Moved::Done | Moved::Gone => continue,
+                Moved::NoSeat => seats_left = false,
+            }
+        }
+        let rest = if offering.waitlist_enabled { Status::Waitlisted } else { Status::Cancelled };
+        store::transition(&mut tx, *id, Status::Requested, rest, Some(user.id), now).await?;
+    }
+    store::record_draw(&mut tx, offering_id, seed, now).await?;
+    tx.commit().await?;
+    Ok(order)
+}
+
+/// Books several people on several offerings (e.g. market vendors and their bus seats), all
+/// or nothing: the first refusal rolls everything back and is returned with the person it
+/// concerns.
+pub async fn book_group(
+    state: &AppState,
+    user: &CurrentUser,
+    offering_ids: &[i64],
+    person_ids: &[i64],
+    is_staff: bool,
+) -> AppResult<Result<Vec<Reservation>, (i64, Refusal)>> {
+    let now = state.clock.unix();
+    let backend = state.db.backend();
+    if !is_staff {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.db.begin().await?;
+    let mut offerings = Vec::new();
+    for id in offering_ids {
+        offerings.push(store::offering(&mut tx, *id).await?.ok_or(AppError::NotFound)?);
+    }
+    let group_id = rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX);
+    let mut made = Vec::new();
+    for person in person_ids {
+        let whom = whom(&mut tx, user, Some(*person), offerings.first().map_or(now, |o| o.starts_at)).await?;
+        for o in &offerings {
+            let request = Request {
+                booker: user.id,
+                person_id: whom.person_id,
+                person_key: whom.person_key.clone(),
+                seats: 1,
+                group_id: Some(group_id),
+                idempotency_key: None,
+            };
+            let no_waitlist = Offering { waitlist_enabled: false, ..o.clone() };
+            match engine::reserve(&mut tx, backend, &no_waitlist, &request, now).await {
+                Ok(b) => made.push(b.reservation),
+                // Dropping the transaction rolls every reservation of the group back.
+                Err(Failure::Refused(r)) => return Ok(Err((*person, r))),
+                Err(Failure::Db(e)) => return Err(e.into()),
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(made))
+}

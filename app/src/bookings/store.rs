@@ -1,0 +1,317 @@
+//! SQL for offerings and reservations. The seat count is kept by triggers (see migration
+//! 0002), so nothing here adds or subtracts seats by hand.
+
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::bookings::model::{Mode, Offering, Rules, Status};
+use crate::db::Conn;
+use crate::ids::{StreetId, UserId};
+
+type Result<T> = std::result::Result<T, sqlx::Error>;
+
+const OFFERING_COLUMNS: &str = "offering_id, kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, \
+     booked, waitlist_enabled, mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, \
+     status, lottery_seed, drawn_at";
+
+fn offering_from(row: &AnyRow) -> Result<Offering> {
+    let mode: String = row.try_get("mode")?;
+    let streets: String = row.try_get("street_ids")?;
+    Ok(Offering {
+        id: row.try_get("offering_id")?,
+        kind: row.try_get("kind")?,
+        service_id: row.try_get("service_id")?,
+        service_key: row.try_get("service_key")?,
+        venue_id: row.try_get("venue_id")?,
+        starts_at: row.try_get("starts_at")?,
+        ends_at: row.try_get("ends_at")?,
+        capacity: row.try_get("capacity")?,
+        booked: row.try_get("booked")?,
+        waitlist_enabled: row.try_get::<i64, _>("waitlist_enabled")? == 1,
+        mode: Mode::parse(&mode).unwrap_or(Mode::FirstCome),
+        rules: Rules {
+            opens_at: row.try_get("opens_at")?,
+            closes_at: row.try_get("closes_at")?,
+            cancel_until: row.try_get("cancel_until")?,
+            max_per_user: row.try_get("max_per_user")?,
+            min_age: row.try_get("min_age")?,
+            max_age: row.try_get("max_age")?,
+            streets: streets.split(',').filter_map(|s| s.trim().parse().ok()).map(StreetId).collect(),
+        },
+        status: row.try_get("status")?,
+        lottery_seed: row.try_get("lottery_seed")?,
+        drawn_at: row.try_get("drawn_at")?,
+    })
+}
+
+/// A new offering.
+#[derive(Debug, Clone)]
+pub struct NewOffering {
+    /// `slot`, `session`, `transport`.
+    pub kind: &'static str,
+    /// Service (slots).
+    pub service_id: Option<i64>,
+    /// One-active-booking scope.
+    pub service_key: String,
+    /// Venue.
+    pub venue_id: Option<i64>,
+    /// Start.
+    pub starts_at: i64,
+    /// End.
+    pub ends_at: i64,
+    /// Seats.
+    pub capacity: Option<i64>,
+    /// Waiting list when full.
+    pub waitlist_enabled: bool,
+    /// Mode.
+    pub mode: Mode,
+    /// Rules.
+    pub rules: Rules,
+}
+
+/// Creates an offering.
+pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Result<i64> {
+    let streets = o.rules.streets.iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(",");
+    sqlx::query_scalar(
+        "insert into offerings (kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, waitlist_enabled, \
+         mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) returning offering_id",
+    )
+    .bind(o.kind)
+    .bind(o.service_id)
+    .bind(&o.service_key)
+    .bind(o.venue_id)
+    .bind(o.starts_at)
+    .bind(o.ends_at)
+    .bind(o.capacity)
+    .bind(i64::from(o.waitlist_enabled))
+    .bind(o.mode.as_str())
+    .bind(o.rules.opens_at)
+    .bind(o.rules.closes_at)
+    .bind(o.rules.cancel_until)
+    .bind(o.rules.max_per_user)
+    .bind(o.rules.min_age)
+    .bind(o.rules.max_age)
+    .bind(streets)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// One offering.
+pub async fn offering(conn: &mut Conn, id: i64) -> Result<Option<Offering>> {
+    let sql = format!("select {OFFERING_COLUMNS} from offerings where offering_id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(offering_from).transpose()
+}
+
+/// Offerings of a service starting in `[from, to)`.
+pub async fn offerings_of_service(conn: &mut Conn, service: i64, from: i64, to: i64) -> Result<Vec<Offering>> {
+    let sql = format!(
+        "select {OFFERING_COLUMNS} from offerings where service_id = $1 and starts_at >= $2 and starts_at < $3 \
+         order by starts_at, offering_id"
+    );
+    let rows = sqlx::query(&sql).bind(service).bind(from).bind(to).fetch_all(conn).await?;
+    rows.iter().map(offering_from).collect()
+}
+
+/// Changes an offering's capacity; fails with a check violation when below the seats taken.
+pub async fn set_capacity(conn: &mut Conn, id: i64, capacity: Option<i64>, now: i64) -> Result<u64> {
+    let done = sqlx::query("update offerings set capacity = $1, updated_at = $2 where offering_id = $3")
+        .bind(capacity)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// A reservation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reservation {
+    /// Id.
+    pub id: i64,
+    /// Offering.
+    pub offering_id: i64,
+    /// Who booked.
+    pub booker: UserId,
+    /// For whom (a person on the booker's list), if not themself.
+    pub person_id: Option<i64>,
+    /// Identity for the one-active rule.
+    pub person_key: String,
+    /// Seats.
+    pub seats: i64,
+    /// Status.
+    pub status: Status,
+    /// Ticket code.
+    pub code: String,
+    /// Booked at.
+    pub created_at: i64,
+}
+
+use serde::Serialize;
+
+const RESERVATION_COLUMNS: &str =
+    "reservation_id, offering_id, booker_user_id, person_id, person_key, seats, status, code, created_at";
+
+fn reservation_from(row: &AnyRow) -> Result<Reservation> {
+    let status: String = row.try_get("status")?;
+    Ok(Reservation {
+        id: row.try_get("reservation_id")?,
+        offering_id: row.try_get("offering_id")?,
+        booker: UserId(row.try_get("booker_user_id")?),
+        person_id: row.try_get("person_id")?,
+        person_key: row.try_get("person_key")?,
+        seats: row.try_get("seats")?,
+        status: Status::parse(&status).unwrap_or(Status::Cancelled),
+        code: row.try_get("code")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// A reservation to write.
+#[derive(Debug, Clone)]
+pub struct NewReservation<'a> {
+    /// Offering.
+    pub offering_id: i64,
+    /// Its one-active scope.
+    pub service_key: &'a str,
+    /// Booker.
+    pub booker: UserId,
+    /// Person.
+    pub person_id: Option<i64>,
+    /// Identity for the one-active rule.
+    pub person_key: &'a str,
+    /// Seats.
+    pub seats: i64,
+    /// Status to write.
+    pub status: Status,
+    /// Group.
+    pub group_id: Option<i64>,
+    /// Idempotency key.
+    pub idempotency_key: Option<&'a str>,
+    /// Ticket code.
+    pub code: &'a str,
+}
+
+/// Writes a reservation in one statement. The database refuses it — with a check violation
+/// when it would overfill the offering, with a unique violation when it repeats an
+/// idempotency key or a person's active booking — and then nothing at all was written.
+pub async fn insert_reservation(conn: &mut Conn, r: &NewReservation<'_>, now: i64) -> Result<i64> {
+    sqlx::query_scalar(
+        "insert into reservations (offering_id, booker_user_id, person_id, person_key, service_key, seats, status, \
+         group_id, idempotency_key, code, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning reservation_id",
+    )
+    .bind(r.offering_id)
+    .bind(r.booker.0)
+    .bind(r.person_id)
+    .bind(r.person_key)
+    .bind(r.service_key)
+    .bind(r.seats)
+    .bind(r.status.as_str())
+    .bind(r.group_id)
+    .bind(r.idempotency_key)
+    .bind(r.code)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// One reservation.
+pub async fn reservation(conn: &mut Conn, id: i64) -> Result<Option<Reservation>> {
+    let sql = format!("select {RESERVATION_COLUMNS} from reservations where reservation_id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(reservation_from).transpose()
+}
+
+/// The reservation an earlier request with this idempotency key made.
+pub async fn by_idempotency_key(conn: &mut Conn, booker: UserId, key: &str) -> Result<Option<Reservation>> {
+    let sql =
+        format!("select {RESERVATION_COLUMNS} from reservations where booker_user_id = $1 and idempotency_key = $2");
+    let row = sqlx::query(&sql).bind(booker.0).bind(key).fetch_optional(conn).await?;
+    row.as_ref().map(reservation_from).transpose()
+}
+
+/// Active reservations a user holds on an offering.
+pub async fn active_count(conn: &mut Conn, offering: i64, booker: UserId) -> Result<i64> {
+    sqlx::query_scalar(
+        "select count(*) from reservations where offering_id = $1 and booker_user_id = $2 \
+         and status in ('requested', 'confirmed', 'waitlisted')",
+    )
+    .bind(offering)
+    .bind(booker.0)
+    .fetch_one(conn)
+    .await
+}
+
+/// Moves a reservation from one status to another on behalf of `by` (None: the system);
+/// returns false when it was not in `from` any more (someone else moved it first). For
+/// seat-taking moves the database may refuse with a check violation (no seat left).
+pub async fn transition(
+    conn: &mut Conn,
+    id: i64,
+    from: Status,
+    to: Status,
+    by: Option<UserId>,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "update reservations set status = $1, updated_at = $2, updated_by = $3 where reservation_id = $4 and status = $5",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(by.map(|u| u.0))
+    .bind(id)
+    .bind(from.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The waiting list of an offering, first in line first.
+pub async fn waitlist(conn: &mut Conn, offering: i64, limit: i64) -> Result<Vec<Reservation>> {
+    let sql = format!(
+        "select {RESERVATION_COLUMNS} from reservations where offering_id = $1 and status = 'waitlisted' \
+         order by reservation_id limit $2"
+    );
+    let rows = sqlx::query(&sql).bind(offering).bind(limit).fetch_all(conn).await?;
+    rows.iter().map(reservation_from).collect()
+}
+
+/// A user's reservations, newest first.
+pub async fn of_booker(conn: &mut Conn, booker: UserId, limit: i64) -> Result<Vec<Reservation>> {
+    let sql = format!(
+        "select {RESERVATION_COLUMNS} from reservations where booker_user_id = $1 order by reservation_id desc limit $2"
+    );
+    let rows = sqlx::query(&sql).bind(booker.0).bind(limit).fetch_all(conn).await?;
+    rows.iter().map(reservation_from).collect()
+}
+
+/// The entrants of a lottery, in booking order.
+pub async fn requested(conn: &mut Conn, offering: i64) -> Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "select reservation_id from reservations where offering_id = $1 and status = 'requested' order by reservation_id",
+    )
+    .bind(offering)
+    .fetch_all(conn)
+    .await
+}
+
+/// Records a lottery draw and its published seed.
+pub async fn record_draw(conn: &mut Conn, offering: i64, seed: &str, now: i64) -> Result<()> {
+    sqlx::query("update offerings set lottery_seed = $1, drawn_at = $2, updated_at = $2 where offering_id = $3")
+        .bind(seed)
+        .bind(now)
+        .bind(offering)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Reservations of an offering, in booking order.
+pub async fn of_offering(conn: &mut Conn, offering: i64) -> Result<Vec<Reservation>> {
+    let sql = format!("select {RESERVATION_COLUMNS} from reservations where offering_id = $1 order by reservation_id");
+    let rows = sqlx::query(&sql).bind(offering).fetch_all(conn).await?;
+    rows.iter().map(reservation_from).collect()
+}

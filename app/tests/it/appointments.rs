@@ -1,0 +1,421 @@
+//! Appointments through the API on the booking engine: invariants under concurrency,
+//! idempotency, waiting lists, family members, rules, lotteries, groups.
+
+use ejia::authz::{Role, Scope};
+use ejia::ids::UserId;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// An API client for one user.
+#[derive(Clone)]
+struct Api {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    async fn new(app: &TestApp, user: UserId) -> Self {
+        let token = ejia::accounts::service::create_api_token(&app.state, user, "test").await.unwrap();
+        Self { base: app.at("/api/v1"), token, http: reqwest::Client::new() }
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>, key: Option<&str>) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(reqwest::Method::GET, path, None, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::POST, path, Some(body), None).await
+    }
+
+    async fn book(&self, slot: i64, key: Option<&str>) -> (u16, Value) {
+        self.send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), None, key).await
+    }
+}
+
+struct Setup {
+    app: TestApp,
+    organizer: Api,
+    service: i64,
+    venue: i64,
+    department: i64,
+}
+
+/// A district with an organiser of 区卫健局 and one service (real-name optional).
+async fn setup(real_name: bool) -> Setup {
+    let app = TestApp::with_district().await;
+    let mut conn = app.state.db.conn().await.unwrap();
+    let depts = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
+    let health = depts.iter().find(|d| d.name == "区卫健局").unwrap().id;
+    let venues = ejia::org::store::list_venues(&mut conn, Default::default(), 0, 1).await.unwrap();
+    drop(conn);
+    let org_user =
+        app.user("13700000001", "卫健局组织者", None, &[grant(Role::Organizer, Scope::Department(health))]).await;
+    let organizer = Api::new(&app, org_user).await;
+    let (status, created) = organizer
+        .post(
+            "/services",
+            json!({"name": "新冠疫苗接种 第一剂", "real_name_required": real_name, "department_id": health.0}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    Setup { service: created["id"].as_i64().unwrap(), venue: venues[0].id.0, department: health.0, app, organizer }
+}
+
+impl Setup {
+    /// A slot tomorrow morning (the test clock stands at 2026-12-01 09:00 district time).
+    async fn slot(&self, capacity: i64, extra: Value) -> i64 {
+        let mut body = json!({"venue_id": self.venue, "starts_at": "2026-12-02T08:30:00+08:00",
+            "ends_at": "2026-12-02T09:00:00+08:00", "capacity": capacity});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (status, created) = self.organizer.post(&format!("/services/{}/slots", self.service), body).await;
+        assert_eq!(status, 201, "{created}");
+        created["id"].as_i64().unwrap()
+    }
+
+    async fn residents(&self, n: usize) -> Vec<Api> {
+        let mut out = Vec::new();
+        for i in 0..n {
+            let user = self.app.user(&format!("1390000{i:04}"), &format!("居民{i}"), None, &[]).await;
+            out.push(Api::new(&self.app, user).await);
+        }
+        out
+    }
+
+    async fn offering(&self, id: i64) -> ejia::bookings::model::Offering {
+        let mut conn = self.app.state.db.conn().await.unwrap();
+        ejia::bookings::store::offering(&mut conn, id).await.unwrap().unwrap()
+    }
+
+    async fn statuses(&self, offering: i64) -> Vec<String> {
+        let mut conn = self.app.state.db.conn().await.unwrap();
+        let all = ejia::bookings::store::of_offering(&mut conn, offering).await.unwrap();
+        all.iter().map(|r| r.status.as_str().to_owned()).collect()
+    }
+}
+
+#[tokio::test]
+async fn a_rush_on_one_slot_never_oversells() {
+    let s = setup(false).await;
+    let slot = s.slot(20, json!({"waitlist": false})).await;
+    let residents = s.residents(200).await;
+    let tasks: Vec<_> = residents
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let r = r.clone();
+            tokio::spawn(async move { r.book(slot, Some(&format!("rush-{i}"))).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let confirmed = answers.iter().filter(|(s, b)| *s == 201 && b["status"] == "confirmed").count();
+    let full = answers.iter().filter(|(s, _)| *s == 409).count();
+    assert_eq!((confirmed, full), (20, 180), "{:?}", answers.iter().map(|a| a.0).collect::<Vec<_>>());
+    let o = s.offering(slot).await;
+    assert_eq!(o.booked, 20);
+    let statuses = s.statuses(slot).await;
+    assert_eq!(statuses.len(), 20, "refused bookings leave nothing behind");
+    // Every 2xx answer is exactly one stored reservation.
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    for (status, body) in &answers {
+        if *status == 201 {
+            let r = ejia::bookings::store::reservation(&mut conn, body["id"].as_i64().unwrap()).await.unwrap().unwrap();
+            assert_eq!(r.code, body["code"].as_str().unwrap());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_full_slot_waitlists_and_a_cancellation_promotes_the_first_in_line() {
+    let s = setup(false).await;
+    let slot = s.slot(2, json!({})).await;
+    let r = s.residents(4).await;
+    let mut ids = Vec::new();
+    for (i, who) in r.iter().enumerate() {
+        let (status, body) = who.book(slot, None).await;
+        assert_eq!(status, 201);
+        assert_eq!(body["status"], if i < 2 { "confirmed" } else { "waitlisted" });
+        ids.push(body["id"].as_i64().unwrap());
+    }
+    let (status, body) = r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", ids[0]), None, None).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("cancelled")));
+    assert_eq!(s.statuses(slot).await, ["cancelled", "confirmed", "confirmed", "waitlisted"], "third in line promoted");
+    assert_eq!(s.offering(slot).await.booked, 2);
+    // Cancelling again answers the same; someone else's booking is not found.
+    assert_eq!(r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", ids[0]), None, None).await.0, 200);
+    assert_eq!(r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", ids[1]), None, None).await.0, 404);
+    // The promoted person has a notice in their inbox, and the log has every step.
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    let kinds: Vec<String> = sqlx::query_scalar("select kind from notifications order by notification_id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    assert!(
+        kinds.contains(&"booking.promoted".to_owned()) && kinds.contains(&"booking.cancelled".to_owned()),
+        "{kinds:?}"
+    );
+    let logged: i64 = sqlx::query_scalar("select count(*) from audit_log where object_kind = 'reservation'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(logged, 4 + 2, "four bookings, one cancellation, one promotion");
+}
+
+#[tokio::test]
+async fn the_same_idempotency_key_books_once_even_when_sent_together() {
+    let s = setup(false).await;
+    let slot = s.slot(5, json!({})).await;
+    let who = s.residents(1).await.remove(0);
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let who = who.clone();
+            tokio::spawn(async move { who.book(slot, Some("my-one-key")).await })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, 201, "{body}");
+        ids.push(body["id"].as_i64().unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one reservation, the same answer every time");
+    assert_eq!(s.offering(slot).await.booked, 1);
+    // Without a key, a second booking of the same person for the service is refused.
+    let (status, body) = who.book(slot, None).await;
+    assert_eq!(status, 409);
+    assert_eq!(body["detail"], "此人已有这项服务的有效预约。");
+    let (status, _) = who.book(slot, Some("x".repeat(129).as_str())).await;
+    assert_eq!(status, 400, "overlong keys are refused");
+}
+
+#[tokio::test]
+async fn one_active_booking_per_person_per_service_across_slots() {
+    let s = setup(false).await;
+    let (a, b) = (
+        s.slot(5, json!({})).await,
+        s.slot(5, json!({"starts_at": "2026-12-02T09:00:00+08:00", "ends_at": "2026-12-02T09:30:00+08:00"})).await,
+    );
+    let who = s.residents(1).await.remove(0);
+    let (_, first) = who.book(a, None).await;
+    assert_eq!(who.book(b, None).await.0, 409);
+    who.send(reqwest::Method::DELETE, &format!("/bookings/{}", first["id"]), None, None).await;
+    assert_eq!(who.book(b, None).await.0, 201, "after cancelling, another slot can be booked");
+    let (status, mine) = who.get("/me/bookings").await;
+    assert_eq!(status, 200);
+    assert_eq!(mine.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn booking_for_an_elderly_parent_needs_a_valid_id_for_real_name_services() {
+    let s = setup(true).await;
+    let slot = s.slot(5, json!({"min_age": 60})).await;
+    let child = s.residents(1).await.remove(0);
+    // Real-name service: booking yourself without an ID on file is refused with a reason.
+    let (status, body) = child.book(slot, None).await;
+    assert_eq!(status, 422);
+    assert!(body["detail"].as_str().unwrap().contains("实名"));
+    // A wrong ID number is refused next to its field.
+    let (status, body) = child
+        .post("/me/people", json!({"name": "王秀英", "relation": "parent", "id_number": "370202195001011230"}))
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"][0]["field"], "id_number");
+    let id = valid_id("37020219500101123");
+    let (status, parent) =
+        child.post("/me/people", json!({"name": "王秀英", "relation": "parent", "id_number": id})).await;
+    assert_eq!(status, 201, "{parent}");
+    assert_eq!(parent["id_masked"], format!("3702**********{}", &id[14..]));
+    assert!(!parent.to_string().contains(&id), "the full number is never shown");
+    let (status, booked) = child
+        .send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), Some(json!({"person_id": parent["id"]})), None)
+        .await;
+    assert_eq!((status, booked["status"].as_str()), (201, Some("confirmed")), "{booked}");
+    // The same person booked by another relative's account is still one person.
+    let sibling = Api::new(&s.app, s.app.user("13911119999", "兄弟", None, &[]).await).await;
+    let (_, p2) = sibling.post("/me/people", json!({"name": "王秀英", "relation": "parent", "id_number": id})).await;
+    let (status, _) = sibling
+        .send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), Some(json!({"person_id": p2["id"]})), None)
+        .await;
+    assert_eq!(status, 409);
+    // Too young for the age rule.
+    let (_, kid) = child
+        .post("/me/people", json!({"name": "小王", "relation": "child", "id_number": valid_id("37020220150101123")}))
+        .await;
+    let (status, body) = child
+        .send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), Some(json!({"person_id": kid["id"]})), None)
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"], "年龄不符合这项服务的要求。");
+    // Someone else's person cannot be used.
+    let (status, _) = sibling
+        .send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), Some(json!({"person_id": parent["id"]})), None)
+        .await;
+    assert_eq!(status, 404);
+    // The ID number is stored encrypted.
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    let stored: Vec<String> =
+        sqlx::query_scalar("select coalesce(id_sealed, '') || coalesce(id_index, '') from people")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    assert!(stored.iter().all(|x| !x.contains(&id)));
+}
+
+#[tokio::test]
+async fn windows_deadlines_and_capacity_rules_are_enforced() {
+    let s = setup(false).await;
+    let slot =
+        s.slot(2, json!({"opens_at": "2026-12-01T10:00:00+08:00", "cancel_until": "2026-12-01T20:00:00+08:00"})).await;
+    let r = s.residents(3).await;
+    let (status, body) = r[0].book(slot, None).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"], "预约尚未开始。");
+    s.app.clock.advance(chrono::Duration::hours(1));
+    let (_, a) = r[0].book(slot, None).await;
+    r[1].book(slot, None).await;
+    let (_, c) = r[2].book(slot, None).await;
+    assert_eq!(c["status"], "waitlisted");
+    // Capacity cannot go below what is booked; raising it promotes the waiting list.
+    let (status, body) =
+        s.organizer.send(reqwest::Method::PATCH, &format!("/slots/{slot}"), Some(json!({"capacity": 1})), None).await;
+    assert_eq!(status, 409);
+    assert_eq!(body["detail"], "名额不能少于已预约的人数。");
+    let (status, body) =
+        s.organizer.send(reqwest::Method::PATCH, &format!("/slots/{slot}"), Some(json!({"capacity": 3})), None).await;
+    assert_eq!((status, body["booked"].as_i64()), (200, Some(3)));
+    // Past the cancellation deadline the booker cannot cancel; the organiser still can.
+    s.app.clock.advance(chrono::Duration::hours(12));
+    let (status, _) = r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", a["id"]), None, None).await;
+    assert_eq!(status, 422);
+    let (status, _) = s.organizer.send(reqwest::Method::DELETE, &format!("/bookings/{}", a["id"]), None, None).await;
+    assert_eq!(status, 200);
+    // Attendance.
+    let (status, body) =
+        s.organizer.post(&format!("/bookings/{}/attendance", c["id"]), json!({"status": "attended"})).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("attended")));
+    let (status, _) = r[2].post(&format!("/bookings/{}/attendance", c["id"]), json!({"status": "attended"})).await;
+    assert_eq!(status, 403, "residents do not mark attendance");
+}
+
+#[tokio::test]
+async fn a_lottery_is_drawn_from_a_published_seed_anyone_can_recheck() {
+    let s = setup(false).await;
+    let slot = s.slot(3, json!({"mode": "lottery"})).await;
+    let r = s.residents(8).await;
+    let mut entrants = Vec::new();
+    for who in &r {
+        let (status, body) = who.book(slot, None).await;
+        assert_eq!((status, body["status"].as_str()), (201, Some("requested")));
+        entrants.push(body["id"].as_i64().unwrap());
+    }
+    assert_eq!(s.offering(slot).await.booked, 0, "requests hold no seat before the draw");
+    assert_eq!(r[0].post(&format!("/slots/{slot}/draw"), json!({"seed": "x"})).await.0, 403);
+    let (status, drawn) =
+        s.organizer.post(&format!("/slots/{slot}/draw"), json!({"seed": "2026-12-01 体彩排列五 12345"})).await;
+    assert_eq!(status, 200, "{drawn}");
+    let order: Vec<i64> = drawn["order"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    assert_eq!(order, ejia::bookings::model::draw_order("2026-12-01 体彩排列五 12345", &entrants));
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    for (i, id) in order.iter().enumerate() {
+        let res = ejia::bookings::store::reservation(&mut conn, *id).await.unwrap().unwrap();
+        assert_eq!(res.status.as_str(), if i < 3 { "confirmed" } else { "waitlisted" });
+    }
+    drop(conn);
+    assert_eq!(s.organizer.post(&format!("/slots/{slot}/draw"), json!({"seed": "again"})).await.0, 409, "drawn once");
+    let (_, slots) = r[0].get(&format!("/services/{}/slots?date=2026-12-02", s.service)).await;
+    assert_eq!(slots[0]["lottery_seed"], "2026-12-01 体彩排列五 12345");
+}
+
+#[tokio::test]
+async fn a_group_with_its_bus_is_booked_all_or_nothing() {
+    let s = setup(false).await;
+    let slot = s.slot(10, json!({})).await;
+    // The bus is its own service: seats on it are an offering like any other.
+    let (_, shuttle) = s
+        .organizer
+        .post("/services", json!({"name": "接驳班车", "real_name_required": false, "department_id": s.department}))
+        .await;
+    let (status, bus) = s
+        .organizer
+        .post(
+            &format!("/services/{}/slots", shuttle["id"]),
+            json!({"venue_id": s.venue, "capacity": 3,
+            "starts_at": "2026-12-02T08:00:00+08:00", "ends_at": "2026-12-02T08:30:00+08:00"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let bus = bus["id"].as_i64().unwrap();
+    let mut vendors = Vec::new();
+    for name in ["摊主甲", "摊主乙", "摊主丙", "摊主丁"] {
+        let (_, p) = s.organizer.post("/me/people", json!({"name": name, "relation": "other"})).await;
+        vendors.push(p["id"].as_i64().unwrap());
+    }
+    let (status, _) =
+        s.organizer.post(&format!("/slots/{slot}/group-bookings"), json!({"person_ids": vendors, "also": [bus]})).await;
+    assert_eq!(status, 409, "four people, three bus seats");
+    assert_eq!((s.offering(slot).await.booked, s.offering(bus).await.booked), (0, 0), "nothing was booked");
+    let (status, made) = s
+        .organizer
+        .post(&format!("/slots/{slot}/group-bookings"), json!({"person_ids": &vendors[..3], "also": [bus]}))
+        .await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(made.as_array().unwrap().len(), 6);
+    assert_eq!((s.offering(slot).await.booked, s.offering(bus).await.booked), (3, 3));
+    let resident = s.residents(1).await.remove(0);
+    assert_eq!(resident.post(&format!("/slots/{slot}/group-bookings"), json!({"person_ids": [1]})).await.0, 403);
+}
+
+#[tokio::test]
+async fn organisers_make_slots_from_templates_and_others_cannot() {
+    let s = setup(false).await;
+    let template = json!({"venue_id": s.venue, "capacity": 20, "template": {"from": "2026-12-07", "to": "2026-12-13",
+        "weekdays": [1, 2, 3, 4, 5, 6], "start": "08:30", "end": "11:30", "minutes": 30}});
+    let (status, created) = s.organizer.post(&format!("/services/{}/slots", s.service), template.clone()).await;
+    assert_eq!(status, 201);
+    assert_eq!(created["ids"].as_array().unwrap().len(), 36);
+    let (status, day) = s.organizer.get(&format!("/services/{}/slots?date=2026-12-12", s.service)).await;
+    assert_eq!(status, 200);
+    assert_eq!(day.as_array().unwrap().len(), 6, "Saturday has slots");
+    assert_eq!(day[0]["starts_at"], "2026-12-12T08:30:00+08:00");
+    assert_eq!((day[0]["capacity"].as_i64(), day[0]["booked"].as_i64()), (Some(20), Some(0)));
+    let (_, sunday) = s.organizer.get(&format!("/services/{}/slots?date=2026-12-13", s.service)).await;
+    assert!(sunday.as_array().unwrap().is_empty());
+    let (status, body) =
+        s.organizer.post(&format!("/services/{}/slots", s.service), json!({"venue_id": s.venue, "capacity": -1})).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"].as_array().unwrap().len(), 2, "capacity and the missing time: {body}");
+    let resident = s.residents(1).await.remove(0);
+    assert_eq!(resident.post(&format!("/services/{}/slots", s.service), template).await.0, 403);
+    assert_eq!(resident.post("/services", json!({"name": "x"})).await.0, 403);
+    let (status, services) = resident.get("/services").await;
+    assert_eq!(status, 200);
+    assert_eq!(services["items"][0]["name"], "新冠疫苗接种 第一剂");
+}
+
+/// Completes 17 digits with their GB 11643 check character.
+fn valid_id(first17: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
+    format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
+}
