@@ -26,9 +26,21 @@ use crate::error::AppError;
 use crate::web::metrics::Metrics;
 use crate::{accounts, api, audit, org, web};
 
-/// Everything a request handler may need, cheap to clone.
+/// Everything a request handler may need. Cloned for every request and middleware, so it is
+/// one reference-counted pointer.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The shared parts of [`AppState`].
+pub struct Shared {
     /// The database.
     pub db: Db,
     /// Configuration.
@@ -41,11 +53,19 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The district's structure for public pages.
     pub structure: Arc<crate::org::cache::StructureCache>,
+    /// Recently verified API tokens.
+    pub tokens: Arc<crate::accounts::tokens::TokenCache>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("db", &self.db).field("config", &self.config).finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("db", &self.db).field("config", &self.config).finish_non_exhaustive()
+        self.0.fmt(f)
     }
 }
 
@@ -56,14 +76,15 @@ impl AppState {
         let keys = Keys::load_or_create(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
         db.migrate().await?;
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),
             clock,
             metrics: Arc::new(Metrics::default()),
             structure: Arc::default(),
-        })
+            tokens: Arc::default(),
+        })))
     }
 }
 

@@ -74,6 +74,15 @@ enum DistrictCommand {
 enum UserCommand {
     /// Create an account with a role
     Add(UserAdd),
+    /// Create resident accounts from a community register: CSV lines of phone,name,community
+    /// code (a header line is allowed). All or nothing; numbers already registered are skipped
+    Import {
+        /// The CSV file
+        file: PathBuf,
+        /// Also create an API token per new account and write phone,token lines here
+        #[arg(long, value_name = "OUT.csv")]
+        tokens: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -201,6 +210,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::Add(args)) => user_add(&state, args).await,
+        Command::User(UserCommand::Import { file, tokens }) => user_import(&state, &file, tokens.as_deref()).await,
         Command::Token(TokenCommand::Create { phone, label }) => {
             let phone = Phone::parse(&phone).context("not a valid mobile number")?;
             let mut conn = state.db.conn().await?;
@@ -326,5 +336,33 @@ async fn user_add(state: &AppState, args: UserAdd) -> anyhow::Result<()> {
     })?;
     tx.commit().await?;
     println!("created user {id} ({})", role.as_str());
+    Ok(())
+}
+
+async fn user_import(state: &AppState, file: &std::path::Path, tokens: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let all = org::store::list_communities(&mut *state.db.conn().await?, None, 0, 100_000).await?;
+    let communities = all.into_iter().map(|c| (c.code, c.id)).collect();
+    let input = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let rows = match crate::accounts::import::parse(std::io::BufReader::new(input), &communities) {
+        Ok(rows) => rows,
+        Err(errors) => {
+            for e in errors.iter().take(50) {
+                eprintln!("{e}");
+            }
+            bail!("{} bad lines; nothing imported", errors.len());
+        }
+    };
+    let report = crate::accounts::import::import(state, &rows, tokens.is_some()).await?;
+    if let Some(path) = tokens {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        );
+        for (phone, _, token) in &report.created {
+            writeln!(out, "{phone},{}", token.as_deref().unwrap_or_default())?;
+        }
+        out.flush()?;
+    }
+    println!("created {} accounts, skipped {} already registered", report.created.len(), report.skipped.len());
     Ok(())
 }

@@ -45,9 +45,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn me(ApiUser(user): ApiUser) -> Json<Me> {
     Json(Me {
         id: user.id,
-        display_name: user.display_name,
-        phone_masked: user.phone_masked,
+        display_name: user.display_name.clone(),
+        phone_masked: user.phone_masked.clone(),
         community_id: user.community_id,
-        roles: user.principal.grants,
+        roles: user.principal.grants.clone(),
     })
 }

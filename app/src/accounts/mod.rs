@@ -3,6 +3,7 @@
 //! for lookup and a masked copy for display.
 
 pub mod api;
+pub mod import;
 pub mod manage;
 pub mod model;
 pub mod password;
@@ -12,6 +13,7 @@ pub mod service;
 pub mod sessions;
 pub mod store;
 pub mod throttle;
+pub mod tokens;
 mod views;
 
 pub use model::{CurrentUser, Phone, User};

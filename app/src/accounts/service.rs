@@ -256,6 +256,7 @@ pub async fn set_grant(state: &AppState, actor: &CurrentUser, user: UserId, gran
         audit::record(&mut tx, now, actor.id, action, change).await?;
     }
     tx.commit().await?;
+    state.tokens.forget_user(user);
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! problem+json errors, cursor pagination, and an OpenAPI 3.1 document generated from the
 //! handlers themselves, so it cannot drift from the code.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -20,9 +21,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::accounts::{self, CurrentUser};
+use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::crypto::sha256_hex;
 use crate::error::{AppError, ErrorInfo};
 use crate::web::i18n::{self, Locale};
 
@@ -50,7 +50,7 @@ impl Modify for BearerAuth {
 /// The API router (to be nested at `/api/v1`) and its OpenAPI document.
 pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(accounts::api::router())
+        .merge(crate::accounts::api::router())
         .merge(crate::org::api::router())
         .merge(crate::appointments::api::router())
         .split_for_parts()
@@ -147,11 +147,11 @@ async fn problems(request: Request, next: Next) -> Response {
 /// The user behind `Authorization: Bearer <token>`, if any. A malformed or unknown token is
 /// a 401, not an anonymous request, so a client never mistakes a failed login for success.
 #[derive(Debug, Clone)]
-pub struct MaybeApiUser(pub Option<CurrentUser>);
+pub struct MaybeApiUser(pub Option<Arc<CurrentUser>>);
 
 /// A request that must carry a valid bearer token.
 #[derive(Debug, Clone)]
-pub struct ApiUser(pub CurrentUser);
+pub struct ApiUser(pub Arc<CurrentUser>);
 
 impl FromRequestParts<AppState> for MaybeApiUser {
     type Rejection = AppError;
@@ -164,10 +164,7 @@ impl FromRequestParts<AppState> for MaybeApiUser {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .ok_or(AppError::Unauthorized)?;
-        let mut conn = state.db.conn().await?;
-        let user =
-            accounts::store::user_by_api_token(&mut conn, &sha256_hex(token)).await?.ok_or(AppError::Unauthorized)?;
-        let user = accounts::sessions::load_user(&mut conn, user).await?.ok_or(AppError::Unauthorized)?;
+        let user = state.tokens.user(state, token).await?.ok_or(AppError::Unauthorized)?;
         Ok(MaybeApiUser(Some(user)))
     }
 }

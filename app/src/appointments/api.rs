@@ -423,8 +423,7 @@ async fn book_slot(
             .map_err(|_| AppError::BadRequest("error.json_unreadable"))?
             .person_id
     };
-    let service = service_of_offering(&mut *state.db.conn().await?, id).await?;
-    let booked = bookings::book(&state, &user, id, person, key, service.real_name_required).await?;
+    let booked = bookings::book(&state, &user, id, person, key).await?;
     Ok((StatusCode::CREATED, Json(BookingView::from(&booked.reservation))))
 }
 

@@ -49,8 +49,18 @@ pub struct Booked {
 pub enum Failure {
     /// A rule or the state of the offering says no.
     Refused(Refusal),
-    /// The database failed.
+    /// No such offering or person (of this user).
+    NotFound,
+    /// The database failed (pool).
     Db(sqlx::Error),
+    /// The database failed (group-commit writer).
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Self {
+        Failure::Sqlite(e)
+    }
 }
 
 impl From<sqlx::Error> for Failure {
@@ -90,10 +100,11 @@ pub fn is_no_seat(e: &sqlx::Error) -> bool {
     violation(e) == Some(Violation::NoSeat)
 }
 
-/// A ticket code people can read out and type: no 0/O, 1/I/L.
+/// A ticket code people can read out and type: no 0/O, 1/I/L. ~50 bits from the thread's
+/// CSPRNG (ChaCha, seeded from the OS), not a system call per character.
 pub fn ticket_code() -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-    let mut rng = rand::rngs::OsRng;
+    let mut rng = rand::thread_rng();
     (0..10).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect()
 }
 

@@ -13,8 +13,9 @@ use crate::bookings::store::{self, Reservation};
 use crate::clock::DISTRICT_OFFSET;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
+use crate::ids::{StreetId, UserId};
 use crate::org;
-use crate::people::model::age_on;
+use crate::people::model::{Person, age_on};
 use crate::people::store as people;
 
 /// A refusal as an error: 409 for conflicts, 422 for rules.
@@ -26,7 +27,9 @@ impl From<Failure> for AppError {
     fn from(f: Failure) -> Self {
         match f {
             Failure::Refused(r) => refused(r),
+            Failure::NotFound => AppError::NotFound,
             Failure::Db(e) => AppError::Db(e),
+            Failure::Sqlite(e) => AppError::Internal(e.into()),
         }
     }
 }
@@ -43,6 +46,30 @@ pub struct Whom {
     pub has_id: bool,
 }
 
+/// Who is booked, from what is known about them: the user, the person on their list (or
+/// their own "self" record), and the street they live in.
+pub fn whom_from(user: UserId, person: Option<&Person>, for_other: bool, street: Option<StreetId>, on: i64) -> Whom {
+    let day = DateTime::from_timestamp(on, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).date_naive());
+    let age = person
+        .and_then(|p| p.birth_date.as_deref())
+        .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+        .zip(day)
+        .map(|(birth, day)| age_on(birth, day));
+    let person_key = match person {
+        Some(p) => match &p.id_index {
+            Some(index) => format!("id:{index}"),
+            None => format!("p:{}", p.id),
+        },
+        None => format!("u:{user}"),
+    };
+    Whom {
+        person_id: person.filter(|_| for_other).map(|p| p.id),
+        person_key,
+        candidate: Candidate { age, street },
+        has_id: person.is_some_and(|p| p.id_index.is_some()),
+    }
+}
+
 /// Resolves the person a user books for (themself when `person_id` is None). Another user's
 /// person is "not found".
 pub async fn whom(conn: &mut Conn, user: &CurrentUser, person_id: Option<i64>, on: i64) -> AppResult<Whom> {
@@ -54,43 +81,39 @@ pub async fn whom(conn: &mut Conn, user: &CurrentUser, person_id: Option<i64>, o
         Some(c) => org::store::community(conn, c).await?.map(|c| c.street_id),
         None => None,
     };
-    let day = DateTime::from_timestamp(on, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).date_naive());
-    let age = person
-        .as_ref()
-        .and_then(|p| p.birth_date.as_deref())
-        .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-        .zip(day)
-        .map(|(birth, day)| age_on(birth, day));
-    let person_key = match &person {
-        Some(p) => match &p.id_index {
-            Some(index) => format!("id:{index}"),
-            None => format!("p:{}", p.id),
-        },
-        None => format!("u:{}", user.id),
-    };
-    let has_id = person.as_ref().is_some_and(|p| p.id_index.is_some());
-    Ok(Whom {
-        person_id: person.filter(|_| person_id.is_some()).map(|p| p.id),
-        person_key,
-        candidate: Candidate { age, street },
-        has_id,
-    })
+    Ok(whom_from(user.id, person.as_ref(), person_id.is_some(), street, on))
 }
 
-/// Books one seat of `offering` for the user or a person on their list.
+/// Books one seat of `offering` for the user or a person on their list. On a SQLite file
+/// this runs on the group-commit writer; elsewhere in its own transaction.
 pub async fn book(
     state: &AppState,
     user: &CurrentUser,
     offering_id: i64,
     person_id: Option<i64>,
     idempotency_key: Option<String>,
-    real_name_required: bool,
 ) -> AppResult<Booked> {
     let now = state.clock.unix();
+    if let Some(writer) = state.db.writer() {
+        let input = super::sqlite::BookInput {
+            user: user.id,
+            community: user.community_id,
+            offering_id,
+            person_id,
+            idempotency_key,
+            now,
+        };
+        let result = writer.write(move |conn| super::sqlite::book(conn, &input)).await;
+        return match result {
+            Ok(Ok(booked)) => Ok(booked),
+            Ok(Err(failure)) => Err(failure.into()),
+            Err(e) => Err(AppError::Internal(e.into())),
+        };
+    }
     let mut tx = state.db.begin().await?;
     let offering = store::offering(&mut tx, offering_id).await?.ok_or(AppError::NotFound)?;
     let whom = whom(&mut tx, user, person_id, offering.starts_at).await?;
-    if real_name_required && !whom.has_id {
+    if store::real_name_required(&mut tx, &offering).await? && !whom.has_id {
         return Err(refused(Refusal::RealNameRequired));
     }
     // A repeated request answers as the first did, even if the rules would now say no
@@ -252,7 +275,7 @@ pub async fn book_group(
                 Ok(b) => made.push(b.reservation),
                 // Dropping the transaction rolls every reservation of the group back.
                 Err(Failure::Refused(r)) => return Ok(Err((*person, r))),
-                Err(Failure::Db(e)) => return Err(e.into()),
+                Err(other) => return Err(other.into()),
             }
         }
     }

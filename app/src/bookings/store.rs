@@ -10,7 +10,7 @@ use crate::ids::{StreetId, UserId};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
-const OFFERING_COLUMNS: &str = "offering_id, kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, \
+pub(crate) const OFFERING_COLUMNS: &str = "offering_id, kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, \
      booked, waitlist_enabled, mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, \
      status, lottery_seed, drawn_at";
 
@@ -151,7 +151,7 @@ pub struct Reservation {
 
 use serde::Serialize;
 
-const RESERVATION_COLUMNS: &str =
+pub(crate) const RESERVATION_COLUMNS: &str =
     "reservation_id, offering_id, booker_user_id, person_id, person_key, seats, status, code, created_at";
 
 fn reservation_from(row: &AnyRow) -> Result<Reservation> {
@@ -194,28 +194,43 @@ pub struct NewReservation<'a> {
     pub code: &'a str,
 }
 
+/// The one statement of a booking (shared with the SQLite writer, `bookings::sqlite`).
+pub(crate) const INSERT_RESERVATION: &str = "insert into reservations (offering_id, booker_user_id, person_id, person_key, \
+     service_key, seats, status, group_id, idempotency_key, code, created_at, updated_at) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning reservation_id";
+
+/// Active reservations of one user on one offering.
+pub(crate) const ACTIVE_COUNT: &str = "select count(*) from reservations where offering_id = $1 and booker_user_id = $2 \
+     and status in ('requested', 'confirmed', 'waitlisted')";
+
+/// Whether a service books by real name only.
+pub(crate) const REAL_NAME_REQUIRED: &str = "select real_name_required from services where service_id = $1";
+
+/// Whether the service of an offering books by real name only.
+pub async fn real_name_required(conn: &mut Conn, o: &Offering) -> Result<bool> {
+    let Some(service) = o.service_id else { return Ok(false) };
+    let v: Option<i64> = sqlx::query_scalar(REAL_NAME_REQUIRED).bind(service).fetch_optional(conn).await?;
+    Ok(v == Some(1))
+}
+
 /// Writes a reservation in one statement. The database refuses it — with a check violation
 /// when it would overfill the offering, with a unique violation when it repeats an
 /// idempotency key or a person's active booking — and then nothing at all was written.
 pub async fn insert_reservation(conn: &mut Conn, r: &NewReservation<'_>, now: i64) -> Result<i64> {
-    sqlx::query_scalar(
-        "insert into reservations (offering_id, booker_user_id, person_id, person_key, service_key, seats, status, \
-         group_id, idempotency_key, code, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning reservation_id",
-    )
-    .bind(r.offering_id)
-    .bind(r.booker.0)
-    .bind(r.person_id)
-    .bind(r.person_key)
-    .bind(r.service_key)
-    .bind(r.seats)
-    .bind(r.status.as_str())
-    .bind(r.group_id)
-    .bind(r.idempotency_key)
-    .bind(r.code)
-    .bind(now)
-    .fetch_one(conn)
-    .await
+    sqlx::query_scalar(INSERT_RESERVATION)
+        .bind(r.offering_id)
+        .bind(r.booker.0)
+        .bind(r.person_id)
+        .bind(r.person_key)
+        .bind(r.service_key)
+        .bind(r.seats)
+        .bind(r.status.as_str())
+        .bind(r.group_id)
+        .bind(r.idempotency_key)
+        .bind(r.code)
+        .bind(now)
+        .fetch_one(conn)
+        .await
 }
 
 /// One reservation.
@@ -235,14 +250,7 @@ pub async fn by_idempotency_key(conn: &mut Conn, booker: UserId, key: &str) -> R
 
 /// Active reservations a user holds on an offering.
 pub async fn active_count(conn: &mut Conn, offering: i64, booker: UserId) -> Result<i64> {
-    sqlx::query_scalar(
-        "select count(*) from reservations where offering_id = $1 and booker_user_id = $2 \
-         and status in ('requested', 'confirmed', 'waitlisted')",
-    )
-    .bind(offering)
-    .bind(booker.0)
-    .fetch_one(conn)
-    .await
+    sqlx::query_scalar(ACTIVE_COUNT).bind(offering).bind(booker.0).fetch_one(conn).await
 }
 
 /// Moves a reservation from one status to another on behalf of `by` (None: the system);

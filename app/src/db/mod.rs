@@ -16,6 +16,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
 pub mod schema;
+pub mod writer;
 
 /// A connection, pooled or inside a transaction; store functions take `&mut Conn`.
 pub type Conn = AnyConnection;
@@ -39,6 +40,7 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    writer: Option<writer::Writer>,
 }
 
 impl Db {
@@ -77,7 +79,11 @@ impl Db {
             Backend::Postgres => options,
         };
         let pool = options.connect(url).await.context("cannot connect to the database")?;
-        Ok(Self { pool, backend })
+        let writer = match (backend, writer::sqlite_path(url)) {
+            (Backend::Sqlite, Some(path)) => Some(writer::Writer::start(&path)?),
+            _ => None,
+        };
+        Ok(Self { pool, backend, writer })
     }
 
     /// Brings the schema up to date. Safe to run from several instances at once: the
@@ -93,6 +99,11 @@ impl Db {
     /// The pool, for reads.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The group-commit writer, on SQLite files.
+    pub fn writer(&self) -> Option<&writer::Writer> {
+        self.writer.as_ref()
     }
 
     /// Which engine this is.

@@ -1,0 +1,226 @@
+//! The SQLite write path for rushes: one thread, one connection, group commit.
+//!
+//! SQLite has one writer at a time and makes each commit durable with an fsync. Booking a
+//! seat per transaction would cap a rush at the disk's fsync rate, and sqlx's SQLite driver
+//! adds a thread hand-off to every statement. So hot writes go to this thread instead, which
+//! runs them directly on its own connection (rusqlite) and commits whatever has queued up
+//! meanwhile in one transaction: one fsync for the whole batch. Each job runs in its own
+//! savepoint, so one job's failure undoes only that job. No job's answer is released before
+//! the batch is committed — a confirmed booking is durable before anyone hears of it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+/// Jobs taken into one transaction at most.
+const MAX_BATCH: usize = 512;
+/// Jobs waiting at most; senders wait beyond that (backpressure).
+const QUEUE: usize = 16_384;
+/// How often the WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// WAL length (4 KiB pages) beyond which the checkpointer makes the writer wait for a restart.
+const WAL_LIMIT_FRAMES: i64 = 16_384;
+
+type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
+type Job = Box<dyn FnOnce(&Connection) -> Deliver + Send>;
+
+/// Why a job produced no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum WriterError {
+    /// The writer thread has stopped.
+    #[error("the SQLite writer has stopped")]
+    Stopped,
+    /// The batch could not be committed: nothing of it was written.
+    #[error("commit failed: {0}")]
+    Commit(String),
+}
+
+/// Handle to the writer thread; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer thread on the SQLite file at `path`.
+    pub fn start(path: &Path) -> anyhow::Result<Self> {
+        let conn = open(path)?;
+        // Checkpointing (copying the WAL back into the database file, with its own fsyncs)
+        // would otherwise happen inside a commit of this thread and stall every booking
+        // waiting on it; a helper thread does it beside the writer instead.
+        conn.execute_batch("pragma wal_autocheckpoint = 0")?;
+        let checkpointer = open(path)?;
+        let (jobs, rx) = mpsc::channel::<Job>(QUEUE);
+        std::thread::Builder::new().name("ejia-sqlite-writer".into()).spawn(move || run(conn, rx))?;
+        let alive = jobs.downgrade();
+        std::thread::Builder::new().name("ejia-sqlite-checkpoint".into()).spawn(move || {
+            while alive.upgrade().is_some() {
+                std::thread::sleep(CHECKPOINT_EVERY);
+                checkpoint(&checkpointer);
+            }
+        })?;
+        Ok(Self { jobs })
+    }
+
+    /// Runs `work` in the next batch; resolves after the batch is committed. An `Err` from
+    /// `work` rolls back what `work` did, and only that.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<Result<T, E>, WriterError>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: Job = Box::new(move |conn: &Connection| {
+            let result = match conn.execute_batch("savepoint job") {
+                Ok(()) => {
+                    let r = work(conn);
+                    let end = if r.is_ok() { "release job" } else { "rollback to job; release job" };
+                    // Should closing the savepoint fail, the commit fails too and says so.
+                    let _ = conn.execute_batch(end);
+                    Some(r)
+                }
+                Err(_) => None,
+            };
+            Box::new(move |committed: Result<(), String>| {
+                let answer = match (committed, result) {
+                    (Ok(()), Some(r)) => Ok(r),
+                    (Ok(()), None) => Err(WriterError::Commit("savepoint failed".into())),
+                    (Err(e), _) => Err(WriterError::Commit(e)),
+                };
+                let _ = tx.send(answer);
+            })
+        });
+        self.jobs.send(job).await.map_err(|_| WriterError::Stopped)?;
+        rx.await.map_err(|_| WriterError::Stopped)?
+    }
+}
+
+fn open(path: &Path) -> anyhow::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    // The same durability as the pool's connections: WAL, and a commit is on disk before
+    // it returns.
+    conn.execute_batch(
+        "pragma journal_mode = wal; pragma synchronous = full; pragma foreign_keys = on; \
+         pragma journal_size_limit = 67108864;",
+    )?;
+    Ok(conn)
+}
+
+/// Copies the WAL into the database without waiting for anyone (PASSIVE). Under a sustained
+/// rush the writer never pauses long enough for the WAL to be reused, so past
+/// [`WAL_LIMIT_FRAMES`] a RESTART checkpoint makes it wait once, briefly, and the WAL starts
+/// over (and is truncated to `journal_size_limit`).
+fn checkpoint(conn: &Connection) {
+    let passive =
+        conn.query_row("pragma wal_checkpoint(passive)", [], |r| Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)));
+    match passive {
+        Ok((frames, _)) if frames > WAL_LIMIT_FRAMES => {
+            if let Err(e) = conn.query_row("pragma wal_checkpoint(restart)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "sqlite restart checkpoint failed");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "sqlite checkpoint failed"),
+    }
+}
+
+fn run(conn: Connection, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = conn.execute_batch("begin immediate") {
+            // Nothing runs; dropping the jobs tells every waiting request it failed.
+            tracing::error!(error = %e, jobs = batch.len(), "sqlite writer could not begin a transaction");
+            continue;
+        }
+        let delivers: Vec<Deliver> = batch
+            .into_iter()
+            .filter_map(|job| {
+                // A panicking job must not take the writer (and every later booking) down:
+                // undo its savepoint and carry on; its caller sees the job as failed.
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&conn))) {
+                    Ok(deliver) => Some(deliver),
+                    Err(_) => {
+                        let _ = conn.execute_batch("rollback to job; release job");
+                        tracing::error!("a sqlite writer job panicked; it was rolled back");
+                        None
+                    }
+                }
+            })
+            .collect();
+        let committed = conn.execute_batch("commit").map_err(|e| {
+            let _ = conn.execute_batch("rollback");
+            tracing::error!(error = %e, "sqlite writer commit failed");
+            e.to_string()
+        });
+        for deliver in delivers {
+            deliver(committed.clone());
+        }
+    }
+}
+
+/// The file path in a `sqlite://path?options` URL.
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_come_out_of_urls() {
+        assert_eq!(sqlite_path("sqlite:///data/ejia.db?mode=rwc"), Some(PathBuf::from("/data/ejia.db")));
+        assert_eq!(sqlite_path("sqlite://ejia-data/ejia.db"), Some(PathBuf::from("ejia-data/ejia.db")));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://x/y"), None);
+    }
+
+    #[tokio::test]
+    async fn a_failed_job_undoes_only_itself_and_answers_come_after_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.db");
+        let setup = Connection::open(&path).unwrap();
+        setup.execute_batch("create table t (x integer primary key, v text not null unique)").unwrap();
+        drop(setup);
+        let w = Writer::start(&path).unwrap();
+        let jobs: Vec<_> = (0..50)
+            .map(|i| {
+                let w = w.clone();
+                tokio::spawn(async move {
+                    w.write(move |c| {
+                        c.execute("insert into t (v) values (?1)", [format!("a{i}")])?;
+                        // Every third job fails after writing: its row must vanish.
+                        if i % 3 == 0 {
+                            c.execute("insert into t (v) values (?1)", [format!("a{i}")])?;
+                        }
+                        Ok::<_, rusqlite::Error>(i)
+                    })
+                    .await
+                    .unwrap()
+                })
+            })
+            .collect();
+        let mut ok = 0;
+        for j in jobs {
+            if j.await.unwrap().is_ok() {
+                ok += 1;
+            }
+        }
+        let check = Connection::open(&path).unwrap();
+        let rows: i64 = check.query_row("select count(*) from t", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, ok);
+        assert_eq!(ok, 50 - 17, "jobs 0, 3, …, 48 failed");
+    }
+}
