@@ -55,6 +55,8 @@ pub struct Shared {
     pub structure: Arc<crate::org::cache::StructureCache>,
     /// Recently verified API tokens.
     pub tokens: Arc<crate::accounts::tokens::TokenCache>,
+    /// What the pooled booking path remembers.
+    pub booking_cache: crate::bookings::cache::BookingCache,
 }
 
 impl std::fmt::Debug for Shared {
@@ -84,6 +86,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             structure: Arc::default(),
             tokens: Arc::default(),
+            booking_cache: Default::default(),
         })))
     }
 }

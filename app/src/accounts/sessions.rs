@@ -9,9 +9,8 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use sqlx::Row as _;
 
 use crate::accounts::model::CurrentUser;
-use crate::accounts::store;
 use crate::app::AppState;
-use crate::authz::Principal;
+use crate::authz::{Grant, Principal, Role, Scope};
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::Conn;
 use crate::error::AppResult;
@@ -52,27 +51,58 @@ pub async fn current_user(state: &AppState, cookie: &str) -> AppResult<Option<Cu
     Ok(load_user(&mut conn, UserId(user_id)).await?)
 }
 
-/// A live (not disabled) user with their grants.
-pub async fn load_user(conn: &mut Conn, user_id: UserId) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row = sqlx::query(
-        "select display_name, phone_masked, community_id, locale, large_text from users \
-         where user_id = $1 and disabled_at is null",
+/// A user with their grants, in one statement (one row per grant; a user without grants
+/// gives one row of NULLs). `{from_where}` names the user `u`.
+fn user_with_grants(from_where: &str) -> String {
+    format!(
+        "select u.user_id, u.display_name, u.phone_masked, u.community_id, u.locale, u.large_text, \
+         g.role, g.scope_kind, g.scope_id {from_where} and u.disabled_at is null order by g.role_grant_id"
     )
-    .bind(user_id.0)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let grants = store::grants(conn, user_id).await?;
-    let locale: Option<String> = row.try_get("locale")?;
+}
+
+fn user_from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let Some(first) = rows.first() else { return Ok(None) };
+    let user_id = UserId(first.try_get("user_id")?);
+    let mut grants = Vec::new();
+    for row in rows {
+        let role: Option<String> = row.try_get("role")?;
+        let kind: Option<String> = row.try_get("scope_kind")?;
+        let scope_id: Option<i64> = row.try_get("scope_id")?;
+        // Rows written by this code always parse; anything else is skipped, never widened.
+        if let (Some(role), Some(scope)) = (
+            role.as_deref().and_then(Role::parse),
+            kind.as_deref().zip(scope_id).and_then(|(k, i)| Scope::from_parts(k, i)),
+        ) {
+            grants.push(Grant { role, scope });
+        }
+    }
+    let locale: Option<String> = first.try_get("locale")?;
     Ok(Some(CurrentUser {
         id: user_id,
-        display_name: row.try_get("display_name")?,
-        phone_masked: row.try_get("phone_masked")?,
-        community_id: row.try_get::<Option<i64>, _>("community_id")?.map(CommunityId),
+        display_name: first.try_get("display_name")?,
+        phone_masked: first.try_get("phone_masked")?,
+        community_id: first.try_get::<Option<i64>, _>("community_id")?.map(CommunityId),
         locale: locale.as_deref().and_then(Locale::from_tag),
-        large_text: row.try_get::<i64, _>("large_text")? == 1,
+        large_text: first.try_get::<i64, _>("large_text")? == 1,
         principal: Principal { user_id, grants },
     }))
+}
+
+/// A live (not disabled) user with their grants.
+pub async fn load_user(conn: &mut Conn, user_id: UserId) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let sql = user_with_grants("from users u left join role_grants g on g.user_id = u.user_id where u.user_id = $1");
+    let rows = sqlx::query(&sql).bind(user_id.0).fetch_all(conn).await?;
+    user_from_rows(&rows)
+}
+
+/// The live user behind an API token (stored as its SHA-256), with their grants.
+pub async fn user_by_api_token(conn: &mut Conn, token_hash: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let sql = user_with_grants(
+        "from api_tokens t join users u on u.user_id = t.user_id left join role_grants g on g.user_id = u.user_id \
+         where t.token_hash = $1 and t.revoked_at is null",
+    );
+    let rows = sqlx::query(&sql).bind(token_hash).fetch_all(conn).await?;
+    user_from_rows(&rows)
 }
 
 /// Starts a session; returns the cookie value. Any session the browser held before is ended

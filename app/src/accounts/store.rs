@@ -246,15 +246,3 @@ pub async fn insert_api_token(conn: &mut Conn, user: UserId, token_hash: &str, l
         .await?;
     Ok(())
 }
-
-/// The user behind a live API token.
-pub async fn user_by_api_token(conn: &mut Conn, token_hash: &str) -> Result<Option<UserId>> {
-    let id: Option<i64> = sqlx::query_scalar(
-        "select t.user_id from api_tokens t join users u on u.user_id = t.user_id \
-         where t.token_hash = $1 and t.revoked_at is null and u.disabled_at is null",
-    )
-    .bind(token_hash)
-    .fetch_optional(conn)
-    .await?;
-    Ok(id.map(UserId))
-}

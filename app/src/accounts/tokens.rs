@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::accounts::model::CurrentUser;
-use crate::accounts::{sessions, store};
+use crate::accounts::sessions;
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::ids::UserId;
@@ -36,9 +36,8 @@ impl TokenCache {
         {
             return Ok(Some(user.clone()));
         }
-        let mut conn = state.db.conn().await?;
-        let Some(id) = store::user_by_api_token(&mut conn, &hash).await? else { return Ok(None) };
-        let Some(user) = sessions::load_user(&mut conn, id).await? else { return Ok(None) };
+        let found = sessions::user_by_api_token(&mut *state.db.conn().await?, &hash).await?;
+        let Some(user) = found else { return Ok(None) };
         let user = Arc::new(user);
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= MAX_ENTRIES {

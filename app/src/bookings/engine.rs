@@ -114,7 +114,7 @@ async fn attempt_insert(
     backend: Backend,
     r: &NewReservation<'_>,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<Option<i64>, sqlx::Error> {
     match backend {
         // SQLite rolls back just the failed statement (ON CONFLICT ABORT).
         Backend::Sqlite => store::insert_reservation(conn, r, now).await,
@@ -217,7 +217,8 @@ pub async fn reserve(
             code: &code,
         };
         let err = match attempt_insert(conn, backend, &new, now).await {
-            Ok(id) => {
+            Ok(None) => return Err(Failure::Refused(Refusal::OfferingCancelled)),
+            Ok(Some(id)) => {
                 let reservation = Reservation {
                     id,
                     offering_id: o.id,
@@ -240,6 +241,82 @@ pub async fn reserve(
             Some(Violation::RepeatedKey) => {
                 let key = req.idempotency_key.as_deref().unwrap_or_default();
                 return match store::by_idempotency_key(conn, req.booker, key).await? {
+                    Some(reservation) => Ok(Booked { reservation, replayed: true }),
+                    None => Err(Failure::Db(err)),
+                };
+            }
+            _ => return Err(Failure::Db(err)),
+        }
+    }
+}
+
+/// Books `req` outside any caller's transaction (the pooled path), as briefly as it can:
+/// without a per-user limit the INSERT is the whole booking — atomic on its own, one round
+/// trip, no transaction around it. With a limit, the offering's row is locked, the user's
+/// bookings counted and the INSERT made in one transaction, so two requests of one user
+/// cannot both pass the count. A refused attempt leaves nothing behind, so the next one (the
+/// waiting list) simply follows.
+pub async fn reserve_alone(db: &crate::db::Db, o: &Offering, req: &Request, now: i64) -> Result<Booked, Failure> {
+    let code = ticket_code();
+    let mut status = if o.mode == Mode::Lottery { Status::Requested } else { Status::Confirmed };
+    loop {
+        let new = NewReservation {
+            offering_id: o.id,
+            service_key: &o.service_key,
+            booker: req.booker,
+            person_id: req.person_id,
+            person_key: &req.person_key,
+            seats: req.seats,
+            status,
+            group_id: req.group_id,
+            idempotency_key: req.idempotency_key.as_deref(),
+            code: &code,
+        };
+        let attempt = match o.rules.max_per_user {
+            None => store::insert_reservation(&mut *db.conn().await?, &new, now).await,
+            Some(max) => {
+                let mut tx = db.begin().await?;
+                sqlx::query(db.lock_offering_sql()).bind(o.id).execute(&mut *tx).await?;
+                if let Some(key) = &req.idempotency_key
+                    && let Some(reservation) = store::by_idempotency_key(&mut tx, req.booker, key).await?
+                {
+                    return Ok(Booked { reservation, replayed: true });
+                }
+                if store::active_count(&mut tx, o.id, req.booker).await? >= max {
+                    return Err(Failure::Refused(Refusal::MaxPerUser));
+                }
+                // On an error the transaction is dropped, which rolls it back.
+                match store::insert_reservation(&mut tx, &new, now).await {
+                    Ok(id) => tx.commit().await.map(|()| id),
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        let err = match attempt {
+            Ok(None) => return Err(Failure::Refused(Refusal::OfferingCancelled)),
+            Ok(Some(id)) => {
+                let reservation = Reservation {
+                    id,
+                    offering_id: o.id,
+                    booker: req.booker,
+                    person_id: req.person_id,
+                    person_key: req.person_key.clone(),
+                    seats: req.seats,
+                    status,
+                    code,
+                    created_at: now,
+                };
+                return Ok(Booked { reservation, replayed: false });
+            }
+            Err(e) => e,
+        };
+        match violation(&err) {
+            Some(Violation::NoSeat) if status == Status::Confirmed && o.waitlist_enabled => status = Status::Waitlisted,
+            Some(Violation::NoSeat) => return Err(Failure::Refused(Refusal::Full)),
+            Some(Violation::AlreadyActive) => return Err(Failure::Refused(Refusal::AlreadyBooked)),
+            Some(Violation::RepeatedKey) => {
+                let key = req.idempotency_key.as_deref().unwrap_or_default();
+                return match store::by_idempotency_key(&mut *db.conn().await?, req.booker, key).await? {
                     Some(reservation) => Ok(Booked { reservation, replayed: true }),
                     None => Err(Failure::Db(err)),
                 };

@@ -2,6 +2,7 @@
 //! reservations that are confirmed, waitlisted, requested (lottery), cancelled, attended or
 //! no-show. Never oversold, never double-booked, never lost: see `engine`.
 
+pub mod cache;
 pub mod engine;
 pub mod model;
 pub mod service;

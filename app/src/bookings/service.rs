@@ -110,20 +110,36 @@ pub async fn book(
             Err(e) => Err(AppError::Internal(e.into())),
         };
     }
-    let mut tx = state.db.begin().await?;
-    let offering = store::offering(&mut tx, offering_id).await?.ok_or(AppError::NotFound)?;
-    let whom = whom(&mut tx, user, person_id, offering.starts_at).await?;
-    if store::real_name_required(&mut tx, &offering).await? && !whom.has_id {
-        return Err(refused(Refusal::RealNameRequired));
+    // The pooled path (PostgreSQL): reads first, outside any transaction and mostly from
+    // memory; then the booking itself in the shortest transaction there can be.
+    let cache = &state.booking_cache;
+    let mut conn = state.db.conn().await?;
+    let offering = cache.offering(&mut conn, offering_id).await?.ok_or(AppError::NotFound)?;
+    let person = match person_id {
+        Some(id) => Some(people::get(&mut conn, user.id, id).await?.ok_or(AppError::NotFound)?),
+        None => people::myself(&mut conn, user.id).await?,
+    };
+    let street = match user.community_id {
+        Some(c) => cache.street(&mut conn, c).await?,
+        None => None,
+    };
+    let whom = whom_from(user.id, person.as_ref(), person_id.is_some(), street, offering.starts_at);
+    let rules = if cache.real_name_required(&mut conn, &offering).await? && !whom.has_id {
+        Err(Refusal::RealNameRequired)
+    } else {
+        offering.check_booking(now, whom.candidate)
+    };
+    if let Err(refusal) = rules {
+        // A repeated request answers as the first did, even if the rules would now say no
+        // (the window closed meanwhile).
+        if let Some(key) = &idempotency_key
+            && let Some(reservation) = store::by_idempotency_key(&mut conn, user.id, key).await?
+        {
+            return Ok(Booked { reservation, replayed: true });
+        }
+        return Err(refused(refusal));
     }
-    // A repeated request answers as the first did, even if the rules would now say no
-    // (the window closed, the offering filled up).
-    if let Some(key) = &idempotency_key
-        && let Some(reservation) = store::by_idempotency_key(&mut tx, user.id, key).await?
-    {
-        return Ok(Booked { reservation, replayed: true });
-    }
-    offering.check_booking(now, whom.candidate).map_err(refused)?;
+    drop(conn);
     let request = Request {
         booker: user.id,
         person_id: whom.person_id,
@@ -132,9 +148,7 @@ pub async fn book(
         group_id: None,
         idempotency_key,
     };
-    let booked = engine::reserve(&mut tx, state.db.backend(), &offering, &request, now).await?;
-    tx.commit().await?;
-    Ok(booked)
+    Ok(engine::reserve_alone(&state.db, &offering, &request, now).await?)
 }
 
 /// Cancels a reservation: by its booker (within the cancellation deadline) or by staff

@@ -4,6 +4,10 @@
 //! (`store`'s constants); the integration suite runs every booking test through this path on
 //! SQLite and through the pooled path on PostgreSQL.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
 use rusqlite::{Connection, OptionalExtension as _, Row, params};
 
 use crate::bookings::engine::{Booked, Failure, ticket_code};
@@ -110,10 +114,58 @@ fn violation(e: &rusqlite::Error) -> Option<&'static str> {
     }
 }
 
+/// What the writer thread remembers between jobs. Offerings change rarely and a stale copy
+/// cannot oversell (the database counts the seats) nor book a cancelled offering (the insert
+/// checks its status); a street or a service's real-name flag changes almost never.
+#[derive(Default)]
+struct Remembered {
+    offerings: HashMap<i64, (Instant, Offering)>,
+    streets: HashMap<i64, (Instant, Option<StreetId>)>,
+    real_name: HashMap<i64, (Instant, bool)>,
+}
+
+const OFFERING_TTL: Duration = Duration::from_secs(1);
+const STRUCTURE_TTL: Duration = Duration::from_secs(60);
+const MAX_REMEMBERED: usize = 100_000;
+
+thread_local! {
+    static REMEMBERED: RefCell<Remembered> = RefCell::new(Remembered::default());
+}
+
+/// A value from the writer's memory, or from `load` (and then remembered).
+fn remembered<K: std::hash::Hash + Eq + Copy, V: Clone>(
+    pick: impl Fn(&mut Remembered) -> &mut HashMap<K, (Instant, V)>,
+    key: K,
+    ttl: Duration,
+    load: impl FnOnce() -> Result<V, Failure>,
+) -> Result<V, Failure> {
+    let hit =
+        REMEMBERED.with_borrow_mut(|r| pick(r).get(&key).filter(|(at, _)| at.elapsed() < ttl).map(|(_, v)| v.clone()));
+    if let Some(v) = hit {
+        return Ok(v);
+    }
+    let v = load()?;
+    REMEMBERED.with_borrow_mut(|r| {
+        let map = pick(r);
+        if map.len() >= MAX_REMEMBERED {
+            map.clear();
+        }
+        map.insert(key, (Instant::now(), v.clone()));
+    });
+    Ok(v)
+}
+
 /// Books, inside the writer's batch transaction.
 pub fn book(conn: &Connection, input: &BookInput) -> Result<Booked, Failure> {
-    let sql = format!("select {OFFERING_COLUMNS} from offerings where offering_id = $1");
-    let o = conn.prepare_cached(&sql)?.query_row([input.offering_id], offering).optional()?.ok_or(Failure::NotFound)?;
+    let o = remembered(
+        |r| &mut r.offerings,
+        input.offering_id,
+        OFFERING_TTL,
+        || {
+            let sql = format!("select {OFFERING_COLUMNS} from offerings where offering_id = $1");
+            conn.prepare_cached(&sql)?.query_row([input.offering_id], offering).optional()?.ok_or(Failure::NotFound)
+        },
+    )?;
     let person_sql =
         "select person_id, name, relation, id_masked, birth_date, id_index from people where owner_user_id = $1";
     let person = match input.person_id {
@@ -129,20 +181,32 @@ pub fn book(conn: &Connection, input: &BookInput) -> Result<Booked, Failure> {
             .optional()?,
     };
     let street = match input.community {
-        Some(c) => conn
-            .prepare_cached("select street_id from communities where community_id = $1")?
-            .query_row([c.0], |r| r.get::<_, i64>(0))
-            .optional()?
-            .map(StreetId),
+        Some(c) => remembered(
+            |r| &mut r.streets,
+            c.0,
+            STRUCTURE_TTL,
+            || {
+                let street = conn
+                    .prepare_cached("select street_id from communities where community_id = $1")?
+                    .query_row([c.0], |r| r.get::<_, i64>(0))
+                    .optional()?;
+                Ok(street.map(StreetId))
+            },
+        )?,
         None => None,
     };
     let whom = whom_from(input.user, person.as_ref(), input.person_id.is_some(), street, o.starts_at);
     let real_name_required = match o.service_id {
-        Some(service) => conn
-            .prepare_cached(REAL_NAME_REQUIRED)?
-            .query_row([service], |r| r.get::<_, i64>(0))
-            .optional()?
-            .is_some_and(|v| v == 1),
+        Some(service) => remembered(
+            |r| &mut r.real_name,
+            service,
+            STRUCTURE_TTL,
+            || {
+                let flag =
+                    conn.prepare_cached(REAL_NAME_REQUIRED)?.query_row([service], |r| r.get::<_, i64>(0)).optional()?;
+                Ok(flag == Some(1))
+            },
+        )?,
         None => false,
     };
     if real_name_required && !whom.has_id {
@@ -180,6 +244,7 @@ pub fn book(conn: &Connection, input: &BookInput) -> Result<Booked, Failure> {
             |r| r.get::<_, i64>(0),
         );
         let err = match inserted {
+            Err(rusqlite::Error::QueryReturnedNoRows) => return Err(Failure::Refused(Refusal::OfferingCancelled)),
             Ok(id) => {
                 let reservation = Reservation {
                     id,

@@ -195,9 +195,12 @@ pub struct NewReservation<'a> {
 }
 
 /// The one statement of a booking (shared with the SQLite writer, `bookings::sqlite`).
+/// Only an open offering takes the row: a booking checked against a cached copy of an
+/// offering cancelled meanwhile inserts nothing (no row back) instead.
 pub(crate) const INSERT_RESERVATION: &str = "insert into reservations (offering_id, booker_user_id, person_id, person_key, \
      service_key, seats, status, group_id, idempotency_key, code, created_at, updated_at) \
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning reservation_id";
+     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11 \
+     where exists (select 1 from offerings where offering_id = $1 and status = 'open') returning reservation_id";
 
 /// Active reservations of one user on one offering.
 pub(crate) const ACTIVE_COUNT: &str = "select count(*) from reservations where offering_id = $1 and booker_user_id = $2 \
@@ -216,7 +219,8 @@ pub async fn real_name_required(conn: &mut Conn, o: &Offering) -> Result<bool> {
 /// Writes a reservation in one statement. The database refuses it — with a check violation
 /// when it would overfill the offering, with a unique violation when it repeats an
 /// idempotency key or a person's active booking — and then nothing at all was written.
-pub async fn insert_reservation(conn: &mut Conn, r: &NewReservation<'_>, now: i64) -> Result<i64> {
+/// `Ok(None)`: the offering is no longer open.
+pub async fn insert_reservation(conn: &mut Conn, r: &NewReservation<'_>, now: i64) -> Result<Option<i64>> {
     sqlx::query_scalar(INSERT_RESERVATION)
         .bind(r.offering_id)
         .bind(r.booker.0)

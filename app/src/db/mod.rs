@@ -124,6 +124,16 @@ impl Db {
         }
     }
 
+    /// SQL that locks an offering's row ($1) until the transaction ends. SQLite has no row
+    /// locks — its write transactions (`BEGIN IMMEDIATE`) already exclude each other — so
+    /// there it is a plain read.
+    pub fn lock_offering_sql(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => "select 1 from offerings where offering_id = $1 for update",
+            Backend::Sqlite => "select 1 from offerings where offering_id = $1",
+        }
+    }
+
     /// Checks the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("select 1").execute(&self.pool).await.map(|_| ())
