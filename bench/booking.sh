@@ -11,7 +11,8 @@
 #   sqlite     SQLite file (WAL, synchronous=FULL)
 #   postgres   one instance on PostgreSQL
 #   postgres2  two instances sharing one PostgreSQL, connections split between them
-#   kill       SQLite, the server killed with SIGKILL after 8 s and restarted at once
+#   kill       SQLite, the server killed with SIGKILL mid-rush (BENCH_KILL_AT, default 2 s) and
+#              restarted at once
 # PostgreSQL: BENCH_PG_URL (a role allowed to create databases), default
 # postgres://ejia_ci:ejia_ci@127.0.0.1:5432/postgres — .ci/run creates that role.
 # Tunables: BENCH_USERS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_SLOTS, BENCH_SEATS.
@@ -23,6 +24,7 @@ SECS=${BENCH_SECONDS:-20}
 CONNS=${BENCH_CONNECTIONS:-500}
 SLOTS=${BENCH_SLOTS:-100}
 SEATS=${BENCH_SEATS:-50}
+KILL_AT=${BENCH_KILL_AT:-2}
 PG_URL=${BENCH_PG_URL:-postgres://ejia_ci:ejia_ci@127.0.0.1:5432/postgres}
 TARGET=${CARGO_TARGET_DIR:-target}
 
@@ -80,10 +82,10 @@ scenario() { # $1 name, $2 database URL ("" for SQLite), $3 instances, $4 kill (
   local load=$!
   local peak_before=""
   if [ "$kill" = 1 ]; then
-    sleep 8
+    sleep "$KILL_AT"
     peak_before=$(peak_mb "${pids[0]}")
     kill -9 "${pids[0]}"
-    echo "   killed the server with SIGKILL at 8 s; restarting"
+    echo "   killed the server with SIGKILL at ${KILL_AT} s; restarting"
     pids[0]=$(start "$dir/1" "${ports[0]}")
     PIDS+=("${pids[0]}")
   fi
