@@ -233,7 +233,7 @@ pub async fn insert_reservation(conn: &mut Conn, r: &NewReservation<'_>, now: i6
         .bind(r.idempotency_key)
         .bind(r.code)
         .bind(now)
-        .fetch_one(conn)
+        .fetch_optional(conn)
         .await
 }
 

@@ -419,3 +419,67 @@ fn valid_id(first17: &str) -> String {
     let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
 }
+
+#[tokio::test]
+async fn a_per_user_limit_holds_even_for_simultaneous_requests() {
+    let s = setup(false).await;
+    let slot = s.slot(50, json!({"max_per_user": 2})).await;
+    let family = s.residents(1).await.remove(0);
+    let mut people = Vec::new();
+    for (name, relation) in [("父亲", "parent"), ("母亲", "parent"), ("祖母", "grandparent"), ("配偶", "spouse")]
+    {
+        let (_, p) = family.post("/me/people", json!({"name": name, "relation": relation})).await;
+        people.push(p["id"].as_i64().unwrap());
+    }
+    let tasks: Vec<_> = people
+        .iter()
+        .map(|p| {
+            let family = family.clone();
+            let body = json!({"person_id": p});
+            tokio::spawn(async move {
+                family.send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), Some(body), None).await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    let booked = statuses.iter().filter(|(s, _)| *s == 201).count();
+    assert_eq!(booked, 2, "{statuses:?}");
+    assert!(statuses.iter().filter(|(s, _)| *s == 422).all(|(_, b)| b["detail"] == "您在这个场次的预约数已达上限。"));
+}
+
+#[tokio::test]
+async fn a_cancelled_offering_takes_no_booking_even_from_a_cached_copy() {
+    let s = setup(false).await;
+    let slot = s.slot(5, json!({})).await;
+    let r = s.residents(2).await;
+    assert_eq!(r[0].book(slot, None).await.0, 201, "the offering is now remembered by the booking path");
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    sqlx::query("update offerings set status = 'cancelled' where offering_id = $1")
+        .bind(slot)
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let (status, body) = r[1].book(slot, None).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"], "该场次已取消。");
+    assert_eq!(s.statuses(slot).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_role_granted_here_reaches_api_requests_at_once() {
+    let s = setup(false).await;
+    let user = s.app.user("13922223333", "新组织者", None, &[]).await;
+    let api = Api::new(&s.app, user).await;
+    let (_, me) = api.get("/me").await;
+    assert_eq!(me["roles"].as_array().unwrap().len(), 1, "resident only; the token is now remembered");
+    s.app.login_district_admin().await;
+    let r = s.app.post(&format!("/manage/users/{user}/roles"), &[("role", "organizer"), ("scope", "district:0")]).await;
+    assert_eq!(r.status(), 303);
+    let (_, me) = api.get("/me").await;
+    assert!(me["roles"].as_array().unwrap().iter().any(|g| g["role"] == "organizer"), "{me}");
+    assert_eq!(api.post("/services", json!({"name": "新服务"})).await.0, 201);
+}

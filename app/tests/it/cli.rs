@@ -156,3 +156,37 @@ async fn serve_demo_starts_and_stops_cleanly_on_sigterm() {
         .unwrap();
     assert!(out.status.success());
 }
+
+#[tokio::test]
+async fn a_community_register_is_imported_all_or_nothing_with_tokens() {
+    let app = TestApp::with_district().await;
+    let csv = app.dir.path().join("register.csv");
+    let tokens = app.dir.path().join("tokens.csv");
+    std::fs::write(
+        &csv,
+        format!("phone,name,community\n13955550001,甲,{YUNXIAOLU}\n13955550002,乙,{TUANDAO}\n13955550003,丙,999\n"),
+    )
+    .unwrap();
+    let users = app.count("users").await;
+    let mut cmd = ejia(&app);
+    cmd.args(["user", "import"]).arg(&csv).arg("--tokens").arg(&tokens);
+    let (ok, _, err) = tokio::task::spawn_blocking(move || run(cmd, "")).await.unwrap();
+    assert!(!ok && err.contains("line 4"), "{err}");
+    assert_eq!(app.count("users").await, users, "one bad line, nothing imported");
+    std::fs::write(&csv, format!("13955550001,甲,{YUNXIAOLU}\n139 5555 0002,乙,{TUANDAO}\n")).unwrap();
+    let mut cmd = ejia(&app);
+    cmd.args(["user", "import"]).arg(&csv).arg("--tokens").arg(&tokens);
+    let (ok, out, err) = tokio::task::spawn_blocking(move || run(cmd, "")).await.unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("created 2 accounts"));
+    let written = std::fs::read_to_string(&tokens).unwrap();
+    let token = written.lines().find(|l| l.starts_with("13955550002,")).unwrap().split(',').nth(1).unwrap().to_owned();
+    let me: serde_json::Value =
+        reqwest::Client::new().get(app.at("/api/v1/me")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["display_name"], "乙");
+    // Importing again skips who is there.
+    let mut cmd = ejia(&app);
+    cmd.args(["user", "import"]).arg(&csv);
+    let (ok, out, _) = tokio::task::spawn_blocking(move || run(cmd, "")).await.unwrap();
+    assert!(ok && out.contains("created 0 accounts, skipped 2"), "{out}");
+}

@@ -80,8 +80,11 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
 }
 
 impl TestApp {
-    /// Starts ejia on an empty database.
+    /// Starts ejia on an empty database. `EJIA_TEST_LOG=debug` (any filter) shows its logs.
     pub async fn spawn() -> Self {
+        if let Ok(filter) = std::env::var("EJIA_TEST_LOG") {
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        }
         let dir = tempfile::tempdir().unwrap();
         let database_url = fresh_database(dir.path()).await;
         let mut config = Config::defaults(dir.path().to_path_buf());
