@@ -74,6 +74,7 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Connects to the database, migrates it and loads the keys.
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        crate::web::i18n::check_catalogs()?;
         std::fs::create_dir_all(&config.data_dir)?;
         let keys = Keys::load_or_create(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes::router())
         .merge(accounts::manage::router())
         .merge(audit::routes::router())
+        .merge(crate::appointments::routes::router())
         .route("/static/{name}", get(web::assets::serve))
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), web::csrf::protect))

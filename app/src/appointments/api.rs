@@ -12,10 +12,9 @@ use utoipa_axum::routes;
 use crate::api::{ApiUser, MaybeApiUser, PageParams, Problem, next_cursor};
 use crate::app::AppState;
 use crate::appointments::model::{
-    RulesInput, Service, Template, check_capacity, check_rules, expand, parse_time, rfc3339,
+    RulesInput, Service, Template, check_capacity, check_rules, day_range, expand, parse_time, rfc3339,
 };
-use crate::appointments::{runs, service_location, service_of_offering, store};
-use crate::authz::{Action, Target};
+use crate::appointments::{runs, service_of_offering, staff_for_reservation, store};
 use crate::bookings::engine::is_no_seat;
 use crate::bookings::model::{Offering, Status};
 use crate::bookings::service as bookings;
@@ -304,10 +303,7 @@ async fn list_slots(
         Some(d) => {
             let day = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
                 .map_err(|_| AppError::BadRequest("error.query_unreadable"))?;
-            let start =
-                day.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(crate::clock::DISTRICT_OFFSET).single());
-            let start = start.ok_or(AppError::BadRequest("error.query_unreadable"))?.timestamp();
-            (start, start + 86_400)
+            day_range(day)
         }
         None => {
             let now = state.clock.unix();
@@ -498,19 +494,6 @@ async fn book_group(
     match bookings::book_group(&state, &user, &offerings, &body.person_ids, staff).await? {
         Ok(made) => Ok((StatusCode::CREATED, Json(made.iter().map(BookingView::from).collect::<Vec<_>>()))),
         Err((_, refusal)) => Err(bookings::refused(refusal)),
-    }
-}
-
-async fn staff_for_reservation(state: &AppState, user: &crate::accounts::CurrentUser, id: i64) -> AppResult<bool> {
-    let mut conn = state.db.conn().await?;
-    let r = booking_store::reservation(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    match service_of_offering(&mut conn, r.offering_id).await {
-        Ok(service) => {
-            let loc = service_location(&mut conn, &service).await?;
-            Ok(user.principal.can(Action::Manage, &Target::Offering(loc)))
-        }
-        Err(AppError::NotFound) => Ok(false),
-        Err(e) => Err(e),
     }
 }
 

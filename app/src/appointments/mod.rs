@@ -5,9 +5,12 @@
 
 pub mod api;
 pub mod model;
+pub mod routes;
 pub mod store;
+mod views;
 
 use crate::accounts::CurrentUser;
+use crate::app::AppState;
 use crate::authz::{Action, Location, Target};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
@@ -39,4 +42,19 @@ pub async fn service_of_offering(conn: &mut Conn, offering: i64) -> AppResult<Se
     let o = crate::bookings::store::offering(conn, offering).await?.ok_or(AppError::NotFound)?;
     let id = o.service_id.ok_or(AppError::NotFound)?;
     store::get(conn, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Whether the user runs the service of a reservation's slot (may cancel it at any time and
+/// mark attendance).
+pub async fn staff_for_reservation(state: &AppState, user: &crate::accounts::CurrentUser, id: i64) -> AppResult<bool> {
+    let mut conn = state.db.conn().await?;
+    let r = crate::bookings::store::reservation(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    match service_of_offering(&mut conn, r.offering_id).await {
+        Ok(service) => {
+            let loc = service_location(&mut conn, &service).await?;
+            Ok(user.principal.can(Action::Manage, &Target::Offering(loc)))
+        }
+        Err(AppError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
 }

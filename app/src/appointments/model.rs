@@ -175,6 +175,25 @@ pub fn expand(t: &Template, errors: &mut Vec<FieldError>) -> Vec<(i64, i64)> {
     out
 }
 
+/// The first and last-plus-one second of a day in district time.
+pub fn day_range(day: NaiveDate) -> (i64, i64) {
+    let start = day.and_time(NaiveTime::MIN);
+    let start = DISTRICT_OFFSET.from_local_datetime(&start).single().map_or(0, |t| t.timestamp());
+    (start, start + 86_400)
+}
+
+/// The district-time date of Unix seconds.
+pub fn local_date(unix: i64) -> NaiveDate {
+    DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).date_naive()).unwrap_or_default()
+}
+
+/// `08:30` in district time.
+pub fn local_time(unix: i64) -> String {
+    DateTime::from_timestamp(unix, 0)
+        .map(|t| t.with_timezone(&DISTRICT_OFFSET).format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
 /// Formats Unix seconds as RFC 3339 in district time.
 pub fn rfc3339(unix: i64) -> String {
     DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).to_rfc3339()).unwrap_or_default()

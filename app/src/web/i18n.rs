@@ -89,7 +89,16 @@ pub fn parse_catalog(source: &str) -> Result<Catalog, toml::de::Error> {
     Ok(out)
 }
 
-/// Looks a key up. A missing key shows as the key itself (tests keep that from happening).
+/// Checks that both catalogs parse; called at start-up so a broken catalog stops the server
+/// instead of showing placeholders everywhere.
+pub fn check_catalogs() -> anyhow::Result<()> {
+    for (locale, source) in CATALOG_SOURCES {
+        parse_catalog(source).map_err(|e| anyhow::anyhow!("the {} catalog is invalid: {e}", locale.tag()))?;
+    }
+    Ok(())
+}
+
+/// Looks a key up. A missing key shows as a visible marker (tests keep that from happening).
 pub fn t(locale: Locale, key: &str) -> &'static str {
     match CATALOGS.get(&locale).and_then(|c| c.get(key)) {
         Some(text) => text.as_str(),

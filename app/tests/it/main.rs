@@ -12,6 +12,7 @@ mod accounts;
 mod api;
 mod appointments;
 mod backoffice;
+mod booking_pages;
 mod cli;
 mod helpers;
 mod i18n;

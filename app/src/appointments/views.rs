@@ -1,0 +1,125 @@
+//! Pages of the appointment service: the services, a service's slots by day, my bookings,
+//! the people I book for, and the staff's day sheet.
+
+use crate::appointments::model::{Service, local_time};
+use crate::bookings::listing::Line;
+use crate::web::Ctx;
+use crate::web::backoffice::{Field, Opt};
+use crate::web::forms::Errors;
+
+/// All services.
+#[derive(askama::Template)]
+#[template(path = "appointments/services.html")]
+pub struct ServicesPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Services.
+    pub services: Vec<Service>,
+}
+
+/// A day to pick.
+pub struct Day {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `12-01 周二`.
+    pub label: String,
+    /// The day shown.
+    pub current: bool,
+}
+
+/// A slot as a resident sees it.
+pub struct SlotRow {
+    /// Offering id.
+    pub id: i64,
+    /// `08:30–09:00`.
+    pub time: String,
+    /// Venue name.
+    pub venue: String,
+    /// Seats left (None: unlimited).
+    pub left: Option<i64>,
+    /// Whether the booking window is open now.
+    pub open: bool,
+    /// A lottery slot.
+    pub lottery: bool,
+    /// Why the last attempt on this slot failed (message key).
+    pub error: Option<&'static str>,
+}
+
+/// One service, its days and the chosen day's slots.
+#[derive(askama::Template)]
+#[template(path = "appointments/service.html")]
+pub struct ServicePage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// The service.
+    pub service: Service,
+    /// Days to choose from.
+    pub days: Vec<Day>,
+    /// The chosen day.
+    pub date: String,
+    /// Its slots.
+    pub slots: Vec<SlotRow>,
+    /// Whom the user can book for (value "" = themself).
+    pub people: Vec<Opt>,
+    /// A fresh token: sending the form twice books once.
+    pub form_token: String,
+}
+
+/// A booking as its booker sees it.
+pub struct BookingRow {
+    /// The reservation.
+    pub line: Line,
+    /// `2026-12-02 08:30–09:00`.
+    pub when: String,
+    /// Whether it may be cancelled from here.
+    pub cancellable: bool,
+}
+
+/// My bookings.
+#[derive(askama::Template)]
+#[template(path = "appointments/my_bookings.html")]
+pub struct MyBookingsPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Bookings.
+    pub rows: Vec<BookingRow>,
+    /// A message key after an action.
+    pub notice: Option<&'static str>,
+    /// An error message key after an action.
+    pub error: Option<&'static str>,
+}
+
+/// The people I book for.
+#[derive(askama::Template)]
+#[template(path = "appointments/people.html")]
+pub struct PeoplePage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// People: (name, relation key, masked ID).
+    pub people: Vec<(String, &'static str, String)>,
+    /// The add form.
+    pub fields: Vec<Field>,
+    /// Its errors.
+    pub errors: Errors,
+}
+
+/// The staff's sheet of one service and day.
+#[derive(askama::Template)]
+#[template(path = "appointments/day_sheet.html")]
+pub struct DaySheetPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// The service.
+    pub service: Service,
+    /// Days around the chosen one.
+    pub days: Vec<Day>,
+    /// The chosen day.
+    pub date: String,
+    /// Bookings of the day.
+    pub rows: Vec<BookingRow>,
+}
+
+/// `08:30–09:00`.
+pub fn time_range(from: i64, to: i64) -> String {
+    format!("{}–{}", local_time(from), local_time(to))
+}
