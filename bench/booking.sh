@@ -15,7 +15,8 @@
 #              restarted at once
 # PostgreSQL: BENCH_PG_URL (a role allowed to create databases), default
 # postgres://ejia_ci:ejia_ci@127.0.0.1:5432/postgres — .ci/run creates that role.
-# Tunables: BENCH_USERS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_SLOTS, BENCH_SEATS.
+# Tunables: BENCH_USERS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_SLOTS, BENCH_SEATS,
+# BENCH_KILL_AT, BENCH_DB_CONNECTIONS (pool size per instance on PostgreSQL, default 32).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WHAT=${1:-all}
@@ -59,7 +60,13 @@ scenario() { # $1 name, $2 database URL ("" for SQLite), $3 instances, $4 kill (
   local dir="$WORK/$name"
   mkdir -p "$dir"
   export EJIA_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
-  if [ -n "$db" ]; then export EJIA_DATABASE_URL="$db"; else unset EJIA_DATABASE_URL; fi
+  if [ -n "$db" ]; then
+    export EJIA_DATABASE_URL="$db"
+    # PostgreSQL works on many bookings at once; SQLite has one writer anyway.
+    export EJIA_DB_MAX_CONNECTIONS=${BENCH_DB_CONNECTIONS:-32}
+  else
+    unset EJIA_DATABASE_URL EJIA_DB_MAX_CONNECTIONS
+  fi
   "$BIN" --data-dir "$dir/1" district import > /dev/null
   "$BIN" --data-dir "$dir/1" user import "$WORK/users.csv" --tokens "$dir/tokens.csv" > /dev/null
   echo "organiser-password-1" | "$BIN" --data-dir "$dir/1" user add --phone 13600000001 --name 压测组织者 --role organizer --password-stdin > /dev/null
