@@ -94,6 +94,24 @@ impl Keys {
         hex::encode(self.mac(&self.phone_index, &[b"resident-id", id_number.as_bytes()]))
     }
 
+    /// The secret part of a user's private calendar URL: `<user>-<mac>`, recomputable, so
+    /// nothing needs storing.
+    pub fn feed_token(&self, user: i64) -> String {
+        let mac = self.mac(&self.csrf, &[b"calendar-feed", user.to_string().as_bytes()]);
+        format!("{user}-{}", URL_SAFE_NO_PAD.encode(&mac[..18]))
+    }
+
+    /// The user a calendar token belongs to, if it is genuine.
+    pub fn feed_user(&self, token: &str) -> Option<i64> {
+        let (user, _) = token.split_once('-')?;
+        let user: i64 = user.parse().ok()?;
+        let expected = self.feed_token(user);
+        // Constant-time comparison of the two strings.
+        let same = expected.len() == token.len()
+            && expected.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        same.then_some(user)
+    }
+
     /// Encrypts personal data; the result is text safe to store.
     pub fn seal(&self, plaintext: &str) -> String {
         let cipher = XChaCha20Poly1305::new((&self.pii).into());
@@ -212,6 +230,16 @@ mod tests {
         let other = Keys::from_master(&[8u8; 32])?;
         assert!(other.open(&k.seal("x")).is_err());
         Ok(())
+    }
+
+    #[test]
+    fn feed_tokens_name_their_user_and_cannot_be_forged() {
+        let k = keys();
+        let t = k.feed_token(42);
+        assert_eq!(k.feed_user(&t), Some(42));
+        assert_eq!(k.feed_user(&t.replacen("42-", "43-", 1)), None);
+        assert_eq!(k.feed_user("42-AAAAAAAAAAAAAAAAAAAAAAAA"), None);
+        assert_eq!(k.feed_user("nonsense"), None);
     }
 
     #[test]

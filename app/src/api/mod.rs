@@ -53,6 +53,7 @@ pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::accounts::api::router())
         .merge(crate::org::api::router())
         .merge(crate::appointments::api::router())
+        .merge(crate::events::api::router())
         .split_for_parts()
 }
 

@@ -224,6 +224,9 @@ async fn create_slots(
             waitlist_enabled: waitlist,
             mode,
             rules: rules.clone(),
+            event_id: None,
+            series_id: None,
+            online_url: None,
         };
         ids.push(booking_store::insert_offering(&mut tx, &o, now).await?);
     }
@@ -363,6 +366,16 @@ pub struct BookingRequest {
     pub person_id: Option<i64>,
 }
 
+/// The person of an optional booking body (booking for yourself needs no body).
+pub fn person_of(body: &[u8]) -> AppResult<Option<i64>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let request: BookingRequest =
+        serde_json::from_slice(body).map_err(|_| AppError::BadRequest("error.json_unreadable"))?;
+    Ok(request.person_id)
+}
+
 /// A booking.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BookingView {
@@ -384,7 +397,8 @@ impl From<&Reservation> for BookingView {
     }
 }
 
-fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<String>> {
+/// The `Idempotency-Key` header, checked.
+pub fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<String>> {
     match headers.get("idempotency-key") {
         None => Ok(None),
         Some(v) => {

@@ -194,6 +194,11 @@ pub fn local_time(unix: i64) -> String {
         .unwrap_or_default()
 }
 
+/// `08:30–09:00` in district time.
+pub fn time_range(from: i64, to: i64) -> String {
+    format!("{}–{}", local_time(from), local_time(to))
+}
+
 /// Formats Unix seconds as RFC 3339 in district time.
 pub fn rfc3339(unix: i64) -> String {
     DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).to_rfc3339()).unwrap_or_default()

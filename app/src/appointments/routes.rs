@@ -13,9 +13,9 @@ use chrono::{Datelike as _, Duration, NaiveDate};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::appointments::model::{day_range, local_date};
+use crate::appointments::model::{day_range, local_date, time_range};
 use crate::appointments::views::{
-    BookingRow, Day, DaySheetPage, MyBookingsPage, PeoplePage, ServicePage, ServicesPage, SlotRow, time_range,
+    BookingRow, Day, DaySheetPage, MyBookingsPage, PeoplePage, ServicePage, ServicesPage, SlotRow,
 };
 use crate::appointments::{runs, service_of_offering, staff_for_reservation, store};
 use crate::bookings::listing::{self, Line};
@@ -202,7 +202,8 @@ async fn my_bookings_page(
 ) -> AppResult<MyBookingsPage> {
     let user = ctx.user()?;
     let lines = listing::of_user(&mut *state.db.conn().await?, user.id, 200).await?;
-    Ok(MyBookingsPage { rows: rows(lines, state.clock.unix()), ctx, notice, error })
+    let calendar_url = format!("/calendar/{}.ics", state.keys.feed_token(user.id.0));
+    Ok(MyBookingsPage { rows: rows(lines, state.clock.unix()), ctx, notice, error, calendar_url })
 }
 
 async fn my_bookings(State(state): State<AppState>, ctx: Ctx, Query(q): Query<DoneQuery>) -> AppResult<Response> {

@@ -1,7 +1,7 @@
 //! Pages of the appointment service: the services, a service's slots by day, my bookings,
 //! the people I book for, and the staff's day sheet.
 
-use crate::appointments::model::{Service, local_time};
+use crate::appointments::model::Service;
 use crate::bookings::listing::Line;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt};
@@ -87,6 +87,8 @@ pub struct MyBookingsPage {
     pub notice: Option<&'static str>,
     /// An error message key after an action.
     pub error: Option<&'static str>,
+    /// The private calendar feed of these bookings.
+    pub calendar_url: String,
 }
 
 /// The people I book for.
@@ -117,9 +119,4 @@ pub struct DaySheetPage {
     pub date: String,
     /// Bookings of the day.
     pub rows: Vec<BookingRow>,
-}
-
-/// `08:30–09:00`.
-pub fn time_range(from: i64, to: i64) -> String {
-    format!("{}–{}", local_time(from), local_time(to))
 }

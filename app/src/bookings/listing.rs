@@ -32,12 +32,18 @@ pub struct Line {
     pub booker: String,
     /// The booker's masked phone.
     pub booker_phone: String,
+    /// Online link of an event session.
+    pub online_url: Option<String>,
+    /// The event, for activity sessions.
+    pub event_id: Option<i64>,
 }
 
 const SELECT: &str = "select r.reservation_id, r.offering_id, r.status, r.code, o.starts_at, o.ends_at, \
-     coalesce(s.name, '') as title, coalesce(v.name, '') as venue, p.name as person, u.display_name, u.phone_masked \
+     coalesce(s.name, e.title, '') as title, coalesce(v.name, '') as venue, p.name as person, u.display_name, \
+     u.phone_masked, o.online_url, o.event_id \
      from reservations r join offerings o on o.offering_id = r.offering_id \
      left join services s on s.service_id = o.service_id \
+     left join events e on e.event_id = o.event_id \
      left join venues v on v.venue_id = o.venue_id \
      left join people p on p.person_id = r.person_id \
      join users u on u.user_id = r.booker_user_id";
@@ -56,6 +62,8 @@ fn line(row: &AnyRow) -> Result<Line, sqlx::Error> {
         person: row.try_get("person")?,
         booker: row.try_get("display_name")?,
         booker_phone: row.try_get("phone_masked")?,
+        online_url: row.try_get("online_url")?,
+        event_id: row.try_get("event_id")?,
     })
 }
 

@@ -143,6 +143,12 @@ pub struct Offering {
     pub lottery_seed: Option<String>,
     /// When the lottery was drawn.
     pub drawn_at: Option<i64>,
+    /// The event, for activity sessions.
+    pub event_id: Option<i64>,
+    /// The series the session belongs to.
+    pub series_id: Option<i64>,
+    /// Link of an online session (shown to registrants only).
+    pub online_url: Option<String>,
 }
 
 /// The rules of an offering.
@@ -295,6 +301,9 @@ mod tests {
             status: "open".into(),
             lottery_seed: None,
             drawn_at: None,
+            event_id: None,
+            series_id: None,
+            online_url: None,
         }
     }
 

@@ -66,6 +66,9 @@ fn offering(row: &Row<'_>) -> rusqlite::Result<Offering> {
         status: row.get(18)?,
         lottery_seed: row.get(19)?,
         drawn_at: row.get(20)?,
+        event_id: row.get(21)?,
+        series_id: row.get(22)?,
+        online_url: row.get(23)?,
     })
 }
 

@@ -12,7 +12,7 @@ type Result<T> = std::result::Result<T, sqlx::Error>;
 
 pub(crate) const OFFERING_COLUMNS: &str = "offering_id, kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, \
      booked, waitlist_enabled, mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, \
-     status, lottery_seed, drawn_at";
+     status, lottery_seed, drawn_at, event_id, series_id, online_url";
 
 fn offering_from(row: &AnyRow) -> Result<Offering> {
     let mode: String = row.try_get("mode")?;
@@ -41,6 +41,9 @@ fn offering_from(row: &AnyRow) -> Result<Offering> {
         status: row.try_get("status")?,
         lottery_seed: row.try_get("lottery_seed")?,
         drawn_at: row.try_get("drawn_at")?,
+        event_id: row.try_get("event_id")?,
+        series_id: row.try_get("series_id")?,
+        online_url: row.try_get("online_url")?,
     })
 }
 
@@ -67,6 +70,12 @@ pub struct NewOffering {
     pub mode: Mode,
     /// Rules.
     pub rules: Rules,
+    /// The event (sessions).
+    pub event_id: Option<i64>,
+    /// The series it was made from.
+    pub series_id: Option<i64>,
+    /// Link for online sessions (shown to registrants only).
+    pub online_url: Option<String>,
 }
 
 /// Creates an offering.
@@ -74,8 +83,10 @@ pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Resu
     let streets = o.rules.streets.iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(",");
     sqlx::query_scalar(
         "insert into offerings (kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, waitlist_enabled, \
-         mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) returning offering_id",
+         mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, event_id, series_id, \
+         online_url, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
+         returning offering_id",
     )
     .bind(o.kind)
     .bind(o.service_id)
@@ -93,6 +104,9 @@ pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Resu
     .bind(o.rules.min_age)
     .bind(o.rules.max_age)
     .bind(streets)
+    .bind(o.event_id)
+    .bind(o.series_id)
+    .bind(&o.online_url)
     .bind(now)
     .fetch_one(conn)
     .await
@@ -324,6 +338,65 @@ pub async fn record_draw(conn: &mut Conn, offering: i64, seed: &str, now: i64) -
 /// Reservations of an offering, in booking order.
 pub async fn of_offering(conn: &mut Conn, offering: i64) -> Result<Vec<Reservation>> {
     let sql = format!("select {RESERVATION_COLUMNS} from reservations where offering_id = $1 order by reservation_id");
+    let rows = sqlx::query(&sql).bind(offering).fetch_all(conn).await?;
+    rows.iter().map(reservation_from).collect()
+}
+
+/// Sessions of an event, in time order.
+pub async fn offerings_of_event(conn: &mut Conn, event: i64) -> Result<Vec<Offering>> {
+    let sql = format!("select {OFFERING_COLUMNS} from offerings where event_id = $1 order by starts_at, offering_id");
+    let rows = sqlx::query(&sql).bind(event).fetch_all(conn).await?;
+    rows.iter().map(offering_from).collect()
+}
+
+/// Open sessions at a venue starting in `[from, to)`.
+pub async fn offerings_at_venue(conn: &mut Conn, venue: i64, from: i64, to: i64) -> Result<Vec<Offering>> {
+    let sql = format!(
+        "select {OFFERING_COLUMNS} from offerings where venue_id = $1 and event_id is not null \
+         and starts_at >= $2 and starts_at < $3 order by starts_at, offering_id"
+    );
+    let rows = sqlx::query(&sql).bind(venue).bind(from).bind(to).fetch_all(conn).await?;
+    rows.iter().map(offering_from).collect()
+}
+
+/// Sessions of a series starting at or after `from`.
+pub async fn offerings_of_series_from(conn: &mut Conn, series: i64, from: i64) -> Result<Vec<Offering>> {
+    let sql = format!(
+        "select {OFFERING_COLUMNS} from offerings where series_id = $1 and starts_at >= $2 order by starts_at, offering_id"
+    );
+    let rows = sqlx::query(&sql).bind(series).bind(from).fetch_all(conn).await?;
+    rows.iter().map(offering_from).collect()
+}
+
+/// Changes an offering's status (`open`, `cancelled`).
+pub async fn set_offering_status(conn: &mut Conn, id: i64, status: &str, now: i64) -> Result<()> {
+    sqlx::query("update offerings set status = $1, updated_at = $2 where offering_id = $3")
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves an offering in time.
+pub async fn set_offering_times(conn: &mut Conn, id: i64, starts_at: i64, ends_at: i64, now: i64) -> Result<()> {
+    sqlx::query("update offerings set starts_at = $1, ends_at = $2, updated_at = $3 where offering_id = $4")
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Active reservations of an offering (requested, confirmed, waitlisted).
+pub async fn active_of_offering(conn: &mut Conn, offering: i64) -> Result<Vec<Reservation>> {
+    let sql = format!(
+        "select {RESERVATION_COLUMNS} from reservations where offering_id = $1 \
+         and status in ('requested', 'confirmed', 'waitlisted') order by reservation_id"
+    );
     let rows = sqlx::query(&sql).bind(offering).fetch_all(conn).await?;
     rows.iter().map(reservation_from).collect()
 }

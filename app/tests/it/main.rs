@@ -14,6 +14,7 @@ mod appointments;
 mod backoffice;
 mod booking_pages;
 mod cli;
+mod events;
 mod helpers;
 mod i18n;
 mod ops;

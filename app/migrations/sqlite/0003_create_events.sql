@@ -1,0 +1,29 @@
+-- Activities: events with sessions (offerings of the booking engine), and recurring series.
+-- Kept in step with ../postgres/0003_create_events.sql (checked by a test).
+
+create table events (
+    event_id integer primary key,
+    title text not null,
+    kind text not null,
+    description text not null default '',
+    campaign text not null default '',
+    department_id bigint references departments (department_id),
+    street_id bigint references streets (street_id),
+    members_only bigint not null default 0,
+    created_by bigint references users (user_id),
+    created_at bigint not null,
+    updated_at bigint not null
+);
+
+create table series (
+    series_id integer primary key,
+    event_id bigint not null references events (event_id),
+    rrule text not null,
+    created_at bigint not null
+);
+
+alter table offerings add column event_id bigint references events (event_id);
+alter table offerings add column series_id bigint references series (series_id);
+alter table offerings add column online_url text;
+create index offerings_event_idx on offerings (event_id, starts_at);
+create index offerings_starts_idx on offerings (starts_at);

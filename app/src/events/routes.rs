@@ -1,0 +1,252 @@
+//! Site handlers for activities: the list with filters, an event with its sessions and the
+//! registration form, and the iCalendar feeds.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse as _, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::appointments::model::local_date;
+use crate::bookings::model::Offering;
+use crate::bookings::service as bookings;
+use crate::bookings::store as booking_store;
+use crate::crypto::random_token;
+use crate::error::{AppError, AppResult};
+use crate::events::api::{EventQuery, filter};
+use crate::events::ical::{self, Entry};
+use crate::events::model::EventKind;
+use crate::events::store;
+use crate::events::views::{EventPage, EventRow, EventsPage, SessionRow};
+use crate::web::backoffice::{Field, Opt, OptGroup};
+use crate::web::extract::{Form, Path, Query};
+use crate::web::{Ctx, render, render_status, see_other};
+
+/// Routes of this domain (site side).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/events", get(list))
+        .route("/events/{file}", get(event_or_calendar))
+        .route("/sessions/{id}/register", post(register))
+        .route("/venues/{id}/calendar.ics", get(venue_calendar))
+        .route("/calendar/{file}", get(my_calendar))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    from: Option<String>,
+    to: Option<String>,
+    #[serde(default)]
+    street: String,
+    #[serde(default)]
+    kind: String,
+}
+
+fn when(starts: i64, ends: i64) -> String {
+    format!("{} {}", local_date(starts), crate::appointments::model::time_range(starts, ends))
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+    let query = EventQuery {
+        from: q.from.clone().filter(|s| !s.is_empty()),
+        to: q.to.clone().filter(|s| !s.is_empty()),
+        street: q.street.parse().ok(),
+        kind: EventKind::parse(&q.kind),
+    };
+    let f = filter(&state, &query, ctx.user.is_some())?;
+    let found = store::list(&mut *state.db.conn().await?, &f, 200).await?;
+    let rows = found
+        .into_iter()
+        .map(|(event, next)| EventRow {
+            event,
+            next: format!("{} {}", local_date(next), crate::appointments::model::local_time(next)),
+        })
+        .collect();
+    let structure = state.structure.get(&state).await?;
+    let mut streets = vec![Opt { value: String::new(), label: ctx.t("events.all_streets").into() }];
+    streets
+        .extend(structure.blocks.iter().map(|b| Opt { value: b.street.id.to_string(), label: b.street.name.clone() }));
+    let mut kinds = vec![Opt { value: String::new(), label: ctx.t("events.all_kinds").into() }];
+    kinds.extend(EventKind::ALL.iter().map(|k| Opt { value: k.as_str().into(), label: ctx.t(k.label_key()).into() }));
+    let filters = vec![
+        Field::text("from", "events.from", q.from.unwrap_or_default()).kind("date"),
+        Field::text("to", "events.to", q.to.unwrap_or_default()).kind("date"),
+        Field::select("street", "field.street", q.street, vec![OptGroup { label: None, options: streets }]),
+        Field::select("kind", "events.kind", q.kind, vec![OptGroup { label: None, options: kinds }]),
+    ];
+    render(&EventsPage { ctx, filters, rows })
+}
+
+async fn event_page(state: &AppState, ctx: Ctx, id: i64, error: Option<(i64, &'static str)>) -> AppResult<EventPage> {
+    let mut conn = state.db.conn().await?;
+    let event =
+        store::get(&mut conn, id).await?.filter(|e| !e.members_only || ctx.user.is_some()).ok_or(AppError::NotFound)?;
+    let offerings = booking_store::offerings_of_event(&mut conn, id).await?;
+    let venues = venue_names(state).await?;
+    let now = state.clock.unix();
+    let sessions = offerings
+        .iter()
+        .filter(|o| o.ends_at > now)
+        .map(|o| SessionRow {
+            id: o.id,
+            when: when(o.starts_at, o.ends_at),
+            place: o.venue_id.and_then(|v| venues.get(&v).cloned()).unwrap_or_else(|| ctx.t("events.online").into()),
+            left: o.seats_left(),
+            cancelled: o.status != "open",
+            open: o.status == "open"
+                && o.rules.opens_at.is_none_or(|t| now >= t)
+                && now < o.rules.closes_at.unwrap_or(o.starts_at),
+            error: error.filter(|(s, _)| *s == o.id).map(|(_, k)| k),
+        })
+        .collect();
+    let mut people = Vec::new();
+    if let Some(user) = &ctx.user {
+        people
+            .push(Opt { value: String::new(), label: format!("{} · {}", ctx.t("relation.self"), user.display_name) });
+        for p in crate::people::store::list(&mut conn, user.id).await? {
+            if p.relation != crate::people::model::Relation::Myself {
+                people.push(Opt {
+                    value: p.id.to_string(),
+                    label: format!("{} · {}", ctx.t(p.relation.label_key()), p.name),
+                });
+            }
+        }
+    }
+    Ok(EventPage { ctx, event, sessions, people, form_token: random_token() })
+}
+
+async fn venue_names(state: &AppState) -> AppResult<ical::Venues> {
+    let structure = state.structure.get(state).await?;
+    Ok(structure.blocks.iter().flat_map(|b| b.venues.iter()).map(|v| (v.id.0, v.name.clone())).collect())
+}
+
+fn ics(body: String, name: &str) -> Response {
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+fn host(state: &AppState) -> String {
+    state.config.public_url.as_deref().and_then(|u| u.split("://").nth(1)).unwrap_or("ejia.local").to_owned()
+}
+
+/// `/events/12` is the event's page, `/events/12.ics` its calendar.
+async fn event_or_calendar(State(state): State<AppState>, ctx: Ctx, Path(file): Path<String>) -> AppResult<Response> {
+    if let Some(id) = file.strip_suffix(".ics") {
+        let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+        let mut conn = state.db.conn().await?;
+        let event = store::get(&mut conn, id).await?.filter(|e| !e.members_only).ok_or(AppError::NotFound)?;
+        let sessions = booking_store::offerings_of_event(&mut conn, id).await?;
+        let venues = venue_names(&state).await?;
+        let entries: Vec<Entry<'_>> = sessions
+            .iter()
+            .map(|s| Entry {
+                session: s,
+                title: &event.title,
+                description: &event.description,
+                venue: s.venue_id.and_then(|v| venues.get(&v)).map_or("", String::as_str),
+                link: None,
+            })
+            .collect();
+        let body = ical::calendar(&event.title, &entries, state.clock.unix(), &host(&state));
+        return Ok(ics(body, &format!("event-{id}.ics")));
+    }
+    let id: i64 = file.parse().map_err(|_| AppError::NotFound)?;
+    render(&event_page(&state, ctx, id, None).await?)
+}
+
+#[derive(Debug, Deserialize)]
+struct RegisterForm {
+    #[serde(default)]
+    person_id: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// Registers for a session; the one-time form token makes a resend register once.
+async fn register(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(session): Path<i64>,
+    Form(f): Form<RegisterForm>,
+) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let token_ok = (16..=80).contains(&f.token.len())
+        && f.token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !token_ok {
+        return Err(AppError::BadRequest("error.form_unreadable"));
+    }
+    let person = f.person_id.trim().parse::<i64>().ok();
+    match bookings::book(&state, user, session, person, Some(format!("form:{}", f.token))).await {
+        Ok(b) => Ok(see_other(&format!("/me/bookings?done={}", b.reservation.status.as_str()))),
+        Err(AppError::Conflict(key) | AppError::Rule(key)) => {
+            let o = booking_store::offering(&mut *state.db.conn().await?, session).await?.ok_or(AppError::NotFound)?;
+            let event = o.event_id.ok_or(AppError::NotFound)?;
+            let status = if key == "booking.full" || key == "booking.already_booked" {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            render_status(status, &event_page(&state, ctx, event, Some((session, key))).await?)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Upcoming public sessions at a venue (the coming year).
+async fn venue_calendar(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
+    let mut conn = state.db.conn().await?;
+    let venue = crate::org::store::venue(&mut conn, crate::ids::VenueId(id)).await?.ok_or(AppError::NotFound)?;
+    let now = state.clock.unix();
+    let sessions = booking_store::offerings_at_venue(&mut conn, id, now - 86_400, now + 366 * 86_400).await?;
+    let mut titles = std::collections::HashMap::new();
+    for s in &sessions {
+        if let Some(e) = s.event_id
+            && !titles.contains_key(&e)
+            && let Some(event) = store::get(&mut conn, e).await?
+        {
+            titles.insert(e, event);
+        }
+    }
+    let entries: Vec<Entry<'_>> = sessions
+        .iter()
+        .filter_map(|s| {
+            let event = titles.get(&s.event_id?).filter(|e| !e.members_only)?;
+            Some(Entry {
+                session: s,
+                title: &event.title,
+                description: &event.description,
+                venue: &venue.name,
+                link: None,
+            })
+        })
+        .collect();
+    Ok(ics(ical::calendar(&venue.name, &entries, now, &host(&state)), &format!("venue-{id}.ics")))
+}
+
+/// A user's registrations, for their calendar app; the URL itself is the credential.
+async fn my_calendar(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
+    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
+    let user = state.keys.feed_user(token).ok_or(AppError::NotFound)?;
+    let mut conn = state.db.conn().await?;
+    let lines = crate::bookings::listing::of_user(&mut conn, crate::ids::UserId(user), 500).await?;
+    let mut sessions: Vec<(Offering, String, String, Option<String>)> = Vec::new();
+    for l in lines.iter().filter(|l| l.status.holds_seat() || l.status.is_active()) {
+        if let Some(o) = booking_store::offering(&mut conn, l.offering_id).await? {
+            let link = if l.status.holds_seat() { l.online_url.clone() } else { None };
+            sessions.push((o, l.title.clone(), l.venue.clone(), link));
+        }
+    }
+    let entries: Vec<Entry<'_>> = sessions
+        .iter()
+        .map(|(o, title, venue, link)| Entry { session: o, title, description: "", venue, link: link.as_deref() })
+        .collect();
+    let name = crate::web::i18n::t(Default::default(), "nav.my_bookings");
+    Ok(ics(ical::calendar(name, &entries, state.clock.unix(), &host(&state)), "ejia.ics"))
+}

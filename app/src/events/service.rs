@@ -1,0 +1,215 @@
+//! Activity use cases: creating events, adding sessions one by one or as a series across
+//! venues, and editing or cancelling one session or the rest of its series — registrants of
+//! a cancelled session are told (the reservation trigger writes their inbox notice).
+
+use crate::accounts::CurrentUser;
+use crate::app::AppState;
+use crate::audit::{self, Change};
+use crate::authz::{Action, Location, Target};
+use crate::bookings::model::{Mode, Offering, Rules, Status};
+use crate::bookings::store::{self as bookings, NewOffering};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::events::model::{Event, MAX_SESSIONS, NewEvent, occurrences};
+use crate::events::store;
+use crate::ids::{DepartmentId, StreetId};
+
+/// Where an event sits, for authorization: its organising department and/or street.
+pub async fn location(conn: &mut crate::db::Conn, department: Option<i64>, street: Option<i64>) -> AppResult<Location> {
+    let dept_street = match department {
+        Some(d) => crate::org::store::department(conn, DepartmentId(d)).await?.and_then(|d| d.street_id),
+        None => None,
+    };
+    Ok(Location {
+        department: department.map(DepartmentId),
+        street: street.map(StreetId).or(dept_street),
+        community: None,
+    })
+}
+
+/// Whether the user runs this event.
+pub async fn runs(conn: &mut crate::db::Conn, user: &CurrentUser, e: &Event) -> AppResult<bool> {
+    let loc = location(conn, e.department_id, e.street_id).await?;
+    Ok(user.principal.can(Action::Manage, &Target::Offering(loc)))
+}
+
+/// Creates an event (organisers of its department or street).
+pub async fn create(state: &AppState, user: &CurrentUser, e: NewEvent) -> AppResult<i64> {
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let loc = location(&mut tx, e.department_id, e.street_id).await?;
+    if !user.principal.can(Action::Manage, &Target::Offering(loc)) {
+        return Err(AppError::Forbidden);
+    }
+    let id = store::insert(&mut tx, &e, user.id, now).await?;
+    let after = store::get(&mut tx, id).await?;
+    audit::record(&mut tx, now, user.id, "event.create", Change::new("event", id, loc.street).after(&after)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Where and when sessions happen.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Start times (Unix seconds).
+    pub starts: Vec<i64>,
+    /// Length of each session in seconds.
+    pub duration: i64,
+    /// Venues (a session at each venue for each start); empty with an online link.
+    pub venues: Vec<i64>,
+    /// Link for online sessions.
+    pub online_url: Option<String>,
+    /// Seats per session (None: unlimited, e.g. online).
+    pub capacity: Option<i64>,
+    /// The recurrence rule the starts came from, if any.
+    pub rrule: Option<String>,
+    /// Booking rules of every session.
+    pub rules: Rules,
+}
+
+/// Adds sessions to an event; returns their ids.
+pub async fn add_sessions(state: &AppState, user: &CurrentUser, event_id: i64, plan: Plan) -> AppResult<Vec<i64>> {
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let event = store::get(&mut tx, event_id).await?.ok_or(AppError::NotFound)?;
+    if !runs(&mut tx, user, &event).await? {
+        return Err(AppError::Forbidden);
+    }
+    let places: Vec<Option<i64>> =
+        if plan.venues.is_empty() { vec![None] } else { plan.venues.iter().copied().map(Some).collect() };
+    if places.len() * plan.starts.len() > MAX_SESSIONS {
+        return Err(AppError::Invalid(vec![FieldError { field: "rrule", key: "form.too_many_slots" }]));
+    }
+    for venue in places.iter().flatten() {
+        if crate::org::store::venue(&mut tx, crate::ids::VenueId(*venue)).await?.is_none() {
+            return Err(AppError::Invalid(vec![FieldError { field: "venue_ids", key: "form.choice_invalid" }]));
+        }
+    }
+    let series = match &plan.rrule {
+        Some(rule) => Some(store::insert_series(&mut tx, event_id, rule, now).await?),
+        None => None,
+    };
+    let mut ids = Vec::with_capacity(places.len() * plan.starts.len());
+    for venue in &places {
+        for start in &plan.starts {
+            let o = NewOffering {
+                kind: "session",
+                service_id: None,
+                service_key: String::new(),
+                venue_id: *venue,
+                starts_at: *start,
+                ends_at: start + plan.duration,
+                capacity: plan.capacity,
+                waitlist_enabled: true,
+                mode: Mode::FirstCome,
+                rules: plan.rules.clone(),
+                event_id: Some(event_id),
+                series_id: series,
+                online_url: plan.online_url.clone(),
+            };
+            let id = bookings::insert_offering(&mut tx, &o, now).await?;
+            store::scope_session(&mut tx, id).await?;
+            ids.push(id);
+        }
+    }
+    let summary = serde_json::json!({ "sessions_created": ids.len(), "rrule": plan.rrule });
+    audit::record(
+        &mut tx,
+        now,
+        user.id,
+        "event.add_sessions",
+        Change::new("event", event_id, event.street_id.map(StreetId)).after(&summary),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Which sessions a change applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Only this session.
+    This,
+    /// This one and every later one of its series (at every venue).
+    Following,
+}
+
+/// A change to sessions.
+#[derive(Debug, Clone, Default)]
+pub struct SessionChange {
+    /// Cancel them.
+    pub cancel: bool,
+    /// Move them by this many seconds.
+    pub shift: Option<i64>,
+    /// New capacity.
+    pub capacity: Option<i64>,
+}
+
+/// Edits or cancels a session, or it and the rest of its series. Cancelling a session
+/// cancels its registrations, which tells the registrants. Returns the sessions changed.
+pub async fn change_sessions(
+    state: &AppState,
+    user: &CurrentUser,
+    session: i64,
+    scope: Scope,
+    change: SessionChange,
+) -> AppResult<Vec<i64>> {
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let first = bookings::offering(&mut tx, session).await?.ok_or(AppError::NotFound)?;
+    let event_id = first.event_id.ok_or(AppError::NotFound)?;
+    let event = store::get(&mut tx, event_id).await?.ok_or(AppError::NotFound)?;
+    if !runs(&mut tx, user, &event).await? {
+        return Err(AppError::Forbidden);
+    }
+    let sessions: Vec<Offering> = match (scope, first.series_id) {
+        (Scope::Following, Some(series)) => {
+            bookings::offerings_of_series_from(&mut tx, series, first.starts_at).await?
+        }
+        _ => vec![first],
+    };
+    let mut changed = Vec::new();
+    for s in &sessions {
+        if change.cancel && s.status == "open" {
+            bookings::set_offering_status(&mut tx, s.id, "cancelled", now).await?;
+            for r in bookings::active_of_offering(&mut tx, s.id).await? {
+                bookings::transition(&mut tx, r.id, r.status, Status::Cancelled, Some(user.id), now).await?;
+            }
+        }
+        if let Some(shift) = change.shift {
+            bookings::set_offering_times(&mut tx, s.id, s.starts_at + shift, s.ends_at + shift, now).await?;
+        }
+        if let Some(capacity) = change.capacity {
+            match bookings::set_capacity(&mut tx, s.id, Some(capacity), now).await {
+                Err(e) if crate::bookings::engine::is_no_seat(&e) => {
+                    return Err(AppError::Conflict("booking.capacity_below_booked"));
+                }
+                other => other?,
+            };
+            crate::bookings::engine::promote(&mut tx, state.db.backend(), s.id, now).await?;
+        }
+        changed.push(s.id);
+    }
+    let summary = serde_json::json!({ "sessions": changed, "cancel": change.cancel, "shift": change.shift, "capacity": change.capacity });
+    audit::record(
+        &mut tx,
+        now,
+        user.id,
+        "event.change_sessions",
+        Change::new("event", event_id, event.street_id.map(StreetId)).after(&summary),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// Turns a recurrence rule into a plan's start times, or a single start.
+pub fn starts(rrule: Option<&str>, single: Option<i64>, errors: &mut Vec<FieldError>) -> Vec<i64> {
+    match (rrule, single) {
+        (Some(rule), None) => occurrences(rule, errors),
+        (None, Some(start)) => vec![start],
+        _ => {
+            errors.push(FieldError { field: "rrule", key: "form.session_or_series" });
+            Vec::new()
+        }
+    }
+}

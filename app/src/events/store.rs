@@ -1,0 +1,111 @@
+//! SQL for events and series (their sessions are offerings, see `bookings::store`).
+
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::db::Conn;
+use crate::events::model::{Event, EventKind, NewEvent};
+use crate::ids::UserId;
+
+const COLUMNS: &str =
+    "e.event_id, e.title, e.kind, e.description, e.campaign, e.department_id, e.street_id, e.members_only";
+
+fn event_from(row: &AnyRow) -> Result<Event, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Event {
+        id: row.try_get("event_id")?,
+        title: row.try_get("title")?,
+        kind: EventKind::parse(&kind).unwrap_or(EventKind::Other),
+        description: row.try_get("description")?,
+        campaign: row.try_get("campaign")?,
+        department_id: row.try_get("department_id")?,
+        street_id: row.try_get("street_id")?,
+        members_only: row.try_get::<i64, _>("members_only")? == 1,
+    })
+}
+
+/// Creates an event.
+pub async fn insert(conn: &mut Conn, e: &NewEvent, by: UserId, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "insert into events (title, kind, description, campaign, department_id, street_id, members_only, created_by, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) returning event_id",
+    )
+    .bind(&e.title)
+    .bind(e.kind.as_str())
+    .bind(&e.description)
+    .bind(&e.campaign)
+    .bind(e.department_id)
+    .bind(e.street_id)
+    .bind(i64::from(e.members_only))
+    .bind(by.0)
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// One event.
+pub async fn get(conn: &mut Conn, id: i64) -> Result<Option<Event>, sqlx::Error> {
+    let sql = format!("select {COLUMNS} from events e where e.event_id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(event_from).transpose()
+}
+
+/// Filter for listing events by their open sessions.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Sessions starting at or after (Unix seconds).
+    pub from: i64,
+    /// Sessions starting before.
+    pub to: i64,
+    /// Sessions at venues of this street.
+    pub street: Option<i64>,
+    /// At this venue.
+    pub venue: Option<i64>,
+    /// Of this kind.
+    pub kind: Option<EventKind>,
+    /// Include members-only events (the viewer is logged in).
+    pub members: bool,
+}
+
+/// Events with an open session in the filter's range, soonest first, with that session's
+/// start.
+pub async fn list(conn: &mut Conn, f: &Filter, limit: i64) -> Result<Vec<(Event, i64)>, sqlx::Error> {
+    let sql = format!(
+        "select {COLUMNS}, min(o.starts_at) as next_start from events e \
+         join offerings o on o.event_id = e.event_id left join venues v on v.venue_id = o.venue_id \
+         where o.status = 'open' and o.starts_at >= $1 and o.starts_at < $2 and ($3 = 0 or v.street_id = $3) \
+         and ($4 = 0 or o.venue_id = $4) and ($5 = '' or e.kind = $5) and ($6 = 1 or e.members_only = 0) \
+         group by {COLUMNS} order by next_start, e.event_id limit $7"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(f.from)
+        .bind(f.to)
+        .bind(f.street.unwrap_or(0))
+        .bind(f.venue.unwrap_or(0))
+        .bind(f.kind.map_or("", EventKind::as_str))
+        .bind(i64::from(f.members))
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(|r| Ok((event_from(r)?, r.try_get("next_start")?))).collect()
+}
+
+/// Records a series.
+pub async fn insert_series(conn: &mut Conn, event: i64, rrule: &str, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("insert into series (event_id, rrule, created_at) values ($1, $2, $3) returning series_id")
+        .bind(event)
+        .bind(rrule)
+        .bind(now)
+        .fetch_one(conn)
+        .await
+}
+
+/// Gives a new session its own one-registration-per-person scope (`session:<id>`), known
+/// only once the row has its id.
+pub async fn scope_session(conn: &mut Conn, offering: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update offerings set service_key = 'session:' || cast(offering_id as text) where offering_id = $1")
+        .bind(offering)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

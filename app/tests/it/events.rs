@@ -1,0 +1,287 @@
+//! Activities: events, sessions, a seven-month series across 54 venues, registration,
+//! cancelling the rest of a series, iCalendar feeds that a standard parser reads.
+
+use ejia::authz::{Role, Scope};
+use icalendar::{Calendar, CalendarComponent, Component as _};
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+struct Setup {
+    app: TestApp,
+    token: String,
+    event: i64,
+    venues: Vec<i64>,
+}
+
+/// An event of 区委宣传部 (the organiser's department) and the 50 practice stations plus four
+/// landmarks as venues.
+async fn setup(members_only: bool) -> Setup {
+    let app = TestApp::with_district().await;
+    let mut conn = app.state.db.conn().await.unwrap();
+    let venues = ejia::org::store::list_venues(&mut conn, Default::default(), 0, 1000).await.unwrap();
+    drop(conn);
+    let organiser = app
+        .user(
+            "13700000001",
+            "宣传部组织者",
+            None,
+            &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(1)))],
+        )
+        .await;
+    let token = ejia::accounts::service::create_api_token(&app.state, organiser, "t").await.unwrap();
+    let body = json!({"title": "红色电影展播：《长津湖》", "kind": "film", "description": "每周六晚放映。\n请提前十分钟入场。",
+        "campaign": "学党史", "department_id": 1, "members_only": members_only});
+    let created = post_json(&app, &token, "/api/v1/events", body).await;
+    let event = created["id"].as_i64().unwrap_or_else(|| panic!("{created}"));
+    Setup { app, token, event, venues: venues.iter().take(54).map(|v| v.id.0).collect() }
+}
+
+impl Setup {
+    async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>, token: &str) -> (u16, Value) {
+        let mut req = reqwest::Client::new().request(method, self.app.at(&format!("/api/v1{path}"))).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn resident(&self, phone: &str) -> String {
+        let user = self.app.user(phone, "居民", Some(self.app.community(YUNXIAOLU).await), &[]).await;
+        ejia::accounts::service::create_api_token(&self.app.state, user, "t").await.unwrap()
+    }
+}
+
+const SERIES: &str = "DTSTART;TZID=Asia/Shanghai:20261205T190000\nRRULE:FREQ=WEEKLY;BYDAY=SA;UNTIL=20270626T235959Z";
+
+#[tokio::test]
+async fn a_seven_month_weekly_series_at_54_venues_in_one_step() {
+    let s = setup(false).await;
+    let body = json!({"venue_ids": s.venues, "rrule": SERIES, "duration_minutes": 120, "capacity": 60});
+    let (status, created) =
+        s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(body), &s.token).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["ids"].as_array().unwrap().len(), 30 * 54);
+    let (_, detail) = s.api(reqwest::Method::GET, &format!("/events/{}", s.event), None, &s.token).await;
+    let sessions = detail["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1620);
+    assert_eq!(sessions[0]["starts_at"], "2026-12-05T19:00:00+08:00");
+    assert_eq!(sessions[0]["ends_at"], "2026-12-05T21:00:00+08:00");
+    assert_eq!(sessions.last().unwrap()["starts_at"], "2027-06-26T19:00:00+08:00");
+    // An endless rule, or another department's organiser, is refused.
+    let (status, body) = s
+        .api(
+            reqwest::Method::POST,
+            &format!("/events/{}/sessions", s.event),
+            Some(json!({"venue_ids": [s.venues[0]],
+            "rrule": "DTSTART:20261205T110000Z\nRRULE:FREQ=DAILY", "duration_minutes": 60})),
+            &s.token,
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"][0]["field"], "rrule");
+    let stranger = s
+        .app
+        .user(
+            "13700000002",
+            "卫健局组织者",
+            None,
+            &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(6)))],
+        )
+        .await;
+    let stranger = ejia::accounts::service::create_api_token(&s.app.state, stranger, "t").await.unwrap();
+    let (status, _) = s
+        .api(
+            reqwest::Method::POST,
+            &format!("/events/{}/sessions", s.event),
+            Some(json!({"venue_id": s.venues[0],
+            "starts_at": "2026-12-06T19:00:00+08:00", "ends_at": "2026-12-06T21:00:00+08:00"})),
+            &stranger,
+        )
+        .await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn registrations_fill_a_session_then_waitlist_and_cancelling_the_rest_of_a_series_tells_everyone() {
+    let s = setup(false).await;
+    let body =
+        json!({"venue_ids": [s.venues[0], s.venues[1]], "rrule": SERIES, "duration_minutes": 120, "capacity": 1});
+    let (_, created) =
+        s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(body), &s.token).await;
+    let ids: Vec<i64> = created["ids"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    let (first, third) = (ids[0], ids[2]);
+    let (a, b) = (s.resident("13911110001").await, s.resident("13911110002").await);
+    let (status, reg) = s.api(reqwest::Method::POST, &format!("/sessions/{first}/registrations"), None, &a).await;
+    assert_eq!((status, reg["status"].as_str()), (201, Some("confirmed")));
+    let (status, again) = s.api(reqwest::Method::POST, &format!("/sessions/{first}/registrations"), None, &a).await;
+    assert_eq!(status, 409, "{again}");
+    let (_, waiting) = s.api(reqwest::Method::POST, &format!("/sessions/{first}/registrations"), None, &b).await;
+    assert_eq!(waiting["status"], "waitlisted");
+    // One person may come to several sessions of the same event.
+    let (status, _) = s.api(reqwest::Method::POST, &format!("/sessions/{third}/registrations"), None, &a).await;
+    assert_eq!(status, 201);
+    // Cancelling a registration promotes the next in line.
+    let (status, _) = s.api(reqwest::Method::DELETE, &format!("/registrations/{}", reg["id"]), None, &a).await;
+    assert_eq!(status, 200);
+    let (_, mine) = s.api(reqwest::Method::GET, "/me/registrations", None, &b).await;
+    assert_eq!(mine[0]["status"], "confirmed");
+    // The organiser cancels this session and the rest of its series (at that venue's series).
+    let (status, changed) = s
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/sessions/{third}"),
+            Some(json!({"scope": "following", "cancel": true})),
+            &s.token,
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(
+        changed["ids"].as_array().unwrap().len(),
+        2 * 28,
+        "the third Saturday and later, at both venues of the series"
+    );
+    let (_, mine) = s.api(reqwest::Method::GET, "/me/registrations", None, &a).await;
+    assert!(mine.as_array().unwrap().iter().all(|r| r["status"] == "cancelled"), "{mine}");
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    let told: i64 = sqlx::query_scalar("select count(*) from notifications where kind = 'booking.cancelled'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(told, 2, "a's own cancellation and the cancelled session");
+    drop(conn);
+    let (status, body) = s.api(reqwest::Method::POST, &format!("/sessions/{third}/registrations"), None, &b).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"], "该场次已取消。");
+    // Moving the first session an hour later.
+    let (status, _) = s
+        .api(reqwest::Method::PATCH, &format!("/sessions/{first}"), Some(json!({"shift_minutes": 60})), &s.token)
+        .await;
+    assert_eq!(status, 200);
+    let (_, detail) = s.api(reqwest::Method::GET, &format!("/events/{}", s.event), None, &a).await;
+    let moved = detail["sessions"].as_array().unwrap().iter().find(|x| x["id"] == first).unwrap();
+    assert_eq!(moved["starts_at"], "2026-12-05T20:00:00+08:00");
+}
+
+#[tokio::test]
+async fn events_are_found_by_date_street_and_kind_and_members_only_ones_stay_private() {
+    let s = setup(false).await;
+    let street = s.app.street(XIANGGANG_ZHONGLU).await;
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    let here = ejia::org::store::list_venues(
+        &mut conn,
+        ejia::org::store::VenueFilter { street: Some(street), kind: None },
+        0,
+        1,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let body = json!({"venue_id": here[0].id.0, "starts_at": "2026-12-10T09:00:00+08:00", "ends_at": "2026-12-10T11:00:00+08:00", "capacity": 30});
+    s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(body), &s.token).await;
+    let anonymous = reqwest::Client::new();
+    let list = |q: &str| anonymous.get(s.app.at(&format!("/api/v1/events{q}"))).send();
+    let found: Value =
+        list(&format!("?from=2026-12-01&to=2026-12-31&street={street}&kind=film")).await.unwrap().json().await.unwrap();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    assert_eq!(found[0]["next_session"], "2026-12-10T09:00:00+08:00");
+    for q in ["?from=2027-01-01&to=2027-01-31", &format!("?street={}", s.app.street(BADAXIA).await), "?kind=lecture"] {
+        let none: Value = list(q).await.unwrap().json().await.unwrap();
+        assert!(none.as_array().unwrap().is_empty(), "{q}");
+    }
+    let (status, body) = s.api(reqwest::Method::GET, "/events?from=2026-13-01", None, &s.token).await;
+    assert_eq!((status, body["status"].as_i64()), (400, Some(400)));
+    // The site list shows it too, filtered the same way.
+    let (_, page) = s.app.page(&format!("/events?from=2026-12-01&to=2026-12-31&street={street}")).await;
+    assert!(page.contains("红色电影展播：《长津湖》") && page.contains("2026-12-10"));
+    // A members-only event is invisible without logging in.
+    let private = setup(true).await;
+    let body = json!({"venue_id": private.venues[0], "starts_at": "2026-12-10T09:00:00+08:00", "ends_at": "2026-12-10T10:00:00+08:00"});
+    private
+        .api(reqwest::Method::POST, &format!("/events/{}/sessions", private.event), Some(body), &private.token)
+        .await;
+    assert_eq!(reqwest::get(private.app.at(&format!("/api/v1/events/{}", private.event))).await.unwrap().status(), 404);
+    assert_eq!(private.app.get(&format!("/events/{}", private.event)).await.status(), 404);
+    assert_eq!(private.app.get(&format!("/events/{}.ics", private.event)).await.status(), 404);
+}
+
+fn events_of(ics: &str) -> Vec<icalendar::Event> {
+    let cal: Calendar = ics.parse().unwrap_or_else(|e| panic!("not iCalendar: {e}\n{ics}"));
+    cal.components
+        .into_iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn calendar_feeds_parse_as_icalendar() {
+    let s = setup(false).await;
+    let body = json!({"venue_ids": [s.venues[0]], "rrule": SERIES, "duration_minutes": 120, "capacity": 10});
+    let (_, created) =
+        s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(body), &s.token).await;
+    let online = json!({"online_url": "https://meeting.example.cn/room/42", "starts_at": "2026-12-08T19:00:00+08:00", "ends_at": "2026-12-08T20:00:00+08:00"});
+    let (_, talk) =
+        s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(online), &s.token).await;
+    // The event's feed: every session, with its place.
+    let r = s.app.get(&format!("/events/{}.ics", s.event)).await;
+    assert_eq!(r.headers()["content-type"], "text/calendar; charset=utf-8");
+    let text = r.text().await.unwrap();
+    let events = events_of(&text);
+    assert_eq!(events.len(), 31);
+    assert!(events.iter().all(|e| e.get_summary() == Some("红色电影展播：《长津湖》")));
+    assert!(text.contains("DTSTART:20261205T110000Z"), "UTC start of the first session");
+    assert!(!text.contains("meeting.example.cn"), "online links are for registrants only");
+    // A venue's feed.
+    let venue_feed = s.app.get(&format!("/venues/{}/calendar.ics", s.venues[0])).await.text().await.unwrap();
+    assert_eq!(events_of(&venue_feed).len(), 30);
+    // The private feed: a resident registered for the online talk sees it, with the link.
+    let resident = s.resident("13911110009").await;
+    let (status, _) =
+        s.api(reqwest::Method::POST, &format!("/sessions/{}/registrations", talk["id"]), None, &resident).await;
+    assert_eq!(status, 201);
+    assert_eq!(created["ids"].as_array().unwrap().len(), 30);
+    s.app.login("13911110009").await;
+    let (_, mine) = s.app.page("/me/bookings").await;
+    let feed = mine.split("href=\"/calendar/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let private =
+        s.app.other_browser().get(s.app.at(&format!("/calendar/{feed}"))).send().await.unwrap().text().await.unwrap();
+    let events = events_of(&private);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].property_value("URL"), Some("https://meeting.example.cn/room/42"));
+    let forged = feed.replacen(feed.split('-').next().unwrap(), "1", 1);
+    assert_eq!(s.app.get(&format!("/calendar/{forged}")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn residents_register_on_the_event_page_once_per_form() {
+    let s = setup(false).await;
+    let body = json!({"venue_id": s.venues[0], "starts_at": "2026-12-10T09:00:00+08:00", "ends_at": "2026-12-10T11:00:00+08:00", "capacity": 30});
+    let (_, session) =
+        s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(body), &s.token).await;
+    let session = session["id"].as_i64().unwrap();
+    let (status, page) = s.app.page(&format!("/events/{}", s.event)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("登录后报名") && page.contains("每周六晚放映。"));
+    s.app.user("13911112222", "张三", None, &[]).await;
+    s.app.login("13911112222").await;
+    let (_, page) = s.app.page(&format!("/events/{}", s.event)).await;
+    let token = page.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    for _ in 0..2 {
+        let r = s.app.post(&format!("/sessions/{session}/register"), &[("token", &token), ("person_id", "")]).await;
+        assert_eq!(r.status(), 303);
+    }
+    assert_eq!(s.app.count("reservations").await, 1);
+    let (_, mine) = s.app.page("/me/bookings").await;
+    assert!(mine.contains("红色电影展播：《长津湖》"));
+    let r = s
+        .app
+        .post(&format!("/sessions/{session}/register"), &[("token", &format!("{token}-2")), ("person_id", "")])
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("此人已有"));
+}
