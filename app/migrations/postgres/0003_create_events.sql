@@ -25,5 +25,8 @@ create table series (
 alter table offerings add column event_id bigint references events (event_id);
 alter table offerings add column series_id bigint references series (series_id);
 alter table offerings add column online_url text;
+-- Who runs an offering (its service's or event's organiser), so staff rights need no lookup.
+alter table offerings add column department_id bigint references departments (department_id);
+alter table offerings add column street_id bigint references streets (street_id);
 create index offerings_event_idx on offerings (event_id, starts_at);
 create index offerings_starts_idx on offerings (starts_at);

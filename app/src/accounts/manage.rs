@@ -58,6 +58,9 @@ async fn index(ctx: Ctx) -> AppResult<Response> {
             sections.push(Link { label: ctx.t(key).into(), href: href.into() });
         }
     }
+    if admin || user.principal.has_role(Role::Organizer) {
+        sections.push(Link { label: ctx.t("checkin.title").into(), href: "/manage/checkin".into() });
+    }
     render(&IndexPage { ctx, sections })
 }
 

@@ -205,6 +205,7 @@ async fn create_slots(
     if !runs(&mut tx, &user, &service).await? {
         return Err(AppError::Forbidden);
     }
+    let location = crate::appointments::service_location(&mut tx, &service).await?;
     if crate::org::store::venue(&mut tx, crate::ids::VenueId(body.venue_id)).await?.is_none() {
         errors.push(FieldError { field: "venue_id", key: "form.choice_invalid" });
     }
@@ -227,6 +228,8 @@ async fn create_slots(
             event_id: None,
             series_id: None,
             online_url: None,
+            department_id: location.department.map(|d| d.0),
+            street_id: location.street.map(|s| s.0),
         };
         ids.push(booking_store::insert_offering(&mut tx, &o, now).await?);
     }

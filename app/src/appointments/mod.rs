@@ -44,17 +44,11 @@ pub async fn service_of_offering(conn: &mut Conn, offering: i64) -> AppResult<Se
     store::get(conn, id).await?.ok_or(AppError::NotFound)
 }
 
-/// Whether the user runs the service of a reservation's slot (may cancel it at any time and
-/// mark attendance).
+/// Whether the user runs the offering of a reservation (may cancel it at any time and mark
+/// attendance): an appointment slot's service or an activity session's event.
 pub async fn staff_for_reservation(state: &AppState, user: &crate::accounts::CurrentUser, id: i64) -> AppResult<bool> {
     let mut conn = state.db.conn().await?;
     let r = crate::bookings::store::reservation(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    match service_of_offering(&mut conn, r.offering_id).await {
-        Ok(service) => {
-            let loc = service_location(&mut conn, &service).await?;
-            Ok(user.principal.can(Action::Manage, &Target::Offering(loc)))
-        }
-        Err(AppError::NotFound) => Ok(false),
-        Err(e) => Err(e),
-    }
+    let o = crate::bookings::store::offering(&mut conn, r.offering_id).await?.ok_or(AppError::NotFound)?;
+    Ok(o.run_by(&user.principal))
 }

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/people", get(people).post(add_person))
         .route("/manage/services/{id}", get(day_sheet))
         .route("/manage/services/{id}/export.csv", get(export))
+        .route("/manage/services/{id}/export.xlsx", get(export_xlsx))
         .route("/manage/bookings/{id}/mark", post(mark))
 }
 
@@ -184,6 +185,10 @@ fn rows(lines: Vec<Line>, now: i64) -> Vec<BookingRow> {
         .map(|line| BookingRow {
             when: format!("{} {}", local_date(line.starts_at), time_range(line.starts_at, line.ends_at)),
             cancellable: line.status.is_active() && line.starts_at > now,
+            checkin_open: line.status == Status::Confirmed
+                && !line.venue.is_empty()
+                && now >= line.starts_at - crate::checkin::EARLY_SECS
+                && now <= line.ends_at,
             line,
         })
         .collect()
@@ -212,6 +217,7 @@ async fn my_bookings(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Do
         Some("waitlisted") => Some("booking.done_waitlisted"),
         Some("requested") => Some("booking.done_requested"),
         Some("cancelled") => Some("booking.done_cancelled"),
+        Some("checked_in") => Some("checkin.self_done"),
         _ => None,
     };
     render(&my_bookings_page(&state, ctx, notice, None).await?)
@@ -340,49 +346,57 @@ async fn mark(
     Ok(see_other(&safe_next(f.back.as_deref())))
 }
 
-/// The day's bookings as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read
-/// the Chinese correctly).
+/// Which file format an export is in.
+#[derive(Debug, Clone, Copy)]
+pub enum Format {
+    /// CSV with a byte-order mark.
+    Csv,
+    /// Excel.
+    Xlsx,
+}
+
+/// An export response.
+pub fn download(ctx: &Ctx, lines: &[Line], name: &str, format: Format) -> AppResult<Response> {
+    let t = |k: &str| ctx.t(k).to_owned();
+    let (body, content_type, ext) = match format {
+        Format::Csv => (crate::bookings::export::csv(lines, &t)?, "text/csv; charset=utf-8", "csv"),
+        Format::Xlsx => (
+            crate::bookings::export::xlsx(lines, name, &t)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    let mut response = body.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.{ext}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+async fn export_day(state: &AppState, ctx: &Ctx, id: i64, date: Option<&str>, format: Format) -> AppResult<Response> {
+    let service = staff_service(state, ctx, id).await?;
+    let date = chosen_day(date, local_date(state.clock.unix()));
+    let (from, to) = day_range(date);
+    let lines = listing::of_service(&mut *state.db.conn().await?, id, from, to).await?;
+    download(ctx, &lines, &format!("service-{}-{date}", service.id), format)
+}
+
 async fn export(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<DayQuery>,
 ) -> AppResult<Response> {
-    let service = staff_service(&state, &ctx, id).await?;
-    let date = chosen_day(q.date.as_deref(), local_date(state.clock.unix()));
-    let (from, to) = day_range(date);
-    let lines = listing::of_service(&mut *state.db.conn().await?, id, from, to).await?;
-    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let header = [
-        "export.time",
-        "export.venue",
-        "export.booker",
-        "export.phone",
-        "export.person",
-        "export.code",
-        "export.status",
-    ];
-    let csv_error = |e: csv::Error| AppError::Internal(e.into());
-    out.write_record(header.iter().map(|k| ctx.t(k))).map_err(csv_error)?;
-    for l in &lines {
-        let record = [
-            time_range(l.starts_at, l.ends_at),
-            l.venue.clone(),
-            l.booker.clone(),
-            l.booker_phone.clone(),
-            l.person.clone().unwrap_or_default(),
-            l.code.clone(),
-            ctx.t(l.status.label_key()).to_owned(),
-        ];
-        out.write_record(&record).map_err(csv_error)?;
-    }
-    let body = out.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
-    let disposition = format!("attachment; filename=\"service-{}-{date}.csv\"", service.id);
-    let mut response = body.into_response();
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    export_day(&state, &ctx, id, q.date.as_deref(), Format::Csv).await
+}
+
+async fn export_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<DayQuery>,
+) -> AppResult<Response> {
+    export_day(&state, &ctx, id, q.date.as_deref(), Format::Xlsx).await
 }

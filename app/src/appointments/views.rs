@@ -73,6 +73,8 @@ pub struct BookingRow {
     pub when: String,
     /// Whether it may be cancelled from here.
     pub cancellable: bool,
+    /// Whether self check-in is open now (at its venue, around its time).
+    pub checkin_open: bool,
 }
 
 /// My bookings.

@@ -90,3 +90,10 @@ pub async fn of_service(conn: &mut Conn, service: i64, from: i64, to: i64) -> Re
     let rows = sqlx::query(&sql).bind(service).bind(from).bind(to).fetch_all(conn).await?;
     rows.iter().map(line).collect()
 }
+
+/// Everyone registered for one offering, in booking order.
+pub async fn of_offering(conn: &mut Conn, offering: i64) -> Result<Vec<Line>, sqlx::Error> {
+    let sql = format!("{SELECT} where r.offering_id = $1 order by r.reservation_id");
+    let rows = sqlx::query(&sql).bind(offering).fetch_all(conn).await?;
+    rows.iter().map(line).collect()
+}

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod engine;
+pub mod export;
 pub mod listing;
 pub mod model;
 pub mod service;

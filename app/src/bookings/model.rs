@@ -149,6 +149,10 @@ pub struct Offering {
     pub series_id: Option<i64>,
     /// Link of an online session (shown to registrants only).
     pub online_url: Option<String>,
+    /// Organising department.
+    pub department_id: Option<i64>,
+    /// Organising street (a street's own offerings, or its street office's).
+    pub street_id: Option<i64>,
 }
 
 /// The rules of an offering.
@@ -263,6 +267,20 @@ impl Offering {
         if now >= self.rules.cancel_until.unwrap_or(self.starts_at) { Err(Refusal::TooLateToCancel) } else { Ok(()) }
     }
 
+    /// Where the offering sits for authorization: its organiser's department and street.
+    pub fn location(&self) -> crate::authz::Location {
+        crate::authz::Location {
+            department: self.department_id.map(crate::ids::DepartmentId),
+            street: self.street_id.map(StreetId),
+            community: None,
+        }
+    }
+
+    /// Whether `who` runs this offering (may cancel any booking, mark attendance, draw).
+    pub fn run_by(&self, who: &crate::authz::Principal) -> bool {
+        who.can(crate::authz::Action::Manage, &crate::authz::Target::Offering(self.location()))
+    }
+
     /// Seats left (None: unlimited).
     pub fn seats_left(&self) -> Option<i64> {
         self.capacity.map(|c| (c - self.booked).max(0))
@@ -304,6 +322,8 @@ mod tests {
             event_id: None,
             series_id: None,
             online_url: None,
+            department_id: None,
+            street_id: None,
         }
     }
 

@@ -69,6 +69,8 @@ fn offering(row: &Row<'_>) -> rusqlite::Result<Offering> {
         event_id: row.get(21)?,
         series_id: row.get(22)?,
         online_url: row.get(23)?,
+        department_id: row.get(24)?,
+        street_id: row.get(25)?,
     })
 }
 

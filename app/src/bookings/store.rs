@@ -12,7 +12,7 @@ type Result<T> = std::result::Result<T, sqlx::Error>;
 
 pub(crate) const OFFERING_COLUMNS: &str = "offering_id, kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, \
      booked, waitlist_enabled, mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, \
-     status, lottery_seed, drawn_at, event_id, series_id, online_url";
+     status, lottery_seed, drawn_at, event_id, series_id, online_url, department_id, street_id";
 
 fn offering_from(row: &AnyRow) -> Result<Offering> {
     let mode: String = row.try_get("mode")?;
@@ -44,6 +44,8 @@ fn offering_from(row: &AnyRow) -> Result<Offering> {
         event_id: row.try_get("event_id")?,
         series_id: row.try_get("series_id")?,
         online_url: row.try_get("online_url")?,
+        department_id: row.try_get("department_id")?,
+        street_id: row.try_get("street_id")?,
     })
 }
 
@@ -76,6 +78,10 @@ pub struct NewOffering {
     pub series_id: Option<i64>,
     /// Link for online sessions (shown to registrants only).
     pub online_url: Option<String>,
+    /// Organising department.
+    pub department_id: Option<i64>,
+    /// Organising street.
+    pub street_id: Option<i64>,
 }
 
 /// Creates an offering.
@@ -84,8 +90,8 @@ pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Resu
     sqlx::query_scalar(
         "insert into offerings (kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, waitlist_enabled, \
          mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, event_id, series_id, \
-         online_url, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
+         online_url, department_id, street_id, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) \
          returning offering_id",
     )
     .bind(o.kind)
@@ -107,6 +113,8 @@ pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Resu
     .bind(o.event_id)
     .bind(o.series_id)
     .bind(&o.online_url)
+    .bind(o.department_id)
+    .bind(o.street_id)
     .bind(now)
     .fetch_one(conn)
     .await
@@ -399,4 +407,11 @@ pub async fn active_of_offering(conn: &mut Conn, offering: i64) -> Result<Vec<Re
     );
     let rows = sqlx::query(&sql).bind(offering).fetch_all(conn).await?;
     rows.iter().map(reservation_from).collect()
+}
+
+/// The reservation with a ticket code.
+pub async fn reservation_by_code(conn: &mut Conn, code: &str) -> Result<Option<Reservation>> {
+    let sql = format!("select {RESERVATION_COLUMNS} from reservations where code = $1");
+    let row = sqlx::query(&sql).bind(code).fetch_optional(conn).await?;
+    row.as_ref().map(reservation_from).transpose()
 }

@@ -32,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/{id}/register", post(register))
         .route("/venues/{id}/calendar.ics", get(venue_calendar))
         .route("/calendar/{file}", get(my_calendar))
+        .route("/manage/sessions/{id}/registrations.csv", get(registrations_csv))
+        .route("/manage/sessions/{id}/registrations.xlsx", get(registrations_xlsx))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -249,4 +251,31 @@ async fn my_calendar(State(state): State<AppState>, Path(file): Path<String>) ->
         .collect();
     let name = crate::web::i18n::t(Default::default(), "nav.my_bookings");
     Ok(ics(ical::calendar(name, &entries, state.clock.unix(), &host(&state)), "ejia.ics"))
+}
+
+async fn registrations(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    format: crate::appointments::routes::Format,
+) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let mut conn = state.db.conn().await?;
+    let session =
+        booking_store::offering(&mut conn, id).await?.filter(|o| o.event_id.is_some()).ok_or(AppError::NotFound)?;
+    if !session.run_by(&user.principal) {
+        return Err(AppError::Forbidden);
+    }
+    let lines = crate::bookings::listing::of_offering(&mut conn, id).await?;
+    crate::appointments::routes::download(ctx, &lines, &format!("session-{id}"), format)
+}
+
+/// A session's registrations and attendance as CSV (organisers).
+async fn registrations_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    registrations(&state, &ctx, id, crate::appointments::routes::Format::Csv).await
+}
+
+/// The same as XLSX.
+async fn registrations_xlsx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    registrations(&state, &ctx, id, crate::appointments::routes::Format::Xlsx).await
 }

@@ -84,6 +84,7 @@ pub async fn add_sessions(state: &AppState, user: &CurrentUser, event_id: i64, p
             return Err(AppError::Invalid(vec![FieldError { field: "venue_ids", key: "form.choice_invalid" }]));
         }
     }
+    let location = location(&mut tx, event.department_id, event.street_id).await?;
     let series = match &plan.rrule {
         Some(rule) => Some(store::insert_series(&mut tx, event_id, rule, now).await?),
         None => None,
@@ -105,6 +106,8 @@ pub async fn add_sessions(state: &AppState, user: &CurrentUser, event_id: i64, p
                 event_id: Some(event_id),
                 series_id: series,
                 online_url: plan.online_url.clone(),
+                department_id: location.department.map(|d| d.0),
+                street_id: location.street.map(|s| s.0),
             };
             let id = bookings::insert_offering(&mut tx, &o, now).await?;
             store::scope_session(&mut tx, id).await?;

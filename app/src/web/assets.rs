@@ -1,4 +1,5 @@
-//! Static assets, compiled into the binary: one stylesheet and the favicon. URLs carry a
+//! Static assets, compiled into the binary: one stylesheet, the favicon, and the one small
+//! script (camera scanning on the staff check-in page; everything works without it). URLs carry a
 //! content fingerprint, so browsers may cache them for a year.
 
 use std::sync::LazyLock;
@@ -10,9 +11,10 @@ use crate::web::extract::Path;
 
 const CSS: &str = include_str!("../../static/ejia.css");
 const ICON: &str = include_str!("../../static/icon.svg");
+const CHECKIN_JS: &str = include_str!("../../static/checkin.js");
 
 static VERSION: LazyLock<String> =
-    LazyLock::new(|| crate::crypto::sha256_hex(&format!("{CSS}{ICON}"))[..12].to_owned());
+    LazyLock::new(|| crate::crypto::sha256_hex(&format!("{CSS}{ICON}{CHECKIN_JS}"))[..12].to_owned());
 
 /// The fingerprint of the current assets.
 pub fn version() -> &'static str {
@@ -24,6 +26,7 @@ pub async fn serve(Path(name): Path<String>) -> Response {
     let (body, content_type) = match name.as_str() {
         "ejia.css" => (CSS, "text/css; charset=utf-8"),
         "icon.svg" => (ICON, "image/svg+xml"),
+        "checkin.js" => (CHECKIN_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let mut response = body.into_response();

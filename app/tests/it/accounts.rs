@@ -299,6 +299,10 @@ impl<'a> TestAppBrowser<'a> {
         self.client.get(self.app.at(path)).send().await.unwrap()
     }
 
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub async fn page(&self, path: &str) -> (u16, String) {
         let r = self.get(path).await;
         (r.status().as_u16(), r.text().await.unwrap())

@@ -132,11 +132,22 @@ async fn staff_see_the_day_mark_attendance_and_export_it() {
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["时段", "地点", "预约人", "手机号", "被预约人", "预约码", "状态"]
+        ["日期", "时段", "地点", "预约人", "手机号", "被预约人", "预约码", "状态"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1);
-    assert_eq!(&rows[0][0], "08:30–09:00");
-    assert_eq!(&rows[0][5], code);
-    assert_eq!(&rows[0][6], "已到场");
+    assert_eq!((&rows[0][0], &rows[0][1]), ("2026-12-02", "08:30–09:00"));
+    assert_eq!(&rows[0][6], code);
+    assert_eq!(&rows[0][7], "已到场");
+    // The same as XLSX, read back with a spreadsheet reader.
+    let xlsx = app.get(&format!("/manage/services/{service}/export.xlsx?date=2026-12-02")).await;
+    assert_eq!(xlsx.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let bytes = xlsx.bytes().await.unwrap();
+    use calamine::Reader as _;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect();
+    assert_eq!(cells[0][7], "状态");
+    assert_eq!(cells[1][6], code);
+    assert_eq!(cells[1][7], "已到场");
 }

@@ -13,6 +13,7 @@ mod api;
 mod appointments;
 mod backoffice;
 mod booking_pages;
+mod checkin;
 mod cli;
 mod events;
 mod helpers;

@@ -1,0 +1,63 @@
+//! Registrations and attendance as CSV (UTF-8 with a byte-order mark, so spreadsheet
+//! programs read the Chinese) and XLSX.
+
+use rust_xlsxwriter::{Format, Workbook};
+
+use crate::appointments::model::{local_date, time_range};
+use crate::bookings::listing::Line;
+
+/// Column header keys.
+const HEADER: [&str; 8] = [
+    "export.date",
+    "export.time",
+    "export.venue",
+    "export.booker",
+    "export.phone",
+    "export.person",
+    "export.code",
+    "export.status",
+];
+
+fn record(l: &Line, t: &dyn Fn(&str) -> String) -> [String; 8] {
+    [
+        local_date(l.starts_at).to_string(),
+        time_range(l.starts_at, l.ends_at),
+        l.venue.clone(),
+        l.booker.clone(),
+        l.booker_phone.clone(),
+        l.person.clone().unwrap_or_default(),
+        l.code.clone(),
+        t(l.status.label_key()),
+    ]
+}
+
+/// CSV bytes; `t` translates keys.
+pub fn csv(lines: &[Line], t: &dyn Fn(&str) -> String) -> anyhow::Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    out.write_record(HEADER.iter().map(|k| t(k)))?;
+    for l in lines {
+        out.write_record(record(l, t))?;
+    }
+    out.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
+}
+
+/// XLSX bytes with one sheet named `sheet`.
+pub fn xlsx(lines: &[Line], sheet: &str, t: &dyn Fn(&str) -> String) -> anyhow::Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = book.add_worksheet();
+    // Sheet names are at most 31 characters and some characters are not allowed.
+    let name: String = sheet.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    ws.set_name(if name.is_empty() { "sheet" } else { &name })?;
+    for (col, key) in HEADER.iter().enumerate() {
+        ws.write_string_with_format(0, u16::try_from(col)?, t(key), &bold)?;
+        ws.set_column_width(u16::try_from(col)?, 16)?;
+    }
+    for (row, l) in lines.iter().enumerate() {
+        let row = u32::try_from(row + 1)?;
+        for (col, value) in record(l, t).iter().enumerate() {
+            ws.write_string(row, u16::try_from(col)?, value)?;
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
