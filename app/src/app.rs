@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes::router())
         .merge(crate::appointments::routes::router())
         .merge(crate::events::routes::router())
+        .merge(crate::events::manage::router())
         .merge(crate::checkin::routes::router())
         .route("/static/{name}", get(web::assets::serve))
         .fallback(|| async { AppError::NotFound })

@@ -58,6 +58,9 @@ async fn index(ctx: Ctx) -> AppResult<Response> {
             sections.push(Link { label: ctx.t(key).into(), href: href.into() });
         }
     }
+    if user.principal.has_role(Role::DistrictAdmin) || user.principal.has_role(Role::Organizer) {
+        sections.push(Link { label: ctx.t("events.manage").into(), href: "/manage/events".into() });
+    }
     if admin || user.principal.has_role(Role::Organizer) {
         sections.push(Link { label: ctx.t("checkin.title").into(), href: "/manage/checkin".into() });
     }

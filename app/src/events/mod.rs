@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod ical;
+pub mod manage;
 pub mod model;
 pub mod routes;
 pub mod service;

@@ -109,3 +109,10 @@ pub async fn scope_session(conn: &mut Conn, offering: i64) -> Result<(), sqlx::E
         .await?;
     Ok(())
 }
+
+/// All events, newest first.
+pub async fn all(conn: &mut Conn, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
+    let sql = format!("select {COLUMNS} from events e order by e.event_id desc limit $1");
+    let rows = sqlx::query(&sql).bind(limit).fetch_all(conn).await?;
+    rows.iter().map(event_from).collect()
+}

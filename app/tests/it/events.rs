@@ -285,3 +285,85 @@ async fn residents_register_on_the_event_page_once_per_form() {
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains("此人已有"));
 }
+
+#[tokio::test]
+async fn an_organiser_builds_a_weekly_series_at_54_venues_in_the_back_office() {
+    let app = TestApp::with_district().await;
+    app.user(
+        "13700000001",
+        "宣传部组织者",
+        None,
+        &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(1)))],
+    )
+    .await;
+    app.login("13700000001").await;
+    let (status, form) = app.page("/manage/events/new").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("区委宣传部") && !form.contains("区卫健局"), "only departments the organiser works for");
+    let r = app.post("/manage/events/new", &[("title", ""), ("kind", "film"), ("department_id", "1")]).await;
+    assert_eq!(r.status(), 422);
+    let r = app
+        .post(
+            "/manage/events/new",
+            &[("title", "红色电影展播"), ("kind", "film"), ("department_id", "1"), ("campaign", "学党史")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let admin = r.headers()["location"].to_str().unwrap().to_owned();
+    let event: i64 = admin.rsplit('/').next().unwrap().parse().unwrap();
+    // The form repeats one name for its checkboxes, so it is built by hand here.
+    let mut conn = app.state.db.conn().await.unwrap();
+    let venues = ejia::org::store::list_venues(&mut conn, Default::default(), 0, 54).await.unwrap();
+    drop(conn);
+    let token = app.csrf().await;
+    let mut body: Vec<(String, String)> = vec![
+        ("_csrf".into(), token),
+        ("first_date".into(), "2026-12-05".into()),
+        ("start_time".into(), "19:00".into()),
+        ("end_time".into(), "21:00".into()),
+        ("repeat".into(), "weekly".into()),
+        ("weekday".into(), "SA".into()),
+        ("until".into(), "2027-06-26".into()),
+        ("capacity".into(), "60".into()),
+    ];
+    body.extend(venues.iter().map(|v| ("venue".to_owned(), v.id.to_string())));
+    let r = app.client.post(app.at(&format!("/manage/events/{event}/sessions"))).form(&body).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/manage/events/{event}?created=1620"));
+    let (_, page) = app.page(&format!("/manage/events/{event}?created=1620")).await;
+    assert!(page.contains("已新建场次：") && page.contains("1620"));
+    // A mistake is shown next to its field and adds nothing.
+    let bad = [
+        ("_csrf", csrf_in(&page)),
+        ("first_date", "2026-12-05".into()),
+        ("start_time", "21:00".into()),
+        ("end_time", "19:00".into()),
+        ("repeat", "once".into()),
+        ("venue", venues[0].id.to_string()),
+    ];
+    let r = app.client.post(app.at(&format!("/manage/events/{event}/sessions"))).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("结束时间必须晚于开始时间"));
+    // Cancelling the rest of the series from one session.
+    let mut conn = app.state.db.conn().await.unwrap();
+    let sessions = ejia::bookings::store::offerings_of_event(&mut conn, event).await.unwrap();
+    drop(conn);
+    let late =
+        sessions.iter().find(|s| ejia::appointments::model::rfc3339(s.starts_at).starts_with("2027-06-19")).unwrap();
+    let r = app.post(&format!("/manage/sessions/{}/cancel", late.id), &[("scope", "following")]).await;
+    assert_eq!(r.status(), 303);
+    let mut conn = app.state.db.conn().await.unwrap();
+    let cancelled: i64 =
+        sqlx::query_scalar("select count(*) from offerings where event_id = $1 and status = 'cancelled'")
+            .bind(event)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(cancelled, 2 * 54, "the last two Saturdays at every venue");
+    // Residents cannot reach the back office of activities.
+    let resident = crate::accounts::TestAppBrowser::new(&app);
+    app.user("13911112222", "居民", None, &[]).await;
+    resident.login("13911112222", PASSWORD).await;
+    assert_eq!(resident.get("/manage/events").await.status(), 403);
+    assert_eq!(resident.get(&format!("/manage/events/{event}")).await.status(), 403);
+}

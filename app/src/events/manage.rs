@@ -1,0 +1,381 @@
+//! Back office for activities: organisers create events, add a session or a whole series
+//! (weekly on chosen days until a date, at many venues at once), and cancel a session or the
+//! rest of its series.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{NaiveDate, NaiveTime, TimeZone as _};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::appointments::model::{local_date, time_range};
+use crate::authz::{Action, Location, Role, Target};
+use crate::bookings::model::Rules;
+use crate::bookings::store as booking_store;
+use crate::clock::DISTRICT_OFFSET;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::events::model::{Event, EventKind, check_event};
+use crate::events::service::{self, Plan, Scope, SessionChange};
+use crate::events::store;
+use crate::web::backoffice::{Field, FormPage, Link, Opt, OptGroup};
+use crate::web::extract::{Form, Path};
+use crate::web::forms::Errors;
+use crate::web::{Ctx, render, render_status, see_other};
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/manage/events", get(list))
+        .route("/manage/events/new", get(new_event).post(create_event))
+        .route("/manage/events/{id}", get(event_admin))
+        .route("/manage/events/{id}/sessions", post(add_sessions))
+        .route("/manage/sessions/{id}/cancel", post(cancel_sessions))
+}
+
+fn organiser(ctx: &Ctx) -> AppResult<&crate::accounts::CurrentUser> {
+    let user = ctx.user()?;
+    if user.principal.has_role(Role::Organizer) || user.principal.has_role(Role::DistrictAdmin) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "events/manage_list.html")]
+struct ListPage {
+    ctx: Ctx,
+    events: Vec<Event>,
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let user = organiser(&ctx)?.clone();
+    let mut conn = state.db.conn().await?;
+    let all = store::all(&mut conn, 1000).await?;
+    let mut events = Vec::new();
+    for e in all {
+        if service::runs(&mut conn, &user, &e).await? {
+            events.push(e);
+        }
+    }
+    render(&ListPage { ctx, events })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct EventForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    campaign: String,
+    #[serde(default)]
+    department_id: String,
+}
+
+async fn event_form(state: &AppState, ctx: Ctx, f: &EventForm, errors: Errors) -> AppResult<FormPage> {
+    let user = organiser(&ctx)?.clone();
+    let departments = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 1000).await?;
+    let options: Vec<Opt> = departments
+        .iter()
+        .filter(|d| {
+            let loc = Location { department: Some(d.id), street: d.street_id, community: None };
+            user.principal.can(Action::Manage, &Target::Offering(loc))
+        })
+        .map(|d| Opt { value: d.id.to_string(), label: d.name.clone() })
+        .collect();
+    let kinds =
+        EventKind::ALL.iter().map(|k| Opt { value: k.as_str().into(), label: ctx.t(k.label_key()).into() }).collect();
+    let fields = vec![
+        Field::text("title", "events.field_title", &f.title).required(),
+        Field::select("kind", "events.kind", &f.kind, vec![OptGroup { label: None, options: kinds }]).required(),
+        Field::select("department_id", "events.organiser", &f.department_id, vec![OptGroup { label: None, options }])
+            .required(),
+        Field::text("campaign", "events.campaign", &f.campaign).hint("hint.campaign"),
+        Field::text("description", "events.description", &f.description),
+    ];
+    let title = ctx.t("events.new").into();
+    let back = Link { label: ctx.t("events.manage").into(), href: "/manage/events".into() };
+    Ok(FormPage { ctx, title, action: "/manage/events/new".into(), fields, errors, submit_key: "action.create", back })
+}
+
+async fn new_event(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    render(&event_form(&state, ctx, &EventForm::default(), Errors::none()).await?)
+}
+
+async fn create_event(State(state): State<AppState>, ctx: Ctx, Form(f): Form<EventForm>) -> AppResult<Response> {
+    let user = organiser(&ctx)?.clone();
+    let department = f.department_id.trim().parse::<i64>().ok();
+    let result = match check_event(&f.title, &f.kind, &f.description, &f.campaign, department, None, false) {
+        Ok(e) => service::create(&state, &user, e).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(id) => Ok(see_other(&format!("/manage/events/{id}"))),
+        Err(AppError::Invalid(errors)) => {
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &event_form(&state, ctx, &f, errors.into()).await?)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// A session row for organisers.
+struct AdminSession {
+    id: i64,
+    when: String,
+    place: String,
+    capacity: String,
+    booked: i64,
+    cancelled: bool,
+    in_series: bool,
+}
+
+/// A venue to tick.
+struct VenueChoice {
+    id: i64,
+    name: String,
+    checked: bool,
+}
+
+#[derive(askama::Template)]
+#[template(path = "events/manage_event.html")]
+struct AdminPage {
+    ctx: Ctx,
+    event: Event,
+    sessions: Vec<AdminSession>,
+    streets: Vec<(String, Vec<VenueChoice>)>,
+    form: SessionsForm,
+    errors: Errors,
+    created: Option<usize>,
+}
+
+impl AdminPage {
+    /// Translation key of an RFC 5545 weekday.
+    fn weekday_key(&self, day: &str) -> &'static str {
+        match day {
+            "MO" => "weekday.mon",
+            "TU" => "weekday.tue",
+            "WE" => "weekday.wed",
+            "TH" => "weekday.thu",
+            "FR" => "weekday.fri",
+            "SA" => "weekday.sat",
+            _ => "weekday.sun",
+        }
+    }
+}
+
+async fn admin_page(
+    state: &AppState,
+    ctx: Ctx,
+    id: i64,
+    form: SessionsForm,
+    errors: Errors,
+    created: Option<usize>,
+) -> AppResult<AdminPage> {
+    let user = organiser(&ctx)?.clone();
+    let mut conn = state.db.conn().await?;
+    let event = store::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    if !service::runs(&mut conn, &user, &event).await? {
+        return Err(AppError::Forbidden);
+    }
+    let offerings = booking_store::offerings_of_event(&mut conn, id).await?;
+    drop(conn);
+    let structure = state.structure.get(state).await?;
+    let venue_name =
+        |v: i64| structure.blocks.iter().flat_map(|b| b.venues.iter()).find(|x| x.id.0 == v).map(|x| x.name.clone());
+    let sessions = offerings
+        .iter()
+        .take(500)
+        .map(|o| AdminSession {
+            id: o.id,
+            when: format!("{} {}", local_date(o.starts_at), time_range(o.starts_at, o.ends_at)),
+            place: o.venue_id.and_then(venue_name).unwrap_or_else(|| ctx.t("events.online").into()),
+            capacity: o.capacity.map(|c| c.to_string()).unwrap_or_else(|| "—".into()),
+            booked: o.booked,
+            cancelled: o.status != "open",
+            in_series: o.series_id.is_some(),
+        })
+        .collect();
+    let streets = structure
+        .blocks
+        .iter()
+        .map(|b| {
+            let venues = b
+                .venues
+                .iter()
+                .map(|v| VenueChoice { id: v.id.0, name: v.name.clone(), checked: form.venues.contains(&v.id.0) })
+                .collect();
+            (b.street.name.clone(), venues)
+        })
+        .collect();
+    Ok(AdminPage { ctx, event, sessions, streets, form, errors, created })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CreatedQuery {
+    created: Option<usize>,
+}
+
+async fn event_admin(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    crate::web::extract::Query(q): crate::web::extract::Query<CreatedQuery>,
+) -> AppResult<Response> {
+    render(&admin_page(&state, ctx, id, SessionsForm::default(), Errors::none(), q.created).await?)
+}
+
+/// The add-sessions form, read by hand: its venue checkboxes repeat one name.
+#[derive(Debug, Default, Clone)]
+struct SessionsForm {
+    first_date: String,
+    start_time: String,
+    end_time: String,
+    repeat: bool,
+    weekdays: Vec<String>,
+    until: String,
+    venues: Vec<i64>,
+    online_url: String,
+    capacity: String,
+}
+
+impl SessionsForm {
+    fn parse(body: &[u8]) -> Self {
+        let mut f = SessionsForm::default();
+        for (k, v) in form_urlencoded::parse(body) {
+            let v = v.into_owned();
+            match k.as_ref() {
+                "first_date" => f.first_date = v,
+                "start_time" => f.start_time = v,
+                "end_time" => f.end_time = v,
+                "repeat" => f.repeat = v == "weekly",
+                "weekday" => f.weekdays.push(v),
+                "until" => f.until = v,
+                "venue" => f.venues.extend(v.parse::<i64>().ok()),
+                "online_url" => f.online_url = v,
+                "capacity" => f.capacity = v,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    fn has_weekday(&self, day: &str) -> bool {
+        self.weekdays.iter().any(|d| d == day)
+    }
+
+    /// The plan: one session, or a weekly RRULE (RFC 5545) from the first date until a date.
+    fn plan(&self, errors: &mut Vec<FieldError>) -> Option<Plan> {
+        let date = NaiveDate::parse_from_str(self.first_date.trim(), "%Y-%m-%d")
+            .map_err(|_| errors.push(FieldError { field: "first_date", key: "form.date_invalid" }))
+            .ok();
+        let start = NaiveTime::parse_from_str(self.start_time.trim(), "%H:%M")
+            .map_err(|_| errors.push(FieldError { field: "start_time", key: "form.time_invalid" }))
+            .ok();
+        let end = NaiveTime::parse_from_str(self.end_time.trim(), "%H:%M")
+            .map_err(|_| errors.push(FieldError { field: "end_time", key: "form.time_invalid" }))
+            .ok();
+        let capacity = match self.capacity.trim() {
+            "" => None,
+            c => match c.parse::<i64>() {
+                Ok(n) if (0..=100_000).contains(&n) => Some(n),
+                _ => {
+                    errors.push(FieldError { field: "capacity", key: "form.capacity_invalid" });
+                    None
+                }
+            },
+        };
+        let online_url = Some(self.online_url.trim().to_owned()).filter(|u| !u.is_empty());
+        if online_url.as_deref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://"))) {
+            errors.push(FieldError { field: "online_url", key: "form.url_invalid" });
+        }
+        if self.venues.is_empty() && online_url.is_none() {
+            errors.push(FieldError { field: "venue", key: "form.venue_or_online" });
+        }
+        let (Some(date), Some(start), Some(end)) = (date, start, end) else { return None };
+        if end <= start {
+            errors.push(FieldError { field: "end_time", key: "form.time_order" });
+        }
+        let first = DISTRICT_OFFSET.from_local_datetime(&date.and_time(start)).single()?.timestamp();
+        let (starts, rrule) = if self.repeat {
+            let until = NaiveDate::parse_from_str(self.until.trim(), "%Y-%m-%d")
+                .map_err(|_| errors.push(FieldError { field: "until", key: "form.date_invalid" }))
+                .ok()?;
+            const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+            let days: Vec<&str> = DAYS.iter().copied().filter(|d| self.has_weekday(d)).collect();
+            if days.is_empty() {
+                errors.push(FieldError { field: "weekday", key: "form.choice_invalid" });
+                return None;
+            }
+            // UNTIL is inclusive of the last day, given in UTC as RFC 5545 requires.
+            let until = DISTRICT_OFFSET.from_local_datetime(&until.and_hms_opt(23, 59, 59)?).single()?.naive_utc();
+            let rule = format!(
+                "DTSTART;TZID=Asia/Shanghai:{}\nRRULE:FREQ=WEEKLY;BYDAY={};UNTIL={}Z",
+                date.and_time(start).format("%Y%m%dT%H%M%S"),
+                days.join(","),
+                until.format("%Y%m%dT%H%M%S")
+            );
+            (service::starts(Some(&rule), None, errors), Some(rule))
+        } else {
+            (vec![first], None)
+        };
+        errors.is_empty().then(|| Plan {
+            starts,
+            duration: (end - start).num_seconds(),
+            venues: self.venues.clone(),
+            online_url,
+            capacity,
+            rrule,
+            rules: Rules::default(),
+        })
+    }
+}
+
+async fn add_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let user = organiser(&ctx)?.clone();
+    let form = SessionsForm::parse(&body);
+    let mut errors = Vec::new();
+    let result = match form.plan(&mut errors) {
+        Some(plan) if errors.is_empty() => service::add_sessions(&state, &user, id, plan).await,
+        _ => Err(AppError::Invalid(errors)),
+    };
+    match result {
+        Ok(ids) => Ok(see_other(&format!("/manage/events/{id}?created={}", ids.len()))),
+        Err(AppError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &admin_page(&state, ctx, id, form, errors.into(), None).await?,
+        ),
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CancelForm {
+    #[serde(default)]
+    scope: String,
+}
+
+async fn cancel_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<CancelForm>,
+) -> AppResult<Response> {
+    let user = organiser(&ctx)?.clone();
+    let scope = if f.scope == "following" { Scope::Following } else { Scope::This };
+    let session = booking_store::offering(&mut *state.db.conn().await?, id).await?.ok_or(AppError::NotFound)?;
+    let event = session.event_id.ok_or(AppError::NotFound)?;
+    service::change_sessions(&state, &user, id, scope, SessionChange { cancel: true, ..SessionChange::default() })
+        .await?;
+    Ok(see_other(&format!("/manage/events/{event}")))
+}
