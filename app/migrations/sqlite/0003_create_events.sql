@@ -30,3 +30,9 @@ alter table offerings add column department_id bigint references departments (de
 alter table offerings add column street_id bigint references streets (street_id);
 create index offerings_event_idx on offerings (event_id, starts_at);
 create index offerings_starts_idx on offerings (starts_at);
+
+-- Reminders the day before (claimed once, by whichever instance gets there first) and text
+-- messages for inbox notices (the same).
+alter table reservations add column reminded_at bigint;
+alter table notifications add column sms_at bigint;
+create index notifications_sms_idx on notifications (sms_at, notification_id);

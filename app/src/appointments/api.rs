@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(draw_slot))
         .routes(routes!(book_group))
         .routes(routes!(cancel_booking))
+        .routes(routes!(reschedule_booking))
         .routes(routes!(mark_booking))
         .routes(routes!(my_bookings))
         .routes(routes!(list_people, add_person))
@@ -529,6 +530,30 @@ async fn cancel_booking(
     let staff = staff_for_reservation(&state, &user, id).await?;
     let r = bookings::cancel(&state, &user, id, staff).await?;
     Ok(Json(BookingView::from(&r)))
+}
+
+/// Where to move a booking.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Reschedule {
+    /// Another slot of the same service.
+    pub slot_id: i64,
+}
+
+/// Moves a booking to another slot of the same service; the old one stands until the new
+/// one is confirmed.
+#[utoipa::path(post, path = "/bookings/{id}/reschedule", tag = "appointments", request_body = Reschedule, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Booking id")),
+    responses((status = 201, description = "The new booking (the old one is cancelled)", body = BookingView),
+        (status = 409, description = "The new slot is full, or this booking can no longer move; nothing changed", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A rule says no; nothing changed", body = Problem, content_type = "application/problem+json")))]
+async fn reschedule_booking(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(body): Json<Reschedule>,
+) -> AppResult<impl IntoResponse> {
+    let booked = bookings::reschedule(&state, &user, id, body.slot_id).await?;
+    Ok((StatusCode::CREATED, Json(BookingView::from(&booked.reservation))))
 }
 
 /// Attendance.

@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/slots/{id}/book", post(book))
         .route("/me/bookings", get(my_bookings))
         .route("/bookings/{id}/cancel", post(cancel))
+        .route("/bookings/{id}/reschedule", post(reschedule))
         .route("/bookings/{id}/ticket.svg", get(ticket))
         .route("/me/people", get(people).post(add_person))
         .route("/manage/services/{id}", get(day_sheet))
@@ -54,6 +55,9 @@ async fn services(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
 #[derive(Debug, Default, Deserialize)]
 struct DayQuery {
     date: Option<String>,
+    /// A booking to move here (from “my bookings”).
+    #[serde(rename = "move")]
+    moving: Option<i64>,
 }
 
 fn days(ctx: &Ctx, today: NaiveDate, current: NaiveDate, count: i64) -> Vec<Day> {
@@ -88,6 +92,7 @@ async fn service_page(
     ctx: Ctx,
     id: i64,
     date: Option<&str>,
+    moving: Option<i64>,
     error: Option<(i64, &'static str)>,
 ) -> AppResult<ServicePage> {
     let mut conn = state.db.conn().await?;
@@ -126,7 +131,7 @@ async fn service_page(
         }
     }
     let days = days(&ctx, today, date, 14);
-    Ok(ServicePage { ctx, service, days, date: date.to_string(), slots, people, form_token: random_token() })
+    Ok(ServicePage { ctx, service, days, date: date.to_string(), slots, people, form_token: random_token(), moving })
 }
 
 async fn service(
@@ -135,7 +140,7 @@ async fn service(
     Path(id): Path<i64>,
     Query(q): Query<DayQuery>,
 ) -> AppResult<Response> {
-    render(&service_page(&state, ctx, id, q.date.as_deref(), None).await?)
+    render(&service_page(&state, ctx, id, q.date.as_deref(), q.moving, None).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,14 +171,46 @@ async fn book(
     match bookings::book(&state, user, slot, person, Some(format!("form:{}", f.token))).await {
         Ok(b) => Ok(see_other(&format!("/me/bookings?done={}", b.reservation.status.as_str()))),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
-            let status = if key == "booking.full" || key == "booking.already_booked" {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = refusal_status(key);
             let service = service_of_offering(&mut *state.db.conn().await?, slot).await?;
-            let page = service_page(&state, ctx, service.id, Some(&f.date), Some((slot, key))).await?;
+            let page = service_page(&state, ctx, service.id, Some(&f.date), None, Some((slot, key))).await?;
             render_status(status, &page)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// A refusal's status: no seat is a conflict, any other rule is unprocessable.
+fn refusal_status(key: &str) -> StatusCode {
+    if key == "booking.full" || key == "booking.already_booked" {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MoveForm {
+    slot_id: i64,
+    #[serde(default)]
+    date: String,
+}
+
+/// Moves a booking to another slot of its service. Sending it twice is harmless: the second
+/// time the old booking is already cancelled and nothing changes.
+async fn reschedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> AppResult<Response> {
+    let user = ctx.user()?;
+    match bookings::reschedule(&state, user, id, f.slot_id).await {
+        Ok(_) => Ok(see_other("/me/bookings?done=rescheduled")),
+        Err(AppError::Conflict(key) | AppError::Rule(key)) => {
+            let service = service_of_offering(&mut *state.db.conn().await?, f.slot_id).await?;
+            let page = service_page(&state, ctx, service.id, Some(&f.date), Some(id), Some((f.slot_id, key))).await?;
+            render_status(refusal_status(key), &page)
         }
         Err(other) => Err(other),
     }
@@ -189,6 +226,9 @@ fn rows(lines: Vec<Line>, now: i64) -> Vec<BookingRow> {
                 && !line.venue.is_empty()
                 && now >= line.starts_at - crate::checkin::EARLY_SECS
                 && now <= line.ends_at,
+            movable_within: line
+                .service_id
+                .filter(|_| matches!(line.status, Status::Confirmed | Status::Waitlisted) && line.starts_at > now),
             line,
         })
         .collect()
@@ -217,6 +257,7 @@ async fn my_bookings(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Do
         Some("waitlisted") => Some("booking.done_waitlisted"),
         Some("requested") => Some("booking.done_requested"),
         Some("cancelled") => Some("booking.done_cancelled"),
+        Some("rescheduled") => Some("booking.done_rescheduled"),
         Some("checked_in") => Some("checkin.self_done"),
         _ => None,
     };

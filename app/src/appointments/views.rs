@@ -63,6 +63,8 @@ pub struct ServicePage {
     pub people: Vec<Opt>,
     /// A fresh token: sending the form twice books once.
     pub form_token: String,
+    /// The booking being moved to another slot, if the resident came to reschedule.
+    pub moving: Option<i64>,
 }
 
 /// A booking as its booker sees it.
@@ -75,6 +77,8 @@ pub struct BookingRow {
     pub cancellable: bool,
     /// Whether self check-in is open now (at its venue, around its time).
     pub checkin_open: bool,
+    /// The service whose other slots it may move to.
+    pub movable_within: Option<i64>,
 }
 
 /// My bookings.

@@ -36,11 +36,13 @@ pub struct Line {
     pub online_url: Option<String>,
     /// The event, for activity sessions.
     pub event_id: Option<i64>,
+    /// The service, for appointment slots.
+    pub service_id: Option<i64>,
 }
 
 const SELECT: &str = "select r.reservation_id, r.offering_id, r.status, r.code, o.starts_at, o.ends_at, \
      coalesce(s.name, e.title, '') as title, coalesce(v.name, '') as venue, p.name as person, u.display_name, \
-     u.phone_masked, o.online_url, o.event_id \
+     u.phone_masked, o.online_url, o.event_id, o.service_id \
      from reservations r join offerings o on o.offering_id = r.offering_id \
      left join services s on s.service_id = o.service_id \
      left join events e on e.event_id = o.event_id \
@@ -64,6 +66,7 @@ fn line(row: &AnyRow) -> Result<Line, sqlx::Error> {
         booker_phone: row.try_get("phone_masked")?,
         online_url: row.try_get("online_url")?,
         event_id: row.try_get("event_id")?,
+        service_id: row.try_get("service_id")?,
     })
 }
 

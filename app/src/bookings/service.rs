@@ -296,3 +296,42 @@ pub async fn book_group(
     tx.commit().await?;
     Ok(Ok(made))
 }
+
+/// Moves a booking to another slot of the same service. The person keeps their place until
+/// the new slot is confirmed: in one transaction the old booking is cancelled and the new
+/// one made; if the new slot has no seat (no waiting list here) or a rule says no, nothing
+/// changes. The freed seat then goes to the old slot's waiting list.
+pub async fn reschedule(state: &AppState, user: &CurrentUser, id: i64, to: i64) -> AppResult<Booked> {
+    let now = state.clock.unix();
+    let backend = state.db.backend();
+    let mut tx = state.db.begin().await?;
+    let old = store::reservation(&mut tx, id).await?.filter(|r| r.booker == user.id).ok_or(AppError::NotFound)?;
+    if !matches!(old.status, Status::Confirmed | Status::Waitlisted) {
+        return Err(refused(Refusal::WrongState));
+    }
+    let from = store::offering(&mut tx, old.offering_id).await?.ok_or(AppError::NotFound)?;
+    let target = store::offering(&mut tx, to).await?.ok_or(AppError::NotFound)?;
+    if target.service_key != from.service_key || target.service_id.is_none() || target.id == from.id {
+        return Err(AppError::Rule("booking.reschedule_other_service"));
+    }
+    from.check_cancel(now).map_err(refused)?;
+    let whom = whom(&mut tx, user, old.person_id, target.starts_at).await?;
+    target.check_booking(now, whom.candidate).map_err(refused)?;
+    store::transition(&mut tx, old.id, old.status, Status::Cancelled, Some(user.id), now).await?;
+    let request = Request {
+        booker: user.id,
+        person_id: old.person_id,
+        person_key: old.person_key.clone(),
+        seats: old.seats,
+        group_id: None,
+        idempotency_key: None,
+    };
+    let no_waitlist = Offering { waitlist_enabled: false, ..target };
+    // A refusal returns early and drops the transaction: the old booking stands.
+    let booked = engine::reserve(&mut tx, backend, &no_waitlist, &request, now).await?;
+    if old.status.holds_seat() {
+        engine::promote(&mut tx, backend, from.id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(booked)
+}

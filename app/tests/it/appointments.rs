@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 /// An API client for one user.
 #[derive(Clone)]
-struct Api {
+pub(crate) struct Api {
     base: String,
     token: String,
     http: reqwest::Client,
@@ -21,7 +21,13 @@ impl Api {
         Self { base: app.at("/api/v1"), token, http: reqwest::Client::new() }
     }
 
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>, key: Option<&str>) -> (u16, Value) {
+    pub(crate) async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> (u16, Value) {
         let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
         if let Some(b) = body {
             req = req.json(&b);
@@ -39,25 +45,25 @@ impl Api {
         self.send(reqwest::Method::GET, path, None, None).await
     }
 
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         self.send(reqwest::Method::POST, path, Some(body), None).await
     }
 
-    async fn book(&self, slot: i64, key: Option<&str>) -> (u16, Value) {
+    pub(crate) async fn book(&self, slot: i64, key: Option<&str>) -> (u16, Value) {
         self.send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), None, key).await
     }
 }
 
-struct Setup {
-    app: TestApp,
-    organizer: Api,
-    service: i64,
-    venue: i64,
-    department: i64,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) organizer: Api,
+    pub(crate) service: i64,
+    pub(crate) venue: i64,
+    pub(crate) department: i64,
 }
 
 /// A district with an organiser of 区卫健局 and one service (real-name optional).
-async fn setup(real_name: bool) -> Setup {
+pub(crate) async fn setup(real_name: bool) -> Setup {
     let app = TestApp::with_district().await;
     let mut conn = app.state.db.conn().await.unwrap();
     let depts = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
@@ -79,7 +85,7 @@ async fn setup(real_name: bool) -> Setup {
 
 impl Setup {
     /// A slot tomorrow morning (the test clock stands at 2026-12-01 09:00 district time).
-    async fn slot(&self, capacity: i64, extra: Value) -> i64 {
+    pub(crate) async fn slot(&self, capacity: i64, extra: Value) -> i64 {
         let mut body = json!({"venue_id": self.venue, "starts_at": "2026-12-02T08:30:00+08:00",
             "ends_at": "2026-12-02T09:00:00+08:00", "capacity": capacity});
         for (k, v) in extra.as_object().unwrap() {
@@ -90,7 +96,7 @@ impl Setup {
         created["id"].as_i64().unwrap()
     }
 
-    async fn residents(&self, n: usize) -> Vec<Api> {
+    pub(crate) async fn residents(&self, n: usize) -> Vec<Api> {
         let mut out = Vec::new();
         for i in 0..n {
             let user = self.app.user(&format!("1390000{i:04}"), &format!("居民{i}"), None, &[]).await;
@@ -99,12 +105,12 @@ impl Setup {
         out
     }
 
-    async fn offering(&self, id: i64) -> ejia::bookings::model::Offering {
+    pub(crate) async fn offering(&self, id: i64) -> ejia::bookings::model::Offering {
         let mut conn = self.app.state.db.conn().await.unwrap();
         ejia::bookings::store::offering(&mut conn, id).await.unwrap().unwrap()
     }
 
-    async fn statuses(&self, offering: i64) -> Vec<String> {
+    pub(crate) async fn statuses(&self, offering: i64) -> Vec<String> {
         let mut conn = self.app.state.db.conn().await.unwrap();
         let all = ejia::bookings::store::of_offering(&mut conn, offering).await.unwrap();
         all.iter().map(|r| r.status.as_str().to_owned()).collect()

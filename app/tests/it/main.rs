@@ -19,5 +19,6 @@ mod events;
 mod helpers;
 mod i18n;
 mod ops;
+mod rebooking;
 mod schema;
 mod security;
