@@ -269,6 +269,9 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", state.config.addr))?;
     let addr = listener.local_addr()?;
     println!("ejia is serving on http://{addr}");
+    if state.config.jobs_every_secs > 0 {
+        crate::notify::worker::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
+    }
     tracing::info!(%addr, backend = ?state.db.backend(), "serving");
     app::serve(state, listener, app::shutdown_signal()).await
 }

@@ -48,6 +48,9 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
+    /// How often this instance runs background jobs (reminders, text messages); 0 turns
+    /// them off here, e.g. on all but one of many instances (running them on all is safe too).
+    pub jobs_every_secs: u64,
 }
 
 impl Config {
@@ -65,6 +68,7 @@ impl Config {
             db_max_connections: 8,
             request_timeout_secs: 30,
             max_body_bytes: 2 * 1024 * 1024,
+            jobs_every_secs: 10,
         }
     }
 
@@ -98,6 +102,7 @@ struct FileConfig {
     db_max_connections: Option<u32>,
     request_timeout_secs: Option<u64>,
     max_body_bytes: Option<usize>,
+    jobs_every_secs: Option<u64>,
 }
 
 /// Values given on the command line, which win over everything else.
@@ -174,6 +179,9 @@ fn apply_file(config: &mut Config, file: FileConfig) {
     if let Some(v) = file.max_body_bytes {
         config.max_body_bytes = v;
     }
+    if let Some(v) = file.jobs_every_secs {
+        config.jobs_every_secs = v;
+    }
 }
 
 fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
@@ -213,6 +221,9 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyh
     }
     if let Some(v) = env("EJIA_MAX_BODY_BYTES") {
         config.max_body_bytes = parse("EJIA_MAX_BODY_BYTES", v)?;
+    }
+    if let Some(v) = env("EJIA_JOBS_EVERY_SECS") {
+        config.jobs_every_secs = parse("EJIA_JOBS_EVERY_SECS", v)?;
     }
     Ok(())
 }

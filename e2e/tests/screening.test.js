@@ -64,6 +64,12 @@ test('register, wait, be promoted, be checked in', async () => {
   await second.goto(`${base}/me/bookings`);
   assert.match(await second.textContent('.bookings'), /预约成功/);
   const code = (await second.textContent('.bookings .code')).trim();
+  // …and told so in their inbox.
+  await second.click('nav a[href="/me/inbox"]');
+  assert.match(await second.textContent('.inbox li.unread'), /候补成功/);
+  await checkA11y(second, 'inbox');
+  await Promise.all([second.waitForURL(/\/me\/inbox$/), second.click('form[action="/me/inbox/read"] button')]);
+  assert.equal(await second.locator('.inbox li.unread').count(), 0);
 
   // Staff check the ticket in by its code.
   const staff = await newPage(browser);

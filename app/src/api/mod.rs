@@ -54,6 +54,7 @@ pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::org::api::router())
         .merge(crate::appointments::api::router())
         .merge(crate::events::api::router())
+        .merge(crate::notify::api::router())
         .split_for_parts()
 }
 

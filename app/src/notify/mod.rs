@@ -1,9 +1,17 @@
-//! Messages to people. Today: SMS through an outbox table.
+//! Messages to people: the in-app inbox (notices the database writes with every booking
+//! change, plus day-before reminders) and text messages through an SMS gateway.
 //!
-//! A message is written to `sms_outbox` in the same transaction as the change that caused it,
-//! so it is sent exactly when the change commits. Delivery to a real SMS provider is a worker
-//! reading the outbox (not built yet: this installation has no provider contract); in
-//! development the outbox itself is the gateway and `ejia sms outbox` shows what was "sent".
+//! A text is written to `sms_outbox` by the gateway in use: this installation has no SMS
+//! provider contract, so the development [`worker::OutboxGateway`] is the gateway, and
+//! `ejia sms outbox` shows what was "sent". Registration codes are queued directly in the
+//! transaction that makes them.
+
+pub mod api;
+pub mod inbox;
+pub mod model;
+pub mod routes;
+pub mod store;
+pub mod worker;
 
 use sqlx::Row as _;
 

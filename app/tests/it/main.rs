@@ -18,6 +18,7 @@ mod cli;
 mod events;
 mod helpers;
 mod i18n;
+mod notify;
 mod ops;
 mod rebooking;
 mod schema;
