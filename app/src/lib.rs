@@ -21,6 +21,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod media;
 pub mod notify;
 pub mod org;
 pub mod people;

@@ -3,10 +3,36 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import { startServer, launchBrowser, newPage, checkA11y, login } from '../lib/harness.js';
 
 let server;
 let browser;
+
+/** A real PNG of the given size (a red gradient), built here rather than kept as a file. */
+function png(width, height) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) row.set([166, (x * 255) / width, (y * 255) / height], 1 + x * 3);
+    rows.push(row);
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 before(async () => {
   server = await startServer();
@@ -54,8 +80,16 @@ test('an organiser creates a 7-month weekly series at 54 venues', async () => {
   assert.ok(created >= 54 * 29 && created <= 54 * 31, `about 30 Saturdays × 54 venues, got ${created}`);
   assert.match(await page.textContent('.notice'), new RegExp(String(created)));
 
+  // A cover picture, larger than kept: scaled down on upload, shown on the public page.
+  await page.setInputFiles('#f-cover', { name: 'cover.png', mimeType: 'image/png', buffer: png(1600, 1200) });
+  await Promise.all([page.waitForURL(/\/manage\/events\/\d+$/), page.click('.cover-form button.primary')]);
+  const kept = await page.locator('img.cover').evaluate(async (img) => { await img.decode(); return [img.naturalWidth, img.naturalHeight]; });
+  assert.deepEqual(kept, [1200, 900]);
+  await checkA11y(page, 'activity admin with cover');
+
   // The public page lists them.
-  await Promise.all([page.waitForURL(/\/events\/\d+$/), page.click('a:has-text("查看公开页面")')]);
+  await Promise.all([page.waitForURL((url) => /^\/events\/\d+$/.test(url.pathname)), page.click('a:has-text("查看公开页面")')]);
   assert.ok((await page.locator('.slots li').count()) >= 54 * 29);
+  assert.ok(await page.locator('img.cover').evaluate((img) => img.decode().then(() => img.naturalWidth > 0)));
   await page.context().close();
 });

@@ -32,6 +32,44 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(register))
         .routes(routes!(cancel_registration))
         .routes(routes!(my_registrations))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(put_cover, delete_cover))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::media::model::MAX_UPLOAD_BYTES)),
+        )
+}
+
+/// Sets the event's cover from a JPEG or PNG body (organisers who run the event). It is
+/// scaled to fit 1200×900, re-encoded as JPEG and stripped of metadata.
+#[utoipa::path(put, path = "/events/{id}/cover", tag = "events", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Event id")),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG or PNG picture, at most 10 MB"),
+    responses((status = 204, description = "Set; the event's `cover_url` serves it"),
+        (status = 403, description = "Not an organiser of this event", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 10 MB"),
+        (status = 422, description = "Not a readable JPEG or PNG", body = Problem, content_type = "application/problem+json")))]
+async fn put_cover(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> AppResult<StatusCode> {
+    service::set_cover(&state, &user, id, Some(body.to_vec())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes the event's cover.
+#[utoipa::path(delete, path = "/events/{id}/cover", tag = "events", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Event id")),
+    responses((status = 204, description = "Removed"),
+        (status = 403, description = "Not an organiser of this event", body = Problem, content_type = "application/problem+json")))]
+async fn delete_cover(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    service::set_cover(&state, &user, id, None).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Event filter.

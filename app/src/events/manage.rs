@@ -33,6 +33,42 @@ pub fn router() -> Router<AppState> {
         .route("/manage/events/{id}", get(event_admin))
         .route("/manage/events/{id}/sessions", post(add_sessions))
         .route("/manage/sessions/{id}/cancel", post(cancel_sessions))
+        .route(
+            "/manage/events/{id}/cover",
+            post(set_cover).layer(axum::extract::DefaultBodyLimit::max(crate::web::csrf::UPLOAD_LIMIT)),
+        )
+}
+
+/// Uploads (or with the remove button, takes away) the event's cover image.
+async fn set_cover(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let user = organiser(&ctx)?.clone();
+    let mut upload = None;
+    let mut remove = false;
+    while let Some(field) = form.next_field().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))? {
+        match field.name() {
+            Some("cover") => {
+                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))?;
+                upload = Some(bytes.to_vec());
+            }
+            Some("remove") => remove = true,
+            _ => {}
+        }
+    }
+    let upload = if remove { None } else { Some(upload.unwrap_or_default()) };
+    match service::set_cover(&state, &user, id, upload).await {
+        Ok(()) => Ok(see_other(&format!("/manage/events/{id}"))),
+        Err(AppError::Rule(key)) => {
+            let mut page = admin_page(&state, ctx, id, SessionsForm::default(), Errors::none(), None).await?;
+            page.cover_error = Some(key);
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other),
+    }
 }
 
 fn organiser(ctx: &Ctx) -> AppResult<&crate::accounts::CurrentUser> {
@@ -152,6 +188,8 @@ struct AdminPage {
     form: SessionsForm,
     errors: Errors,
     created: Option<usize>,
+    /// Why the last cover upload was refused.
+    cover_error: Option<&'static str>,
 }
 
 impl AdminPage {
@@ -213,7 +251,7 @@ async fn admin_page(
             (b.street.name.clone(), venues)
         })
         .collect();
-    Ok(AdminPage { ctx, event, sessions, streets, form, errors, created })
+    Ok(AdminPage { ctx, event, sessions, streets, form, errors, created, cover_error: None })
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -89,6 +89,8 @@ pub struct Event {
     pub street_id: Option<i64>,
     /// Only logged-in residents see it.
     pub members_only: bool,
+    /// Where its cover image is served, if it has one.
+    pub cover_url: Option<String>,
 }
 
 /// A new event, checked.

@@ -47,6 +47,30 @@ pub async fn create(state: &AppState, user: &CurrentUser, e: NewEvent) -> AppRes
     Ok(id)
 }
 
+/// Gives an event a cover image from an upload, or with `None` takes it away (organisers
+/// who run the event). The rights are checked before the picture is decoded.
+pub async fn set_cover(state: &AppState, user: &CurrentUser, event_id: i64, upload: Option<Vec<u8>>) -> AppResult<()> {
+    let mut conn = state.db.conn().await?;
+    let before = store::get(&mut conn, event_id).await?.ok_or(AppError::NotFound)?;
+    if !runs(&mut conn, user, &before).await? {
+        return Err(AppError::Forbidden);
+    }
+    drop(conn);
+    let image = match upload {
+        Some(bytes) => Some(crate::media::save(state, bytes, user.id).await?),
+        None => None,
+    };
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    store::set_cover(&mut tx, event_id, image, now).await?;
+    let after = store::get(&mut tx, event_id).await?;
+    let loc = location(&mut tx, before.department_id, before.street_id).await?;
+    let change = Change::new("event", event_id, loc.street).before(&before).after(&after);
+    audit::record(&mut tx, now, user.id, "event.cover", change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Where and when sessions happen.
 #[derive(Debug, Clone)]
 pub struct Plan {

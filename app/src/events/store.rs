@@ -7,8 +7,8 @@ use crate::db::Conn;
 use crate::events::model::{Event, EventKind, NewEvent};
 use crate::ids::UserId;
 
-const COLUMNS: &str =
-    "e.event_id, e.title, e.kind, e.description, e.campaign, e.department_id, e.street_id, e.members_only";
+const COLUMNS: &str = "e.event_id, e.title, e.kind, e.description, e.campaign, e.department_id, e.street_id, e.members_only, \
+     e.cover_image_id";
 
 fn event_from(row: &AnyRow) -> Result<Event, sqlx::Error> {
     let kind: String = row.try_get("kind")?;
@@ -21,6 +21,7 @@ fn event_from(row: &AnyRow) -> Result<Event, sqlx::Error> {
         department_id: row.try_get("department_id")?,
         street_id: row.try_get("street_id")?,
         members_only: row.try_get::<i64, _>("members_only")? == 1,
+        cover_url: row.try_get::<Option<i64>, _>("cover_image_id")?.map(crate::media::url),
     })
 }
 
@@ -41,6 +42,17 @@ pub async fn insert(conn: &mut Conn, e: &NewEvent, by: UserId, now: i64) -> Resu
     .bind(now)
     .fetch_one(conn)
     .await
+}
+
+/// Sets or removes an event's cover image.
+pub async fn set_cover(conn: &mut Conn, event: i64, image: Option<i64>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update events set cover_image_id = $1, updated_at = $2 where event_id = $3")
+        .bind(image)
+        .bind(now)
+        .bind(event)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// One event.

@@ -8,7 +8,7 @@
 //!    forge the HMAC, and the token changes when the session does (login renews it).
 //!
 //! The token may come in the `x-csrf-token` header or as the `_csrf` field of a urlencoded
-//! form, which this middleware reads and then hands on unchanged. The API tree does not pass
+//! or multipart form, which this middleware reads and then hands on unchanged. The API tree does not pass
 //! through here: it takes bearer tokens only, which browsers never attach by themselves.
 
 use axum::body::{Body, Bytes};
@@ -86,25 +86,43 @@ async fn check(
     if let Some(token) = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return if state.keys.verify_csrf(token, browser, &session) { Ok(request) } else { Err(AppError::Csrf) };
     }
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::Csrf);
     }
+    let limit = if multipart { UPLOAD_LIMIT } else { state.config.max_body_bytes };
     let (parts, body) = request.into_parts();
-    let bytes: Bytes = axum::body::to_bytes(body, state.config.max_body_bytes)
-        .await
-        .map_err(|_| AppError::BadRequest("error.too_large"))?;
-    let token = form_urlencoded::parse(&bytes).find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned());
+    let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| AppError::BadRequest("error.too_large"))?;
+    let token = if multipart {
+        multipart_token(&content_type, bytes.clone()).await
+    } else {
+        form_urlencoded::parse(&bytes).find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned())
+    };
     match token {
         Some(token) if state.keys.verify_csrf(&token, browser, &session) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
         _ => Err(AppError::Csrf),
     }
+}
+
+/// Largest multipart body (a file upload with its form fields).
+pub const UPLOAD_LIMIT: usize = crate::media::model::MAX_UPLOAD_BYTES + 64 * 1024;
+
+/// The `_csrf` field of a multipart form (our forms put it first, so little is parsed).
+async fn multipart_token(content_type: &str, body: Bytes) -> Option<String> {
+    let request =
+        axum::http::Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(body)).ok()?;
+    let mut form =
+        <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("_csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn is_unsafe(method: &Method) -> bool {

@@ -7,16 +7,16 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-struct Setup {
-    app: TestApp,
-    token: String,
-    event: i64,
-    venues: Vec<i64>,
+pub(crate) struct Setup {
+    pub(crate) app: TestApp,
+    pub(crate) token: String,
+    pub(crate) event: i64,
+    pub(crate) venues: Vec<i64>,
 }
 
 /// An event of 区委宣传部 (the organiser's department) and the 50 practice stations plus four
 /// landmarks as venues.
-async fn setup(members_only: bool) -> Setup {
+pub(crate) async fn setup(members_only: bool) -> Setup {
     let app = TestApp::with_district().await;
     let mut conn = app.state.db.conn().await.unwrap();
     let venues = ejia::org::store::list_venues(&mut conn, Default::default(), 0, 1000).await.unwrap();
@@ -38,7 +38,13 @@ async fn setup(members_only: bool) -> Setup {
 }
 
 impl Setup {
-    async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>, token: &str) -> (u16, Value) {
+    pub(crate) async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        token: &str,
+    ) -> (u16, Value) {
         let mut req = reqwest::Client::new().request(method, self.app.at(&format!("/api/v1{path}"))).bearer_auth(token);
         if let Some(b) = body {
             req = req.json(&b);
@@ -48,7 +54,7 @@ impl Setup {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
-    async fn resident(&self, phone: &str) -> String {
+    pub(crate) async fn resident(&self, phone: &str) -> String {
         let user = self.app.user(phone, "居民", Some(self.app.community(YUNXIAOLU).await), &[]).await;
         ejia::accounts::service::create_api_token(&self.app.state, user, "t").await.unwrap()
     }

@@ -15,6 +15,7 @@ mod backoffice;
 mod booking_pages;
 mod checkin;
 mod cli;
+mod covers;
 mod events;
 mod helpers;
 mod i18n;

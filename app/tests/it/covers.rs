@@ -1,0 +1,130 @@
+//! Event cover images: uploaded by the organiser (API or back office), scaled and re-encoded,
+//! served with long caching; refused with a reason when they are not pictures.
+
+use std::io::Cursor;
+
+use image::ImageFormat;
+
+use crate::events::setup;
+
+/// A photo-sized PNG.
+fn picture(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x / 8) as u8, (y / 8) as u8, 120]));
+    let mut out = Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn put_cover(s: &crate::events::Setup, token: &str, body: Vec<u8>) -> reqwest::Response {
+    reqwest::Client::new()
+        .put(s.app.at(&format!("/api/v1/events/{}/cover", s.event)))
+        .bearer_auth(token)
+        .header("content-type", "image/png")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_organiser_sets_a_cover_that_is_scaled_and_cached() {
+    let s = setup(false).await;
+    let r = put_cover(&s, &s.token, picture(2400, 1600)).await;
+    assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
+
+    let (_, event) = s.api(reqwest::Method::GET, &format!("/events/{}", s.event), None, &s.token).await;
+    let url = event["cover_url"].as_str().unwrap().to_owned();
+    let served = reqwest::get(s.app.at(&url)).await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert!(served.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    let etag = served.headers()["etag"].clone();
+    let jpeg = served.bytes().await.unwrap();
+    let decoded = image::load_from_memory_with_format(&jpeg, ImageFormat::Jpeg).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (1200, 800));
+
+    let again = reqwest::Client::new().get(s.app.at(&url)).header("if-none-match", etag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+
+    // The public page shows it.
+    let (_, page) = s.app.page(&format!("/events/{}", s.event)).await;
+    assert!(page.contains(&format!("class=\"cover\" src=\"{url}\"")), "{page}");
+    let session = serde_json::json!({"venue_id": s.venues[0], "starts_at": "2026-12-05T19:00:00+08:00",
+        "ends_at": "2026-12-05T21:00:00+08:00", "capacity": 80});
+    let (status, _) =
+        s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(session), &s.token).await;
+    assert_eq!(status, 201);
+    let (_, list) = s.app.page("/events").await;
+    assert!(list.contains(&url));
+
+    let r = reqwest::Client::new()
+        .delete(s.app.at(&format!("/api/v1/events/{}/cover", s.event)))
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let (_, event) = s.api(reqwest::Method::GET, &format!("/events/{}", s.event), None, &s.token).await;
+    assert!(event["cover_url"].is_null());
+    assert_eq!(reqwest::get(s.app.at("/images/999.jpg")).await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn not_a_picture_or_not_the_organiser_changes_nothing() {
+    let s = setup(false).await;
+    let gif = put_cover(&s, &s.token, b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec()).await;
+    assert_eq!(gif.status(), 422);
+    let problem: serde_json::Value = gif.json().await.unwrap();
+    assert_eq!(problem["detail"], "只能上传 JPG 或 PNG 图片。", "{problem}");
+
+    let resident = s.resident("13900000123").await;
+    assert_eq!(put_cover(&s, &resident, picture(100, 100)).await.status(), 403);
+
+    let huge = vec![0u8; 11 * 1024 * 1024];
+    assert_eq!(put_cover(&s, &s.token, huge).await.status(), 413);
+
+    let (_, event) = s.api(reqwest::Method::GET, &format!("/events/{}", s.event), None, &s.token).await;
+    assert!(event["cover_url"].is_null());
+    assert_eq!(s.app.count("images").await, 0);
+}
+
+#[tokio::test]
+async fn the_back_office_uploads_a_cover_with_its_form() {
+    let s = setup(false).await;
+    s.app.login("13700000001").await;
+    let (status, admin) = s.app.page(&format!("/manage/events/{}", s.event)).await;
+    assert_eq!(status, 200);
+    assert!(admin.contains("enctype=\"multipart/form-data\""));
+    let csrf = crate::helpers::csrf_in(&admin);
+    let path = format!("/manage/events/{}/cover", s.event);
+    let upload = |token: Option<&str>, bytes: Vec<u8>, name: &'static str| {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(t) = token {
+            form = form.text("_csrf", t.to_owned());
+        }
+        form = form.part("cover", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        s.app.client.post(s.app.at(&path)).multipart(form)
+    };
+
+    // Without the form's token: refused, nothing kept.
+    let forged = upload(None, picture(300, 200), "a.png").send().await.unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(s.app.count("images").await, 0);
+
+    let wrong = upload(Some(&csrf), b"%PDF-1.7".to_vec(), "a.pdf").send().await.unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains("只能上传 JPG 或 PNG 图片"));
+
+    let ok = upload(Some(&csrf), picture(300, 200), "cover.png").send().await.unwrap();
+    assert_eq!(ok.status(), 303);
+    let (_, page) = s.app.page(&format!("/events/{}", s.event)).await;
+    assert!(page.contains("class=\"cover\""), "{page}");
+    assert_eq!(s.app.count("images").await, 1);
+
+    // The remove button takes it away again.
+    let form = reqwest::multipart::Form::new().text("_csrf", csrf.clone()).text("remove", "1");
+    let removed = s.app.client.post(s.app.at(&path)).multipart(form).send().await.unwrap();
+    assert_eq!(removed.status(), 303);
+    let (_, page) = s.app.page(&format!("/events/{}", s.event)).await;
+    assert!(!page.contains("class=\"cover\""));
+}
