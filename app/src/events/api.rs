@@ -82,6 +82,8 @@ pub struct EventQuery {
     pub to: Option<String>,
     /// Sessions at venues of this street (id).
     pub street: Option<i64>,
+    /// Sessions at this venue (id).
+    pub venue: Option<i64>,
     /// Kind of event.
     pub kind: Option<EventKind>,
 }
@@ -114,7 +116,7 @@ pub fn filter(state: &AppState, q: &EventQuery, members: bool) -> AppResult<Filt
         from: day_bound(q.from.as_deref(), today, false)?,
         to: day_bound(q.to.as_deref(), today + chrono::Duration::days(30), true)?,
         street: q.street,
-        venue: None,
+        venue: q.venue,
         kind: q.kind,
         members,
     })

@@ -43,6 +43,8 @@ struct ListQuery {
     #[serde(default)]
     street: String,
     #[serde(default)]
+    venue: String,
+    #[serde(default)]
     kind: String,
 }
 
@@ -55,6 +57,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
         from: q.from.clone().filter(|s| !s.is_empty()),
         to: q.to.clone().filter(|s| !s.is_empty()),
         street: q.street.parse().ok(),
+        venue: q.venue.parse().ok(),
         kind: EventKind::parse(&q.kind),
     };
     let f = filter(&state, &query, ctx.user.is_some())?;
@@ -70,12 +73,22 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let mut streets = vec![Opt { value: String::new(), label: ctx.t("events.all_streets").into() }];
     streets
         .extend(structure.blocks.iter().map(|b| Opt { value: b.street.id.to_string(), label: b.street.name.clone() }));
+    // Venues grouped by street, so a resident finds their community station by its street.
+    let mut venues = vec![OptGroup {
+        label: None,
+        options: vec![Opt { value: String::new(), label: ctx.t("events.all_venues").into() }],
+    }];
+    venues.extend(structure.blocks.iter().filter(|b| !b.venues.is_empty()).map(|b| OptGroup {
+        label: Some(b.street.name.clone()),
+        options: b.venues.iter().map(|v| Opt { value: v.id.to_string(), label: v.name.clone() }).collect(),
+    }));
     let mut kinds = vec![Opt { value: String::new(), label: ctx.t("events.all_kinds").into() }];
     kinds.extend(EventKind::ALL.iter().map(|k| Opt { value: k.as_str().into(), label: ctx.t(k.label_key()).into() }));
     let filters = vec![
         Field::text("from", "events.from", q.from.unwrap_or_default()).kind("date"),
         Field::text("to", "events.to", q.to.unwrap_or_default()).kind("date"),
         Field::select("street", "field.street", q.street, vec![OptGroup { label: None, options: streets }]),
+        Field::select("venue", "events.venue", q.venue, venues),
         Field::select("kind", "events.kind", q.kind, vec![OptGroup { label: None, options: kinds }]),
     ];
     render(&EventsPage { ctx, filters, rows })

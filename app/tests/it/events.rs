@@ -172,7 +172,7 @@ async fn registrations_fill_a_session_then_waitlist_and_cancelling_the_rest_of_a
 }
 
 #[tokio::test]
-async fn events_are_found_by_date_street_and_kind_and_members_only_ones_stay_private() {
+async fn events_are_found_by_date_street_venue_and_kind_and_members_only_ones_stay_private() {
     let s = setup(false).await;
     let street = s.app.street(XIANGGANG_ZHONGLU).await;
     let mut conn = s.app.state.db.conn().await.unwrap();
@@ -193,7 +193,17 @@ async fn events_are_found_by_date_street_and_kind_and_members_only_ones_stay_pri
         list(&format!("?from=2026-12-01&to=2026-12-31&street={street}&kind=film")).await.unwrap().json().await.unwrap();
     assert_eq!(found.as_array().unwrap().len(), 1);
     assert_eq!(found[0]["next_session"], "2026-12-10T09:00:00+08:00");
-    for q in ["?from=2027-01-01&to=2027-01-31", &format!("?street={}", s.app.street(BADAXIA).await), "?kind=lecture"] {
+    let at_venue: Value =
+        list(&format!("?from=2026-12-01&to=2026-12-31&venue={}", here[0].id.0)).await.unwrap().json().await.unwrap();
+    assert_eq!(at_venue.as_array().unwrap().len(), 1);
+    let elsewhere = s.venues.iter().find(|v| **v != here[0].id.0).unwrap();
+    for q in [
+        "?from=2027-01-01&to=2027-01-31".to_owned(),
+        format!("?street={}", s.app.street(BADAXIA).await),
+        "?kind=lecture".to_owned(),
+        format!("?from=2026-12-10&to=2026-12-10&venue={elsewhere}"),
+    ] {
+        let q = q.as_str();
         let none: Value = list(q).await.unwrap().json().await.unwrap();
         assert!(none.as_array().unwrap().is_empty(), "{q}");
     }
@@ -202,6 +212,9 @@ async fn events_are_found_by_date_street_and_kind_and_members_only_ones_stay_pri
     // The site list shows it too, filtered the same way.
     let (_, page) = s.app.page(&format!("/events?from=2026-12-01&to=2026-12-31&street={street}")).await;
     assert!(page.contains("红色电影展播：《长津湖》") && page.contains("2026-12-10"));
+    let (_, page) = s.app.page(&format!("/events?from=2026-12-10&to=2026-12-10&venue={elsewhere}")).await;
+    assert!(!page.contains("红色电影展播：《长津湖》"));
+    assert!(page.contains(&format!("<option value=\"{elsewhere}\" selected")), "the chosen venue stays selected");
     // A members-only event is invisible without logging in.
     let private = setup(true).await;
     let body = json!({"venue_id": private.venues[0], "starts_at": "2026-12-10T09:00:00+08:00", "ends_at": "2026-12-10T10:00:00+08:00"});
