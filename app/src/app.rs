@@ -57,6 +57,8 @@ pub struct Shared {
     pub tokens: Arc<crate::accounts::tokens::TokenCache>,
     /// What the pooled booking path remembers.
     pub booking_cache: crate::bookings::cache::BookingCache,
+    /// Group commit of bookings (PostgreSQL; SQLite has its writer thread).
+    pub booking_batch: Option<crate::bookings::batch::Batcher>,
 }
 
 impl std::fmt::Debug for Shared {
@@ -79,6 +81,10 @@ impl AppState {
         let keys = Keys::load_or_create(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
         db.migrate().await?;
+        let booking_batch = match db.backend() {
+            crate::db::Backend::Postgres => Some(crate::bookings::batch::Batcher::start(&config.database_url())?),
+            crate::db::Backend::Sqlite => None,
+        };
         Ok(Self(Arc::new(Shared {
             db,
             config: Arc::new(config),
@@ -88,6 +94,7 @@ impl AppState {
             structure: Arc::default(),
             tokens: Arc::default(),
             booking_cache: Default::default(),
+            booking_batch,
         })))
     }
 }

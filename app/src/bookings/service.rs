@@ -111,7 +111,8 @@ pub async fn book(
         };
     }
     // The pooled path (PostgreSQL): reads first, outside any transaction and mostly from
-    // memory; then the booking itself in the shortest transaction there can be.
+    // memory; then the booking itself, in the next batch (see `batch`) or alone in the
+    // shortest transaction there can be.
     let cache = &state.booking_cache;
     let mut conn = state.db.conn().await?;
     let offering = cache.offering(&mut conn, offering_id).await?.ok_or(AppError::NotFound)?;
@@ -148,7 +149,7 @@ pub async fn book(
         group_id: None,
         idempotency_key,
     };
-    Ok(engine::reserve_alone(&state.db, &offering, &request, now).await?)
+    Ok(super::pooled::reserve(&state.db, state.booking_batch.as_ref(), &offering, &request, now).await?)
 }
 
 /// Cancels a reservation: by its booker (within the cancellation deadline) or by staff

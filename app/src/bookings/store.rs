@@ -259,6 +259,80 @@ pub async fn insert_reservation(conn: &mut Conn, r: &NewReservation<'_>, now: i6
         .await
 }
 
+/// The pooled path's INSERT (see `pooled`): takes the status wanted ($7) when the offering
+/// looks to have the seats, else the fallback ($12; NULL: write nothing); writes nothing on a
+/// conflict with a unique index or when the offering is not open.
+const INSERT_QUIETLY: &str = "insert into reservations (offering_id, booker_user_id, person_id, person_key, \
+     service_key, seats, status, group_id, idempotency_key, code, created_at, updated_at) \
+     select o.offering_id, $2, $3, $4, $5, $6, \
+       case when $7 = 'confirmed' and o.capacity is not null and o.booked + $6 > o.capacity then $12 else $7 end, \
+       $8, $9, $10, $11, $11 \
+     from offerings o where o.offering_id = $1 and o.status = 'open' \
+       and ($7 <> 'confirmed' or o.capacity is null or o.booked + $6 <= o.capacity or $12 is not null) \
+     on conflict do nothing returning reservation_id, status";
+
+/// Writes a reservation unless a unique index or the offering's state says no; the row's id
+/// and status, or None when nothing was written. An overfull offering is still refused by
+/// the database with a check violation (a race for the last seat).
+pub async fn insert_quietly(
+    conn: &mut Conn,
+    r: &NewReservation<'_>,
+    fallback: Option<Status>,
+    now: i64,
+) -> Result<Option<(i64, Status)>> {
+    let row: Option<(i64, String)> = sqlx::query_as(INSERT_QUIETLY)
+        .bind(r.offering_id)
+        .bind(r.booker.0)
+        .bind(r.person_id)
+        .bind(r.person_key)
+        .bind(r.service_key)
+        .bind(r.seats)
+        .bind(r.status.as_str())
+        .bind(r.group_id)
+        .bind(r.idempotency_key)
+        .bind(r.code)
+        .bind(now)
+        .bind(fallback.map(Status::as_str))
+        .fetch_optional(conn)
+        .await?;
+    // It wrote one of the two statuses it was given.
+    Ok(row.map(|(id, status)| (id, Status::parse(&status).unwrap_or(r.status))))
+}
+
+/// What stood in the way of a reservation that was not written.
+#[derive(Debug)]
+pub struct NotInserted {
+    /// The offering takes bookings.
+    pub open: bool,
+    /// The reservation an earlier request with the same key made.
+    pub repeated: Option<i64>,
+    /// The person already holds an active booking for the service.
+    pub already_active: bool,
+}
+
+/// Looks for what refused `r`; None when the offering does not exist.
+pub async fn why_not_inserted(conn: &mut Conn, r: &NewReservation<'_>) -> Result<Option<NotInserted>> {
+    let row: Option<(String, Option<i64>, i64)> = sqlx::query_as(
+        "select o.status, \
+           (select reservation_id from reservations where booker_user_id = $2 and idempotency_key = $3), \
+           case when exists (select 1 from reservations where service_key = $4 and person_key = $5 \
+               and service_key <> '' and status in ('requested', 'confirmed', 'waitlisted')) then 1 else 0 end \
+         from offerings o where o.offering_id = $1",
+    )
+    .bind(r.offering_id)
+    .bind(r.booker.0)
+    .bind(r.idempotency_key)
+    .bind(r.service_key)
+    .bind(r.person_key)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(status, repeated, already_active)| NotInserted {
+        open: status == "open",
+        repeated,
+        already_active: already_active == 1,
+    }))
+}
+
 /// One reservation.
 pub async fn reservation(conn: &mut Conn, id: i64) -> Result<Option<Reservation>> {
     let sql = format!("select {RESERVATION_COLUMNS} from reservations where reservation_id = $1");

@@ -12,6 +12,7 @@ mod accounts;
 mod api;
 mod appointments;
 mod backoffice;
+mod batch;
 mod booking_pages;
 mod checkin;
 mod cli;
