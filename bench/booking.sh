@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Booking-rush benchmark: real `ejia serve` processes over HTTP on this machine.
 #
-#   bench/booking.sh [sqlite|postgres|postgres2|kill|all]     (default: all)
+#   bench/booking.sh [sqlite|plenty|postgres|postgres2|kill|all]     (default: all)
 #
 # Each scenario: a fresh database, Shinan's structure, 20,000 residents with API tokens
 # (`ejia user import`), one service with 100 slots × 50 seats, then 500 connections booking
@@ -9,6 +9,8 @@
 # checked: no slot over capacity, seat counts match, nobody booked twice, every 2xx answer is
 # exactly one stored reservation, and no 5xx. Scenarios:
 #   sqlite     SQLite file (WAL, synchronous=FULL)
+#   plenty     the same with seats for everyone (100 slots × BENCH_PLENTY_SEATS, default 250):
+#              how fast bookings are confirmed when none is refused for want of a seat
 #   postgres   one instance on PostgreSQL
 #   postgres2  two instances sharing one PostgreSQL, connections split between them
 #   kill       SQLite, the server killed with SIGKILL mid-rush (BENCH_KILL_AT, default 2 s) and
@@ -55,8 +57,8 @@ start() { # $1 data dir, $2 port → PID on stdout
   echo $!
 }
 
-scenario() { # $1 name, $2 database URL ("" for SQLite), $3 instances, $4 kill (0/1)
-  local name=$1 db=$2 instances=$3 kill=$4
+scenario() { # $1 name, $2 database URL ("" for SQLite), $3 instances, $4 kill (0/1), $5 seats per slot
+  local name=$1 db=$2 instances=$3 kill=$4 seats=${5:-$SEATS}
   local dir="$WORK/$name"
   mkdir -p "$dir"
   export EJIA_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
@@ -81,9 +83,9 @@ scenario() { # $1 name, $2 database URL ("" for SQLite), $3 instances, $4 kill (
     urls+=(--url "http://127.0.0.1:$port")
     wait_up "http://127.0.0.1:$port"
   done
-  local setup; setup=$("$BENCH" setup --url "http://127.0.0.1:${ports[0]}" --token "$organiser" --slots "$SLOTS" --capacity "$SEATS")
+  local setup; setup=$("$BENCH" setup --url "http://127.0.0.1:${ports[0]}" --token "$organiser" --slots "$SLOTS" --capacity "$seats")
   read -r _service first last <<< "$setup"
-  echo "== $name: $instances instance(s), $USERS users, $SLOTS slots × $SEATS seats, $CONNS connections, ${SECS}s"
+  echo "== $name: $instances instance(s), $USERS users, $SLOTS slots × $seats seats, $CONNS connections, ${SECS}s"
   "$BENCH" load "${urls[@]}" --tokens "$dir/tokens.csv" --first-slot "$first" --last-slot "$last" \
     --connections "$CONNS" --seconds "$SECS" --answers "$dir/answers.csv" > "$dir/load.out" 2>&1 &
   local load=$!
@@ -119,6 +121,7 @@ pg_database() { # a fresh database on the PostgreSQL server
 echo "ejia booking benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); the load generator runs on the same machine"
 rc=0
 case $WHAT in sqlite|all) scenario sqlite "" 1 0 || rc=1 ;; esac
+case $WHAT in plenty|all) scenario plenty "" 1 0 "${BENCH_PLENTY_SEATS:-250}" || rc=1 ;; esac
 case $WHAT in postgres|all) scenario postgres "$(pg_database)" 1 0 || rc=1 ;; esac
 case $WHAT in postgres2|all) scenario postgres2 "$(pg_database)" 2 0 || rc=1 ;; esac
 case $WHAT in kill|all) scenario kill "" 1 1 || rc=1 ;; esac

@@ -1,6 +1,6 @@
 //! Back office for activities: organisers create events, add a session or a whole series
-//! (weekly on chosen days until a date, at many venues at once), and cancel a session or the
-//! rest of its series.
+//! (weekly on chosen days until a date, at many venues at once), and move, resize or cancel a
+//! session or the rest of its series.
 
 use axum::Router;
 use axum::extract::State;
@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/events/{id}", get(event_admin))
         .route("/manage/events/{id}/sessions", post(add_sessions))
         .route("/manage/sessions/{id}/cancel", post(cancel_sessions))
+        .route("/manage/sessions/{id}/edit", post(edit_sessions))
         .route(
             "/manage/events/{id}/cover",
             post(set_cover).layer(axum::extract::DefaultBodyLimit::max(crate::web::csrf::UPLOAD_LIMIT)),
@@ -169,6 +170,10 @@ struct AdminSession {
     booked: i64,
     cancelled: bool,
     in_series: bool,
+    /// Start as a `datetime-local` value, district time.
+    starts_local: String,
+    /// Capacity as a number field's value ("" for unlimited).
+    capacity_value: String,
 }
 
 /// A venue to tick.
@@ -190,9 +195,16 @@ struct AdminPage {
     created: Option<usize>,
     /// Why the last cover upload was refused.
     cover_error: Option<&'static str>,
+    /// Why the last change of a session (its id) was refused.
+    session_error: Option<(i64, &'static str)>,
 }
 
 impl AdminPage {
+    /// Why the last change of this session was refused.
+    fn error_for(&self, session: i64) -> Option<&'static str> {
+        self.session_error.filter(|(id, _)| *id == session).map(|(_, key)| key)
+    }
+
     /// Translation key of an RFC 5545 weekday.
     fn weekday_key(&self, day: &str) -> &'static str {
         match day {
@@ -237,6 +249,10 @@ async fn admin_page(
             booked: o.booked,
             cancelled: o.status != "open",
             in_series: o.series_id.is_some(),
+            starts_local: chrono::DateTime::from_timestamp(o.starts_at, 0)
+                .map(|t| t.with_timezone(&DISTRICT_OFFSET).format("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default(),
+            capacity_value: o.capacity.map(|c| c.to_string()).unwrap_or_default(),
         })
         .collect();
     let streets = structure
@@ -251,7 +267,7 @@ async fn admin_page(
             (b.street.name.clone(), venues)
         })
         .collect();
-    Ok(AdminPage { ctx, event, sessions, streets, form, errors, created, cover_error: None })
+    Ok(AdminPage { ctx, event, sessions, streets, form, errors, created, cover_error: None, session_error: None })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -416,4 +432,55 @@ async fn cancel_sessions(
     service::change_sessions(&state, &user, id, scope, SessionChange { cancel: true, ..SessionChange::default() })
         .await?;
     Ok(see_other(&format!("/manage/events/{event}")))
+}
+
+#[derive(Debug, Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    capacity: String,
+}
+
+/// Moves and/or resizes a session, or it and the rest of its series: the later sessions move
+/// by as much as this one does. Registrants keep their places.
+async fn edit_sessions(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> AppResult<Response> {
+    let user = organiser(&ctx)?.clone();
+    let scope = if f.scope == "following" { Scope::Following } else { Scope::This };
+    let session = booking_store::offering(&mut *state.db.conn().await?, id).await?.ok_or(AppError::NotFound)?;
+    let event = session.event_id.ok_or(AppError::NotFound)?;
+    let starts = chrono::NaiveDateTime::parse_from_str(f.starts_at.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|t| DISTRICT_OFFSET.from_local_datetime(&t).single());
+    let capacity = match f.capacity.trim() {
+        "" => Some(None),
+        text => text.parse::<i64>().ok().filter(|c| *c >= 0).map(Some),
+    };
+    let (Some(starts), Some(capacity)) = (starts, capacity) else {
+        return edit_refused(&state, ctx, event, id, "events.edit_invalid").await;
+    };
+    let shift = starts.timestamp() - session.starts_at;
+    let change = SessionChange {
+        cancel: false,
+        shift: (shift != 0).then_some(shift),
+        capacity: capacity.filter(|c| Some(*c) != session.capacity),
+    };
+    match service::change_sessions(&state, &user, id, scope, change).await {
+        Ok(_) => Ok(see_other(&format!("/manage/events/{event}"))),
+        Err(AppError::Conflict(key) | AppError::Rule(key)) => edit_refused(&state, ctx, event, id, key).await,
+        Err(other) => Err(other),
+    }
+}
+
+async fn edit_refused(state: &AppState, ctx: Ctx, event: i64, session: i64, key: &'static str) -> AppResult<Response> {
+    let mut page = admin_page(state, ctx, event, SessionsForm::default(), Errors::none(), None).await?;
+    page.session_error = Some((session, key));
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

@@ -386,3 +386,64 @@ async fn an_organiser_builds_a_weekly_series_at_54_venues_in_the_back_office() {
     assert_eq!(resident.get("/manage/events").await.status(), 403);
     assert_eq!(resident.get(&format!("/manage/events/{event}")).await.status(), 403);
 }
+
+#[tokio::test]
+async fn an_organiser_moves_and_resizes_a_session_or_the_rest_of_its_series_in_the_back_office() {
+    let s = setup(false).await;
+    let body = json!({"venue_ids": [s.venues[0]], "rrule": "DTSTART;TZID=Asia/Shanghai:20261205T190000\nRRULE:FREQ=WEEKLY;COUNT=4",
+        "duration_minutes": 120, "capacity": 2});
+    let (status, made) =
+        s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(body), &s.token).await;
+    assert_eq!(status, 201, "{made}");
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    let sessions = ejia::bookings::store::offerings_of_event(&mut conn, s.event).await.unwrap();
+    drop(conn);
+    assert_eq!(sessions.len(), 4);
+    let (first, second) = (sessions[0].id, sessions[1].id);
+    let resident = s.resident("13911113333").await;
+    let (status, _) = s.api(reqwest::Method::POST, &format!("/sessions/{second}/registrations"), None, &resident).await;
+    assert_eq!(status, 201);
+    s.app.login("13700000001").await;
+    let admin = format!("/manage/events/{}", s.event);
+    let (status, page) = s.app.page(&admin).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("value=\"2026-12-12T19:00\""), "the form starts from the session's time");
+    // The second session and the rest move an hour later and get 30 places.
+    let r = s
+        .app
+        .post(
+            &format!("/manage/sessions/{second}/edit"),
+            &[("scope", "following"), ("starts_at", "2026-12-12T20:00"), ("capacity", "30")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    let after = ejia::bookings::store::offerings_of_event(&mut conn, s.event).await.unwrap();
+    drop(conn);
+    let starts: Vec<String> = after.iter().map(|o| ejia::appointments::model::rfc3339(o.starts_at)).collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-12-05T19:00:00+08:00",
+            "2026-12-12T20:00:00+08:00",
+            "2026-12-19T20:00:00+08:00",
+            "2026-12-26T20:00:00+08:00"
+        ]
+    );
+    let capacities: Vec<Option<i64>> = after.iter().map(|o| o.capacity).collect();
+    assert_eq!(capacities, [Some(2), Some(30), Some(30), Some(30)]);
+    assert_eq!(after[1].booked, 1, "the registrant keeps the place");
+    // Fewer places than registrants, or no time at all: refused next to the session, unchanged.
+    let r = s
+        .app
+        .post(&format!("/manage/sessions/{second}/edit"), &[("starts_at", "2026-12-12T20:00"), ("capacity", "0")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("role=\"alert\""));
+    let r = s.app.post(&format!("/manage/sessions/{first}/edit"), &[("starts_at", "soon"), ("capacity", "5")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("请填写有效的开始时间和名额"));
+    let mut conn = s.app.state.db.conn().await.unwrap();
+    let unchanged = ejia::bookings::store::offerings_of_event(&mut conn, s.event).await.unwrap();
+    assert_eq!((unchanged[0].capacity, unchanged[1].capacity), (Some(2), Some(30)));
+}
