@@ -202,8 +202,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::District(DistrictCommand::Import) => {
             match seed::structure(&state).await? {
                 Some(l) => println!(
-                    "imported {} streets, {} communities, {} venues, {} departments",
-                    l.streets, l.communities, l.venues, l.departments
+                    "imported {} streets, {} communities, {} venues, {} departments, {} case categories",
+                    l.streets, l.communities, l.venues, l.departments, l.categories
                 ),
                 None => println!("a district is already present; nothing changed"),
             }
@@ -253,8 +253,9 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         if let Some(loaded) = seed::structure(&state).await? {
             let (password, accounts) = seed::demo_users(&state).await?;
             println!(
-                "Demo data loaded from data/shinan.json: {} streets, {} communities, {} venues, {} departments.",
-                loaded.streets, loaded.communities, loaded.venues, loaded.departments
+                "Demo data loaded from data/shinan.json: {} streets, {} communities, {} venues, {} departments; \
+                 {} case categories from data/cityops_event_categories.json.",
+                loaded.streets, loaded.communities, loaded.venues, loaded.departments, loaded.categories
             );
             println!("Demo accounts (password for all: {password}; shown only now):");
             for a in accounts {

@@ -12,6 +12,7 @@ pub mod appointments;
 pub mod audit;
 pub mod authz;
 pub mod bookings;
+pub mod cases;
 pub mod checkin;
 pub mod cli;
 pub mod clock;

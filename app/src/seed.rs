@@ -83,6 +83,9 @@ const DEPARTMENTS: [(&str, DepartmentKind); 6] = [
     ("区卫健局", DepartmentKind::District),
 ];
 
+/// The department city-appearance cases go to first.
+const ENFORCEMENT: &str = "区综合行政执法局";
+
 /// Guesses a landmark's kind from its name; the data does not say.
 fn venue_kind(name: &str) -> VenueKind {
     let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
@@ -127,6 +130,8 @@ pub struct Loaded {
     pub venues: usize,
     /// Departments.
     pub departments: usize,
+    /// Case categories.
+    pub categories: usize,
 }
 
 /// Loads the district's structure into an empty database. Returns None, changing nothing,
@@ -197,10 +202,19 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
         store::insert_venue(&mut tx, &input, now).await?;
         loaded.venues += 1;
     }
+    let mut enforcement = None;
     for (name, kind) in DEPARTMENTS {
-        store::insert_department(&mut tx, &DepartmentInput { name: name.into(), kind, street_id: None }, now).await?;
+        let id = store::insert_department(&mut tx, &DepartmentInput { name: name.into(), kind, street_id: None }, now)
+            .await?;
+        if name == ENFORCEMENT {
+            enforcement = Some(id);
+        }
         loaded.departments += 1;
     }
+    // City-appearance cases go to the law-enforcement bureau first; dispatchers redirect.
+    let categories = crate::cases::catalog::city_categories()?;
+    loaded.categories = crate::cases::store::seed_categories(&mut tx, &categories, enforcement, now).await?;
+    crate::cases::store::set_work_week(&mut tx, &crate::cases::worktime::WorkCalendar::office(), now).await?;
     for (name, street) in &streets {
         let office = DepartmentInput {
             name: format!("{name}办事处"),

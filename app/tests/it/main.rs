@@ -14,6 +14,7 @@ mod appointments;
 mod backoffice;
 mod batch;
 mod booking_pages;
+mod cases;
 mod checkin;
 mod cli;
 mod covers;

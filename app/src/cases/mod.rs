@@ -1,0 +1,14 @@
+//! Cases: one engine for foot-patrol findings (步巡), residents' reports and requests, hotline
+//! calls and enterprise approval assistance (帮办代办) — each a case that reaches a
+//! department, is handled within a deadline counted in working time, is checked and closed.
+//!
+//! Pure rules first: `worktime` (the working-time calendar and deadlines), `workflow` (states
+//! and who may move a case between them), `uscc` (unified social credit codes, GB 32100),
+//! `catalog` (the categories a district starts with); `store` keeps categories and the
+//! calendar as data the back office maintains.
+
+pub mod catalog;
+pub mod store;
+pub mod uscc;
+pub mod workflow;
+pub mod worktime;
