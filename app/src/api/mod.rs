@@ -55,6 +55,7 @@ pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::appointments::api::router())
         .merge(crate::events::api::router())
         .merge(crate::notify::api::router())
+        .merge(crate::cases::api::router())
         .split_for_parts()
 }
 

@@ -7,7 +7,10 @@
 //! `catalog` (the categories a district starts with); `store` keeps categories and the
 //! calendar as data the back office maintains.
 
+pub mod api;
 pub mod catalog;
+pub mod model;
+pub mod service;
 pub mod store;
 pub mod uscc;
 pub mod workflow;

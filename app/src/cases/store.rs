@@ -6,9 +6,11 @@ use chrono::{NaiveDate, NaiveTime};
 use sqlx::Row as _;
 
 use crate::cases::catalog::CategorySeed;
+use crate::cases::model::{Case, Rating, Source, Step};
+use crate::cases::workflow::State;
 use crate::cases::worktime::{TimeLimit, WorkCalendar};
 use crate::db::Conn;
-use crate::ids::DepartmentId;
+use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
@@ -73,22 +75,22 @@ pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
     )
     .fetch_all(conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let limit: Option<String> = r.try_get("time_limit")?;
-            Ok(Category {
-                id: r.try_get("category_id")?,
-                code: r.try_get("code")?,
-                name: r.try_get("name")?,
-                parent_code: r.try_get("parent_code")?,
-                kind: r.try_get("kind")?,
-                department_id: r.try_get::<Option<i64>, _>("department_id")?.map(DepartmentId),
-                limit: limit.as_deref().and_then(TimeLimit::parse),
-                photos_required: r.try_get::<i64, _>("photos_required")? == 1,
-                public: r.try_get::<i64, _>("public")? == 1,
-            })
-        })
-        .collect()
+    rows.iter().map(category_from).collect()
+}
+
+fn category_from(r: &sqlx::any::AnyRow) -> Result<Category> {
+    let limit: Option<String> = r.try_get("time_limit")?;
+    Ok(Category {
+        id: r.try_get("category_id")?,
+        code: r.try_get("code")?,
+        name: r.try_get("name")?,
+        parent_code: r.try_get("parent_code")?,
+        kind: r.try_get("kind")?,
+        department_id: r.try_get::<Option<i64>, _>("department_id")?.map(DepartmentId),
+        limit: limit.as_deref().and_then(TimeLimit::parse),
+        photos_required: r.try_get::<i64, _>("photos_required")? == 1,
+        public: r.try_get::<i64, _>("public")? == 1,
+    })
 }
 
 /// Stores the working week (replacing the one before).
@@ -173,4 +175,159 @@ pub fn parse_weekdays(text: &str) -> Option<[bool; 7]> {
         })
         .collect::<Option<_>>()?;
     bits.try_into().ok()
+}
+
+/// A category by id, active or not.
+pub async fn category(conn: &mut Conn, id: i64) -> Result<Option<Category>> {
+    Ok(categories_where(conn, "category_id = $1", id).await?.pop())
+}
+
+async fn categories_where(conn: &mut Conn, condition: &str, value: i64) -> Result<Vec<Category>> {
+    let sql = format!(
+        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public \
+         from case_categories where {condition}"
+    );
+    let rows = sqlx::query(&sql).bind(value).fetch_all(conn).await?;
+    rows.iter().map(category_from).collect()
+}
+
+const CASE_COLUMNS: &str = "case_id, category_id, source, state, description, street_id, community_id, address, \
+    reporter_user_id, anonymous, department_id, dispatched_at, deadline_at, closed_at, escalated, rework_count, rating, \
+    created_at";
+
+fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
+    let text = |name: &str| -> Result<String> { r.try_get(name) };
+    let bad = |what: &str| sqlx::Error::Decode(format!("bad {what} in cases").into());
+    Ok(Case {
+        id: r.try_get("case_id")?,
+        category_id: r.try_get("category_id")?,
+        source: Source::parse(&text("source")?).ok_or_else(|| bad("source"))?,
+        state: State::parse(&text("state")?).ok_or_else(|| bad("state"))?,
+        description: text("description")?,
+        street_id: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
+        community_id: r.try_get::<Option<i64>, _>("community_id")?.map(CommunityId),
+        address: text("address")?,
+        reporter: r.try_get::<Option<i64>, _>("reporter_user_id")?.map(UserId),
+        anonymous: r.try_get::<i64, _>("anonymous")? == 1,
+        department_id: r.try_get::<Option<i64>, _>("department_id")?.map(DepartmentId),
+        dispatched_at: r.try_get("dispatched_at")?,
+        deadline_at: r.try_get("deadline_at")?,
+        closed_at: r.try_get("closed_at")?,
+        escalated: r.try_get::<i64, _>("escalated")? == 1,
+        rework_count: r.try_get("rework_count")?,
+        rating: r.try_get::<Option<String>, _>("rating")?.as_deref().and_then(Rating::parse),
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// Files a case (state `reported`) and its first timeline step; returns its id.
+pub async fn insert_case(conn: &mut Conn, c: &Case, now: i64) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "insert into cases (category_id, source, state, description, street_id, community_id, address, \
+         reporter_user_id, anonymous, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         returning case_id",
+    )
+    .bind(c.category_id)
+    .bind(c.source.as_str())
+    .bind(c.state.as_str())
+    .bind(&c.description)
+    .bind(c.street_id.map(|s| s.0))
+    .bind(c.community_id.map(|s| s.0))
+    .bind(&c.address)
+    .bind(c.reporter.map(|u| u.0))
+    .bind(i64::from(c.anonymous))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let step = Step {
+        at: now,
+        actor: c.reporter.map(|u| u.0),
+        action: "file".into(),
+        from: None,
+        to: c.state.as_str().into(),
+        department_id: None,
+        note: String::new(),
+    };
+    add_step(conn, id, &step).await?;
+    Ok(id)
+}
+
+/// A case.
+pub async fn case(conn: &mut Conn, id: i64) -> Result<Option<Case>> {
+    let sql = format!("select {CASE_COLUMNS} from cases where case_id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(conn).await?;
+    row.as_ref().map(case_from).transpose()
+}
+
+/// A user's own cases, newest first.
+pub async fn cases_of_reporter(conn: &mut Conn, user: UserId, limit: i64) -> Result<Vec<Case>> {
+    let sql = format!("select {CASE_COLUMNS} from cases where reporter_user_id = $1 order by case_id desc limit $2");
+    let rows = sqlx::query(&sql).bind(user.0).bind(limit).fetch_all(conn).await?;
+    rows.iter().map(case_from).collect()
+}
+
+/// Writes a case's new state and fields, if it is still in `from` (someone else may have
+/// moved it meanwhile: then false, and nothing was written).
+pub async fn move_case(conn: &mut Conn, next: &Case, from: State, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "update cases set state = $1, department_id = $2, dispatched_at = $3, deadline_at = $4, closed_at = $5, \
+         escalated = $6, rework_count = $7, rating = $8, updated_at = $9 where case_id = $10 and state = $11",
+    )
+    .bind(next.state.as_str())
+    .bind(next.department_id.map(|d| d.0))
+    .bind(next.dispatched_at)
+    .bind(next.deadline_at)
+    .bind(next.closed_at)
+    .bind(i64::from(next.escalated))
+    .bind(next.rework_count)
+    .bind(next.rating.map(Rating::as_str))
+    .bind(now)
+    .bind(next.id)
+    .bind(from.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Appends a step to a case's timeline.
+pub async fn add_step(conn: &mut Conn, case: i64, s: &Step) -> Result<()> {
+    sqlx::query(
+        "insert into case_events (case_id, at, actor_user_id, action, from_state, to_state, department_id, note) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(case)
+    .bind(s.at)
+    .bind(s.actor)
+    .bind(&s.action)
+    .bind(s.from.as_deref())
+    .bind(&s.to)
+    .bind(s.department_id)
+    .bind(&s.note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A case's timeline, oldest first.
+pub async fn steps(conn: &mut Conn, case: i64) -> Result<Vec<Step>> {
+    let rows = sqlx::query(
+        "select at, actor_user_id, action, from_state, to_state, department_id, note from case_events \
+         where case_id = $1 order by case_event_id",
+    )
+    .bind(case)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Step {
+                at: r.try_get("at")?,
+                actor: r.try_get("actor_user_id")?,
+                action: r.try_get("action")?,
+                from: r.try_get("from_state")?,
+                to: r.try_get("to_state")?,
+                department_id: r.try_get("department_id")?,
+                note: r.try_get("note")?,
+            })
+        })
+        .collect()
 }

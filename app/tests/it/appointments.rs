@@ -16,7 +16,7 @@ pub(crate) struct Api {
 }
 
 impl Api {
-    async fn new(app: &TestApp, user: UserId) -> Self {
+    pub(crate) async fn new(app: &TestApp, user: UserId) -> Self {
         let token = ejia::accounts::service::create_api_token(&app.state, user, "test").await.unwrap();
         Self { base: app.at("/api/v1"), token, http: reqwest::Client::new() }
     }

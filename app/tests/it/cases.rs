@@ -4,6 +4,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use ejia::cases::store;
 use ejia::cases::worktime::TimeLimit;
 
+use ejia::authz::{Role, Scope};
+use serde_json::json;
+
+use crate::appointments::Api;
 use crate::helpers::*;
 
 fn at(s: &str) -> NaiveDateTime {
@@ -54,4 +58,156 @@ async fn the_calendar_is_data_holidays_and_make_up_days_move_deadlines() {
     store::set_work_day(&mut conn, saturday, None, "", 0).await.unwrap();
     store::set_work_day(&mut conn, monday, None, "", 0).await.unwrap();
     assert_eq!(store::work_calendar(&mut conn).await.unwrap(), ejia::cases::worktime::WorkCalendar::office());
+}
+
+/// A district with: a resident of a community of the first street, an inspector of that
+/// street, a district dispatcher, handlers of 区综合行政执法局 and of 区卫健局, and a street
+/// admin of another street.
+struct World {
+    app: TestApp,
+    resident: Api,
+    inspector: Api,
+    dispatcher: Api,
+    handler: Api,
+    other_handler: Api,
+    other_street_admin: Api,
+    enforcement: i64,
+    community: i64,
+    category: i64,
+}
+
+async fn world() -> World {
+    let app = TestApp::with_district().await;
+    let mut conn = app.state.db.conn().await.unwrap();
+    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
+    let dept = |name: &str| departments.iter().find(|d| d.name == name).unwrap().id;
+    let streets = ejia::org::store::list_streets(&mut conn, None, 0, 20).await.unwrap();
+    let communities = ejia::org::store::list_communities(&mut conn, Some(streets[0].id), 0, 20).await.unwrap();
+    let category = store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.code == "0101").unwrap().id;
+    drop(conn);
+    let (first, second) = (streets[0].id, streets[1].id);
+    let mut apis = Vec::new();
+    for (i, grants) in [
+        vec![],
+        vec![grant(Role::Inspector, Scope::Street(first))],
+        vec![grant(Role::Dispatcher, Scope::District)],
+        vec![grant(Role::Handler, Scope::Department(dept("区综合行政执法局")))],
+        vec![grant(Role::Handler, Scope::Department(dept("区卫健局")))],
+        vec![grant(Role::StreetAdmin, Scope::Street(second))],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let user = app.user(&format!("1360000{i:04}"), &format!("用户{i}"), None, &grants).await;
+        apis.push(Api::new(&app, user).await);
+    }
+    let mut apis = apis.into_iter();
+    let mut next = || apis.next().unwrap();
+    World {
+        resident: next(),
+        inspector: next(),
+        dispatcher: next(),
+        handler: next(),
+        other_handler: next(),
+        other_street_admin: next(),
+        enforcement: dept("区综合行政执法局").0,
+        community: communities[0].id.0,
+        category,
+        app,
+    }
+}
+
+async fn act(who: &Api, case: i64, body: serde_json::Value) -> (u16, serde_json::Value) {
+    who.post(&format!("/cases/{case}/actions"), body).await
+}
+
+#[tokio::test]
+async fn a_case_goes_from_report_to_dispatch_handling_rework_closure_and_rating() {
+    let w = world().await;
+    let (status, filed) = w
+        .resident
+        .post("/cases", json!({"category_id": w.category, "description": "人行道上私搭乱建的棚子", "community_id": w.community, "address": "香港中路 1 号"}))
+        .await;
+    assert_eq!(status, 201, "{filed}");
+    assert_eq!((filed["state"].as_str(), filed["source"].as_str()), (Some("reported"), Some("report")));
+    let id = filed["id"].as_i64().unwrap();
+    // Nobody but those with a part in it sees it.
+    assert_eq!(w.other_handler.get(&format!("/cases/{id}")).await.0, 404);
+    assert_eq!(w.other_street_admin.get(&format!("/cases/{id}")).await.0, 404);
+    assert_eq!(w.inspector.get(&format!("/cases/{id}")).await.0, 200, "the street's inspector does");
+    // The resident cannot dispatch; the dispatcher must say where to.
+    assert_eq!(act(&w.resident, id, json!({"action": "dispatch", "department_id": w.enforcement})).await.0, 403);
+    assert_eq!(act(&w.dispatcher, id, json!({"action": "dispatch"})).await.0, 422);
+    let (status, dispatched) =
+        act(&w.dispatcher, id, json!({"action": "dispatch", "department_id": w.enforcement})).await;
+    assert_eq!(status, 200, "{dispatched}");
+    // 私搭乱建: 4 working hours from Tuesday 09:00 — 09:00–12:00 and 13:30–14:30.
+    assert_eq!(dispatched["deadline"], "2026-12-01T14:30:00+08:00");
+    // Now the department's handler sees and works it; the other department still does not.
+    assert_eq!(w.other_handler.get(&format!("/cases/{id}")).await.0, 404);
+    assert_eq!(act(&w.other_handler, id, json!({"action": "start_handling"})).await.0, 404);
+    assert_eq!(act(&w.handler, id, json!({"action": "check_pass"})).await.0, 409, "not handled yet");
+    assert_eq!(act(&w.handler, id, json!({"action": "start_handling"})).await.0, 200);
+    w.app.clock.advance(chrono::Duration::hours(6));
+    let (_, late) = w.handler.get(&format!("/cases/{id}")).await;
+    assert_eq!(late["overdue"], true);
+    assert_eq!(act(&w.handler, id, json!({"action": "report_handled", "note": "已拆除"})).await.0, 200);
+    // The check fails once (rework), then passes; the reporter rates it.
+    assert_eq!(act(&w.inspector, id, json!({"action": "check_fail", "note": "仍有残留"})).await.0, 200);
+    assert_eq!(act(&w.handler, id, json!({"action": "report_handled", "note": "已清理"})).await.0, 200);
+    assert_eq!(act(&w.handler, id, json!({"action": "check_pass"})).await.0, 403, "a handler does not check own work");
+    let (status, closed) = act(&w.inspector, id, json!({"action": "check_pass"})).await;
+    assert_eq!((status, closed["state"].as_str(), closed["rework_count"].as_i64()), (200, Some("closed"), Some(1)));
+    assert_eq!(act(&w.inspector, id, json!({"action": "rate", "rating": "satisfied"})).await.0, 403);
+    assert_eq!(act(&w.resident, id, json!({"action": "rate"})).await.0, 422);
+    let (status, rated) = act(&w.resident, id, json!({"action": "rate", "rating": "fairly_satisfied"})).await;
+    assert_eq!((status, rated["rating"].as_str()), (200, Some("fairly_satisfied")));
+    assert_eq!(act(&w.resident, id, json!({"action": "rate", "rating": "unsatisfied"})).await.0, 409);
+    // The timeline has every step, in order, with who and from/to.
+    let (_, full) = w.resident.get(&format!("/cases/{id}")).await;
+    let actions: Vec<&str> =
+        full["timeline"].as_array().unwrap().iter().map(|s| s["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        ["file", "dispatch", "start_handling", "report_handled", "check_fail", "report_handled", "check_pass", "rate"]
+    );
+    assert_eq!(full["timeline"][4]["from"], "handled");
+    assert_eq!(full["timeline"][4]["to"], "handling");
+    assert_eq!(full["timeline"][1]["department_id"], w.enforcement);
+    let (_, mine) = w.resident.get("/me/cases").await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(w.app.count("case_events").await, 8);
+}
+
+#[tokio::test]
+async fn filing_checks_its_input_and_a_patrol_finding_is_marked_as_such() {
+    let w = world().await;
+    let (status, body) = w.resident.post("/cases", json!({"category_id": w.category, "description": "  "})).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"][0]["field"], "description");
+    let mut conn = w.app.state.db.conn().await.unwrap();
+    let major = store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.code == "01").unwrap().id;
+    drop(conn);
+    let (status, body) = w.resident.post("/cases", json!({"category_id": major, "description": "x"})).await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].as_str()),
+        (422, Some("category_id")),
+        "a major is not a category to file"
+    );
+    let (status, _) =
+        w.resident.post("/cases", json!({"category_id": w.category, "description": "x", "community_id": 999999})).await;
+    assert_eq!(status, 422);
+    assert_eq!(w.app.count("cases").await, 0, "refused filings leave nothing");
+    let (status, finding) = w
+        .inspector
+        .post("/cases", json!({"category_id": w.category, "description": "占道堆放", "community_id": w.community}))
+        .await;
+    assert_eq!((status, finding["source"].as_str()), (201, Some("patrol")));
+    // Rejecting or voiding needs a reason; a reason given, it is refused for good.
+    let id = finding["id"].as_i64().unwrap();
+    assert_eq!(act(&w.dispatcher, id, json!({"action": "reject"})).await.0, 422);
+    let (status, rejected) = act(&w.dispatcher, id, json!({"action": "reject", "note": "不属于城管范围"})).await;
+    assert_eq!((status, rejected["state"].as_str()), (200, Some("rejected")));
+    assert_eq!(act(&w.dispatcher, id, json!({"action": "dispatch", "department_id": w.enforcement})).await.0, 409);
+    assert_eq!(act(&w.dispatcher, id, json!({"action": "fly"})).await.0, 422);
 }

@@ -1,0 +1,203 @@
+//! Cases over the API: categories, filing, one case with its timeline, moving it along.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::api::ApiUser;
+use crate::app::AppState;
+use crate::cases::model::{Case, Rating, Step};
+use crate::cases::service::{self, Act, NewCase};
+use crate::cases::store;
+use crate::cases::workflow::{Action, State as CaseState};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::ids::{CommunityId, DepartmentId};
+use crate::web::extract::{Json, Path};
+
+/// The API routes of this domain.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(categories))
+        .routes(routes!(file_case))
+        .routes(routes!(get_case))
+        .routes(routes!(act_on_case))
+        .routes(routes!(my_cases))
+}
+
+/// A category, as listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryOut {
+    id: i64,
+    /// Two-level code (majors: two digits).
+    code: String,
+    name: String,
+    parent_code: Option<String>,
+    /// Handling limit in working time: `4h`, `3d`.
+    time_limit: Option<String>,
+    photos_required: bool,
+    public: bool,
+}
+
+/// The case categories, majors before their minors.
+#[utoipa::path(get, path = "/case-categories", tag = "cases",
+    responses((status = 200, description = "Categories", body = Vec<CategoryOut>)))]
+async fn categories(State(state): State<AppState>) -> AppResult<Json<Vec<CategoryOut>>> {
+    let all = store::categories(&mut *state.db.conn().await?).await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|c| CategoryOut {
+                id: c.id,
+                code: c.code,
+                name: c.name,
+                parent_code: c.parent_code,
+                time_limit: c.limit.map(|l| l.as_code()),
+                photos_required: c.photos_required,
+                public: c.public,
+            })
+            .collect(),
+    ))
+}
+
+/// A case to file.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewCaseBody {
+    /// A minor category's id.
+    category_id: i64,
+    description: String,
+    community_id: Option<i64>,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    anonymous: bool,
+}
+
+/// A case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseOut {
+    id: i64,
+    category_id: i64,
+    /// `report`, `patrol` or `hotline`.
+    source: String,
+    state: CaseState,
+    description: String,
+    street_id: Option<i64>,
+    community_id: Option<i64>,
+    address: String,
+    department_id: Option<i64>,
+    /// Deadline (RFC 3339, district time), set at dispatch.
+    deadline: Option<String>,
+    overdue: bool,
+    escalated: bool,
+    rework_count: i64,
+    rating: Option<Rating>,
+    created_at: String,
+    /// The timeline (one case only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timeline: Option<Vec<Step>>,
+}
+
+impl CaseOut {
+    fn new(c: Case, now: i64, timeline: Option<Vec<Step>>) -> Self {
+        let rfc = crate::appointments::model::rfc3339;
+        Self {
+            overdue: c.overdue(now),
+            id: c.id,
+            category_id: c.category_id,
+            source: c.source.as_str().into(),
+            state: c.state,
+            description: c.description,
+            street_id: c.street_id.map(|s| s.0),
+            community_id: c.community_id.map(|s| s.0),
+            address: c.address,
+            department_id: c.department_id.map(|d| d.0),
+            deadline: c.deadline_at.map(rfc),
+            escalated: c.escalated,
+            rework_count: c.rework_count,
+            rating: c.rating,
+            created_at: rfc(c.created_at),
+            timeline,
+        }
+    }
+}
+
+/// Files a case: a resident's report, an inspector's patrol finding or a hotline call taken
+/// by a dispatcher (the source follows from the filer's roles).
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = NewCaseBody, security(("bearer" = [])),
+    responses((status = 201, description = "Filed", body = CaseOut),
+        (status = 422, description = "Invalid", body = crate::api::Problem, content_type = "application/problem+json")))]
+async fn file_case(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Json(body): Json<NewCaseBody>,
+) -> AppResult<(StatusCode, Json<CaseOut>)> {
+    let new = NewCase {
+        category_id: body.category_id,
+        description: body.description,
+        community_id: body.community_id.map(CommunityId),
+        address: body.address,
+        anonymous: body.anonymous,
+    };
+    let case = service::file(&state, &user, new).await?;
+    Ok((StatusCode::CREATED, Json(CaseOut::new(case, state.clock.unix(), None))))
+}
+
+/// One case with its timeline (its reporter and those with a part in it).
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, description = "The case", body = CaseOut),
+        (status = 404, description = "No such case (or not yours to see)", body = crate::api::Problem, content_type = "application/problem+json")))]
+async fn get_case(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<CaseOut>> {
+    let (case, steps) = service::get(&state, &user, id).await?;
+    Ok(Json(CaseOut::new(case, state.clock.unix(), Some(steps))))
+}
+
+/// What to do to a case.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ActBody {
+    /// accept, reject, dispatch, redispatch, start_handling, report_handled, check_pass,
+    /// check_fail, postpone, resume, void, escalate, rate, comment.
+    action: String,
+    /// For dispatch and redispatch.
+    department_id: Option<i64>,
+    /// The reason (reject, void, postpone), the handler's report, a comment.
+    #[serde(default)]
+    note: String,
+    /// For rate.
+    rating: Option<Rating>,
+}
+
+/// Moves a case along its workflow: 200 with the case; 403 when the action is not yours,
+/// 409 when the case's state does not allow it (or someone moved it first), 422 for a
+/// missing department, reason or rating.
+#[utoipa::path(post, path = "/cases/{id}/actions", tag = "cases", request_body = ActBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, description = "Done", body = CaseOut),
+        (status = 409, description = "Not in this state", body = crate::api::Problem, content_type = "application/problem+json")))]
+async fn act_on_case(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(body): Json<ActBody>,
+) -> AppResult<Json<CaseOut>> {
+    let action = Action::parse(&body.action)
+        .ok_or_else(|| AppError::Invalid(vec![FieldError { field: "action", key: "form.choice_invalid" }]))?;
+    let act = Act { action, department_id: body.department_id.map(DepartmentId), note: body.note, rating: body.rating };
+    let case = service::act(&state, &user, id, act).await?;
+    Ok(Json(CaseOut::new(case, state.clock.unix(), None)))
+}
+
+/// Cases you filed, newest first.
+#[utoipa::path(get, path = "/me/cases", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, description = "Your cases", body = Vec<CaseOut>)))]
+async fn my_cases(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<CaseOut>>> {
+    let now = state.clock.unix();
+    let mine = store::cases_of_reporter(&mut *state.db.conn().await?, user.id, 200).await?;
+    Ok(Json(mine.into_iter().map(|c| CaseOut::new(c, now, None)).collect()))
+}

@@ -1,0 +1,246 @@
+//! A case and who stands where towards it. Pure types and rules.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::authz::{Location, Principal, Role};
+use crate::cases::workflow::{Party, State};
+use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
+
+/// How a case came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// A resident's report.
+    Report,
+    /// An inspector's finding on foot patrol (步巡).
+    Patrol,
+    /// Staff taking a hotline call (12345) on a resident's behalf.
+    Hotline,
+}
+
+impl Source {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Report => "report",
+            Source::Patrol => "patrol",
+            Source::Hotline => "hotline",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Source::Report, Source::Patrol, Source::Hotline].into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The source a filer's roles imply: inspectors file patrol findings, dispatchers take
+    /// hotline calls, everyone else reports.
+    pub fn for_filer(principal: &Principal) -> Self {
+        if principal.has_role(Role::Inspector) {
+            Source::Patrol
+        } else if principal.has_role(Role::Dispatcher) {
+            Source::Hotline
+        } else {
+            Source::Report
+        }
+    }
+}
+
+/// The reporter's verdict on a closed case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    /// 满意.
+    Satisfied,
+    /// 基本满意.
+    FairlySatisfied,
+    /// 不满意.
+    Unsatisfied,
+}
+
+impl Rating {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Satisfied => "satisfied",
+            Rating::FairlySatisfied => "fairly_satisfied",
+            Rating::Unsatisfied => "unsatisfied",
+        }
+    }
+
+    /// From the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Rating::Satisfied, Rating::FairlySatisfied, Rating::Unsatisfied].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// Id.
+    pub id: i64,
+    /// Category.
+    pub category_id: i64,
+    /// How it came in.
+    pub source: Source,
+    /// Where it stands.
+    pub state: State,
+    /// What was found or asked.
+    pub description: String,
+    /// Street.
+    pub street_id: Option<StreetId>,
+    /// Community.
+    pub community_id: Option<CommunityId>,
+    /// Address as given.
+    pub address: String,
+    /// Who filed it.
+    pub reporter: Option<UserId>,
+    /// The reporter asked not to be named to anyone but the dispatcher.
+    pub anonymous: bool,
+    /// The department it is with.
+    pub department_id: Option<DepartmentId>,
+    /// When it was (last) dispatched.
+    pub dispatched_at: Option<i64>,
+    /// When the department's time runs out.
+    pub deadline_at: Option<i64>,
+    /// When it was closed.
+    pub closed_at: Option<i64>,
+    /// Escalated (督办).
+    pub escalated: bool,
+    /// Times a check sent it back (返工).
+    pub rework_count: i64,
+    /// The reporter's verdict.
+    pub rating: Option<Rating>,
+    /// Filed at.
+    pub created_at: i64,
+}
+
+impl Case {
+    /// Where it is, for scope checks.
+    pub fn location(&self) -> Location {
+        Location { street: self.street_id, community: self.community_id, department: self.department_id }
+    }
+
+    /// Past its deadline and not yet handled.
+    pub fn overdue(&self, now: i64) -> bool {
+        self.state.is_open() && self.state != State::Handled && self.deadline_at.is_some_and(|d| now > d)
+    }
+}
+
+/// Every part `user` plays towards `case`, from their grants and the case's place: the
+/// reporter; dispatchers, inspectors and street admins whose scope covers the case's street or
+/// community; handlers of the department it is with; district admins.
+pub fn parties(principal: &Principal, case: &Case) -> Vec<Party> {
+    let mut out = Vec::new();
+    if case.reporter == Some(principal.user_id) {
+        out.push(Party::Reporter);
+    }
+    let place = case.location();
+    for grant in &principal.grants {
+        let party = match grant.role {
+            Role::Dispatcher => Party::Dispatcher,
+            Role::Inspector => Party::Inspector,
+            Role::StreetAdmin => Party::StreetAdmin,
+            Role::DistrictAdmin => Party::DistrictAdmin,
+            // A department's handler only once the case is with that department.
+            Role::Handler if case.department_id.is_some() => Party::Handler,
+            _ => continue,
+        };
+        if grant.scope.covers(&place) && !out.contains(&party) {
+            out.push(party);
+        }
+    }
+    out
+}
+
+/// One step on a case's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Step {
+    /// When (unix seconds).
+    pub at: i64,
+    /// Who (None: the system, or a reporter who stays anonymous).
+    pub actor: Option<i64>,
+    /// `file`, or a workflow action.
+    pub action: String,
+    /// State before.
+    pub from: Option<String>,
+    /// State after.
+    pub to: String,
+    /// Department it went to (dispatch).
+    pub department_id: Option<i64>,
+    /// Note.
+    pub note: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authz::{Grant, Scope};
+
+    fn case(street: i64, department: Option<i64>, reporter: i64) -> Case {
+        Case {
+            id: 1,
+            category_id: 1,
+            source: Source::Report,
+            state: State::Dispatched,
+            description: "x".into(),
+            street_id: Some(StreetId(street)),
+            community_id: None,
+            address: String::new(),
+            reporter: Some(UserId(reporter)),
+            anonymous: false,
+            department_id: department.map(DepartmentId),
+            dispatched_at: Some(0),
+            deadline_at: Some(100),
+            closed_at: None,
+            escalated: false,
+            rework_count: 0,
+            rating: None,
+            created_at: 0,
+        }
+    }
+
+    fn who(user: i64, grants: &[(Role, Scope)]) -> Principal {
+        Principal { user_id: UserId(user), grants: grants.iter().map(|&(role, scope)| Grant { role, scope }).collect() }
+    }
+
+    #[test]
+    fn parties_follow_grants_and_the_cases_place() {
+        let c = case(3, Some(7), 42);
+        assert_eq!(parties(&who(42, &[(Role::Resident, Scope::District)]), &c), [Party::Reporter]);
+        assert_eq!(parties(&who(5, &[(Role::Handler, Scope::Department(DepartmentId(7)))]), &c), [Party::Handler]);
+        assert!(parties(&who(5, &[(Role::Handler, Scope::Department(DepartmentId(8)))]), &c).is_empty());
+        assert_eq!(parties(&who(6, &[(Role::StreetAdmin, Scope::Street(StreetId(3)))]), &c), [Party::StreetAdmin]);
+        assert!(parties(&who(6, &[(Role::StreetAdmin, Scope::Street(StreetId(4)))]), &c).is_empty());
+        assert_eq!(
+            parties(&who(9, &[(Role::Dispatcher, Scope::District), (Role::Inspector, Scope::Street(StreetId(3)))]), &c),
+            [Party::Dispatcher, Party::Inspector]
+        );
+        assert!(parties(&who(9, &[(Role::Organizer, Scope::District)]), &c).is_empty());
+        let undispatched = case(3, None, 42);
+        assert!(parties(&who(5, &[(Role::Handler, Scope::Department(DepartmentId(7)))]), &undispatched).is_empty());
+    }
+
+    #[test]
+    fn overdue_means_open_unhandled_and_past_the_deadline() {
+        let mut c = case(1, Some(1), 1);
+        assert!(!c.overdue(100) && c.overdue(101));
+        c.state = State::Handled;
+        assert!(!c.overdue(101), "waiting for the check is not the department's delay");
+        c.state = State::Closed;
+        assert!(!c.overdue(101));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in [Source::Report, Source::Patrol, Source::Hotline] {
+            assert_eq!(Source::parse(s.as_str()), Some(s));
+        }
+        for r in [Rating::Satisfied, Rating::FairlySatisfied, Rating::Unsatisfied] {
+            assert_eq!(Rating::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Source::for_filer(&who(1, &[(Role::Inspector, Scope::District)])), Source::Patrol);
+        assert_eq!(Source::for_filer(&who(1, &[(Role::Resident, Scope::District)])), Source::Report);
+    }
+}

@@ -1,0 +1,217 @@
+//! Case use cases: filing, seeing, and moving a case along its workflow. Each change is one
+//! transaction: the case's new state (written only if nobody moved it meanwhile), its
+//! timeline step and the audit entry.
+
+use chrono::{NaiveDateTime, TimeZone as _};
+
+use crate::accounts::CurrentUser;
+use crate::app::AppState;
+use crate::audit::{self, Change};
+use crate::authz::Role;
+use crate::cases::model::{Case, Rating, Source, Step, parties};
+use crate::cases::store;
+use crate::cases::workflow::{self, Action, Refusal, State};
+use crate::clock::DISTRICT_OFFSET;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::ids::{CommunityId, DepartmentId};
+
+/// Longest description or note kept.
+const MAX_TEXT: usize = 2000;
+
+/// A new case as filed.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// Category (a minor category).
+    pub category_id: i64,
+    /// What was found.
+    pub description: String,
+    /// Community where it is.
+    pub community_id: Option<CommunityId>,
+    /// Address or landmark.
+    pub address: String,
+    /// Not to be named to the department or the public.
+    pub anonymous: bool,
+}
+
+/// Files a case for `user`; the source follows from their roles (patrol, hotline, report).
+pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResult<Case> {
+    let description = new.description.trim().to_owned();
+    let mut errors = Vec::new();
+    if description.is_empty() {
+        errors.push(FieldError { field: "description", key: "form.required" });
+    } else if description.chars().count() > MAX_TEXT {
+        errors.push(FieldError { field: "description", key: "form.text_too_long" });
+    }
+    if new.address.chars().count() > 200 {
+        errors.push(FieldError { field: "address", key: "form.address_invalid" });
+    }
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let category = store::category(&mut tx, new.category_id).await?;
+    if category.as_ref().is_none_or(|c| c.parent_code.is_none()) {
+        errors.push(FieldError { field: "category_id", key: "form.choice_invalid" });
+    }
+    let community = match new.community_id {
+        Some(id) => match crate::org::store::community(&mut tx, id).await? {
+            Some(c) => Some(c),
+            None => {
+                errors.push(FieldError { field: "community_id", key: "form.choice_invalid" });
+                None
+            }
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut case = Case {
+        id: 0,
+        category_id: new.category_id,
+        source: Source::for_filer(&user.principal),
+        state: State::Reported,
+        description,
+        street_id: community.as_ref().map(|c| c.street_id),
+        community_id: community.as_ref().map(|c| c.id),
+        address: new.address.trim().to_owned(),
+        reporter: Some(user.id),
+        anonymous: new.anonymous,
+        department_id: None,
+        dispatched_at: None,
+        deadline_at: None,
+        closed_at: None,
+        escalated: false,
+        rework_count: 0,
+        rating: None,
+        created_at: now,
+    };
+    case.id = store::insert_case(&mut tx, &case, now).await?;
+    audit::record(&mut tx, now, user.id, "case.file", Change::new("case", case.id, case.street_id)).await?;
+    tx.commit().await?;
+    Ok(case)
+}
+
+/// A case and its timeline, if `user` may see it: its reporter and everyone who has a part
+/// in it (see `model::parties`). Others get "not found", not "forbidden": they need not know
+/// it exists.
+pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<Step>)> {
+    let mut conn = state.db.conn().await?;
+    let case = store::case(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    if parties(&user.principal, &case).is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut steps = store::steps(&mut conn, id).await?;
+    if case.anonymous && case.reporter != Some(user.id) && !user.principal.has_role(Role::Dispatcher) {
+        for s in steps.iter_mut().filter(|s| s.action == "file") {
+            s.actor = None;
+        }
+    }
+    Ok((case, steps))
+}
+
+/// What to do to a case.
+#[derive(Debug, Clone)]
+pub struct Act {
+    /// The action.
+    pub action: Action,
+    /// Department (dispatch, redispatch).
+    pub department_id: Option<DepartmentId>,
+    /// Note: the reason for rejecting, voiding or postponing; the handler's report; a comment.
+    pub note: String,
+    /// The reporter's verdict (rate).
+    pub rating: Option<Rating>,
+}
+
+/// Moves a case: allowed only to the parties the workflow names, from the states it names.
+pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> AppResult<Case> {
+    let note = act.note.trim().to_owned();
+    if note.chars().count() > MAX_TEXT {
+        return Err(AppError::Invalid(vec![FieldError { field: "note", key: "form.text_too_long" }]));
+    }
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let case = store::case(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let mine = parties(&user.principal, &case);
+    if mine.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mut refusal = Refusal::NotYours;
+    let mut to = None;
+    for party in &mine {
+        match workflow::next(case.state, act.action, *party) {
+            Ok(state) => {
+                to = Some(state);
+                break;
+            }
+            Err(r) => refusal = r,
+        }
+    }
+    let Some(to) = to else {
+        return Err(match refusal {
+            Refusal::NotAllowedFrom => AppError::Conflict(refusal.key()),
+            Refusal::NotYours => AppError::Forbidden,
+        });
+    };
+    let mut next = case.clone();
+    next.state = to;
+    match act.action {
+        Action::Dispatch | Action::Redispatch => {
+            let Some(department) = act.department_id else {
+                return Err(AppError::Invalid(vec![FieldError { field: "department_id", key: "form.required" }]));
+            };
+            if crate::org::store::department(&mut tx, department).await?.is_none() {
+                return Err(AppError::Invalid(vec![FieldError { field: "department_id", key: "form.choice_invalid" }]));
+            }
+            let calendar = store::work_calendar(&mut tx).await?;
+            let category = store::category(&mut tx, case.category_id).await?;
+            next.department_id = Some(department);
+            next.dispatched_at = Some(now);
+            next.deadline_at = category.and_then(|c| c.limit).and_then(|limit| {
+                let local = chrono::DateTime::from_timestamp(now, 0)?.with_timezone(&DISTRICT_OFFSET).naive_local();
+                unix_of(calendar.deadline(local, limit))
+            });
+        }
+        Action::Reject | Action::Void | Action::Postpone if note.is_empty() => {
+            return Err(AppError::Invalid(vec![FieldError { field: "note", key: "cases.reason_required" }]));
+        }
+        Action::CheckFail => next.rework_count += 1,
+        Action::CheckPass => next.closed_at = Some(now),
+        Action::Escalate => next.escalated = true,
+        Action::Rate => {
+            let Some(rating) = act.rating else {
+                return Err(AppError::Invalid(vec![FieldError { field: "rating", key: "form.required" }]));
+            };
+            if case.rating.is_some() {
+                return Err(AppError::Conflict("cases.already_rated"));
+            }
+            next.rating = Some(rating);
+        }
+        _ => {}
+    }
+    if !store::move_case(&mut tx, &next, case.state, now).await? {
+        return Err(AppError::Conflict("cases.moved_meanwhile"));
+    }
+    let step = Step {
+        at: now,
+        actor: Some(user.id.0),
+        action: act.action.as_str().into(),
+        from: Some(case.state.as_str().into()),
+        to: to.as_str().into(),
+        department_id: next
+            .department_id
+            .filter(|_| matches!(act.action, Action::Dispatch | Action::Redispatch))
+            .map(|d| d.0),
+        note,
+    };
+    store::add_step(&mut tx, id, &step).await?;
+    let change = Change::new("case", id, case.street_id)
+        .before(&serde_json::json!({"state": case.state.as_str()}))
+        .after(&serde_json::json!({"state": to.as_str(), "department_id": next.department_id.map(|d| d.0)}));
+    audit::record(&mut tx, now, user.id, "case.act", change).await?;
+    tx.commit().await?;
+    Ok(next)
+}
+
+/// District local time to Unix seconds.
+fn unix_of(local: NaiveDateTime) -> Option<i64> {
+    DISTRICT_OFFSET.from_local_datetime(&local).single().map(|t| t.timestamp())
+}
