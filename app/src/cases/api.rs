@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -14,14 +14,14 @@ use crate::cases::service::{self, Act, NewCase};
 use crate::cases::store;
 use crate::cases::workflow::{Action, State as CaseState};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::ids::{CommunityId, DepartmentId};
-use crate::web::extract::{Json, Path};
+use crate::ids::{CommunityId, DepartmentId, StreetId};
+use crate::web::extract::{Json, Path, Query};
 
 /// The API routes of this domain.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(categories))
-        .routes(routes!(file_case))
+        .routes(routes!(file_case, list_cases))
         .routes(routes!(get_case))
         .routes(routes!(act_on_case))
         .routes(routes!(my_cases))
@@ -200,4 +200,46 @@ async fn my_cases(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppR
     let now = state.clock.unix();
     let mine = store::cases_of_reporter(&mut *state.db.conn().await?, user.id, 200).await?;
     Ok(Json(mine.into_iter().map(|c| CaseOut::new(c, now, None)).collect()))
+}
+
+/// A queue's filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    /// Only in this state.
+    state: Option<CaseState>,
+    /// Only of this street.
+    street_id: Option<i64>,
+    /// Only with this department.
+    department_id: Option<i64>,
+    /// Only those past their deadline.
+    #[serde(default)]
+    overdue: bool,
+    /// `deadline` (earliest first) or `newest` (default).
+    sort: Option<String>,
+    /// At most this many (1–500, default 100).
+    limit: Option<i64>,
+}
+
+/// The cases you may work on or follow — the dispatcher's queue, a department's, a street's,
+/// or your own reports — filtered and sorted.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(CaseQuery), security(("bearer" = [])),
+    responses((status = 200, description = "Cases", body = Vec<CaseOut>)))]
+async fn list_cases(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Query(q): Query<CaseQuery>,
+) -> AppResult<Json<Vec<CaseOut>>> {
+    let now = state.clock.unix();
+    let filter = store::Filter {
+        state: q.state,
+        street: q.street_id.map(StreetId),
+        department: q.department_id.map(DepartmentId),
+        overdue_at: q.overdue.then_some(now),
+        by_deadline: q.sort.as_deref() == Some("deadline"),
+        limit: q.limit.unwrap_or(100),
+    };
+    let reach = crate::cases::model::reach(&user.principal);
+    let cases = store::list(&mut *state.db.conn().await?, &reach, &filter).await?;
+    Ok(Json(cases.into_iter().map(|c| CaseOut::new(c, now, None)).collect()))
 }

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod catalog;
+pub mod jobs;
 pub mod model;
 pub mod service;
 pub mod store;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::authz::{Location, Principal, Role};
+use crate::authz::{Location, Principal, Role, Scope};
 use crate::cases::workflow::{Party, State};
 use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
 
@@ -122,9 +122,10 @@ impl Case {
         Location { street: self.street_id, community: self.community_id, department: self.department_id }
     }
 
-    /// Past its deadline and not yet handled.
+    /// Past its deadline and still with the department (a postponed case waits on purpose;
+    /// a handled one waits for the check).
     pub fn overdue(&self, now: i64) -> bool {
-        self.state.is_open() && self.state != State::Handled && self.deadline_at.is_some_and(|d| now > d)
+        matches!(self.state, State::Dispatched | State::Handling) && self.deadline_at.is_some_and(|d| now > d)
     }
 }
 
@@ -154,6 +155,41 @@ pub fn parties(principal: &Principal, case: &Case) -> Vec<Party> {
     out
 }
 
+/// Where a user's view of cases reaches: everything, or the union of some streets,
+/// communities, departments and their own reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reach {
+    /// Every case.
+    pub all: bool,
+    /// Cases of these streets.
+    pub streets: Vec<StreetId>,
+    /// Cases of these communities.
+    pub communities: Vec<CommunityId>,
+    /// Cases with these departments.
+    pub departments: Vec<DepartmentId>,
+    /// Cases this user filed.
+    pub reporter: Option<UserId>,
+}
+
+/// How far `principal`'s view of cases reaches: district dispatchers and admins see all;
+/// street staff their streets (inspectors of a community, that community); handlers their
+/// departments' cases; everyone their own reports.
+pub fn reach(principal: &Principal) -> Reach {
+    let mut r = Reach { reporter: Some(principal.user_id), ..Reach::default() };
+    for g in &principal.grants {
+        match (g.role, g.scope) {
+            (Role::DistrictAdmin | Role::Dispatcher | Role::Inspector | Role::StreetAdmin, Scope::District) => {
+                r.all = true
+            }
+            (Role::Dispatcher | Role::Inspector | Role::StreetAdmin, Scope::Street(s)) => r.streets.push(s),
+            (Role::Inspector, Scope::Community(c)) => r.communities.push(c),
+            (Role::Handler, Scope::Department(d)) => r.departments.push(d),
+            _ => {}
+        }
+    }
+    r
+}
+
 /// One step on a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Step {
@@ -176,7 +212,7 @@ pub struct Step {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authz::{Grant, Scope};
+    use crate::authz::Grant;
 
     fn case(street: i64, department: Option<i64>, reporter: i64) -> Case {
         Case {
@@ -223,11 +259,34 @@ mod tests {
     }
 
     #[test]
+    fn reach_follows_grants() {
+        let resident = reach(&who(1, &[(Role::Resident, Scope::District)]));
+        assert_eq!(resident, Reach { reporter: Some(UserId(1)), ..Reach::default() });
+        let staff = reach(&who(
+            2,
+            &[
+                (Role::Inspector, Scope::Community(CommunityId(5))),
+                (Role::StreetAdmin, Scope::Street(StreetId(3))),
+                (Role::Handler, Scope::Department(DepartmentId(7))),
+                (Role::Organizer, Scope::District),
+            ],
+        ));
+        assert!(!staff.all);
+        assert_eq!(
+            (staff.streets, staff.communities, staff.departments),
+            (vec![StreetId(3)], vec![CommunityId(5)], vec![DepartmentId(7)])
+        );
+        assert!(reach(&who(3, &[(Role::Dispatcher, Scope::District)])).all);
+    }
+
+    #[test]
     fn overdue_means_open_unhandled_and_past_the_deadline() {
         let mut c = case(1, Some(1), 1);
         assert!(!c.overdue(100) && c.overdue(101));
         c.state = State::Handled;
         assert!(!c.overdue(101), "waiting for the check is not the department's delay");
+        c.state = State::Postponed;
+        assert!(!c.overdue(101), "postponed on purpose, with a reason");
         c.state = State::Closed;
         assert!(!c.overdue(101));
     }

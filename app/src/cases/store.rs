@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveTime};
 use sqlx::Row as _;
 
 use crate::cases::catalog::CategorySeed;
-use crate::cases::model::{Case, Rating, Source, Step};
+use crate::cases::model::{Case, Rating, Reach, Source, Step};
 use crate::cases::workflow::State;
 use crate::cases::worktime::{TimeLimit, WorkCalendar};
 use crate::db::Conn;
@@ -330,4 +330,79 @@ pub async fn steps(conn: &mut Conn, case: i64) -> Result<Vec<Step>> {
             })
         })
         .collect()
+}
+
+/// Which cases a list shows, and in what order.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only in this state.
+    pub state: Option<State>,
+    /// Only of this street.
+    pub street: Option<StreetId>,
+    /// Only with this department.
+    pub department: Option<DepartmentId>,
+    /// Only past their deadline and not yet handled, as of this time.
+    pub overdue_at: Option<i64>,
+    /// Earliest deadline first (else newest first).
+    pub by_deadline: bool,
+    /// At most this many.
+    pub limit: i64,
+}
+
+/// Cases within `reach` that pass `filter`.
+pub async fn list(conn: &mut Conn, reach: &Reach, filter: &Filter) -> Result<Vec<Case>> {
+    // Ids are integers we hold, not user text, so the reach is spelled into the SQL; the
+    // filter's values are bound.
+    let ids = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    let mut within = Vec::new();
+    if reach.all {
+        within.push("1 = 1".to_owned());
+    }
+    if !reach.streets.is_empty() {
+        within.push(format!("street_id in ({})", ids(&reach.streets.iter().map(|s| s.0).collect::<Vec<_>>())));
+    }
+    if !reach.communities.is_empty() {
+        within.push(format!("community_id in ({})", ids(&reach.communities.iter().map(|s| s.0).collect::<Vec<_>>())));
+    }
+    if !reach.departments.is_empty() {
+        within.push(format!("department_id in ({})", ids(&reach.departments.iter().map(|s| s.0).collect::<Vec<_>>())));
+    }
+    if let Some(user) = reach.reporter {
+        within.push(format!("reporter_user_id = {}", user.0));
+    }
+    if within.is_empty() {
+        return Ok(Vec::new());
+    }
+    let order = if filter.by_deadline { "coalesce(deadline_at, 9223372036854775807), case_id" } else { "case_id desc" };
+    let sql = format!(
+        "select {CASE_COLUMNS} from cases where ({}) and ($1 = '' or state = $1) and ($2 = 0 or street_id = $2) \
+         and ($3 = 0 or department_id = $3) \
+         and ($4 = 0 or (deadline_at < $4 and state in ('dispatched', 'handling'))) \
+         order by {order} limit $5",
+        within.join(" or ")
+    );
+    let rows = sqlx::query(&sql)
+        .bind(filter.state.map_or("", State::as_str))
+        .bind(filter.street.map_or(0, |s| s.0))
+        .bind(filter.department.map_or(0, |d| d.0))
+        .bind(filter.overdue_at.unwrap_or(0))
+        .bind(filter.limit.clamp(1, 500))
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(case_from).collect()
+}
+
+/// Marks up to `limit` overdue, not yet escalated cases as escalated; returns them (id, state,
+/// street). Only a case still unescalated is taken, so concurrent runs never take one twice.
+pub async fn claim_overdue(conn: &mut Conn, now: i64, limit: i64) -> Result<Vec<(i64, State, Option<StreetId>)>> {
+    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "update cases set escalated = 1, updated_at = $1 where case_id in (select case_id from cases \
+         where escalated = 0 and state in ('dispatched', 'handling') and deadline_at < $1 order by case_id limit $2) \
+         and escalated = 0 and state in ('dispatched', 'handling') returning case_id, state, street_id",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().filter_map(|(id, s, street)| Some((id, State::parse(&s)?, street.map(StreetId)))).collect())
 }

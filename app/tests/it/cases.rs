@@ -211,3 +211,74 @@ async fn filing_checks_its_input_and_a_patrol_finding_is_marked_as_such() {
     assert_eq!(act(&w.dispatcher, id, json!({"action": "dispatch", "department_id": w.enforcement})).await.0, 409);
     assert_eq!(act(&w.dispatcher, id, json!({"action": "fly"})).await.0, 422);
 }
+
+#[tokio::test]
+async fn queues_show_each_role_its_own_cases_filtered_and_sorted() {
+    let w = world().await;
+    let mut conn = w.app.state.db.conn().await.unwrap();
+    let streets = ejia::org::store::list_streets(&mut conn, None, 0, 20).await.unwrap();
+    let elsewhere = ejia::org::store::list_communities(&mut conn, Some(streets[1].id), 0, 1).await.unwrap()[0].id.0;
+    drop(conn);
+    let mut ids = Vec::new();
+    for community in [w.community, w.community, elsewhere] {
+        let (status, c) = w
+            .resident
+            .post("/cases", json!({"category_id": w.category, "description": "乱堆物", "community_id": community}))
+            .await;
+        assert_eq!(status, 201);
+        ids.push(c["id"].as_i64().unwrap());
+    }
+    let listed = |v: &serde_json::Value| -> Vec<i64> {
+        v.as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect()
+    };
+    assert_eq!(listed(&w.dispatcher.get("/cases").await.1), [ids[2], ids[1], ids[0]], "newest first");
+    assert_eq!(listed(&w.other_street_admin.get("/cases").await.1), [ids[2]], "only the street's");
+    assert_eq!(listed(&w.inspector.get("/cases").await.1), [ids[1], ids[0]]);
+    assert!(listed(&w.handler.get("/cases").await.1).is_empty(), "nothing dispatched yet");
+    assert!(listed(&w.other_handler.get("/cases").await.1).is_empty());
+    assert_eq!(listed(&w.resident.get("/cases").await.1).len(), 3, "a resident's own reports");
+    // Dispatch two, an hour apart: the department's queue by deadline, and what is overdue.
+    act(&w.dispatcher, ids[1], json!({"action": "dispatch", "department_id": w.enforcement})).await;
+    w.app.clock.advance(chrono::Duration::hours(1));
+    act(&w.dispatcher, ids[0], json!({"action": "dispatch", "department_id": w.enforcement})).await;
+    assert_eq!(listed(&w.handler.get("/cases?sort=deadline").await.1), [ids[1], ids[0]]);
+    assert_eq!(listed(&w.dispatcher.get("/cases?state=reported").await.1), [ids[2]]);
+    assert!(listed(&w.handler.get("/cases?overdue=true").await.1).is_empty());
+    // Tuesday 09:00 + 4 working hours = 14:30; 10:00 + 4 = 15:30. At 15:00 the first is late.
+    w.app.clock.advance(chrono::Duration::hours(5));
+    assert_eq!(listed(&w.handler.get("/cases?overdue=true").await.1), [ids[1]]);
+    assert!(listed(&w.other_handler.get("/cases?overdue=true").await.1).is_empty());
+    assert_eq!(w.dispatcher.get("/cases?state=flying").await.0, 400);
+}
+
+#[tokio::test]
+async fn overdue_cases_are_escalated_once_even_by_two_jobs_at_the_same_time() {
+    let w = world().await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let (_, c) = w
+            .resident
+            .post("/cases", json!({"category_id": w.category, "description": "乱堆物", "community_id": w.community}))
+            .await;
+        ids.push(c["id"].as_i64().unwrap());
+    }
+    for id in &ids[..2] {
+        act(&w.dispatcher, *id, json!({"action": "dispatch", "department_id": w.enforcement})).await;
+    }
+    // Handled in time: not late.
+    act(&w.handler, ids[1], json!({"action": "report_handled"})).await;
+    assert_eq!(ejia::cases::jobs::escalate_overdue(&w.app.state).await.unwrap(), 0, "nothing late yet");
+    w.app.clock.advance(chrono::Duration::hours(6));
+    let (a, b) = tokio::join!(
+        ejia::cases::jobs::escalate_overdue(&w.app.state),
+        ejia::cases::jobs::escalate_overdue(&w.app.state)
+    );
+    assert_eq!(a.unwrap() + b.unwrap(), 1, "one case, escalated once");
+    assert_eq!(ejia::cases::jobs::escalate_overdue(&w.app.state).await.unwrap(), 0);
+    let (_, late) = w.dispatcher.get(&format!("/cases/{}", ids[0])).await;
+    assert_eq!((late["escalated"].as_bool(), late["overdue"].as_bool()), (Some(true), Some(true)));
+    let last = late["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["action"].as_str(), last["actor"].as_i64()), (Some("escalate"), None));
+    let (_, handled) = w.dispatcher.get(&format!("/cases/{}", ids[1])).await;
+    assert_eq!(handled["escalated"], false);
+}
