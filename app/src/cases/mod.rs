@@ -11,6 +11,7 @@ pub mod api;
 pub mod catalog;
 pub mod jobs;
 pub mod model;
+pub mod notices;
 pub mod service;
 pub mod store;
 pub mod uscc;

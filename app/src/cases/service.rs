@@ -207,6 +207,9 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
         .before(&serde_json::json!({"state": case.state.as_str()}))
         .after(&serde_json::json!({"state": to.as_str(), "department_id": next.department_id.map(|d| d.0)}));
     audit::record(&mut tx, now, user.id, "case.act", change).await?;
+    if let Some(reporter) = case.reporter.filter(|r| *r != user.id && to != case.state) {
+        crate::cases::notices::tell(&mut tx, reporter, id, to, now).await?;
+    }
     tx.commit().await?;
     Ok(next)
 }

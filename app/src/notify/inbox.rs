@@ -17,7 +17,8 @@ pub const SHOWN: i64 = 100;
 pub struct Entry {
     /// Id.
     pub id: i64,
-    /// `booking.confirmed`, `booking.promoted`, `booking.reminder`, `booking.cancelled`, …
+    /// `booking.confirmed`, `booking.promoted`, `booking.reminder`, `booking.cancelled`,
+    /// `case.dispatched`, `case.closed`, …
     pub kind: String,
     /// The notice in the reader's language.
     pub text: String,
@@ -34,6 +35,12 @@ pub async fn entries(state: &AppState, user: UserId, locale: Locale) -> AppResul
     let notices = store::inbox(&mut conn, user, SHOWN).await?;
     let mut out = Vec::with_capacity(notices.len());
     for n in notices {
+        if n.kind.starts_with(crate::cases::notices::PREFIX) {
+            if let Some(text) = crate::cases::notices::text(&mut conn, &n.kind, &n.params_json, locale).await? {
+                out.push(Entry { id: n.id, kind: n.kind, text, created_at: n.created_at, read: n.read_at.is_some() });
+            }
+            continue;
+        }
         let Some(kind) = Kind::parse(&n.kind) else { continue };
         let Some(line) = reservation_of(&n.params_json) else { continue };
         let Some(line) = listing::one(&mut conn, line).await? else { continue };

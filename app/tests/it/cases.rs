@@ -176,6 +176,11 @@ async fn a_case_goes_from_report_to_dispatch_handling_rework_closure_and_rating(
     assert_eq!(full["timeline"][1]["department_id"], w.enforcement);
     let (_, mine) = w.resident.get("/me/cases").await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
+    // The reporter heard of each public step, in words, newest first.
+    let (_, inbox) = w.resident.get("/me/notifications").await;
+    let kinds: Vec<&str> = inbox.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["case.closed", "case.handled", "case.handled", "case.dispatched"]);
+    assert_eq!(inbox[0]["text"], format!("您反映的问题（私搭乱建，案件 {id}）已结案。欢迎对处理结果进行评价。"));
     assert_eq!(w.app.count("case_events").await, 8);
 }
 

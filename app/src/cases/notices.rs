@@ -1,0 +1,58 @@
+//! What the reporter hears: a notice in their inbox at each public step of their case
+//! (accepted or not, dispatched, postponed, handled, closed, voided). Stored as
+//! `case.<state>` with the case's id; worded when the inbox is read, in the reader's language.
+
+use crate::cases::store;
+use crate::cases::workflow::State;
+use crate::db::Conn;
+use crate::ids::UserId;
+use crate::web::i18n::{self, Locale};
+
+/// The stored kinds start with this.
+pub const PREFIX: &str = "case.";
+
+/// The inbox text's catalog key for a step, if the reporter hears of it.
+pub fn inbox_key(state: State) -> Option<&'static str> {
+    Some(match state {
+        State::Accepted => "inbox.case_accepted",
+        State::Rejected => "inbox.case_rejected",
+        State::Dispatched => "inbox.case_dispatched",
+        State::Postponed => "inbox.case_postponed",
+        State::Handled => "inbox.case_handled",
+        State::Closed => "inbox.case_closed",
+        State::Voided => "inbox.case_voided",
+        State::Reported | State::Handling => return None,
+    })
+}
+
+/// Leaves a notice for `reporter` that their case reached `state`.
+pub async fn tell(conn: &mut Conn, reporter: UserId, case: i64, state: State, now: i64) -> Result<(), sqlx::Error> {
+    if inbox_key(state).is_none() {
+        return Ok(());
+    }
+    sqlx::query("insert into notifications (user_id, kind, params_json, created_at) values ($1, $2, $3, $4)")
+        .bind(reporter.0)
+        .bind(format!("{PREFIX}{}", state.as_str()))
+        .bind(serde_json::json!({ "case_id": case }).to_string())
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A stored case notice in words; None for kinds or cases no longer known.
+pub async fn text(
+    conn: &mut Conn,
+    kind: &str,
+    params_json: &str,
+    locale: Locale,
+) -> Result<Option<String>, sqlx::Error> {
+    let Some(key) = kind.strip_prefix(PREFIX).and_then(State::parse).and_then(inbox_key) else { return Ok(None) };
+    let Some(id) = serde_json::from_str::<serde_json::Value>(params_json).ok().and_then(|v| v["case_id"].as_i64())
+    else {
+        return Ok(None);
+    };
+    let Some(case) = store::case(conn, id).await? else { return Ok(None) };
+    let category = store::category(conn, case.category_id).await?.map(|c| c.name).unwrap_or_default();
+    Ok(Some(i18n::tf(locale, key, &[("number", &id.to_string()), ("category", &category)])))
+}
