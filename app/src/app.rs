@@ -115,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::checkin::routes::router())
         .merge(crate::notify::routes::router())
         .merge(crate::media::routes::router())
+        .merge(crate::cases::routes::router())
         .route("/static/{name}", get(web::assets::serve))
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), web::csrf::protect))

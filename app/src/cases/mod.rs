@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod jobs;
 pub mod model;
 pub mod notices;
+pub mod routes;
 pub mod service;
 pub mod store;
 pub mod uscc;
