@@ -131,6 +131,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(site)
         .nest("/api/v1", api::router(state.clone(), timeout))
+        .nest(
+            "/open311/v2",
+            crate::cases::open311::router().layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
+        )
         .merge(ops)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(from_fn_with_state(state.clone(), web::security::headers))

@@ -82,6 +82,10 @@ test('every back-office page passes axe', async () => {
     '/manage/users/2',
     '/manage/users/new',
     '/manage/audit',
+    '/manage/cases',
+    '/report',
+    '/report?category=2',
+    '/me/cases',
   ]) {
     const response = await page.goto(base + path);
     assert.equal(response.status(), 200, path);

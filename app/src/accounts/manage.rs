@@ -64,6 +64,10 @@ async fn index(ctx: Ctx) -> AppResult<Response> {
     if admin || user.principal.has_role(Role::Organizer) {
         sections.push(Link { label: ctx.t("checkin.title").into(), href: "/manage/checkin".into() });
     }
+    let case_roles = [Role::DistrictAdmin, Role::StreetAdmin, Role::Dispatcher, Role::Inspector, Role::Handler];
+    if case_roles.iter().any(|r| user.principal.has_role(*r)) {
+        sections.push(Link { label: ctx.t("cases_manage.title").into(), href: "/manage/cases".into() });
+    }
     render(&IndexPage { ctx, sections })
 }
 

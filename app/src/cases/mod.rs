@@ -8,13 +8,17 @@
 //! calendar as data the back office maintains.
 
 pub mod api;
+pub mod board;
+pub mod case_view;
 pub mod catalog;
 pub mod jobs;
 pub mod model;
 pub mod notices;
+pub mod open311;
 pub mod routes;
 pub mod service;
 pub mod store;
 pub mod uscc;
+pub mod views;
 pub mod workflow;
 pub mod worktime;

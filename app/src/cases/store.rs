@@ -406,3 +406,17 @@ pub async fn claim_overdue(conn: &mut Conn, now: i64, limit: i64) -> Result<Vec<
     .await?;
     Ok(rows.into_iter().filter_map(|(id, s, street)| Some((id, State::parse(&s)?, street.map(StreetId)))).collect())
 }
+
+/// An active minor category by its code.
+pub async fn category_by_code(conn: &mut Conn, code: &str) -> Result<Option<Category>> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "select category_id from case_categories where code = $1 and active = 1 and parent_code is not null",
+    )
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match id {
+        Some(id) => category(conn, id).await,
+        None => Ok(None),
+    }
+}

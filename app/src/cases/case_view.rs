@@ -1,0 +1,206 @@
+//! The case page: one case with its facts, its timeline, and one form per action the viewer
+//! may take now (from the workflow's table over the viewer's parts in the case), with the last
+//! failure shown at the form it came from.
+
+use std::collections::HashMap;
+
+use crate::app::AppState;
+use crate::cases::model::{Case, Rating};
+use crate::cases::views::Lookup;
+use crate::cases::workflow::{Action, Party};
+use crate::error::{AppResult, FieldError};
+use crate::ids::DepartmentId;
+use crate::web::Ctx;
+use crate::web::backoffice::Opt;
+use crate::web::forms::Errors;
+
+/// A rating's translation key.
+pub fn rating_key(r: Rating) -> &'static str {
+    match r {
+        Rating::Satisfied => "cases_page.rating_satisfied",
+        Rating::FairlySatisfied => "cases_page.rating_fairly_satisfied",
+        Rating::Unsatisfied => "cases_page.rating_unsatisfied",
+    }
+}
+
+/// Department names by id.
+pub type Departments = HashMap<DepartmentId, String>;
+
+/// The action's name, or the filing's, for a timeline step.
+pub fn step_key(action: &str) -> &'static str {
+    match action {
+        "file" => "cases_page.filed",
+        other => Action::parse(other).map_or("cases_page.step_other", Action::key),
+    }
+}
+
+/// Why the last action on the case page failed, to show at its form with what was typed.
+#[derive(Debug, Clone, Default)]
+pub struct Failed {
+    /// The action as sent.
+    pub action: String,
+    /// Field errors.
+    pub errors: Vec<FieldError>,
+    /// A refusal not tied to a field (409).
+    pub refusal: Option<&'static str>,
+    /// The note as typed.
+    pub note: String,
+    /// The department as chosen.
+    pub department: String,
+}
+
+/// A step on the timeline.
+pub struct StepRow {
+    /// When, district time.
+    pub at: String,
+    /// What happened.
+    pub action_key: &'static str,
+    /// Who did it: the reporter, staff, the system.
+    pub who_key: &'static str,
+    /// The department it was sent to.
+    pub department: Option<String>,
+    /// Note.
+    pub note: String,
+}
+
+/// The form of one action the viewer may take.
+pub struct ActionForm {
+    /// The action.
+    pub action: Action,
+    /// Needs a department (dispatch, redispatch).
+    pub department: bool,
+    /// The note is required (reject, void, postpone).
+    pub note_required: bool,
+    /// The reporter's rating.
+    pub rate: bool,
+    /// Errors of the last attempt.
+    pub errors: Errors,
+    /// A refusal of the last attempt.
+    pub refusal: Option<&'static str>,
+    /// The note as typed.
+    pub note: String,
+    /// The department as chosen.
+    pub chosen: String,
+}
+
+/// One case.
+#[derive(askama::Template)]
+#[template(path = "cases/case.html")]
+pub struct CasePage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// The case.
+    pub case: Case,
+    /// Category name.
+    pub category: String,
+    /// Street · community.
+    pub place: String,
+    /// The department it is with.
+    pub department: Option<String>,
+    /// Deadline, district time.
+    pub deadline: Option<String>,
+    /// Past its deadline.
+    pub overdue: bool,
+    /// Filed at, district time.
+    pub filed_at: String,
+    /// The reporter's rating, translated key.
+    pub rating: Option<&'static str>,
+    /// The timeline, oldest first.
+    pub steps: Vec<StepRow>,
+    /// The actions the viewer may take now.
+    pub forms: Vec<ActionForm>,
+    /// Departments to dispatch to.
+    pub departments: Vec<Opt>,
+    /// The rating choices: (value, key).
+    pub ratings: Vec<(&'static str, &'static str)>,
+    /// A failure not shown at any form (the action is no longer offered).
+    pub alert: Option<&'static str>,
+    /// Just filed: say so.
+    pub filed: bool,
+}
+
+/// Who took a step, as the timeline says it.
+fn who_key(actor: Option<i64>, action: &str, case: &Case) -> &'static str {
+    match actor {
+        None if action == "escalate" => "cases_page.by_system",
+        None => "cases_page.by_anonymous",
+        Some(a) if case.reporter.is_some_and(|r| r.0 == a) => "cases_page.by_reporter",
+        Some(_) => "cases_page.by_staff",
+    }
+}
+
+/// The forms of the actions the viewer's parts allow now, in the workflow's order; the
+/// rating only while the case is unrated.
+fn action_forms(case: &Case, parties: &[Party], failed: Option<&Failed>) -> Vec<ActionForm> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| parties.iter().any(|p| crate::cases::workflow::actions_for(case.state, *p).contains(a)))
+        .filter(|a| *a != Action::Rate || case.rating.is_none())
+        .map(|action| {
+            let last = failed.filter(|f| f.action == action.as_str());
+            ActionForm {
+                action,
+                department: matches!(action, Action::Dispatch | Action::Redispatch),
+                note_required: matches!(action, Action::Reject | Action::Void | Action::Postpone),
+                rate: action == Action::Rate,
+                errors: last.map(|f| f.errors.clone()).unwrap_or_default().into(),
+                refusal: last.and_then(|f| f.refusal),
+                note: last.map(|f| f.note.clone()).unwrap_or_default(),
+                chosen: last.map(|f| f.department.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The case page for the viewer, with the last failure shown where it belongs.
+pub async fn case_page(
+    state: &AppState,
+    ctx: Ctx,
+    id: i64,
+    filed: bool,
+    failed: Option<Failed>,
+) -> AppResult<CasePage> {
+    let user = ctx.user()?.clone();
+    let (case, steps) = crate::cases::service::get(state, &user, id).await?;
+    let lookup = Lookup::load(state).await?;
+    let list = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
+    let names: Departments = list.iter().map(|d| (d.id, d.name.clone())).collect();
+    let forms = action_forms(&case, &crate::cases::model::parties(&user.principal, &case), failed.as_ref());
+    // A failure whose form is gone (someone moved the case meanwhile) is shown at the top.
+    let alert = failed
+        .filter(|f| !forms.iter().any(|a| a.action.as_str() == f.action))
+        .and_then(|f| f.refusal.or_else(|| f.errors.first().map(|e| e.key)));
+    let mut departments = vec![Opt { value: String::new(), label: ctx.t("form.choose").into() }];
+    departments.extend(list.into_iter().map(|d| Opt { value: d.id.to_string(), label: d.name }));
+    let steps = steps
+        .into_iter()
+        .map(|s| StepRow {
+            at: crate::clock::format_local(s.at),
+            action_key: step_key(&s.action),
+            who_key: who_key(s.actor, &s.action, &case),
+            department: s.department_id.and_then(|d| names.get(&DepartmentId(d)).cloned()),
+            note: s.note,
+        })
+        .collect();
+    let ratings = [Rating::Satisfied, Rating::FairlySatisfied, Rating::Unsatisfied]
+        .into_iter()
+        .map(|r| (r.as_str(), rating_key(r)))
+        .collect();
+    Ok(CasePage {
+        category: lookup.category_name(case.category_id),
+        place: lookup.case_place(&case),
+        department: case.department_id.and_then(|d| names.get(&d).cloned()),
+        deadline: case.deadline_at.map(crate::clock::format_local),
+        overdue: case.overdue(state.clock.unix()),
+        filed_at: crate::clock::format_local(case.created_at),
+        rating: case.rating.map(rating_key),
+        ctx,
+        case,
+        steps,
+        forms,
+        departments,
+        ratings,
+        alert,
+        filed,
+    })
+}

@@ -1,0 +1,245 @@
+//! The case pages: a resident reports a problem in three screens and follows it; a dispatcher
+//! finds it in the queue and dispatches it; the department handles it; the reporter confirms
+//! and rates it. Everything through the real pages.
+
+use ejia::authz::{Role, Scope};
+use ejia::cases::store;
+use ejia::ids::{CommunityId, DepartmentId};
+
+use crate::helpers::*;
+
+const RESIDENT: &str = "13911112222";
+const DISPATCHER: &str = "13700000001";
+const HANDLER: &str = "13700000002";
+const OTHER_HANDLER: &str = "13700000003";
+const DESCRIPTION: &str = "小区门口有人私自搭建彩钢棚，占了消防通道。";
+
+/// A district with a resident of 云霄路社区, a district dispatcher, a handler of
+/// 区综合行政执法局 and one of 区卫健局; the category 私搭乱建 and the community.
+struct World {
+    app: TestApp,
+    category: i64,
+    major: i64,
+    community: CommunityId,
+    enforcement: DepartmentId,
+}
+
+async fn world() -> World {
+    let app = TestApp::with_district().await;
+    let mut conn = app.state.db.conn().await.unwrap();
+    let categories = store::categories(&mut conn).await.unwrap();
+    let category = categories.iter().find(|c| c.code == "0101").unwrap().id;
+    let major = categories.iter().find(|c| c.code == "01").unwrap().id;
+    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
+    let dept = |name: &str| departments.iter().find(|d| d.name == name).unwrap().id;
+    let (enforcement, health) = (dept("区综合行政执法局"), dept("区卫健局"));
+    drop(conn);
+    let community = app.community(YUNXIAOLU).await;
+    app.user(RESIDENT, "王女士", Some(community), &[]).await;
+    app.user(DISPATCHER, "调度员", None, &[grant(Role::Dispatcher, Scope::District)]).await;
+    app.user(HANDLER, "执法队员", None, &[grant(Role::Handler, Scope::Department(enforcement))]).await;
+    app.user(OTHER_HANDLER, "卫健干部", None, &[grant(Role::Handler, Scope::Department(health))]).await;
+    World { app, category, major, community, enforcement }
+}
+
+impl World {
+    /// The report as the third screen sends it.
+    fn report<'a>(&self, step: &'a str, category: &'a str, community: &'a str) -> Vec<(&'a str, &'a str)> {
+        vec![
+            ("step", step),
+            ("category_id", category),
+            ("description", DESCRIPTION),
+            ("community_id", community),
+            ("address", "云霄路 88 号"),
+            ("anonymous", "1"),
+        ]
+    }
+
+    /// Files the report as the logged-in user; the new case's id.
+    async fn file(&self) -> i64 {
+        let (category, community) = (self.category.to_string(), self.community.to_string());
+        let r = self.app.post("/report", &self.report("submit", &category, &community)).await;
+        assert_eq!(r.status(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        to.strip_prefix("/cases/").unwrap().strip_suffix("?filed=1").unwrap().parse().unwrap()
+    }
+
+    /// Takes an action through the case page's form.
+    async fn act(&self, case: i64, fields: &[(&str, &str)]) -> (u16, String) {
+        let r = self.app.post(&format!("/cases/{case}/act"), fields).await;
+        let status = r.status().as_u16();
+        if status == 303 {
+            assert_eq!(r.headers()["location"], format!("/cases/{case}").as_str());
+        }
+        (status, r.text().await.unwrap())
+    }
+}
+
+#[tokio::test]
+async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_case() {
+    let w = world().await;
+    let app = &w.app;
+    // Visitors log in first.
+    let r = app.get("/report").await;
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/login?next="));
+    app.login(RESIDENT).await;
+    let (_, mine) = app.page("/me/cases").await;
+    assert!(mine.contains("您还没有反映过问题") && mine.contains("href=\"/report\""));
+    // Screen 1: majors as headings, minors as radio options.
+    let (status, page) = app.page("/report").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("第 1 步") && page.contains("<legend><h2>"));
+    assert!(page.contains(&format!("type=\"radio\" id=\"cat-{0}\" name=\"category_id\" value=\"{0}\"", w.category)));
+    // Screen 2: the category is shown; the community defaults to the resident's own.
+    let (category, community) = (w.category.to_string(), w.community.to_string());
+    let r = app.post("/report", &[("step", "describe"), ("category_id", &category)]).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("第 2 步") && page.contains("私搭乱建") && page.contains("<textarea"));
+    assert!(page.contains("<optgroup label=\"香港中路街道\">"));
+    // A link with a category lands on screen 2 as well.
+    let (_, page) = app.page(&format!("/report?category={category}")).await;
+    assert!(page.contains("第 2 步") && page.contains(&format!("value=\"{community}\" selected")));
+    // Screen 3: everything to confirm, nothing stored yet.
+    let r = app.post("/report", &w.report("preview", &category, &community)).await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("第 3 步") && page.contains(DESCRIPTION) && page.contains("香港中路街道 · 云霄路社区"));
+    assert!(page.contains("云霄路 88 号") && page.contains("不向处理部门显示姓名"));
+    assert_eq!(app.count("cases").await, 0);
+    // Going back keeps every answer: to screen 2, and to screen 1.
+    let page = app.post("/report", &w.report("edit", &category, &community)).await.text().await.unwrap();
+    assert!(page.contains("第 2 步") && page.contains(&format!(">{DESCRIPTION}</textarea>")));
+    assert!(page.contains("value=\"云霄路 88 号\"") && page.contains("name=\"anonymous\" value=\"1\""));
+    let page = app.post("/report", &w.report("category", &category, &community)).await.text().await.unwrap();
+    assert!(page.contains("第 1 步") && page.contains(&format!("value=\"{category}\" checked")));
+    assert!(page.contains(&format!("name=\"description\" value=\"{DESCRIPTION}\"")));
+    // Submit: filed, and the case page says so.
+    let id = w.file().await;
+    let case = store::case(&mut app.state.db.conn().await.unwrap(), id).await.unwrap().unwrap();
+    assert_eq!((case.description.as_str(), case.community_id, case.anonymous), (DESCRIPTION, Some(w.community), true));
+    let (_, mine) = app.page("/me/cases").await;
+    assert!(mine.contains(&format!("href=\"/cases/{id}\"")) && mine.contains("私搭乱建") && mine.contains("已上报"));
+    let (status, page) = app.page(&format!("/cases/{id}?filed=1")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("已收到您反映的问题") && page.contains(DESCRIPTION) && page.contains("云霄路 88 号"));
+    assert!(page.contains("提交反映") && page.contains("反映人"), "the timeline starts with the filing");
+    assert!(page.contains("value=\"comment\"") && !page.contains("value=\"dispatch\""), "the reporter may comment");
+}
+
+#[tokio::test]
+async fn field_errors_show_on_their_screen_with_422_and_nothing_is_stored() {
+    let w = world().await;
+    let app = &w.app;
+    app.login(RESIDENT).await;
+    let (category, community) = (w.category.to_string(), w.community.to_string());
+    // No category chosen: screen 1 again.
+    let r = app.post("/report", &[("step", "describe")]).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("第 1 步") && page.contains("请选择问题类别") && page.contains("role=\"alert\""));
+    // No description: screen 2 again, with the message at the field and the address kept.
+    let mut fields = w.report("preview", &category, &community);
+    fields[2].1 = "  ";
+    let r = app.post("/report", &fields).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("第 2 步") && page.contains("id=\"f-description-error\" role=\"alert\">请填写此项"));
+    assert!(page.contains("value=\"云霄路 88 号\""));
+    // The same refused at submission, by the service.
+    fields[0].1 = "submit";
+    let r = app.post("/report", &fields).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("f-description-error"));
+    // A major is not a category to file under: back to screen 1.
+    let major = w.major.to_string();
+    let r = app.post("/report", &w.report("submit", &major, &community)).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("第 1 步"));
+    assert_eq!(app.count("cases").await, 0);
+}
+
+#[tokio::test]
+async fn a_dispatcher_finds_the_report_in_the_queue_and_dispatches_it_from_the_case_page() {
+    let w = world().await;
+    let app = &w.app;
+    app.login(RESIDENT).await;
+    let id = w.file().await;
+    let link = format!("href=\"/cases/{id}\"");
+    assert_eq!(app.get("/manage/cases").await.status(), 403, "residents have no queue");
+    app.login(DISPATCHER).await;
+    let (status, queue) = app.page("/manage/cases").await;
+    assert_eq!(status, 200);
+    assert!(queue.contains(&link) && queue.contains("私搭乱建") && queue.contains("香港中路街道 · 云霄路社区"));
+    assert!(queue.contains("class=\"table-wrap\""));
+    assert!(app.page("/manage/cases?state=reported&sort=deadline").await.1.contains(&link));
+    assert!(!app.page("/manage/cases?state=closed").await.1.contains(&link));
+    assert!(!app.page("/manage/cases?overdue=1").await.1.contains(&link));
+    // The case page offers the dispatcher's actions, dispatch with the departments.
+    let (status, page) = app.page(&format!("/cases/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("value=\"dispatch\"") && page.contains("value=\"accept\"") && page.contains("区综合行政执法局")
+    );
+    // A missing department or reason is shown at its form, and nothing moves.
+    let (status, page) = w.act(id, &[("action", "dispatch"), ("department_id", ""), ("note", "")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"department-dispatch-error\" role=\"alert\""));
+    let (status, page) = w.act(id, &[("action", "reject"), ("note", " ")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"note-reject-error\" role=\"alert\">请写明原因"));
+    // Dispatched to 区综合行政执法局, with a deadline.
+    let enforcement = w.enforcement.to_string();
+    let (status, _) =
+        w.act(id, &[("action", "dispatch"), ("department_id", &enforcement), ("note", "请尽快处理")]).await;
+    assert_eq!(status, 303);
+    let (_, page) = app.page(&format!("/cases/{id}")).await;
+    assert!(page.contains("已派遣") && page.contains("处理时限") && page.contains("派往 区综合行政执法局"));
+    assert!(page.contains("请尽快处理") && page.contains("value=\"redispatch\""));
+    // Another department's handler does not learn the case exists; the department's own sees it.
+    app.login(OTHER_HANDLER).await;
+    assert_eq!(app.get(&format!("/cases/{id}")).await.status(), 404);
+    app.login(HANDLER).await;
+    let (status, page) = app.page(&format!("/cases/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("value=\"start_handling\"") && !page.contains("value=\"redispatch\""));
+    assert!(page.contains("匿名反映人"), "the department is not told who filed an anonymous report");
+}
+
+#[tokio::test]
+async fn the_reporter_confirms_and_rates_a_closed_case_once() {
+    let w = world().await;
+    let app = &w.app;
+    app.login(RESIDENT).await;
+    let id = w.file().await;
+    app.login(DISPATCHER).await;
+    let enforcement = w.enforcement.to_string();
+    assert_eq!(w.act(id, &[("action", "dispatch"), ("department_id", &enforcement)]).await.0, 303);
+    app.login(HANDLER).await;
+    assert_eq!(w.act(id, &[("action", "report_handled"), ("note", "彩钢棚已拆除")]).await.0, 303);
+    // The reporter checks the work: closed; now the rating is offered.
+    app.login(RESIDENT).await;
+    let (_, page) = app.page(&format!("/cases/{id}")).await;
+    assert!(page.contains("彩钢棚已拆除") && page.contains("value=\"check_pass\""));
+    assert_eq!(w.act(id, &[("action", "check_pass")]).await.0, 303);
+    let (_, page) = app.page(&format!("/cases/{id}")).await;
+    assert!(
+        page.contains("已结案") && page.contains("您对处理结果满意吗") && page.contains("value=\"fairly_satisfied\"")
+    );
+    // A rating must be chosen; a step the state no longer allows is refused with 409.
+    let (status, page) = w.act(id, &[("action", "rate"), ("note", "")]).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"rating-error\" role=\"alert\""));
+    let (status, page) = w.act(id, &[("action", "check_pass")]).await;
+    assert_eq!(status, 409);
+    assert!(page.contains("案件当前的状态不能进行这项操作"));
+    assert_eq!(w.act(id, &[("action", "rate"), ("rating", "satisfied"), ("note", "很及时")]).await.0, 303);
+    let (_, page) = app.page(&format!("/cases/{id}")).await;
+    assert!(page.contains("<dd>满意</dd>") && !page.contains("您对处理结果满意吗"), "rated once, the choice goes");
+    let (status, page) = w.act(id, &[("action", "rate"), ("rating", "unsatisfied")]).await;
+    assert_eq!(status, 409);
+    assert!(page.contains("这个案件已经评价过了"));
+    let case = store::case(&mut app.state.db.conn().await.unwrap(), id).await.unwrap().unwrap();
+    assert_eq!(case.rating, Some(ejia::cases::model::Rating::Satisfied));
+}
