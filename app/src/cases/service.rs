@@ -16,7 +16,9 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, DepartmentId};
 
 /// Longest description or note kept.
-const MAX_TEXT: usize = 2000;
+pub const MAX_TEXT: usize = 2000;
+/// Longest address kept.
+pub const MAX_ADDRESS: usize = 200;
 
 /// A new case as filed.
 #[derive(Debug, Clone)]
@@ -42,7 +44,7 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
     } else if description.chars().count() > MAX_TEXT {
         errors.push(FieldError { field: "description", key: "form.text_too_long" });
     }
-    if new.address.chars().count() > 200 {
+    if new.address.chars().count() > MAX_ADDRESS {
         errors.push(FieldError { field: "address", key: "form.address_invalid" });
     }
     let now = state.clock.unix();

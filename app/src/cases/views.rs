@@ -21,10 +21,9 @@ use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
 
-/// Longest description the service keeps (the service checks again when filing).
-const MAX_DESCRIPTION: usize = 2000;
-/// Longest address the service keeps.
-const MAX_ADDRESS: usize = 200;
+// The service's limits, checked here already so that nobody reaches the confirm screen only
+// to be refused (the service checks again when filing).
+use crate::cases::service::{MAX_ADDRESS, MAX_TEXT as MAX_DESCRIPTION};
 
 /// A report's answers so far, as the forms send them (all text: a screen shows back exactly
 /// what was typed, even when it does not parse).
