@@ -51,6 +51,11 @@ pub struct Config {
     /// How often this instance runs background jobs (reminders, text messages); 0 turns
     /// them off here, e.g. on all but one of many instances (running them on all is safe too).
     pub jobs_every_secs: u64,
+    /// Open cases of the same category within this many metres are suggested as duplicates
+    /// of a new one.
+    pub duplicate_radius_m: u32,
+    /// … if filed within this many hours before it.
+    pub duplicate_window_hours: u32,
 }
 
 impl Config {
@@ -69,6 +74,8 @@ impl Config {
             request_timeout_secs: 30,
             max_body_bytes: 2 * 1024 * 1024,
             jobs_every_secs: 10,
+            duplicate_radius_m: 50,
+            duplicate_window_hours: 72,
         }
     }
 
@@ -103,6 +110,8 @@ struct FileConfig {
     request_timeout_secs: Option<u64>,
     max_body_bytes: Option<usize>,
     jobs_every_secs: Option<u64>,
+    duplicate_radius_m: Option<u32>,
+    duplicate_window_hours: Option<u32>,
 }
 
 /// Values given on the command line, which win over everything else.
@@ -182,6 +191,12 @@ fn apply_file(config: &mut Config, file: FileConfig) {
     if let Some(v) = file.jobs_every_secs {
         config.jobs_every_secs = v;
     }
+    if let Some(v) = file.duplicate_radius_m {
+        config.duplicate_radius_m = v;
+    }
+    if let Some(v) = file.duplicate_window_hours {
+        config.duplicate_window_hours = v;
+    }
 }
 
 fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
@@ -221,6 +236,12 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyh
     }
     if let Some(v) = env("EJIA_MAX_BODY_BYTES") {
         config.max_body_bytes = parse("EJIA_MAX_BODY_BYTES", v)?;
+    }
+    if let Some(v) = env("EJIA_DUPLICATE_RADIUS_M") {
+        config.duplicate_radius_m = parse("EJIA_DUPLICATE_RADIUS_M", v)?;
+    }
+    if let Some(v) = env("EJIA_DUPLICATE_WINDOW_HOURS") {
+        config.duplicate_window_hours = parse("EJIA_DUPLICATE_WINDOW_HOURS", v)?;
     }
     if let Some(v) = env("EJIA_JOBS_EVERY_SECS") {
         config.jobs_every_secs = parse("EJIA_JOBS_EVERY_SECS", v)?;

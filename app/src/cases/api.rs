@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(file_case, list_cases))
         .routes(routes!(get_case))
         .routes(routes!(act_on_case))
+        .routes(routes!(merge_case))
         .routes(routes!(my_cases))
 }
 
@@ -72,6 +73,10 @@ pub struct NewCaseBody {
     address: String,
     #[serde(default)]
     anonymous: bool,
+    /// Latitude (WGS84), with `lng`.
+    lat: Option<f64>,
+    /// Longitude (WGS84), with `lat`.
+    lng: Option<f64>,
 }
 
 /// A case.
@@ -94,9 +99,31 @@ pub struct CaseOut {
     rework_count: i64,
     rating: Option<Rating>,
     created_at: String,
+    /// Latitude (WGS84).
+    lat: Option<f64>,
+    /// Longitude (WGS84).
+    lng: Option<f64>,
+    /// The case this duplicate was merged into.
+    merged_into: Option<i64>,
     /// The timeline (one case only).
     #[serde(skip_serializing_if = "Option::is_none")]
     timeline: Option<Vec<Step>>,
+    /// Open cases of the same category filed nearby, nearest first (on filing, and for staff).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    possible_duplicates: Option<Vec<Nearby>>,
+}
+
+/// A possible duplicate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Nearby {
+    /// Its id.
+    id: i64,
+    /// How far from this one, in metres.
+    distance_m: u32,
+}
+
+fn nearby(found: Vec<(i64, u32)>) -> Option<Vec<Nearby>> {
+    Some(found.into_iter().map(|(id, distance_m)| Nearby { id, distance_m }).collect())
 }
 
 impl CaseOut {
@@ -118,7 +145,11 @@ impl CaseOut {
             rework_count: c.rework_count,
             rating: c.rating,
             created_at: rfc(c.created_at),
+            lat: c.coords.map(|p| p.0),
+            lng: c.coords.map(|p| p.1),
+            merged_into: c.merged_into,
             timeline,
+            possible_duplicates: None,
         }
     }
 }
@@ -134,6 +165,7 @@ async fn file_case(
     Json(body): Json<NewCaseBody>,
 ) -> AppResult<(StatusCode, Json<CaseOut>)> {
     let new = NewCase {
+        coords: body.lat.zip(body.lng),
         category_id: body.category_id,
         description: body.description,
         community_id: body.community_id.map(CommunityId),
@@ -141,7 +173,10 @@ async fn file_case(
         anonymous: body.anonymous,
     };
     let case = service::file(&state, &user, new).await?;
-    Ok((StatusCode::CREATED, Json(CaseOut::new(case, state.clock.unix(), None))))
+    let duplicates = service::possible_duplicates(&state, &case).await?;
+    let mut out = CaseOut::new(case, state.clock.unix(), None);
+    out.possible_duplicates = nearby(duplicates);
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// One case with its timeline (its reporter and those with a part in it).
@@ -155,7 +190,14 @@ async fn get_case(
     Path(id): Path<i64>,
 ) -> AppResult<Json<CaseOut>> {
     let (case, steps) = service::get(&state, &user, id).await?;
-    Ok(Json(CaseOut::new(case, state.clock.unix(), Some(steps))))
+    let duplicates = if user.principal.grants.iter().any(|g| g.role.is_staff()) && case.state.is_open() {
+        nearby(service::possible_duplicates(&state, &case).await?)
+    } else {
+        None
+    };
+    let mut out = CaseOut::new(case, state.clock.unix(), Some(steps));
+    out.possible_duplicates = duplicates;
+    Ok(Json(out))
 }
 
 /// What to do to a case.
@@ -188,7 +230,13 @@ async fn act_on_case(
 ) -> AppResult<Json<CaseOut>> {
     let action = Action::parse(&body.action)
         .ok_or_else(|| AppError::Invalid(vec![FieldError { field: "action", key: "form.choice_invalid" }]))?;
-    let act = Act { action, department_id: body.department_id.map(DepartmentId), note: body.note, rating: body.rating };
+    let act = Act {
+        action,
+        department_id: body.department_id.map(DepartmentId),
+        note: body.note,
+        rating: body.rating,
+        merge_into: None,
+    };
     let case = service::act(&state, &user, id, act).await?;
     Ok(Json(CaseOut::new(case, state.clock.unix(), None)))
 }
@@ -242,4 +290,27 @@ async fn list_cases(
     let reach = crate::cases::model::reach(&user.principal);
     let cases = store::list(&mut *state.db.conn().await?, &reach, &filter).await?;
     Ok(Json(cases.into_iter().map(|c| CaseOut::new(c, now, None)).collect()))
+}
+
+/// Which case a duplicate goes into.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MergeBody {
+    /// The case to merge into (open, not itself merged).
+    into: i64,
+}
+
+/// Merges a duplicate into another case (dispatchers): the duplicate is voided and linked,
+/// and its reporter hears of the other case's steps from then on.
+#[utoipa::path(post, path = "/cases/{id}/merge", tag = "cases", request_body = MergeBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The duplicate's id")),
+    responses((status = 200, description = "Merged", body = CaseOut),
+        (status = 403, description = "Not yours to merge", body = crate::api::Problem, content_type = "application/problem+json")))]
+async fn merge_case(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(body): Json<MergeBody>,
+) -> AppResult<Json<CaseOut>> {
+    let case = service::merge(&state, &user, id, body.into).await?;
+    Ok(Json(CaseOut::new(case, state.clock.unix(), None)))
 }

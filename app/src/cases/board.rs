@@ -21,6 +21,8 @@ pub struct PublicCase {
     pub description: Option<String>,
     /// Address as given.
     pub address: String,
+    /// Coordinates.
+    pub coords: Option<(f64, f64)>,
     /// The department it is with.
     pub department: Option<String>,
     /// Filed.
@@ -64,7 +66,7 @@ pub async fn list(conn: &mut Conn, q: &Query) -> Result<Vec<PublicCase>, sqlx::E
         Some(false) => format!(" and c.state not in {OPEN_STATES}"),
     };
     let sql = format!(
-        "select c.case_id, k.code, k.name, c.state, c.description, c.address, d.name as department, c.created_at, \
+        "select c.case_id, k.code, k.name, c.state, c.description, c.address, c.lat, c.lng, d.name as department, c.created_at, \
          c.updated_at, c.deadline_at from cases c join case_categories k on k.category_id = c.category_id \
          left join departments d on d.department_id = c.department_id \
          where k.public = 1 and c.created_at >= $1 and c.created_at < $2 and ($3 = '' or k.code = $3){ids}{status} \
@@ -89,6 +91,7 @@ pub async fn list(conn: &mut Conn, q: &Query) -> Result<Vec<PublicCase>, sqlx::E
             description: (state != State::Reported).then_some(description),
             state,
             address: r.try_get("address")?,
+            coords: r.try_get::<Option<f64>, _>("lat")?.zip(r.try_get::<Option<f64>, _>("lng")?),
             department: r.try_get("department")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,

@@ -94,6 +94,10 @@ pub struct Case {
     pub community_id: Option<CommunityId>,
     /// Address as given.
     pub address: String,
+    /// Where, as WGS84 (latitude, longitude).
+    pub coords: Option<(f64, f64)>,
+    /// The case this duplicate was merged into.
+    pub merged_into: Option<i64>,
     /// Who filed it.
     pub reporter: Option<UserId>,
     /// The reporter asked not to be named to anyone but the dispatcher.
@@ -190,6 +194,21 @@ pub fn reach(principal: &Principal) -> Reach {
     r
 }
 
+/// Metres between two WGS84 points (haversine; plenty for a district's few kilometres).
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    const EARTH_RADIUS_M: f64 = 6_371_000.0;
+    let (lat1, lat2) = (a.0.to_radians(), b.0.to_radians());
+    let dlat = lat2 - lat1;
+    let dlng = (b.1 - a.1).to_radians();
+    let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlng / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_M * h.sqrt().asin()
+}
+
+/// Whether coordinates are a point on Earth.
+pub fn valid_coords((lat, lng): (f64, f64)) -> bool {
+    (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)
+}
+
 /// One step on a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Step {
@@ -224,6 +243,8 @@ mod tests {
             street_id: Some(StreetId(street)),
             community_id: None,
             address: String::new(),
+            coords: None,
+            merged_into: None,
             reporter: Some(UserId(reporter)),
             anonymous: false,
             department_id: department.map(DepartmentId),
@@ -289,6 +310,16 @@ mod tests {
         assert!(!c.overdue(101), "postponed on purpose, with a reason");
         c.state = State::Closed;
         assert!(!c.overdue(101));
+    }
+
+    #[test]
+    fn distances_on_the_ground() {
+        // 0.001° of latitude is about 111 m anywhere; of longitude at Qingdao (36°N) about 90 m.
+        let here = (36.0611, 120.3836);
+        assert!((distance_m(here, (36.0621, 120.3836)) - 111.2).abs() < 0.5);
+        assert!((distance_m(here, (36.0611, 120.3846)) - 89.9).abs() < 0.5);
+        assert!(distance_m(here, here) < 1e-6);
+        assert!(valid_coords(here) && !valid_coords((91.0, 0.0)) && !valid_coords((0.0, 181.0)));
     }
 
     #[test]

@@ -240,8 +240,8 @@ impl RequestOut {
             address: c.address,
             address_id: None,
             zipcode: None,
-            lat: None,
-            long: None,
+            lat: c.coords.map(|p| p.0),
+            long: c.coords.map(|p| p.1),
             media_url: None,
         }
     }
@@ -352,22 +352,21 @@ async fn post_request(
         .map_err(internal(format))?
         .filter(|c| c.public)
         .ok_or(bad("no such service_code"))?;
-    // A location is required: an address, or coordinates (kept as text until cases carry
-    // coordinates of their own).
+    // A location is required: an address, or coordinates, or both.
     let coords = b.lat.as_deref().zip(b.long.as_deref()).and_then(|(lat, long)| {
-        let (lat, long) = (lat.trim().parse::<f64>().ok()?, long.trim().parse::<f64>().ok()?);
-        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&long)).then(|| format!("{lat:.6},{long:.6}"))
+        let at = (lat.trim().parse::<f64>().ok()?, long.trim().parse::<f64>().ok()?);
+        crate::cases::model::valid_coords(at).then_some(at)
     });
-    let address = match (b.address_string.filter(|a| !a.trim().is_empty()), coords) {
-        (Some(a), _) => a,
-        (None, Some(c)) => c,
-        (None, None) => return Err(bad("address_string or lat and long required")),
-    };
+    let address = b.address_string.filter(|a| !a.trim().is_empty());
+    if address.is_none() && coords.is_none() {
+        return Err(bad("address_string or lat and long required"));
+    }
     let new = NewCase {
+        coords,
         category_id: category.id,
         description: b.description.unwrap_or_default(),
         community_id: None,
-        address,
+        address: address.unwrap_or_default(),
         anonymous: false,
     };
     let case = match service::file(&state, &user, new).await {

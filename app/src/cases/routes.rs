@@ -137,7 +137,7 @@ impl ActForm {
         };
         let department = self.department_id.trim();
         let department_id = (!department.is_empty()).then(|| DepartmentId(department.parse().unwrap_or(0)));
-        Ok(Act { action, department_id, note: self.note.clone(), rating })
+        Ok(Act { action, department_id, note: self.note.clone(), rating, merge_into: None })
     }
 }
 

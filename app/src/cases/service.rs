@@ -8,7 +8,7 @@ use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::Role;
-use crate::cases::model::{Case, Rating, Source, Step, parties};
+use crate::cases::model::{Case, Rating, Source, Step, distance_m, parties, valid_coords};
 use crate::cases::store;
 use crate::cases::workflow::{self, Action, Refusal, State};
 use crate::clock::DISTRICT_OFFSET;
@@ -33,6 +33,8 @@ pub struct NewCase {
     pub address: String,
     /// Not to be named to the department or the public.
     pub anonymous: bool,
+    /// Where, as WGS84 (latitude, longitude), from the phone or a map.
+    pub coords: Option<(f64, f64)>,
 }
 
 /// Files a case for `user`; the source follows from their roles (patrol, hotline, report).
@@ -46,6 +48,9 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
     }
     if new.address.chars().count() > MAX_ADDRESS {
         errors.push(FieldError { field: "address", key: "form.address_invalid" });
+    }
+    if new.coords.is_some_and(|c| !valid_coords(c)) {
+        errors.push(FieldError { field: "lat", key: "form.coordinate_invalid" });
     }
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
@@ -75,6 +80,8 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
         street_id: community.as_ref().map(|c| c.street_id),
         community_id: community.as_ref().map(|c| c.id),
         address: new.address.trim().to_owned(),
+        coords: new.coords,
+        merged_into: None,
         reporter: Some(user.id),
         anonymous: new.anonymous,
         department_id: None,
@@ -121,6 +128,8 @@ pub struct Act {
     pub note: String,
     /// The reporter's verdict (rate).
     pub rating: Option<Rating>,
+    /// The case a voided duplicate is merged into (see [`merge`]).
+    pub merge_into: Option<i64>,
 }
 
 /// Moves a case: allowed only to the parties the workflow names, from the states it names.
@@ -192,6 +201,10 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
     if !store::move_case(&mut tx, &next, case.state, now).await? {
         return Err(AppError::Conflict("cases.moved_meanwhile"));
     }
+    if let Some(master) = act.merge_into.filter(|_| act.action == Action::Void) {
+        store::set_merged_into(&mut tx, id, master).await?;
+        next.merged_into = Some(master);
+    }
     let step = Step {
         at: now,
         actor: Some(user.id.0),
@@ -209,8 +222,16 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
         .before(&serde_json::json!({"state": case.state.as_str()}))
         .after(&serde_json::json!({"state": to.as_str(), "department_id": next.department_id.map(|d| d.0)}));
     audit::record(&mut tx, now, user.id, "case.act", change).await?;
-    if let Some(reporter) = case.reporter.filter(|r| *r != user.id && to != case.state) {
-        crate::cases::notices::tell(&mut tx, reporter, id, to, now).await?;
+    if to != case.state {
+        if let Some(reporter) = case.reporter.filter(|r| *r != user.id) {
+            crate::cases::notices::tell(&mut tx, reporter, id, to, now).await?;
+        }
+        // Duplicates merged into this case follow it: their reporters hear of its steps too.
+        for (duplicate, reporter) in store::merged_into(&mut tx, id).await? {
+            if let Some(reporter) = reporter.map(crate::ids::UserId).filter(|r| *r != user.id) {
+                crate::cases::notices::tell(&mut tx, reporter, duplicate, to, now).await?;
+            }
+        }
     }
     tx.commit().await?;
     Ok(next)
@@ -219,4 +240,61 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
 /// District local time to Unix seconds.
 fn unix_of(local: NaiveDateTime) -> Option<i64> {
     DISTRICT_OFFSET.from_local_datetime(&local).single().map(|t| t.timestamp())
+}
+
+/// Open cases of the same category filed near `case` recently (within the configured radius
+/// and window): possible duplicates, nearest first.
+pub async fn possible_duplicates(state: &AppState, case: &Case) -> AppResult<Vec<(i64, u32)>> {
+    let Some(at) = case.coords else { return Ok(Vec::new()) };
+    let radius = f64::from(state.config.duplicate_radius_m);
+    let since = case.created_at - i64::from(state.config.duplicate_window_hours) * 3600;
+    let near = store::near(&mut *state.db.conn().await?, case.category_id, at, radius, since, case.id).await?;
+    let mut found: Vec<(i64, u32)> = near
+        .iter()
+        .filter_map(|c| {
+            let d = distance_m(at, c.coords?);
+            // Rounded metres for display; the comparison uses the exact distance.
+            (d <= radius).then_some((c.id, d.round() as u32))
+        })
+        .collect();
+    found.sort_by_key(|(id, d)| (*d, *id));
+    Ok(found)
+}
+
+/// Merges `duplicate` into `master`: the duplicate is voided with a link to the master, whose
+/// steps its reporter then hears of. Allowed to whoever may void the duplicate (dispatchers,
+/// district admins), and only into another open case that is not itself merged.
+pub async fn merge(state: &AppState, user: &CurrentUser, duplicate: i64, master: i64) -> AppResult<Case> {
+    if duplicate == master {
+        return Err(AppError::Invalid(vec![FieldError { field: "into", key: "form.choice_invalid" }]));
+    }
+    let mut conn = state.db.conn().await?;
+    // Whether this user may void the duplicate is the first question (act asks it again).
+    let dup = store::case(&mut conn, duplicate).await?.ok_or(AppError::NotFound)?;
+    let mine = parties(&user.principal, &dup);
+    if mine.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    if !dup.state.is_open() {
+        return Err(AppError::Conflict(Refusal::NotAllowedFrom.key()));
+    }
+    if !mine.iter().any(|p| workflow::next(dup.state, Action::Void, *p).is_ok()) {
+        return Err(AppError::Forbidden);
+    }
+    let target = store::case(&mut conn, master).await?;
+    drop(conn);
+    let Some(target) = target.filter(|t| t.state.is_open() && t.merged_into.is_none()) else {
+        return Err(AppError::Invalid(vec![FieldError { field: "into", key: "form.choice_invalid" }]));
+    };
+    if parties(&user.principal, &target).is_empty() {
+        return Err(AppError::Invalid(vec![FieldError { field: "into", key: "form.choice_invalid" }]));
+    }
+    let act = Act {
+        action: Action::Void,
+        department_id: None,
+        note: format!("→ #{master}"),
+        rating: None,
+        merge_into: Some(master),
+    };
+    self::act(state, user, duplicate, act).await
 }

@@ -192,7 +192,7 @@ async fn categories_where(conn: &mut Conn, condition: &str, value: i64) -> Resul
 }
 
 const CASE_COLUMNS: &str = "case_id, category_id, source, state, description, street_id, community_id, address, \
-    reporter_user_id, anonymous, department_id, dispatched_at, deadline_at, closed_at, escalated, rework_count, rating, \
+    lat, lng, merged_into, reporter_user_id, anonymous, department_id, dispatched_at, deadline_at, closed_at, escalated, rework_count, rating, \
     created_at";
 
 fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
@@ -207,6 +207,8 @@ fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
         street_id: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
         community_id: r.try_get::<Option<i64>, _>("community_id")?.map(CommunityId),
         address: text("address")?,
+        coords: r.try_get::<Option<f64>, _>("lat")?.zip(r.try_get::<Option<f64>, _>("lng")?),
+        merged_into: r.try_get("merged_into")?,
         reporter: r.try_get::<Option<i64>, _>("reporter_user_id")?.map(UserId),
         anonymous: r.try_get::<i64, _>("anonymous")? == 1,
         department_id: r.try_get::<Option<i64>, _>("department_id")?.map(DepartmentId),
@@ -224,9 +226,11 @@ fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
 pub async fn insert_case(conn: &mut Conn, c: &Case, now: i64) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "insert into cases (category_id, source, state, description, street_id, community_id, address, \
-         reporter_user_id, anonymous, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-         returning case_id",
+         reporter_user_id, anonymous, created_at, updated_at, lat, lng) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) returning case_id",
     )
+    // Optional floats: not a cached statement (see org/store.rs on sqlx's Any driver).
+    .persistent(false)
     .bind(c.category_id)
     .bind(c.source.as_str())
     .bind(c.state.as_str())
@@ -237,6 +241,8 @@ pub async fn insert_case(conn: &mut Conn, c: &Case, now: i64) -> Result<i64> {
     .bind(c.reporter.map(|u| u.0))
     .bind(i64::from(c.anonymous))
     .bind(now)
+    .bind(c.coords.map(|p| p.0))
+    .bind(c.coords.map(|p| p.1))
     .fetch_one(&mut *conn)
     .await?;
     let step = Step {
@@ -419,4 +425,53 @@ pub async fn category_by_code(conn: &mut Conn, code: &str) -> Result<Option<Cate
         Some(id) => category(conn, id).await,
         None => Ok(None),
     }
+}
+
+/// Open cases of `category` filed since `since` whose coordinates lie within a box around
+/// `at` (the caller measures the exact distance), other than `except`.
+pub async fn near(
+    conn: &mut Conn,
+    category: i64,
+    at: (f64, f64),
+    box_m: f64,
+    since: i64,
+    except: i64,
+) -> Result<Vec<Case>> {
+    let dlat = box_m / 111_320.0;
+    let dlng = box_m / (111_320.0 * at.0.to_radians().cos().abs().max(0.01));
+    let sql = format!(
+        "select {CASE_COLUMNS} from cases where category_id = $1 and lat between $2 and $3 and lng between $4 and $5 \
+         and created_at >= $6 and case_id <> $7 and merged_into is null \
+         and state in ('reported', 'accepted', 'dispatched', 'handling', 'handled', 'postponed') \
+         order by case_id desc limit 50"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(category)
+        .bind(at.0 - dlat)
+        .bind(at.0 + dlat)
+        .bind(at.1 - dlng)
+        .bind(at.1 + dlng)
+        .bind(since)
+        .bind(except)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(case_from).collect()
+}
+
+/// Links a duplicate to the case it was merged into.
+pub async fn set_merged_into(conn: &mut Conn, duplicate: i64, master: i64) -> Result<()> {
+    sqlx::query("update cases set merged_into = $1 where case_id = $2")
+        .bind(master)
+        .bind(duplicate)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The duplicates merged into a case: (id, reporter).
+pub async fn merged_into(conn: &mut Conn, master: i64) -> Result<Vec<(i64, Option<i64>)>> {
+    sqlx::query_as("select case_id, reporter_user_id from cases where merged_into = $1 order by case_id")
+        .bind(master)
+        .fetch_all(conn)
+        .await
 }

@@ -57,6 +57,7 @@ impl Draft {
     pub fn to_new_case(&self) -> NewCase {
         let community = self.community_id.trim();
         NewCase {
+            coords: None,
             category_id: self.category_id.trim().parse().unwrap_or(0),
             description: self.description.clone(),
             community_id: (!community.is_empty()).then(|| CommunityId(community.parse().unwrap_or(0))),

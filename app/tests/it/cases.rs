@@ -287,3 +287,62 @@ async fn overdue_cases_are_escalated_once_even_by_two_jobs_at_the_same_time() {
     let (_, handled) = w.dispatcher.get(&format!("/cases/{}", ids[1])).await;
     assert_eq!(handled["escalated"], false);
 }
+
+#[tokio::test]
+async fn nearby_open_cases_of_the_category_are_suggested_and_a_duplicate_merged_follows_its_master() {
+    let w = world().await;
+    let other_category = {
+        let mut conn = w.app.state.db.conn().await.unwrap();
+        store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.code == "0102").unwrap().id
+    };
+    let file = |who: &Api, category: i64, lat: f64, lng: f64| {
+        let who = who.clone();
+        async move {
+            let (status, c) = who
+                .post("/cases", json!({"category_id": category, "description": "违建", "lat": lat, "lng": lng}))
+                .await;
+            assert_eq!(status, 201, "{c}");
+            c
+        }
+    };
+    let master = file(&w.resident, w.category, 36.0611, 120.3836).await;
+    let master_id = master["id"].as_i64().unwrap();
+    assert_eq!(master["possible_duplicates"], json!([]));
+    // 0.00027° of latitude ≈ 30 m: suggested; 0.0009° ≈ 100 m (70 m from the other): not;
+    // another category at the same spot: not.
+    let near = file(&w.inspector, w.category, 36.06137, 120.3836).await;
+    assert_eq!(near["possible_duplicates"], json!([{"id": master_id, "distance_m": 30}]));
+    let far = file(&w.inspector, w.category, 36.062, 120.3836).await;
+    assert_eq!(far["possible_duplicates"], json!([]));
+    let other = file(&w.inspector, other_category, 36.0611, 120.3836).await;
+    assert_eq!(other["possible_duplicates"], json!([]));
+    let (status, _) = w
+        .resident
+        .post("/cases", json!({"category_id": w.category, "description": "x", "lat": 91.0, "lng": 0.0}))
+        .await;
+    assert_eq!(status, 422, "coordinates must be on Earth");
+    // Staff see the suggestions on the case; residents do not.
+    let near_id = near["id"].as_i64().unwrap();
+    let (_, seen) = w.dispatcher.get(&format!("/cases/{near_id}")).await;
+    assert_eq!(seen["possible_duplicates"][0]["id"], master_id);
+    let (_, own) = w.resident.get(&format!("/cases/{master_id}")).await;
+    assert!(own.get("possible_duplicates").is_none());
+    // Three days later the same spot is news again.
+    w.app.clock.advance(chrono::Duration::hours(73));
+    let later = file(&w.resident, w.category, 36.0611, 120.3836).await;
+    assert_eq!(later["possible_duplicates"], json!([]));
+    // Merging: not for residents, not into itself; the dispatcher merges the 30 m one.
+    assert_eq!(w.inspector.post(&format!("/cases/{near_id}/merge"), json!({"into": master_id})).await.0, 403);
+    assert_eq!(w.dispatcher.post(&format!("/cases/{near_id}/merge"), json!({"into": near_id})).await.0, 422);
+    let (status, merged) = w.dispatcher.post(&format!("/cases/{near_id}/merge"), json!({"into": master_id})).await;
+    assert_eq!(
+        (status, merged["state"].as_str(), merged["merged_into"].as_i64()),
+        (200, Some("voided"), Some(master_id))
+    );
+    // The inspector who filed the duplicate hears of the master's steps, under their own case.
+    act(&w.dispatcher, master_id, json!({"action": "dispatch", "department_id": w.enforcement})).await;
+    let (_, inbox) = w.inspector.get("/me/notifications").await;
+    let kinds: Vec<&str> = inbox.as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["case.dispatched", "case.voided"]);
+    assert!(inbox[0]["text"].as_str().unwrap().contains(&format!("案件 {near_id}")));
+}

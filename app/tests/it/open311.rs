@@ -95,7 +95,10 @@ async fn a_client_files_a_request_with_its_api_key_and_reads_it_back() {
     assert_eq!((r["status"].as_str(), r["service_code"].as_str()), (Some("open"), Some("0101")));
     assert_eq!(r["status_notes"], "已上报");
     assert_eq!(r["description"], Value::Null, "unreviewed text is not published");
-    assert_eq!(r["address"], "36.061100,120.383600");
+    assert_eq!(
+        (r["lat"].as_f64(), r["long"].as_f64(), r["address"].as_str()),
+        (Some(36.0611), Some(120.3836), Some(""))
+    );
     // The dispatcher accepts and dispatches it: the deadline and the department appear.
     let dispatcher = app.user("13900002222", "调度员", None, &[grant(Role::Dispatcher, Scope::District)]).await;
     let mut conn = app.state.db.conn().await.unwrap();
@@ -108,6 +111,7 @@ async fn a_client_files_a_request_with_its_api_key_and_reads_it_back() {
         department_id: Some(enforcement),
         note: String::new(),
         rating: None,
+        merge_into: None,
     };
     ejia::cases::service::act(&app.state, &dispatcher, id.parse().unwrap(), act).await.unwrap();
     let (_, xml) = get(&app, &format!("/requests/{id}.xml")).await;
@@ -115,6 +119,7 @@ async fn a_client_files_a_request_with_its_api_key_and_reads_it_back() {
     assert!(xml.contains("<agency_responsible>区综合行政执法局</agency_responsible>"));
     assert!(xml.contains("<expected_datetime>2026-12-01T14:30:00+08:00</expected_datetime>"));
     assert!(xml.contains("<description>人行道上的违建棚子</description>"));
+    assert!(xml.contains("<lat>36.0611</lat>") && xml.contains("<long>120.3836</long>"));
     // Lists and their filters.
     let (_, body) = get(&app, "/requests.json?status=open&service_code=0101").await;
     assert_eq!(json(&body).as_array().unwrap().len(), 1);
