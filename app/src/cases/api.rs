@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use crate::api::ApiUser;
 use crate::app::AppState;
 use crate::cases::model::{Case, Rating, Step};
+use crate::cases::patrols::{self, Patrol};
 use crate::cases::service::{self, Act, NewCase};
 use crate::cases::store;
 use crate::cases::workflow::{Action, State as CaseState};
@@ -25,6 +26,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_case))
         .routes(routes!(act_on_case))
         .routes(routes!(merge_case))
+        .routes(routes!(start_patrol))
+        .routes(routes!(get_patrol))
+        .routes(routes!(patrol_points))
+        .routes(routes!(end_patrol))
+        .routes(routes!(my_patrols))
         .routes(routes!(my_cases))
 }
 
@@ -77,6 +83,8 @@ pub struct NewCaseBody {
     lat: Option<f64>,
     /// Longitude (WGS84), with `lat`.
     lng: Option<f64>,
+    /// Your open foot patrol this finding belongs to.
+    patrol_id: Option<i64>,
 }
 
 /// A case.
@@ -105,6 +113,8 @@ pub struct CaseOut {
     lng: Option<f64>,
     /// The case this duplicate was merged into.
     merged_into: Option<i64>,
+    /// The foot patrol it was found on.
+    patrol_id: Option<i64>,
     /// The timeline (one case only).
     #[serde(skip_serializing_if = "Option::is_none")]
     timeline: Option<Vec<Step>>,
@@ -148,6 +158,7 @@ impl CaseOut {
             lat: c.coords.map(|p| p.0),
             lng: c.coords.map(|p| p.1),
             merged_into: c.merged_into,
+            patrol_id: c.patrol_id,
             timeline,
             possible_duplicates: None,
         }
@@ -166,6 +177,7 @@ async fn file_case(
 ) -> AppResult<(StatusCode, Json<CaseOut>)> {
     let new = NewCase {
         coords: body.lat.zip(body.lng),
+        patrol_id: body.patrol_id,
         category_id: body.category_id,
         description: body.description,
         community_id: body.community_id.map(CommunityId),
@@ -313,4 +325,62 @@ async fn merge_case(
 ) -> AppResult<Json<CaseOut>> {
     let case = service::merge(&state, &user, id, body.into).await?;
     Ok(Json(CaseOut::new(case, state.clock.unix(), None)))
+}
+
+/// Starts a foot patrol (inspectors); 409 while another is open.
+#[utoipa::path(post, path = "/patrols", tag = "cases", security(("bearer" = [])),
+    responses((status = 201, description = "Started", body = Patrol)))]
+async fn start_patrol(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<(StatusCode, Json<Patrol>)> {
+    Ok((StatusCode::CREATED, Json(patrols::start(&state, &user).await?)))
+}
+
+/// One patrol's log: times, minutes, route points, cases filed.
+#[utoipa::path(get, path = "/patrols/{id}", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Patrol id")),
+    responses((status = 200, description = "The patrol", body = Patrol)))]
+async fn get_patrol(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Patrol>> {
+    Ok(Json(patrols::get(&state, &user, id).await?))
+}
+
+/// Route points to add.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PointsBody {
+    /// `[[lat, lng], ...]` (WGS84).
+    points: Vec<(f64, f64)>,
+}
+
+/// Adds route points to your open patrol.
+#[utoipa::path(post, path = "/patrols/{id}/points", tag = "cases", request_body = PointsBody, security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Patrol id")),
+    responses((status = 200, description = "Added", body = Patrol)))]
+async fn patrol_points(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(body): Json<PointsBody>,
+) -> AppResult<Json<Patrol>> {
+    Ok(Json(patrols::add_points(&state, &user, id, &body.points).await?))
+}
+
+/// Ends your open patrol.
+#[utoipa::path(post, path = "/patrols/{id}/end", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Patrol id")),
+    responses((status = 200, description = "Ended", body = Patrol)))]
+async fn end_patrol(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Patrol>> {
+    Ok(Json(patrols::end(&state, &user, id).await?))
+}
+
+/// Your patrols, newest first.
+#[utoipa::path(get, path = "/me/patrols", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, description = "Your patrols", body = Vec<Patrol>)))]
+async fn my_patrols(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<Patrol>>> {
+    Ok(Json(patrols::mine(&state, &user).await?))
 }

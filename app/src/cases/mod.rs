@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod model;
 pub mod notices;
 pub mod open311;
+pub mod patrols;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -98,6 +98,8 @@ pub struct Case {
     pub coords: Option<(f64, f64)>,
     /// The case this duplicate was merged into.
     pub merged_into: Option<i64>,
+    /// The foot patrol it was found on.
+    pub patrol_id: Option<i64>,
     /// Who filed it.
     pub reporter: Option<UserId>,
     /// The reporter asked not to be named to anyone but the dispatcher.
@@ -245,6 +247,7 @@ mod tests {
             address: String::new(),
             coords: None,
             merged_into: None,
+            patrol_id: None,
             reporter: Some(UserId(reporter)),
             anonymous: false,
             department_id: department.map(DepartmentId),

@@ -363,6 +363,7 @@ async fn post_request(
     }
     let new = NewCase {
         coords,
+        patrol_id: None,
         category_id: category.id,
         description: b.description.unwrap_or_default(),
         community_id: None,

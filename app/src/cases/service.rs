@@ -35,6 +35,8 @@ pub struct NewCase {
     pub anonymous: bool,
     /// Where, as WGS84 (latitude, longitude), from the phone or a map.
     pub coords: Option<(f64, f64)>,
+    /// The filer's open foot patrol it was found on.
+    pub patrol_id: Option<i64>,
 }
 
 /// Files a case for `user`; the source follows from their roles (patrol, hotline, report).
@@ -71,10 +73,13 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    if let Some(patrol) = new.patrol_id {
+        crate::cases::patrols::check_open(&mut tx, user.id, patrol).await?;
+    }
     let mut case = Case {
         id: 0,
         category_id: new.category_id,
-        source: Source::for_filer(&user.principal),
+        source: if new.patrol_id.is_some() { Source::Patrol } else { Source::for_filer(&user.principal) },
         state: State::Reported,
         description,
         street_id: community.as_ref().map(|c| c.street_id),
@@ -82,6 +87,7 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
         address: new.address.trim().to_owned(),
         coords: new.coords,
         merged_into: None,
+        patrol_id: new.patrol_id,
         reporter: Some(user.id),
         anonymous: new.anonymous,
         department_id: None,

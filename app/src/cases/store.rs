@@ -192,7 +192,7 @@ async fn categories_where(conn: &mut Conn, condition: &str, value: i64) -> Resul
 }
 
 const CASE_COLUMNS: &str = "case_id, category_id, source, state, description, street_id, community_id, address, \
-    lat, lng, merged_into, reporter_user_id, anonymous, department_id, dispatched_at, deadline_at, closed_at, escalated, rework_count, rating, \
+    lat, lng, merged_into, patrol_id, reporter_user_id, anonymous, department_id, dispatched_at, deadline_at, closed_at, escalated, rework_count, rating, \
     created_at";
 
 fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
@@ -209,6 +209,7 @@ fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
         address: text("address")?,
         coords: r.try_get::<Option<f64>, _>("lat")?.zip(r.try_get::<Option<f64>, _>("lng")?),
         merged_into: r.try_get("merged_into")?,
+        patrol_id: r.try_get("patrol_id")?,
         reporter: r.try_get::<Option<i64>, _>("reporter_user_id")?.map(UserId),
         anonymous: r.try_get::<i64, _>("anonymous")? == 1,
         department_id: r.try_get::<Option<i64>, _>("department_id")?.map(DepartmentId),
@@ -226,8 +227,8 @@ fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
 pub async fn insert_case(conn: &mut Conn, c: &Case, now: i64) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "insert into cases (category_id, source, state, description, street_id, community_id, address, \
-         reporter_user_id, anonymous, created_at, updated_at, lat, lng) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) returning case_id",
+         reporter_user_id, anonymous, created_at, updated_at, lat, lng, patrol_id) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) returning case_id",
     )
     // Optional floats: not a cached statement (see org/store.rs on sqlx's Any driver).
     .persistent(false)
@@ -243,6 +244,7 @@ pub async fn insert_case(conn: &mut Conn, c: &Case, now: i64) -> Result<i64> {
     .bind(now)
     .bind(c.coords.map(|p| p.0))
     .bind(c.coords.map(|p| p.1))
+    .bind(c.patrol_id)
     .fetch_one(&mut *conn)
     .await?;
     let step = Step {

@@ -58,6 +58,7 @@ impl Draft {
         let community = self.community_id.trim();
         NewCase {
             coords: None,
+            patrol_id: None,
             category_id: self.category_id.trim().parse().unwrap_or(0),
             description: self.description.clone(),
             community_id: (!community.is_empty()).then(|| CommunityId(community.parse().unwrap_or(0))),

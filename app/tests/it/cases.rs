@@ -346,3 +346,46 @@ async fn nearby_open_cases_of_the_category_are_suggested_and_a_duplicate_merged_
     assert_eq!(kinds, ["case.dispatched", "case.voided"]);
     assert!(inbox[0]["text"].as_str().unwrap().contains(&format!("案件 {near_id}")));
 }
+
+#[tokio::test]
+async fn an_inspector_files_two_findings_on_a_patrol_and_the_log_keeps_them() {
+    let w = world().await;
+    assert_eq!(w.resident.post("/patrols", json!({})).await.0, 403, "residents do not patrol");
+    let (status, patrol) = w.inspector.post("/patrols", json!({})).await;
+    assert_eq!(status, 201, "{patrol}");
+    let id = patrol["id"].as_i64().unwrap();
+    assert_eq!(w.inspector.post("/patrols", json!({})).await.0, 409, "one open patrol at a time");
+    let (status, _) = w
+        .inspector
+        .post(&format!("/patrols/{id}/points"), json!({"points": [[36.0611, 120.3836], [36.0615, 120.384]]}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(w.inspector.post(&format!("/patrols/{id}/points"), json!({"points": [[99.0, 0.0]]})).await.0, 422);
+    for (description, lat) in [("占道经营的水果摊", 36.0612), ("墙上的小广告", 36.0625)] {
+        let (status, c) = w
+            .inspector
+            .post("/cases", json!({"category_id": w.category, "description": description, "lat": lat, "lng": 120.3836, "patrol_id": id, "community_id": w.community}))
+            .await;
+        assert_eq!((status, c["source"].as_str(), c["patrol_id"].as_i64()), (201, Some("patrol"), Some(id)));
+    }
+    // Someone else's patrol is not a patrol to file on.
+    assert_eq!(
+        w.dispatcher.post("/cases", json!({"category_id": w.category, "description": "x", "patrol_id": id})).await.0,
+        409
+    );
+    w.app.clock.advance(chrono::Duration::minutes(95));
+    let (status, ended) = w.inspector.post(&format!("/patrols/{id}/end"), json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!((ended["minutes"].as_i64(), ended["points"].as_i64()), (Some(95), Some(2)));
+    assert_eq!(ended["cases"].as_array().unwrap().len(), 2);
+    assert!(ended["ended_at"].as_i64().is_some());
+    assert_eq!(w.inspector.post(&format!("/patrols/{id}/end"), json!({})).await.0, 409);
+    assert_eq!(
+        w.inspector.post("/cases", json!({"category_id": w.category, "description": "x", "patrol_id": id})).await.0,
+        409,
+        "not on an ended patrol"
+    );
+    let (_, mine) = w.inspector.get("/me/patrols").await;
+    assert_eq!(mine[0]["id"], id);
+    assert_eq!(w.other_handler.get(&format!("/patrols/{id}")).await.0, 404);
+}
