@@ -14,6 +14,7 @@ mod appointments;
 mod backoffice;
 mod batch;
 mod booking_pages;
+mod case_matrix;
 mod case_pages;
 mod cases;
 mod checkin;
