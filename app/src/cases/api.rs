@@ -11,6 +11,7 @@ use crate::api::ApiUser;
 use crate::app::AppState;
 use crate::cases::model::{Case, Rating, Step};
 use crate::cases::patrols::{self, Patrol};
+use crate::cases::photos::{self, Photo};
 use crate::cases::service::{self, Act, NewCase};
 use crate::cases::store;
 use crate::cases::workflow::{Action, State as CaseState};
@@ -31,6 +32,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(patrol_points))
         .routes(routes!(end_patrol))
         .routes(routes!(my_patrols))
+        .routes(routes!(get_photo))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(add_photo))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::media::model::MAX_UPLOAD_BYTES)),
+        )
         .routes(routes!(my_cases))
 }
 
@@ -118,6 +125,9 @@ pub struct CaseOut {
     /// The timeline (one case only).
     #[serde(skip_serializing_if = "Option::is_none")]
     timeline: Option<Vec<Step>>,
+    /// Photos (one case only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    photos: Option<Vec<Photo>>,
     /// Open cases of the same category filed nearby, nearest first (on filing, and for staff).
     #[serde(skip_serializing_if = "Option::is_none")]
     possible_duplicates: Option<Vec<Nearby>>,
@@ -160,6 +170,7 @@ impl CaseOut {
             merged_into: c.merged_into,
             patrol_id: c.patrol_id,
             timeline,
+            photos: None,
             possible_duplicates: None,
         }
     }
@@ -209,6 +220,7 @@ async fn get_case(
     };
     let mut out = CaseOut::new(case, state.clock.unix(), Some(steps));
     out.possible_duplicates = duplicates;
+    out.photos = Some(photos::list(&state, id).await?);
     Ok(Json(out))
 }
 
@@ -383,4 +395,51 @@ async fn end_patrol(
     responses((status = 200, description = "Your patrols", body = Vec<Patrol>)))]
 async fn my_patrols(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<Patrol>>> {
     Ok(Json(patrols::mine(&state, &user).await?))
+}
+
+/// What a photo shows.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PhotoQuery {
+    /// `report` (what was seen; default) or `after` (the department's result).
+    kind: Option<String>,
+}
+
+/// Adds a photo (JPEG, PNG or WebP body, at most 10 MB; EXIF is dropped): `report` by any
+/// party while the case is open, `after` by the department's handler.
+#[utoipa::path(post, path = "/cases/{id}/photos", tag = "cases", params(("id" = i64, Path, description = "Case id"), PhotoQuery),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP picture"),
+    security(("bearer" = [])),
+    responses((status = 201, description = "The case's photos", body = Vec<Photo>),
+        (status = 422, description = "Not a readable picture", body = crate::api::Problem, content_type = "application/problem+json")))]
+async fn add_photo(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<PhotoQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<(StatusCode, Json<Vec<Photo>>)> {
+    let kind = q.kind.as_deref().unwrap_or("report");
+    Ok((StatusCode::CREATED, Json(photos::add(&state, &user, id, kind, body.to_vec()).await?)))
+}
+
+/// One photo of a case (JPEG), for the parties to it.
+#[utoipa::path(get, path = "/cases/{id}/photos/{image}", tag = "cases", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Case id"), ("image" = i64, Path, description = "Photo id")),
+    responses((status = 200, description = "The picture", content_type = "image/jpeg")))]
+async fn get_photo(
+    ApiUser(user): ApiUser,
+    State(state): State<AppState>,
+    Path((id, image)): Path<(i64, i64)>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse as _;
+    let stored = photos::image(&state, &user, id, image).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, stored.content_type),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        ],
+        stored.bytes,
+    )
+        .into_response())
 }

@@ -39,15 +39,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         )
 }
 
-/// Sets the event's cover from a JPEG or PNG body (organisers who run the event). It is
+/// Sets the event's cover from a JPEG, PNG or WebP body (organisers who run the event). It is
 /// scaled to fit 1200×900, re-encoded as JPEG and stripped of metadata.
 #[utoipa::path(put, path = "/events/{id}/cover", tag = "events", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Event id")),
-    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG or PNG picture, at most 10 MB"),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP picture, at most 10 MB"),
     responses((status = 204, description = "Set; the event's `cover_url` serves it"),
         (status = 403, description = "Not an organiser of this event", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 10 MB"),
-        (status = 422, description = "Not a readable JPEG or PNG", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Not a readable JPEG, PNG or WebP", body = Problem, content_type = "application/problem+json")))]
 async fn put_cover(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

@@ -1,4 +1,4 @@
-//! Images people upload (event covers): checked, scaled down and re-encoded before they are
+//! Images people upload (event covers, case photos): checked, scaled down and re-encoded before they are
 //! kept, then served from the database with long-lived caching.
 
 pub mod model;
@@ -20,12 +20,21 @@ static DECODERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
 /// Processes an uploaded image and keeps it; returns its id. An unreadable or unsupported
 /// file is a rule error with a message for the user; nothing is stored then.
 pub async fn save(state: &AppState, upload: Vec<u8>, by: UserId) -> AppResult<i64> {
+    keep(state, upload, true, by).await
+}
+
+/// As [`save`], for an image only the pages of what it belongs to may show (a case photo).
+pub async fn save_private(state: &AppState, upload: Vec<u8>, by: UserId) -> AppResult<i64> {
+    keep(state, upload, false, by).await
+}
+
+async fn keep(state: &AppState, upload: Vec<u8>, public: bool, by: UserId) -> AppResult<i64> {
     let _permit = DECODERS.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
     let processed = tokio::task::spawn_blocking(move || model::process(&upload))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(AppError::Rule)?;
-    Ok(store::insert(&mut *state.db.conn().await?, &processed, by, state.clock.unix()).await?)
+    Ok(store::insert(&mut *state.db.conn().await?, &processed, public, by, state.clock.unix()).await?)
 }
 
 /// The URL an image is served at.

@@ -41,7 +41,7 @@ pub fn process(upload: &[u8]) -> Result<Processed, &'static str> {
         return Err("image.too_large");
     }
     let mut reader = ImageReader::new(Cursor::new(upload)).with_guessed_format().map_err(|_| "image.unreadable")?;
-    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png)) {
+    if !matches!(reader.format(), Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) {
         return Err("image.wrong_type");
     }
     let mut limits = Limits::default();

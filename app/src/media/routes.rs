@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
 
 async fn image(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> AppResult<Response> {
     let id: i64 = file.strip_suffix(".jpg").and_then(|n| n.parse().ok()).ok_or(AppError::NotFound)?;
-    let stored = store::get(&mut *state.db.conn().await?, id).await?.ok_or(AppError::NotFound)?;
+    let stored = store::get(&mut *state.db.conn().await?, id, true).await?.ok_or(AppError::NotFound)?;
     let etag = format!("\"{}\"", &stored.sha256[..32]);
     let cached = headers.get(header::IF_NONE_MATCH).is_some_and(|v| v.as_bytes() == etag.as_bytes());
     let mut response = if cached { StatusCode::NOT_MODIFIED.into_response() } else { stored.bytes.into_response() };

@@ -49,6 +49,15 @@ impl Api {
         self.send(reqwest::Method::POST, path, Some(body), None).await
     }
 
+    /// A raw request (uploads, pictures): status, content type and body bytes.
+    pub(crate) async fn raw(&self, method: reqwest::Method, path: &str, body: Vec<u8>) -> (u16, String, Vec<u8>) {
+        let r = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token).body(body);
+        let r = r.send().await.unwrap();
+        let status = r.status().as_u16();
+        let kind = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (status, kind, r.bytes().await.unwrap().to_vec())
+    }
+
     pub(crate) async fn book(&self, slot: i64, key: Option<&str>) -> (u16, Value) {
         self.send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), None, key).await
     }

@@ -63,20 +63,20 @@ async fn the_calendar_is_data_holidays_and_make_up_days_move_deadlines() {
 /// A district with: a resident of a community of the first street, an inspector of that
 /// street, a district dispatcher, handlers of 区综合行政执法局 and of 区卫健局, and a street
 /// admin of another street.
-struct World {
-    app: TestApp,
-    resident: Api,
-    inspector: Api,
-    dispatcher: Api,
-    handler: Api,
-    other_handler: Api,
-    other_street_admin: Api,
-    enforcement: i64,
-    community: i64,
-    category: i64,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) resident: Api,
+    pub(crate) inspector: Api,
+    pub(crate) dispatcher: Api,
+    pub(crate) handler: Api,
+    pub(crate) other_handler: Api,
+    pub(crate) other_street_admin: Api,
+    pub(crate) enforcement: i64,
+    pub(crate) community: i64,
+    pub(crate) category: i64,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = TestApp::with_district().await;
     let mut conn = app.state.db.conn().await.unwrap();
     let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
@@ -117,7 +117,7 @@ async fn world() -> World {
     }
 }
 
-async fn act(who: &Api, case: i64, body: serde_json::Value) -> (u16, serde_json::Value) {
+pub(crate) async fn act(who: &Api, case: i64, body: serde_json::Value) -> (u16, serde_json::Value) {
     who.post(&format!("/cases/{case}/actions"), body).await
 }
 

@@ -75,7 +75,7 @@ async fn not_a_picture_or_not_the_organiser_changes_nothing() {
     let gif = put_cover(&s, &s.token, b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec()).await;
     assert_eq!(gif.status(), 422);
     let problem: serde_json::Value = gif.json().await.unwrap();
-    assert_eq!(problem["detail"], "只能上传 JPG 或 PNG 图片。", "{problem}");
+    assert_eq!(problem["detail"], "只能上传 JPG、PNG 或 WebP 图片。", "{problem}");
 
     let resident = s.resident("13900000123").await;
     assert_eq!(put_cover(&s, &resident, picture(100, 100)).await.status(), 403);
@@ -113,7 +113,7 @@ async fn the_back_office_uploads_a_cover_with_its_form() {
 
     let wrong = upload(Some(&csrf), b"%PDF-1.7".to_vec(), "a.pdf").send().await.unwrap();
     assert_eq!(wrong.status(), 422);
-    assert!(wrong.text().await.unwrap().contains("只能上传 JPG 或 PNG 图片"));
+    assert!(wrong.text().await.unwrap().contains("只能上传 JPG、PNG 或 WebP 图片"));
 
     let ok = upload(Some(&csrf), picture(300, 200), "cover.png").send().await.unwrap();
     assert_eq!(ok.status(), 303);

@@ -16,6 +16,7 @@ mod batch;
 mod booking_pages;
 mod case_matrix;
 mod case_pages;
+mod case_photos;
 mod cases;
 mod checkin;
 mod cli;

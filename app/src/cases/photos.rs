@@ -1,0 +1,121 @@
+//! Photos of a case: what the reporter or inspector saw (`report`), and the department's
+//! photo of the result (`after`). Checked, scaled and re-encoded like every upload (which
+//! drops EXIF, GPS included), kept private: only the parties to the case get them.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::accounts::CurrentUser;
+use crate::app::AppState;
+use crate::cases::model::parties;
+use crate::cases::store;
+use crate::cases::workflow::{Party, State};
+use crate::error::{AppError, AppResult, FieldError};
+
+/// Photos one case keeps at most.
+pub const MAX_PER_CASE: i64 = 20;
+
+/// A photo of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Photo {
+    /// Image id (fetch it at `/api/v1/cases/{case}/photos/{id}`).
+    pub id: i64,
+    /// `report` or `after`.
+    pub kind: String,
+    /// When (Unix seconds).
+    pub created_at: i64,
+}
+
+/// Adds a photo to a case: `report` by any party while the case is open, `after` by the
+/// department's handler (or the agent) while it is with them.
+pub async fn add(
+    state: &AppState,
+    user: &CurrentUser,
+    case_id: i64,
+    kind: &str,
+    upload: Vec<u8>,
+) -> AppResult<Vec<Photo>> {
+    let mut conn = state.db.conn().await?;
+    let case = store::case(&mut conn, case_id).await?.ok_or(AppError::NotFound)?;
+    let mine = parties(&user.principal, &case);
+    if mine.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let allowed = match kind {
+        "report" => case.state.is_open(),
+        "after" => {
+            mine.iter().any(|p| matches!(p, Party::Handler | Party::Agent))
+                && matches!(case.state, State::Dispatched | State::Handling | State::Handled)
+        }
+        _ => return Err(AppError::Invalid(vec![FieldError { field: "kind", key: "form.choice_invalid" }])),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    let count: i64 = sqlx::query_scalar("select count(*) from case_photos where case_id = $1")
+        .bind(case_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if count >= MAX_PER_CASE {
+        return Err(AppError::Rule("cases.too_many_photos"));
+    }
+    drop(conn);
+    // Decoded before any transaction: a bad file changes nothing.
+    let image = crate::media::save_private(state, upload, user.id).await?;
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "insert into case_photos (case_id, image_id, kind, created_by, created_at) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(image)
+    .bind(kind)
+    .bind(user.id.0)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        now,
+        user.id,
+        "case.photo",
+        crate::audit::Change::new("case", case_id, case.street_id),
+    )
+    .await?;
+    tx.commit().await?;
+    list(state, case_id).await
+}
+
+/// The photos of a case, oldest first (the caller has checked the viewer may see the case).
+pub async fn list(state: &AppState, case_id: i64) -> AppResult<Vec<Photo>> {
+    let rows: Vec<(i64, String, i64)> =
+        sqlx::query_as("select image_id, kind, created_at from case_photos where case_id = $1 order by case_photo_id")
+            .bind(case_id)
+            .fetch_all(&mut *state.db.conn().await?)
+            .await?;
+    Ok(rows.into_iter().map(|(id, kind, created_at)| Photo { id, kind, created_at }).collect())
+}
+
+/// One photo's bytes, for a party to the case.
+pub async fn image(
+    state: &AppState,
+    user: &CurrentUser,
+    case_id: i64,
+    image_id: i64,
+) -> AppResult<crate::media::store::Stored> {
+    let mut conn = state.db.conn().await?;
+    let case = store::case(&mut conn, case_id).await?.ok_or(AppError::NotFound)?;
+    if parties(&user.principal, &case).is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let belongs: Option<i64> =
+        sqlx::query_scalar("select image_id from case_photos where case_id = $1 and image_id = $2")
+            .bind(case_id)
+            .bind(image_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if belongs.is_none() {
+        return Err(AppError::NotFound);
+    }
+    crate::media::store::get(&mut conn, image_id, false).await?.ok_or(AppError::NotFound)
+}
