@@ -56,6 +56,7 @@ pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::events::api::router())
         .merge(crate::notify::api::router())
         .merge(crate::cases::api::router())
+        .merge(crate::cases::settings::router())
         .split_for_parts()
 }
 

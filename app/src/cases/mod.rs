@@ -19,6 +19,7 @@ pub mod patrols;
 pub mod photos;
 pub mod routes;
 pub mod service;
+pub mod settings;
 pub mod store;
 pub mod uscc;
 pub mod views;

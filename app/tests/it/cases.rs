@@ -389,3 +389,44 @@ async fn an_inspector_files_two_findings_on_a_patrol_and_the_log_keeps_them() {
     assert_eq!(mine[0]["id"], id);
     assert_eq!(w.other_handler.get(&format!("/patrols/{id}")).await.0, 404);
 }
+
+#[tokio::test]
+async fn district_admins_maintain_category_limits_and_the_calendar_that_deadlines_follow() {
+    let w = world().await;
+    let admin = w.app.user("13600009999", "区管理员", None, &[grant(Role::DistrictAdmin, Scope::District)]).await;
+    let admin = Api::new(&w.app, admin).await;
+    let category = format!("/case-categories/{}", w.category);
+    let patch = |who: &Api, path: String, body: serde_json::Value| {
+        let who = who.clone();
+        async move { who.send(reqwest::Method::PATCH, &path, Some(body), None).await }
+    };
+    assert_eq!(patch(&w.dispatcher, category.clone(), json!({"time_limit": "2d"})).await.0, 403);
+    assert_eq!(patch(&admin, category.clone(), json!({"time_limit": "2 weeks"})).await.0, 422);
+    assert_eq!(patch(&admin, category.clone(), json!({"time_limit": "1d"})).await.0, 204);
+    let (_, all) = w.resident.get("/case-categories").await;
+    let changed = all.as_array().unwrap().iter().find(|c| c["id"] == w.category).unwrap().clone();
+    assert_eq!((changed["time_limit"].as_str(), changed["photos_required"].as_bool()), (Some("1d"), Some(true)));
+    // A six-day week, and Saturday 5 December a holiday after all.
+    let week =
+        json!({"periods": ["09:00-12:00", "13:30-17:30"], "weekdays": [true, true, true, true, true, true, false]});
+    assert_eq!(w.dispatcher.send(reqwest::Method::PUT, "/work-calendar", Some(week.clone()), None).await.0, 403);
+    let bad = json!({"periods": ["13:30-12:00"], "weekdays": [true, true, true, true, true, false, false]});
+    assert_eq!(admin.send(reqwest::Method::PUT, "/work-calendar", Some(bad), None).await.0, 422);
+    assert_eq!(admin.send(reqwest::Method::PUT, "/work-calendar", Some(week), None).await.0, 200);
+    let day = json!({"kind": "holiday", "note": "测试"});
+    assert_eq!(admin.send(reqwest::Method::PUT, "/work-calendar/days/2026-12-05", Some(day), None).await.0, 204);
+    let (_, calendar) = w.dispatcher.get("/work-calendar").await;
+    assert_eq!(calendar["holidays"], json!(["2026-12-05"]));
+    // Friday 4 December 16:00 + one working day (7 h): Friday's 1.5 h, Saturday off, Monday 5.5 h.
+    w.app.clock.advance(chrono::Duration::days(3) + chrono::Duration::hours(7));
+    let (_, c) = w
+        .resident
+        .post("/cases", json!({"category_id": w.category, "description": "违建", "community_id": w.community}))
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    let (_, dispatched) = act(&w.dispatcher, id, json!({"action": "dispatch", "department_id": w.enforcement})).await;
+    assert_eq!(dispatched["deadline"], "2026-12-07T16:00:00+08:00");
+    assert_eq!(admin.send(reqwest::Method::DELETE, "/work-calendar/days/2026-12-05", None, None).await.0, 204);
+    let (_, calendar) = w.dispatcher.get("/work-calendar").await;
+    assert_eq!(calendar["holidays"], json!([]));
+}
