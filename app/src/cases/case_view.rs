@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::app::AppState;
 use crate::cases::model::{Case, Rating};
 use crate::cases::views::Lookup;
-use crate::cases::workflow::{Action, Party};
+use crate::cases::workflow::{Action, Party, State};
 use crate::error::{AppResult, FieldError};
 use crate::ids::DepartmentId;
 use crate::web::Ctx;
@@ -117,6 +117,10 @@ pub struct CasePage {
     pub alert: Option<&'static str>,
     /// Just filed: say so.
     pub filed: bool,
+    /// Its photos.
+    pub photos: Vec<crate::cases::photos::Photo>,
+    /// Whether the viewer may add a photo of what they saw, and an after-photo.
+    pub can_add: (bool, bool),
 }
 
 /// Who took a step, as the timeline says it.
@@ -162,6 +166,13 @@ pub async fn case_page(
 ) -> AppResult<CasePage> {
     let user = ctx.user()?.clone();
     let (case, steps) = crate::cases::service::get(state, &user, id).await?;
+    let photos = crate::cases::photos::list(state, id).await?;
+    let parts = crate::cases::model::parties(&user.principal, &case);
+    let can_add = (
+        case.state.is_open(),
+        parts.iter().any(|p| matches!(p, Party::Handler | Party::Agent))
+            && matches!(case.state, State::Dispatched | State::Handling | State::Handled),
+    );
     let lookup = Lookup::load(state).await?;
     let list = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
     let names: Departments = list.iter().map(|d| (d.id, d.name.clone())).collect();
@@ -202,5 +213,7 @@ pub async fn case_page(
         ratings,
         alert,
         filed,
+        photos,
+        can_add,
     })
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod notices;
 pub mod open311;
 pub mod patrols;
+pub mod photo_pages;
 pub mod photos;
 pub mod routes;
 pub mod service;

@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}", get(case))
         .route("/cases/{id}/act", post(act))
         .route("/manage/cases", get(queue))
+        .merge(crate::cases::photo_pages::router())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -78,3 +78,42 @@ async fn photos_are_checked_stripped_and_private() {
     assert_eq!(case["photos"][3]["kind"], "after");
     assert_eq!(w.resident.raw(Method::POST, &format!("{photos}?kind=before"), Vec::new()).await.0, 422);
 }
+
+#[tokio::test]
+async fn the_case_page_shows_its_photos_and_takes_new_ones() {
+    let w = world().await;
+    let (_, c) = w
+        .resident
+        .post("/cases", json!({"category_id": w.category, "description": "违建", "community_id": w.community}))
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    // The API's resident (phone 13600000000) logs in on the site.
+    w.app.login("13600000000").await;
+    let (status, page) = w.app.page(&format!("/cases/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("还没有照片") && page.contains("enctype=\"multipart/form-data\""));
+    let csrf = crate::helpers::csrf_in(&page);
+    let upload = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", csrf.clone())
+            .text("kind", "report")
+            .part("photo", reqwest::multipart::Part::bytes(bytes).file_name("p.png"));
+        w.app.client.post(w.app.at(&format!("/cases/{id}/photos"))).multipart(form).send()
+    };
+    let wrong = upload(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec()).await.unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains("只能上传 JPG、PNG 或 WebP 图片"));
+    let done = upload(picture(image::ImageFormat::Png)).await.unwrap();
+    assert_eq!(done.status(), 303);
+    let (_, page) = w.app.page(&format!("/cases/{id}")).await;
+    let marker = format!("src=\"/cases/{id}/photos/");
+    let rest = page.split(marker.as_str()).nth(1).expect("a photo on the page");
+    let src = format!("/cases/{id}/photos/{}", rest.split('"').next().unwrap());
+    assert!(src.ends_with(".jpg"), "{src}");
+    let r = w.app.client.get(w.app.at(&src)).send().await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
+    // Another resident's browser gets nothing.
+    w.app.user("13911110000", "路人", None, &[]).await;
+    w.app.login("13911110000").await;
+    assert_eq!(w.app.client.get(w.app.at(&src)).send().await.unwrap().status(), 404);
+}

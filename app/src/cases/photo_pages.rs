@@ -1,0 +1,65 @@
+//! Photos on the case page: the pictures themselves (for the parties to the case only) and
+//! the upload form's handler.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse as _, Response};
+use axum::routing::get;
+
+use crate::app::AppState;
+use crate::cases::case_view::{Failed, case_page};
+use crate::cases::photos;
+use crate::error::{AppError, AppResult};
+use crate::web::extract::Path;
+use crate::web::{Ctx, render_status, see_other};
+
+/// Routes of the photo pages.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/cases/{id}/photos/{file}", get(picture)).route(
+        "/cases/{id}/photos",
+        axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::web::csrf::UPLOAD_LIMIT)),
+    )
+}
+
+async fn picture(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, file)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    let image: i64 = file.strip_suffix(".jpg").and_then(|n| n.parse().ok()).ok_or(AppError::NotFound)?;
+    let stored = photos::image(&state, ctx.user()?, id, image).await?;
+    Ok((
+        [(header::CONTENT_TYPE, stored.content_type), (header::CACHE_CONTROL, "private, max-age=3600".to_owned())],
+        stored.bytes,
+    )
+        .into_response())
+}
+
+/// Adds a photo from the case page's form (multipart: `photo`, `kind`).
+async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let (mut bytes, mut kind) = (Vec::new(), String::from("report"));
+    while let Some(field) = form.next_field().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))? {
+        match field.name() {
+            Some("photo") => {
+                bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))?.to_vec();
+            }
+            Some("kind") => kind = field.text().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))?,
+            _ => {}
+        }
+    }
+    match photos::add(&state, &user, id, &kind, bytes).await {
+        Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
+        Err(AppError::Rule(key)) => {
+            let failed = Failed { action: "photo".into(), refusal: Some(key), ..Failed::default() };
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &case_page(&state, ctx, id, false, Some(failed)).await?)
+        }
+        Err(other) => Err(other),
+    }
+}
