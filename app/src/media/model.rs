@@ -5,7 +5,7 @@ use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
-use image::{ImageFormat, ImageReader, Limits};
+use image::{ImageDecoder as _, ImageFormat, ImageReader, Limits};
 use sha2::{Digest as _, Sha256};
 
 /// Largest kept size: sharp on a phone held upright or a laptop, a few hundred kilobytes.
@@ -49,7 +49,12 @@ pub fn process(upload: &[u8]) -> Result<Processed, &'static str> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(512 * 1024 * 1024);
     reader.limits(limits);
-    let picture = reader.decode().map_err(|_| "image.unreadable")?;
+    // Phones store a photo as the sensor saw it and say in EXIF how to turn it; the EXIF goes,
+    // so the turn is made now (the limits above still apply to the decoder).
+    let mut decoder = reader.into_decoder().map_err(|_| "image.unreadable")?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(|_| "image.unreadable")?;
+    picture.apply_orientation(orientation);
     let picture = if picture.width() > MAX_WIDTH || picture.height() > MAX_HEIGHT {
         picture.resize(MAX_WIDTH, MAX_HEIGHT, FilterType::Triangle)
     } else {
@@ -84,6 +89,25 @@ mod tests {
         let mut out = Cursor::new(Vec::new());
         image::DynamicImage::ImageRgba8(picture).write_to(&mut out, format).unwrap();
         out.into_inner()
+    }
+
+    #[test]
+    fn a_phone_photos_exif_turn_is_applied_before_the_exif_goes() {
+        let rgb = image::RgbImage::from_fn(64, 48, |x, _| image::Rgb([(x * 4) as u8, 0, 0]));
+        let mut jpeg = Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(rgb).write_to(&mut jpeg, ImageFormat::Jpeg).unwrap();
+        let jpeg = jpeg.into_inner();
+        // APP1 Exif, big-endian TIFF, one IFD entry: Orientation (0x0112) = 6, turn 90° clockwise.
+        let exif: &[u8] = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0";
+        let mut tagged = jpeg[..2].to_vec();
+        tagged.extend_from_slice(&[0xFF, 0xE1]);
+        tagged.extend_from_slice(&((exif.len() + 2) as u16).to_be_bytes());
+        tagged.extend_from_slice(exif);
+        tagged.extend_from_slice(&jpeg[2..]);
+        let upright = process(&tagged).unwrap();
+        assert_eq!((upright.width, upright.height), (48, 64));
+        assert!(!upright.jpeg.windows(4).any(|w| w == b"Exif"));
+        assert_eq!((process(&jpeg).unwrap().width, process(&jpeg).unwrap().height), (64, 48));
     }
 
     #[test]
