@@ -21,6 +21,7 @@ pub mod photos;
 pub mod routes;
 pub mod service;
 pub mod settings;
+pub mod stats;
 pub mod store;
 pub mod uscc;
 pub mod views;

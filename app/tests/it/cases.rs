@@ -430,3 +430,55 @@ async fn district_admins_maintain_category_limits_and_the_calendar_that_deadline
     let (_, calendar) = w.dispatcher.get("/work-calendar").await;
     assert_eq!(calendar["holidays"], json!([]));
 }
+
+#[tokio::test]
+async fn statistics_count_closed_on_time_reworked_overdue_and_satisfaction_per_street_and_department() {
+    let w = world().await;
+    let admin = w.app.user("13600009998", "区管理员", None, &[grant(Role::DistrictAdmin, Scope::District)]).await;
+    let admin = Api::new(&w.app, admin).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let (_, c) = w
+            .resident
+            .post("/cases", json!({"category_id": w.category, "description": "违建", "community_id": w.community}))
+            .await;
+        ids.push(c["id"].as_i64().unwrap());
+    }
+    for id in &ids {
+        act(&w.dispatcher, *id, json!({"action": "dispatch", "department_id": w.enforcement})).await;
+    }
+    // One closed in time after a rework, rated; one closed late; one left open past its deadline.
+    for step in ["report_handled"] {
+        act(&w.handler, ids[0], json!({"action": step})).await;
+    }
+    act(&w.inspector, ids[0], json!({"action": "check_fail", "note": "未清理干净"})).await;
+    act(&w.handler, ids[0], json!({"action": "report_handled"})).await;
+    act(&w.inspector, ids[0], json!({"action": "check_pass"})).await;
+    act(&w.resident, ids[0], json!({"action": "rate", "rating": "satisfied"})).await;
+    w.app.clock.advance(chrono::Duration::hours(8));
+    act(&w.handler, ids[1], json!({"action": "report_handled"})).await;
+    act(&w.inspector, ids[1], json!({"action": "check_pass"})).await;
+    act(&w.resident, ids[1], json!({"action": "rate", "rating": "unsatisfied"})).await;
+    let (status, by_department) = admin.get("/case-stats?by=department").await;
+    assert_eq!(status, 200, "{by_department}");
+    let row = by_department.as_array().unwrap().iter().find(|r| r["id"] == w.enforcement).unwrap().clone();
+    assert_eq!(
+        (row["cases"].as_i64(), row["closed"].as_i64(), row["closed_on_time"].as_i64(), row["reworked"].as_i64()),
+        (Some(3), Some(2), Some(1), Some(1))
+    );
+    assert_eq!(
+        (row["overdue"].as_i64(), row["satisfied"].as_i64(), row["rated"].as_i64()),
+        (Some(1), Some(1), Some(2))
+    );
+    assert_eq!((row["on_time_rate"].as_f64(), row["rework_rate"].as_f64()), (Some(0.5), Some(0.5)));
+    assert!(row["average_hours"].as_f64().unwrap() > 3.9);
+    // Street staff see their street only; a street with no cases has no rows; residents none at all.
+    let (_, by_street) = w.other_street_admin.get("/case-stats?by=street").await;
+    assert_eq!(by_street, json!([]));
+    let (_, all_streets) = admin.get("/case-stats?by=street").await;
+    assert_eq!(all_streets.as_array().unwrap().len(), 1);
+    assert_eq!(w.resident.get("/case-stats?by=street").await.0, 403);
+    assert_eq!(admin.get("/case-stats?by=street&from=tomorrow").await.0, 422);
+    let (_, future) = admin.get("/case-stats?by=category&from=2027-01-01&to=2027-01-31").await;
+    assert_eq!(future, json!([]));
+}
