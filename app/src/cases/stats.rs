@@ -149,6 +149,7 @@ fn reach(user: &CurrentUser) -> AppResult<Option<StreetId>> {
 #[into_params(parameter_in = Query)]
 pub struct StatsQuery {
     /// street, department or category.
+    #[param(inline)]
     by: By,
     /// From this day (`YYYY-MM-DD`, district time), default 30 days ago.
     from: Option<String>,
