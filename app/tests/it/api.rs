@@ -134,3 +134,34 @@ async fn the_openapi_document_is_3_1_and_lists_every_route() {
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
+
+#[tokio::test]
+async fn every_schema_the_openapi_document_refers_to_is_in_it() {
+    let app = TestApp::spawn().await;
+    let (_, _, doc) = json(reqwest::get(app.at("/api/v1/openapi.json")).await.unwrap()).await;
+    fn refs(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v.as_str()) {
+                        ("$ref", Some(r)) => out.push(r.to_owned()),
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 50, "the document refers to its schemas");
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|r| {
+            let name = r.trim_start_matches("#/components/schemas/");
+            !doc["components"]["schemas"][name].is_object()
+        })
+        .collect();
+    assert!(missing.is_empty(), "dangling references: {missing:?}");
+}
