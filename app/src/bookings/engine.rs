@@ -35,6 +35,24 @@ pub struct Request {
     pub idempotency_key: Option<String>,
 }
 
+impl Request {
+    /// The answer for this request once the database has written reservation `id`.
+    pub fn booked(&self, offering_id: i64, id: i64, status: Status, code: String, now: i64) -> Booked {
+        let reservation = Reservation {
+            id,
+            offering_id,
+            booker: self.booker,
+            person_id: self.person_id,
+            person_key: self.person_key.clone(),
+            seats: self.seats,
+            status,
+            code,
+            created_at: now,
+        };
+        Booked { reservation, replayed: false }
+    }
+}
+
 /// The outcome of a booking.
 #[derive(Debug, Clone)]
 pub struct Booked {
@@ -219,18 +237,7 @@ pub async fn reserve(
         let err = match attempt_insert(conn, backend, &new, now).await {
             Ok(None) => return Err(Failure::Refused(Refusal::OfferingCancelled)),
             Ok(Some(id)) => {
-                let reservation = Reservation {
-                    id,
-                    offering_id: o.id,
-                    booker: req.booker,
-                    person_id: req.person_id,
-                    person_key: req.person_key.clone(),
-                    seats: req.seats,
-                    status,
-                    code,
-                    created_at: now,
-                };
-                return Ok(Booked { reservation, replayed: false });
+                return Ok(req.booked(o.id, id, status, code, now));
             }
             Err(e) => e,
         };

@@ -14,7 +14,7 @@
 use crate::bookings::batch::{Batcher, Item, Outcome};
 use crate::bookings::engine::{Booked, Failure, Request, is_no_seat, ticket_code};
 use crate::bookings::model::{Mode, Offering, Refusal, Status};
-use crate::bookings::store::{self, NewReservation, Reservation};
+use crate::bookings::store::{self, NewReservation};
 use crate::db::{Conn, Db};
 
 /// Attempts after which a request that keeps losing the race for a seat is told it is full.
@@ -50,20 +50,7 @@ pub async fn reserve(
     let code = item.code.clone();
     let refused = |r| Err(Failure::Refused(r));
     match batcher.book(item).await {
-        Some(Outcome::Booked(id, status)) => {
-            let reservation = Reservation {
-                id,
-                offering_id: o.id,
-                booker: req.booker,
-                person_id: req.person_id,
-                person_key: req.person_key.clone(),
-                seats: req.seats,
-                status,
-                code,
-                created_at: now,
-            };
-            Ok(Booked { reservation, replayed: false })
-        }
+        Some(Outcome::Booked(id, status)) => Ok(req.booked(o.id, id, status, code, now)),
         Some(Outcome::Repeated(id)) => match store::reservation(&mut *db.conn().await?, id).await? {
             Some(reservation) => Ok(Booked { reservation, replayed: true }),
             None => reserve_alone(db, o, req, now).await,
@@ -117,18 +104,7 @@ pub async fn reserve_alone(db: &Db, o: &Offering, req: &Request, now: i64) -> Re
         };
         match attempt {
             Ok(Some((id, status))) => {
-                let reservation = Reservation {
-                    id,
-                    offering_id: o.id,
-                    booker: req.booker,
-                    person_id: req.person_id,
-                    person_key: req.person_key.clone(),
-                    seats: req.seats,
-                    status,
-                    code,
-                    created_at: now,
-                };
-                return Ok(Booked { reservation, replayed: false });
+                return Ok(req.booked(o.id, id, status, code, now));
             }
             Ok(None) => {
                 if let Some(answer) = explain(&mut *db.conn().await?, &new, fallback.is_some()).await? {
