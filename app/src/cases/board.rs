@@ -3,6 +3,7 @@
 
 use sqlx::Row as _;
 
+use crate::cases::model::open_states_sql;
 use crate::cases::workflow::State;
 use crate::db::Conn;
 
@@ -50,8 +51,6 @@ pub struct Query {
     pub limit: i64,
 }
 
-const OPEN_STATES: &str = "('reported', 'accepted', 'dispatched', 'handling', 'handled', 'postponed')";
-
 /// Public cases, newest first.
 pub async fn list(conn: &mut Conn, q: &Query) -> Result<Vec<PublicCase>, sqlx::Error> {
     // The ids are integers we parsed, spelled into the SQL; everything else is bound.
@@ -62,8 +61,8 @@ pub async fn list(conn: &mut Conn, q: &Query) -> Result<Vec<PublicCase>, sqlx::E
     };
     let status = match q.open {
         None => String::new(),
-        Some(true) => format!(" and c.state in {OPEN_STATES}"),
-        Some(false) => format!(" and c.state not in {OPEN_STATES}"),
+        Some(true) => format!(" and c.state in {}", open_states_sql()),
+        Some(false) => format!(" and c.state not in {}", open_states_sql()),
     };
     let sql = format!(
         "select c.case_id, k.code, k.name, c.state, c.description, c.address, c.lat, c.lng, d.name as department, c.created_at, \

@@ -131,8 +131,23 @@ impl Case {
     /// Past its deadline and still with the department (a postponed case waits on purpose;
     /// a handled one waits for the check).
     pub fn overdue(&self, now: i64) -> bool {
-        matches!(self.state, State::Dispatched | State::Handling) && self.deadline_at.is_some_and(|d| now > d)
+        LATE_STATES.contains(&self.state) && self.deadline_at.is_some_and(|d| now > d)
     }
+}
+
+/// The states in which a case can be late: with the department, working on it.
+pub const LATE_STATES: [State; 2] = [State::Dispatched, State::Handling];
+
+/// States as an SQL list, `('dispatched', 'handling')`, so that queries and the rules above
+/// name the same states.
+pub fn sql_list(states: impl IntoIterator<Item = State>) -> String {
+    let names: Vec<String> = states.into_iter().map(|s| format!("'{}'", s.as_str())).collect();
+    format!("({})", names.join(", "))
+}
+
+/// The open states (see [`State::is_open`]) as an SQL list.
+pub fn open_states_sql() -> String {
+    sql_list(State::ALL.into_iter().filter(|s| s.is_open()))
 }
 
 /// Every part `user` plays towards `case`, from their grants and the case's place: the
@@ -301,6 +316,12 @@ mod tests {
             (vec![StreetId(3)], vec![CommunityId(5)], vec![DepartmentId(7)])
         );
         assert!(reach(&who(3, &[(Role::Dispatcher, Scope::District)])).all);
+    }
+
+    #[test]
+    fn state_lists_for_sql() {
+        assert_eq!(sql_list(LATE_STATES), "('dispatched', 'handling')");
+        assert_eq!(open_states_sql(), "('reported', 'accepted', 'dispatched', 'handling', 'handled', 'postponed')");
     }
 
     #[test]

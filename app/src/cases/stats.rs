@@ -14,6 +14,7 @@ use crate::accounts::CurrentUser;
 use crate::api::ApiUser;
 use crate::app::AppState;
 use crate::authz::{Role, Scope};
+use crate::cases::model::{LATE_STATES, sql_list};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
@@ -102,14 +103,15 @@ pub async fn figures(
          sum(case when state = 'closed' then 1 else 0 end) as closed, \
          sum(case when state = 'closed' and closed_at <= deadline_at then 1 else 0 end) as on_time, \
          sum(case when state = 'closed' and rework_count > 0 then 1 else 0 end) as reworked, \
-         sum(case when state in ('dispatched', 'handling') and deadline_at < $4 then 1 else 0 end) as overdue, \
+         sum(case when state in {late} and deadline_at < $4 then 1 else 0 end) as overdue, \
          cast(sum(case when state = 'closed' and dispatched_at is not null then closed_at - dispatched_at else 0 end) as bigint) as handling, \
          sum(case when state = 'closed' and dispatched_at is not null then 1 else 0 end) as handled, \
          sum(case when rating in ('satisfied', 'fairly_satisfied') then 1 else 0 end) as satisfied, \
          sum(case when rating is not null then 1 else 0 end) as rated \
          from cases where created_at >= $1 and created_at < $2 and ($3 = 0 or street_id = $3) and merged_into is null \
          group by {col} order by {col}",
-        col = by.column()
+        col = by.column(),
+        late = sql_list(LATE_STATES),
     );
     let rows = sqlx::query(&sql).bind(from).bind(to).bind(street.map_or(0, |s| s.0)).bind(now).fetch_all(conn).await?;
     rows.iter()

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveTime};
 use sqlx::Row as _;
 
 use crate::cases::catalog::CategorySeed;
-use crate::cases::model::{Case, Rating, Reach, Source, Step};
+use crate::cases::model::{Case, LATE_STATES, Rating, Reach, Source, Step, open_states_sql, sql_list};
 use crate::cases::workflow::State;
 use crate::cases::worktime::{TimeLimit, WorkCalendar};
 use crate::db::Conn;
@@ -385,9 +385,10 @@ pub async fn list(conn: &mut Conn, reach: &Reach, filter: &Filter) -> Result<Vec
     let sql = format!(
         "select {CASE_COLUMNS} from cases where ({}) and ($1 = '' or state = $1) and ($2 = 0 or street_id = $2) \
          and ($3 = 0 or department_id = $3) \
-         and ($4 = 0 or (deadline_at < $4 and state in ('dispatched', 'handling'))) \
+         and ($4 = 0 or (deadline_at < $4 and state in {late})) \
          order by {order} limit $5",
-        within.join(" or ")
+        within.join(" or "),
+        late = sql_list(LATE_STATES),
     );
     let rows = sqlx::query(&sql)
         .bind(filter.state.map_or("", State::as_str))
@@ -403,15 +404,13 @@ pub async fn list(conn: &mut Conn, reach: &Reach, filter: &Filter) -> Result<Vec
 /// Marks up to `limit` overdue, not yet escalated cases as escalated; returns them (id, state,
 /// street). Only a case still unescalated is taken, so concurrent runs never take one twice.
 pub async fn claim_overdue(conn: &mut Conn, now: i64, limit: i64) -> Result<Vec<(i64, State, Option<StreetId>)>> {
-    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+    let sql = format!(
         "update cases set escalated = 1, updated_at = $1 where case_id in (select case_id from cases \
-         where escalated = 0 and state in ('dispatched', 'handling') and deadline_at < $1 order by case_id limit $2) \
-         and escalated = 0 and state in ('dispatched', 'handling') returning case_id, state, street_id",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+         where escalated = 0 and state in {late} and deadline_at < $1 order by case_id limit $2) \
+         and escalated = 0 and state in {late} returning case_id, state, street_id",
+        late = sql_list(LATE_STATES)
+    );
+    let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(&sql).bind(now).bind(limit).fetch_all(conn).await?;
     Ok(rows.into_iter().filter_map(|(id, s, street)| Some((id, State::parse(&s)?, street.map(StreetId)))).collect())
 }
 
@@ -443,9 +442,9 @@ pub async fn near(
     let dlng = box_m / (111_320.0 * at.0.to_radians().cos().abs().max(0.01));
     let sql = format!(
         "select {CASE_COLUMNS} from cases where category_id = $1 and lat between $2 and $3 and lng between $4 and $5 \
-         and created_at >= $6 and case_id <> $7 and merged_into is null \
-         and state in ('reported', 'accepted', 'dispatched', 'handling', 'handled', 'postponed') \
-         order by case_id desc limit 50"
+         and created_at >= $6 and case_id <> $7 and merged_into is null and state in {open} \
+         order by case_id desc limit 50",
+        open = open_states_sql()
     );
     let rows = sqlx::query(&sql)
         .bind(category)
