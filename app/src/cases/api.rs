@@ -213,7 +213,7 @@ async fn get_case(
     Path(id): Path<i64>,
 ) -> AppResult<Json<CaseOut>> {
     let (case, steps) = service::get(&state, &user, id).await?;
-    let duplicates = if user.principal.grants.iter().any(|g| g.role.is_staff()) && case.state.is_open() {
+    let duplicates = if user.principal.is_staff() && case.state.is_open() {
         nearby(service::possible_duplicates(&state, &case).await?)
     } else {
         None
@@ -432,14 +432,5 @@ async fn get_photo(
     State(state): State<AppState>,
     Path((id, image)): Path<(i64, i64)>,
 ) -> AppResult<axum::response::Response> {
-    use axum::response::IntoResponse as _;
-    let stored = photos::image(&state, &user, id, image).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, stored.content_type),
-            (axum::http::header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
-        ],
-        stored.bytes,
-    )
-        .into_response())
+    Ok(photos::response(photos::image(&state, &user, id, image).await?))
 }

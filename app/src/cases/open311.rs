@@ -185,8 +185,12 @@ async fn services(State(state): State<AppState>, format: Format) -> Result<Respo
 /// A service's definition: our services ask nothing beyond the standard fields.
 async fn service_definition(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, Problem> {
     let (code, format) = Format::of(&file).ok_or(Problem(StatusCode::NOT_FOUND, "unknown format", Format::Json))?;
-    // Only a known code (digits) goes on: it is written into the XML below as it is.
-    if !service_list(&state, format).await?.iter().any(|s| s.service_code == code) {
+    // Only a known public code (digits) goes on: it is written into the XML below as it is.
+    let known = store::category_by_code(&mut *state.db.conn().await.map_err(internal(format))?, code)
+        .await
+        .map_err(internal(format))?
+        .is_some_and(|c| c.public);
+    if !known {
         return Err(Problem(StatusCode::NOT_FOUND, "no such service_code", format));
     }
     Ok(match format {

@@ -3,8 +3,8 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse as _, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 
 use crate::app::AppState;
@@ -28,12 +28,7 @@ async fn picture(
     Path((id, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     let image: i64 = file.strip_suffix(".jpg").and_then(|n| n.parse().ok()).ok_or(AppError::NotFound)?;
-    let stored = photos::image(&state, ctx.user()?, id, image).await?;
-    Ok((
-        [(header::CONTENT_TYPE, stored.content_type), (header::CACHE_CONTROL, "private, max-age=3600".to_owned())],
-        stored.bytes,
-    )
-        .into_response())
+    Ok(photos::response(photos::image(&state, ctx.user()?, id, image).await?))
 }
 
 /// Adds a photo from the case page's form (multipart: `photo`, `kind`).

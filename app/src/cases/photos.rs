@@ -119,3 +119,13 @@ pub async fn image(
     }
     crate::media::store::get(&mut conn, image_id, false).await?.ok_or(AppError::NotFound)
 }
+
+/// A photo as an HTTP answer: private to the viewer's browser, kept there an hour.
+pub fn response(stored: crate::media::store::Stored) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, stored.content_type),
+        (axum::http::header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+    ];
+    (headers, stored.bytes).into_response()
+}
