@@ -162,13 +162,9 @@ async fn book(
     Form(f): Form<BookForm>,
 ) -> AppResult<Response> {
     let user = ctx.user()?;
-    let token_ok = (16..=64).contains(&f.token.len())
-        && f.token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !token_ok {
-        return Err(AppError::BadRequest("error.form_unreadable"));
-    }
+    let key = bookings::form_key(&f.token, 64)?;
     let person = f.person_id.trim().parse::<i64>().ok();
-    match bookings::book(&state, user, slot, person, Some(format!("form:{}", f.token))).await {
+    match bookings::book(&state, user, slot, person, Some(key)).await {
         Ok(b) => Ok(see_other(&format!("/me/bookings?done={}", b.reservation.status.as_str()))),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
             let status = refusal_status(key);

@@ -18,6 +18,14 @@ use crate::org;
 use crate::people::model::{Person, age_on};
 use crate::people::store as people;
 
+/// The idempotency key of a booking form: its one-time token (16 to `max_len` letters,
+/// digits, `-` or `_`), so that sending the same form twice books once.
+pub fn form_key(token: &str, max_len: usize) -> AppResult<String> {
+    let ok = (16..=max_len).contains(&token.len())
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok { Ok(format!("form:{token}")) } else { Err(AppError::BadRequest("error.form_unreadable")) }
+}
+
 /// A refusal as an error: 409 for conflicts, 422 for rules.
 pub fn refused(r: Refusal) -> AppError {
     if r.is_conflict() { AppError::Conflict(r.key()) } else { AppError::Rule(r.key()) }

@@ -192,13 +192,9 @@ async fn register(
     Form(f): Form<RegisterForm>,
 ) -> AppResult<Response> {
     let user = ctx.user()?;
-    let token_ok = (16..=80).contains(&f.token.len())
-        && f.token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !token_ok {
-        return Err(AppError::BadRequest("error.form_unreadable"));
-    }
+    let key = bookings::form_key(&f.token, 80)?;
     let person = f.person_id.trim().parse::<i64>().ok();
-    match bookings::book(&state, user, session, person, Some(format!("form:{}", f.token))).await {
+    match bookings::book(&state, user, session, person, Some(key)).await {
         Ok(b) => Ok(see_other(&format!("/me/bookings?done={}", b.reservation.status.as_str()))),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
             let o = booking_store::offering(&mut *state.db.conn().await?, session).await?.ok_or(AppError::NotFound)?;
