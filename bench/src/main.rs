@@ -9,6 +9,11 @@
 //!   every 2xx answer is exactly one stored reservation.
 //!
 //! `bench/booking.sh` runs the whole scenario for each backend.
+//!
+//! `cases …` (see `cases.rs`) are the case benchmark's parts, run by `bench/cases.sh`.
+
+mod case_http;
+mod cases;
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -73,6 +78,11 @@ enum Command {
         #[arg(long)]
         answers: PathBuf,
     },
+    /// The case benchmark: generate cases, time the statistics page, file cases
+    Cases {
+        #[command(subcommand)]
+        command: cases::Command,
+    },
     /// Check the invariants in the database
     Check {
         /// Database URL (sqlite://… or postgres://…)
@@ -94,6 +104,7 @@ fn main() -> anyhow::Result<()> {
                 load(url, tokens, first_slot, last_slot, connections, seconds, answers).await
             }
             Command::Check { database_url, answers } => check(&database_url, &answers).await,
+            Command::Cases { command } => cases::run(command).await,
         }
     })
 }

@@ -1,24 +1,28 @@
-//! How well cases are handled, per street, department or category over a period: cases
-//! filed, closed, closed on time (closed before the deadline), reworked, average handling
-//! time (dispatch to closing), overdue now, and residents' satisfaction. One grouped query;
-//! district-wide for district staff, one street for street staff.
+//! How well cases are handled, per street, department or category over a period of whole
+//! days: cases filed, closed (结案率), closed on time (按期结案率: closed before the deadline),
+//! reworked (返工率), average handling time (dispatch to closing), overdue now, and residents'
+//! satisfaction. District-wide for district staff, one street for street staff.
+//!
+//! The figures come from running totals the database keeps per day and month
+//! (`stats_store`, migration 0013), so a year of a district's cases answers as fast as a day's.
+//! Pages and exports are in `stats_pages`; this module holds the types, who may see what, and
+//! the API.
 
 use axum::extract::State;
+use chrono::{Datelike as _, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sqlx::Row as _;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::accounts::CurrentUser;
 use crate::api::ApiUser;
 use crate::app::AppState;
-use crate::authz::{Role, Scope};
-use crate::cases::model::{LATE_STATES, sql_list};
-use crate::db::Conn;
+use crate::authz::{Principal, Role, Scope};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
 use crate::web::extract::{Json, Query};
+
+pub use crate::cases::stats_store::figures;
 
 /// The API routes.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -38,11 +42,29 @@ pub enum By {
 }
 
 impl By {
-    fn column(self) -> &'static str {
+    /// Every grouping, in the order the page offers them.
+    pub const ALL: [By; 3] = [By::Street, By::Department, By::Category];
+
+    /// Name in URLs.
+    pub fn as_str(self) -> &'static str {
         match self {
-            By::Street => "street_id",
-            By::Department => "department_id",
-            By::Category => "category_id",
+            By::Street => "street",
+            By::Department => "department",
+            By::Category => "category",
+        }
+    }
+
+    /// From the name in a URL.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+
+    /// Translation key of the grouping's name.
+    pub fn key(self) -> &'static str {
+        match self {
+            By::Street => "case_stats.by_street",
+            By::Department => "case_stats.by_department",
+            By::Category => "case_stats.by_category",
         }
     }
 }
@@ -62,26 +84,51 @@ pub struct Row {
     pub reworked: i64,
     /// Open past their deadline now.
     pub overdue: i64,
-    /// Average hours from dispatch to closing (closed cases).
-    pub average_hours: Option<f64>,
     /// Rated 满意 or 基本满意.
     pub satisfied: i64,
     /// Rated at all.
     pub rated: i64,
+    /// Closed cases that had been dispatched (those with a handling time).
+    #[serde(skip)]
+    pub handled: i64,
+    /// Their handling time, dispatch to closing, added up.
+    #[serde(skip)]
+    pub handling_seconds: i64,
 }
 
 impl Row {
-    /// 结案率.
+    /// 结案率: closed of filed.
     pub fn closed_rate(&self) -> Option<f64> {
         ratio(self.closed, self.cases)
     }
-    /// 按期结案率.
+    /// 按期结案率: closed on time of closed.
     pub fn on_time_rate(&self) -> Option<f64> {
         ratio(self.closed_on_time, self.closed)
     }
-    /// 返工率.
+    /// 返工率: reworked of closed.
     pub fn rework_rate(&self) -> Option<f64> {
         ratio(self.reworked, self.closed)
+    }
+    /// 满意率: 满意 and 基本满意 of rated.
+    pub fn satisfaction_rate(&self) -> Option<f64> {
+        ratio(self.satisfied, self.rated)
+    }
+    /// Average hours from dispatch to closing.
+    pub fn average_hours(&self) -> Option<f64> {
+        ratio(self.handling_seconds, self.handled).map(|s| s / 3600.0)
+    }
+
+    /// Adds another group's figures to these (for a total).
+    pub fn add(&mut self, o: &Row) {
+        self.cases += o.cases;
+        self.closed += o.closed;
+        self.closed_on_time += o.closed_on_time;
+        self.reworked += o.reworked;
+        self.overdue += o.overdue;
+        self.satisfied += o.satisfied;
+        self.rated += o.rated;
+        self.handled += o.handled;
+        self.handling_seconds += o.handling_seconds;
     }
 }
 
@@ -89,61 +136,91 @@ fn ratio(a: i64, b: i64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
-/// The figures for cases filed in [from, to), grouped by `by`, within one street or all.
-pub async fn figures(
-    conn: &mut Conn,
-    by: By,
-    street: Option<StreetId>,
-    from: i64,
-    to: i64,
-    now: i64,
-) -> Result<Vec<Row>, sqlx::Error> {
-    let sql = format!(
-        "select {col} as id, count(*) as cases, \
-         sum(case when state = 'closed' then 1 else 0 end) as closed, \
-         sum(case when state = 'closed' and closed_at <= deadline_at then 1 else 0 end) as on_time, \
-         sum(case when state = 'closed' and rework_count > 0 then 1 else 0 end) as reworked, \
-         sum(case when state in {late} and deadline_at < $4 then 1 else 0 end) as overdue, \
-         cast(sum(case when state = 'closed' and dispatched_at is not null then closed_at - dispatched_at else 0 end) as bigint) as handling, \
-         sum(case when state = 'closed' and dispatched_at is not null then 1 else 0 end) as handled, \
-         sum(case when rating in ('satisfied', 'fairly_satisfied') then 1 else 0 end) as satisfied, \
-         sum(case when rating is not null then 1 else 0 end) as rated \
-         from cases where created_at >= $1 and created_at < $2 and ($3 = 0 or street_id = $3) and merged_into is null \
-         group by {col} order by {col}",
-        col = by.column(),
-        late = sql_list(LATE_STATES),
-    );
-    let rows = sqlx::query(&sql).bind(from).bind(to).bind(street.map_or(0, |s| s.0)).bind(now).fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            let handled: i64 = r.try_get("handled")?;
-            let handling: i64 = r.try_get("handling")?;
-            Ok(Row {
-                id: r.try_get("id")?,
-                cases: r.try_get("cases")?,
-                closed: r.try_get("closed")?,
-                closed_on_time: r.try_get("on_time")?,
-                reworked: r.try_get("reworked")?,
-                overdue: r.try_get("overdue")?,
-                average_hours: (handled > 0).then(|| handling as f64 / handled as f64 / 3600.0),
-                satisfied: r.try_get("satisfied")?,
-                rated: r.try_get("rated")?,
-            })
-        })
-        .collect()
+/// A period of whole days in the district's zone, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
 }
 
-/// Which street's figures `user` may see: None for all (district staff), or their street.
-fn reach(user: &CurrentUser) -> AppResult<Option<StreetId>> {
-    let mut street = None;
-    for g in &user.principal.grants {
-        match (g.role, g.scope) {
-            (Role::DistrictAdmin | Role::Dispatcher, Scope::District) => return Ok(None),
-            (Role::StreetAdmin | Role::Dispatcher, Scope::Street(s)) => street = Some(s),
-            _ => {}
+impl Period {
+    /// Longest period asked for: five years.
+    pub const MAX_DAYS: i64 = 5 * 366;
+
+    /// The 30 days up to and including `today` (the default).
+    pub fn last_30_days(today: NaiveDate) -> Self {
+        Self { from: today - Days::new(29), to: today }
+    }
+
+    /// From the first of this month to today.
+    pub fn this_month(today: NaiveDate) -> Self {
+        Self { from: today.with_day(1).unwrap_or(today), to: today }
+    }
+
+    /// From the first of January to today.
+    pub fn this_year(today: NaiveDate) -> Self {
+        Self { from: today.with_ordinal(1).unwrap_or(today), to: today }
+    }
+
+    /// The period given as `YYYY-MM-DD` days, either missing or empty for the default: up to
+    /// today, and 30 days.
+    pub fn parse(from: Option<&str>, to: Option<&str>, today: NaiveDate) -> Result<Self, Vec<FieldError>> {
+        let day = |s: Option<&str>, field: &'static str| match s.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| FieldError { field, key: "form.date_invalid" }),
+        };
+        let (from, to) = match (day(from, "from"), day(to, "to")) {
+            (Ok(from), Ok(to)) => (from, to),
+            (from, to) => return Err([from.err(), to.err()].into_iter().flatten().collect()),
+        };
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or(Self::last_30_days(to).from);
+        let days = (to - from).num_days();
+        if !(0..Self::MAX_DAYS).contains(&days) {
+            return Err(vec![FieldError { field: "from", key: "case_stats.period_invalid" }]);
+        }
+        Ok(Self { from, to })
+    }
+}
+
+/// Whose figures someone may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Every street (district admins and dispatchers).
+    District,
+    /// These streets (street admins and dispatchers), in grant order.
+    Streets(Vec<StreetId>),
+}
+
+impl Reach {
+    /// What `principal` may see; None: no statistics at all.
+    pub fn of(principal: &Principal) -> Option<Self> {
+        let mut streets = Vec::new();
+        for g in &principal.grants {
+            match (g.role, g.scope) {
+                (Role::DistrictAdmin | Role::Dispatcher, Scope::District) => return Some(Reach::District),
+                (Role::StreetAdmin | Role::Dispatcher, Scope::Street(s)) if !streets.contains(&s) => streets.push(s),
+                _ => {}
+            }
+        }
+        (!streets.is_empty()).then_some(Reach::Streets(streets))
+    }
+
+    /// The street to show when `wanted` is asked for: district staff any or none (the whole
+    /// district), street staff one of theirs (their first by default); another street is
+    /// forbidden.
+    pub fn street(&self, wanted: Option<StreetId>) -> AppResult<Option<StreetId>> {
+        match (self, wanted) {
+            (Reach::District, wanted) => Ok(wanted),
+            (Reach::Streets(mine), None) => Ok(mine.first().copied()),
+            (Reach::Streets(mine), Some(s)) if mine.contains(&s) => Ok(Some(s)),
+            (Reach::Streets(_), Some(_)) => Err(AppError::Forbidden),
         }
     }
-    street.map(Some).ok_or(AppError::Forbidden)
 }
 
 /// The period and grouping.
@@ -153,10 +230,12 @@ pub struct StatsQuery {
     /// street, department or category.
     #[param(inline)]
     by: By,
-    /// From this day (`YYYY-MM-DD`, district time), default 30 days ago.
+    /// From this day (`YYYY-MM-DD`, district time); default 29 days before `to`.
     from: Option<String>,
     /// Up to this day, inclusive; default today.
     to: Option<String>,
+    /// Only this street (district staff; street staff see their own street in any case).
+    street: Option<i64>,
 }
 
 /// Figures with their rates.
@@ -164,9 +243,25 @@ pub struct StatsQuery {
 pub struct RowOut {
     #[serde(flatten)]
     row: Row,
+    /// Average hours from dispatch to closing (closed cases).
+    average_hours: Option<f64>,
     closed_rate: Option<f64>,
     on_time_rate: Option<f64>,
     rework_rate: Option<f64>,
+    satisfaction_rate: Option<f64>,
+}
+
+impl From<Row> for RowOut {
+    fn from(row: Row) -> Self {
+        Self {
+            average_hours: row.average_hours(),
+            closed_rate: row.closed_rate(),
+            on_time_rate: row.on_time_rate(),
+            rework_rate: row.rework_rate(),
+            satisfaction_rate: row.satisfaction_rate(),
+            row,
+        }
+    }
 }
 
 /// Case statistics for district staff (all streets) and street staff (their street).
@@ -177,31 +272,56 @@ async fn stats(
     State(state): State<AppState>,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Json<Vec<RowOut>>> {
-    let street = reach(&user)?;
+    let reach = Reach::of(&user.principal).ok_or(AppError::Forbidden)?;
+    let street = reach.street(q.street.map(StreetId))?;
     let now = state.clock.unix();
-    let day = |s: &Option<String>, field: &'static str| -> AppResult<Option<i64>> {
-        s.as_deref()
-            .map(|d| {
-                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .ok()
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .and_then(|t| chrono::TimeZone::from_local_datetime(&crate::clock::DISTRICT_OFFSET, &t).single())
-                    .map(|t| t.timestamp())
-                    .ok_or(AppError::Invalid(vec![FieldError { field, key: "form.date_invalid" }]))
-            })
-            .transpose()
-    };
-    let to = day(&q.to, "to")?.map_or(now + 1, |t| t + 86_400);
-    let from = day(&q.from, "from")?.unwrap_or(to - 30 * 86_400);
-    let rows = figures(&mut *state.db.conn().await?, q.by, street, from, to, now).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|row| RowOut {
-                closed_rate: row.closed_rate(),
-                on_time_rate: row.on_time_rate(),
-                rework_rate: row.rework_rate(),
-                row,
-            })
-            .collect(),
-    ))
+    let today = crate::cases::stats_store::local_day(now);
+    let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today).map_err(AppError::Invalid)?;
+    let rows = figures(&mut *state.db.conn().await?, q.by, street, period, now).await?;
+    Ok(Json(rows.into_iter().map(RowOut::from).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::authz::Grant;
+    use crate::ids::UserId;
+
+    fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    }
+
+    #[test]
+    fn periods_default_to_the_last_30_days_and_refuse_backwards_or_endless_ones() {
+        let today = date("2026-11-29");
+        assert_eq!(Period::parse(None, None, today), Ok(Period { from: date("2026-10-31"), to: today }));
+        assert_eq!(Period::parse(Some(""), Some("2026-01-31"), today).map(|p| p.from), Ok(date("2026-01-02")));
+        assert_eq!(Period::this_month(today).from, date("2026-11-01"));
+        assert_eq!(Period::this_year(today).from, date("2026-01-01"));
+        let bad = Period::parse(Some("tomorrow"), Some("2026-13-01"), today).unwrap_err();
+        assert_eq!(bad.iter().map(|e| e.field).collect::<Vec<_>>(), ["from", "to"]);
+        assert!(Period::parse(Some("2026-11-30"), Some("2026-11-29"), today).is_err());
+        assert!(Period::parse(Some("2016-11-30"), None, today).is_err());
+        assert!(Period::parse(Some("2026-11-29"), None, today).is_ok(), "one day is a period");
+    }
+
+    #[test]
+    fn district_staff_see_every_street_street_staff_only_theirs() {
+        let principal = |grants: Vec<(Role, Scope)>| Principal {
+            user_id: UserId(1),
+            grants: grants.into_iter().map(|(role, scope)| Grant { role, scope }).collect(),
+        };
+        let district = Reach::of(&principal(vec![(Role::Dispatcher, Scope::District)]));
+        assert_eq!(district, Some(Reach::District));
+        assert_eq!(Reach::District.street(Some(StreetId(4))).ok(), Some(Some(StreetId(4))));
+        let street =
+            Reach::of(&principal(vec![(Role::StreetAdmin, Scope::Street(StreetId(2)))])).unwrap_or(Reach::District);
+        assert_eq!(street.street(None).ok(), Some(Some(StreetId(2))));
+        assert!(matches!(street.street(Some(StreetId(3))), Err(AppError::Forbidden)));
+        assert_eq!(
+            Reach::of(&principal(vec![(Role::Handler, Scope::District), (Role::Resident, Scope::District)])),
+            None
+        );
+        assert_eq!(Reach::of(&principal(vec![(Role::Inspector, Scope::Street(StreetId(2)))])), None);
+    }
 }
