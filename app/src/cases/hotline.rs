@@ -1,0 +1,244 @@
+//! Hotline intake (12345): staff take down a call on a resident's behalf. The case is filed
+//! with source `hotline` through the same filing service as every other case; the caller's
+//! contact is kept beside it (sealed, shown masked, see `callers`); a caller whose number is a
+//! registered account becomes the case's reporter, so they follow it under /me/cases and hear
+//! of its steps. After filing, the page names the case and offers the open cases nearby that
+//! it may duplicate, as the report flow does.
+//!
+//! Who takes calls: dispatchers, street and district admins, for the places their grants cover
+//! — a street's staff file only inside their street, so the case is one they can then see.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::accounts::CurrentUser;
+use crate::app::AppState;
+use crate::authz::{Location, Principal, Role, Scope};
+use crate::cases::callers::{self, CallerPhone};
+use crate::cases::model::{Case, Source, parties};
+use crate::cases::service::{self, NewCase, OnBehalf};
+use crate::cases::workflow::{self, Action};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::ids::CommunityId;
+use crate::web::extract::{Form, Query};
+use crate::web::forms::Errors;
+use crate::web::{Ctx, render, render_status, see_other};
+
+pub use crate::cases::hotline_view::{Filed, HotlinePage};
+
+/// The roles that take hotline calls.
+const CALL_TAKERS: [Role; 3] = [Role::Dispatcher, Role::StreetAdmin, Role::DistrictAdmin];
+
+/// The kinds of category a call may be about: city management and residents' requests (an
+/// enterprise's approval assistance has its own intake).
+pub const CALL_KINDS: [&str; 2] = [crate::cases::store::KIND_CITY, crate::cases::catalog::KIND_REQUEST];
+
+/// Routes of the hotline page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/manage/hotline", get(page).post(take)).route("/manage/hotline/merge", post(merge))
+}
+
+/// Whether `principal` takes hotline calls at all (the back-office tile, the page).
+pub fn takes_calls(principal: &Principal) -> bool {
+    CALL_TAKERS.iter().any(|r| principal.has_role(*r))
+}
+
+/// Whether `principal` takes calls about a place: a call-taking grant covers it.
+pub fn covers(principal: &Principal, place: &Location) -> bool {
+    principal.grants.iter().any(|g| CALL_TAKERS.contains(&g.role) && g.scope.covers(place))
+}
+
+/// Whether `principal` takes calls district-wide (else only in the streets of their grants).
+pub fn district_wide(principal: &Principal) -> bool {
+    principal.grants.iter().any(|g| CALL_TAKERS.contains(&g.role) && g.scope == Scope::District)
+}
+
+fn call_taker(ctx: &Ctx) -> AppResult<&CurrentUser> {
+    let user = ctx.user()?;
+    if takes_calls(&user.principal) { Ok(user) } else { Err(AppError::Forbidden) }
+}
+
+/// The call as the form sends it (text, so what was typed is shown back with its errors).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CallForm {
+    /// Caller's name or form of address.
+    pub caller_name: String,
+    /// Caller's number.
+    pub caller_phone: String,
+    /// Minor category id.
+    pub category_id: String,
+    /// What the caller said.
+    pub description: String,
+    /// Community id, or empty.
+    pub community_id: String,
+    /// Address or landmark.
+    pub address: String,
+    /// Latitude, if the place was found on a map.
+    pub lat: String,
+    /// Longitude.
+    pub lng: String,
+    /// `1` when the caller wants to hear the outcome.
+    pub wants_reply: String,
+}
+
+impl CallForm {
+    /// The caller asked to hear the outcome.
+    pub fn wants_reply(&self) -> bool {
+        !self.wants_reply.is_empty()
+    }
+
+    /// The coordinates, both or neither.
+    fn coords(&self, errors: &mut Vec<FieldError>) -> Option<(f64, f64)> {
+        let (lat, lng) = (self.lat.trim(), self.lng.trim());
+        match (lat.is_empty(), lng.is_empty()) {
+            (true, true) => None,
+            (false, true) => {
+                errors.push(FieldError { field: "lng", key: "form.coordinates_pair" });
+                None
+            }
+            (true, false) => {
+                errors.push(FieldError { field: "lat", key: "form.coordinates_pair" });
+                None
+            }
+            (false, false) => match (lat.parse::<f64>(), lng.parse::<f64>()) {
+                // The filing service checks the range, next to the latitude.
+                (Ok(a), Ok(b)) if a.is_finite() && b.is_finite() => Some((a, b)),
+                _ => {
+                    errors.push(FieldError { field: "lat", key: "form.coordinate_invalid" });
+                    None
+                }
+            },
+        }
+    }
+
+    /// The case to file. Text that is not an id becomes an id nothing has, so the service
+    /// refuses it next to its field.
+    fn new_case(&self, errors: &mut Vec<FieldError>) -> NewCase {
+        let community = self.community_id.trim();
+        NewCase {
+            category_id: self.category_id.trim().parse().unwrap_or(0),
+            description: self.description.clone(),
+            community_id: (!community.is_empty()).then(|| CommunityId(community.parse().unwrap_or(0))),
+            address: self.address.clone(),
+            anonymous: false,
+            coords: self.coords(errors),
+            patrol_id: None,
+        }
+    }
+}
+
+/// Files the call as a hotline case with its caller, in one transaction: all of it, or (with
+/// every problem found, next to its field) nothing.
+pub async fn take_call(state: &AppState, user: &CurrentUser, form: &CallForm) -> AppResult<Case> {
+    if !takes_calls(&user.principal) {
+        return Err(AppError::Forbidden);
+    }
+    let caller = callers::check(&form.caller_name, &form.caller_phone, form.wants_reply());
+    let mut errors = caller.as_ref().err().cloned().unwrap_or_default();
+    let new = form.new_case(&mut errors);
+    let mut tx = state.db.begin().await?;
+    let reporter = match caller.as_ref().map(|c| &c.phone) {
+        Ok(CallerPhone::Mobile(phone)) => {
+            crate::accounts::store::user_id_by_phone(&mut tx, &state.keys.phone_index(phone.as_str())).await?
+        }
+        _ => None,
+    };
+    let on_behalf = OnBehalf { source: Source::Hotline, reporter };
+    let case = match service::file_in(state, &mut tx, user, new, Some(on_behalf)).await {
+        Ok(case) => Some(case),
+        Err(AppError::Invalid(more)) => {
+            errors.extend(more);
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    if let Some(case) = &case {
+        let category = crate::cases::store::category(&mut tx, case.category_id).await?;
+        if !category.is_some_and(|c| CALL_KINDS.contains(&c.kind.as_str())) {
+            errors.push(FieldError { field: "category_id", key: "form.choice_invalid" });
+        }
+        if !covers(&user.principal, &case.location()) {
+            errors.push(FieldError { field: "community_id", key: "hotline.outside_scope" });
+        }
+    }
+    // Dropping the transaction undoes the filing when anything was wrong.
+    let (Some(case), Ok(caller), true) = (case, caller, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    callers::insert(&mut tx, &state.keys, case.id, &caller, user.id, state.clock.unix()).await?;
+    tx.commit().await?;
+    Ok(case)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    filed: String,
+}
+
+/// The intake form; after a filing, with the case it became and its possible duplicates.
+async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> AppResult<Response> {
+    let user = call_taker(&ctx)?.clone();
+    let filed = match q.filed.trim().parse::<i64>() {
+        Ok(id) => Some(filed(&state, &user, id).await?),
+        Err(_) => None,
+    };
+    let page = HotlinePage::load(&state, ctx, CallForm::default(), Errors::none(), filed).await?;
+    render(&page)
+}
+
+/// What the page says about a case just filed: found only if the viewer may see it.
+async fn filed(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Filed> {
+    let (case, _) = service::get(state, user, id).await?;
+    let duplicates = service::possible_duplicates(state, &case).await?;
+    let can_merge =
+        parties(&user.principal, &case).iter().any(|p| workflow::next(case.state, Action::Void, *p).is_ok());
+    Ok(Filed { id: case.id, reporter_matched: case.reporter.is_some(), duplicates, can_merge })
+}
+
+/// Takes the call down: to the page naming the new case, or the form again with its errors.
+async fn take(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CallForm>) -> AppResult<Response> {
+    let user = call_taker(&ctx)?.clone();
+    match take_call(&state, &user, &form).await {
+        Ok(case) => Ok(see_other(&format!("/manage/hotline?filed={}", case.id))),
+        Err(AppError::Invalid(errors)) => {
+            let page = HotlinePage::load(&state, ctx, form, errors.into(), None).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct MergeForm {
+    case: i64,
+    into: i64,
+}
+
+/// Merges the case just filed into an earlier one it duplicates; to the earlier case's page.
+async fn merge(State(state): State<AppState>, ctx: Ctx, Form(f): Form<MergeForm>) -> AppResult<Response> {
+    let user = call_taker(&ctx)?.clone();
+    service::merge(&state, &user, f.case, f.into).await?;
+    Ok(see_other(&format!("/cases/{}", f.into)))
+}
+
+/// The back-office tiles of the case settings and the hotline, for those who may use them.
+pub fn tiles(ctx: &Ctx, principal: &Principal) -> Vec<crate::web::backoffice::Link> {
+    let mut tiles = Vec::new();
+    if takes_calls(principal) {
+        tiles.push(("hotline.title", "/manage/hotline"));
+    }
+    if principal.has_role(Role::DistrictAdmin) {
+        tiles.push(("case_admin.categories_title", "/manage/case-categories"));
+        tiles.push(("case_admin.calendar_title", "/manage/work-calendar"));
+    }
+    tiles
+        .into_iter()
+        .map(|(key, href)| crate::web::backoffice::Link { label: ctx.t(key).into(), href: href.into() })
+        .collect()
+}
