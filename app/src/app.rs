@@ -116,6 +116,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::notify::routes::router())
         .merge(crate::media::routes::router())
         .merge(crate::cases::routes::router())
+        .merge(crate::cases::board_pages::router())
+        .merge(crate::cases::stats_pages::router())
         .route("/static/{name}", get(web::assets::serve))
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), web::csrf::protect))

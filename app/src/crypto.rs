@@ -105,11 +105,22 @@ impl Keys {
     pub fn feed_user(&self, token: &str) -> Option<i64> {
         let (user, _) = token.split_once('-')?;
         let user: i64 = user.parse().ok()?;
-        let expected = self.feed_token(user);
-        // Constant-time comparison of the two strings.
-        let same = expected.len() == token.len()
-            && expected.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-        same.then_some(user)
+        same(&self.feed_token(user), token).then_some(user)
+    }
+
+    /// A photo uploaded on a report screen before the case exists, as the next screens carry it:
+    /// `<image>-<mac>` over the user and the image, so a form can only attach what its own user
+    /// uploaded.
+    pub fn upload_token(&self, user: i64, image: i64) -> String {
+        let mac = self.mac(&self.csrf, &[b"report-photo", user.to_string().as_bytes(), image.to_string().as_bytes()]);
+        format!("{image}-{}", URL_SAFE_NO_PAD.encode(&mac[..18]))
+    }
+
+    /// The image of an upload token, if `user` was given it.
+    pub fn upload_image(&self, user: i64, token: &str) -> Option<i64> {
+        let (image, _) = token.split_once('-')?;
+        let image: i64 = image.parse().ok()?;
+        same(&self.upload_token(user, image), token).then_some(image)
     }
 
     /// The six-digit self check-in code a venue shows during time window `window`.
@@ -190,6 +201,11 @@ fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Compares two strings in constant time (for their length).
+fn same(expected: &str, given: &str) -> bool {
+    expected.len() == given.len() && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
 /// A fresh random token (256 bits) for cookies and API tokens.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -268,5 +284,15 @@ mod tests {
             assert_eq!(mode & 0o777, 0o600);
         }
         Ok(())
+    }
+
+    #[test]
+    fn an_upload_token_names_its_image_for_its_user_only() {
+        let k = keys();
+        let token = k.upload_token(5, 42);
+        assert_eq!(k.upload_image(5, &token), Some(42));
+        assert_eq!(k.upload_image(6, &token), None, "another user's token attaches nothing");
+        assert_eq!(k.upload_image(5, &token.replacen("42", "43", 1)), None, "nor another image");
+        assert_eq!(k.upload_image(5, "42"), None);
     }
 }

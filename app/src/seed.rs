@@ -203,17 +203,26 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
         loaded.venues += 1;
     }
     let mut enforcement = None;
+    let mut approval = None;
     for (name, kind) in DEPARTMENTS {
         let id = store::insert_department(&mut tx, &DepartmentInput { name: name.into(), kind, street_id: None }, now)
             .await?;
         if name == ENFORCEMENT {
             enforcement = Some(id);
         }
+        if name == crate::cases::assist::APPROVAL_DEPARTMENT {
+            approval = Some(id);
+        }
         loaded.departments += 1;
     }
     // City-appearance cases go to the law-enforcement bureau first; dispatchers redirect.
     let categories = crate::cases::catalog::city_categories()?;
     loaded.categories = crate::cases::store::seed_categories(&mut tx, &categories, enforcement, now).await?;
+    // Enterprise assistance items go to the approval bureau, with their checklists.
+    let items = &crate::cases::assist::ITEMS;
+    loaded.categories += crate::cases::assist_store::seed(&mut tx, items, approval, now).await?;
+    let (departments, requests) = request_categories(&mut tx, now).await?;
+    (loaded.departments, loaded.categories) = (loaded.departments + departments, loaded.categories + requests);
     crate::cases::store::set_work_week(&mut tx, &crate::cases::worktime::WorkCalendar::office(), now).await?;
     for (name, street) in &streets {
         let office = DepartmentInput {
@@ -228,6 +237,44 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
     tx.commit().await?;
     state.structure.invalidate().await;
     Ok(Some(loaded))
+}
+
+/// Seeds the residents' request categories (急难愁盼, kind `request`) with the departments
+/// they go to first, adding those departments the district list lacks. Returns (departments
+/// added, categories written).
+async fn request_categories(tx: &mut crate::db::Conn, now: i64) -> anyhow::Result<(usize, usize)> {
+    use crate::cases::catalog::{self, KIND_REQUEST, REQUESTS};
+    let mut known: HashMap<String, DepartmentId> =
+        store::list_departments(tx, 0, 10_000).await?.into_iter().map(|d| (d.name, d.id)).collect();
+    let mut added = 0;
+    for name in [catalog::CIVIL_AFFAIRS, catalog::HOUSING] {
+        if !known.contains_key(name) {
+            let input = DepartmentInput { name: name.into(), kind: DepartmentKind::District, street_id: None };
+            known.insert(name.to_owned(), store::insert_department(tx, &input, now).await?);
+            added += 1;
+        }
+    }
+    let seeds = catalog::request_categories();
+    for c in &seeds {
+        let department =
+            REQUESTS.iter().find(|r| r.code == c.code).and_then(|r| r.department).and_then(|n| known.get(n));
+        sqlx::query(
+            "insert into case_categories (code, name, parent_code, kind, department_id, time_limit, photos_required, \
+             public, active, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)",
+        )
+        .bind(&c.code)
+        .bind(&c.name)
+        .bind(c.parent.as_deref())
+        .bind(KIND_REQUEST)
+        .bind(department.map(|d| d.0))
+        .bind(c.limit.map(|l| l.as_code()))
+        .bind(i64::from(c.photos_required))
+        .bind(i64::from(c.public))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok((added, seeds.len()))
 }
 
 /// A demo account, as printed at start.

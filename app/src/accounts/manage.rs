@@ -68,6 +68,14 @@ async fn index(ctx: Ctx) -> AppResult<Response> {
     if case_roles.iter().any(|r| user.principal.has_role(*r)) {
         sections.push(Link { label: ctx.t("cases_manage.title").into(), href: "/manage/cases".into() });
     }
+    if crate::cases::stats::Reach::of(&user.principal).is_some() {
+        sections.push(Link { label: ctx.t("case_stats.title").into(), href: "/manage/case-stats".into() });
+    }
+    if user.principal.has_role(Role::Inspector) {
+        sections.push(Link { label: ctx.t("patrol_page.title").into(), href: "/patrol".into() });
+    }
+    sections.extend(crate::cases::hotline::tiles(&ctx, &user.principal));
+    sections.extend(crate::cases::assist_pages::tiles(&ctx, &user.principal));
     render(&IndexPage { ctx, sections })
 }
 

@@ -30,7 +30,9 @@ pub type Departments = HashMap<DepartmentId, String>;
 pub fn step_key(action: &str) -> &'static str {
     match action {
         "file" => "cases_page.filed",
-        other => Action::parse(other).map_or("cases_page.step_other", Action::key),
+        other => crate::cases::assist_views::step_key(other)
+            .or_else(|| Action::parse(other).map(Action::key))
+            .unwrap_or("cases_page.step_other"),
     }
 }
 
@@ -121,6 +123,14 @@ pub struct CasePage {
     pub photos: Vec<crate::cases::photos::Photo>,
     /// Whether the viewer may add a photo of what they saw, and an after-photo.
     pub can_add: (bool, bool),
+    /// Who called the hotline about it (staff only; the number masked).
+    pub caller: Option<crate::cases::callers::Caller>,
+    /// Whether the viewer decides which photos the public board shows.
+    pub can_review: bool,
+    /// Enterprise assistance: the company, its contact, the agent and the checklist.
+    pub assist: Option<crate::cases::assist_views::AssistPanel>,
+    /// Open cases nearby that may be the same problem (for whoever may merge it).
+    pub duplicates: Vec<crate::cases::duplicate_pages::Candidate>,
 }
 
 /// Who took a step, as the timeline says it.
@@ -173,6 +183,10 @@ pub async fn case_page(
         parts.iter().any(|p| matches!(p, Party::Handler | Party::Agent))
             && matches!(case.state, State::Dispatched | State::Handling | State::Handled),
     );
+    let can_review = crate::cases::photos::may_review(&parts);
+    let caller = crate::cases::callers::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
+    let assist = crate::cases::assist_views::panel(state, &ctx, &case, &parts).await?;
+    let duplicates = crate::cases::duplicate_pages::candidates(state, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
     let list = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
     let names: Departments = list.iter().map(|d| (d.id, d.name.clone())).collect();
@@ -215,5 +229,9 @@ pub async fn case_page(
         filed,
         photos,
         can_add,
+        caller,
+        can_review,
+        assist,
+        duplicates,
     })
 }

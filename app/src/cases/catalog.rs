@@ -168,6 +168,87 @@ fn split_number(entry: &str) -> (String, Option<String>) {
     (name.trim().to_owned(), number)
 }
 
+/// The kind of residents' request categories (急难愁盼), beside the city problems' `city`.
+pub const KIND_REQUEST: &str = "request";
+
+/// The major of residents' requests: what a resident needs solved for their home, their
+/// compound or their elders, rather than a problem of the street. Code 70 is outside the
+/// reference file's 01–06 and clear of the assistance items' 80.
+pub const REQUEST_MAJOR: (&str, &str) = ("70", "居民诉求");
+
+/// A residents' request category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestSeed {
+    /// Code under [`REQUEST_MAJOR`].
+    pub code: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// Handling time limit.
+    pub limit: TimeLimit,
+    /// Shown case by case on the public board.
+    pub public: bool,
+    /// The department it goes to first, by name (None: the dispatcher chooses each time).
+    pub department: Option<&'static str>,
+}
+
+/// The residents' requests a district starts with (the back office edits them). Limits in
+/// working days: what leaves a household without heat or water within one, noise within
+/// two, a lamp within three, property and meal matters within the common five, parking and
+/// home adaptations (survey, quote, works) longer. Requests about one household or one
+/// person — meals for an elder, adapting a home, and the unclassified rest — are not shown
+/// on the public board: its address would point at them.
+pub const REQUESTS: [RequestSeed; 8] = [
+    request("7001", "养老助餐", 5, false, Some(CIVIL_AFFAIRS)),
+    request("7002", "物业服务", 5, true, Some(HOUSING)),
+    request("7003", "噪声扰民", 2, true, Some(ENFORCEMENT)),
+    request("7004", "供暖供水", 1, true, Some(HOUSING)),
+    request("7005", "停车难", 10, true, None),
+    request("7006", "道路照明", 3, true, Some(ENFORCEMENT)),
+    request("7007", "适老化改造", 15, false, Some(CIVIL_AFFAIRS)),
+    request("7099", "其他诉求", 5, false, None),
+];
+
+const fn request(
+    code: &'static str,
+    name: &'static str,
+    days: u32,
+    public: bool,
+    department: Option<&'static str>,
+) -> RequestSeed {
+    RequestSeed { code, name, limit: TimeLimit::Days(days), public, department }
+}
+
+/// Elders' meals and home adaptations.
+pub const CIVIL_AFFAIRS: &str = "区民政局";
+/// Property management, heating and water supply.
+pub const HOUSING: &str = "区住房和城乡建设局";
+/// Noise and street lamps, as with the city's appearance.
+const ENFORCEMENT: &str = "区综合行政执法局";
+
+/// The request categories as seeds: the major, then its minors.
+pub fn request_categories() -> Vec<CategorySeed> {
+    let minor = |c: &RequestSeed| CategorySeed {
+        code: c.code.to_owned(),
+        name: c.name.to_owned(),
+        parent: Some(REQUEST_MAJOR.0.to_owned()),
+        limit: Some(c.limit),
+        photos_required: false,
+        public: c.public,
+        origin: Origin::District,
+    };
+    let mut out = vec![CategorySeed {
+        code: REQUEST_MAJOR.0.to_owned(),
+        name: REQUEST_MAJOR.1.to_owned(),
+        parent: None,
+        limit: None,
+        photos_required: false,
+        public: true,
+        origin: Origin::District,
+    }];
+    out.extend(REQUESTS.iter().map(minor));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +293,19 @@ mod tests {
         // 道路遗撒 and 道路破损 are under 01 (first), not again under 03; 无证掘路 is the district's.
         assert!(all.iter().filter(|c| c.name == "无证掘路").all(|c| c.code == "0602"));
         assert!(all.iter().any(|c| c.name == "施工占道" && c.code.starts_with("03")));
+    }
+
+    #[test]
+    fn requests_are_their_own_major_and_private_needs_stay_off_the_board() {
+        let requests = request_categories();
+        let city = city_categories().unwrap();
+        assert_eq!(requests[0].code, "70");
+        assert!(requests[1..].iter().all(|c| c.parent.as_deref() == Some("70") && c.code.starts_with("70")));
+        for c in &requests {
+            assert!(!city.iter().any(|x| x.code == c.code || x.name == c.name), "{} clashes", c.name);
+        }
+        let public = |name: &str| requests.iter().find(|c| c.name == name).unwrap().public;
+        assert!(!public("适老化改造") && !public("养老助餐") && public("噪声扰民") && public("道路照明"));
     }
 
     #[test]

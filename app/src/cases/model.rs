@@ -17,6 +17,8 @@ pub enum Source {
     Patrol,
     /// Staff taking a hotline call (12345) on a resident's behalf.
     Hotline,
+    /// An enterprise asking for approval assistance (帮办代办).
+    Enterprise,
 }
 
 impl Source {
@@ -26,12 +28,13 @@ impl Source {
             Source::Report => "report",
             Source::Patrol => "patrol",
             Source::Hotline => "hotline",
+            Source::Enterprise => "enterprise",
         }
     }
 
     /// From the stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Source::Report, Source::Patrol, Source::Hotline].into_iter().find(|x| x.as_str() == s)
+        [Source::Report, Source::Patrol, Source::Hotline, Source::Enterprise].into_iter().find(|x| x.as_str() == s)
     }
 
     /// The source a filer's roles imply: inspectors file patrol findings, dispatchers take
@@ -120,6 +123,8 @@ pub struct Case {
     pub rating: Option<Rating>,
     /// Filed at.
     pub created_at: i64,
+    /// The enterprise-assistance agent (帮办员) assigned to it.
+    pub agent: Option<UserId>,
 }
 
 impl Case {
@@ -151,12 +156,16 @@ pub fn open_states_sql() -> String {
 }
 
 /// Every part `user` plays towards `case`, from their grants and the case's place: the
-/// reporter; dispatchers, inspectors and street admins whose scope covers the case's street or
-/// community; handlers of the department it is with; district admins.
+/// reporter; the enterprise-assistance agent assigned to it; dispatchers, inspectors and street
+/// admins whose scope covers the case's street or community; handlers of the department it is
+/// with; district admins.
 pub fn parties(principal: &Principal, case: &Case) -> Vec<Party> {
     let mut out = Vec::new();
     if case.reporter == Some(principal.user_id) {
         out.push(Party::Reporter);
+    }
+    if case.agent == Some(principal.user_id) {
+        out.push(Party::Agent);
     }
     let place = case.location();
     for grant in &principal.grants {
@@ -273,6 +282,7 @@ mod tests {
             rework_count: 0,
             rating: None,
             created_at: 0,
+            agent: None,
         }
     }
 
@@ -295,6 +305,11 @@ mod tests {
         assert!(parties(&who(9, &[(Role::Organizer, Scope::District)]), &c).is_empty());
         let undispatched = case(3, None, 42);
         assert!(parties(&who(5, &[(Role::Handler, Scope::Department(DepartmentId(7)))]), &undispatched).is_empty());
+        let assisted = Case { agent: Some(UserId(5)), ..c };
+        let agent = who(5, &[(Role::Handler, Scope::Department(DepartmentId(7)))]);
+        assert_eq!(parties(&agent, &assisted), [Party::Agent, Party::Handler], "the agent, and of its department");
+        let colleague = who(6, &[(Role::Handler, Scope::Department(DepartmentId(7)))]);
+        assert_eq!(parties(&colleague, &assisted), [Party::Handler]);
     }
 
     #[test]
@@ -348,7 +363,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for s in [Source::Report, Source::Patrol, Source::Hotline] {
+        for s in [Source::Report, Source::Patrol, Source::Hotline, Source::Enterprise] {
             assert_eq!(Source::parse(s.as_str()), Some(s));
         }
         for r in [Rating::Satisfied, Rating::FairlySatisfied, Rating::Unsatisfied] {

@@ -16,10 +16,31 @@ use crate::web::{Ctx, render_status, see_other};
 
 /// Routes of the photo pages.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/cases/{id}/photos/{file}", get(picture)).route(
-        "/cases/{id}/photos",
-        axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::web::csrf::UPLOAD_LIMIT)),
-    )
+    Router::new()
+        .route("/cases/{id}/photos/{file}", get(picture))
+        .route("/cases/{id}/photos/{image}/review", axum::routing::post(review))
+        .route(
+            "/cases/{id}/photos",
+            axum::routing::post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::web::csrf::UPLOAD_LIMIT)),
+        )
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ReviewForm {
+    /// `1`: fit for the public board; anything else: not.
+    #[serde(default)]
+    reviewed: String,
+}
+
+/// The dispatcher's decision on one photo, from the case page; back to the case.
+async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, image)): Path<(i64, i64)>,
+    crate::web::extract::Form(f): crate::web::extract::Form<ReviewForm>,
+) -> AppResult<Response> {
+    photos::review(&state, ctx.user()?, id, image, f.reviewed == "1").await?;
+    Ok(see_other(&format!("/cases/{id}#photos-h")))
 }
 
 async fn picture(

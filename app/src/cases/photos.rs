@@ -24,6 +24,8 @@ pub struct Photo {
     pub kind: String,
     /// When (Unix seconds).
     pub created_at: i64,
+    /// A dispatcher found it fit for the public board (see [`review`]).
+    pub reviewed: bool,
 }
 
 /// Adds a photo to a case: `report` by any party while the case is open, `after` by the
@@ -35,6 +37,14 @@ pub async fn add(
     kind: &str,
     upload: Vec<u8>,
 ) -> AppResult<Vec<Photo>> {
+    may_add(state, user, case_id, kind).await?;
+    // Decoded before any transaction: a bad file changes nothing.
+    let image = crate::media::process(upload).await?;
+    keep(state, user, case_id, kind, &image).await
+}
+
+/// Whether `user` may add a photo of `kind` to the case now (see [`add`]).
+pub async fn may_add(state: &AppState, user: &CurrentUser, case_id: i64, kind: &str) -> AppResult<()> {
     let mut conn = state.db.conn().await?;
     let case = store::case(&mut conn, case_id).await?.ok_or(AppError::NotFound)?;
     let mine = parties(&user.principal, &case);
@@ -59,41 +69,112 @@ pub async fn add(
     if count >= MAX_PER_CASE {
         return Err(AppError::Rule("cases.too_many_photos"));
     }
-    drop(conn);
-    // Decoded before any transaction: a bad file changes nothing.
-    let image = crate::media::save_private(state, upload, user.id).await?;
+    Ok(())
+}
+
+/// Keeps an image already checked by `media::process` as a photo of the case, private to its
+/// parties (the caller checked [`may_add`]).
+pub async fn keep(
+    state: &AppState,
+    user: &CurrentUser,
+    case_id: i64,
+    kind: &str,
+    processed: &crate::media::model::Processed,
+) -> AppResult<Vec<Photo>> {
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
+    let image = crate::media::store::insert(&mut tx, processed, false, user.id, now).await?;
+    link(&mut tx, user.id, case_id, image, kind, now).await?;
+    tx.commit().await?;
+    list(state, case_id).await
+}
+
+/// Makes a kept image a photo of the case, with its audit entry (the caller checked the user
+/// may add it).
+pub async fn link(
+    conn: &mut crate::db::Conn,
+    by: crate::ids::UserId,
+    case_id: i64,
+    image: i64,
+    kind: &str,
+    now: i64,
+) -> AppResult<()> {
+    let street: Option<i64> = sqlx::query_scalar("select street_id from cases where case_id = $1")
+        .bind(case_id)
+        .fetch_one(&mut *conn)
+        .await?;
     sqlx::query(
         "insert into case_photos (case_id, image_id, kind, created_by, created_at) values ($1, $2, $3, $4, $5)",
     )
     .bind(case_id)
     .bind(image)
     .bind(kind)
-    .bind(user.id.0)
+    .bind(by.0)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    crate::audit::record(
-        &mut tx,
-        now,
-        user.id,
-        "case.photo",
-        crate::audit::Change::new("case", case_id, case.street_id),
-    )
-    .await?;
-    tx.commit().await?;
-    list(state, case_id).await
+    let change = crate::audit::Change::new("case", case_id, street.map(crate::ids::StreetId));
+    crate::audit::record(conn, now, by, "case.photo", change).await?;
+    Ok(())
 }
 
 /// The photos of a case, oldest first (the caller has checked the viewer may see the case).
 pub async fn list(state: &AppState, case_id: i64) -> AppResult<Vec<Photo>> {
-    let rows: Vec<(i64, String, i64)> =
-        sqlx::query_as("select image_id, kind, created_at from case_photos where case_id = $1 order by case_photo_id")
-            .bind(case_id)
-            .fetch_all(&mut *state.db.conn().await?)
-            .await?;
-    Ok(rows.into_iter().map(|(id, kind, created_at)| Photo { id, kind, created_at }).collect())
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "select image_id, kind, created_at, reviewed from case_photos where case_id = $1 order by case_photo_id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *state.db.conn().await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, created_at, reviewed)| Photo { id, kind, created_at, reviewed: reviewed == 1 })
+        .collect())
+}
+
+/// Whether `parts` may decide which of a case's photos the public sees: the dispatcher or
+/// the district admin whose scope covers the case (a photo can show faces, plates, a home).
+pub fn may_review(parts: &[Party]) -> bool {
+    parts.iter().any(|p| matches!(p, Party::Dispatcher | Party::DistrictAdmin))
+}
+
+/// Marks a photo of a case fit for the public board (`reviewed`) or not, keeping who decided
+/// and when. Others with a part in the case get 403, everyone else 404.
+pub async fn review(
+    state: &AppState,
+    user: &CurrentUser,
+    case_id: i64,
+    image_id: i64,
+    reviewed: bool,
+) -> AppResult<Vec<Photo>> {
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let case = store::case(&mut tx, case_id).await?.ok_or(AppError::NotFound)?;
+    let mine = parties(&user.principal, &case);
+    if mine.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    if !may_review(&mine) {
+        return Err(AppError::Forbidden);
+    }
+    let changed = sqlx::query(
+        "update case_photos set reviewed = $1, reviewed_by = $2, reviewed_at = $3 where case_id = $4 and image_id = $5",
+    )
+    .bind(i64::from(reviewed))
+    .bind(user.id.0)
+    .bind(now)
+    .bind(case_id)
+    .bind(image_id)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    let change = crate::audit::Change::new("case", case_id, case.street_id)
+        .after(&serde_json::json!({"image_id": image_id, "reviewed": reviewed}));
+    crate::audit::record(&mut tx, now, user.id, "case.photo_review", change).await?;
+    tx.commit().await?;
+    list(state, case_id).await
 }
 
 /// One photo's bytes, for a party to the case.

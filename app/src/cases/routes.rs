@@ -6,7 +6,7 @@
 //! travel as form fields, so the description never lands in a URL or a log.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::cases::case_view::{Failed, case_page};
 use crate::cases::model::{Rating, reach};
+use crate::cases::report_photos;
 use crate::cases::service::{self, Act};
 use crate::cases::store::{self, Filter};
 use crate::cases::views::{Draft, Lookup, MyCasesPage, Screen};
@@ -37,6 +38,12 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/act", post(act))
         .route("/manage/cases", get(queue))
         .merge(crate::cases::photo_pages::router())
+        .merge(crate::cases::assist_pages::router())
+        .merge(crate::cases::patrol_pages::router())
+        .merge(crate::cases::duplicate_pages::router())
+        .merge(crate::cases::category_pages::router())
+        .merge(crate::cases::calendar_pages::router())
+        .merge(crate::cases::hotline::router())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +51,9 @@ struct ReportQuery {
     /// A category chosen already (a link from elsewhere): straight to screen 2.
     #[serde(default)]
     category: String,
+    /// `request`: screen 1 offers the resident's own requests (急难愁盼).
+    #[serde(default)]
+    kind: String,
 }
 
 /// Screen 1, or screen 2 for a category given in the link.
@@ -51,6 +61,7 @@ async fn report(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ReportQ
     let user = ctx.user()?;
     let draft = Draft {
         category_id: q.category,
+        kind: q.kind,
         community_id: user.community_id.map(|c| c.to_string()).unwrap_or_default(),
         ..Draft::default()
     };
@@ -69,11 +80,27 @@ struct ReportForm {
 
 /// One step of the report: check what the screen asked, then show the next screen (or the
 /// same one with its errors, 422), or file the case and go to its page.
-async fn report_step(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ReportForm>) -> AppResult<Response> {
-    let user = ctx.user()?;
+async fn report_step(State(state): State<AppState>, ctx: Ctx, request: Request) -> AppResult<Response> {
+    let user = &ctx.user()?.clone();
+    let (mut f, photo): (ReportForm, Vec<u8>) = report_photos::read(&state, request).await?;
     let lookup = Lookup::load(&state).await?;
+    if !photo.is_empty() {
+        match report_photos::keep(&state, user, &f.draft.photos, photo).await {
+            Ok(photos) => f.draft.photos = photos,
+            Err(AppError::Invalid(errors)) => {
+                let page = lookup.page(ctx, Screen::Describe, f.draft, errors.into());
+                return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            }
+            Err(other) => return Err(other),
+        }
+    }
     let (next, errors) = match f.step.as_str() {
-        "submit" => match service::file(&state, user, f.draft.to_new_case()).await {
+        // The screens' own checks first (a photo the category needs is not the service's rule).
+        "submit" if !lookup.check(&f.draft).is_empty() => {
+            let errors = lookup.check(&f.draft);
+            (Screen::for_errors(&errors), errors)
+        }
+        "submit" => match report_photos::file(&state, user, f.draft.to_new_case(), &f.draft.photos).await {
             Ok(case) => return Ok(see_other(&format!("/cases/{}?filed=1", case.id))),
             Err(AppError::Invalid(errors)) => (Screen::for_errors(&errors), errors),
             Err(other) => return Err(other),

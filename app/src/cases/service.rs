@@ -12,8 +12,9 @@ use crate::cases::model::{Case, Rating, Source, Step, distance_m, parties, valid
 use crate::cases::store;
 use crate::cases::workflow::{self, Action, Refusal, State};
 use crate::clock::DISTRICT_OFFSET;
+use crate::db::Tx;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::ids::{CommunityId, DepartmentId};
+use crate::ids::{CommunityId, DepartmentId, UserId};
 
 /// Longest description or note kept.
 pub const MAX_TEXT: usize = 2000;
@@ -39,8 +40,32 @@ pub struct NewCase {
     pub patrol_id: Option<i64>,
 }
 
+/// Whom staff file a case for when they take it down for someone else (a hotline call).
+#[derive(Debug, Clone, Copy)]
+pub struct OnBehalf {
+    /// How it came in.
+    pub source: Source,
+    /// The caller's own account, if they have one: they become the reporter.
+    pub reporter: Option<UserId>,
+}
+
 /// Files a case for `user`; the source follows from their roles (patrol, hotline, report).
 pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResult<Case> {
+    let mut tx = state.db.begin().await?;
+    let case = file_in(state, &mut tx, user, new, None).await?;
+    tx.commit().await?;
+    Ok(case)
+}
+
+/// Files a case in `tx`, which the caller commits (so that what it stores beside the case is
+/// kept or dropped with it): by `user` for themself, or `on_behalf` of someone else.
+pub async fn file_in(
+    state: &AppState,
+    tx: &mut Tx,
+    user: &CurrentUser,
+    new: NewCase,
+    on_behalf: Option<OnBehalf>,
+) -> AppResult<Case> {
     let description = new.description.trim().to_owned();
     let mut errors = Vec::new();
     if description.is_empty() {
@@ -55,13 +80,15 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
         errors.push(FieldError { field: "lat", key: "form.coordinate_invalid" });
     }
     let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
-    let category = store::category(&mut tx, new.category_id).await?;
-    if category.as_ref().is_none_or(|c| c.parent_code.is_none()) {
+    let category = store::category(tx, new.category_id).await?;
+    // Assistance items are filed by enterprises only, and enterprises file nothing else here.
+    let assist = on_behalf.is_some_and(|b| b.source == Source::Enterprise);
+    let wrong_kind = |c: &store::Category| (c.kind == crate::cases::assist::KIND) != assist;
+    if category.as_ref().is_none_or(|c| c.parent_code.is_none() || !c.active || wrong_kind(c)) {
         errors.push(FieldError { field: "category_id", key: "form.choice_invalid" });
     }
     let community = match new.community_id {
-        Some(id) => match crate::org::store::community(&mut tx, id).await? {
+        Some(id) => match crate::org::store::community(tx, id).await? {
             Some(c) => Some(c),
             None => {
                 errors.push(FieldError { field: "community_id", key: "form.choice_invalid" });
@@ -74,12 +101,16 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
         return Err(AppError::Invalid(errors));
     }
     if let Some(patrol) = new.patrol_id {
-        crate::cases::patrols::check_open(&mut tx, user.id, patrol).await?;
+        crate::cases::patrols::check_open(tx, user.id, patrol).await?;
     }
     let mut case = Case {
         id: 0,
         category_id: new.category_id,
-        source: if new.patrol_id.is_some() { Source::Patrol } else { Source::for_filer(&user.principal) },
+        source: match on_behalf {
+            Some(b) => b.source,
+            None if new.patrol_id.is_some() => Source::Patrol,
+            None => Source::for_filer(&user.principal),
+        },
         state: State::Reported,
         description,
         street_id: community.as_ref().map(|c| c.street_id),
@@ -88,7 +119,7 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
         coords: new.coords,
         merged_into: None,
         patrol_id: new.patrol_id,
-        reporter: Some(user.id),
+        reporter: on_behalf.map_or(Some(user.id), |b| b.reporter),
         anonymous: new.anonymous,
         department_id: None,
         dispatched_at: None,
@@ -98,10 +129,10 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResu
         rework_count: 0,
         rating: None,
         created_at: now,
+        agent: None,
     };
-    case.id = store::insert_case(&mut tx, &case, now).await?;
-    audit::record(&mut tx, now, user.id, "case.file", Change::new("case", case.id, case.street_id)).await?;
-    tx.commit().await?;
+    case.id = store::insert_case(tx, &case, user.id, now).await?;
+    audit::record(tx, now, user.id, "case.file", Change::new("case", case.id, case.street_id)).await?;
     Ok(case)
 }
 
@@ -190,6 +221,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
         Action::Reject | Action::Void | Action::Postpone if note.is_empty() => {
             return Err(AppError::Invalid(vec![FieldError { field: "note", key: "cases.reason_required" }]));
         }
+        Action::ReportHandled => crate::cases::assist_service::require_complete(&mut tx, &case).await?,
         Action::CheckFail => next.rework_count += 1,
         Action::CheckPass => next.closed_at = Some(now),
         Action::Escalate => next.escalated = true,

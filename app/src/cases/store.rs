@@ -38,6 +38,8 @@ pub struct Category {
     pub photos_required: bool,
     /// Shown on the public board.
     pub public: bool,
+    /// Offered for new cases (the back office retires a category instead of deleting it).
+    pub active: bool,
 }
 
 /// Seeds the categories (majors first); city-appearance minors go to `department` first.
@@ -70,7 +72,7 @@ pub async fn seed_categories(
 /// Every category, majors before their minors, in code order.
 pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
     let rows = sqlx::query(
-        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public \
+        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public, active \
          from case_categories where active = 1 order by code",
     )
     .fetch_all(conn)
@@ -90,6 +92,7 @@ fn category_from(r: &sqlx::any::AnyRow) -> Result<Category> {
         limit: limit.as_deref().and_then(TimeLimit::parse),
         photos_required: r.try_get::<i64, _>("photos_required")? == 1,
         public: r.try_get::<i64, _>("public")? == 1,
+        active: r.try_get::<i64, _>("active")? == 1,
     })
 }
 
@@ -177,6 +180,11 @@ pub fn parse_weekdays(text: &str) -> Option<[bool; 7]> {
     bits.try_into().ok()
 }
 
+/// Every category, retired ones too, in code order (the back office's list).
+pub async fn all_categories(conn: &mut Conn) -> Result<Vec<Category>> {
+    categories_where(conn, "active >= $1 order by code", 0).await
+}
+
 /// A category by id, active or not.
 pub async fn category(conn: &mut Conn, id: i64) -> Result<Option<Category>> {
     Ok(categories_where(conn, "category_id = $1", id).await?.pop())
@@ -184,7 +192,7 @@ pub async fn category(conn: &mut Conn, id: i64) -> Result<Option<Category>> {
 
 async fn categories_where(conn: &mut Conn, condition: &str, value: i64) -> Result<Vec<Category>> {
     let sql = format!(
-        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public \
+        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public, active \
          from case_categories where {condition}"
     );
     let rows = sqlx::query(&sql).bind(value).fetch_all(conn).await?;
@@ -193,7 +201,7 @@ async fn categories_where(conn: &mut Conn, condition: &str, value: i64) -> Resul
 
 const CASE_COLUMNS: &str = "case_id, category_id, source, state, description, street_id, community_id, address, \
     lat, lng, merged_into, patrol_id, reporter_user_id, anonymous, department_id, dispatched_at, deadline_at, closed_at, escalated, rework_count, rating, \
-    created_at";
+    created_at, agent_user_id";
 
 fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
     let text = |name: &str| -> Result<String> { r.try_get(name) };
@@ -220,11 +228,13 @@ fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
         rework_count: r.try_get("rework_count")?,
         rating: r.try_get::<Option<String>, _>("rating")?.as_deref().and_then(Rating::parse),
         created_at: r.try_get("created_at")?,
+        agent: r.try_get::<Option<i64>, _>("agent_user_id")?.map(UserId),
     })
 }
 
-/// Files a case (state `reported`) and its first timeline step; returns its id.
-pub async fn insert_case(conn: &mut Conn, c: &Case, now: i64) -> Result<i64> {
+/// Files a case (state `reported`) and its first timeline step, taken by `filer` (the reporter,
+/// or staff taking a call for someone); returns its id.
+pub async fn insert_case(conn: &mut Conn, c: &Case, filer: UserId, now: i64) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "insert into cases (category_id, source, state, description, street_id, community_id, address, \
          reporter_user_id, anonymous, created_at, updated_at, lat, lng, patrol_id) \
@@ -249,7 +259,7 @@ pub async fn insert_case(conn: &mut Conn, c: &Case, now: i64) -> Result<i64> {
     .await?;
     let step = Step {
         at: now,
-        actor: c.reporter.map(|u| u.0),
+        actor: Some(filer.0),
         action: "file".into(),
         from: None,
         to: c.state.as_str().into(),

@@ -44,9 +44,32 @@ pub struct Draft {
     /// `1` when the reporter's name is not to be shown.
     #[serde(default)]
     pub anonymous: String,
+    /// Which categories screen 1 offers: `city` problems or the resident's own `request`s
+    /// (empty: those of the chosen category, else city problems).
+    #[serde(default)]
+    pub kind: String,
+    /// Latitude from the browser's geolocation, or empty.
+    #[serde(default)]
+    pub lat: String,
+    /// Longitude, with `lat`.
+    #[serde(default)]
+    pub lng: String,
+    /// Photos uploaded on screen 2, as signed tokens (see `report_photos`).
+    #[serde(default)]
+    pub photos: String,
 }
 
 impl Draft {
+    /// How many photos the report carries.
+    pub fn photo_count(&self) -> usize {
+        crate::cases::report_photos::tokens(&self.photos).count()
+    }
+
+    /// Whether the browser gave a position.
+    pub fn has_position(&self) -> bool {
+        !self.lat.trim().is_empty() && !self.lng.trim().is_empty()
+    }
+
     /// The reporter asked not to be named.
     pub fn is_anonymous(&self) -> bool {
         !self.anonymous.is_empty()
@@ -56,8 +79,10 @@ impl Draft {
     /// refuses it next to its field instead of silently dropping it.
     pub fn to_new_case(&self) -> NewCase {
         let community = self.community_id.trim();
+        // Coordinates that do not parse are dropped: the community and address still place it.
+        let coords = self.lat.trim().parse::<f64>().ok().zip(self.lng.trim().parse::<f64>().ok());
         NewCase {
-            coords: None,
+            coords,
             patrol_id: None,
             category_id: self.category_id.trim().parse().unwrap_or(0),
             description: self.description.clone(),
@@ -118,7 +143,8 @@ impl Lookup {
 
     fn minor(&self, id: &str) -> Option<&Category> {
         let id: i64 = id.trim().parse().ok()?;
-        self.categories.iter().find(|c| c.id == id && c.parent_code.is_some())
+        // Assistance items are requested from the enterprise's page, not reported.
+        self.categories.iter().find(|c| c.id == id && c.parent_code.is_some() && c.kind != crate::cases::assist::KIND)
     }
 
     /// "市容环境 · 私搭乱建" for a minor category's id.
@@ -182,15 +208,34 @@ impl Lookup {
         if draft.address.chars().count() > MAX_ADDRESS {
             errors.push(FieldError { field: "address", key: "form.address_invalid" });
         }
+        let photos = crate::cases::report_photos::tokens(&draft.photos).count();
+        if photos == 0 && self.minor(&draft.category_id).is_some_and(|c| c.photos_required) {
+            errors.push(FieldError { field: "photo", key: "report_page.photo_required" });
+        }
         errors
+    }
+
+    /// Which categories screen 1 offers: the kind asked for, else the chosen category's, else
+    /// city problems (what the inspector and the back office file too).
+    pub fn kind(&self, draft: &Draft) -> &'static str {
+        use crate::cases::catalog::KIND_REQUEST;
+        use crate::cases::store::KIND_CITY;
+        match draft.kind.as_str() {
+            KIND_REQUEST => KIND_REQUEST,
+            KIND_CITY => KIND_CITY,
+            _ if self.minor(&draft.category_id).is_some_and(|c| c.kind == KIND_REQUEST) => KIND_REQUEST,
+            _ => KIND_CITY,
+        }
     }
 
     /// One report screen.
     pub fn page(&self, ctx: Ctx, screen: Screen, draft: Draft, errors: Errors) -> ReportPage {
+        // Assistance items are requested from the enterprise's page, so never of these kinds.
+        let kind = self.kind(&draft);
         let groups = self
             .categories
             .iter()
-            .filter(|m| m.parent_code.is_none())
+            .filter(|m| m.parent_code.is_none() && m.kind == kind)
             .map(|m| CategoryGroup {
                 name: m.name.clone(),
                 options: self
@@ -218,7 +263,7 @@ impl Lookup {
         ];
         let category = self.minor(&draft.category_id).map(|c| self.category_name(c.id)).unwrap_or_default();
         let place = self.place(draft.community_id.trim().parse().ok().map(CommunityId));
-        ReportPage { ctx, screen, draft, errors, groups, fields, category, place }
+        ReportPage { ctx, screen, draft, errors, groups, fields, category, place, kind }
     }
 }
 
@@ -242,6 +287,8 @@ pub struct ReportPage {
     pub category: String,
     /// The chosen community with its street (screen 3).
     pub place: String,
+    /// Screen 1 offers `city` problems or `request`s.
+    pub kind: &'static str,
 }
 
 /// One of my reports.

@@ -29,12 +29,18 @@ pub async fn save_private(state: &AppState, upload: Vec<u8>, by: UserId) -> AppR
 }
 
 async fn keep(state: &AppState, upload: Vec<u8>, public: bool, by: UserId) -> AppResult<i64> {
+    let processed = process(upload).await?;
+    Ok(store::insert(&mut *state.db.conn().await?, &processed, public, by, state.clock.unix()).await?)
+}
+
+/// Checks, scales and re-encodes an upload without keeping it, for a caller that must know the
+/// file is good before it writes anything else (a patrol finding and its photo are filed together).
+pub async fn process(upload: Vec<u8>) -> AppResult<model::Processed> {
     let _permit = DECODERS.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
-    let processed = tokio::task::spawn_blocking(move || model::process(&upload))
+    tokio::task::spawn_blocking(move || model::process(&upload))
         .await
         .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(AppError::Rule)?;
-    Ok(store::insert(&mut *state.db.conn().await?, &processed, public, by, state.clock.unix()).await?)
+        .map_err(AppError::Rule)
 }
 
 /// The URL an image is served at.

@@ -95,6 +95,11 @@ impl Ctx {
         self.user.as_ref().is_some_and(|u| u.principal.is_staff())
     }
 
+    /// Whether to show the enterprise's own link (帮办代办).
+    pub fn is_enterprise(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.principal.has_role(crate::authz::Role::Enterprise))
+    }
+
     /// The URL-encoded current path, for `?next=` links.
     pub fn next_param(&self) -> String {
         form_urlencoded::byte_serialize(self.path.as_bytes()).collect()

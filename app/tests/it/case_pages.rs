@@ -22,6 +22,8 @@ struct World {
     major: i64,
     community: CommunityId,
     enforcement: DepartmentId,
+    /// The photo the report carries once uploaded on screen 2 (私搭乱建 needs one).
+    photos: std::sync::OnceLock<String>,
 }
 
 async fn world() -> World {
@@ -39,24 +41,53 @@ async fn world() -> World {
     app.user(DISPATCHER, "调度员", None, &[grant(Role::Dispatcher, Scope::District)]).await;
     app.user(HANDLER, "执法队员", None, &[grant(Role::Handler, Scope::Department(enforcement))]).await;
     app.user(OTHER_HANDLER, "卫健干部", None, &[grant(Role::Handler, Scope::Department(health))]).await;
-    World { app, category, major, community, enforcement }
+    World { app, category, major, community, enforcement, photos: std::sync::OnceLock::new() }
 }
 
 impl World {
     /// The report as the third screen sends it.
-    fn report<'a>(&self, step: &'a str, category: &'a str, community: &'a str) -> Vec<(&'a str, &'a str)> {
-        vec![
+    fn report<'a>(&'a self, step: &'a str, category: &'a str, community: &'a str) -> Vec<(&'a str, &'a str)> {
+        let mut fields = vec![
             ("step", step),
             ("category_id", category),
             ("description", DESCRIPTION),
             ("community_id", community),
             ("address", "云霄路 88 号"),
             ("anonymous", "1"),
-        ]
+        ];
+        if let Some(photos) = self.photos.get() {
+            fields.push(("photos", photos));
+        }
+        fields
+    }
+
+    /// Uploads a photo with screen 2's form, as the browser sends it (multipart); the report
+    /// carries it from then on. Returns screen 2 as shown after the upload.
+    async fn attach_photo(&self) -> String {
+        let (_, page) = self.app.page(&format!("/report?category={}", self.category)).await;
+        let img = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([(x * 7) as u8, (y * 9) as u8, 60]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(img).write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", csrf_in(&page))
+            .text("step", "describe")
+            .text("category_id", self.category.to_string())
+            .text("description", DESCRIPTION)
+            .part("photo", reqwest::multipart::Part::bytes(png.into_inner()).file_name("shed.png"));
+        let r = self.app.client.post(self.app.at("/report")).multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let page = r.text().await.unwrap();
+        let carried = page.split("name=\"photos\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+        assert!(!carried.is_empty(), "the photo is carried");
+        let _ = self.photos.set(carried.to_owned());
+        page
     }
 
     /// Files the report as the logged-in user; the new case's id.
     async fn file(&self) -> i64 {
+        if self.photos.get().is_none() {
+            self.attach_photo().await;
+        }
         let (category, community) = (self.category.to_string(), self.community.to_string());
         let r = self.app.post("/report", &self.report("submit", &category, &community)).await;
         assert_eq!(r.status(), 303);
@@ -101,6 +132,22 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     // A link with a category lands on screen 2 as well.
     let (_, page) = app.page(&format!("/report?category={category}")).await;
     assert!(page.contains("第 2 步") && page.contains(&format!("value=\"{community}\" selected")));
+    // 私搭乱建 needs a photo: without one, screen 2 says so.
+    let r = app.post("/report", &w.report("preview", &category, &community)).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("这类问题需要附一张现场照片"));
+    // A file that is not a picture is refused at the field; a photo is kept and carried.
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", app.csrf().await)
+        .text("step", "describe")
+        .text("category_id", category.clone())
+        .part("photo", reqwest::multipart::Part::bytes(b"not a picture".to_vec()).file_name("x.png"));
+    let r = app.client.post(app.at("/report")).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("id=\"f-photo-error\""));
+    assert_eq!(app.count("images").await, 0);
+    let page = w.attach_photo().await;
+    assert!(page.contains("已附照片： 1") || page.contains("已附照片：1"), "the count is shown");
     // Screen 3: everything to confirm, nothing stored yet.
     let r = app.post("/report", &w.report("preview", &category, &community)).await;
     assert_eq!(r.status(), 200);
@@ -119,6 +166,7 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     let id = w.file().await;
     let case = store::case(&mut app.state.db.conn().await.unwrap(), id).await.unwrap().unwrap();
     assert_eq!((case.description.as_str(), case.community_id, case.anonymous), (DESCRIPTION, Some(w.community), true));
+    assert_eq!(app.count("case_photos").await, 1, "the carried photo is the case's");
     let (_, mine) = app.page("/me/cases").await;
     assert!(mine.contains(&format!("href=\"/cases/{id}\"")) && mine.contains("私搭乱建") && mine.contains("已上报"));
     let (status, page) = app.page(&format!("/cases/{id}?filed=1")).await;

@@ -19,7 +19,8 @@ async fn a_district_import_seeds_the_reference_categories_with_their_department_
     let app = TestApp::with_district().await;
     let mut conn = app.state.db.conn().await.unwrap();
     let all = store::categories(&mut conn).await.unwrap();
-    let majors: Vec<&str> = all.iter().filter(|c| c.parent_code.is_none()).map(|c| c.code.as_str()).collect();
+    let city = |c: &&store::Category| c.parent_code.is_none() && c.kind == store::KIND_CITY;
+    let majors: Vec<&str> = all.iter().filter(city).map(|c| c.code.as_str()).collect();
     assert_eq!(majors, ["01", "02", "03", "04", "05", "06"]);
     assert!(all.len() > 60, "{}", all.len());
     let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();

@@ -50,7 +50,7 @@ async fn importing_the_district_twice_changes_nothing() {
         app.count("venues").await,
         app.count("departments").await,
     );
-    assert_eq!(counts, (11, 50, 76, 17));
+    assert_eq!(counts, (11, 50, 76, 19));
     assert!(ejia::seed::structure(&app.state).await.unwrap().is_none());
     let again = (
         app.count("streets").await,

@@ -1,0 +1,51 @@
+// The position of a report or a patrol finding, where the browser allows geolocation. Progressive
+// enhancement: without it (or without this file) the community and address fields place the case.
+//
+// A form with data-geo="button" (the resident's report) gets its position when the "use my
+// position" button is pressed; data-geo="watch" (the patrol) follows the phone while the page is
+// open and, with data-route="<url>", sends the route there every minute and with each finding.
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-geo]');
+  if (!form || !navigator.geolocation) return;
+  var lat = form.querySelector('input[name="lat"]');
+  var lng = form.querySelector('input[name="lng"]');
+  var status = document.getElementById('geo-status');
+  if (!lat || !lng) return;
+  var csrf = form.querySelector('input[name="_csrf"]').value;
+  var route = form.getAttribute('data-route');
+  var pending = [];
+  var found = function (p) {
+    var a = p.coords.latitude.toFixed(6);
+    var b = p.coords.longitude.toFixed(6);
+    lat.value = a;
+    lng.value = b;
+    if (status) status.textContent = status.getAttribute('data-found') || status.textContent;
+    if (route) pending.push(a + ',' + b);
+  };
+  var failed = function () {
+    if (status && status.getAttribute('data-failed')) status.textContent = status.getAttribute('data-failed');
+  };
+  if (form.getAttribute('data-geo') === 'button') {
+    var button = document.getElementById('geo-button');
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.geolocation.getCurrentPosition(found, failed, { enableHighAccuracy: true, timeout: 15000 });
+    });
+    return;
+  }
+  navigator.geolocation.watchPosition(found, failed, { enableHighAccuracy: true, maximumAge: 30000 });
+  if (!route) return;
+  var send = function () {
+    if (pending.length === 0) return;
+    var body = new URLSearchParams({ points: pending.join(';'), _csrf: csrf });
+    pending = [];
+    fetch(route, { method: 'POST', body: body, credentials: 'same-origin' }).catch(function () {});
+  };
+  window.setInterval(send, 60000);
+  // The last points go out with the finding or the end of the patrol.
+  form.addEventListener('submit', send);
+  var end = document.getElementById('end-form');
+  if (end) end.addEventListener('submit', send);
+})();

@@ -1,0 +1,134 @@
+//! The patrol page: an inspector starts a patrol, files two findings (one with a photo and the
+//! phone's position, one placed by community and address), sends route points, ends the patrol,
+//! and finds it in the log. A bad photo files nothing; only inspectors patrol.
+
+use ejia::authz::{Role, Scope};
+use ejia::cases::store;
+
+use crate::helpers::*;
+
+const INSPECTOR: &str = "13700000011";
+const RESIDENT: &str = "13911113333";
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([(x * 6) as u8, (y * 8) as u8, 120]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn category(app: &TestApp, name: &str) -> i64 {
+    let mut conn = app.state.db.conn().await.unwrap();
+    store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.name == name).unwrap().id
+}
+
+/// Posts the finding form as the page's browser would (multipart, with the page's token).
+async fn file(app: &TestApp, fields: &[(&str, String)], photo: Option<Vec<u8>>) -> reqwest::Response {
+    let (status, page) = app.page("/patrol").await;
+    assert_eq!(status, 200);
+    let mut form = reqwest::multipart::Form::new().text("_csrf", csrf_in(&page));
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.clone());
+    }
+    if let Some(bytes) = photo {
+        form = form.part("photo", reqwest::multipart::Part::bytes(bytes).file_name("scene.jpg"));
+    }
+    app.client.post(app.at("/patrol/findings")).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_inspector_files_two_findings_on_a_patrol_and_finds_them_in_the_log() {
+    let app = TestApp::with_district().await;
+    let community = app.community(YUNXIAOLU).await;
+    app.user(INSPECTOR, "巡查员", Some(community), &[grant(Role::Inspector, Scope::District)]).await;
+    app.login(INSPECTOR).await;
+    let (stall, debris) = (category(&app, "占道经营").await, category(&app, "积存垃圾渣土").await);
+
+    // Before a patrol: no finding form, a start button; filing is refused with the reason.
+    let (_, page) = app.page("/patrol").await;
+    assert!(page.contains("action=\"/patrol/start\"") && !page.contains("action=\"/patrol/findings\""));
+    let r = file(&app, &[("category_id", stall.to_string())], Some(png())).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("这次巡查已经结束或不是您的"));
+
+    assert_eq!(app.post("/patrol/start", &[]).await.status(), 303);
+    // A second tap on start does not open a second patrol.
+    assert_eq!(app.post("/patrol/start", &[]).await.status(), 303);
+    assert_eq!(app.count("patrols").await, 1);
+    let (_, page) = app.page("/patrol").await;
+    assert!(page.contains("action=\"/patrol/findings\"") && page.contains("capture=\"environment\""));
+    assert!(page.contains("<optgroup label=\"常见问题\">"), "common findings first");
+
+    // A file that is not a picture files nothing and keeps the answers.
+    let garbage = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
+    let fields = [
+        ("category_id", stall.to_string()),
+        ("lat", "36.0605".into()),
+        ("lng", "120.3822".into()),
+        ("description", "流动摊点占用人行道".into()),
+    ];
+    let r = file(&app, &fields, Some(garbage)).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("只能上传 JPG、PNG 或 WebP 图片") && html.contains("流动摊点占用人行道"));
+    assert_eq!(app.count("cases").await, 0);
+    assert_eq!(app.count("images").await, 0);
+
+    // First finding: photo and position, as the script fills them in.
+    let r = file(&app, &fields, Some(png())).await;
+    assert_eq!(r.status(), 303);
+    let first: i64 = r.headers()["location"].to_str().unwrap().strip_prefix("/patrol?filed=").unwrap().parse().unwrap();
+    // Route points, as the script sends them.
+    let r = app.post("/patrol/points", &[("points", "36.0601,120.3820;36.0605,120.3822")]).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(app.post("/patrol/points", &[("points", "36.06,north")]).await.status(), 422);
+    // Second: no position (geolocation refused), placed by community and address; no note.
+    let fields = [
+        ("category_id", debris.to_string()),
+        ("community_id", community.to_string()),
+        ("address", "云霄路 12 号楼后".into()),
+    ];
+    let r = file(&app, &fields, Some(png())).await;
+    assert_eq!(r.status(), 303);
+    let second: i64 =
+        r.headers()["location"].to_str().unwrap().strip_prefix("/patrol?filed=").unwrap().parse().unwrap();
+
+    let mut conn = app.state.db.conn().await.unwrap();
+    let a = store::case(&mut conn, first).await.unwrap().unwrap();
+    let b = store::case(&mut conn, second).await.unwrap().unwrap();
+    drop(conn);
+    assert_eq!(a.source.as_str(), "patrol");
+    assert_eq!((a.coords, a.patrol_id.is_some()), (Some((36.0605, 120.3822)), true));
+    assert_eq!(a.patrol_id, b.patrol_id);
+    assert_eq!((b.description.as_str(), b.community_id), ("积存垃圾渣土", Some(community)));
+    assert_eq!(app.count("case_photos").await, 2);
+    let (_, case_page) = app.page(&format!("/cases/{first}")).await;
+    assert!(case_page.contains(&format!("src=\"/cases/{first}/photos/")), "the photo is on the case page");
+
+    let (_, page) = app.page(&format!("/patrol?filed={second}")).await;
+    assert!(page.contains(&format!("/cases/{first}")) && page.contains(&format!("/cases/{second}")));
+    assert_eq!(app.post("/patrol/end", &[]).await.status(), 303);
+    let (_, page) = app.page("/patrol").await;
+    assert!(page.contains("action=\"/patrol/start\""), "the patrol has ended");
+    let log = page.split("巡查记录").nth(1).unwrap();
+    assert!(log.contains("位置点 2") && log.contains("上报问题 2"), "{log}");
+    assert!(log.contains(&format!("/cases/{first}")) && log.contains(&format!("/cases/{second}")));
+}
+
+#[tokio::test]
+async fn only_inspectors_patrol_and_every_form_needs_its_token() {
+    let app = TestApp::with_district().await;
+    app.user(RESIDENT, "居民", None, &[]).await;
+    app.login(RESIDENT).await;
+    assert_eq!(app.page("/patrol").await.0, 403);
+    assert_eq!(app.post("/patrol/start", &[]).await.status(), 403);
+    assert_eq!(app.count("patrols").await, 0);
+
+    app.user(INSPECTOR, "巡查员", None, &[grant(Role::Inspector, Scope::District)]).await;
+    app.login(INSPECTOR).await;
+    let r = app.client.post(app.at("/patrol/start")).form(&[("x", "1")]).send().await.unwrap();
+    assert_eq!(r.status(), 403, "no CSRF token");
+    assert_eq!(app.count("patrols").await, 0);
+    // The back-office index leads inspectors to the page.
+    assert!(app.page("/manage").await.1.contains("href=\"/patrol\""));
+}
