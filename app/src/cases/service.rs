@@ -50,11 +50,12 @@ pub struct OnBehalf {
 }
 
 /// Files a case for `user`; the source follows from their roles (patrol, hotline, report).
+///
+/// Filings come in crowds (a morning's reports, an API client's backlog), so they go through the
+/// group commit: many in one durable commit, each in its own savepoint.
 pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResult<Case> {
-    let mut tx = state.db.begin().await?;
-    let case = file_in(state, &mut tx, user, new, None).await?;
-    tx.commit().await?;
-    Ok(case)
+    let (st, who) = (state.clone(), user.clone());
+    state.filings.run(move |tx| Box::pin(async move { file_in(&st, tx, &who, new, None).await })).await
 }
 
 /// Files a case in `tx`, which the caller commits (so that what it stores beside the case is
