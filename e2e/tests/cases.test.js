@@ -129,6 +129,14 @@ test('a patrol finding goes from the street to the statistics page', async () =>
   assert.equal(await cell('closed'), '1');
   assert.equal(await cell('closed_on_time'), '1');
   assert.equal(await cell('reworked'), '1');
+
+  // The patrol log shows the inspector's patrol with its two findings.
+  await admin.goto(`${base}/manage`);
+  await Promise.all([admin.waitForNavigation(), admin.click('a[href="/manage/patrols"]')]);
+  await checkA11y(admin, 'patrol log');
+  const patrolRow = admin.locator('tbody tr', { has: admin.locator('th', { hasText: '网格员' }) });
+  assert.equal(await patrolRow.count(), 1);
+  assert.equal((await patrolRow.locator('td').last().innerText()).trim(), '2');
 });
 
 test('a resident reports with a photo and the phone position in three screens', async () => {

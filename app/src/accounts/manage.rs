@@ -74,6 +74,9 @@ async fn index(ctx: Ctx) -> AppResult<Response> {
     if user.principal.has_role(Role::Inspector) {
         sections.push(Link { label: ctx.t("patrol_page.title").into(), href: "/patrol".into() });
     }
+    if admin || user.principal.has_role(Role::Dispatcher) {
+        sections.push(Link { label: ctx.t("patrol_log.title").into(), href: "/manage/patrols".into() });
+    }
     sections.extend(crate::cases::hotline::tiles(&ctx, &user.principal));
     sections.extend(crate::cases::assist_pages::tiles(&ctx, &user.principal));
     render(&IndexPage { ctx, sections })

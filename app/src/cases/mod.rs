@@ -31,6 +31,7 @@ pub mod jobs;
 pub mod model;
 pub mod notices;
 pub mod open311;
+pub mod patrol_log;
 pub mod patrol_pages;
 pub mod patrols;
 pub mod photo_pages;

@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::cases::photo_pages::router())
         .merge(crate::cases::assist_pages::router())
         .merge(crate::cases::patrol_pages::router())
+        .merge(crate::cases::patrol_log::router())
         .merge(crate::cases::duplicate_pages::router())
         .merge(crate::cases::category_pages::router())
         .merge(crate::cases::calendar_pages::router())

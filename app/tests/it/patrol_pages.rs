@@ -132,3 +132,45 @@ async fn only_inspectors_patrol_and_every_form_needs_its_token() {
     // The back-office index leads inspectors to the page.
     assert!(app.page("/manage").await.1.contains("href=\"/patrol\""));
 }
+
+#[tokio::test]
+async fn the_patrol_log_shows_each_admin_their_streets_patrols_filtered_and_sorted() {
+    let app = TestApp::with_district().await;
+    let (mine, other) = (app.street(XIANGGANG_ZHONGLU).await, app.street(BADAXIA).await);
+    let yunxiaolu = app.community(YUNXIAOLU).await;
+    app.user("13700000021", "巡查员甲", None, &[grant(Role::Inspector, Scope::Community(yunxiaolu))]).await;
+    app.user("13700000022", "巡查员乙", None, &[grant(Role::Inspector, Scope::Street(other))]).await;
+    app.user("13700000023", "街道管理员", None, &[grant(Role::StreetAdmin, Scope::Street(mine))]).await;
+    let stall = category(&app, "占道经营").await.to_string();
+    // 甲 patrols twice (one finding on the second, still open); 乙 once, ended.
+    app.login("13700000021").await;
+    app.post("/patrol/start", &[]).await;
+    app.post("/patrol/end", &[]).await;
+    app.post("/patrol/start", &[]).await;
+    let r = file(&app, &[("category_id", stall.clone()), ("community_id", yunxiaolu.to_string())], Some(png())).await;
+    assert_eq!(r.status(), 303);
+    app.login("13700000022").await;
+    app.post("/patrol/start", &[]).await;
+    app.post("/patrol/end", &[]).await;
+
+    app.login("13700000023").await;
+    let (status, page) = app.page("/manage/patrols").await;
+    assert_eq!(status, 200);
+    assert_eq!(page.matches("<th scope=\"row\">巡查员甲</th>").count(), 2);
+    assert!(!page.contains("巡查员乙"), "another street's inspector");
+    let (_, open) = app.page("/manage/patrols?status=open").await;
+    assert_eq!(open.matches("<th scope=\"row\">").count(), 1);
+    let (_, most) = app.page("/manage/patrols?sort=findings").await;
+    let first_row = most.split("<tbody>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(first_row.contains("/cases/"), "the patrol with a finding comes first: {first_row}");
+
+    app.login_district_admin().await;
+    let (_, all) = app.page("/manage/patrols").await;
+    assert!(all.contains("巡查员甲") && all.contains("巡查员乙"));
+    let (_, named) = app.page("/manage/patrols?inspector=%E4%B9%99").await;
+    assert!(named.contains("巡查员乙") && !named.contains("巡查员甲"));
+
+    app.user(RESIDENT, "居民", None, &[]).await;
+    app.login(RESIDENT).await;
+    assert_eq!(app.page("/manage/patrols").await.0, 403);
+}
