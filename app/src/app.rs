@@ -59,8 +59,6 @@ pub struct Shared {
     pub booking_cache: crate::bookings::cache::BookingCache,
     /// Group commit of bookings (PostgreSQL; SQLite has its writer thread).
     pub booking_batch: Option<crate::bookings::batch::Batcher>,
-    /// Group commit of case filings (both databases).
-    pub filings: crate::db::group::GroupCommit,
 }
 
 impl std::fmt::Debug for Shared {
@@ -87,7 +85,6 @@ impl AppState {
             crate::db::Backend::Postgres => Some(crate::bookings::batch::Batcher::start(&config.database_url())?),
             crate::db::Backend::Sqlite => None,
         };
-        let filings = crate::db::group::GroupCommit::start(db.clone());
         Ok(Self(Arc::new(Shared {
             db,
             config: Arc::new(config),
@@ -98,7 +95,6 @@ impl AppState {
             tokens: Arc::default(),
             booking_cache: Default::default(),
             booking_batch,
-            filings,
         })))
     }
 }

@@ -41,6 +41,11 @@ impl Change {
     }
 }
 
+/// An entry (shared with writers that do not go through sqlx, e.g. `cases/sqlite.rs`; the summary
+/// is `<object_kind>#<object_id>`).
+pub(crate) const INSERT: &str = "insert into audit_log (at, actor_user_id, action, object_kind, object_id, street_id, \
+     summary, before_json, after_json) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
 /// Appends an entry. `actor` is None for the system (demo seeding, CLI).
 pub async fn record(
     conn: &mut Conn,
@@ -49,21 +54,18 @@ pub async fn record(
     action: &'static str,
     change: Change,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into audit_log (at, actor_user_id, action, object_kind, object_id, street_id, summary, before_json, after_json) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(at)
-    .bind(actor.into().map(|u| u.0))
-    .bind(action)
-    .bind(change.object_kind)
-    .bind(change.object_id)
-    .bind(change.street.map(|s| s.0))
-    .bind(format!("{}#{}", change.object_kind, change.object_id))
-    .bind(change.before)
-    .bind(change.after)
-    .execute(conn)
-    .await?;
+    sqlx::query(INSERT)
+        .bind(at)
+        .bind(actor.into().map(|u| u.0))
+        .bind(action)
+        .bind(change.object_kind)
+        .bind(change.object_id)
+        .bind(change.street.map(|s| s.0))
+        .bind(format!("{}#{}", change.object_kind, change.object_id))
+        .bind(change.before)
+        .bind(change.after)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -41,6 +41,7 @@ pub mod routes;
 pub mod service;
 pub mod settings;
 pub mod settings_service;
+pub mod sqlite;
 pub mod stats;
 pub mod stats_export;
 pub mod stats_pages;

@@ -232,31 +232,37 @@ fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
     })
 }
 
+/// A new case (shared with the SQLite writer path, `cases/sqlite.rs`: both bind the same 13
+/// values in this order; `$10` is both created_at and updated_at).
+pub(crate) const INSERT_CASE: &str = "insert into cases (category_id, source, state, description, street_id, \
+     community_id, address, reporter_user_id, anonymous, created_at, updated_at, lat, lng, patrol_id) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) returning case_id";
+
+/// A step on a case's timeline (shared with `cases/sqlite.rs`).
+pub(crate) const INSERT_STEP: &str = "insert into case_events (case_id, at, actor_user_id, action, from_state, \
+     to_state, department_id, note) values ($1, $2, $3, $4, $5, $6, $7, $8)";
+
 /// Files a case (state `reported`) and its first timeline step, taken by `filer` (the reporter,
 /// or staff taking a call for someone); returns its id.
 pub async fn insert_case(conn: &mut Conn, c: &Case, filer: UserId, now: i64) -> Result<i64> {
-    let id: i64 = sqlx::query_scalar(
-        "insert into cases (category_id, source, state, description, street_id, community_id, address, \
-         reporter_user_id, anonymous, created_at, updated_at, lat, lng, patrol_id) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) returning case_id",
-    )
-    // Optional floats: not a cached statement (see org/store.rs on sqlx's Any driver).
-    .persistent(false)
-    .bind(c.category_id)
-    .bind(c.source.as_str())
-    .bind(c.state.as_str())
-    .bind(&c.description)
-    .bind(c.street_id.map(|s| s.0))
-    .bind(c.community_id.map(|s| s.0))
-    .bind(&c.address)
-    .bind(c.reporter.map(|u| u.0))
-    .bind(i64::from(c.anonymous))
-    .bind(now)
-    .bind(c.coords.map(|p| p.0))
-    .bind(c.coords.map(|p| p.1))
-    .bind(c.patrol_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let id: i64 = sqlx::query_scalar(INSERT_CASE)
+        // Optional floats: not a cached statement (see org/store.rs on sqlx's Any driver).
+        .persistent(false)
+        .bind(c.category_id)
+        .bind(c.source.as_str())
+        .bind(c.state.as_str())
+        .bind(&c.description)
+        .bind(c.street_id.map(|s| s.0))
+        .bind(c.community_id.map(|s| s.0))
+        .bind(&c.address)
+        .bind(c.reporter.map(|u| u.0))
+        .bind(i64::from(c.anonymous))
+        .bind(now)
+        .bind(c.coords.map(|p| p.0))
+        .bind(c.coords.map(|p| p.1))
+        .bind(c.patrol_id)
+        .fetch_one(&mut *conn)
+        .await?;
     let step = Step {
         at: now,
         actor: Some(filer.0),
@@ -309,20 +315,17 @@ pub async fn move_case(conn: &mut Conn, next: &Case, from: State, now: i64) -> R
 
 /// Appends a step to a case's timeline.
 pub async fn add_step(conn: &mut Conn, case: i64, s: &Step) -> Result<()> {
-    sqlx::query(
-        "insert into case_events (case_id, at, actor_user_id, action, from_state, to_state, department_id, note) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(case)
-    .bind(s.at)
-    .bind(s.actor)
-    .bind(&s.action)
-    .bind(s.from.as_deref())
-    .bind(&s.to)
-    .bind(s.department_id)
-    .bind(&s.note)
-    .execute(conn)
-    .await?;
+    sqlx::query(INSERT_STEP)
+        .bind(case)
+        .bind(s.at)
+        .bind(s.actor)
+        .bind(&s.action)
+        .bind(s.from.as_deref())
+        .bind(&s.to)
+        .bind(s.department_id)
+        .bind(&s.note)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -15,7 +15,6 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
-pub mod group;
 pub mod schema;
 pub mod writer;
 

@@ -27,7 +27,7 @@ mod cli;
 mod covers;
 mod duplicate_pages;
 mod events;
-mod group_commit;
+mod filing_crowd;
 mod helpers;
 mod i18n;
 mod notify;

@@ -1,6 +1,6 @@
-//! Case filings go through the group commit: many filings at once land in shared transactions,
-//! each answered only after its batch committed; a refused filing in the middle of a batch
-//! undoes only itself.
+//! A crowd of case filings at once (on SQLite they share the writer thread's durable commits, on
+//! PostgreSQL each is its own transaction): every answered filing is stored whole, with its
+//! timeline step and audit entry, and a refused filing among them takes nothing with it.
 
 use serde_json::json;
 
@@ -25,6 +25,11 @@ async fn a_crowd_of_filings_lands_whole_and_a_refused_one_takes_nothing_with_it(
     // Exactly the answered cases are stored, each with its first timeline step.
     assert_eq!(w.app.count("cases").await, 40);
     assert_eq!(w.app.count("case_events").await, 40);
+    let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'case.file'")
+        .fetch_one(&mut *w.app.state.db.conn().await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(audited, 40, "each filing is in the audit log");
     let mut conn = w.app.state.db.conn().await.unwrap();
     for id in filed {
         let case = ejia::cases::store::case(&mut conn, id).await.unwrap().expect("answered means stored");
