@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Deserialize;
 
 use crate::accounts::CurrentUser;
@@ -39,7 +39,8 @@ pub const CALL_KINDS: [&str; 2] = [crate::cases::store::KIND_CITY, crate::cases:
 
 /// Routes of the hotline page.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/manage/hotline", get(page).post(take)).route("/manage/hotline/merge", post(merge))
+    // Merging a duplicate the page offers is the case page's merge (`duplicate_pages`).
+    Router::new().route("/manage/hotline", get(page).post(take))
 }
 
 /// Whether `principal` takes hotline calls at all (the back-office tile, the page).
@@ -212,19 +213,6 @@ async fn take(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CallForm
         }
         Err(other) => Err(other),
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct MergeForm {
-    case: i64,
-    into: i64,
-}
-
-/// Merges the case just filed into an earlier one it duplicates; to the earlier case's page.
-async fn merge(State(state): State<AppState>, ctx: Ctx, Form(f): Form<MergeForm>) -> AppResult<Response> {
-    let user = call_taker(&ctx)?.clone();
-    service::merge(&state, &user, f.case, f.into).await?;
-    Ok(see_other(&format!("/cases/{}", f.into)))
 }
 
 /// The back-office tiles of the case settings and the hotline, for those who may use them.

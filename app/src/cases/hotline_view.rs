@@ -76,28 +76,9 @@ impl HotlinePage {
         );
         // District-wide call-takers may leave the community open; a street's only choose theirs.
         let wide = district_wide(principal);
-        let mut communities = Vec::new();
-        if wide {
-            communities.push(OptGroup {
-                label: None,
-                options: vec![Opt { value: String::new(), label: ctx.t("report_page.community_none").into() }],
-            });
-        }
-        communities.extend(
-            structure
-                .blocks
-                .iter()
-                .filter(|b| !b.communities.is_empty())
-                .filter(|b| covers(principal, &Location::street(b.street.id)))
-                .map(|b| OptGroup {
-                    label: Some(b.street.name.clone()),
-                    options: b
-                        .communities
-                        .iter()
-                        .map(|c| Opt { value: c.id.to_string(), label: c.name.clone() })
-                        .collect(),
-                }),
-        );
+        let communities = crate::cases::views::community_groups(&ctx, &structure, wide, |street| {
+            covers(principal, &Location::street(street))
+        });
         let caller = vec![
             Field::text("caller_name", "hotline.caller_name", form.caller_name.clone()).required(),
             Field::text("caller_phone", "hotline.caller_phone", form.caller_phone.clone())

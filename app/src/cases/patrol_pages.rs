@@ -10,7 +10,7 @@
 //! its photo are then written in one transaction.
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -92,8 +92,9 @@ struct PageQuery {
     filed: String,
 }
 
-/// The finding form's answers (all text, shown back as typed when refused).
-#[derive(Debug, Default)]
+/// The finding form's answers (all text, shown back as typed when refused); the photo comes beside.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 struct Finding {
     category_id: String,
     description: String,
@@ -101,11 +102,10 @@ struct Finding {
     address: String,
     lat: String,
     lng: String,
-    photo: Vec<u8>,
 }
 
 fn may_patrol(ctx: &Ctx) -> AppResult<()> {
-    if ctx.user()?.principal.has_role(crate::authz::Role::Inspector) { Ok(()) } else { Err(AppError::Forbidden) }
+    patrols::may_patrol(ctx.user()?)
 }
 
 async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> AppResult<Response> {
@@ -137,14 +137,7 @@ async fn build(
     let open = if open { Some(rows.remove(0)) } else { None };
     rows.truncate(LOG_LIMIT);
     let structure = state.structure.get(state).await?;
-    let mut communities = vec![OptGroup {
-        label: None,
-        options: vec![Opt { value: String::new(), label: ctx.t("report_page.community_none").into() }],
-    }];
-    communities.extend(structure.blocks.iter().filter(|b| !b.communities.is_empty()).map(|b| OptGroup {
-        label: Some(b.street.name.clone()),
-        options: b.communities.iter().map(|c| Opt { value: c.id.to_string(), label: c.name.clone() }).collect(),
-    }));
+    let communities = crate::cases::views::community_groups(&ctx, &structure, true, |_| true);
     let fields = vec![
         Field::select("category_id", "patrol_page.category", draft.category_id, category_groups(&ctx, &categories))
             .required(),
@@ -196,8 +189,8 @@ async fn row(conn: &mut crate::db::Conn, categories: &[Category], p: Patrol) -> 
 
 /// The open patrol's id, or the page's own refusal.
 async fn open_id(state: &AppState, ctx: &Ctx) -> AppResult<i64> {
-    let mine = patrols::mine(state, ctx.user()?).await?;
-    mine.first().filter(|p| p.ended_at.is_none()).map(|p| p.id).ok_or(AppError::Conflict("patrols.not_open"))
+    let open = patrols::open_patrol(&mut *state.db.conn().await?, ctx.user()?.id).await?;
+    open.ok_or(AppError::Conflict("patrols.not_open"))
 }
 
 async fn start(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -246,29 +239,6 @@ async fn points(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PointsFor
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn read(mut form: Multipart) -> AppResult<Finding> {
-    let unreadable = |_| AppError::BadRequest("error.form_unreadable");
-    let mut f = Finding::default();
-    while let Some(field) = form.next_field().await.map_err(unreadable)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "photo" {
-            f.photo = field.bytes().await.map_err(unreadable)?.to_vec();
-            continue;
-        }
-        let text = field.text().await.map_err(unreadable)?;
-        match name.as_str() {
-            "category_id" => f.category_id = text,
-            "description" => f.description = text,
-            "community_id" => f.community_id = text,
-            "address" => f.address = text,
-            "lat" => f.lat = text,
-            "lng" => f.lng = text,
-            _ => {}
-        }
-    }
-    Ok(f)
-}
-
 /// The finding form again, with what to fix (422) or why it cannot be filed (409), answers kept.
 async fn failed(
     state: &AppState,
@@ -278,15 +248,14 @@ async fn failed(
     refusal: Option<&'static str>,
 ) -> AppResult<Response> {
     let status = if refusal.is_some() { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let f = Finding { photo: Vec::new(), ..f };
     render_status(status, &build(state, ctx, f, errors.into(), refusal, None).await?)
 }
 
 /// Files a finding on the open patrol: back to the page with its number, or the form again with
 /// what to fix (422), the answers kept.
-async fn finding(State(state): State<AppState>, ctx: Ctx, form: Multipart) -> AppResult<Response> {
+async fn finding(State(state): State<AppState>, ctx: Ctx, request: Request) -> AppResult<Response> {
     may_patrol(&ctx)?;
-    let mut f = read(form).await?;
+    let (f, photo): (Finding, Vec<u8>) = crate::web::extract::form_with_file(request, &state, "photo").await?;
     let patrol = match open_id(&state, &ctx).await {
         Ok(id) => id,
         Err(AppError::Conflict(key)) => return failed(&state, ctx, f, Vec::new(), Some(key)).await,
@@ -310,15 +279,15 @@ async fn finding(State(state): State<AppState>, ctx: Ctx, form: Multipart) -> Ap
             }
         },
     };
-    if f.photo.is_empty() && category.photos_required {
+    if photo.is_empty() && category.photos_required {
         let errors = vec![FieldError { field: "photo", key: "patrol_page.photo_required" }];
         return failed(&state, ctx, f, errors, None).await;
     }
     // The photo is checked first: a bad file files nothing.
-    let photo = if f.photo.is_empty() {
+    let photo = if photo.is_empty() {
         None
     } else {
-        match crate::media::process(std::mem::take(&mut f.photo)).await {
+        match crate::media::process(photo).await {
             Ok(p) => Some(p),
             Err(AppError::Rule(key)) => {
                 return failed(&state, ctx, f, vec![FieldError { field: "photo", key }], None).await;

@@ -37,11 +37,13 @@ pub struct Patrol {
     pub cases: Vec<i64>,
 }
 
-fn may_patrol(user: &CurrentUser) -> AppResult<()> {
+/// Only inspectors patrol.
+pub fn may_patrol(user: &CurrentUser) -> AppResult<()> {
     if user.principal.has_role(Role::Inspector) { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
-async fn open_patrol(conn: &mut Conn, user: UserId) -> Result<Option<i64>, sqlx::Error> {
+/// The inspector's open patrol, if any.
+pub async fn open_patrol(conn: &mut Conn, user: UserId) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "select patrol_id from patrols where inspector_user_id = $1 and ended_at is null order by patrol_id desc limit 1",
     )

@@ -52,24 +52,26 @@ async fn picture(
     Ok(photos::response(photos::image(&state, ctx.user()?, id, image).await?))
 }
 
+/// The upload form's text: what the photo shows (`report` unless it says `after`).
+#[derive(Debug, serde::Deserialize)]
+struct UploadForm {
+    #[serde(default = "report_kind")]
+    kind: String,
+}
+
+fn report_kind() -> String {
+    "report".into()
+}
+
 /// Adds a photo from the case page's form (multipart: `photo`, `kind`).
 async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: axum::extract::Multipart,
+    request: axum::extract::Request,
 ) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let (mut bytes, mut kind) = (Vec::new(), String::from("report"));
-    while let Some(field) = form.next_field().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))? {
-        match field.name() {
-            Some("photo") => {
-                bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))?.to_vec();
-            }
-            Some("kind") => kind = field.text().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))?,
-            _ => {}
-        }
-    }
+    let (UploadForm { kind }, bytes) = crate::web::extract::form_with_file(request, &state, "photo").await?;
     match photos::add(&state, &user, id, &kind, bytes).await {
         Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
         Err(AppError::Rule(key)) => {

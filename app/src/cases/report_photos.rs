@@ -6,56 +6,14 @@
 //! An image kept for a report that is never filed stays unlinked: it is private, nobody can reach
 //! it without the token, and it costs one row.
 
-use axum::body::Body;
-use axum::extract::{FromRequest as _, Multipart, Request};
-use axum::http::header::CONTENT_TYPE;
-use serde::de::DeserializeOwned;
-
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::cases::model::Case;
 use crate::cases::service::NewCase;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::web::extract::Form;
 
 /// Photos one report carries at most (more can be added on the case page).
 pub const MAX_PHOTOS: usize = 3;
-
-/// Reads a report screen's form, urlencoded or multipart; the photo's bytes when one came.
-pub async fn read<T: DeserializeOwned>(state: &AppState, request: Request) -> AppResult<(T, Vec<u8>)> {
-    let multipart = request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
-        let Form(f) = Form::<T>::from_request(request, state).await?;
-        return Ok((f, Vec::new()));
-    }
-    let unreadable = |_| AppError::BadRequest("error.form_unreadable");
-    let mut form =
-        Multipart::from_request(request, state).await.map_err(|_| AppError::BadRequest("error.form_unreadable"))?;
-    // Gathered first and encoded after the last await: the encoder is not `Send`.
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut photo = Vec::new();
-    while let Some(field) = form.next_field().await.map_err(unreadable)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "photo" {
-            photo = field.bytes().await.map_err(unreadable)?.to_vec();
-        } else {
-            pairs.push((name, field.text().await.map_err(unreadable)?));
-        }
-    }
-    // The text fields go through the same form decoding as the other screens.
-    // A POST: for a GET the form decoder would read the (empty) query string instead.
-    let urlencoded = Request::builder()
-        .method(axum::http::Method::POST)
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()))
-        .map_err(|_| AppError::BadRequest("error.form_unreadable"))?;
-    let Form(f) = Form::<T>::from_request(urlencoded, state).await?;
-    Ok((f, photo))
-}
 
 /// The tokens a draft carries (comma-separated).
 pub fn tokens(carried: &str) -> impl Iterator<Item = &str> {

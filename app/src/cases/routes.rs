@@ -83,7 +83,7 @@ struct ReportForm {
 /// same one with its errors, 422), or file the case and go to its page.
 async fn report_step(State(state): State<AppState>, ctx: Ctx, request: Request) -> AppResult<Response> {
     let user = &ctx.user()?.clone();
-    let (mut f, photo): (ReportForm, Vec<u8>) = report_photos::read(&state, request).await?;
+    let (mut f, photo): (ReportForm, Vec<u8>) = crate::web::extract::form_with_file(request, &state, "photo").await?;
     let lookup = Lookup::load(&state).await?;
     if !photo.is_empty() {
         match report_photos::keep(&state, user, &f.draft.photos, photo).await {

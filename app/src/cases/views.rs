@@ -247,15 +247,7 @@ impl Lookup {
             })
             .filter(|g| !g.options.is_empty())
             .collect();
-        // Communities grouped by street, so a resident finds theirs under their street.
-        let mut communities = vec![OptGroup {
-            label: None,
-            options: vec![Opt { value: String::new(), label: ctx.t("report_page.community_none").into() }],
-        }];
-        communities.extend(self.structure.blocks.iter().filter(|b| !b.communities.is_empty()).map(|b| OptGroup {
-            label: Some(b.street.name.clone()),
-            options: b.communities.iter().map(|c| Opt { value: c.id.to_string(), label: c.name.clone() }).collect(),
-        }));
+        let communities = community_groups(&ctx, &self.structure, true, |_| true);
         let fields = vec![
             Field::select("community_id", "field.community", draft.community_id.clone(), communities)
                 .hint("report_page.community_hint"),
@@ -265,6 +257,24 @@ impl Lookup {
         let place = self.place(draft.community_id.trim().parse().ok().map(CommunityId));
         ReportPage { ctx, screen, draft, errors, groups, fields, category, place, kind }
     }
+}
+
+/// The communities as select options grouped by street, so people find theirs under their street:
+/// only the streets `keep` accepts, after a "not sure" choice when `with_none`.
+pub fn community_groups(
+    ctx: &Ctx,
+    structure: &Structure,
+    with_none: bool,
+    keep: impl Fn(crate::ids::StreetId) -> bool,
+) -> Vec<OptGroup> {
+    let none = Opt { value: String::new(), label: ctx.t("report_page.community_none").into() };
+    let first = with_none.then(|| OptGroup { label: None, options: vec![none] });
+    let streets =
+        structure.blocks.iter().filter(|b| !b.communities.is_empty() && keep(b.street.id)).map(|b| OptGroup {
+            label: Some(b.street.name.clone()),
+            options: b.communities.iter().map(|c| Opt { value: c.id.to_string(), label: c.name.clone() }).collect(),
+        });
+    first.into_iter().chain(streets).collect()
 }
 
 /// A screen of the report.

@@ -72,3 +72,46 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
             .map_err(|_| AppError::NotFound)
     }
 }
+
+/// Reads a form that may carry one file in the field `file_field`: multipart when a file can come
+/// (an upload form), urlencoded otherwise. The text fields are decoded as [`Form`] decodes them, so
+/// one struct serves both encodings; the file's bytes (empty when none came) come beside it.
+pub async fn form_with_file<T: DeserializeOwned, S: Send + Sync>(
+    request: Request,
+    state: &S,
+    file_field: &str,
+) -> Result<(T, Vec<u8>), AppError> {
+    use axum::http::header::CONTENT_TYPE;
+    let unreadable = |_| AppError::BadRequest("error.form_unreadable");
+    let multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        let Form(f) = Form::<T>::from_request(request, state).await?;
+        return Ok((f, Vec::new()));
+    }
+    let mut form = axum::extract::Multipart::from_request(request, state)
+        .await
+        .map_err(|_| AppError::BadRequest("error.form_unreadable"))?;
+    // Gathered first and encoded after the last await: the encoder is not `Send`.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut file = Vec::new();
+    while let Some(field) = form.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == file_field {
+            file = field.bytes().await.map_err(unreadable)?.to_vec();
+        } else {
+            pairs.push((name, field.text().await.map_err(unreadable)?));
+        }
+    }
+    // A POST: for a GET the form decoder would read the (empty) query string instead.
+    let urlencoded = Request::builder()
+        .method(axum::http::Method::POST)
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()))
+        .map_err(|_| AppError::BadRequest("error.form_unreadable"))?;
+    let Form(f) = Form::<T>::from_request(urlencoded, state).await?;
+    Ok((f, file))
+}

@@ -360,13 +360,14 @@ async fn a_hotline_call_from_a_registered_resident_becomes_their_case_and_a_stra
     let (_, done) = app.page(&format!("/manage/hotline?filed={second}")).await;
     assert!(done.contains("只保存来电人的联系方式") && done.contains(&format!("href=\"/cases/{first}\"")));
     assert!(done.contains(&format!("name=\"into\" value=\"{first}\"")));
+    assert!(done.contains(&format!("action=\"/cases/{second}/merge\"")));
     pages.push(done);
     let (_, staff_view) = app.page(&format!("/cases/{second}")).await;
     assert!(staff_view.contains("李先生 · 0532****1234"));
     pages.push(staff_view);
     pages.push(app.page("/manage/cases").await.1);
     let into = first.to_string();
-    let r = app.post("/manage/hotline/merge", &[("case", &second.to_string()), ("into", &into)]).await;
+    let r = app.post(&format!("/cases/{second}/merge"), &[("into", &into)]).await;
     assert_eq!(
         (r.status().as_u16(), r.headers()["location"].to_str().unwrap()),
         (303, format!("/cases/{first}").as_str())
