@@ -15,10 +15,12 @@
 #      the whole year that holds the generated cases, over the year's slowest shape (the most
 #      days outside whole months) and over the default period (the last 30 days);
 #   2. BENCH_REPORTERS (default 64) residents filing cases over POST /api/v1/cases, each on
-#      its own connection, for BENCH_SECONDS (default 20): first each filing one case every
-#      BENCH_PAUSE_MS (default 1000, plus up to a fifth of jitter) — 64 cases a second, far
-#      above a district's real rate — for the latency a reporter sees; then back to back (each
-#      files the next case as soon as the last is answered) for the server's capacity;
+#      its own connection, for BENCH_SECONDS (default 20), once for each pause of BENCH_PAUSES
+#      (default "1000 100 50 0", in ms, plus up to a fifth of jitter): each reporter files a case,
+#      waits the pause after the answer, files the next. 1000 ms is 64 cases a second, far above
+#      a district's real rate: the latency a reporter sees. The shorter pauses climb towards
+#      0 — back to back, each files the next case as soon as the last is answered — which is the
+#      most the server takes (and its latency then is its queue: 64 / throughput);
 #   3. a check that the statistics' running totals still add up to the cases.
 # PostgreSQL: BENCH_PG_URL (a role allowed to create databases), default
 # postgres://ejia_ci:ejia_ci@127.0.0.1:5432/postgres.
@@ -30,7 +32,7 @@ USERS=${BENCH_USERS:-2000}
 REQUESTS=${BENCH_REQUESTS:-30}
 REPORTERS=${BENCH_REPORTERS:-64}
 SECS=${BENCH_SECONDS:-20}
-PAUSE_MS=${BENCH_PAUSE_MS:-1000}
+PAUSES=${BENCH_PAUSES:-1000 100 50 0}
 PG_URL=${BENCH_PG_URL:-postgres://ejia_ci:ejia_ci@127.0.0.1:5432/postgres}
 TARGET=${CARGO_TARGET_DIR:-target}
 PASSWORD=bench-password-1
@@ -101,9 +103,9 @@ PY
   echo "   statistics page, street admin of 香港中路街道 (one street):"
   "$BENCH" cases pages --url "http://127.0.0.1:$port" --phone 13600000002 --password "$PASSWORD" \
     --requests "$REQUESTS" "${pages[@]:0:9}" | sed 's/^/     /' || status=1
-  echo "   filing cases over the API (each reporter filing one case every ${PAUSE_MS} ms; then back to"
-  echo "   back: the most the server takes):"
-  for pause in "$PAUSE_MS" 0; do
+  echo "   filing cases over the API ($REPORTERS reporters, each pausing as given between its filings;"
+  echo "   0: back to back, the most the server takes):"
+  for pause in $PAUSES; do
     "$BENCH" cases file --url "http://127.0.0.1:$port" --database-url "$url" --tokens "$dir/tokens.csv" \
       --connections "$REPORTERS" --seconds "$SECS" --pause-ms "$pause" | sed 's/^/     /' || status=1
   done

@@ -25,6 +25,7 @@ pub mod case_view;
 pub mod catalog;
 pub mod category_pages;
 pub mod duplicate_pages;
+pub mod filing;
 pub mod hotline;
 pub mod hotline_view;
 pub mod jobs;

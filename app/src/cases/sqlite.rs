@@ -1,16 +1,35 @@
-//! The SQLite write of a new case, run on the writer thread (`db/writer.rs`) so that filings share
-//! its group commit and run their statements in-thread. The SQL is the store's and the audit
-//! log's own (`store::INSERT_CASE`, `store::INSERT_STEP`, `audit::INSERT`); the statistics'
-//! running totals follow by their triggers, as on every other path.
+//! A filing on SQLite, run whole on the writer thread (`db/writer.rs`): the read of what it
+//! refers to, the checks and the writes share its group commit and run in-thread, in one
+//! transaction. The SQL is the store's and the audit log's own (`store::FILING_REFS`,
+//! `store::INSERT_CASE`, `store::INSERT_STEP`, `audit::INSERT`), the rules `filing::check`;
+//! the statistics' running totals follow by their triggers, as on every other path.
 
 use rusqlite::{Connection, params};
 
+use crate::cases::filing::{self, Filer, NewCase, Refs};
 use crate::cases::model::Case;
-use crate::cases::store::{INSERT_CASE, INSERT_STEP};
+use crate::cases::store::{FILING_REFS, INSERT_CASE, INSERT_STEP};
+use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
 
-/// Stores `case` (checked already) with its first timeline step and audit entry; its id.
-pub fn file(conn: &Connection, case: &Case, filer: UserId) -> rusqlite::Result<i64> {
+/// Checks and stores a case filed by `user` at `now`, with its first timeline step and audit
+/// entry.
+pub fn file(conn: &Connection, new: NewCase, user: UserId, filer: Filer, now: i64) -> AppResult<Case> {
+    let internal = |e: rusqlite::Error| AppError::Internal(e.into());
+    let refs = conn
+        .prepare_cached(FILING_REFS)
+        .and_then(|mut s| {
+            s.query_row(params![new.category_id, new.community_id.map(|c| c.0), user.0], |r| {
+                Ok(Refs { kind: r.get(0)?, street: r.get(1)?, open_patrol: r.get(2)? })
+            })
+        })
+        .map_err(internal)?;
+    let mut case = filing::check(new, &refs, filer, now)?;
+    case.id = insert(conn, &case, user).map_err(internal)?;
+    Ok(case)
+}
+
+fn insert(conn: &Connection, case: &Case, filer: UserId) -> rusqlite::Result<i64> {
     let id: i64 = conn.prepare_cached(INSERT_CASE)?.query_row(
         params![
             case.category_id,

@@ -242,6 +242,27 @@ pub(crate) const INSERT_CASE: &str = "insert into cases (category_id, source, st
 pub(crate) const INSERT_STEP: &str = "insert into case_events (case_id, at, actor_user_id, action, from_state, \
      to_state, department_id, note) values ($1, $2, $3, $4, $5, $6, $7, $8)";
 
+/// What a filing refers to, in one read (shared with `cases/sqlite.rs`; binds category, community,
+/// filer): the category's kind if it is a minor category open for filing, the community's
+/// street, the filer's open patrol. See `filing::Refs`.
+pub(crate) const FILING_REFS: &str = "select \
+     (select kind from case_categories where category_id = $1 and parent_code is not null and active = 1), \
+     (select street_id from communities where community_id = $2), \
+     (select patrol_id from patrols where inspector_user_id = $3 and ended_at is null \
+      order by patrol_id desc limit 1)";
+
+/// Reads what a filing refers to (see [`FILING_REFS`]).
+pub async fn filing_refs(
+    conn: &mut Conn,
+    category: i64,
+    community: Option<CommunityId>,
+    filer: UserId,
+) -> Result<crate::cases::filing::Refs> {
+    let (kind, street, open_patrol) =
+        sqlx::query_as(FILING_REFS).bind(category).bind(community.map(|c| c.0)).bind(filer.0).fetch_one(conn).await?;
+    Ok(crate::cases::filing::Refs { kind, street, open_patrol })
+}
+
 /// Files a case (state `reported`) and its first timeline step, taken by `filer` (the reporter,
 /// or staff taking a call for someone); returns its id.
 pub async fn insert_case(conn: &mut Conn, c: &Case, filer: UserId, now: i64) -> Result<i64> {
