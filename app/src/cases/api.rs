@@ -390,11 +390,11 @@ async fn end_patrol(
     Ok(Json(patrols::end(&state, &user, id).await?))
 }
 
-/// Your patrols, newest first.
+/// Your latest 100 patrols, newest first.
 #[utoipa::path(get, path = "/me/patrols", tag = "cases", security(("bearer" = [])),
-    responses((status = 200, description = "Your patrols", body = Vec<Patrol>)))]
+    responses((status = 200, description = "Your latest 100 patrols", body = Vec<Patrol>)))]
 async fn my_patrols(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<Patrol>>> {
-    Ok(Json(patrols::mine(&state, &user).await?))
+    Ok(Json(patrols::mine(&state, &user, 100).await?))
 }
 
 /// What a photo shows.

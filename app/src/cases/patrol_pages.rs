@@ -127,9 +127,10 @@ async fn build(
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     let categories = store::categories(&mut conn).await?;
-    let mut patrols = patrols::mine(state, user).await?;
-    let mut rows = Vec::with_capacity(patrols.len().min(LOG_LIMIT + 1));
-    for p in patrols.drain(..).take(LOG_LIMIT + 1) {
+    // The open patrol (if any) and the log's rows.
+    let patrols = patrols::mine(state, user, LOG_LIMIT as i64 + 1).await?;
+    let mut rows = Vec::with_capacity(patrols.len());
+    for p in patrols {
         rows.push(row(&mut conn, &categories, p).await?);
     }
     drop(conn);

@@ -134,13 +134,14 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Pat
     Ok(patrol)
 }
 
-/// The inspector's patrols, newest first.
-pub async fn mine(state: &AppState, user: &CurrentUser) -> AppResult<Vec<Patrol>> {
+/// The inspector's latest `limit` patrols, newest first.
+pub async fn mine(state: &AppState, user: &CurrentUser, limit: i64) -> AppResult<Vec<Patrol>> {
     let mut conn = state.db.conn().await?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "select patrol_id from patrols where inspector_user_id = $1 order by patrol_id desc limit 100",
+        "select patrol_id from patrols where inspector_user_id = $1 order by patrol_id desc limit $2",
     )
     .bind(user.id.0)
+    .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
     let now = state.clock.unix();
