@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 /// Source of the current time. Code asks the clock in `AppState`, never the system.
 pub trait Clock: Send + Sync + 'static {
@@ -64,6 +64,16 @@ pub fn format_local(unix: i64) -> String {
     }
 }
 
+/// The district-local day of a Unix time.
+pub fn local_day(unix: i64) -> NaiveDate {
+    DateTime::from_timestamp(unix, 0).unwrap_or_default().with_timezone(&DISTRICT_OFFSET).date_naive()
+}
+
+/// Unix time of a district-local day's midnight.
+pub fn day_start(day: NaiveDate) -> i64 {
+    day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp() - i64::from(DISTRICT_OFFSET.local_minus_utc()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +82,16 @@ mod tests {
     fn formats_in_china_standard_time() {
         // 2026-11-29T09:00:00Z is 17:00 in Qingdao.
         assert_eq!(format_local(1_795_942_800), "2026-11-29 17:00");
+    }
+
+    #[test]
+    fn a_district_day_starts_at_midnight_in_qingdao() {
+        let date = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // 2026-11-29 00:00 in Qingdao is 2026-11-28 16:00 UTC.
+        let start = day_start(date("2026-11-29"));
+        assert_eq!(start, 1_795_881_600);
+        assert_eq!(format_local(start), "2026-11-29 00:00");
+        assert_eq!(local_day(start), date("2026-11-29"));
+        assert_eq!(local_day(start - 1), date("2026-11-28"));
     }
 }

@@ -83,7 +83,7 @@ fn reach(ctx: &Ctx) -> AppResult<Option<i64>> {
 /// A `YYYY-MM-DD` day's start in district time, or None for empty or unreadable text.
 fn day(text: &str) -> Option<i64> {
     let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
-    Some(crate::cases::stats_store::day_start(d))
+    Some(crate::clock::day_start(d))
 }
 
 async fn log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LogQuery>) -> AppResult<Response> {

@@ -275,7 +275,7 @@ async fn stats(
     let reach = Reach::of(&user.principal).ok_or(AppError::Forbidden)?;
     let street = reach.street(q.street.map(StreetId))?;
     let now = state.clock.unix();
-    let today = crate::cases::stats_store::local_day(now);
+    let today = crate::clock::local_day(now);
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today).map_err(AppError::Invalid)?;
     let rows = figures(&mut *state.db.conn().await?, q.by, street, period, now).await?;
     Ok(Json(rows.into_iter().map(RowOut::from).collect()))

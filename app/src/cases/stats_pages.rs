@@ -13,8 +13,9 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::cases::stats::{By, Period, Reach, Row};
-use crate::cases::stats_store::{self, figures, local_day};
+use crate::cases::stats_store::{self, figures};
 use crate::cases::stats_views::{Named, SelectionForm, StatsPage, name_rows, total};
+use crate::clock::local_day;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
 use crate::web::backoffice::{Link, Opt};

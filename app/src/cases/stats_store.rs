@@ -9,24 +9,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike as _, Days, NaiveDate};
+use chrono::{Datelike as _, Days, NaiveDate};
 use sqlx::Row as _;
 
 use crate::cases::model::{LATE_STATES, sql_list};
 use crate::cases::stats::{By, Period, Row};
-use crate::clock::DISTRICT_OFFSET;
+use crate::clock::day_start;
 use crate::db::Conn;
 use crate::ids::StreetId;
-
-/// The district-local day of a Unix time.
-pub fn local_day(unix: i64) -> NaiveDate {
-    DateTime::from_timestamp(unix, 0).unwrap_or_default().with_timezone(&DISTRICT_OFFSET).date_naive()
-}
-
-/// Unix time of a district-local day's midnight.
-pub fn day_start(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp() - i64::from(DISTRICT_OFFSET.local_minus_utc()))
-}
 
 /// A day as `case_figures` numbers it (span 1): days since 1970-01-01.
 fn day_number(day: NaiveDate) -> i64 {
@@ -175,8 +165,6 @@ mod tests {
         // 2026-11-29 00:00 in Qingdao is 2026-11-28 16:00 UTC: (t + 28800) / 86400 is that day.
         let start = day_start(date("2026-11-29"));
         assert_eq!((start + 28800) / 86400, day_number(date("2026-11-29")));
-        assert_eq!(local_day(start), date("2026-11-29"));
-        assert_eq!(local_day(start - 1), date("2026-11-28"));
         assert_eq!(month_number(date("2026-11-29")), 2026 * 12 + 10);
     }
 

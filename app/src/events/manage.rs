@@ -40,27 +40,22 @@ pub fn router() -> Router<AppState> {
         )
 }
 
+/// The cover form's text: the remove button, whose presence alone counts.
+#[derive(Debug, Deserialize)]
+struct CoverForm {
+    remove: Option<String>,
+}
+
 /// Uploads (or with the remove button, takes away) the event's cover image.
 async fn set_cover(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: axum::extract::Multipart,
+    request: axum::extract::Request,
 ) -> AppResult<Response> {
     let user = organiser(&ctx)?.clone();
-    let mut upload = None;
-    let mut remove = false;
-    while let Some(field) = form.next_field().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))? {
-        match field.name() {
-            Some("cover") => {
-                let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error.form_unreadable"))?;
-                upload = Some(bytes.to_vec());
-            }
-            Some("remove") => remove = true,
-            _ => {}
-        }
-    }
-    let upload = if remove { None } else { Some(upload.unwrap_or_default()) };
+    let (CoverForm { remove }, bytes) = crate::web::extract::form_with_file(request, &state, "cover").await?;
+    let upload = if remove.is_some() { None } else { Some(bytes) };
     match service::set_cover(&state, &user, id, upload).await {
         Ok(()) => Ok(see_other(&format!("/manage/events/{id}"))),
         Err(AppError::Rule(key)) => {
