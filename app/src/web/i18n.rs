@@ -112,16 +112,48 @@ pub fn t(locale: Locale, key: &str) -> &'static str {
 
 /// Looks a key up and fills `{name}` placeholders.
 pub fn tf(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
-    let mut text = t(locale, key).to_owned();
-    for (name, value) in args {
-        text = text.replace(&format!("{{{name}}}"), value);
+    fill(t(locale, key), args)
+}
+
+/// Fills `{name}` placeholders in one pass over the template, so that a value (a company name,
+/// a reason someone typed) is never read as a placeholder itself. Unknown placeholders stay.
+fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    text
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once_and_values_stay_as_typed() {
+        let args = [("name", "{reason} 公司"), ("reason", "材料不全 {name}")];
+        assert_eq!(fill("企业（{name}）原因：{reason}", &args), "企业（{reason} 公司）原因：材料不全 {name}");
+        assert_eq!(fill("{unknown} {name", &args), "{unknown} {name");
+        assert_eq!(fill("{{name}}", &[("name", "x")]), "{x}");
+        assert_eq!(fill("无", &[]), "无");
+    }
 
     #[test]
     fn catalogs_parse_and_have_the_same_keys() {
