@@ -119,5 +119,6 @@ test('a company asks for help with a food licence, the agent walks the checklist
   assert.match(await company.textContent('main'), /已结案/);
   await company.goto(`${base}/me/inbox`);
   assert.match(await company.textContent('main'), /已完成一步：领取食品经营许可证/);
+  assert.match(await company.textContent('main'), /您的企业认证（青岛海味餐饮有限公司）已通过审核/);
   for (const p of [company, dispatcher, agent]) await p.context().close();
 });

@@ -13,8 +13,8 @@
 //! messages (comments), the check and the rating are the case engine's already, and the district's
 //! statistics then count assistance beside every other kind of case. What is particular to
 //! assistance — the enterprise account, the checklist and the agent — lives in the `assist_*`
-//! modules: `assist_store` (SQL), `assist_service` (use cases), `assist_pages` and `assist_views`
-//! (the site), `assist_api` (the JSON API).
+//! modules: `assist_store` (SQL), `assist_service` (use cases), `assist_notices` (what an applicant
+//! hears of the decision), `assist_pages` and `assist_views` (the site), `assist_api` (the JSON API).
 //!
 //! A user owns at most one enterprise account and one code belongs to one enterprise; a refused
 //! application may be sent again (by anyone: a refusal may have been of someone claiming another's

@@ -7,6 +7,7 @@ use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::{Grant, Principal, Role, Scope};
 use crate::cases::assist::{self, Application, ChecklistStep, Contact, Enterprise, EnterpriseStatus, Progress};
+use crate::cases::assist_notices::{self, Decision};
 use crate::cases::assist_store::{self as db, CaseContact};
 use crate::cases::model::{Case, Source, Step, parties};
 use crate::cases::service::{self, Act, NewCase, OnBehalf};
@@ -71,7 +72,8 @@ pub async fn apply(state: &AppState, user: &CurrentUser, app: Application) -> Ap
     Ok(enterprise)
 }
 
-/// Approves an application (its owner is granted the enterprise role) or refuses it with a reason.
+/// Approves an application (its owner is granted the enterprise role) or refuses it with a reason;
+/// either way the applicant hears of it.
 pub async fn decide(state: &AppState, user: &CurrentUser, id: i64, approve: bool, note: &str) -> AppResult<Enterprise> {
     if !may_decide(&user.principal) {
         return Err(AppError::Forbidden);
@@ -102,6 +104,7 @@ pub async fn decide(state: &AppState, user: &CurrentUser, id: i64, approve: bool
         .after(&serde_json::json!({"status": status.as_str(), "note": note}));
     audit::record(&mut tx, now, user.id, "enterprise.decide", change).await?;
     let enterprise = db::enterprise(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    assist_notices::tell(&mut tx, &enterprise, now).await?;
     tx.commit().await?;
     state.tokens.forget_user(before.owner);
     Ok(enterprise)
@@ -348,13 +351,17 @@ async fn notice(conn: &mut Conn, to: UserId, what: &str, case: i64, step: Option
     Ok(())
 }
 
-/// A stored assistance notice in words; None for kinds, cases or steps no longer known.
+/// A stored assistance notice in words (an application's decision, an agent assigned, a step
+/// done); None for kinds, cases or steps no longer known.
 pub async fn notice_text(
     conn: &mut Conn,
     kind: &str,
     params_json: &str,
     locale: Locale,
 ) -> Result<Option<String>, sqlx::Error> {
+    if let Some(decision) = Decision::parse(kind, params_json) {
+        return Ok(Some(decision.inbox_text(locale)));
+    }
     let params: serde_json::Value = serde_json::from_str(params_json).unwrap_or_default();
     let Some(id) = params["case_id"].as_i64() else { return Ok(None) };
     let Some(case) = store::case(conn, id).await? else { return Ok(None) };

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod assist;
 pub mod assist_api;
+pub mod assist_notices;
 pub mod assist_pages;
 pub mod assist_service;
 pub mod assist_store;

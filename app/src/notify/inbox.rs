@@ -18,7 +18,7 @@ pub struct Entry {
     /// Id.
     pub id: i64,
     /// `booking.confirmed`, `booking.promoted`, `booking.reminder`, `booking.cancelled`,
-    /// `case.dispatched`, `case.closed`, …
+    /// `case.dispatched`, `case.closed`, `case.assist_step`, `case.assist_enterprise_approved`, …
     pub kind: String,
     /// The notice in the reader's language.
     pub text: String,

@@ -11,8 +11,9 @@ use std::time::Duration;
 use crate::app::AppState;
 use crate::appointments::model::{local_date, time_range};
 use crate::bookings::listing;
+use crate::cases::assist_notices::Decision;
 use crate::notify::model::{Kind, reservation_of};
-use crate::notify::store::{self, Notice};
+use crate::notify::store::{self, Notice, Recipient};
 use crate::web::i18n::{self, Locale};
 
 /// How many notices one claim takes, and how many claims one run makes at most: a rush of
@@ -93,22 +94,33 @@ pub async fn run_once(state: &AppState, gateway: &impl SmsGateway) -> anyhow::Re
     Ok(report)
 }
 
-/// The texts for the claimed notices that deserve one.
+/// The texts for the claimed notices that deserve one: the bookings' (see [`Kind::sms_key`])
+/// and an enterprise application's decision.
 async fn compose(state: &AppState, notices: &[Notice]) -> anyhow::Result<Vec<Text>> {
     let mut conn = state.db.conn().await?;
     let mut out = Vec::new();
     for n in notices {
+        if let Some(decision) = Decision::parse(&n.kind, &n.params_json) {
+            let Some(to) = store::recipient(&mut conn, n.user_id).await? else { continue };
+            let body = decision.sms_text(locale_of(&to));
+            out.push(Text { phone_sealed: to.phone_sealed, phone_masked: to.phone_masked, body });
+            continue;
+        }
         let Some(key) = Kind::parse(&n.kind).and_then(Kind::sms_key) else { continue };
         let Some(reservation) = reservation_of(&n.params_json) else { continue };
         let Some(line) = listing::one(&mut conn, reservation).await? else { continue };
         let Some(to) = store::recipient(&mut conn, n.user_id).await? else { continue };
-        let locale = to.locale.as_deref().and_then(Locale::from_tag).unwrap_or_default();
+        let locale = locale_of(&to);
         let details = describe(&line, locale);
         let args: Vec<(&str, &str)> = details.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let body = i18n::tf(locale, key, &args);
         out.push(Text { phone_sealed: to.phone_sealed, phone_masked: to.phone_masked, body });
     }
     Ok(out)
+}
+
+fn locale_of(to: &Recipient) -> Locale {
+    to.locale.as_deref().and_then(Locale::from_tag).unwrap_or_default()
 }
 
 /// The placeholders of a notice about a booking.

@@ -4,6 +4,7 @@
 
 use ejia::authz::{Role, Scope};
 use ejia::ids::UserId;
+use ejia::notify::worker::{OutboxGateway, run_once};
 use serde_json::{Value, json};
 
 use crate::appointments::Api;
@@ -344,4 +345,106 @@ async fn enterprise_grants(app: &TestApp) -> i64 {
         .fetch_one(&mut *conn)
         .await
         .unwrap()
+}
+
+/// A second valid code (check character worked as in `cases/uscc.rs`).
+const USCC_OTHER: &str = "91370202MA3C12346E";
+
+/// The notices of decisions on applications in a user's inbox, over the API, newest first.
+async fn decision_notices(api: &Api) -> Vec<Value> {
+    let (status, inbox) = api.get("/me/notifications").await;
+    assert_eq!(status, 200);
+    let decisions = inbox.as_array().unwrap().iter();
+    decisions.filter(|n| n["kind"].as_str().unwrap().starts_with("case.assist_enterprise_")).cloned().collect()
+}
+
+async fn texts(app: &TestApp) -> Vec<String> {
+    let mut conn = app.state.db.conn().await.unwrap();
+    ejia::notify::recent_sms(&mut conn, 100).await.unwrap().into_iter().rev().map(|s| s.body).collect()
+}
+
+#[tokio::test]
+async fn the_applicant_hears_once_that_the_application_was_approved_or_refused_and_why() {
+    let w = world().await;
+    let app = &w.app;
+    // Approved in the back office: the company finds where to go next in its inbox.
+    app.login(COMPANY).await;
+    let fields =
+        [("name", "青岛海味餐饮有限公司"), ("uscc", USCC), ("contact_name", "李经理"), ("contact_phone", COMPANY)];
+    assert_eq!(app.post("/enterprise/apply", &fields).await.status(), 303);
+    let (_, page) = app.page("/me/inbox").await;
+    assert!(!page.contains("企业认证"), "nothing to hear while pending");
+    let approved: i64 = {
+        let mut conn = app.state.db.conn().await.unwrap();
+        sqlx::query_scalar("select enterprise_id from enterprises").fetch_one(&mut *conn).await.unwrap()
+    };
+    app.login(DISPATCHER).await;
+    let decide = format!("/manage/enterprises/{approved}/decision");
+    assert_eq!(app.post(&decide, &[("decision", "approve")]).await.status(), 303);
+    // Deciding again fails (the page just shows the list again, where it stands decided) and
+    // tells the company nothing more.
+    assert_eq!(app.post(&decide, &[("decision", "refuse"), ("note", "重复")]).await.status(), 303);
+    let path = format!("/enterprises/{approved}/decision");
+    assert_eq!(w.dispatcher.post(&path, json!({"approve": true})).await.0, 409);
+    assert_eq!(w.company.get("/me/enterprise").await.1["status"], "approved");
+    app.login(COMPANY).await;
+    let (_, page) = app.page("/me/inbox").await;
+    let words = "您的企业认证（青岛海味餐饮有限公司）已通过审核。现在可以在企业帮办页面 /enterprise 提交帮办申请。";
+    assert!(page.contains(words), "{page}");
+    let heard = decision_notices(&w.company).await;
+    assert_eq!(heard.len(), 1, "one notice for one decision: {heard:?}");
+    assert_eq!(
+        (heard[0]["kind"].as_str(), heard[0]["text"].as_str()),
+        (Some("case.assist_enterprise_approved"), Some(words))
+    );
+
+    // Refused over the API: a refusal without its reason fails and tells nothing; then the reason
+    // reaches the applicant as the dispatcher wrote it.
+    let owner = app.user("13512340006", "王老板", None, &[]).await;
+    let other = Api::new(app, owner).await;
+    let body = json!({"name": "青岛王记商贸有限公司", "uscc": USCC_OTHER, "contact_name": "王老板", "contact_phone": "13512340006"});
+    let (status, applied) = other.post("/enterprise/application", body).await;
+    assert_eq!(status, 201, "{applied}");
+    let path = format!("/enterprises/{}/decision", applied["id"]);
+    assert_eq!(w.dispatcher.post(&path, json!({"approve": false, "note": "  "})).await.0, 422);
+    assert_eq!(other.post(&path, json!({"approve": true})).await.0, 403, "no deciding on one's own");
+    assert!(decision_notices(&other).await.is_empty());
+    let refusal = json!({"approve": false, "note": "名称与营业执照不符，请按执照填写"});
+    assert_eq!(w.dispatcher.post(&path, refusal.clone()).await.0, 200);
+    assert_eq!(w.dispatcher.post(&path, refusal).await.0, 409);
+    let heard = decision_notices(&other).await;
+    assert_eq!(heard.len(), 1, "{heard:?}");
+    assert_eq!(heard[0]["kind"], "case.assist_enterprise_refused");
+    assert_eq!(
+        heard[0]["text"],
+        "您的企业认证（青岛王记商贸有限公司）未通过审核，可修改后在 /enterprise 重新提交。原因：名称与营业执照不符，请按执照填写"
+    );
+    assert_eq!(decision_notices(&w.company).await.len(), 1, "the first company heard nothing of it");
+
+    // In English for a reader who chose it, in the inbox and in the text message; the text points
+    // to the inbox for the reason. The refused application is gone once sent again; its notice stays.
+    app.login("13512340006").await;
+    assert_eq!(app.post("/prefs", &[("lang", "en"), ("next", "/me/inbox")]).await.status(), 303);
+    let body = json!({"name": "青岛王记商贸有限公司", "uscc": USCC_OTHER, "contact_name": "王老板", "contact_phone": "13512340006"});
+    assert_eq!(other.post("/enterprise/application", body).await.0, 201);
+    let (_, page) = app.page("/me/inbox").await;
+    assert!(
+        page.contains(
+            "Your enterprise application (青岛王记商贸有限公司) was not approved; you may correct it and apply again \
+             at /enterprise. Reason: 名称与营业执照不符，请按执照填写"
+        ),
+        "{page}"
+    );
+    let report = run_once(&app.state, &OutboxGateway).await.unwrap();
+    assert_eq!(report.texted, 2, "{report:?}");
+    let sent = texts(app).await;
+    assert_eq!(
+        sent,
+        [
+            "【e家】您的企业认证（青岛海味餐饮有限公司）已通过审核，现在可以登录 e家 申请企业帮办代办。",
+            "[ejia] Your enterprise application (青岛王记商贸有限公司) was not approved. Log in to ejia to see the \
+             reason in your messages.",
+        ]
+    );
+    assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap().texted, 0, "each decision texted once");
 }
