@@ -105,14 +105,7 @@ async fn book_slot(
     body: axum::body::Bytes,
 ) -> AppResult<impl IntoResponse> {
     let key = idempotency_key(&headers)?;
-    // The body is optional: booking for yourself needs none.
-    let person = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        serde_json::from_slice::<BookingRequest>(&body)
-            .map_err(|_| AppError::BadRequest("error.json_unreadable"))?
-            .person_id
-    };
+    let person = person_of(&body)?;
     let booked = bookings::book(&state, &user, id, person, key).await?;
     Ok((StatusCode::CREATED, Json(BookingView::from(&booked.reservation))))
 }

@@ -4,9 +4,13 @@ use chrono::{DateTime, Datelike as _, Duration, FixedOffset, NaiveDate, NaiveTim
 use serde::{Deserialize, Serialize};
 
 use crate::bookings::model::{Mode, Rules};
-use crate::clock::DISTRICT_OFFSET;
+use crate::clock::{self, DISTRICT_OFFSET};
 use crate::error::FieldError;
 use crate::ids::StreetId;
+
+/// The district-time date of Unix seconds: [`clock::local_day`], under the name the pages,
+/// exports and API that show appointment times import from here.
+pub use crate::clock::local_day as local_date;
 
 /// A bookable service, e.g. 新冠疫苗接种 第一剂.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -177,14 +181,8 @@ pub fn expand(t: &Template, errors: &mut Vec<FieldError>) -> Vec<(i64, i64)> {
 
 /// The first and last-plus-one second of a day in district time.
 pub fn day_range(day: NaiveDate) -> (i64, i64) {
-    let start = day.and_time(NaiveTime::MIN);
-    let start = DISTRICT_OFFSET.from_local_datetime(&start).single().map_or(0, |t| t.timestamp());
+    let start = clock::day_start(day);
     (start, start + 86_400)
-}
-
-/// The district-time date of Unix seconds.
-pub fn local_date(unix: i64) -> NaiveDate {
-    DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).date_naive()).unwrap_or_default()
 }
 
 /// `08:30` in district time.

@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::bookings::engine::{self, Booked, Failure, Moved, Request};
 use crate::bookings::model::{Candidate, Mode, Offering, Refusal, Status, draw_order};
 use crate::bookings::store::{self, Reservation};
-use crate::clock::DISTRICT_OFFSET;
+use crate::clock::local_day;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use crate::ids::{StreetId, UserId};
@@ -57,7 +57,8 @@ pub struct Whom {
 /// Who is booked, from what is known about them: the user, the person on their list (or
 /// their own "self" record), and the street they live in.
 pub fn whom_from(user: UserId, person: Option<&Person>, for_other: bool, street: Option<StreetId>, on: i64) -> Whom {
-    let day = DateTime::from_timestamp(on, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).date_naive());
+    // A time chrono cannot hold leaves the age unknown; `local_day` alone would read it as 1970.
+    let day = DateTime::from_timestamp(on, 0).map(|_| local_day(on));
     let age = person
         .and_then(|p| p.birth_date.as_deref())
         .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())

@@ -17,7 +17,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Your newest notices (bookings confirmed, places from the waiting list, reminders,
-/// cancellations), in your chosen language.
+/// cancellations; progress on your reports and assistance requests; the decision on your
+/// enterprise application), in your chosen language.
 #[utoipa::path(get, path = "/me/notifications", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, description = "Notices, newest first", body = Vec<inbox::Entry>)))]
 async fn my_notifications(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<inbox::Entry>>> {

@@ -1,5 +1,8 @@
-//! Messages to people: the in-app inbox (notices the database writes with every booking
-//! change, plus day-before reminders) and text messages through an SMS gateway.
+//! Messages to people: the in-app inbox and text messages through an SMS gateway. Notices
+//! come from several domains: the database writes one with every booking change, the reminder
+//! job the day-before reminders, and the cases domain one at each public step of a report or
+//! an assistance request and when an enterprise application is decided. Booking notices are
+//! worded here; the inbox hands `case.` notices to the cases domain to word.
 //!
 //! A text is written to `sms_outbox` by the gateway in use: this installation has no SMS
 //! provider contract, so the development [`worker::OutboxGateway`] is the gateway, and

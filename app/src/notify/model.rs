@@ -11,6 +11,9 @@ const DAY: i64 = 86_400;
 /// When the reminder of a booking starting at `starts_at` is due: 18:00 district time on the
 /// day before. Mirrored by [`REMINDER_DUE_SQL`], which the reminder job runs in the database.
 pub fn reminder_due(starts_at: i64) -> i64 {
+    // The SQL's arithmetic step for step rather than `clock::day_start(clock::local_day(..))`:
+    // the two agree wherever chrono can hold the time, but only this form agrees with the
+    // query on every value the column can hold.
     let offset = i64::from(DISTRICT_OFFSET.local_minus_utc());
     let local_midnight = (starts_at + offset).div_euclid(DAY) * DAY - offset;
     local_midnight - DAY + REMINDER_HOUR * 3600
