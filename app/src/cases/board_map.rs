@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::cases::map_labels::{self, Label, Rect};
 use crate::cases::workflow::State;
 use crate::ids::{CommunityId, StreetId};
 
@@ -85,6 +86,8 @@ pub struct Dot {
     pub name: String,
     /// How it was placed.
     pub placed: Placed,
+    /// Where its name is written; None where there was no room (the dot's tooltip names it).
+    pub label: Option<Label>,
 }
 
 /// A case's point.
@@ -218,7 +221,7 @@ pub fn layout(
         for c in &members {
             if let Some(p) = own.get(&c.id) {
                 let (x, y) = project.xy(*p);
-                dots.push(Dot { x, y, name: c.name.clone(), placed: Placed::Own });
+                dots.push(Dot { x, y, name: c.name.clone(), placed: Placed::Own, label: None });
             }
         }
         match anchors.get(street) {
@@ -230,7 +233,7 @@ pub fn layout(
                 for (i, c) in ringed.iter().enumerate() {
                     let angle = start + std::f64::consts::TAU * i as f64 / ringed.len() as f64;
                     let (x, y) = (round(ax + RING * angle.cos()), round(ay + RING * angle.sin()));
-                    dots.push(Dot { x, y, name: c.name.clone(), placed: Placed::Street });
+                    dots.push(Dot { x, y, name: c.name.clone(), placed: Placed::Street, label: None });
                 }
             }
             None => unplaced.extend(ringed.into_iter().copied()),
@@ -247,10 +250,21 @@ pub fn layout(
         y += ROW.0;
         strip.push(StreetLabel { x: 40.0, y, street: name.clone() });
         for (i, c) in members.iter().enumerate() {
-            dots.push(Dot { x: 170.0 + ROW.1 * i as f64, y, name: c.name.clone(), placed: Placed::Strip });
+            dots.push(Dot { x: 170.0 + ROW.1 * i as f64, y, name: c.name.clone(), placed: Placed::Strip, label: None });
         }
     }
     let height = if strip.is_empty() { strip_top } else { y + PAD.3 / 2.0 };
+    // Street names are written first (centred at their rings; at the head of their strip rows).
+    let mut written: Vec<Rect> = labels.iter().map(|l| map_labels::centred(l.x, l.y, &l.street)).collect();
+    written.extend(strip.iter().map(|l| {
+        let w = map_labels::width(&l.street);
+        Rect(l.x, l.y - 8.0, l.x + w, l.y + 8.0)
+    }));
+    let named: Vec<(f64, f64, &str)> = dots.iter().map(|d| (d.x, d.y, d.name.as_str())).collect();
+    let placed = map_labels::place(&named, &written, WIDTH);
+    for (dot, label) in dots.iter_mut().zip(placed) {
+        dot.label = label;
+    }
     let points = drawn
         .iter()
         .map(|c| {

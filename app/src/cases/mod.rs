@@ -30,6 +30,7 @@ pub mod filing;
 pub mod hotline;
 pub mod hotline_view;
 pub mod jobs;
+pub mod map_labels;
 pub mod model;
 pub mod notices;
 pub mod open311;
