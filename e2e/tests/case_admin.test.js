@@ -1,5 +1,6 @@
 // The case settings and the hotline in the back office: a district admin edits a category and
-// adds and removes a holiday; the dispatcher records a 12345 call. Every page passes axe.
+// adds and removes a holiday; the dispatcher records a 12345 call and reveals the caller's
+// number to call back. Every page passes axe.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -95,5 +96,12 @@ test('the dispatcher records a hotline call', async () => {
   assert.match(await page.textContent('main'), /李先生 · 0532\*\*\*\*2222/);
   assert.doesNotMatch(await page.content(), /86662222/);
   await checkA11y(page, 'the hotline case');
+
+  // To call back: the whole number, once, as a link a phone dials; the reveal is logged.
+  await Promise.all([page.waitForURL(/\/cases\/\d+\/caller\/reveal$/), page.click('form[action$="/caller/reveal"] button')]);
+  assert.equal(await page.getAttribute('a[href^="tel:"]', 'href'), 'tel:053286662222');
+  assert.match(await page.textContent('a[href^="tel:"]'), /0532-8666 2222/);
+  assert.match(await page.textContent('[role=status]'), /已记入操作日志/);
+  await checkA11y(page, 'the revealed number');
   await page.context().close();
 });

@@ -106,6 +106,7 @@ fn action_label(ctx: &Ctx, action: &str) -> String {
         "user.grant_role" => "audit.action.grant",
         "user.revoke_role" => "audit.action.revoke",
         "api_token.create" => "audit.action.token",
+        "case.caller_reveal" => "audit.action.caller_reveal",
         _ => "audit.action.other",
     };
     ctx.t(key).to_owned()

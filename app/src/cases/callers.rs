@@ -56,6 +56,37 @@ impl CallerPhone {
             }
         }
     }
+
+    /// The whole number as read out for dialling: `139 1111 2222`, `0532-8288 1234`, `8288 1234`.
+    pub fn dial_display(&self) -> String {
+        // Four-digit groups from the end, as numbers are said aloud; the digits are ASCII, so
+        // byte offsets are safe.
+        fn grouped(d: &str) -> String {
+            match d.len().checked_sub(4) {
+                Some(cut) if cut > 0 => format!("{} {}", &d[..cut], &d[cut..]),
+                _ => d.to_owned(),
+            }
+        }
+        match self {
+            CallerPhone::Mobile(p) => {
+                let (network, rest) = p.as_str().split_at(3);
+                format!("{network} {}", grouped(rest))
+            }
+            CallerPhone::Landline(d) if d.starts_with('0') && d.len() >= 10 => {
+                // Beijing, Shanghai and the other 01x/02x cities have three-digit area codes.
+                let area = if d.starts_with("01") || d.starts_with("02") { 3 } else { 4 };
+                let (area, local) = d.split_at(area);
+                format!("{area}-{}", grouped(local))
+            }
+            CallerPhone::Landline(d) => grouped(d),
+        }
+    }
+
+    /// A `tel:` link a phone can dial as it stands (digits only: RFC 3966 allows local numbers,
+    /// and staff call from inside the district).
+    pub fn tel_uri(&self) -> String {
+        format!("tel:{}", self.digits())
+    }
 }
 
 /// A caller as taken down, checked.
@@ -139,6 +170,18 @@ pub async fn of_case(conn: &mut Conn, case: i64) -> Result<Option<Caller>, sqlx:
     .transpose()
 }
 
+/// The sealed number of case `case`'s caller, if it has one.
+pub async fn sealed_phone(conn: &mut Conn, case: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("select phone_sealed from case_callers where case_id = $1").bind(case).fetch_optional(conn).await
+}
+
+/// Opens a sealed number. Fails when the key is no longer the one it was sealed with or the
+/// data is damaged; the error never holds the number.
+pub fn open(keys: &Keys, sealed: &str) -> anyhow::Result<CallerPhone> {
+    let digits = keys.open(sealed)?;
+    CallerPhone::parse(&digits).ok_or_else(|| anyhow::anyhow!("a sealed caller number opened to something else"))
+}
+
 /// The caller for the case page: staff only (the viewer has passed the case's own check).
 pub async fn for_viewer(conn: &mut Conn, viewer: &CurrentUser, case: i64) -> Result<Option<Caller>, sqlx::Error> {
     if !viewer.principal.is_staff() {
@@ -162,6 +205,31 @@ mod tests {
         for bad in ["", "12345", "0532-8288-1234-5678", "abc12345678", "1391111222x"] {
             assert_eq!(CallerPhone::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn full_numbers_are_grouped_for_dialling() {
+        for (raw, shown, tel) in [
+            ("13911112222", "139 1111 2222", "tel:13911112222"),
+            ("0532-8288 1234", "0532-8288 1234", "tel:053282881234"),
+            ("010-6552 9988", "010-6552 9988", "tel:01065529988"),
+            ("8288-1234", "8288 1234", "tel:82881234"),
+            ("828-1234", "828 1234", "tel:8281234"),
+        ] {
+            let phone = CallerPhone::parse(raw).unwrap();
+            assert_eq!((phone.dial_display().as_str(), phone.tel_uri().as_str()), (shown, tel), "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_sealed_number_opens_only_with_its_key() {
+        let keys = Keys::from_master(&[7; 32]).unwrap();
+        let sealed = keys.seal("053282881234");
+        assert_eq!(open(&keys, &sealed).unwrap(), CallerPhone::Landline("053282881234".into()));
+        let rotated = Keys::from_master(&[8; 32]).unwrap();
+        let error = open(&rotated, &sealed).unwrap_err().to_string();
+        assert!(!error.contains("8288"), "{error}");
+        assert!(open(&keys, &keys.seal("not a number")).is_err());
     }
 
     #[test]

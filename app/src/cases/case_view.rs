@@ -125,6 +125,12 @@ pub struct CasePage {
     pub can_add: (bool, bool),
     /// Who called the hotline about it (staff only; the number masked).
     pub caller: Option<crate::cases::callers::Caller>,
+    /// Whether the viewer may reveal the caller's whole number to call them back.
+    pub can_reveal: bool,
+    /// The caller's whole number, in the answer to a reveal only.
+    pub revealed: Option<crate::cases::caller_reveal::FullNumber>,
+    /// A reveal was allowed but the sealed number could not be opened.
+    pub reveal_failed: bool,
     /// Whether the viewer decides which photos the public board shows.
     pub can_review: bool,
     /// Enterprise assistance: the company, its contact, the agent and the checklist.
@@ -185,6 +191,7 @@ pub async fn case_page(
     );
     let can_review = crate::cases::photos::may_review(&parts);
     let caller = crate::cases::callers::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
+    let can_reveal = caller.is_some() && crate::cases::caller_reveal::may_reveal(&parts);
     let assist = crate::cases::assist_views::panel(state, &ctx, &case, &parts).await?;
     let duplicates = crate::cases::duplicate_pages::candidates(state, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
@@ -230,6 +237,9 @@ pub async fn case_page(
         photos,
         can_add,
         caller,
+        can_reveal,
+        revealed: None,
+        reveal_failed: false,
         can_review,
         assist,
         duplicates,

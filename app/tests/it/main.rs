@@ -16,6 +16,7 @@ mod backoffice;
 mod batch;
 mod board;
 mod booking_pages;
+mod caller_reveal;
 mod case_matrix;
 mod case_pages;
 mod case_photos;
