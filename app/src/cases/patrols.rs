@@ -118,11 +118,6 @@ pub async fn end(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Pat
     get(state, user, id).await
 }
 
-/// The patrol a finding is filed on: the inspector's open patrol `id`, or 409.
-pub async fn check_open(conn: &mut Conn, user: UserId, id: i64) -> AppResult<()> {
-    if open_patrol(conn, user).await? == Some(id) { Ok(()) } else { Err(AppError::Conflict("patrols.not_open")) }
-}
-
 /// One patrol of the inspector (or, for district and street admins, anyone's).
 pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Patrol> {
     let mut conn = state.db.conn().await?;
