@@ -40,6 +40,7 @@ pub mod patrol_pages;
 pub mod patrols;
 pub mod photo_pages;
 pub mod photos;
+pub mod postgres;
 pub mod report_photos;
 pub mod routes;
 pub mod service;

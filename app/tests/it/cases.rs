@@ -309,6 +309,16 @@ async fn nearby_open_cases_of_the_category_are_suggested_and_a_duplicate_merged_
     let master = file(&w.resident, w.category, 36.0611, 120.3836).await;
     let master_id = master["id"].as_i64().unwrap();
     assert_eq!(master["possible_duplicates"], json!([]));
+    // Stored exactly as sent (PostgreSQL's filing carries coordinates as text, see cases/postgres.rs).
+    let stored: (f64, f64) = {
+        let mut conn = w.app.state.db.conn().await.unwrap();
+        sqlx::query_as("select lat, lng from cases where case_id = $1")
+            .bind(master_id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(stored, (36.0611, 120.3836));
     // 0.00027° of latitude ≈ 30 m: suggested; 0.0009° ≈ 100 m (70 m from the other): not;
     // another category at the same spot: not.
     let near = file(&w.inspector, w.category, 36.06137, 120.3836).await;
