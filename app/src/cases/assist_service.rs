@@ -9,7 +9,7 @@ use crate::authz::{Grant, Principal, Role, Scope};
 use crate::cases::assist::{self, Application, ChecklistStep, Contact, Enterprise, EnterpriseStatus, Progress};
 use crate::cases::assist_notices::{self, Decision};
 use crate::cases::assist_store::{self as db, CaseContact};
-use crate::cases::model::{Case, Source, Step, parties};
+use crate::cases::model::{Case, Source, Step};
 use crate::cases::service::{self, Act, NewCase, OnBehalf};
 use crate::cases::store;
 use crate::cases::workflow::{self, Action, Party, Refusal, State};
@@ -173,9 +173,8 @@ pub async fn file_request(state: &AppState, user: &CurrentUser, req: NewRequest)
 
 /// An assistance case and the viewer's parts in it; 404 for anything else or anyone else.
 async fn assisted(conn: &mut Conn, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<Party>)> {
-    let case = store::case(conn, id).await?.ok_or(AppError::NotFound)?;
-    let parts = parties(&user.principal, &case);
-    if parts.is_empty() || case.source != Source::Enterprise {
+    let (case, parts) = service::visible(conn, user, id).await?;
+    if case.source != Source::Enterprise {
         return Err(AppError::NotFound);
     }
     Ok((case, parts))

@@ -18,8 +18,6 @@ use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::cases::callers;
 use crate::cases::case_view::case_page;
-use crate::cases::model::parties;
-use crate::cases::store;
 use crate::cases::workflow::Party;
 use crate::error::{AppError, AppResult};
 use crate::web::extract::Path;
@@ -69,12 +67,7 @@ pub fn router() -> Router<AppState> {
 /// part that may reveal (see [`REVEALERS`]) gets 403.
 pub async fn reveal(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Revealed> {
     let mut tx = state.db.begin().await?;
-    // The same rule as `service::get`: no part in the case, no case.
-    let case = store::case(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let parts = parties(&user.principal, &case);
-    if parts.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (case, parts) = crate::cases::service::visible(&mut tx, user, id).await?;
     if !may_reveal(&parts) {
         return Err(AppError::Forbidden);
     }

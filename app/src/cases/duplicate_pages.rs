@@ -41,7 +41,7 @@ pub struct Candidate {
 
 /// The candidates to show `user` on `case`'s page: none unless they may void it.
 pub async fn candidates(state: &AppState, user: &CurrentUser, case: &Case) -> AppResult<Vec<Candidate>> {
-    let may_void = parties(&user.principal, case).iter().any(|p| workflow::next(case.state, Action::Void, *p).is_ok());
+    let may_void = workflow::may(&parties(&user.principal, case), case.state, Action::Void);
     if !may_void || case.merged_into.is_some() {
         return Ok(Vec::new());
     }

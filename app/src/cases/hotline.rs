@@ -197,8 +197,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
 async fn filed(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Filed> {
     let (case, _) = service::get(state, user, id).await?;
     let duplicates = service::possible_duplicates(state, &case).await?;
-    let can_merge =
-        parties(&user.principal, &case).iter().any(|p| workflow::next(case.state, Action::Void, *p).is_ok());
+    let can_merge = workflow::may(&parties(&user.principal, &case), case.state, Action::Void);
     Ok(Filed { id: case.id, reporter_matched: case.reporter.is_some(), duplicates, can_merge })
 }
 

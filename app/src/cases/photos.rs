@@ -7,8 +7,7 @@ use utoipa::ToSchema;
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::cases::model::parties;
-use crate::cases::store;
+use crate::cases::service;
 use crate::cases::workflow::{Party, State};
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -46,11 +45,7 @@ pub async fn add(
 /// Whether `user` may add a photo of `kind` to the case now (see [`add`]).
 pub async fn may_add(state: &AppState, user: &CurrentUser, case_id: i64, kind: &str) -> AppResult<()> {
     let mut conn = state.db.conn().await?;
-    let case = store::case(&mut conn, case_id).await?.ok_or(AppError::NotFound)?;
-    let mine = parties(&user.principal, &case);
-    if mine.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (case, mine) = service::visible(&mut conn, user, case_id).await?;
     let allowed = match kind {
         "report" => case.state.is_open(),
         "after" => {
@@ -149,11 +144,7 @@ pub async fn review(
 ) -> AppResult<Vec<Photo>> {
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let case = store::case(&mut tx, case_id).await?.ok_or(AppError::NotFound)?;
-    let mine = parties(&user.principal, &case);
-    if mine.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (case, mine) = service::visible(&mut tx, user, case_id).await?;
     if !may_review(&mine) {
         return Err(AppError::Forbidden);
     }
@@ -185,10 +176,7 @@ pub async fn image(
     image_id: i64,
 ) -> AppResult<crate::media::store::Stored> {
     let mut conn = state.db.conn().await?;
-    let case = store::case(&mut conn, case_id).await?.ok_or(AppError::NotFound)?;
-    if parties(&user.principal, &case).is_empty() {
-        return Err(AppError::NotFound);
-    }
+    service::visible(&mut conn, user, case_id).await?;
     let belongs: Option<i64> =
         sqlx::query_scalar("select image_id from case_photos where case_id = $1 and image_id = $2")
             .bind(case_id)

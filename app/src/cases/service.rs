@@ -11,9 +11,9 @@ use crate::authz::Role;
 use crate::cases::filing::{self, Filer};
 use crate::cases::model::{Case, Rating, Source, Step, distance_m, parties};
 use crate::cases::store;
-use crate::cases::workflow::{self, Action, Refusal};
+use crate::cases::workflow::{self, Action, Party, Refusal};
 use crate::clock::DISTRICT_OFFSET;
-use crate::db::Tx;
+use crate::db::{Conn, Tx};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::DepartmentId;
 
@@ -61,15 +61,21 @@ pub async fn file_in(
     Ok(case)
 }
 
-/// A case and its timeline, if `user` may see it: its reporter and everyone who has a part
-/// in it (see `model::parties`). Others get "not found", not "forbidden": they need not know
-/// it exists.
-pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<Step>)> {
-    let mut conn = state.db.conn().await?;
-    let case = store::case(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    if parties(&user.principal, &case).is_empty() {
+/// Case `id` and `user`'s parts in it (see `model::parties`), if they have any. Others get
+/// "not found", not "forbidden": they need not know it exists.
+pub async fn visible(conn: &mut Conn, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<Party>)> {
+    let case = store::case(conn, id).await?.ok_or(AppError::NotFound)?;
+    let parts = parties(&user.principal, &case);
+    if parts.is_empty() {
         return Err(AppError::NotFound);
     }
+    Ok((case, parts))
+}
+
+/// A case and its timeline, if `user` may see it (see [`visible`]).
+pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<Step>)> {
+    let mut conn = state.db.conn().await?;
+    let (case, _) = visible(&mut conn, user, id).await?;
     let mut steps = store::steps(&mut conn, id).await?;
     if case.anonymous && case.reporter != Some(user.id) && !user.principal.has_role(Role::Dispatcher) {
         for s in steps.iter_mut().filter(|s| s.action == "file") {
@@ -102,11 +108,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
     }
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let case = store::case(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let mine = parties(&user.principal, &case);
-    if mine.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (case, mine) = visible(&mut tx, user, id).await?;
     let mut refusal = Refusal::NotYours;
     let mut to = None;
     for party in &mine {
@@ -233,15 +235,11 @@ pub async fn merge(state: &AppState, user: &CurrentUser, duplicate: i64, master:
     }
     let mut conn = state.db.conn().await?;
     // Whether this user may void the duplicate is the first question (act asks it again).
-    let dup = store::case(&mut conn, duplicate).await?.ok_or(AppError::NotFound)?;
-    let mine = parties(&user.principal, &dup);
-    if mine.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (dup, mine) = visible(&mut conn, user, duplicate).await?;
     if !dup.state.is_open() {
         return Err(AppError::Conflict(Refusal::NotAllowedFrom.key()));
     }
-    if !mine.iter().any(|p| workflow::next(dup.state, Action::Void, *p).is_ok()) {
+    if !workflow::may(&mine, dup.state, Action::Void) {
         return Err(AppError::Forbidden);
     }
     let target = store::case(&mut conn, master).await?;

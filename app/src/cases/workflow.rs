@@ -295,6 +295,11 @@ pub fn next(from: State, action: Action, party: Party) -> Result<State, Refusal>
     if who.contains(&party) { Ok(to) } else { Err(Refusal::NotYours) }
 }
 
+/// Whether any of `parts` may take `action` on a case in `from`.
+pub fn may(parts: &[Party], from: State, action: Action) -> bool {
+    parts.iter().any(|p| next(from, action, *p).is_ok())
+}
+
 /// What `party` may do to a case in `from` (the buttons to show), in the order of [`Action::ALL`].
 pub fn actions_for(from: State, party: Party) -> Vec<Action> {
     Action::ALL.into_iter().filter(|a| next(from, *a, party).is_ok()).collect()
