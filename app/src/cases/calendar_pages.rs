@@ -12,8 +12,8 @@ use chrono::{Datelike as _, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::cases::calendar_store;
 use crate::cases::settings_service::{self, DayKind, district_admin};
-use crate::cases::store;
 use crate::cases::worktime::TimeLimit;
 use crate::clock::DISTRICT_OFFSET;
 use crate::error::{AppError, AppResult};
@@ -120,7 +120,7 @@ async fn calendar_page(
         .naive_local();
     let since = NaiveDate::from_ymd_opt(now.year(), 1, 1).unwrap_or(now.date());
     let mut conn = state.db.conn().await?;
-    let calendar = store::work_calendar(&mut conn).await?;
+    let calendar = calendar_store::work_calendar(&mut conn).await?;
     let days = settings_service::work_days(&mut conn, since).await?;
     drop(conn);
     let week = sent.week.unwrap_or_else(|| WeekForm {

@@ -21,6 +21,7 @@ pub mod board_map;
 pub mod board_pages;
 pub mod board_views;
 pub mod calendar_pages;
+pub mod calendar_store;
 pub mod caller_reveal;
 pub mod callers;
 pub mod case_view;

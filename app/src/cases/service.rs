@@ -8,6 +8,7 @@ use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::Role;
+use crate::cases::calendar_store;
 use crate::cases::filing::{self, Filer};
 use crate::cases::model::{Case, Rating, Source, Step, distance_m, parties};
 use crate::cases::store;
@@ -136,7 +137,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
             if crate::org::store::department(&mut tx, department).await?.is_none() {
                 return Err(AppError::Invalid(vec![FieldError { field: "department_id", key: "form.choice_invalid" }]));
             }
-            let calendar = store::work_calendar(&mut tx).await?;
+            let calendar = calendar_store::work_calendar(&mut tx).await?;
             let category = store::category(&mut tx, case.category_id).await?;
             next.department_id = Some(department);
             next.dispatched_at = Some(now);

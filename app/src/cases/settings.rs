@@ -12,8 +12,8 @@ use utoipa_axum::routes;
 
 use crate::api::ApiUser;
 use crate::app::AppState;
+use crate::cases::calendar_store;
 use crate::cases::settings_service::{self, CategoryEdit};
-use crate::cases::store;
 use crate::cases::worktime::WorkCalendar;
 use crate::error::AppResult;
 use crate::web::extract::{Json, Path};
@@ -89,7 +89,7 @@ fn calendar_body(c: &WorkCalendar) -> CalendarBody {
 #[utoipa::path(get, path = "/work-calendar", tag = "cases", security(("bearer" = [])),
     responses((status = 200, description = "The calendar", body = CalendarBody)))]
 async fn calendar(ApiUser(_user): ApiUser, State(state): State<AppState>) -> AppResult<Json<CalendarBody>> {
-    Ok(Json(calendar_body(&store::work_calendar(&mut *state.db.conn().await?).await?)))
+    Ok(Json(calendar_body(&calendar_store::work_calendar(&mut *state.db.conn().await?).await?)))
 }
 
 /// Sets the working week (district admins); holidays and make-up days stay.

@@ -13,6 +13,7 @@ use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::Role;
+use crate::cases::calendar_store;
 use crate::cases::store::{self, Category};
 use crate::cases::worktime::{CalendarError, TimeLimit, WorkCalendar};
 use crate::db::Conn;
@@ -133,7 +134,7 @@ pub async fn edit_week(
     weekdays: &[bool],
 ) -> AppResult<WorkCalendar> {
     district_admin(user)?;
-    let periods = store::parse_periods(periods);
+    let periods = calendar_store::parse_periods(periods);
     let weekdays = <[bool; 7]>::try_from(weekdays).ok();
     let (Some(periods), Some(weekdays)) = (periods.clone(), weekdays) else {
         let mut errors = Vec::new();
@@ -147,10 +148,10 @@ pub async fn edit_week(
     };
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let current = store::work_calendar(&mut tx).await?;
+    let current = calendar_store::work_calendar(&mut tx).await?;
     let calendar = WorkCalendar::new(periods, weekdays, current.holidays, current.extra_workdays)
         .map_err(|e| AppError::Invalid(vec![calendar_error(&e)]))?;
-    store::set_work_week(&mut tx, &calendar, now).await?;
+    calendar_store::set_work_week(&mut tx, &calendar, now).await?;
     let after = serde_json::json!({"periods": periods_of(&calendar), "weekdays": calendar.weekdays});
     audit::record(&mut tx, now, user.id, "work_calendar.update", Change::new("work_calendar", 1, None).after(&after))
         .await?;
@@ -158,7 +159,7 @@ pub async fn edit_week(
     Ok(calendar)
 }
 
-/// The daily periods as `09:00-12:00`; joined with commas, the form [`store::parse_periods`]
+/// The daily periods as `09:00-12:00`; joined with commas, the form [`calendar_store::parse_periods`]
 /// reads.
 pub fn periods_of(c: &WorkCalendar) -> Vec<String> {
     c.periods.iter().map(|(a, b)| format!("{}-{}", a.format("%H:%M"), b.format("%H:%M"))).collect()
@@ -243,7 +244,7 @@ pub async fn mark_day(state: &AppState, user: &CurrentUser, day: &str, kind: &st
     };
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    store::set_work_day(&mut tx, date, Some(kind.as_str()), note, now).await?;
+    calendar_store::set_work_day(&mut tx, date, Some(kind.as_str()), note, now).await?;
     let after = serde_json::json!({"day": date.to_string(), "kind": kind.as_str(), "note": note});
     audit::record(&mut tx, now, user.id, "work_day.set", Change::new("work_day", day_id(date), None).after(&after))
         .await?;
@@ -258,11 +259,11 @@ pub async fn unmark_day(state: &AppState, user: &CurrentUser, day: &str) -> AppR
     let date = parse_day(day).map_err(|e| AppError::Invalid(vec![e]))?;
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let current = store::work_calendar(&mut tx).await?;
+    let current = calendar_store::work_calendar(&mut tx).await?;
     if !current.weekdays.contains(&true) && current.extra_workdays.iter().eq([&date]) {
         return Err(AppError::Invalid(vec![calendar_error(&CalendarError::NoWorkingDay)]));
     }
-    store::set_work_day(&mut tx, date, None, "", now).await?;
+    calendar_store::set_work_day(&mut tx, date, None, "", now).await?;
     let after = serde_json::json!({"day": date.to_string()});
     audit::record(&mut tx, now, user.id, "work_day.clear", Change::new("work_day", day_id(date), None).after(&after))
         .await?;

@@ -5,6 +5,7 @@
 
 use chrono::TimeZone as _;
 use ejia::authz::{Role, Scope};
+use ejia::cases::calendar_store;
 use ejia::cases::model::Source;
 use ejia::cases::store;
 use ejia::cases::worktime::{TimeLimit, WorkCalendar};
@@ -176,7 +177,7 @@ async fn a_holiday_added_on_the_calendar_page_moves_deadlines_and_bad_input_chan
     let r = app.post("/manage/work-calendar", &[("periods", "09:00-12:00")]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("id=\"f-weekdays-error\" role=\"alert\">日历里至少要有一个工作日"));
-    let calendar = store::work_calendar(&mut app.state.db.conn().await.unwrap()).await.unwrap();
+    let calendar = calendar_store::work_calendar(&mut app.state.db.conn().await.unwrap()).await.unwrap();
     assert_eq!(
         (calendar.periods, calendar.weekdays),
         (WorkCalendar::office().periods, WorkCalendar::office().weekdays)
@@ -192,7 +193,7 @@ async fn a_holiday_added_on_the_calendar_page_moves_deadlines_and_bad_input_chan
         ("weekday", "5"),
     ]);
     assert_eq!(app.post("/manage/work-calendar", &week).await.status(), 303);
-    let calendar = store::work_calendar(&mut app.state.db.conn().await.unwrap()).await.unwrap();
+    let calendar = calendar_store::work_calendar(&mut app.state.db.conn().await.unwrap()).await.unwrap();
     assert_eq!(calendar.weekdays, [true, true, true, true, true, true, false]);
     assert_eq!(calendar.periods, WorkCalendar::office().periods);
     // The holiday is removed again.

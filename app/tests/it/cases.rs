@@ -1,6 +1,7 @@
 //! Cases: categories and the working-time calendar as data in the database.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use ejia::cases::calendar_store;
 use ejia::cases::store;
 use ejia::cases::worktime::TimeLimit;
 
@@ -39,7 +40,7 @@ async fn a_district_import_seeds_the_reference_categories_with_their_department_
 async fn the_calendar_is_data_holidays_and_make_up_days_move_deadlines() {
     let app = TestApp::with_district().await;
     let mut conn = app.state.db.conn().await.unwrap();
-    let calendar = store::work_calendar(&mut conn).await.unwrap();
+    let calendar = calendar_store::work_calendar(&mut conn).await.unwrap();
     assert_eq!(calendar, ejia::cases::worktime::WorkCalendar::office(), "the import stores the office week");
     // Friday 16:00 + 4 working hours: Monday, with the weekend skipped.
     let friday = at("2026-12-04 16:00");
@@ -48,17 +49,17 @@ async fn the_calendar_is_data_holidays_and_make_up_days_move_deadlines() {
     // The back office makes that Monday a holiday: the deadline moves to Tuesday; then makes
     // the Saturday a working day: it comes back to Saturday.
     let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-    store::set_work_day(&mut conn, monday, Some("holiday"), "test holiday", 0).await.unwrap();
-    let calendar = store::work_calendar(&mut conn).await.unwrap();
+    calendar_store::set_work_day(&mut conn, monday, Some("holiday"), "test holiday", 0).await.unwrap();
+    let calendar = calendar_store::work_calendar(&mut conn).await.unwrap();
     assert_eq!(calendar.deadline(friday, TimeLimit::Hours(4)), plain + chrono::Duration::days(1));
     let saturday = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
-    store::set_work_day(&mut conn, saturday, Some("workday"), "调休", 0).await.unwrap();
-    let calendar = store::work_calendar(&mut conn).await.unwrap();
+    calendar_store::set_work_day(&mut conn, saturday, Some("workday"), "调休", 0).await.unwrap();
+    let calendar = calendar_store::work_calendar(&mut conn).await.unwrap();
     assert_eq!(calendar.deadline(friday, TimeLimit::Hours(4)).date(), saturday);
     // Taking the exceptions back restores the plain week.
-    store::set_work_day(&mut conn, saturday, None, "", 0).await.unwrap();
-    store::set_work_day(&mut conn, monday, None, "", 0).await.unwrap();
-    assert_eq!(store::work_calendar(&mut conn).await.unwrap(), ejia::cases::worktime::WorkCalendar::office());
+    calendar_store::set_work_day(&mut conn, saturday, None, "", 0).await.unwrap();
+    calendar_store::set_work_day(&mut conn, monday, None, "", 0).await.unwrap();
+    assert_eq!(calendar_store::work_calendar(&mut conn).await.unwrap(), ejia::cases::worktime::WorkCalendar::office());
 }
 
 /// A district with: a resident of a community of the first street, an inspector of that
