@@ -59,6 +59,8 @@ pub struct Shared {
     pub booking_cache: crate::bookings::cache::BookingCache,
     /// Group commit of bookings (PostgreSQL; SQLite has its writer thread).
     pub booking_batch: Option<crate::bookings::batch::Batcher>,
+    /// Password hashing: at most one per core, a short queue, then 503.
+    pub hashing: accounts::password::Hashing,
 }
 
 impl std::fmt::Debug for Shared {
@@ -95,6 +97,7 @@ impl AppState {
             tokens: Arc::default(),
             booking_cache: Default::default(),
             booking_batch,
+            hashing: accounts::password::Hashing::for_this_machine(),
         })))
     }
 }

@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::accounts::model::{Phone, check_new_password, parse_display_name};
 use crate::accounts::service::{self, NewAccount, RESIDENT};
-use crate::accounts::{password, store as accounts_store};
+use crate::accounts::{credentials, password, store as accounts_store};
 use crate::app::{self, AppState};
 use crate::authz::{Grant, Role, Scope};
 use crate::clock::{SystemClock, format_local};
@@ -119,6 +119,10 @@ enum TokenCommand {
         /// What the token is for
         #[arg(long, default_value = "cli")]
         label: String,
+        /// A service token for an integration: it survives the user's password changes and
+        /// ends only when revoked
+        #[arg(long)]
+        long_lived: bool,
     },
 }
 
@@ -211,15 +215,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Add(args)) => user_add(&state, args).await,
         Command::User(UserCommand::Import { file, tokens }) => user_import(&state, &file, tokens.as_deref()).await,
-        Command::Token(TokenCommand::Create { phone, label }) => {
+        Command::Token(TokenCommand::Create { phone, label, long_lived }) => {
             let phone = Phone::parse(&phone).context("not a valid mobile number")?;
             let mut conn = state.db.conn().await?;
             let user = accounts_store::user_id_by_phone(&mut conn, &state.keys.phone_index(phone.as_str()))
                 .await?
                 .context("no account with that phone number")?;
             drop(conn);
-            let token = service::create_api_token(&state, user, &label).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{token}");
+            let token =
+                credentials::issue(&state, None, user, &label, long_lived).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", token.token);
             Ok(())
         }
         Command::Sms(SmsCommand::Outbox { phone, limit }) => {

@@ -94,18 +94,28 @@ impl Keys {
         hex::encode(self.mac(&self.phone_index, &[b"resident-id", id_number.as_bytes()]))
     }
 
-    /// The secret part of a user's private calendar URL: `<user>-<mac>`, recomputable, so
-    /// nothing needs storing.
-    pub fn feed_token(&self, user: i64) -> String {
-        let mac = self.mac(&self.csrf, &[b"calendar-feed", user.to_string().as_bytes()]);
+    /// The secret part of a user's private calendar URL: `<user>-<mac>` over the user and the
+    /// URL's generation, recomputable, so only the generation is stored. Rotating the URL
+    /// bumps the generation; generation 0 is the MAC every URL had before rotation existed,
+    /// so URLs given out then keep working until their owner rotates.
+    pub fn feed_token(&self, user: i64, generation: i64) -> String {
+        let (user_text, generation_text) = (user.to_string(), generation.to_string());
+        let mut parts: Vec<&[u8]> = vec![b"calendar-feed", user_text.as_bytes()];
+        if generation != 0 {
+            parts.push(generation_text.as_bytes());
+        }
+        let mac = self.mac(&self.csrf, &parts);
         format!("{user}-{}", URL_SAFE_NO_PAD.encode(&mac[..18]))
     }
 
-    /// The user a calendar token belongs to, if it is genuine.
-    pub fn feed_user(&self, token: &str) -> Option<i64> {
-        let (user, _) = token.split_once('-')?;
-        let user: i64 = user.parse().ok()?;
-        same(&self.feed_token(user), token).then_some(user)
+    /// The user a calendar token claims to be for; [`Keys::feed_token_is`] checks the claim.
+    pub fn feed_claim(token: &str) -> Option<i64> {
+        token.split_once('-')?.0.parse().ok()
+    }
+
+    /// Whether `token` is the user's calendar URL of this generation.
+    pub fn feed_token_is(&self, token: &str, user: i64, generation: i64) -> bool {
+        same(&self.feed_token(user, generation), token)
     }
 
     /// A photo uploaded on a report screen before the case exists, as the next screens carry it:
@@ -259,11 +269,15 @@ mod tests {
     #[test]
     fn feed_tokens_name_their_user_and_cannot_be_forged() {
         let k = keys();
-        let t = k.feed_token(42);
-        assert_eq!(k.feed_user(&t), Some(42));
-        assert_eq!(k.feed_user(&t.replacen("42-", "43-", 1)), None);
-        assert_eq!(k.feed_user("42-AAAAAAAAAAAAAAAAAAAAAAAA"), None);
-        assert_eq!(k.feed_user("nonsense"), None);
+        let t = k.feed_token(42, 0);
+        assert_eq!(Keys::feed_claim(&t), Some(42));
+        assert!(k.feed_token_is(&t, 42, 0));
+        assert!(!k.feed_token_is(&t.replacen("42-", "43-", 1), 43, 0));
+        assert!(!k.feed_token_is("42-AAAAAAAAAAAAAAAAAAAAAAAA", 42, 0));
+        assert_eq!(Keys::feed_claim("nonsense"), None);
+        let rotated = k.feed_token(42, 1);
+        assert_ne!(rotated, t, "a new generation is a new URL");
+        assert!(k.feed_token_is(&rotated, 42, 1) && !k.feed_token_is(&t, 42, 1));
     }
 
     #[test]

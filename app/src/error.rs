@@ -38,6 +38,13 @@ pub enum AppError {
         /// Seconds until the limit resets.
         retry_after: u64,
     },
+    /// The server is at capacity for this kind of work (password hashing, image decoding);
+    /// try again in a moment. Refusing beats queueing without bound.
+    #[error("busy")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// The request could not be understood (message key).
     #[error("bad request: {0}")]
     BadRequest(&'static str),
@@ -100,6 +107,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) | AppError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -124,6 +132,11 @@ impl AppError {
                 retry_after: Some(retry_after),
                 detail_key: Some("error.too_many_detail"),
                 ..base("error.too_many")
+            },
+            AppError::Busy { retry_after } => ErrorInfo {
+                retry_after: Some(retry_after),
+                detail_key: Some("error.busy_detail"),
+                ..base("error.busy")
             },
             AppError::BadRequest(key) => ErrorInfo { detail_key: Some(key), ..base("error.bad_request") },
             AppError::Conflict(key) => ErrorInfo { detail_key: Some(key), ..base("error.conflict") },

@@ -15,20 +15,20 @@ use rand::{Rng as _, SeedableRng as _};
 use sqlx::Connection as _;
 
 /// One keep-alive HTTP/1.1 connection.
-struct Client {
+pub(crate) struct Client {
     host: String,
     sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
 }
 
 /// What came back.
-struct Answer {
-    status: u16,
-    cookies: Vec<String>,
-    body: Bytes,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) cookies: Vec<String>,
+    pub(crate) body: Bytes,
 }
 
 impl Client {
-    async fn connect(url: &str) -> anyhow::Result<Self> {
+    pub(crate) async fn connect(url: &str) -> anyhow::Result<Self> {
         let host = crate::host_of(url)?;
         let stream = tokio::net::TcpStream::connect(&host).await?;
         stream.set_nodelay(true)?;
@@ -37,7 +37,7 @@ impl Client {
         Ok(Self { host, sender })
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &mut self,
         method: &str,
         path: &str,
@@ -63,7 +63,7 @@ impl Client {
     }
 }
 
-fn percent_encode(s: &str) -> String {
+pub(crate) fn percent_encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 

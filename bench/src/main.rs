@@ -10,10 +10,12 @@
 //!
 //! `bench/booking.sh` runs the whole scenario for each backend.
 //!
-//! `cases …` (see `cases.rs`) are the case benchmark's parts, run by `bench/cases.sh`.
+//! `cases …` (see `cases.rs`) are the case benchmark's parts, run by `bench/cases.sh`;
+//! `logins` (see `logins.rs`) is the login burst of `bench/logins.sh`.
 
 mod case_http;
 mod cases;
+mod logins;
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -83,6 +85,21 @@ enum Command {
         #[command(subcommand)]
         command: cases::Command,
     },
+    /// A burst of parallel logins (each on its own connection); prints the answers by status
+    Logins {
+        /// Base URL of an ejia server
+        #[arg(long)]
+        url: String,
+        /// Every login for this number (default: each for a different unregistered number)
+        #[arg(long)]
+        phone: Option<String>,
+        /// The password sent
+        #[arg(long, default_value = "wrong-password")]
+        password: String,
+        /// How many at once
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+    },
     /// Check the invariants in the database
     Check {
         /// Database URL (sqlite://… or postgres://…)
@@ -105,6 +122,9 @@ fn main() -> anyhow::Result<()> {
             }
             Command::Check { database_url, answers } => check(&database_url, &answers).await,
             Command::Cases { command } => cases::run(command).await,
+            Command::Logins { url, phone, password, count } => {
+                logins::burst(&url, phone.as_deref(), &password, count).await
+            }
         }
     })
 }

@@ -103,7 +103,7 @@ pub async fn import(state: &AppState, rows: &[Row], with_tokens: bool) -> anyhow
         store::insert_grant(&mut tx, id, RESIDENT, None, now).await?;
         let token = if with_tokens {
             let token = format!("ejia_{}", random_token());
-            store::insert_api_token(&mut tx, id, &sha256_hex(&token), "import", now).await?;
+            store::insert_token(&mut tx, id, &sha256_hex(&token), "import", false, now).await?;
             Some(token)
         } else {
             None

@@ -10,7 +10,6 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::accounts::model::{Phone, User, check_new_password, parse_display_name};
-use crate::accounts::password;
 use crate::accounts::service::{self, NewAccount, RESIDENT};
 use crate::accounts::store::{self, UserFilter};
 use crate::accounts::views::{UserPage, UsersPage};
@@ -215,7 +214,7 @@ async fn create(state: &AppState, actor: &crate::accounts::CurrentUser, f: &NewU
     }
     let password_hash = match f.password.as_str() {
         "" => None,
-        p => Some(password::hash(p.to_owned()).await?),
+        p => Some(state.hashing.hash(state.hashing.admit()?, p.to_owned()).await?),
     };
     let mut tx = state.db.begin().await?;
     let account = NewAccount { phone, display_name: name, community_id: Some(community), password_hash };
@@ -280,7 +279,8 @@ async fn user_view(state: &AppState, ctx: Ctx, id: UserId, errors: Errors) -> Ap
             (directory.describe(&ctx, g), g.role.as_str().to_owned(), format!("{kind}:{scope_id}"))
         })
         .collect();
-    Ok(UserPage { ctx, user, community, grants, role_options, scope_options, errors })
+    let may_make_service_token = ctx.user()?.principal.has_role(Role::DistrictAdmin);
+    Ok(UserPage { ctx, user, community, grants, role_options, scope_options, errors, may_make_service_token })
 }
 
 async fn user_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {

@@ -3,6 +3,9 @@
 //! for lookup and a masked copy for display.
 
 pub mod api;
+pub mod codes;
+mod credential_pages;
+pub mod credentials;
 pub mod import;
 pub mod manage;
 pub mod model;
@@ -14,6 +17,8 @@ pub mod sessions;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod unlock;
+mod unlock_pages;
 mod views;
 
 pub use model::{CurrentUser, Phone, User};

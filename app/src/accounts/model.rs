@@ -140,3 +140,29 @@ mod tests {
         assert!(parse_display_name("a\nb").is_err());
     }
 }
+
+/// An API token as its owner sees it: never the token itself, which is shown once.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ApiToken {
+    /// Token id, for revoking it.
+    pub id: i64,
+    /// The name its owner gave it.
+    pub label: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// A service token made by an administrator: it outlives password changes.
+    pub long_lived: bool,
+}
+
+/// Live tokens one person may hold at once.
+pub const MAX_API_TOKENS: i64 = 20;
+
+/// A token's name: trimmed, 1 to 40 characters.
+pub fn parse_token_label(raw: &str) -> Result<String, FieldError> {
+    let label = raw.trim();
+    match label.chars().count() {
+        0 => Err(FieldError { field: "label", key: "form.required" }),
+        1..=40 => Ok(label.to_owned()),
+        _ => Err(FieldError { field: "label", key: "form.text_too_long" }),
+    }
+}

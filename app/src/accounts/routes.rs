@@ -14,6 +14,7 @@ use crate::accounts::model::{Phone, parse_display_name};
 use crate::accounts::register::{self, Completion};
 use crate::accounts::service::{self, LoginError};
 use crate::accounts::sessions;
+use crate::accounts::unlock::UNLOCK_COOKIE;
 use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, profile_fields};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
@@ -37,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/me/profile", post(update_profile))
         .route("/me/password", post(change_password))
         .route("/prefs", post(preferences))
+        .merge(crate::accounts::unlock_pages::router())
+        .merge(crate::accounts::credential_pages::router())
 }
 
 fn invalid(field: &'static str, key: &'static str) -> Errors {
@@ -46,11 +49,17 @@ fn invalid(field: &'static str, key: &'static str) -> Errors {
 #[derive(Debug, Default, Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    /// Back from unlocking with a texted code.
+    unlocked: Option<String>,
 }
 
 async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
     let next = safe_next(q.next.as_deref());
-    render(&LoginPage::new(ctx, "", next, Errors::none()))
+    let mut page = LoginPage::new(ctx, "", next, Errors::none());
+    if q.unlocked.is_some() {
+        page.notice = Some(page.ctx.t("unlock.done").to_owned());
+    }
+    render(&page)
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,15 +79,20 @@ async fn login(State(state): State<AppState>, ctx: Ctx, parts: Parts, Form(f): F
     let Some(phone) = Phone::parse(&f.phone) else {
         return again(ctx, StatusCode::UNPROCESSABLE_ENTITY, invalid("phone", "form.phone_invalid"));
     };
-    match service::login(&state, &phone, f.password.clone(), client_ip(&parts, &state.config)).await {
+    let jar = CookieJar::from_headers(&parts.headers);
+    let unlock = jar.get(UNLOCK_COOKIE).map(|c| c.value().to_owned());
+    let ip = client_ip(&parts, &state.config);
+    match service::login(&state, &phone, f.password.clone(), ip, unlock.as_deref()).await {
         Ok((user, token)) => {
-            let jar = CookieJar::from_headers(&parts.headers);
             if let Some(old) = jar.get(SESSION_COOKIE) {
                 sessions::end(&mut *state.db.conn().await?, old.value()).await?;
             }
             let mut conn = state.db.conn().await?;
             let prefs = sessions::load_user(&mut conn, user).await?;
             let mut jar = jar.add(sessions::cookie(&state, &parts.headers, token));
+            if unlock.is_some() {
+                jar = jar.remove(Cookie::build(UNLOCK_COOKIE).path("/login"));
+            }
             if let Some(u) = prefs {
                 if let Some(locale) = u.locale {
                     jar = jar.add(pref_cookie(&state, &parts.headers, LANG_COOKIE, locale.tag()));
@@ -95,7 +109,15 @@ async fn login(State(state): State<AppState>, ctx: Ctx, parts: Parts, Form(f): F
         Err(LoginError::Invalid) => {
             again(ctx, StatusCode::UNPROCESSABLE_ENTITY, invalid("password", "form.login_failed"))
         }
-        Err(LoginError::Throttled(retry_after)) => Err(AppError::TooManyRequests { retry_after }),
+        Err(LoginError::Throttled { retry_after, phone }) => {
+            // The login page again, saying what is locked and for how long, with the way out
+            // when it is the phone; Retry-After as on every 429.
+            let locked_phone = phone.then_some(f.phone.as_str());
+            let page = LoginPage::new(ctx, &f.phone, next.clone(), Errors::none()).locked(retry_after, locked_phone);
+            let mut response = render_status(StatusCode::TOO_MANY_REQUESTS, &page)?;
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+            Ok(response)
+        }
         Err(LoginError::Failed(e)) => Err(e),
     }
 }

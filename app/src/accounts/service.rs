@@ -5,12 +5,11 @@ use std::net::IpAddr;
 
 use crate::accounts::model::{CurrentUser, Phone, check_new_password};
 use crate::accounts::store::{self, NewUser};
-use crate::accounts::throttle::{self, LOGIN_PER_ADDRESS, LOGIN_PER_PHONE};
-use crate::accounts::{password, sessions};
+use crate::accounts::throttle::{self, LOGIN_PER_ADDRESS, LOGIN_PER_PHONE, LOGIN_PER_UNLOCK, PASSWORD_CHANGE_PER_USER};
+use crate::accounts::{sessions, unlock};
 use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::{Action, Grant, Location, Role, Scope, Target};
-use crate::crypto::{random_token, sha256_hex};
 use crate::db::{Conn, is_unique_violation};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, UserId};
@@ -21,15 +20,27 @@ use crate::org;
 pub enum LoginError {
     /// Phone or password wrong (or the account cannot log in).
     Invalid,
-    /// Too many failures; retry after this many seconds.
-    Throttled(u64),
-    /// Something broke.
+    /// Too many failures; retry after `retry_after` seconds. `phone` says whether the phone's
+    /// own lock refused it (which its owner can lift with a texted code) or the address's.
+    Throttled {
+        /// Seconds until the window ends.
+        retry_after: u64,
+        /// The phone, not the client address, is locked.
+        phone: bool,
+    },
+    /// Something broke, or the server is too busy to check a password now.
     Failed(AppError),
 }
 
 impl From<sqlx::Error> for LoginError {
     fn from(e: sqlx::Error) -> Self {
         LoginError::Failed(e.into())
+    }
+}
+
+impl From<AppError> for LoginError {
+    fn from(e: AppError) -> Self {
+        LoginError::Failed(e)
     }
 }
 
@@ -42,43 +53,68 @@ fn address_key(ip: Option<IpAddr>) -> String {
 }
 
 /// Checks a phone and password and starts a session; returns (user, session cookie value).
-/// Throttling is checked first, so even the right password is refused while blocked.
+///
+/// Each attempt is counted against the phone and the client address *before* the password is
+/// checked, and given back only when it was right, so the limits hold however many attempts
+/// run at once and on however many instances. While the phone is locked, even the right
+/// password is refused — unless this browser holds an `unlock` of that phone (a texted code),
+/// whose attempts count against the unlock instead.
 pub async fn login(
     state: &AppState,
     phone: &Phone,
     pass: String,
     ip: Option<IpAddr>,
+    unlock_cookie: Option<&str>,
 ) -> Result<(UserId, String), LoginError> {
     let now = state.clock.unix();
+    let index = state.keys.phone_index(phone.as_str());
     let (pkey, akey) = (phone_key(state, phone), address_key(ip));
-    let creds = {
-        let mut conn = state.db.conn().await?;
-        for (key, limit) in [(&pkey, LOGIN_PER_PHONE), (&akey, LOGIN_PER_ADDRESS)] {
-            if let Some(wait) = throttle::blocked_for(&mut conn, key, limit, now).await? {
-                return Err(LoginError::Throttled(wait));
-            }
+    let mut conn = state.db.conn().await?;
+    let mut phone_side = (pkey.clone(), LOGIN_PER_PHONE);
+    if let Some(wait) = throttle::reserve(&mut conn, &pkey, LOGIN_PER_PHONE, now).await? {
+        let Some(ukey) = unlock::key(&mut conn, unlock_cookie, &index, now).await? else {
+            return Err(LoginError::Throttled { retry_after: wait, phone: true });
+        };
+        if let Some(wait) = throttle::reserve(&mut conn, &ukey, LOGIN_PER_UNLOCK, now).await? {
+            return Err(LoginError::Throttled { retry_after: wait, phone: true });
         }
-        store::credentials_by_phone(&mut conn, &state.keys.phone_index(phone.as_str())).await?
+        phone_side = (ukey, LOGIN_PER_UNLOCK);
+    }
+    if let Some(wait) = throttle::reserve(&mut conn, &akey, LOGIN_PER_ADDRESS, now).await? {
+        throttle::release(&mut conn, &phone_side.0).await?;
+        return Err(LoginError::Throttled { retry_after: wait, phone: false });
+    }
+    // Throttled attempts were refused above without taking a hashing place; an attempt the
+    // server is too busy to check was never made, so it is given back.
+    let place = match state.hashing.admit() {
+        Ok(place) => place,
+        Err(busy) => {
+            throttle::release_all(&mut conn, &[(&phone_side.0, phone_side.1), (&akey, LOGIN_PER_ADDRESS)]).await?;
+            return Err(LoginError::Failed(busy.into()));
+        }
     };
+    let creds = store::credentials_by_phone(&mut conn, &index).await?;
+    drop(conn);
     let (user, hash) = match creds {
         Some((user, hash)) => (Some(user), hash),
         None => (None, None),
     };
-    let ok = password::verify(pass, hash).await;
-    let mut tx = state.db.begin().await?;
+    let ok = state.hashing.verify(place, pass, hash).await;
     match user {
         Some(user) if ok => {
+            let mut tx = state.db.begin().await?;
             throttle::clear(&mut tx, &pkey).await?;
+            throttle::clear(&mut tx, &phone_side.0).await?;
+            throttle::release(&mut tx, &akey).await?;
+            if let Some(cookie) = unlock_cookie {
+                unlock::end(&mut tx, cookie).await?;
+            }
             let token = sessions::start(&mut tx, user, now).await?;
             tx.commit().await?;
             Ok((user, token))
         }
-        _ => {
-            throttle::hit(&mut tx, &pkey, LOGIN_PER_PHONE, now).await?;
-            throttle::hit(&mut tx, &akey, LOGIN_PER_ADDRESS, now).await?;
-            tx.commit().await?;
-            Err(LoginError::Invalid)
-        }
+        // The reservations stay: they are this failure's count.
+        _ => Err(LoginError::Invalid),
     }
 }
 
@@ -175,7 +211,10 @@ pub async fn update_profile(
     Ok(())
 }
 
-/// Changes one's own password after checking the current one; ends the other sessions.
+/// Changes one's own password after checking the current one; ends the other sessions and
+/// the API tokens that are not long-lived service tokens. Wrong current passwords are
+/// throttled per account like logins, so a borrowed session cannot guess its way to the
+/// password.
 pub async fn change_password(
     state: &AppState,
     user: &CurrentUser,
@@ -183,35 +222,43 @@ pub async fn change_password(
     new: String,
     session: Option<&str>,
 ) -> AppResult<()> {
-    let hash = store::password_hash(&mut *state.db.conn().await?, user.id).await?;
-    if !password::verify(current, hash).await {
+    let sealed = store::phone_sealed(&mut *state.db.conn().await?, user.id).await?;
+    let phone = sealed.and_then(|s| state.keys.open(&s).ok()).and_then(|p| Phone::parse(&p));
+    check_new_password("new_password", &new, phone.as_ref()).map_err(|e| AppError::Invalid(vec![e]))?;
+    let key = format!("password-change:{}", user.id);
+    let now = state.clock.unix();
+    let (place, hash) = {
+        let mut conn = state.db.conn().await?;
+        if let Some(retry_after) = throttle::reserve(&mut conn, &key, PASSWORD_CHANGE_PER_USER, now).await? {
+            return Err(AppError::TooManyRequests { retry_after });
+        }
+        let place = match state.hashing.admit() {
+            Ok(place) => place,
+            Err(busy) => {
+                throttle::release(&mut conn, &key).await?;
+                return Err(busy.into());
+            }
+        };
+        (place, store::password_hash(&mut conn, user.id).await?)
+    };
+    if !state.hashing.verify(place, current, hash).await {
         return Err(AppError::Invalid(vec![FieldError {
             field: "current_password",
             key: "form.current_password_wrong",
         }]));
     }
-    let sealed = store::phone_sealed(&mut *state.db.conn().await?, user.id).await?;
-    let phone = sealed.and_then(|s| state.keys.open(&s).ok()).and_then(|p| Phone::parse(&p));
-    check_new_password("new_password", &new, phone.as_ref()).map_err(|e| AppError::Invalid(vec![e]))?;
-    let new_hash = password::hash(new).await?;
+    // The new hash waits for a core rather than refusing: the current password was right.
+    let new_hash = state.hashing.hash_waiting(new).await?;
     let mut tx = state.db.begin().await?;
-    let now = state.clock.unix();
+    throttle::clear(&mut tx, &key).await?;
     store::set_password(&mut tx, user.id, &new_hash, now).await?;
     sessions::end_others(&mut tx, user.id, session).await?;
-    audit::record(&mut tx, now, user.id, "user.change_password", Change::new("user", user.id.0, None)).await?;
+    let ended = store::revoke_short_lived_tokens(&mut tx, user.id, now).await?;
+    let change = Change::new("user", user.id.0, None).after(&serde_json::json!({ "api_tokens_ended": ended }));
+    audit::record(&mut tx, now, user.id, "user.change_password", change).await?;
     tx.commit().await?;
+    state.tokens.forget_user(user.id);
     Ok(())
-}
-
-/// Creates an API token for a user; returns it (shown once, stored hashed).
-pub async fn create_api_token(state: &AppState, user: UserId, label: &str) -> AppResult<String> {
-    let token = format!("ejia_{}", random_token());
-    let mut tx = state.db.begin().await?;
-    let now = state.clock.unix();
-    store::insert_api_token(&mut tx, user, &sha256_hex(&token), label, now).await?;
-    audit::record(&mut tx, now, None, "api_token.create", Change::new("user", user.0, None)).await?;
-    tx.commit().await?;
-    Ok(token)
 }
 
 /// Where a scope lies, for authorizing grants of it.
@@ -228,16 +275,24 @@ pub async fn scope_location(conn: &mut Conn, scope: Scope) -> AppResult<Location
     })
 }
 
-/// Grants or revokes a role. The actor needs the right over the role in that scope; the
-/// target user must be visible to them.
+/// Grants or revokes a role. The actor needs the right over the role in that scope, and must
+/// be able to manage the target user (a street admin: a resident of their street); a user they
+/// may not see is answered 404, as on the user's page. The audit entry is filed under the
+/// street the grant applies to (else the user's), so the granter's audit log shows it.
 pub async fn set_grant(state: &AppState, actor: &CurrentUser, user: UserId, grant: Grant, add: bool) -> AppResult<()> {
     if !grant.role.allows_scope(&grant.scope) {
         return Err(AppError::Invalid(vec![FieldError { field: "scope", key: "form.scope_not_for_role" }]));
     }
     let mut tx = state.db.begin().await?;
     let target = store::user(&mut tx, user).await?.ok_or(AppError::NotFound)?;
+    let home = user_location(&mut tx, target.community_id).await?;
+    if !actor.principal.can(Action::View, &Target::User(user, home)) {
+        return Err(AppError::NotFound);
+    }
     let location = scope_location(&mut tx, grant.scope).await?;
-    if !actor.principal.can(Action::Manage, &Target::RoleGrant(grant.role, location)) || actor.id == user {
+    if !actor.principal.can(Action::Manage, &Target::User(user, home))
+        || !actor.principal.can(Action::Manage, &Target::RoleGrant(grant.role, location))
+    {
         return Err(AppError::Forbidden);
     }
     let now = state.clock.unix();
@@ -247,7 +302,7 @@ pub async fn set_grant(state: &AppState, actor: &CurrentUser, user: UserId, gran
         store::delete_grant(&mut tx, user, grant).await?
     };
     if changed {
-        let street = user_location(&mut tx, target.community_id).await?.street.or(location.street);
+        let street = location.street.or(home.street);
         let (action, change) = if add {
             ("user.grant_role", Change::new("user", user.0, street).after(&grant))
         } else {

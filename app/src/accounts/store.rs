@@ -7,7 +7,7 @@ use crate::authz::{Grant, Role, Scope};
 use crate::db::Conn;
 use crate::ids::{CommunityId, StreetId, UserId};
 
-use super::model::User;
+use super::model::{ApiToken, User};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
@@ -235,14 +235,90 @@ pub async fn delete_grant(conn: &mut Conn, id: UserId, g: Grant) -> Result<bool>
     Ok(done.rows_affected() == 1)
 }
 
-/// Creates an API token (stored hashed).
-pub async fn insert_api_token(conn: &mut Conn, user: UserId, token_hash: &str, label: &str, now: i64) -> Result<()> {
-    sqlx::query("insert into api_tokens (user_id, token_hash, label, created_at) values ($1, $2, $3, $4)")
+/// Creates an API token (stored hashed); returns its id.
+pub async fn insert_token(
+    conn: &mut Conn,
+    user: UserId,
+    token_hash: &str,
+    label: &str,
+    long_lived: bool,
+    now: i64,
+) -> Result<i64> {
+    sqlx::query_scalar(
+        "insert into api_tokens (user_id, token_hash, label, created_at, long_lived) values ($1, $2, $3, $4, $5) \
+         returning api_token_id",
+    )
+    .bind(user.0)
+    .bind(token_hash)
+    .bind(label)
+    .bind(now)
+    .bind(i64::from(long_lived))
+    .fetch_one(conn)
+    .await
+}
+
+/// A user's live API tokens, newest first.
+pub async fn live_tokens(conn: &mut Conn, user: UserId) -> Result<Vec<ApiToken>> {
+    let rows = sqlx::query(
+        "select api_token_id, label, created_at, long_lived from api_tokens \
+         where user_id = $1 and revoked_at is null order by api_token_id desc",
+    )
+    .bind(user.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.try_get("api_token_id")?,
+                label: r.try_get("label")?,
+                created_at: r.try_get("created_at")?,
+                long_lived: r.try_get::<i64, _>("long_lived")? == 1,
+            })
+        })
+        .collect()
+}
+
+/// Revokes one of a user's tokens; false if they have no such live token.
+pub async fn revoke_token(conn: &mut Conn, user: UserId, token: i64, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "update api_tokens set revoked_at = $1 where api_token_id = $2 and user_id = $3 and revoked_at is null",
+    )
+    .bind(now)
+    .bind(token)
+    .bind(user.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Revokes every live token of a user that is not a long-lived service token; how many.
+pub async fn revoke_short_lived_tokens(conn: &mut Conn, user: UserId, now: i64) -> Result<u64> {
+    let done = sqlx::query(
+        "update api_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null and long_lived = 0",
+    )
+    .bind(now)
+    .bind(user.0)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The generation of a user's calendar feed URL (None: no such live user).
+pub async fn feed_generation(conn: &mut Conn, user: UserId) -> Result<Option<i64>> {
+    sqlx::query_scalar("select feed_generation from users where user_id = $1 and disabled_at is null")
         .bind(user.0)
-        .bind(token_hash)
-        .bind(label)
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(())
+        .fetch_optional(conn)
+        .await
+}
+
+/// Moves a user's calendar feed to a new URL; returns the new generation.
+pub async fn rotate_feed(conn: &mut Conn, user: UserId, now: i64) -> Result<i64> {
+    sqlx::query_scalar(
+        "update users set feed_generation = feed_generation + 1, updated_at = $1 where user_id = $2 \
+         returning feed_generation",
+    )
+    .bind(now)
+    .bind(user.0)
+    .fetch_one(conn)
+    .await
 }

@@ -17,6 +17,11 @@ pub struct LoginPage {
     pub next: String,
     /// Errors.
     pub errors: Errors,
+    /// A line above the form: a lock and how long it lasts, or that an unlock worked.
+    pub notice: Option<String>,
+    /// The locked phone as typed, when the phone (not the network) is locked: the page offers
+    /// to text it a code with one tap.
+    pub unlock_phone: Option<String>,
 }
 
 impl LoginPage {
@@ -26,8 +31,64 @@ impl LoginPage {
             Field::text("phone", "field.phone", phone).kind("tel").inputmode("tel").autocomplete("username").required(),
             Field::text("password", "field.password", "").kind("password").autocomplete("current-password").required(),
         ];
-        Self { ctx, fields, next, errors }
+        Self { ctx, fields, next, errors, notice: None, unlock_phone: None }
     }
+
+    /// The page after a refused attempt: what is locked, for how long, and what to do.
+    pub fn locked(mut self, retry_after: u64, phone: Option<&str>) -> Self {
+        let minutes = retry_after.div_ceil(60).to_string();
+        let key = if phone.is_some() { "login.phone_locked" } else { "login.address_locked" };
+        self.notice = Some(self.ctx.tf(key, &[("minutes", &minutes)]));
+        self.unlock_phone = phone.map(str::to_owned);
+        self
+    }
+}
+
+/// Unlocking a phone's logins: step one asks for the phone, step two for the texted code.
+#[derive(askama::Template)]
+#[template(path = "accounts/unlock.html")]
+pub struct UnlockPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Step two's verification token; None on step one.
+    pub token: Option<String>,
+    /// The one field of the step.
+    pub fields: Vec<Field>,
+    /// Errors.
+    pub errors: Errors,
+}
+
+impl UnlockPage {
+    /// Step one, with the phone as typed.
+    pub fn phone(ctx: Ctx, phone: &str, errors: Errors) -> Self {
+        let field =
+            Field::text("phone", "field.phone", phone).kind("tel").inputmode("tel").autocomplete("tel").required();
+        Self { ctx, token: None, fields: vec![field], errors }
+    }
+
+    /// Step two.
+    pub fn code(ctx: Ctx, token: String, errors: Errors) -> Self {
+        let field = Field::text("code", "field.code", "").inputmode("numeric").autocomplete("one-time-code").required();
+        Self { ctx, token: Some(token), fields: vec![field], errors }
+    }
+}
+
+/// My API tokens and calendar link.
+#[derive(askama::Template)]
+#[template(path = "accounts/tokens.html")]
+pub struct TokensPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Live tokens: (id, name, created, long-lived).
+    pub tokens: Vec<(i64, String, String, bool)>,
+    /// A token just made, shown this once.
+    pub new_token: Option<String>,
+    /// The name field of the new-token form.
+    pub fields: Vec<Field>,
+    /// Errors of that form.
+    pub errors: Errors,
+    /// A success message key.
+    pub notice: Option<&'static str>,
 }
 
 /// Registration, step one: the phone number.
@@ -168,4 +229,18 @@ pub struct UserPage {
     pub scope_options: Vec<OptGroup>,
     /// Errors of the grant form.
     pub errors: Errors,
+    /// The viewer may make a long-lived service token for this account (district admins).
+    pub may_make_service_token: bool,
+}
+
+/// A long-lived service token just made in the back office, shown this once.
+#[derive(askama::Template)]
+#[template(path = "manage/service_token.html")]
+pub struct ServiceTokenPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Whose token it is.
+    pub user: crate::ids::UserId,
+    /// The token.
+    pub token: String,
 }

@@ -243,7 +243,7 @@ async fn my_bookings_page(
 ) -> AppResult<MyBookingsPage> {
     let user = ctx.user()?;
     let lines = listing::of_user(&mut *state.db.conn().await?, user.id, 200).await?;
-    let calendar_url = format!("/calendar/{}.ics", state.keys.feed_token(user.id.0));
+    let calendar_url = crate::accounts::credentials::feed_path(state, user.id).await?;
     Ok(MyBookingsPage { rows: rows(lines, state.clock.unix()), ctx, notice, error, calendar_url })
 }
 
@@ -255,6 +255,7 @@ async fn my_bookings(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Do
         Some("cancelled") => Some("booking.done_cancelled"),
         Some("rescheduled") => Some("booking.done_rescheduled"),
         Some("checked_in") => Some("checkin.self_done"),
+        Some("calendar") => Some("events.my_calendar_rotated"),
         _ => None,
     };
     render(&my_bookings_page(&state, ctx, notice, None).await?)

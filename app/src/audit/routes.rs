@@ -106,6 +106,8 @@ fn action_label(ctx: &Ctx, action: &str) -> String {
         "user.grant_role" => "audit.action.grant",
         "user.revoke_role" => "audit.action.revoke",
         "api_token.create" => "audit.action.token",
+        "api_token.revoke" => "audit.action.token_revoke",
+        "user.rotate_feed" => "audit.action.rotate_feed",
         "case.caller_reveal" => "audit.action.caller_reveal",
         _ => "audit.action.other",
     };

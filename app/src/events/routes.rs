@@ -244,9 +244,9 @@ async fn venue_calendar(State(state): State<AppState>, Path(id): Path<i64>) -> A
 /// A user's registrations, for their calendar app; the URL itself is the credential.
 async fn my_calendar(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
-    let user = state.keys.feed_user(token).ok_or(AppError::NotFound)?;
+    let user = crate::accounts::credentials::feed_user(&state, token).await?.ok_or(AppError::NotFound)?;
     let mut conn = state.db.conn().await?;
-    let lines = crate::bookings::listing::of_user(&mut conn, crate::ids::UserId(user), 500).await?;
+    let lines = crate::bookings::listing::of_user(&mut conn, user, 500).await?;
     let mut sessions: Vec<(Offering, String, String, Option<String>)> = Vec::new();
     for l in lines.iter().filter(|l| l.status.holds_seat() || l.status.is_active()) {
         if let Some(o) = booking_store::offering(&mut conn, l.offering_id).await? {

@@ -83,7 +83,11 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         title_key: info.title_key,
         detail_key: info.detail_key,
         fields: info.fields.iter().map(|f| f.key).collect(),
-        retry: info.retry_after.map(|s| ctx.tf("error.retry_in", &[("minutes", &s.div_ceil(60).to_string())])),
+        // A 503's wait is seconds, said in its detail; "in N minutes" is for 429's windows.
+        retry: info
+            .retry_after
+            .filter(|_| status == StatusCode::TOO_MANY_REQUESTS)
+            .map(|s| ctx.tf("error.retry_in", &[("minutes", &s.div_ceil(60).to_string())])),
         ctx,
     };
     let mut out = match askama::Template::render(&page) {

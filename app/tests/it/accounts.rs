@@ -76,7 +76,8 @@ async fn twenty_wrong_passwords_lock_the_phone_even_against_the_right_one() {
     assert_eq!(r.status(), 429, "a correct password does not bypass the lock");
     assert!(r.headers().contains_key("retry-after"));
     let body = r.text().await.unwrap();
-    assert!(body.contains("尝试次数过多"), "translated message");
+    assert!(body.contains("已暂时锁定"), "translated message: {body}");
+    assert!(body.contains("action=\"/login/unlock\""), "the owner is offered a texted code to unlock");
     // Another phone from the same address is still allowed (per-address limit is higher).
     app.user("13911113333", "李四", None, &[]).await;
     app.login("13911113333").await;

@@ -16,7 +16,7 @@ async fn a_token_reads_me_and_bad_tokens_get_problems() {
     let app = TestApp::with_district().await;
     let street = app.street(XIANGGANG_ZHONGLU).await;
     let user = app.user("13911112222", "张三", None, &[grant(Role::StreetAdmin, Scope::Street(street))]).await;
-    let token = ejia::accounts::service::create_api_token(&app.state, user, "test").await.unwrap();
+    let token = ejia::accounts::credentials::create_api_token(&app.state, user, "test").await.unwrap();
     let client = reqwest::Client::new();
     let (status, _, me) = json(client.get(app.at("/api/v1/me")).bearer_auth(&token).send().await.unwrap()).await;
     assert_eq!(status, 200);

@@ -17,7 +17,7 @@ pub(crate) struct Api {
 
 impl Api {
     pub(crate) async fn new(app: &TestApp, user: UserId) -> Self {
-        let token = ejia::accounts::service::create_api_token(&app.state, user, "test").await.unwrap();
+        let token = ejia::accounts::credentials::create_api_token(&app.state, user, "test").await.unwrap();
         Self { base: app.at("/api/v1"), token, http: reqwest::Client::new() }
     }
 

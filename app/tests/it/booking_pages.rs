@@ -13,7 +13,7 @@ async fn service_with_slot(app: &TestApp, capacity: i64, real_name: bool) -> (i6
     let health = depts.iter().find(|d| d.name == "区卫健局").unwrap().id;
     drop(conn);
     let organiser = app.user("13700000009", "组织者", None, &[grant(Role::Organizer, Scope::Department(health))]).await;
-    let token = ejia::accounts::service::create_api_token(&app.state, organiser, "t").await.unwrap();
+    let token = ejia::accounts::credentials::create_api_token(&app.state, organiser, "t").await.unwrap();
     let body = json!({"name": "流感疫苗接种", "real_name_required": real_name, "department_id": health.0});
     let service = post_json(app, &token, "/api/v1/services", body).await["id"].as_i64().unwrap();
     let body = json!({"venue_id": 1, "starts_at": "2026-12-02T08:30:00+08:00", "ends_at": "2026-12-02T09:00:00+08:00", "capacity": capacity});
@@ -101,7 +101,7 @@ async fn staff_see_the_day_mark_attendance_and_export_it() {
     let app = TestApp::with_district().await;
     let (service, slot, _) = service_with_slot(&app, 5, false).await;
     let resident = app.user("13911112222", "李大爷", None, &[]).await;
-    let api_token = ejia::accounts::service::create_api_token(&app.state, resident, "t").await.unwrap();
+    let api_token = ejia::accounts::credentials::create_api_token(&app.state, resident, "t").await.unwrap();
     let booked: serde_json::Value = reqwest::Client::new()
         .post(app.at(&format!("/api/v1/slots/{slot}/bookings")))
         .bearer_auth(api_token)

@@ -11,7 +11,7 @@ async fn registered(app: &TestApp) -> (i64, i64, String, i64) {
     let organiser = app
         .user("13700000001", "组织者", None, &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(1)))])
         .await;
-    let token = ejia::accounts::service::create_api_token(&app.state, organiser, "t").await.unwrap();
+    let token = ejia::accounts::credentials::create_api_token(&app.state, organiser, "t").await.unwrap();
     let event = post_json(
         app,
         &token,
@@ -23,7 +23,7 @@ async fn registered(app: &TestApp) -> (i64, i64, String, i64) {
         json!({"venue_id": 3, "starts_at": "2026-12-01T10:00:00+08:00", "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 10})).await;
     let session = session["id"].as_i64().unwrap();
     let resident = app.user("13911112222", "张大妈", None, &[]).await;
-    let rt = ejia::accounts::service::create_api_token(&app.state, resident, "t").await.unwrap();
+    let rt = ejia::accounts::credentials::create_api_token(&app.state, resident, "t").await.unwrap();
     let reg = post_json(app, &rt, &format!("/api/v1/sessions/{session}/registrations"), json!({})).await;
     (session, reg["id"].as_i64().unwrap(), reg["code"].as_str().unwrap().to_owned(), 3)
 }

@@ -29,7 +29,7 @@ pub(crate) async fn setup(members_only: bool) -> Setup {
             &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(1)))],
         )
         .await;
-    let token = ejia::accounts::service::create_api_token(&app.state, organiser, "t").await.unwrap();
+    let token = ejia::accounts::credentials::create_api_token(&app.state, organiser, "t").await.unwrap();
     let body = json!({"title": "红色电影展播：《长津湖》", "kind": "film", "description": "每周六晚放映。\n请提前十分钟入场。",
         "campaign": "学党史", "department_id": 1, "members_only": members_only});
     let created = post_json(&app, &token, "/api/v1/events", body).await;
@@ -56,7 +56,7 @@ impl Setup {
 
     pub(crate) async fn resident(&self, phone: &str) -> String {
         let user = self.app.user(phone, "居民", Some(self.app.community(YUNXIAOLU).await), &[]).await;
-        ejia::accounts::service::create_api_token(&self.app.state, user, "t").await.unwrap()
+        ejia::accounts::credentials::create_api_token(&self.app.state, user, "t").await.unwrap()
     }
 }
 
@@ -97,7 +97,7 @@ async fn a_seven_month_weekly_series_at_54_venues_in_one_step() {
             &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(6)))],
         )
         .await;
-    let stranger = ejia::accounts::service::create_api_token(&s.app.state, stranger, "t").await.unwrap();
+    let stranger = ejia::accounts::credentials::create_api_token(&s.app.state, stranger, "t").await.unwrap();
     let (status, _) = s
         .api(
             reqwest::Method::POST,

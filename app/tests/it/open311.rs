@@ -55,7 +55,7 @@ async fn services_and_discovery_follow_the_spec() {
 async fn a_client_files_a_request_with_its_api_key_and_reads_it_back() {
     let app = TestApp::with_district().await;
     let user = app.user("13900001111", "王五", None, &[]).await;
-    let key = ejia::accounts::service::create_api_token(&app.state, user, "open311").await.unwrap();
+    let key = ejia::accounts::credentials::create_api_token(&app.state, user, "open311").await.unwrap();
     // Errors in the spec's format.
     let (status, body) = post(&app, "/requests.json", &[("service_code", "0101"), ("description", "x")]).await;
     assert_eq!((status, json(&body)[0]["code"].as_i64()), (403, Some(403)));
