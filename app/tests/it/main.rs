@@ -29,6 +29,7 @@ mod covers;
 mod duplicate_pages;
 mod events;
 mod filing_crowd;
+mod group_bookings;
 mod helpers;
 mod i18n;
 mod notify;
