@@ -28,6 +28,7 @@ mod cli;
 mod covers;
 mod duplicate_pages;
 mod events;
+mod exports;
 mod filing_crowd;
 mod group_bookings;
 mod helpers;
