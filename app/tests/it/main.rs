@@ -24,6 +24,7 @@ mod case_settings_pages;
 mod case_stats;
 mod cases;
 mod checkin;
+mod checkin_guard;
 mod cli;
 mod covers;
 mod duplicate_pages;
