@@ -110,41 +110,56 @@ async fn book_slot(
     Ok((StatusCode::CREATED, Json(BookingView::from(&booked.reservation))))
 }
 
-/// A lottery draw.
-#[derive(Debug, Deserialize, ToSchema)]
+/// A lottery draw: no body is needed.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct Draw {
-    /// The seed, published before or at the draw (e.g. the day's lottery numbers).
-    pub seed: String,
+    /// No longer taken: the seed is the server's, committed (its SHA-256 published as the
+    /// slot's `lottery_commitment`) when the lottery was created. Sending one is refused.
+    #[schema(deprecated)]
+    pub seed: Option<String>,
 }
 
 /// The drawn order.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DrawResult {
-    /// The seed.
+    /// The seed, revealed at the draw (64 hex characters).
     pub seed: String,
-    /// Booking ids in drawn order: SHA-256 of `seed:id`, ascending.
+    /// Booking ids in drawn order: SHA-256 of `seed:id` (the id in decimal), ascending.
     pub order: Vec<i64>,
+    /// SHA-256 of `seed` (hex), as published on the slot before anyone entered.
+    pub commitment: String,
 }
 
-/// Draws a lottery slot (organisers).
-#[utoipa::path(post, path = "/slots/{id}/draw", tag = "appointments", request_body = Draw, security(("bearer" = [])),
+/// Draws a lottery slot (organisers) with the seed the server committed to when the slot was
+/// created. Anyone can check the draw: SHA-256 of `seed` equals the slot's
+/// `lottery_commitment`, published before the draw, and sorting the entrants by SHA-256 of
+/// `seed:id` gives `order`.
+#[utoipa::path(post, path = "/slots/{id}/draw", tag = "appointments", request_body(content = Option<Draw>), security(("bearer" = [])),
     params(("id" = i64, Path, description = "Slot id")),
     responses((status = 200, description = "Drawn", body = DrawResult),
-        (status = 409, description = "Not a lottery, or drawn already", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organiser of this slot", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such slot", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a lottery, or drawn already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A seed was sent: the seed is the server's, committed before entry", body = Problem, content_type = "application/problem+json")))]
 async fn draw_slot(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Json(body): Json<Draw>,
+    body: axum::body::Bytes,
 ) -> AppResult<Json<DrawResult>> {
-    let seed = body.seed.trim().to_owned();
-    if seed.is_empty() || seed.len() > 200 {
-        return Err(invalid(vec![FieldError { field: "seed", key: "form.required" }]));
+    let draw: Draw = if body.iter().all(u8::is_ascii_whitespace) {
+        Draw::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("error.json_unreadable"))?
+    };
+    if draw.seed.is_some() {
+        return Err(invalid(vec![FieldError { field: "seed", key: "form.seed_committed" }]));
     }
     let service = service_of_offering(&mut *state.db.conn().await?, id).await?;
     let staff = runs(&mut *state.db.conn().await?, &user, &service).await?;
-    let order = bookings::draw(&state, &user, id, &seed, staff).await?;
-    Ok(Json(DrawResult { seed, order }))
+    let drawn = bookings::draw(&state, &user, id, staff).await?;
+    Ok(Json(DrawResult { seed: drawn.seed, order: drawn.order, commitment: drawn.commitment }))
 }
 
 /// A group booking: named people (from the organiser's list) on this slot and, optionally,

@@ -139,7 +139,7 @@ pub struct Offering {
     pub rules: Rules,
     /// `open` or `cancelled`.
     pub status: String,
-    /// The published seed of a lottery, once drawn.
+    /// The seed of a lottery, published at the draw.
     pub lottery_seed: Option<String>,
     /// When the lottery was drawn.
     pub drawn_at: Option<i64>,
@@ -153,6 +153,8 @@ pub struct Offering {
     pub department_id: Option<i64>,
     /// Organising street (a street's own offerings, or its street office's).
     pub street_id: Option<i64>,
+    /// SHA-256 of a lottery's seed, published when the lottery is created (see `lottery`).
+    pub lottery_commitment: Option<String>,
 }
 
 /// The rules of an offering.
@@ -333,6 +335,7 @@ mod tests {
             online_url: None,
             department_id: None,
             street_id: None,
+            lottery_commitment: None,
         }
     }
 

@@ -1,13 +1,15 @@
 //! Booking use cases on top of the engine: who is being booked (and may they be), cancelling
-//! with promotion from the waiting list, staff marking attendance, lottery draws and group
-//! bookings. Each runs in one transaction; the audit log and the inbox are written by the
-//! database's triggers in the same statements.
+//! with promotion from the waiting list, staff marking attendance, lottery draws (with the
+//! seed committed when the lottery was created) and group bookings. Each runs in one
+//! transaction; the audit log and the inbox are written by the database's triggers in the
+//! same statements.
 
 use chrono::DateTime;
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::bookings::engine::{self, Booked, Failure, Moved, Request};
+use crate::bookings::lottery;
 use crate::bookings::model::{Candidate, Mode, Offering, Refusal, Status, draw_order};
 use crate::bookings::store::{self, Reservation};
 use crate::clock::local_day;
@@ -207,15 +209,21 @@ pub async fn mark(state: &AppState, user: &CurrentUser, id: i64, to: Status, is_
     Ok(Reservation { status: to, ..r })
 }
 
-/// Draws a lottery offering with a published seed: requests in the drawn order get the seats,
-/// the rest go to the waiting list (or are cancelled when it has none). Returns the order.
-pub async fn draw(
-    state: &AppState,
-    user: &CurrentUser,
-    offering_id: i64,
-    seed: &str,
-    is_staff: bool,
-) -> AppResult<Vec<i64>> {
+/// A lottery drawn.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// The seed, revealed now.
+    pub seed: String,
+    /// The commitment published before anyone entered: SHA-256 of `seed`.
+    pub commitment: String,
+    /// Entrants (reservation ids) in drawn order.
+    pub order: Vec<i64>,
+}
+
+/// Draws a lottery offering with the seed it committed to when it was created (see
+/// `lottery`): requests in the drawn order get the seats, the rest go to the waiting list
+/// (or are cancelled when it has none). Nobody chooses the seed at the draw.
+pub async fn draw(state: &AppState, user: &CurrentUser, offering_id: i64, is_staff: bool) -> AppResult<Drawn> {
     let now = state.clock.unix();
     let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
@@ -226,8 +234,12 @@ pub async fn draw(
     if offering.mode != Mode::Lottery || offering.drawn_at.is_some() {
         return Err(refused(Refusal::WrongState));
     }
+    // Every lottery has one from its creation (or from the first start after seeds were
+    // committed, for older ones); without it there is nothing fair to draw with.
+    let commitment = offering.lottery_commitment.clone().ok_or(AppError::Conflict("booking.lottery_uncommitted"))?;
+    let seed = lottery::reveal(&mut tx, &state.keys, offering_id, &commitment).await?;
     let entrants = store::requested(&mut tx, offering_id).await?;
-    let order = draw_order(seed, &entrants);
+    let order = draw_order(&seed, &entrants);
     let mut seats_left = true;
     for id in &order {
         if seats_left {
@@ -249,9 +261,9 @@ pub async fn draw(
         let rest = if offering.waitlist_enabled { Status::Waitlisted } else { Status::Cancelled };
         store::transition(&mut tx, *id, Status::Requested, rest, Some(user.id), now).await?;
     }
-    store::record_draw(&mut tx, offering_id, seed, now).await?;
+    store::record_draw(&mut tx, offering_id, &seed, now).await?;
     tx.commit().await?;
-    Ok(order)
+    Ok(Drawn { seed, commitment, order })
 }
 
 /// Books several people on several offerings (e.g. market vendors and their bus seats), all

@@ -71,6 +71,7 @@ fn offering(row: &Row<'_>) -> rusqlite::Result<Offering> {
         online_url: row.get(23)?,
         department_id: row.get(24)?,
         street_id: row.get(25)?,
+        lottery_commitment: row.get(26)?,
     })
 }
 

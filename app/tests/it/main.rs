@@ -34,6 +34,7 @@ mod filing_crowd;
 mod group_bookings;
 mod helpers;
 mod i18n;
+mod lottery;
 mod notify;
 mod open311;
 mod ops;
