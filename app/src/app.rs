@@ -83,6 +83,8 @@ impl AppState {
         let keys = Keys::load_or_create(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
         db.migrate().await?;
+        // Lotteries opened before seeds were committed get their commitment before any draw.
+        crate::bookings::lottery::commit_uncommitted(&db, &keys, clock.unix()).await?;
         let booking_batch = match db.backend() {
             crate::db::Backend::Postgres => Some(crate::bookings::batch::Batcher::start(&config.database_url())?),
             crate::db::Backend::Sqlite => None,

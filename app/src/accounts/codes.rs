@@ -60,7 +60,7 @@ pub async fn send(
     let now = state.clock.unix();
     let index = state.keys.phone_index(phone.as_str());
     let phone_key = format!("code-phone:{index}");
-    let ip_key = format!("code-ip:{}", ip.map(|i| i.to_string()).unwrap_or_default());
+    let ip_key = throttle::address_key("code-ip", ip);
     let keys = [(phone_key.as_str(), CODES_PER_PHONE), (ip_key.as_str(), CODES_PER_ADDRESS)];
     if let Some(retry_after) = throttle::reserve_all(&mut *state.db.conn().await?, &keys, now).await? {
         return Err(AppError::TooManyRequests { retry_after });

@@ -49,7 +49,7 @@ fn phone_key(state: &AppState, phone: &Phone) -> String {
 }
 
 fn address_key(ip: Option<IpAddr>) -> String {
-    format!("login-ip:{}", ip.map(|i| i.to_string()).unwrap_or_default())
+    throttle::address_key("login-ip", ip)
 }
 
 /// Checks a phone and password and starts a session; returns (user, session cookie value).

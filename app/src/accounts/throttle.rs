@@ -6,6 +6,8 @@
 //! can get more than the limit past the check. What turns out not to be a failure (the right
 //! password, a request refused for another reason) is given back with [`release`].
 
+use std::net::IpAddr;
+
 use crate::db::Conn;
 
 /// A limit: at most `max` attempts per `window_secs`.
@@ -29,6 +31,20 @@ pub const PASSWORD_CHANGE_PER_USER: Limit = Limit { max: 10, window_secs: 15 * 6
 pub const CODES_PER_PHONE: Limit = Limit { max: 5, window_secs: 3600 };
 /// Verification codes requested per client address.
 pub const CODES_PER_ADDRESS: Limit = Limit { max: 20, window_secs: 3600 };
+
+/// The throttle key of a client address under `prefix`. An IPv6 address counts by its /64,
+/// which one client usually holds whole (and could otherwise walk through).
+pub fn address_key(prefix: &str, ip: Option<IpAddr>) -> String {
+    let address = match ip {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        None => String::new(),
+    };
+    format!("{prefix}:{address}")
+}
 
 /// Counts one attempt against `key` if it is within its limit. Returns `None` when the attempt
 /// may go ahead (and is now counted), or the seconds until the window ends when it may not.
@@ -97,4 +113,19 @@ pub async fn release_all(conn: &mut Conn, keys: &[(&str, Limit)]) -> Result<(), 
         release(conn, key).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_key_by_host_and_ipv6_by_its_network() {
+        assert_eq!(address_key("login-ip", Some("10.1.2.3".parse().unwrap())), "login-ip:10.1.2.3");
+        let a = address_key("x", Some("2001:db8:1:2:aaaa::1".parse().unwrap()));
+        let b = address_key("x", Some("2001:db8:1:2:bbbb::9".parse().unwrap()));
+        assert_eq!(a, b, "one /64, one key");
+        assert_eq!(a, "x:2001:db8:1:2::/64");
+        assert_eq!(address_key("x", None), "x:");
+    }
 }

@@ -110,75 +110,111 @@ async fn book_slot(
     Ok((StatusCode::CREATED, Json(BookingView::from(&booked.reservation))))
 }
 
-/// A lottery draw.
-#[derive(Debug, Deserialize, ToSchema)]
+/// A lottery draw: no body is needed.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct Draw {
-    /// The seed, published before or at the draw (e.g. the day's lottery numbers).
-    pub seed: String,
+    /// No longer taken: the seed is the server's, committed (its SHA-256 published as the
+    /// slot's `lottery_commitment`) when the lottery was created. Sending one is refused.
+    #[schema(deprecated)]
+    pub seed: Option<String>,
 }
 
 /// The drawn order.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DrawResult {
-    /// The seed.
+    /// The seed, revealed at the draw (64 hex characters).
     pub seed: String,
-    /// Booking ids in drawn order: SHA-256 of `seed:id`, ascending.
+    /// Booking ids in drawn order: SHA-256 of `seed:id` (the id in decimal), ascending.
     pub order: Vec<i64>,
+    /// SHA-256 of `seed` (hex), as published on the slot before anyone entered.
+    pub commitment: String,
 }
 
-/// Draws a lottery slot (organisers).
-#[utoipa::path(post, path = "/slots/{id}/draw", tag = "appointments", request_body = Draw, security(("bearer" = [])),
+/// Draws a lottery slot (organisers) with the seed the server committed to when the slot was
+/// created. Anyone can check the draw: SHA-256 of `seed` equals the slot's
+/// `lottery_commitment`, published before the draw, and sorting the entrants by SHA-256 of
+/// `seed:id` gives `order`.
+#[utoipa::path(post, path = "/slots/{id}/draw", tag = "appointments", request_body(content = Option<Draw>), security(("bearer" = [])),
     params(("id" = i64, Path, description = "Slot id")),
     responses((status = 200, description = "Drawn", body = DrawResult),
-        (status = 409, description = "Not a lottery, or drawn already", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organiser of this slot", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such slot", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a lottery, or drawn already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A seed was sent: the seed is the server's, committed before entry", body = Problem, content_type = "application/problem+json")))]
 async fn draw_slot(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Json(body): Json<Draw>,
+    body: axum::body::Bytes,
 ) -> AppResult<Json<DrawResult>> {
-    let seed = body.seed.trim().to_owned();
-    if seed.is_empty() || seed.len() > 200 {
-        return Err(invalid(vec![FieldError { field: "seed", key: "form.required" }]));
+    let draw: Draw = if body.iter().all(u8::is_ascii_whitespace) {
+        Draw::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("error.json_unreadable"))?
+    };
+    if draw.seed.is_some() {
+        return Err(invalid(vec![FieldError { field: "seed", key: "form.seed_committed" }]));
     }
     let service = service_of_offering(&mut *state.db.conn().await?, id).await?;
     let staff = runs(&mut *state.db.conn().await?, &user, &service).await?;
-    let order = bookings::draw(&state, &user, id, &seed, staff).await?;
-    Ok(Json(DrawResult { seed, order }))
+    let drawn = bookings::draw(&state, &user, id, staff).await?;
+    Ok(Json(DrawResult { seed: drawn.seed, order: drawn.order, commitment: drawn.commitment }))
 }
 
 /// A group booking: named people (from the organiser's list) on this slot and, optionally,
 /// on other offerings such as bus seats — all or nothing.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct GroupBooking {
-    /// People from the organiser's `GET /me/people`.
+    /// People from the organiser's `GET /me/people` (1 to 500; a person named twice is booked once).
     pub person_ids: Vec<i64>,
-    /// Further offerings every person is booked on too (e.g. transport).
+    /// Further offerings every person is booked on too (e.g. transport): at most 10 offerings
+    /// with the slot, each run by the caller.
     #[serde(default)]
     pub also: Vec<i64>,
 }
 
-/// Books a group (organisers), all or nothing.
+/// Offerings one group booking may span (the slot and its `also`).
+pub const MAX_GROUP_OFFERINGS: usize = 10;
+
+/// Each id once, in the order first given.
+fn once(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::new();
+    for id in ids {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Books a group (organisers), all or nothing. Every person on every offering passes the
+/// same checks as a single booking (window, real-name ID, age, streets, per-user limit), and
+/// the caller must run every offering named.
 #[utoipa::path(post, path = "/slots/{id}/group-bookings", tag = "appointments", request_body = GroupBooking, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Slot id")),
     responses((status = 201, description = "All booked", body = Vec<BookingView>),
-        (status = 409, description = "Someone could not be booked; nothing was", body = Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "The caller does not run the slot or one of the `also` offerings; nothing was booked", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such slot, offering or person of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Someone could not be booked (full, already booked); nothing was", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No people or too many offerings, or a rule says no for someone (window, real-name ID, age, street, per-user limit); nothing was booked", body = Problem, content_type = "application/problem+json")))]
 async fn book_group(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(body): Json<GroupBooking>,
 ) -> AppResult<impl IntoResponse> {
-    if body.person_ids.is_empty() || body.person_ids.len() > 500 {
+    let people = once(body.person_ids.iter().copied());
+    if people.is_empty() || people.len() > 500 {
         return Err(invalid(vec![FieldError { field: "person_ids", key: "form.required" }]));
     }
-    let mut offerings = vec![id];
-    offerings.extend(body.also.iter().copied().filter(|o| *o != id));
-    let mut conn = state.db.conn().await?;
-    let service = service_of_offering(&mut conn, id).await?;
-    let staff = runs(&mut conn, &user, &service).await?;
-    drop(conn);
-    match bookings::book_group(&state, &user, &offerings, &body.person_ids, staff).await? {
+    let offerings = once(std::iter::once(id).chain(body.also.iter().copied()));
+    if offerings.len() > MAX_GROUP_OFFERINGS {
+        return Err(invalid(vec![FieldError { field: "also", key: "form.too_many_offerings" }]));
+    }
+    // The path names an appointment slot; the service checks who runs each offering.
+    service_of_offering(&mut *state.db.conn().await?, id).await?;
+    match bookings::book_group(&state, &user, &offerings, &people).await? {
         Ok(made) => Ok((StatusCode::CREATED, Json(made.iter().map(BookingView::from).collect::<Vec<_>>()))),
         Err((_, refusal)) => Err(bookings::refused(refusal)),
     }

@@ -114,6 +114,8 @@ async fn service_page(
                 && o.rules.opens_at.is_none_or(|t| now >= t)
                 && now < o.rules.closes_at.unwrap_or(o.starts_at),
             lottery: o.mode == crate::bookings::model::Mode::Lottery,
+            commitment: o.lottery_commitment.clone(),
+            seed: o.lottery_seed.clone(),
             error: error.filter(|(slot, _)| *slot == o.id).map(|(_, key)| key),
         })
         .collect();

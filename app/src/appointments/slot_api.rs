@@ -17,7 +17,8 @@ use crate::appointments::model::{
 };
 use crate::appointments::{runs, service_of_offering, store};
 use crate::bookings::engine::is_no_seat;
-use crate::bookings::model::Offering;
+use crate::bookings::lottery::SealedSeed;
+use crate::bookings::model::{Mode, Offering};
 use crate::bookings::store::{self as booking_store, NewOffering};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::extract::{Json, Path, Query};
@@ -217,6 +218,8 @@ async fn create_slots(
             online_url: None,
             department_id: location.department.map(|d| d.0),
             street_id: location.street.map(|s| s.0),
+            // Each lottery slot commits to its own seed now, before anyone can enter.
+            lottery: (mode == Mode::Lottery).then(|| SealedSeed::new(&state.keys, &mut rand::rngs::OsRng)),
         };
         ids.push(booking_store::insert_offering(&mut tx, &o, now).await?);
     }
@@ -250,8 +253,11 @@ pub struct SlotView {
     pub waitlist: bool,
     /// `open` or `cancelled`.
     pub status: String,
-    /// Published lottery seed, once drawn.
+    /// A lottery's seed, published at the draw (64 hex characters).
     pub lottery_seed: Option<String>,
+    /// A lottery's commitment, published when it was created, before anyone entered: SHA-256
+    /// of the seed (hex). After the draw, SHA-256 of `lottery_seed` must equal it.
+    pub lottery_commitment: Option<String>,
 }
 
 impl From<&Offering> for SlotView {
@@ -268,6 +274,7 @@ impl From<&Offering> for SlotView {
             waitlist: o.waitlist_enabled,
             status: o.status.clone(),
             lottery_seed: o.lottery_seed.clone(),
+            lottery_commitment: o.lottery_commitment.clone(),
         }
     }
 }

@@ -41,6 +41,10 @@ pub struct SlotRow {
     pub open: bool,
     /// A lottery slot.
     pub lottery: bool,
+    /// A lottery's commitment (SHA-256 of its seed), public from its creation.
+    pub commitment: Option<String>,
+    /// A lottery's seed, public once drawn.
+    pub seed: Option<String>,
     /// Why the last attempt on this slot failed (message key).
     pub error: Option<&'static str>,
 }

@@ -1,10 +1,12 @@
 //! Registrations and attendance as CSV (UTF-8 with a byte-order mark, so spreadsheet
-//! programs read the Chinese) and XLSX.
+//! programs read the Chinese; cells that would start a formula neutralised) and XLSX (every
+//! cell written as a string, which spreadsheets never evaluate).
 
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::appointments::model::{local_date, time_range};
 use crate::bookings::listing::Line;
+use crate::web::csv::CsvFile;
 
 /// Column header keys.
 const HEADER: [&str; 8] = [
@@ -31,14 +33,15 @@ fn record(l: &Line, t: &dyn Fn(&str) -> String) -> [String; 8] {
     ]
 }
 
-/// CSV bytes; `t` translates keys.
+/// CSV bytes; `t` translates keys. Every column is text (names people typed among them), so
+/// every cell is neutralised against formulas (see `web::csv`).
 pub fn csv(lines: &[Line], t: &dyn Fn(&str) -> String) -> anyhow::Result<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    out.write_record(HEADER.iter().map(|k| t(k)))?;
+    let mut out = CsvFile::new();
+    out.text_row(HEADER.iter().map(|k| t(k)))?;
     for l in lines {
-        out.write_record(record(l, t))?;
+        out.text_row(record(l, t))?;
     }
-    out.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
+    out.finish()
 }
 
 /// XLSX bytes with one sheet named `sheet`.

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod engine;
 pub mod export;
 pub mod listing;
+pub mod lottery;
 pub mod model;
 pub mod pooled;
 pub mod service;

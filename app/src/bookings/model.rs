@@ -139,7 +139,7 @@ pub struct Offering {
     pub rules: Rules,
     /// `open` or `cancelled`.
     pub status: String,
-    /// The published seed of a lottery, once drawn.
+    /// The seed of a lottery, published at the draw.
     pub lottery_seed: Option<String>,
     /// When the lottery was drawn.
     pub drawn_at: Option<i64>,
@@ -153,6 +153,8 @@ pub struct Offering {
     pub department_id: Option<i64>,
     /// Organising street (a street's own offerings, or its street office's).
     pub street_id: Option<i64>,
+    /// SHA-256 of a lottery's seed, published when the lottery is created (see `lottery`).
+    pub lottery_commitment: Option<String>,
 }
 
 /// The rules of an offering.
@@ -181,6 +183,8 @@ pub struct Candidate {
     pub age: Option<i64>,
     /// Street of residence, if known.
     pub street: Option<StreetId>,
+    /// Whether a real-name ID is on file.
+    pub has_id: bool,
 }
 
 /// Why a booking is refused. Each maps to an HTTP status and a translated message.
@@ -238,11 +242,18 @@ impl Refusal {
 }
 
 impl Offering {
-    /// Checks the window and eligibility for booking `who` at `now`.
-    pub fn check_booking(&self, now: i64, who: Candidate) -> Result<(), Refusal> {
+    /// Every rule a booking of `who` at `now` must pass before the database is asked for a
+    /// seat: the offering is open, the real-name ID (when the service books by real name),
+    /// the window, age and street. Every way of booking — one seat on the writer or the pool,
+    /// a group, a move to another slot — asks this one function. (The per-user limit counts
+    /// the user's bookings, so it is checked where they are counted, next to the insert.)
+    pub fn check_booking(&self, now: i64, who: Candidate, real_name_required: bool) -> Result<(), Refusal> {
         let r = &self.rules;
         if self.status != "open" {
             return Err(Refusal::OfferingCancelled);
+        }
+        if real_name_required && !who.has_id {
+            return Err(Refusal::RealNameRequired);
         }
         if r.opens_at.is_some_and(|t| now < t) {
             return Err(Refusal::NotOpenYet);
@@ -324,6 +335,7 @@ mod tests {
             online_url: None,
             department_id: None,
             street_id: None,
+            lottery_commitment: None,
         }
     }
 
@@ -353,20 +365,22 @@ mod tests {
     #[test]
     fn window_and_eligibility_rules() {
         let mut o = offering();
-        let who = Candidate { age: Some(70), street: Some(StreetId(1)) };
-        assert_eq!(o.check_booking(500, who), Ok(()));
-        assert_eq!(o.check_booking(1_000, who), Err(Refusal::Closed), "closes when it starts by default");
+        let who = Candidate { age: Some(70), street: Some(StreetId(1)), has_id: true };
+        assert_eq!(o.check_booking(500, who, true), Ok(()));
+        assert_eq!(o.check_booking(500, Candidate { has_id: false, ..who }, false), Ok(()));
+        assert_eq!(o.check_booking(500, Candidate { has_id: false, ..who }, true), Err(Refusal::RealNameRequired));
+        assert_eq!(o.check_booking(1_000, who, false), Err(Refusal::Closed), "closes when it starts by default");
         o.rules.opens_at = Some(600);
-        assert_eq!(o.check_booking(599, who), Err(Refusal::NotOpenYet));
-        assert_eq!(o.check_booking(600, who), Ok(()));
+        assert_eq!(o.check_booking(599, who, false), Err(Refusal::NotOpenYet));
+        assert_eq!(o.check_booking(600, who, false), Ok(()));
         o.rules.min_age = Some(60);
-        assert_eq!(o.check_booking(700, who), Ok(()));
-        assert_eq!(o.check_booking(700, Candidate { age: Some(59), ..who }), Err(Refusal::Age));
-        assert_eq!(o.check_booking(700, Candidate { age: None, ..who }), Err(Refusal::AgeUnknown));
+        assert_eq!(o.check_booking(700, who, false), Ok(()));
+        assert_eq!(o.check_booking(700, Candidate { age: Some(59), ..who }, false), Err(Refusal::Age));
+        assert_eq!(o.check_booking(700, Candidate { age: None, ..who }, false), Err(Refusal::AgeUnknown));
         o.rules.streets = vec![StreetId(2)];
-        assert_eq!(o.check_booking(700, who), Err(Refusal::Street));
+        assert_eq!(o.check_booking(700, who, false), Err(Refusal::Street));
         o.status = "cancelled".into();
-        assert_eq!(o.check_booking(700, who), Err(Refusal::OfferingCancelled));
+        assert_eq!(o.check_booking(700, who, false), Err(Refusal::OfferingCancelled));
         assert_eq!(o.check_cancel(999), Ok(()));
         assert_eq!(o.check_cancel(1_000), Err(Refusal::TooLateToCancel));
     }

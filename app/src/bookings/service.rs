@@ -1,13 +1,15 @@
 //! Booking use cases on top of the engine: who is being booked (and may they be), cancelling
-//! with promotion from the waiting list, staff marking attendance, lottery draws and group
-//! bookings. Each runs in one transaction; the audit log and the inbox are written by the
-//! database's triggers in the same statements.
+//! with promotion from the waiting list, staff marking attendance, lottery draws (with the
+//! seed committed when the lottery was created) and group bookings. Each runs in one
+//! transaction; the audit log and the inbox are written by the database's triggers in the
+//! same statements.
 
 use chrono::DateTime;
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::bookings::engine::{self, Booked, Failure, Moved, Request};
+use crate::bookings::lottery;
 use crate::bookings::model::{Candidate, Mode, Offering, Refusal, Status, draw_order};
 use crate::bookings::store::{self, Reservation};
 use crate::clock::local_day;
@@ -48,10 +50,8 @@ pub struct Whom {
     pub person_id: Option<i64>,
     /// Identity for the one-active rule.
     pub person_key: String,
-    /// Age and street.
+    /// Age, street and whether a real-name ID is on file.
     pub candidate: Candidate,
-    /// Whether a real-name ID is on file.
-    pub has_id: bool,
 }
 
 /// Who is booked, from what is known about them: the user, the person on their list (or
@@ -74,8 +74,7 @@ pub fn whom_from(user: UserId, person: Option<&Person>, for_other: bool, street:
     Whom {
         person_id: person.filter(|_| for_other).map(|p| p.id),
         person_key,
-        candidate: Candidate { age, street },
-        has_id: person.is_some_and(|p| p.id_index.is_some()),
+        candidate: Candidate { age, street, has_id: person.is_some_and(|p| p.id_index.is_some()) },
     }
 }
 
@@ -134,12 +133,8 @@ pub async fn book(
         None => None,
     };
     let whom = whom_from(user.id, person.as_ref(), person_id.is_some(), street, offering.starts_at);
-    let rules = if cache.real_name_required(&mut conn, &offering).await? && !whom.has_id {
-        Err(Refusal::RealNameRequired)
-    } else {
-        offering.check_booking(now, whom.candidate)
-    };
-    if let Err(refusal) = rules {
+    let real_name = cache.real_name_required(&mut conn, &offering).await?;
+    if let Err(refusal) = offering.check_booking(now, whom.candidate, real_name) {
         // A repeated request answers as the first did, even if the rules would now say no
         // (the window closed meanwhile).
         if let Some(key) = &idempotency_key
@@ -214,15 +209,21 @@ pub async fn mark(state: &AppState, user: &CurrentUser, id: i64, to: Status, is_
     Ok(Reservation { status: to, ..r })
 }
 
-/// Draws a lottery offering with a published seed: requests in the drawn order get the seats,
-/// the rest go to the waiting list (or are cancelled when it has none). Returns the order.
-pub async fn draw(
-    state: &AppState,
-    user: &CurrentUser,
-    offering_id: i64,
-    seed: &str,
-    is_staff: bool,
-) -> AppResult<Vec<i64>> {
+/// A lottery drawn.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// The seed, revealed now.
+    pub seed: String,
+    /// The commitment published before anyone entered: SHA-256 of `seed`.
+    pub commitment: String,
+    /// Entrants (reservation ids) in drawn order.
+    pub order: Vec<i64>,
+}
+
+/// Draws a lottery offering with the seed it committed to when it was created (see
+/// `lottery`): requests in the drawn order get the seats, the rest go to the waiting list
+/// (or are cancelled when it has none). Nobody chooses the seed at the draw.
+pub async fn draw(state: &AppState, user: &CurrentUser, offering_id: i64, is_staff: bool) -> AppResult<Drawn> {
     let now = state.clock.unix();
     let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
@@ -233,8 +234,12 @@ pub async fn draw(
     if offering.mode != Mode::Lottery || offering.drawn_at.is_some() {
         return Err(refused(Refusal::WrongState));
     }
+    // Every lottery has one from its creation (or from the first start after seeds were
+    // committed, for older ones); without it there is nothing fair to draw with.
+    let commitment = offering.lottery_commitment.clone().ok_or(AppError::Conflict("booking.lottery_uncommitted"))?;
+    let seed = lottery::reveal(&mut tx, &state.keys, offering_id, &commitment).await?;
     let entrants = store::requested(&mut tx, offering_id).await?;
-    let order = draw_order(seed, &entrants);
+    let order = draw_order(&seed, &entrants);
     let mut seats_left = true;
     for id in &order {
         if seats_left {
@@ -256,40 +261,64 @@ pub async fn draw(
         let rest = if offering.waitlist_enabled { Status::Waitlisted } else { Status::Cancelled };
         store::transition(&mut tx, *id, Status::Requested, rest, Some(user.id), now).await?;
     }
-    store::record_draw(&mut tx, offering_id, seed, now).await?;
+    store::record_draw(&mut tx, offering_id, &seed, now).await?;
     tx.commit().await?;
-    Ok(order)
+    Ok(Drawn { seed, commitment, order })
 }
 
 /// Books several people on several offerings (e.g. market vendors and their bus seats), all
 /// or nothing: the first refusal rolls everything back and is returned with the person it
 /// concerns.
+///
+/// A group is many single bookings made together, so each of them passes what a single
+/// booking passes: the caller must run every offering (403 otherwise, not only the first
+/// one's), and every person on every offering is checked by [`Offering::check_booking`] (the
+/// window, real-name ID, age, streets) with the per-user limit counted by the engine. Ages are
+/// taken on each offering's own day.
 pub async fn book_group(
     state: &AppState,
     user: &CurrentUser,
     offering_ids: &[i64],
     person_ids: &[i64],
-    is_staff: bool,
 ) -> AppResult<Result<Vec<Reservation>, (i64, Refusal)>> {
     let now = state.clock.unix();
     let backend = state.db.backend();
-    if !is_staff {
-        return Err(AppError::Forbidden);
-    }
     let mut tx = state.db.begin().await?;
     let mut offerings = Vec::new();
     for id in offering_ids {
-        offerings.push(store::offering(&mut tx, *id).await?.ok_or(AppError::NotFound)?);
+        let o = store::offering(&mut tx, *id).await?.ok_or(AppError::NotFound)?;
+        if !o.run_by(&user.principal) {
+            return Err(AppError::Forbidden);
+        }
+        let real_name = store::real_name_required(&mut tx, &o).await?;
+        offerings.push((o, real_name));
     }
+    // A per-user limit is "count, then insert": lock those offerings (in id order, as every
+    // other locker does) so a booking made beside the group cannot slip in between.
+    let mut limited: Vec<i64> =
+        offerings.iter().filter(|(o, _)| o.rules.max_per_user.is_some()).map(|(o, _)| o.id).collect();
+    limited.sort_unstable();
+    for id in limited {
+        sqlx::query(state.db.lock_offering_sql()).bind(id).execute(&mut *tx).await?;
+    }
+    let street = match user.community_id {
+        Some(c) => org::store::community(&mut tx, c).await?.map(|c| c.street_id),
+        None => None,
+    };
     let group_id = rand::Rng::gen_range(&mut rand::rngs::OsRng, 1..i64::MAX);
     let mut made = Vec::new();
-    for person in person_ids {
-        let whom = whom(&mut tx, user, Some(*person), offerings.first().map_or(now, |o| o.starts_at)).await?;
-        for o in &offerings {
+    for person_id in person_ids {
+        let person = people::get(&mut tx, user.id, *person_id).await?.ok_or(AppError::NotFound)?;
+        for (o, real_name) in &offerings {
+            let whom = whom_from(user.id, Some(&person), true, street, o.starts_at);
+            // Dropping the transaction rolls every reservation of the group back.
+            if let Err(r) = o.check_booking(now, whom.candidate, *real_name) {
+                return Ok(Err((*person_id, r)));
+            }
             let request = Request {
                 booker: user.id,
                 person_id: whom.person_id,
-                person_key: whom.person_key.clone(),
+                person_key: whom.person_key,
                 seats: 1,
                 group_id: Some(group_id),
                 idempotency_key: None,
@@ -297,8 +326,7 @@ pub async fn book_group(
             let no_waitlist = Offering { waitlist_enabled: false, ..o.clone() };
             match engine::reserve(&mut tx, backend, &no_waitlist, &request, now).await {
                 Ok(b) => made.push(b.reservation),
-                // Dropping the transaction rolls every reservation of the group back.
-                Err(Failure::Refused(r)) => return Ok(Err((*person, r))),
+                Err(Failure::Refused(r)) => return Ok(Err((*person_id, r))),
                 Err(other) => return Err(other.into()),
             }
         }
@@ -326,7 +354,8 @@ pub async fn reschedule(state: &AppState, user: &CurrentUser, id: i64, to: i64) 
     }
     from.check_cancel(now).map_err(refused)?;
     let whom = whom(&mut tx, user, old.person_id, target.starts_at).await?;
-    target.check_booking(now, whom.candidate).map_err(refused)?;
+    let real_name = store::real_name_required(&mut tx, &target).await?;
+    target.check_booking(now, whom.candidate, real_name).map_err(refused)?;
     store::transition(&mut tx, old.id, old.status, Status::Cancelled, Some(user.id), now).await?;
     let request = Request {
         booker: user.id,

@@ -71,6 +71,7 @@ fn offering(row: &Row<'_>) -> rusqlite::Result<Offering> {
         online_url: row.get(23)?,
         department_id: row.get(24)?,
         street_id: row.get(25)?,
+        lottery_commitment: row.get(26)?,
     })
 }
 
@@ -214,15 +215,13 @@ pub fn book(conn: &Connection, input: &BookInput) -> Result<Booked, Failure> {
         )?,
         None => false,
     };
-    if real_name_required && !whom.has_id {
-        return Err(Failure::Refused(Refusal::RealNameRequired));
-    }
+    // A repeated request answers as the first did, even if the rules would now say no.
     if let Some(key) = &input.idempotency_key
         && let Some(reservation) = by_key(conn, input.user, key)?
     {
         return Ok(Booked { reservation, replayed: true });
     }
-    o.check_booking(input.now, whom.candidate).map_err(Failure::Refused)?;
+    o.check_booking(input.now, whom.candidate, real_name_required).map_err(Failure::Refused)?;
     if let Some(max) = o.rules.max_per_user {
         let held: i64 = conn.prepare_cached(ACTIVE_COUNT)?.query_row(params![o.id, input.user.0], |r| r.get(0))?;
         if held >= max {

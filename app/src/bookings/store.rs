@@ -12,7 +12,7 @@ type Result<T> = std::result::Result<T, sqlx::Error>;
 
 pub(crate) const OFFERING_COLUMNS: &str = "offering_id, kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, \
      booked, waitlist_enabled, mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, \
-     status, lottery_seed, drawn_at, event_id, series_id, online_url, department_id, street_id";
+     status, lottery_seed, drawn_at, event_id, series_id, online_url, department_id, street_id, lottery_commitment";
 
 fn offering_from(row: &AnyRow) -> Result<Offering> {
     let mode: String = row.try_get("mode")?;
@@ -46,6 +46,7 @@ fn offering_from(row: &AnyRow) -> Result<Offering> {
         online_url: row.try_get("online_url")?,
         department_id: row.try_get("department_id")?,
         street_id: row.try_get("street_id")?,
+        lottery_commitment: row.try_get("lottery_commitment")?,
     })
 }
 
@@ -82,16 +83,18 @@ pub struct NewOffering {
     pub department_id: Option<i64>,
     /// Organising street.
     pub street_id: Option<i64>,
+    /// A lottery's committed seed (required when `mode` is lottery).
+    pub lottery: Option<crate::bookings::lottery::SealedSeed>,
 }
 
-/// Creates an offering.
+/// Creates an offering (and a lottery's sealed seed: call it in a transaction).
 pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Result<i64> {
     let streets = o.rules.streets.iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(",");
-    sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "insert into offerings (kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, waitlist_enabled, \
          mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, event_id, series_id, \
-         online_url, department_id, street_id, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) \
+         online_url, department_id, street_id, lottery_commitment, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) \
          returning offering_id",
     )
     .bind(o.kind)
@@ -115,9 +118,14 @@ pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Resu
     .bind(&o.online_url)
     .bind(o.department_id)
     .bind(o.street_id)
+    .bind(o.lottery.as_ref().map(|l| l.commitment.as_str()))
     .bind(now)
-    .fetch_one(conn)
-    .await
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(seed) = &o.lottery {
+        crate::bookings::lottery::insert_seed(conn, id, seed, now).await?;
+    }
+    Ok(id)
 }
 
 /// One offering.
@@ -406,7 +414,7 @@ pub async fn requested(conn: &mut Conn, offering: i64) -> Result<Vec<i64>> {
     .await
 }
 
-/// Records a lottery draw and its published seed.
+/// Records a lottery draw and publishes its seed.
 pub async fn record_draw(conn: &mut Conn, offering: i64, seed: &str, now: i64) -> Result<()> {
     sqlx::query("update offerings set lottery_seed = $1, drawn_at = $2, updated_at = $2 where offering_id = $3")
         .bind(seed)

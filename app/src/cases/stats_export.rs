@@ -1,11 +1,12 @@
 //! The statistics as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the
-//! Chinese, as the booking exports do) and XLSX (counts as numbers, rates as percentages), with
+//! Chinese, and names neutralised against formulas, as the booking exports do) and XLSX (counts as numbers, rates as percentages), with
 //! the same rows as the page and its total row last.
 
 use rust_xlsxwriter::{Format, Workbook};
 
 use crate::cases::stats::{By, Row};
 use crate::cases::stats_views::{Named, percent};
+use crate::web::csv::{Cell as CsvCell, CsvFile};
 
 /// Column header keys after the group's own (which is the grouping's name).
 const HEADER: [&str; 12] = [
@@ -63,19 +64,23 @@ pub fn csv(
     total_name: &str,
     t: &dyn Fn(&str) -> String,
 ) -> anyhow::Result<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    out.write_record(header(by, t))?;
+    let mut out = CsvFile::new();
+    out.text_row(header(by, t))?;
     let all = rows.iter().map(|n| (n.name.as_str(), &n.row)).chain(std::iter::once((total_name, total)));
     for (name, row) in all {
-        let mut record = vec![name.to_owned()];
-        record.extend(cells(row).iter().map(|c| match c {
-            Cell::Count(n) => n.to_string(),
-            Cell::Rate(r) => r.map(|_| percent(*r)).unwrap_or_default(),
-            Cell::Hours(h) => h.map(|h| format!("{h:.1}")).unwrap_or_default(),
-        }));
-        out.write_record(record)?;
+        // The group's name (a street, department or category staff typed in) is text; the
+        // rest are figures, written as numbers.
+        let figures: Vec<String> = cells(row)
+            .iter()
+            .map(|c| match c {
+                Cell::Count(n) => n.to_string(),
+                Cell::Rate(r) => r.map(|_| percent(*r)).unwrap_or_default(),
+                Cell::Hours(h) => h.map(|h| format!("{h:.1}")).unwrap_or_default(),
+            })
+            .collect();
+        out.row(std::iter::once(CsvCell::Text(name)).chain(figures.iter().map(|f| CsvCell::Figure(f))))?;
     }
-    out.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))
+    out.finish()
 }
 
 /// XLSX bytes with one sheet named `sheet`.
@@ -116,4 +121,21 @@ pub fn xlsx(
     }
     ws.set_freeze_panes(1, 1)?;
     Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_neutralised_and_figures_stay_numbers() {
+        let row = Row { id: Some(1), cases: 4, closed: 1, ..Row::default() };
+        let rows = [Named { name: "=HYPERLINK(\"http://x\",\"点我\")".into(), row: row.clone() }];
+        let bytes = csv(By::Category, &rows, &row, "@合计", &|k: &str| k.to_owned()).unwrap();
+        let mut reader = ::csv::Reader::from_reader(&bytes[3..]);
+        let records: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(&records[0][0], "'=HYPERLINK(\"http://x\",\"点我\")");
+        assert_eq!((&records[0][1], &records[0][2], &records[0][3]), ("4", "1", "25.0%"));
+        assert_eq!(&records[1][0], "'@合计");
+    }
 }

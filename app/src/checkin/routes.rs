@@ -1,22 +1,25 @@
 //! Check-in pages: staff enter or scan a ticket code; a venue's screen shows its rotating
-//! code; residents check themselves in with it.
+//! code to the staff whose reach covers the venue; residents check themselves in with it,
+//! a limited number of wrong guesses at a time.
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::appointments::model::{local_date, time_range};
-use crate::authz::{Action, Role, Target};
+use crate::authz::Role;
 use crate::bookings::engine::{Moved, attempt_transition};
 use crate::bookings::listing;
 use crate::bookings::model::Status;
 use crate::bookings::store;
-use crate::checkin::{EARLY_SECS, code_matches, current_code};
-use crate::error::{AppError, AppResult};
+use crate::checkin::{EARLY_SECS, SCREEN_AHEAD_SECS, code_matches, current_code, may_read_code, throttle};
+use crate::error::{AppError, AppResult, ErrorInfo};
+use crate::web::client::client_ip;
 use crate::web::extract::{Form, Path};
 use crate::web::{Ctx, render, render_status, see_other};
 
@@ -115,33 +118,45 @@ async fn staff_checkin(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Co
 }
 
 /// The venue's current self check-in code, for a screen at the entrance (refreshes itself).
+/// Only staff whose reach covers the venue see it; for anyone else there is no such page.
 async fn venue_code(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    is_checkin_staff(&ctx)?;
-    let venue = crate::org::store::venue(&mut *state.db.conn().await?, crate::ids::VenueId(id))
-        .await?
-        .ok_or(AppError::NotFound)?;
     let user = ctx.user()?;
-    let loc = crate::org::service::venue_location(&venue);
-    if !user.principal.has_role(Role::Organizer) && !user.principal.can(Action::Manage, &Target::Venue(loc)) {
-        return Err(AppError::Forbidden);
+    let now = state.clock.unix();
+    let mut conn = state.db.conn().await?;
+    let venue = crate::org::store::venue(&mut conn, crate::ids::VenueId(id)).await?.ok_or(AppError::NotFound)?;
+    let here = crate::checkin::store::running_here(&mut conn, id, now, SCREEN_AHEAD_SECS).await?;
+    drop(conn);
+    if !may_read_code(&user.principal, &crate::org::service::venue_location(&venue), &here) {
+        return Err(AppError::NotFound);
     }
-    let code = current_code(&state.keys, id, state.clock.unix());
+    let code = current_code(&state.keys, id, now);
     render(&VenueCodePage { ctx, venue: venue.name, code })
 }
 
+/// 429 with the check-in's own explanation (the general one speaks of protecting accounts).
+fn too_many_guesses(retry_after: u64) -> Response {
+    let mut response = AppError::TooManyRequests { retry_after }.into_response();
+    if let Some(info) = response.extensions_mut().get_mut::<ErrorInfo>() {
+        info.detail_key = Some("checkin.too_many");
+    }
+    response
+}
+
 /// A resident checks in with the code shown at the venue, from shortly before the session
-/// until its end.
+/// until its end. Each guess is counted before the code is compared (see `throttle`); past
+/// the limit the answer is 429 whatever the code.
 async fn self_checkin(
     State(state): State<AppState>,
     ctx: Ctx,
+    parts: Parts,
     Path(id): Path<i64>,
     Form(f): Form<CodeForm>,
 ) -> AppResult<Response> {
     let user = ctx.user()?;
     let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
-    let r = store::reservation(&mut tx, id).await?.filter(|r| r.booker == user.id).ok_or(AppError::NotFound)?;
-    let offering = store::offering(&mut tx, r.offering_id).await?.ok_or(AppError::NotFound)?;
+    let mut conn = state.db.conn().await?;
+    let r = store::reservation(&mut conn, id).await?.filter(|r| r.booker == user.id).ok_or(AppError::NotFound)?;
+    let offering = store::offering(&mut conn, r.offering_id).await?.ok_or(AppError::NotFound)?;
     let venue = offering.venue_id.ok_or(AppError::Rule("checkin.no_venue"))?;
     if r.status == Status::Attended {
         return Ok(see_other("/me/bookings?done=checked_in"));
@@ -152,9 +167,19 @@ async fn self_checkin(
     if now < offering.starts_at - EARLY_SECS || now > offering.ends_at {
         return Err(AppError::Rule("checkin.not_now"));
     }
+    let keys = throttle::keys(user.id, client_ip(&parts, &state.config));
+    let reserved = match throttle::reserve(&mut conn, keys, now).await? {
+        Ok(reserved) => reserved,
+        Err(retry_after) => return Ok(too_many_guesses(retry_after)),
+    };
+    drop(conn);
     if !code_matches(&state.keys, venue, now, &f.code) {
         return Err(AppError::Rule("checkin.wrong_code"));
     }
+    // The transition checks the status it moves from, so reading outside the transaction is
+    // safe; the right guess is given back in the check-in's own transaction.
+    let mut tx = state.db.begin().await?;
+    throttle::give_back(&mut tx, reserved).await?;
     attempt_transition(&mut tx, state.db.backend(), r.id, Status::Confirmed, Status::Attended, Some(user.id), now)
         .await?;
     tx.commit().await?;

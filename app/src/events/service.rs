@@ -132,6 +132,7 @@ pub async fn add_sessions(state: &AppState, user: &CurrentUser, event_id: i64, p
                 online_url: plan.online_url.clone(),
                 department_id: location.department.map(|d| d.0),
                 street_id: location.street.map(|s| s.0),
+                lottery: None,
             };
             let id = bookings::insert_offering(&mut tx, &o, now).await?;
             store::scope_session(&mut tx, id).await?;

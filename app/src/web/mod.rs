@@ -6,6 +6,7 @@ pub mod assets;
 pub mod backoffice;
 pub mod client;
 pub mod csrf;
+pub mod csv;
 pub mod ctx;
 pub mod error_pages;
 pub mod extract;

@@ -334,35 +334,6 @@ async fn windows_deadlines_and_capacity_rules_are_enforced() {
 }
 
 #[tokio::test]
-async fn a_lottery_is_drawn_from_a_published_seed_anyone_can_recheck() {
-    let s = setup(false).await;
-    let slot = s.slot(3, json!({"mode": "lottery"})).await;
-    let r = s.residents(8).await;
-    let mut entrants = Vec::new();
-    for who in &r {
-        let (status, body) = who.book(slot, None).await;
-        assert_eq!((status, body["status"].as_str()), (201, Some("requested")));
-        entrants.push(body["id"].as_i64().unwrap());
-    }
-    assert_eq!(s.offering(slot).await.booked, 0, "requests hold no seat before the draw");
-    assert_eq!(r[0].post(&format!("/slots/{slot}/draw"), json!({"seed": "x"})).await.0, 403);
-    let (status, drawn) =
-        s.organizer.post(&format!("/slots/{slot}/draw"), json!({"seed": "2026-12-01 体彩排列五 12345"})).await;
-    assert_eq!(status, 200, "{drawn}");
-    let order: Vec<i64> = drawn["order"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
-    assert_eq!(order, ejia::bookings::model::draw_order("2026-12-01 体彩排列五 12345", &entrants));
-    let mut conn = s.app.state.db.conn().await.unwrap();
-    for (i, id) in order.iter().enumerate() {
-        let res = ejia::bookings::store::reservation(&mut conn, *id).await.unwrap().unwrap();
-        assert_eq!(res.status.as_str(), if i < 3 { "confirmed" } else { "waitlisted" });
-    }
-    drop(conn);
-    assert_eq!(s.organizer.post(&format!("/slots/{slot}/draw"), json!({"seed": "again"})).await.0, 409, "drawn once");
-    let (_, slots) = r[0].get(&format!("/services/{}/slots?date=2026-12-02", s.service)).await;
-    assert_eq!(slots[0]["lottery_seed"], "2026-12-01 体彩排列五 12345");
-}
-
-#[tokio::test]
 async fn a_group_with_its_bus_is_booked_all_or_nothing() {
     let s = setup(false).await;
     let slot = s.slot(10, json!({})).await;
