@@ -258,7 +258,8 @@ impl Offering {
         if r.opens_at.is_some_and(|t| now < t) {
             return Err(Refusal::NotOpenYet);
         }
-        if now >= r.closes_at.unwrap_or(self.starts_at) {
+        // A drawn lottery is closed: a later entry could never be drawn.
+        if now >= r.closes_at.unwrap_or(self.starts_at) || self.drawn_at.is_some() {
             return Err(Refusal::Closed);
         }
         if r.min_age.is_some() || r.max_age.is_some() {

@@ -227,6 +227,8 @@ pub async fn draw(state: &AppState, user: &CurrentUser, offering_id: i64, is_sta
     let now = state.clock.unix();
     let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
+    // Locked first: an entry being booked now lands before the draw or sees it drawn.
+    sqlx::query(state.db.lock_offering_sql()).bind(offering_id).execute(&mut *tx).await?;
     let offering = store::offering(&mut tx, offering_id).await?.ok_or(AppError::NotFound)?;
     if !is_staff {
         return Err(AppError::Forbidden);

@@ -225,12 +225,14 @@ pub struct NewReservation<'a> {
 }
 
 /// The one statement of a booking (shared with the SQLite writer, `bookings::sqlite`).
-/// Only an open offering takes the row: a booking checked against a cached copy of an
-/// offering cancelled meanwhile inserts nothing (no row back) instead.
+/// Only an open offering (and a lottery not yet drawn) takes the row: a booking checked
+/// against a cached copy of an offering cancelled or drawn meanwhile inserts nothing (no row
+/// back) instead.
 pub(crate) const INSERT_RESERVATION: &str = "insert into reservations (offering_id, booker_user_id, person_id, person_key, \
      service_key, seats, status, group_id, idempotency_key, code, created_at, updated_at) \
      select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11 \
-     where exists (select 1 from offerings where offering_id = $1 and status = 'open') returning reservation_id";
+     where exists (select 1 from offerings where offering_id = $1 and status = 'open' and drawn_at is null) \
+     returning reservation_id";
 
 /// Active reservations of one user on one offering.
 pub(crate) const ACTIVE_COUNT: &str = "select count(*) from reservations where offering_id = $1 and booker_user_id = $2 \
@@ -275,7 +277,7 @@ const INSERT_QUIETLY: &str = "insert into reservations (offering_id, booker_user
      select o.offering_id, $2, $3, $4, $5, $6, \
        case when $7 = 'confirmed' and o.capacity is not null and o.booked + $6 > o.capacity then $12 else $7 end, \
        $8, $9, $10, $11, $11 \
-     from offerings o where o.offering_id = $1 and o.status = 'open' \
+     from offerings o where o.offering_id = $1 and o.status = 'open' and o.drawn_at is null \
        and ($7 <> 'confirmed' or o.capacity is null or o.booked + $6 <= o.capacity or $12 is not null) \
      on conflict do nothing returning reservation_id, status";
 
