@@ -2,7 +2,6 @@
 //! the operations endpoints, each with the layers it needs.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -164,10 +163,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
-    let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let limits = crate::server::Limits::of(&state.config);
+    let metrics = state.metrics.clone();
+    crate::server::serve(listener, router(state), limits, metrics, shutdown).await;
     db.close().await;
     Ok(())
 }

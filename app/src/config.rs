@@ -46,6 +46,17 @@ pub struct Config {
     pub db_max_connections: u32,
     /// A request running longer than this is cut off with 408.
     pub request_timeout_secs: u64,
+    /// A request head (request line and headers) must arrive within this many seconds of the
+    /// connection's opening, or of its first byte on a kept-alive connection.
+    pub header_timeout_secs: u64,
+    /// A kept-alive connection idle between requests this long is closed.
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; past it a new one is answered 503 and closed.
+    pub max_connections: usize,
+    /// Connections one client address (IPv6: its /64) may keep waiting — idle, or sending a
+    /// request head — past their first second; more are closed. Connections being served
+    /// are not counted. 0: no cap (e.g. behind a proxy that guards against slow clients).
+    pub max_waiting_per_addr: usize,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
     /// How often this instance runs background jobs (reminders, text messages); 0 turns
@@ -72,6 +83,10 @@ impl Config {
             log_filter: "info".to_owned(),
             db_max_connections: 8,
             request_timeout_secs: 30,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 30,
+            max_connections: 1024,
+            max_waiting_per_addr: 128,
             max_body_bytes: 2 * 1024 * 1024,
             jobs_every_secs: 10,
             duplicate_radius_m: 50,
@@ -108,6 +123,10 @@ struct FileConfig {
     log: Option<String>,
     db_max_connections: Option<u32>,
     request_timeout_secs: Option<u64>,
+    header_timeout_secs: Option<u64>,
+    idle_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
+    max_waiting_per_addr: Option<usize>,
     max_body_bytes: Option<usize>,
     jobs_every_secs: Option<u64>,
     duplicate_radius_m: Option<u32>,
@@ -149,6 +168,9 @@ pub fn load(overrides: &Overrides, env: impl Fn(&str) -> Option<String>) -> anyh
     {
         bail!("public_url must look like https://host[:port] without a trailing slash");
     }
+    if config.header_timeout_secs == 0 || config.idle_timeout_secs == 0 || config.max_connections == 0 {
+        bail!("header_timeout_secs, idle_timeout_secs and max_connections must be at least 1");
+    }
     Ok(config)
 }
 
@@ -184,6 +206,18 @@ fn apply_file(config: &mut Config, file: FileConfig) {
     }
     if let Some(v) = file.request_timeout_secs {
         config.request_timeout_secs = v;
+    }
+    if let Some(v) = file.header_timeout_secs {
+        config.header_timeout_secs = v;
+    }
+    if let Some(v) = file.idle_timeout_secs {
+        config.idle_timeout_secs = v;
+    }
+    if let Some(v) = file.max_connections {
+        config.max_connections = v;
+    }
+    if let Some(v) = file.max_waiting_per_addr {
+        config.max_waiting_per_addr = v;
     }
     if let Some(v) = file.max_body_bytes {
         config.max_body_bytes = v;
@@ -234,6 +268,18 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyh
     if let Some(v) = env("EJIA_REQUEST_TIMEOUT_SECS") {
         config.request_timeout_secs = parse("EJIA_REQUEST_TIMEOUT_SECS", v)?;
     }
+    if let Some(v) = env("EJIA_HEADER_TIMEOUT_SECS") {
+        config.header_timeout_secs = parse("EJIA_HEADER_TIMEOUT_SECS", v)?;
+    }
+    if let Some(v) = env("EJIA_IDLE_TIMEOUT_SECS") {
+        config.idle_timeout_secs = parse("EJIA_IDLE_TIMEOUT_SECS", v)?;
+    }
+    if let Some(v) = env("EJIA_MAX_CONNECTIONS") {
+        config.max_connections = parse("EJIA_MAX_CONNECTIONS", v)?;
+    }
+    if let Some(v) = env("EJIA_MAX_WAITING_PER_ADDR") {
+        config.max_waiting_per_addr = parse("EJIA_MAX_WAITING_PER_ADDR", v)?;
+    }
     if let Some(v) = env("EJIA_MAX_BODY_BYTES") {
         config.max_body_bytes = parse("EJIA_MAX_BODY_BYTES", v)?;
     }
@@ -283,6 +329,8 @@ mod tests {
         assert!(load(&overrides, |_| None).is_err());
         let bad_env = load(&Overrides::default(), |k| (k == "EJIA_TRUST_PROXY").then(|| "maybe".into()));
         assert!(bad_env.is_err());
+        let no_time = load(&Overrides::default(), |k| (k == "EJIA_HEADER_TIMEOUT_SECS").then(|| "0".into()));
+        assert!(no_time.is_err(), "a zero timeout would close every connection at once");
         Ok(())
     }
 }

@@ -1,4 +1,5 @@
-//! Prometheus metrics: requests and latency by route, and database pool use.
+//! Prometheus metrics: requests and latency by route, database pool use, and connections
+//! (open, and cut short by the server's limits, by reason).
 //!
 //! Routes are labelled by their pattern (`/manage/venues/{id}`), never by the raw path, so an
 //! attacker cannot blow up the label set by requesting random URLs.
@@ -37,6 +38,11 @@ struct PoolLabels {
     state: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabels {
+    reason: &'static str,
+}
+
 fn latency_histogram() -> Histogram {
     // 0.5 ms … ~4 s
     Histogram::new(exponential_buckets(0.0005, 2.0, 14))
@@ -48,6 +54,8 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
     pool: Family<PoolLabels, Gauge<i64, AtomicI64>>,
+    connections: Gauge<i64, AtomicI64>,
+    refused: Family<ReasonLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -65,7 +73,32 @@ impl Default for Metrics {
         registry.register("http_requests", "HTTP requests by method, route and status", requests.clone());
         registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
         registry.register("db_pool_connections", "Database pool connections by state", pool.clone());
-        Self { registry, requests, latency, pool }
+        let connections = Gauge::<i64, AtomicI64>::default();
+        let refused = Family::<ReasonLabels, Counter>::default();
+        registry.register("http_connections", "Open HTTP connections", connections.clone());
+        registry.register(
+            "http_connections_refused",
+            "HTTP connections refused or cut short by the server's limits, by reason",
+            refused.clone(),
+        );
+        Self { registry, requests, latency, pool, connections, refused }
+    }
+}
+
+impl Metrics {
+    /// A connection was accepted.
+    pub fn connection_opened(&self) {
+        self.connections.inc();
+    }
+
+    /// A connection ended.
+    pub fn connection_closed(&self) {
+        self.connections.dec();
+    }
+
+    /// A connection was refused or cut short (`over_capacity`, `header_timeout`, ...).
+    pub fn connection_refused(&self, reason: &'static str) {
+        self.refused.get_or_create(&ReasonLabels { reason }).inc();
     }
 }
 

@@ -90,6 +90,11 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
 impl TestApp {
     /// Starts ejia on an empty database. `EJIA_TEST_LOG=debug` (any filter) shows its logs.
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// As [`TestApp::spawn`], with settings changed by `configure` first.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
         if let Ok(filter) = std::env::var("EJIA_TEST_LOG") {
             let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         }
@@ -98,6 +103,7 @@ impl TestApp {
         let mut config = Config::defaults(dir.path().to_path_buf());
         config.database_url = Some(database_url.clone().into());
         config.db_max_connections = 4;
+        configure(&mut config);
         let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap()));
         let state = AppState::open(config, clock.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

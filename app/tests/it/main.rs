@@ -25,6 +25,7 @@ mod case_stats;
 mod cases;
 mod checkin;
 mod cli;
+mod connections;
 mod covers;
 mod duplicate_pages;
 mod events;
