@@ -34,7 +34,8 @@ pub struct Config {
     /// Address to listen on.
     pub addr: SocketAddr,
     /// The public origin, e.g. `https://ejia.shinan.gov.cn`. Used for the Origin check and
-    /// to mark cookies `Secure`. `None`: the request's own Host is trusted as origin.
+    /// to mark cookies `Secure`. `None`: only a loopback origin on the listening port passes
+    /// the Origin check (a development setup); `ejia serve` warns when it listens elsewhere.
     pub public_url: Option<String>,
     /// Trust `X-Forwarded-For`/`X-Forwarded-Proto` from a reverse proxy in front of ejia.
     pub trust_proxy: bool,
