@@ -118,16 +118,14 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::cases::board_pages::router())
         .merge(crate::cases::stats_pages::router())
         .route("/static/{name}", get(web::assets::serve))
+        .route("/metrics", get(web::metrics::serve_main))
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), web::csrf::protect))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::new())
         .layer(from_fn_with_state(state.clone(), web::error_pages::render));
 
-    let ops = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(web::metrics::serve));
+    let ops = Router::new().route("/healthz", get(|| async { "ok" })).route("/readyz", get(readyz));
 
     Router::new()
         .merge(site)
@@ -155,17 +153,34 @@ async fn readyz(State(state): State<AppState>) -> axum::response::Response {
     }
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests and closes the
-/// database.
+/// Serves the application on `listener` (and `/metrics` alone on `metrics`, if given) until
+/// `shutdown` resolves, then finishes in-flight requests and closes the database.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
+    metrics: Option<TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
     let limits = crate::server::Limits::of(&state.config);
-    let metrics = state.metrics.clone();
-    crate::server::serve(listener, router(state), limits, metrics, shutdown).await;
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+        // An error means the sender is gone, which happens only after it sent.
+        let _ = stopping.wait_for(|stop| *stop).await;
+    };
+    let main =
+        crate::server::serve(listener, router(state.clone()), limits, state.metrics.clone(), stopped(stopping.clone()));
+    let side = async {
+        if let Some(listener) = metrics {
+            let own = web::metrics::own_router(state.clone());
+            crate::server::serve(listener, own, limits, state.metrics.clone(), stopped(stopping)).await;
+        }
+    };
+    let signal = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
+    tokio::join!(main, side, signal);
     db.close().await;
     Ok(())
 }

@@ -270,6 +270,20 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", state.config.addr))?;
     let addr = listener.local_addr()?;
     warn_about_origin(&state.config, addr);
+    let metrics = match state.config.metrics_addr {
+        Some(at) => {
+            let listener = tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("cannot listen on {at} for metrics"))?;
+            let at = listener.local_addr()?;
+            if !at.ip().is_loopback() && state.config.metrics_token.is_none() {
+                tracing::warn!(%at, "metrics are served beyond loopback without EJIA_METRICS_TOKEN");
+            }
+            println!("metrics are served on http://{at}/metrics");
+            Some(listener)
+        }
+        None => None,
+    };
     let shutdown = app::shutdown_signal();
     println!("ejia is serving on http://{addr}");
     if state.config.jobs_every_secs > 0 {
@@ -277,7 +291,7 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         crate::cases::jobs::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
     }
     tracing::info!(%addr, backend = ?state.db.backend(), "serving");
-    app::serve(state, listener, shutdown).await
+    app::serve(state, listener, metrics, shutdown).await
 }
 
 /// Without `EJIA_PUBLIC_URL` only pages opened at a loopback address on this port may post

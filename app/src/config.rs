@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 
 /// How log lines are written.
@@ -39,6 +39,11 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Trust `X-Forwarded-For`/`X-Forwarded-Proto` from a reverse proxy in front of ejia.
     pub trust_proxy: bool,
+    /// A second listen address serving only `/metrics` (for an internal network).
+    pub metrics_addr: Option<SocketAddr>,
+    /// A bearer token for `/metrics`: required on the metrics address when set, and the only
+    /// way to reach `/metrics` on the main address (without it, the main address answers 404).
+    pub metrics_token: Option<SecretString>,
     /// Log line format.
     pub log_format: LogFormat,
     /// Log filter in `tracing` syntax, e.g. `info,ejia=debug`.
@@ -80,6 +85,8 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
             trust_proxy: false,
+            metrics_addr: None,
+            metrics_token: None,
             log_format: LogFormat::Text,
             log_filter: "info".to_owned(),
             db_max_connections: 8,
@@ -97,7 +104,6 @@ impl Config {
 
     /// The database URL to connect to.
     pub fn database_url(&self) -> String {
-        use secrecy::ExposeSecret as _;
         match &self.database_url {
             Some(url) => url.expose_secret().to_owned(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("ejia.db").display()),
@@ -120,6 +126,8 @@ struct FileConfig {
     addr: Option<SocketAddr>,
     public_url: Option<String>,
     trust_proxy: Option<bool>,
+    metrics_addr: Option<SocketAddr>,
+    metrics_token: Option<String>,
     log_format: Option<LogFormat>,
     log: Option<String>,
     db_max_connections: Option<u32>,
@@ -169,6 +177,9 @@ pub fn load(overrides: &Overrides, env: impl Fn(&str) -> Option<String>) -> anyh
     {
         bail!("public_url must look like https://host[:port] without a trailing slash");
     }
+    if config.metrics_token.as_ref().is_some_and(|t| t.expose_secret().trim().len() < 16) {
+        bail!("metrics_token must be at least 16 characters (e.g. openssl rand -hex 16)");
+    }
     if config.header_timeout_secs == 0 || config.idle_timeout_secs == 0 || config.max_connections == 0 {
         bail!("header_timeout_secs, idle_timeout_secs and max_connections must be at least 1");
     }
@@ -195,6 +206,12 @@ fn apply_file(config: &mut Config, file: FileConfig) {
     }
     if let Some(v) = file.trust_proxy {
         config.trust_proxy = v;
+    }
+    if let Some(v) = file.metrics_addr {
+        config.metrics_addr = Some(v);
+    }
+    if let Some(v) = file.metrics_token {
+        config.metrics_token = Some(v.into());
     }
     if let Some(v) = file.log_format {
         config.log_format = v;
@@ -252,6 +269,12 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyh
     }
     if let Some(v) = env("EJIA_TRUST_PROXY") {
         config.trust_proxy = parse("EJIA_TRUST_PROXY", v)?;
+    }
+    if let Some(v) = env("EJIA_METRICS_ADDR") {
+        config.metrics_addr = Some(parse("EJIA_METRICS_ADDR", v)?);
+    }
+    if let Some(v) = env("EJIA_METRICS_TOKEN") {
+        config.metrics_token = Some(v.into());
     }
     if let Some(v) = env("EJIA_LOG_FORMAT") {
         config.log_format = match v.as_str() {
@@ -312,12 +335,14 @@ mod tests {
         let config = load(&overrides, |k| match k {
             "EJIA_ADDR" => Some("127.0.0.1:9100".into()),
             "EJIA_DATABASE_URL" => Some("postgres://u:hunter2@db/ejia".into()),
+            "EJIA_METRICS_TOKEN" => Some("metrics-token-0123456789".into()),
             _ => None,
         })?;
         assert_eq!(config.addr.port(), 9100, "env wins over file");
         assert_eq!(config.log_filter, "debug", "file wins over defaults");
         let debug = format!("{config:?}");
         assert!(!debug.contains("hunter2") && !debug.contains("file-secret"), "{debug}");
+        assert!(!debug.contains("metrics-token"), "{debug}");
         Ok(())
     }
 

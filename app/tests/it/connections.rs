@@ -87,7 +87,11 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
 
 #[tokio::test]
 async fn connections_over_the_total_cap_are_answered_503_and_closed() {
-    let app = TestApp::spawn_with(|c| c.max_connections = 3).await;
+    let app = TestApp::spawn_with(|c| {
+        c.max_connections = 3;
+        c.metrics_token = Some(crate::ops::METRICS_TOKEN.into());
+    })
+    .await;
     let mut open = Vec::new();
     for _ in 0..3 {
         let mut conn = connect(&app).await;
@@ -112,7 +116,7 @@ async fn connections_over_the_total_cap_are_answered_503_and_closed() {
         assert!(Instant::now() < deadline, "no room after a connection closed");
         tokio::task::yield_now().await;
     }
-    let (_, metrics) = app.page("/metrics").await;
+    let metrics = crate::ops::metrics(&app).await;
     assert!(metrics.contains("ejia_http_connections_refused_total{reason=\"over_capacity\"}"), "{metrics}");
 }
 

@@ -40,6 +40,8 @@ async fn password_hash() -> String {
 pub struct TestApp {
     /// Base URL, e.g. `http://127.0.0.1:41234`.
     pub url: String,
+    /// `/metrics` on the metrics address, when the configuration asks for one.
+    pub metrics_url: Option<String>,
     /// The app's state (database, clock, keys).
     pub state: AppState,
     /// The controllable clock.
@@ -108,11 +110,16 @@ impl TestApp {
         let state = AppState::open(config, clock.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let metrics = match state.config.metrics_addr {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await.unwrap()),
+            None => None,
+        };
+        let metrics_url = metrics.as_ref().map(|l| format!("http://{}/metrics", l.local_addr().unwrap()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app::serve(state.clone(), listener, async move {
+        tokio::spawn(app::serve(state.clone(), listener, metrics, async move {
             let _ = rx.await;
         }));
-        Self { url, state, clock, client: client(), dir, database_url, _shutdown: tx }
+        Self { url, metrics_url, state, clock, client: client(), dir, database_url, _shutdown: tx }
     }
 
     /// Starts ejia with Shinan's structure loaded (no demo users).
