@@ -58,6 +58,8 @@ pub struct Shared {
     pub booking_cache: crate::bookings::cache::BookingCache,
     /// Group commit of bookings (PostgreSQL; SQLite has its writer thread).
     pub booking_batch: Option<crate::bookings::batch::Batcher>,
+    /// Picture decoders (a few at a time, a short line, then 503).
+    pub decoders: crate::media::Decoders,
 }
 
 impl std::fmt::Debug for Shared {
@@ -94,6 +96,7 @@ impl AppState {
             tokens: Arc::default(),
             booking_cache: Default::default(),
             booking_batch,
+            decoders: Default::default(),
         })))
     }
 }

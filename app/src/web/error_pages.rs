@@ -56,7 +56,10 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         return response;
     }
     let info = info.unwrap_or_else(|| ErrorInfo::for_status(status));
-    if status.is_server_error() {
+    if status == StatusCode::SERVICE_UNAVAILABLE && info.internal.is_none() {
+        // Busy (a full line of picture uploads): worth noticing, not a fault.
+        tracing::warn!(%status, %method, path, "request refused: busy");
+    } else if status.is_server_error() {
         tracing::error!(%status, %method, path, detail = info.internal.as_deref().unwrap_or("-"), "request failed");
     }
     if status == StatusCode::UNAUTHORIZED && method == Method::GET {
@@ -83,7 +86,11 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         title_key: info.title_key,
         detail_key: info.detail_key,
         fields: info.fields.iter().map(|f| f.key).collect(),
-        retry: info.retry_after.map(|s| ctx.tf("error.retry_in", &[("minutes", &s.div_ceil(60).to_string())])),
+        // "In N minutes" suits a throttled login; a busy server's seconds are in its detail.
+        retry: info
+            .retry_after
+            .filter(|_| status == StatusCode::TOO_MANY_REQUESTS)
+            .map(|s| ctx.tf("error.retry_in", &[("minutes", &s.div_ceil(60).to_string())])),
         ctx,
     };
     let mut out = match askama::Template::render(&page) {
