@@ -124,7 +124,7 @@ enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 enum SmsCommand {
-    /// Show the newest queued text messages
+    /// Show the newest text messages (a registration code only until it expires or is sent)
     Outbox {
         /// Only messages to this number
         #[arg(long)]
@@ -231,7 +231,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 if wanted.as_ref().is_some_and(|w| w.as_str() != to) {
                     continue;
                 }
-                println!("{}\t{}\t{}", format_local(m.created_at), m.phone_masked, m.body);
+                println!("{}\t{}\t{}", format_local(m.created_at), m.phone_masked, m.text(&state.keys));
                 shown += 1;
                 if shown >= limit {
                     break;

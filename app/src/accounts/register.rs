@@ -60,12 +60,16 @@ pub async fn start(state: &AppState, phone: &Phone, ip: Option<IpAddr>, locale: 
     .bind(now + CODE_TTL_SECS)
     .execute(&mut *tx)
     .await?;
-    let body = if registered {
-        i18n::t(locale, "sms.already_registered").to_owned()
+    if registered {
+        let body = i18n::t(locale, "sms.already_registered");
+        notify::queue_sms(&mut tx, &sealed, &phone.masked(), body, now).await?;
     } else {
-        i18n::tf(locale, "sms.register_code", &[("code", &code)])
-    };
-    notify::queue_sms(&mut tx, &sealed, &phone.masked(), &body, now).await?;
+        // The outbox keeps the code sealed until the gateway has it, masked after.
+        let text = i18n::tf(locale, "sms.register_code", &[("code", &code)]);
+        let masked = i18n::tf(locale, "sms.register_code", &[("code", "******")]);
+        let secret = notify::SecretText { text: &text, masked: &masked, expires_at: now + CODE_TTL_SECS };
+        notify::queue_secret_sms(&mut tx, &state.keys, &sealed, &phone.masked(), secret, now).await?;
+    }
     tx.commit().await?;
     Ok(token)
 }

@@ -199,6 +199,18 @@ async fn serving_beyond_loopback_without_a_public_url_warns() {
 }
 
 #[tokio::test]
+async fn sms_outbox_shows_a_registration_code_while_it_is_good() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.post("/register", &[("phone", "13912345678")]).await.status(), 303);
+    let code = crate::accounts::latest_code(&app).await;
+    let mut cmd = ejia(&app);
+    cmd.args(["sms", "outbox", "--phone", "13912345678", "--limit", "1"]);
+    let (ok, out, err) = tokio::task::spawn_blocking(move || run(cmd, "")).await.unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains(&format!("验证码是 {code}")), "as the browser tests read it: {out}");
+}
+
+#[tokio::test]
 async fn a_community_register_is_imported_all_or_nothing_with_tokens() {
     let app = TestApp::with_district().await;
     let csv = app.dir.path().join("register.csv");
