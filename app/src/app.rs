@@ -2,7 +2,6 @@
 //! the operations endpoints, each with the layers it needs.
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,6 +60,8 @@ pub struct Shared {
     pub booking_batch: Option<crate::bookings::batch::Batcher>,
     /// Password hashing: at most one per core, a short queue, then 503.
     pub hashing: accounts::password::Hashing,
+    /// Picture decoders (a few at a time, a short line, then 503).
+    pub decoders: crate::media::Decoders,
 }
 
 impl std::fmt::Debug for Shared {
@@ -100,6 +101,7 @@ impl AppState {
             booking_cache: Default::default(),
             booking_batch,
             hashing: accounts::password::Hashing::for_this_machine(),
+            decoders: Default::default(),
         })))
     }
 }
@@ -124,16 +126,14 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::cases::board_pages::router())
         .merge(crate::cases::stats_pages::router())
         .route("/static/{name}", get(web::assets::serve))
+        .route("/metrics", get(web::metrics::serve_main))
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), web::csrf::protect))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::new())
         .layer(from_fn_with_state(state.clone(), web::error_pages::render));
 
-    let ops = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(web::metrics::serve));
+    let ops = Router::new().route("/healthz", get(|| async { "ok" })).route("/readyz", get(readyz));
 
     Router::new()
         .merge(site)
@@ -161,43 +161,67 @@ async fn readyz(State(state): State<AppState>) -> axum::response::Response {
     }
 }
 
-/// Serves until `shutdown` resolves, then finishes in-flight requests and closes the
-/// database.
+/// Serves the application on `listener` (and `/metrics` alone on `metrics`, if given) until
+/// `shutdown` resolves, then finishes in-flight requests and closes the database.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
+    metrics: Option<TcpListener>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
-    let app = router(state);
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let limits = crate::server::Limits::of(&state.config);
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let stopped = |mut stopping: tokio::sync::watch::Receiver<bool>| async move {
+        // An error means the sender is gone, which happens only after it sent.
+        let _ = stopping.wait_for(|stop| *stop).await;
+    };
+    let main =
+        crate::server::serve(listener, router(state.clone()), limits, state.metrics.clone(), stopped(stopping.clone()));
+    let side = async {
+        if let Some(listener) = metrics {
+            let own = web::metrics::own_router(state.clone());
+            crate::server::serve(listener, own, limits, state.metrics.clone(), stopped(stopping)).await;
+        }
+    };
+    let signal = async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    };
+    tokio::join!(main, side, signal);
     db.close().await;
     Ok(())
 }
 
-/// Resolves on SIGTERM or Ctrl-C.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when the
+/// future is first polled, so a signal that comes right after start still shuts down cleanly.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        [signal(SignalKind::terminate()).ok(), signal(SignalKind::interrupt()).ok()]
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let [term, int] = signals;
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(term) => {},
+                () = wait(int) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        tracing::info!("shutting down: finishing in-flight requests");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

@@ -128,7 +128,7 @@ enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 enum SmsCommand {
-    /// Show the newest queued text messages
+    /// Show the newest text messages (a registration code only until it expires or is sent)
     Outbox {
         /// Only messages to this number
         #[arg(long)]
@@ -236,7 +236,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 if wanted.as_ref().is_some_and(|w| w.as_str() != to) {
                     continue;
                 }
-                println!("{}\t{}\t{}", format_local(m.created_at), m.phone_masked, m.body);
+                println!("{}\t{}\t{}", format_local(m.created_at), m.phone_masked, m.text(&state.keys));
                 shown += 1;
                 if shown >= limit {
                     break;
@@ -274,13 +274,51 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", state.config.addr))?;
     let addr = listener.local_addr()?;
+    warn_about_origin(&state.config, addr);
+    let metrics = match state.config.metrics_addr {
+        Some(at) => {
+            let listener = tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("cannot listen on {at} for metrics"))?;
+            let at = listener.local_addr()?;
+            if !at.ip().is_loopback() && state.config.metrics_token.is_none() {
+                tracing::warn!(%at, "metrics are served beyond loopback without EJIA_METRICS_TOKEN");
+            }
+            println!("metrics are served on http://{at}/metrics");
+            Some(listener)
+        }
+        None => None,
+    };
+    let shutdown = app::shutdown_signal();
     println!("ejia is serving on http://{addr}");
     if state.config.jobs_every_secs > 0 {
         crate::notify::worker::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
         crate::cases::jobs::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
     }
     tracing::info!(%addr, backend = ?state.db.backend(), "serving");
-    app::serve(state, listener, app::shutdown_signal()).await
+    app::serve(state, listener, metrics, shutdown).await
+}
+
+/// Without `EJIA_PUBLIC_URL` only pages opened at a loopback address on this port may post
+/// forms (see `web::client::trusted_origin`): say so when people evidently reach the server
+/// some other way.
+fn warn_about_origin(config: &Config, addr: SocketAddr) {
+    if config.public_url.is_some() {
+        return;
+    }
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            %addr,
+            "EJIA_PUBLIC_URL is not set: forms are accepted only from pages opened at \
+             http://127.0.0.1:{port} or http://localhost:{port}; set EJIA_PUBLIC_URL to the address people use",
+            port = addr.port()
+        );
+    } else if config.trust_proxy {
+        tracing::warn!(
+            "EJIA_TRUST_PROXY is set but EJIA_PUBLIC_URL is not: forms posted through the proxy are \
+             refused until EJIA_PUBLIC_URL names the address people use"
+        );
+    }
 }
 
 /// Parses `--scope`: district, street:<code>, community:<code>, department:<name>.

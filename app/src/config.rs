@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 
 /// How log lines are written.
@@ -34,10 +34,16 @@ pub struct Config {
     /// Address to listen on.
     pub addr: SocketAddr,
     /// The public origin, e.g. `https://ejia.shinan.gov.cn`. Used for the Origin check and
-    /// to mark cookies `Secure`. `None`: the request's own Host is trusted as origin.
+    /// to mark cookies `Secure`. `None`: only a loopback origin on the listening port passes
+    /// the Origin check (a development setup); `ejia serve` warns when it listens elsewhere.
     pub public_url: Option<String>,
     /// Trust `X-Forwarded-For`/`X-Forwarded-Proto` from a reverse proxy in front of ejia.
     pub trust_proxy: bool,
+    /// A second listen address serving only `/metrics` (for an internal network).
+    pub metrics_addr: Option<SocketAddr>,
+    /// A bearer token for `/metrics`: required on the metrics address when set, and the only
+    /// way to reach `/metrics` on the main address (without it, the main address answers 404).
+    pub metrics_token: Option<SecretString>,
     /// Log line format.
     pub log_format: LogFormat,
     /// Log filter in `tracing` syntax, e.g. `info,ejia=debug`.
@@ -46,6 +52,17 @@ pub struct Config {
     pub db_max_connections: u32,
     /// A request running longer than this is cut off with 408.
     pub request_timeout_secs: u64,
+    /// A request head (request line and headers) must arrive within this many seconds of the
+    /// connection's opening, or of its first byte on a kept-alive connection.
+    pub header_timeout_secs: u64,
+    /// A kept-alive connection idle between requests this long is closed.
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; past it a new one is answered 503 and closed.
+    pub max_connections: usize,
+    /// Connections one client address (IPv6: its /64) may keep waiting — idle, or sending a
+    /// request head — past their first second; more are closed. Connections being served
+    /// are not counted. 0: no cap (e.g. behind a proxy that guards against slow clients).
+    pub max_waiting_per_addr: usize,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
     /// How often this instance runs background jobs (reminders, text messages); 0 turns
@@ -68,10 +85,16 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
             trust_proxy: false,
+            metrics_addr: None,
+            metrics_token: None,
             log_format: LogFormat::Text,
             log_filter: "info".to_owned(),
             db_max_connections: 8,
             request_timeout_secs: 30,
+            header_timeout_secs: 10,
+            idle_timeout_secs: 30,
+            max_connections: 1024,
+            max_waiting_per_addr: 128,
             max_body_bytes: 2 * 1024 * 1024,
             jobs_every_secs: 10,
             duplicate_radius_m: 50,
@@ -81,7 +104,6 @@ impl Config {
 
     /// The database URL to connect to.
     pub fn database_url(&self) -> String {
-        use secrecy::ExposeSecret as _;
         match &self.database_url {
             Some(url) => url.expose_secret().to_owned(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("ejia.db").display()),
@@ -104,10 +126,16 @@ struct FileConfig {
     addr: Option<SocketAddr>,
     public_url: Option<String>,
     trust_proxy: Option<bool>,
+    metrics_addr: Option<SocketAddr>,
+    metrics_token: Option<String>,
     log_format: Option<LogFormat>,
     log: Option<String>,
     db_max_connections: Option<u32>,
     request_timeout_secs: Option<u64>,
+    header_timeout_secs: Option<u64>,
+    idle_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
+    max_waiting_per_addr: Option<usize>,
     max_body_bytes: Option<usize>,
     jobs_every_secs: Option<u64>,
     duplicate_radius_m: Option<u32>,
@@ -149,6 +177,12 @@ pub fn load(overrides: &Overrides, env: impl Fn(&str) -> Option<String>) -> anyh
     {
         bail!("public_url must look like https://host[:port] without a trailing slash");
     }
+    if config.metrics_token.as_ref().is_some_and(|t| t.expose_secret().trim().len() < 16) {
+        bail!("metrics_token must be at least 16 characters (e.g. openssl rand -hex 16)");
+    }
+    if config.header_timeout_secs == 0 || config.idle_timeout_secs == 0 || config.max_connections == 0 {
+        bail!("header_timeout_secs, idle_timeout_secs and max_connections must be at least 1");
+    }
     Ok(config)
 }
 
@@ -173,6 +207,12 @@ fn apply_file(config: &mut Config, file: FileConfig) {
     if let Some(v) = file.trust_proxy {
         config.trust_proxy = v;
     }
+    if let Some(v) = file.metrics_addr {
+        config.metrics_addr = Some(v);
+    }
+    if let Some(v) = file.metrics_token {
+        config.metrics_token = Some(v.into());
+    }
     if let Some(v) = file.log_format {
         config.log_format = v;
     }
@@ -184,6 +224,18 @@ fn apply_file(config: &mut Config, file: FileConfig) {
     }
     if let Some(v) = file.request_timeout_secs {
         config.request_timeout_secs = v;
+    }
+    if let Some(v) = file.header_timeout_secs {
+        config.header_timeout_secs = v;
+    }
+    if let Some(v) = file.idle_timeout_secs {
+        config.idle_timeout_secs = v;
+    }
+    if let Some(v) = file.max_connections {
+        config.max_connections = v;
+    }
+    if let Some(v) = file.max_waiting_per_addr {
+        config.max_waiting_per_addr = v;
     }
     if let Some(v) = file.max_body_bytes {
         config.max_body_bytes = v;
@@ -218,6 +270,12 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyh
     if let Some(v) = env("EJIA_TRUST_PROXY") {
         config.trust_proxy = parse("EJIA_TRUST_PROXY", v)?;
     }
+    if let Some(v) = env("EJIA_METRICS_ADDR") {
+        config.metrics_addr = Some(parse("EJIA_METRICS_ADDR", v)?);
+    }
+    if let Some(v) = env("EJIA_METRICS_TOKEN") {
+        config.metrics_token = Some(v.into());
+    }
     if let Some(v) = env("EJIA_LOG_FORMAT") {
         config.log_format = match v.as_str() {
             "json" => LogFormat::Json,
@@ -233,6 +291,18 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyh
     }
     if let Some(v) = env("EJIA_REQUEST_TIMEOUT_SECS") {
         config.request_timeout_secs = parse("EJIA_REQUEST_TIMEOUT_SECS", v)?;
+    }
+    if let Some(v) = env("EJIA_HEADER_TIMEOUT_SECS") {
+        config.header_timeout_secs = parse("EJIA_HEADER_TIMEOUT_SECS", v)?;
+    }
+    if let Some(v) = env("EJIA_IDLE_TIMEOUT_SECS") {
+        config.idle_timeout_secs = parse("EJIA_IDLE_TIMEOUT_SECS", v)?;
+    }
+    if let Some(v) = env("EJIA_MAX_CONNECTIONS") {
+        config.max_connections = parse("EJIA_MAX_CONNECTIONS", v)?;
+    }
+    if let Some(v) = env("EJIA_MAX_WAITING_PER_ADDR") {
+        config.max_waiting_per_addr = parse("EJIA_MAX_WAITING_PER_ADDR", v)?;
     }
     if let Some(v) = env("EJIA_MAX_BODY_BYTES") {
         config.max_body_bytes = parse("EJIA_MAX_BODY_BYTES", v)?;
@@ -265,12 +335,14 @@ mod tests {
         let config = load(&overrides, |k| match k {
             "EJIA_ADDR" => Some("127.0.0.1:9100".into()),
             "EJIA_DATABASE_URL" => Some("postgres://u:hunter2@db/ejia".into()),
+            "EJIA_METRICS_TOKEN" => Some("metrics-token-0123456789".into()),
             _ => None,
         })?;
         assert_eq!(config.addr.port(), 9100, "env wins over file");
         assert_eq!(config.log_filter, "debug", "file wins over defaults");
         let debug = format!("{config:?}");
         assert!(!debug.contains("hunter2") && !debug.contains("file-secret"), "{debug}");
+        assert!(!debug.contains("metrics-token"), "{debug}");
         Ok(())
     }
 
@@ -283,6 +355,8 @@ mod tests {
         assert!(load(&overrides, |_| None).is_err());
         let bad_env = load(&Overrides::default(), |k| (k == "EJIA_TRUST_PROXY").then(|| "maybe".into()));
         assert!(bad_env.is_err());
+        let no_time = load(&Overrides::default(), |k| (k == "EJIA_HEADER_TIMEOUT_SECS").then(|| "0".into()));
+        assert!(no_time.is_err(), "a zero timeout would close every connection at once");
         Ok(())
     }
 }

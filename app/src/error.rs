@@ -38,10 +38,11 @@ pub enum AppError {
         /// Seconds until the limit resets.
         retry_after: u64,
     },
-    /// The server is at capacity for this kind of work (password hashing, image decoding);
-    /// try again in a moment. Refusing beats queueing without bound.
-    #[error("busy")]
+    /// Too much of something is under way (message key): try again in a few seconds.
+    #[error("busy: {key}")]
     Busy {
+        /// Translation key of the detail.
+        key: &'static str,
         /// Seconds to wait.
         retry_after: u64,
     },
@@ -133,11 +134,9 @@ impl AppError {
                 detail_key: Some("error.too_many_detail"),
                 ..base("error.too_many")
             },
-            AppError::Busy { retry_after } => ErrorInfo {
-                retry_after: Some(retry_after),
-                detail_key: Some("error.busy_detail"),
-                ..base("error.busy")
-            },
+            AppError::Busy { key, retry_after } => {
+                ErrorInfo { retry_after: Some(retry_after), detail_key: Some(key), ..base("error.busy") }
+            }
             AppError::BadRequest(key) => ErrorInfo { detail_key: Some(key), ..base("error.bad_request") },
             AppError::Conflict(key) => ErrorInfo { detail_key: Some(key), ..base("error.conflict") },
             AppError::Invalid(fields) => ErrorInfo { fields, ..base("error.invalid") },
@@ -169,6 +168,7 @@ pub fn title_for_status(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "error.too_large",
         StatusCode::REQUEST_TIMEOUT => "error.timeout",
         StatusCode::TOO_MANY_REQUESTS => "error.too_many",
+        StatusCode::SERVICE_UNAVAILABLE => "error.busy",
         StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => {
             "error.bad_request"
         }

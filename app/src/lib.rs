@@ -27,4 +27,5 @@ pub mod notify;
 pub mod org;
 pub mod people;
 pub mod seed;
+pub mod server;
 pub mod web;

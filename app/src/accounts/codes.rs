@@ -1,5 +1,6 @@
 //! Six-digit codes texted to a phone, proving the person holds it: for registering, and for
-//! unlocking a phone that wrong passwords locked.
+//! unlocking a phone that wrong passwords locked. The database keeps a code only as a hash
+//! (and the outbox its text only sealed, until the gateway has it).
 //!
 //! Sending is throttled per phone and per client address (the two purposes share the counts,
 //! so nobody can text a phone more than [`CODES_PER_PHONE`] times an hour). Checking spends one
@@ -19,6 +20,7 @@ use crate::crypto::{random_token, sha256_hex};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notify;
+use crate::web::i18n::{self, Locale};
 
 /// A code is good for ten minutes.
 pub const CODE_TTL_SECS: i64 = 600;
@@ -41,21 +43,40 @@ impl Purpose {
             Purpose::Unlock => "unlock",
         }
     }
+
+    /// Whether a number with (or without) an account gets a code: registering, one without;
+    /// unlocking, one with. The other gets a notice saying why there is no code.
+    fn sends_code(self, registered: bool) -> bool {
+        match self {
+            Purpose::Register => !registered,
+            Purpose::Unlock => registered,
+        }
+    }
+
+    /// The text carrying the code (`{code}`), and the notice sent instead.
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Purpose::Register => ("sms.register_code", "sms.already_registered"),
+            Purpose::Unlock => ("sms.unlock_code", "sms.unlock_no_account"),
+        }
+    }
 }
 
 fn code_hash(token: &str, code: &str) -> String {
     sha256_hex(&format!("{token}:{code}"))
 }
 
-/// Sends a code: throttles, stores its hash, queues the text `body(registered, code)` (the
-/// caller decides what a registered or unknown number is told). Returns the token naming this
-/// code in the second step; it goes in the next page's URL, the code only to the phone.
+/// Sends a code: throttles, stores its hash, and queues the text — the code to a number that
+/// should get one, a notice saying why not to one that should not ([`Purpose`]), so the pages
+/// read the same either way. The outbox keeps a code's text sealed until the gateway has it
+/// (see `notify::outbox`). Returns the token naming this code in the second step; it goes in
+/// the next page's URL, the code only to the phone.
 pub async fn send(
     state: &AppState,
     phone: &Phone,
     ip: Option<IpAddr>,
     purpose: Purpose,
-    body: impl FnOnce(bool, &str) -> String,
+    locale: Locale,
 ) -> AppResult<String> {
     let now = state.clock.unix();
     let index = state.keys.phone_index(phone.as_str());
@@ -83,7 +104,15 @@ pub async fn send(
     .bind(now + CODE_TTL_SECS)
     .execute(&mut *tx)
     .await?;
-    notify::queue_sms(&mut tx, &sealed, &phone.masked(), &body(registered, &code), now).await?;
+    let (with_code, notice) = purpose.texts();
+    if purpose.sends_code(registered) {
+        let text = i18n::tf(locale, with_code, &[("code", &code)]);
+        let masked = i18n::tf(locale, with_code, &[("code", "******")]);
+        let secret = notify::SecretText { text: &text, masked: &masked, expires_at: now + CODE_TTL_SECS };
+        notify::queue_secret_sms(&mut tx, &state.keys, &sealed, &phone.masked(), secret, now).await?;
+    } else {
+        notify::queue_sms(&mut tx, &sealed, &phone.masked(), i18n::t(locale, notice), now).await?;
+    }
     tx.commit().await?;
     Ok(token)
 }

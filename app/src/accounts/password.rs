@@ -51,7 +51,7 @@ pub const BUSY_RETRY_SECS: u64 = 2;
 
 impl From<Busy> for crate::error::AppError {
     fn from(_: Busy) -> Self {
-        crate::error::AppError::Busy { retry_after: BUSY_RETRY_SECS }
+        crate::error::AppError::Busy { key: "error.busy_detail", retry_after: BUSY_RETRY_SECS }
     }
 }
 

@@ -14,19 +14,12 @@ use crate::accounts::{sessions, store};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, UserId};
-use crate::web::i18n::{self, Locale};
+use crate::web::i18n::Locale;
 
 /// Step one: sends a code (or a "you already have an account" text). Returns the token that
 /// identifies this verification in step two.
 pub async fn start(state: &AppState, phone: &Phone, ip: Option<IpAddr>, locale: Locale) -> AppResult<String> {
-    codes::send(state, phone, ip, Purpose::Register, |registered, code| {
-        if registered {
-            i18n::t(locale, "sms.already_registered").to_owned()
-        } else {
-            i18n::tf(locale, "sms.register_code", &[("code", code)])
-        }
-    })
-    .await
+    codes::send(state, phone, ip, Purpose::Register, locale).await
 }
 
 /// Step two as submitted.

@@ -24,7 +24,7 @@ use crate::crypto::{random_token, sha256_hex};
 use crate::db::Conn;
 use crate::error::AppResult;
 use crate::web::client::is_https;
-use crate::web::i18n::{self, Locale};
+use crate::web::i18n::Locale;
 
 /// The cookie holding an unlock.
 pub const UNLOCK_COOKIE: &str = "ejia_unlock";
@@ -33,14 +33,7 @@ pub const UNLOCK_TTL_SECS: i64 = 15 * 60;
 
 /// Step one: texts a code to the phone (or, to a number without an account, a text saying so).
 pub async fn start(state: &AppState, phone: &Phone, ip: Option<IpAddr>, locale: Locale) -> AppResult<String> {
-    codes::send(state, phone, ip, Purpose::Unlock, |registered, code| {
-        if registered {
-            i18n::tf(locale, "sms.unlock_code", &[("code", code)])
-        } else {
-            i18n::t(locale, "sms.unlock_no_account").to_owned()
-        }
-    })
-    .await
+    codes::send(state, phone, ip, Purpose::Unlock, locale).await
 }
 
 /// Step two: checks the code; returns the unlock cookie's value.

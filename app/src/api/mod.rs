@@ -124,7 +124,9 @@ async fn problems(request: Request, next: Next) -> Response {
         return response;
     }
     let info = response.extensions_mut().remove::<ErrorInfo>().unwrap_or_else(|| ErrorInfo::for_status(status));
-    if status.is_server_error() {
+    if status == StatusCode::SERVICE_UNAVAILABLE && info.internal.is_none() {
+        tracing::warn!(%status, path, "api request refused: busy");
+    } else if status.is_server_error() {
         tracing::error!(%status, path, detail = info.internal.as_deref().unwrap_or("-"), "api request failed");
     }
     let problem = Problem {

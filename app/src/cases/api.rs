@@ -411,7 +411,8 @@ pub struct PhotoQuery {
     request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP picture"),
     security(("bearer" = [])),
     responses((status = 201, description = "The case's photos", body = Vec<Photo>),
-        (status = 422, description = "Not a readable picture", body = crate::api::Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Not a readable picture", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many pictures being processed; try again after `Retry-After` seconds", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn add_photo(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

@@ -288,7 +288,7 @@ async fn finding(State(state): State<AppState>, ctx: Ctx, request: Request) -> A
     let photo = if photo.is_empty() {
         None
     } else {
-        match crate::media::process(photo).await {
+        match crate::media::process(&state, photo).await {
             Ok(p) => Some(p),
             Err(AppError::Rule(key)) => {
                 return failed(&state, ctx, f, vec![FieldError { field: "photo", key }], None).await;

@@ -38,7 +38,7 @@ pub async fn add(
 ) -> AppResult<Vec<Photo>> {
     may_add(state, user, case_id, kind).await?;
     // Decoded before any transaction: a bad file changes nothing.
-    let image = crate::media::process(upload).await?;
+    let image = crate::media::process(state, upload).await?;
     keep(state, user, case_id, kind, &image).await
 }
 

@@ -26,7 +26,7 @@ pub async fn keep(state: &AppState, user: &CurrentUser, carried: &str, upload: V
     if tokens(carried).count() >= MAX_PHOTOS {
         return Err(AppError::Invalid(vec![FieldError { field: "photo", key: "report_page.too_many_photos" }]));
     }
-    let processed = match crate::media::process(upload).await {
+    let processed = match crate::media::process(state, upload).await {
         Ok(p) => p,
         Err(AppError::Rule(key)) => return Err(AppError::Invalid(vec![FieldError { field: "photo", key }])),
         Err(e) => return Err(e),

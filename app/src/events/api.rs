@@ -47,7 +47,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 204, description = "Set; the event's `cover_url` serves it"),
         (status = 403, description = "Not an organiser of this event", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 10 MB"),
-        (status = 422, description = "Not a readable JPEG, PNG or WebP", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Not a readable JPEG, PNG or WebP, or more than 40 million pixels", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many pictures being processed; try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json")))]
 async fn put_cover(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

@@ -1,9 +1,11 @@
-//! The background jobs: day-before reminders into inboxes, and text messages for the notices
-//! worth one, handed to an SMS gateway.
+//! The background jobs: day-before reminders into inboxes, the texts queued in the outbox
+//! (registration codes), and text messages for the notices worth one, handed to an SMS gateway.
 //!
-//! Texts are at-most-once: a notice is claimed before it is handed over, so an instance that
-//! dies in between loses that text (the inbox still has the notice), and two instances never
-//! send the same one. A gateway error gives the batch back for the next run.
+//! Texts are at-most-once: a notice or a queued text is claimed before it is handed over, so an
+//! instance that dies in between loses that text (the inbox still has the notice; a code can be
+//! asked for again), and two instances never send the same one. A gateway error gives the batch
+//! back for the next run. A queued code is handed over only while it is good, and its sealed
+//! text is dropped once handed over or expired (see [`super::outbox`]).
 
 use std::future::Future;
 use std::time::Duration;
@@ -13,6 +15,7 @@ use crate::appointments::model::{local_date, time_range};
 use crate::bookings::listing;
 use crate::cases::assist_notices::Decision;
 use crate::notify::model::{Kind, reservation_of};
+use crate::notify::outbox;
 use crate::notify::store::{self, Notice, Recipient};
 use crate::web::i18n::{self, Locale};
 
@@ -37,10 +40,18 @@ pub struct Text {
 pub trait SmsGateway: Send + Sync {
     /// Sends a batch; an error means none of it may be assumed sent.
     fn send(&self, state: &AppState, batch: &[Text]) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// Whether texts given to this gateway leave the installation. The texts queued in the
+    /// outbox are handed only to a gateway that does; for one that does not, the outbox is
+    /// where they are read.
+    fn hands_over(&self) -> bool {
+        true
+    }
 }
 
 /// The development gateway: messages land in the `sms_outbox` table (`ejia sms outbox`
-/// shows them) and the log.
+/// shows them) and the log. The texts queued there (registration codes) stay queued: the
+/// outbox is their destination, and a code is readable there, sealed, until it expires.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OutboxGateway;
 
@@ -49,10 +60,15 @@ impl SmsGateway for OutboxGateway {
         let now = state.clock.unix();
         let mut tx = state.db.begin().await?;
         for text in batch {
-            super::queue_sms(&mut tx, &text.phone_sealed, &text.phone_masked, &text.body, now).await?;
+            outbox::record_sent(&mut tx, &text.phone_sealed, &text.phone_masked, &text.body, now).await?;
+            tracing::info!(to = text.phone_masked, "sms recorded in the outbox");
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    fn hands_over(&self) -> bool {
+        false
     }
 }
 
@@ -65,6 +81,10 @@ pub struct Report {
     pub considered: usize,
     /// Texts handed to the gateway.
     pub texted: usize,
+    /// Texts from the outbox (registration codes) handed to the gateway.
+    pub queued_sent: usize,
+    /// Codes dropped from the outbox because they expired.
+    pub codes_dropped: u64,
 }
 
 /// Runs the jobs once, at the state's clock time.
@@ -74,6 +94,11 @@ pub async fn run_once(state: &AppState, gateway: &impl SmsGateway) -> anyhow::Re
     let mut tx = state.db.begin().await?;
     report.reminded = store::remind_due(&mut tx, now, BATCH * BATCHES_PER_RUN as i64).await?;
     tx.commit().await?;
+    // Codes first: somebody is waiting for each, with a form open.
+    if gateway.hands_over() {
+        report.queued_sent = send_queued(state, gateway, now).await?;
+    }
+    report.codes_dropped = outbox::drop_expired(&mut *state.db.conn().await?, now).await?;
     for _ in 0..BATCHES_PER_RUN {
         let claimed = store::claim_for_texts(&mut *state.db.conn().await?, now, BATCH).await?;
         if claimed.is_empty() {
@@ -92,6 +117,37 @@ pub async fn run_once(state: &AppState, gateway: &impl SmsGateway) -> anyhow::Re
         }
     }
     Ok(report)
+}
+
+/// Hands the texts queued in the outbox to the gateway, and drops their secrets once it has
+/// them; returns how many went.
+async fn send_queued(state: &AppState, gateway: &impl SmsGateway, now: i64) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    for _ in 0..BATCHES_PER_RUN {
+        let claimed = outbox::claim_queued(&mut *state.db.conn().await?, now, BATCH).await?;
+        if claimed.is_empty() {
+            break;
+        }
+        let ids: Vec<i64> = claimed.iter().map(|m| m.id).collect();
+        let batch: Vec<Text> = claimed
+            .iter()
+            .map(|m| Text {
+                phone_sealed: m.phone_sealed.clone(),
+                phone_masked: m.phone_masked.clone(),
+                body: m.text(&state.keys),
+            })
+            .collect();
+        if let Err(e) = gateway.send(state, &batch).await {
+            outbox::release(&mut *state.db.conn().await?, &ids).await?;
+            return Err(e.context("sms gateway"));
+        }
+        outbox::handed_over(&mut *state.db.conn().await?, &ids).await?;
+        sent += claimed.len();
+        if claimed.len() < BATCH as usize {
+            break;
+        }
+    }
+    Ok(sent)
 }
 
 /// The texts for the claimed notices that deserve one: the bookings' (see [`Kind::sms_key`])
@@ -138,8 +194,13 @@ pub fn spawn(state: AppState, every: Duration) {
         loop {
             tick.tick().await;
             match run_once(&state, &OutboxGateway).await {
-                Ok(r) if r.reminded + r.texted > 0 => {
-                    tracing::info!(reminded = r.reminded, texted = r.texted, "notifications sent");
+                Ok(r) if r.reminded + r.texted + r.queued_sent > 0 => {
+                    tracing::info!(
+                        reminded = r.reminded,
+                        texted = r.texted,
+                        codes = r.queued_sent,
+                        "notifications sent"
+                    );
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "notification jobs failed; retrying next run"),

@@ -1,5 +1,5 @@
-//! Facts about the client: its address (for throttling) and the origin it should be using
-//! (for the CSRF Origin check and `Secure` cookies). Proxy headers are believed only when the
+//! Facts about the client: its address (for throttling), whether it came over HTTPS (for
+//! `Secure` cookies) and whether the origin it claims is ours (for the CSRF Origin check). Proxy headers are believed only when the
 //! operator says a proxy is in front (`trust_proxy`).
 
 use std::net::{IpAddr, SocketAddr};
@@ -34,15 +34,41 @@ pub fn is_https(headers: &HeaderMap, config: &Config) -> bool {
     config.trust_proxy && headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
 }
 
-/// The origin this site is served from: the configured public URL, or else the scheme and
-/// `Host` of the request itself.
-pub fn expected_origin(headers: &HeaderMap, config: &Config) -> Option<String> {
+/// Whether a request claiming to come from `claimed` may change things here: with a public URL
+/// configured, only that origin; without one, only a loopback origin (`127.0.0.1`, `localhost`,
+/// `[::1]`) on the port the request came in on (`local`). The request's own `Host` is never
+/// trusted: anyone can send any `Host`, and a site at a name the attacker controls could
+/// otherwise pass its own origin off as ours.
+///
+/// The port must match because other programs on the same machine (a development server, a
+/// notebook) are other origins: trusting every loopback port would trust their pages. A
+/// deployment reached through a proxy, a port mapping or a real host name sets the public URL.
+pub fn trusted_origin(claimed: &str, config: &Config, local: Option<SocketAddr>) -> bool {
     if let Some(url) = &config.public_url {
-        return Some(url.clone());
+        return claimed == url;
     }
-    let host = headers.get(header::HOST)?.to_str().ok()?;
-    let scheme = if is_https(headers, config) { "https" } else { "http" };
-    Some(format!("{scheme}://{host}"))
+    local.is_some_and(|local| loopback_port(claimed) == Some(local.port()))
+}
+
+/// The port of a loopback origin (`http://127.0.0.1:8080`, `https://localhost`, `http://[::1]:80`),
+/// or `None` for any other origin.
+fn loopback_port(origin: &str) -> Option<u16> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let default = match scheme {
+        "http" => 80,
+        "https" => 443,
+        _ => return None,
+    };
+    let host_end = if rest.starts_with('[') { rest.find(']')? + 1 } else { rest.find(':').unwrap_or(rest.len()) };
+    let (host, port) = rest.split_at(host_end);
+    if !matches!(host, "127.0.0.1" | "localhost" | "[::1]") {
+        return None;
+    }
+    match port.strip_prefix(':') {
+        None if port.is_empty() => Some(default),
+        Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => digits.parse().ok(),
+        _ => None,
+    }
 }
 
 /// The origin a request says it comes from: `Origin`, or failing that the origin part of
@@ -69,6 +95,41 @@ mod tests {
         assert_eq!(claimed_origin(&h).as_deref(), Some("http://127.0.0.1:8080"));
         h.insert(header::ORIGIN, HeaderValue::from_static("null"));
         assert_eq!(claimed_origin(&h).as_deref(), Some("null"));
+    }
+
+    #[test]
+    fn without_a_public_url_only_loopback_origins_on_our_port_are_trusted() {
+        let config = Config::defaults("d".into());
+        let local = Some(SocketAddr::from(([127, 0, 0, 1], 8080)));
+        for ok in ["http://127.0.0.1:8080", "http://localhost:8080", "https://[::1]:8080"] {
+            assert!(trusted_origin(ok, &config, local), "{ok}");
+        }
+        for bad in [
+            "http://127.0.0.1:3000",
+            "http://127.0.0.1",
+            "http://evil.example:8080",
+            "http://127.0.0.1.evil.example:8080",
+            "http://localhost:8080@evil.example",
+            "http://[::1]x:8080",
+            "http://127.0.0.1:+8080",
+            "file://127.0.0.1:8080",
+            "null",
+        ] {
+            assert!(!trusted_origin(bad, &config, local), "{bad}");
+        }
+        assert!(trusted_origin("http://localhost", &config, Some(SocketAddr::from(([0, 0, 0, 0], 80)))));
+        assert!(trusted_origin("https://localhost", &config, Some(SocketAddr::from(([0, 0, 0, 0], 443)))));
+        assert!(!trusted_origin("http://127.0.0.1:8080", &config, None), "no listener known, nothing trusted");
+    }
+
+    #[test]
+    fn with_a_public_url_only_that_origin_is_trusted() {
+        let mut config = Config::defaults("d".into());
+        config.public_url = Some("https://ejia.example.gov.cn".into());
+        let local = Some(SocketAddr::from(([127, 0, 0, 1], 8080)));
+        assert!(trusted_origin("https://ejia.example.gov.cn", &config, local));
+        assert!(!trusted_origin("http://127.0.0.1:8080", &config, local));
+        assert!(!trusted_origin("http://ejia.example.gov.cn", &config, local));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! Two independent checks, both required:
 //! 1. Origin: a browser sends `Origin` (or at least `Referer`) with a POST; if present it must
-//!    be this site. `Origin: null` (sandboxed frames, some redirects) is refused.
+//!    be this site — the configured public URL, or without one a loopback origin on the port
+//!    the request came in on (see [`trusted_origin`]). `Origin: null` (sandboxed frames, some
+//!    redirects) is refused. A request with neither header (not a browser) relies on the token.
 //! 2. Token: a signed double-submit token. Each browser gets a random `ejia_csrf` cookie; forms
 //!    carry `_csrf` = HMAC(key, cookie, session). An attacker can neither read the cookie nor
 //!    forge the HMAC, and the token changes when the session does (login renews it).
@@ -21,7 +23,8 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
 use crate::error::AppError;
-use crate::web::client::{claimed_origin, expected_origin, is_https};
+use crate::server::LocalAddr;
+use crate::web::client::{claimed_origin, is_https, trusted_origin};
 use crate::web::{CSRF_COOKIE, SESSION_COOKIE};
 
 /// The browser's CSRF cookie value, for building tokens in pages.
@@ -73,8 +76,9 @@ async fn check(
     fresh: bool,
     request: Request,
 ) -> Result<Request, AppError> {
+    let local = request.extensions().get::<LocalAddr>().map(|l| l.0);
     if let Some(claimed) = claimed_origin(request.headers())
-        && Some(claimed) != expected_origin(request.headers(), &state.config)
+        && !trusted_origin(&claimed, &state.config, local)
     {
         return Err(AppError::Csrf);
     }

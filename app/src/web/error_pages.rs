@@ -56,7 +56,10 @@ pub async fn render(State(state): State<AppState>, request: Request, next: Next)
         return response;
     }
     let info = info.unwrap_or_else(|| ErrorInfo::for_status(status));
-    if status.is_server_error() {
+    if status == StatusCode::SERVICE_UNAVAILABLE && info.internal.is_none() {
+        // Busy (a full line of picture uploads): worth noticing, not a fault.
+        tracing::warn!(%status, %method, path, "request refused: busy");
+    } else if status.is_server_error() {
         tracing::error!(%status, %method, path, detail = info.internal.as_deref().unwrap_or("-"), "request failed");
     }
     if status == StatusCode::UNAUTHORIZED && method == Method::GET {

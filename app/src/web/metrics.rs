@@ -1,4 +1,11 @@
-//! Prometheus metrics: requests and latency by route, and database pool use.
+//! Prometheus metrics: requests and latency by route, database pool use, and connections
+//! (open, and cut short by the server's limits, by reason).
+//!
+//! They are not for the public: request counts per route, pool use and refused connections
+//! help whoever plans an attack. So `/metrics` is served on its own listen address
+//! (`EJIA_METRICS_ADDR`, meant for an internal network) and/or behind a bearer token
+//! (`EJIA_METRICS_TOKEN`). On the main address it exists only when a token is configured and
+//! presented; otherwise it is the same 404 page as any unknown path.
 //!
 //! Routes are labelled by their pattern (`/manage/venues/{id}`), never by the raw path, so an
 //! attacker cannot blow up the label set by requesting random URLs.
@@ -7,7 +14,7 @@ use std::sync::atomic::AtomicI64;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
@@ -17,7 +24,11 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use secrecy::{ExposeSecret as _, SecretString};
+
 use crate::app::AppState;
+use crate::crypto::sha256_hex;
+use crate::error::AppError;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -37,6 +48,11 @@ struct PoolLabels {
     state: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabels {
+    reason: &'static str,
+}
+
 fn latency_histogram() -> Histogram {
     // 0.5 ms … ~4 s
     Histogram::new(exponential_buckets(0.0005, 2.0, 14))
@@ -48,6 +64,8 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
     pool: Family<PoolLabels, Gauge<i64, AtomicI64>>,
+    connections: Gauge<i64, AtomicI64>,
+    refused: Family<ReasonLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -65,7 +83,32 @@ impl Default for Metrics {
         registry.register("http_requests", "HTTP requests by method, route and status", requests.clone());
         registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
         registry.register("db_pool_connections", "Database pool connections by state", pool.clone());
-        Self { registry, requests, latency, pool }
+        let connections = Gauge::<i64, AtomicI64>::default();
+        let refused = Family::<ReasonLabels, Counter>::default();
+        registry.register("http_connections", "Open HTTP connections", connections.clone());
+        registry.register(
+            "http_connections_refused",
+            "HTTP connections refused or cut short by the server's limits, by reason",
+            refused.clone(),
+        );
+        Self { registry, requests, latency, pool, connections, refused }
+    }
+}
+
+impl Metrics {
+    /// A connection was accepted.
+    pub fn connection_opened(&self) {
+        self.connections.inc();
+    }
+
+    /// A connection ended.
+    pub fn connection_closed(&self) {
+        self.connections.dec();
+    }
+
+    /// A connection was refused or cut short (`over_capacity`, `header_timeout`, ...).
+    pub fn connection_refused(&self, reason: &'static str) {
+        self.refused.get_or_create(&ReasonLabels { reason }).inc();
     }
 }
 
@@ -84,8 +127,42 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
-/// `GET /metrics` in the Prometheus text format.
-pub async fn serve(State(state): State<AppState>) -> Response {
+/// `GET /metrics` on the main address: only with the configured token; otherwise not found.
+pub async fn serve_main(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    match &state.config.metrics_token {
+        Some(token) if presents(&headers, token) => Ok(serve(&state)),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// `GET /metrics` on the metrics address: with the token, if one is configured (401 without).
+pub async fn serve_own(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match &state.config.metrics_token {
+        Some(token) if !presents(&headers, token) => {
+            (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response()
+        }
+        _ => serve(&state),
+    }
+}
+
+/// The router of the metrics address: `/metrics`, nothing else.
+pub fn own_router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/metrics", axum::routing::get(serve_own))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .with_state(state)
+}
+
+/// Whether the request carries `Authorization: Bearer <token>`. The two are compared as
+/// SHA-256 digests, so the time taken says nothing about how much of a guess was right.
+fn presents(headers: &HeaderMap, token: &SecretString) -> bool {
+    let presented =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    presented.is_some_and(|p| sha256_hex(p.trim()) == sha256_hex(token.expose_secret()))
+}
+
+/// The metrics in the Prometheus text format.
+fn serve(state: &AppState) -> Response {
     let m = &state.metrics;
     let (open, idle) = state.db.pool_usage();
     let idle = i64::try_from(idle).unwrap_or(i64::MAX);
@@ -93,7 +170,7 @@ pub async fn serve(State(state): State<AppState>) -> Response {
     m.pool.get_or_create(&PoolLabels { state: "in_use" }).set(i64::from(open) - idle);
     let mut body = String::new();
     if prometheus_client::encoding::text::encode(&mut body, &m.registry).is_err() {
-        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     let mut response = body.into_response();
     response.headers_mut().insert(

@@ -157,6 +157,59 @@ async fn serve_demo_starts_and_stops_cleanly_on_sigterm() {
     assert!(out.status.success());
 }
 
+/// Starts `ejia serve` with `args` and environment `env`, stops it once it serves, and returns
+/// what it logged.
+#[cfg(unix)]
+async fn serve_log(dir: &std::path::Path, database_url: &str, args: &[&str], env: &[(&str, &str)]) -> String {
+    use std::io::{BufRead as _, BufReader, Read as _};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ejia"));
+    cmd.arg("--data-dir").arg(dir).arg("serve").args(args).env("EJIA_DATABASE_URL", database_url);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    tokio::task::spawn_blocking(move || {
+        let serving = BufReader::new(stdout).lines().any(|l| l.unwrap().starts_with("ejia is serving on "));
+        assert!(serving);
+        Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(child.wait().unwrap().success());
+        let mut log = String::new();
+        stderr.read_to_string(&mut log).unwrap();
+        log
+    })
+    .await
+    .unwrap()
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn serving_beyond_loopback_without_a_public_url_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(dir.path()).await;
+    let log = serve_log(dir.path(), &database_url, &["--addr", "0.0.0.0:0"], &[]).await;
+    assert!(log.contains("EJIA_PUBLIC_URL is not set"), "{log}");
+    let log =
+        serve_log(dir.path(), &database_url, &["--addr", "0.0.0.0:0"], &[("EJIA_PUBLIC_URL", "https://ejia.example")])
+            .await;
+    assert!(!log.contains("EJIA_PUBLIC_URL"), "{log}");
+    let log = serve_log(dir.path(), &database_url, &["--addr", "127.0.0.1:0"], &[]).await;
+    assert!(!log.contains("EJIA_PUBLIC_URL"), "on loopback, as with --demo, nothing to say: {log}");
+}
+
+#[tokio::test]
+async fn sms_outbox_shows_a_registration_code_while_it_is_good() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.post("/register", &[("phone", "13912345678")]).await.status(), 303);
+    let code = crate::accounts::latest_code(&app).await;
+    let mut cmd = ejia(&app);
+    cmd.args(["sms", "outbox", "--phone", "13912345678", "--limit", "1"]);
+    let (ok, out, err) = tokio::task::spawn_blocking(move || run(cmd, "")).await.unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains(&format!("验证码是 {code}")), "as the browser tests read it: {out}");
+}
+
 #[tokio::test]
 async fn a_community_register_is_imported_all_or_nothing_with_tokens() {
     let app = TestApp::with_district().await;

@@ -128,3 +128,66 @@ async fn the_back_office_uploads_a_cover_with_its_form() {
     let (_, page) = s.app.page(&format!("/events/{}", s.event)).await;
     assert!(!page.contains("class=\"cover\""));
 }
+
+/// A decompression bomb: a valid PNG of 12000×12000 black pixels, a few hundred kilobytes
+/// that decode to 144 MB (432 MB as the RGB the old code made of it). Written row by row, so
+/// the test never holds the picture itself.
+fn bomb() -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, 12_000, 12_000);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::High);
+    let mut writer = encoder.write_header().unwrap();
+    let mut rows = writer.stream_writer().unwrap();
+    let row = vec![0u8; 12_000];
+    for _ in 0..12_000 {
+        rows.write_all(&row).unwrap();
+    }
+    rows.finish().unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+    let s = setup(false).await;
+    let bomb = bomb();
+    assert!(bomb.len() < 1024 * 1024, "small on the wire: {} bytes", bomb.len());
+    let r = put_cover(&s, &s.token, bomb).await;
+    assert_eq!(r.status(), 422);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("4000 万像素"), "{problem}");
+    assert_eq!(s.app.count("images").await, 0);
+}
+
+#[tokio::test]
+async fn uploads_past_the_decoders_line_are_told_to_come_back_shortly() {
+    let s = setup(false).await;
+    // Every decoder at work and the line full.
+    let held: Vec<_> =
+        (0..ejia::media::DECODES + ejia::media::WAITING).map(|_| s.app.state.decoders.enter().unwrap()).collect();
+    let r = put_cover(&s, &s.token, picture(300, 200)).await;
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "5");
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["detail"], "现在同时上传图片的人很多，请过几秒再试一次。", "{problem}");
+    // The back office says so on a page, in the reader's language.
+    s.app.login("13700000001").await;
+    let (_, admin) = s.app.page(&format!("/manage/events/{}", s.event)).await;
+    let csrf = crate::helpers::csrf_in(&admin);
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", csrf)
+        .part("cover", reqwest::multipart::Part::bytes(picture(300, 200)).file_name("cover.png"));
+    let page = s.app.client.post(s.app.at(&format!("/manage/events/{}/cover", s.event))).multipart(form).send().await;
+    let page = page.unwrap();
+    assert_eq!(page.status(), 503);
+    assert_eq!(page.headers()["retry-after"], "5");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("服务器正忙") && html.contains("请过几秒再试一次") && !html.contains("分钟后"), "{html}");
+    assert_eq!(s.app.count("images").await, 0);
+    // Once the line moves, the same upload goes through.
+    drop(held);
+    assert_eq!(put_cover(&s, &s.token, picture(300, 200)).await.status(), 204);
+}

@@ -40,6 +40,8 @@ async fn password_hash() -> String {
 pub struct TestApp {
     /// Base URL, e.g. `http://127.0.0.1:41234`.
     pub url: String,
+    /// `/metrics` on the metrics address, when the configuration asks for one.
+    pub metrics_url: Option<String>,
     /// The app's state (database, clock, keys).
     pub state: AppState,
     /// The controllable clock.
@@ -90,6 +92,11 @@ pub async fn fresh_database(dir: &std::path::Path) -> String {
 impl TestApp {
     /// Starts ejia on an empty database. `EJIA_TEST_LOG=debug` (any filter) shows its logs.
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// As [`TestApp::spawn`], with settings changed by `configure` first.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> Self {
         if let Ok(filter) = std::env::var("EJIA_TEST_LOG") {
             let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
         }
@@ -98,15 +105,21 @@ impl TestApp {
         let mut config = Config::defaults(dir.path().to_path_buf());
         config.database_url = Some(database_url.clone().into());
         config.db_max_connections = 4;
+        configure(&mut config);
         let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap()));
         let state = AppState::open(config, clock.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let metrics = match state.config.metrics_addr {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await.unwrap()),
+            None => None,
+        };
+        let metrics_url = metrics.as_ref().map(|l| format!("http://{}/metrics", l.local_addr().unwrap()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(app::serve(state.clone(), listener, async move {
+        tokio::spawn(app::serve(state.clone(), listener, metrics, async move {
             let _ = rx.await;
         }));
-        Self { url, state, clock, client: client(), dir, database_url, _shutdown: tx }
+        Self { url, metrics_url, state, clock, client: client(), dir, database_url, _shutdown: tx }
     }
 
     /// Starts ejia with Shinan's structure loaded (no demo users).

@@ -91,7 +91,7 @@ async fn a_full_hashing_queue_answers_503_at_once_and_counts_nothing() {
         assert_eq!(r.status(), 503);
         assert_eq!(r.headers()["retry-after"], "2");
         let body = r.text().await.unwrap();
-        assert!(body.contains("系统正忙") && body.contains("请等几秒钟再试"), "translated: {body}");
+        assert!(body.contains("服务器正忙") && body.contains("请等几秒钟再试"), "translated: {body}");
     }
     // Registration hashes the new password: refused too, without spending one of the code's
     // five guesses (six tries with the right code, then it still works).

@@ -26,6 +26,7 @@ mod cases;
 mod checkin;
 mod checkin_guard;
 mod cli;
+mod connections;
 mod covers;
 mod credentials;
 mod duplicate_pages;

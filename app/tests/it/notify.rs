@@ -1,4 +1,5 @@
-//! Notices: the inbox, day-before reminders and text messages through the outbox gateway.
+//! Notices: the inbox, day-before reminders and text messages through the outbox gateway;
+//! registration codes kept sealed in the outbox and dropped once handed over or expired.
 
 use ejia::notify::worker::{OutboxGateway, Report, SmsGateway, Text, run_once};
 use serde_json::json;
@@ -148,4 +149,102 @@ async fn the_inbox_page_lists_notices_and_marks_them_read() {
     // Without a session the inbox asks for a login.
     let anonymous = s.app.other_browser().get(s.app.at("/me/inbox")).send().await.unwrap();
     assert_eq!(anonymous.status(), 303);
+}
+
+/// A provider that takes everything and remembers it.
+#[derive(Default)]
+struct Provider(std::sync::Mutex<Vec<Text>>);
+
+impl SmsGateway for Provider {
+    async fn send(&self, _: &ejia::app::AppState, batch: &[Text]) -> anyhow::Result<()> {
+        self.0.lock().unwrap().extend_from_slice(batch);
+        Ok(())
+    }
+}
+
+/// Asks for a registration code for `phone`; returns it, read the way `ejia sms outbox` does.
+async fn ask_code(app: &crate::helpers::TestApp, phone: &str) -> String {
+    assert_eq!(app.post("/register", &[("phone", phone)]).await.status(), 303);
+    let code = crate::accounts::latest_code(app).await;
+    assert_eq!(code.len(), 6);
+    code
+}
+
+/// Everything the outbox table holds, as text.
+async fn outbox_rows(app: &crate::helpers::TestApp) -> Vec<String> {
+    let mut conn = app.state.db.conn().await.unwrap();
+    sqlx::query_scalar(
+        "select body || '|' || coalesce(sealed_body, '') || '|' || coalesce(cast(expires_at as text), '') from sms_outbox",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap()
+}
+
+/// The newest text in the outbox.
+async fn newest(app: &crate::helpers::TestApp) -> ejia::notify::Sms {
+    let mut conn = app.state.db.conn().await.unwrap();
+    ejia::notify::recent_sms(&mut conn, 1).await.unwrap().remove(0)
+}
+
+#[tokio::test]
+async fn a_registration_code_is_stored_sealed_and_dropped_once_the_provider_has_it() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let code = ask_code(&app, "13911113333").await;
+    let rows = outbox_rows(&app).await;
+    assert!(rows.iter().all(|r| !r.contains(&code)), "no code in clear in the database: {rows:?}");
+    assert!(newest(&app).await.body.contains("验证码是 ******"));
+
+    let provider = Provider::default();
+    let report = run_once(&app.state, &provider).await.unwrap();
+    assert_eq!(report.queued_sent, 1, "{report:?}");
+    let given = provider.0.lock().unwrap().clone();
+    assert_eq!(given.len(), 1);
+    assert!(given[0].body.contains(&code) && given[0].phone_masked == "139****3333", "{:?}", given[0]);
+    assert_eq!(app.state.keys.open(&given[0].phone_sealed).unwrap(), "13911113333");
+    // Handed over: the outbox no longer holds the code in any form.
+    let kept = newest(&app).await;
+    assert!(kept.sealed_body.is_none() && kept.sent_at.is_some(), "{kept:?}");
+    assert!(!kept.text(&app.state.keys).contains(&code));
+    // Sent once.
+    assert_eq!(run_once(&app.state, &provider).await.unwrap().queued_sent, 0);
+    assert_eq!(provider.0.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_code_the_provider_missed_is_sent_next_run_but_never_once_expired() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let code = ask_code(&app, "13911113333").await;
+    assert!(run_once(&app.state, &Down).await.is_err());
+    let waiting = newest(&app).await;
+    assert!(waiting.sent_at.is_none() && waiting.sealed_body.is_some(), "given back: {waiting:?}");
+    let provider = Provider::default();
+    assert_eq!(run_once(&app.state, &provider).await.unwrap().queued_sent, 1);
+    assert!(provider.0.lock().unwrap()[0].body.contains(&code));
+
+    // A code still queued when it expires is not sent, and goes.
+    ask_code(&app, "13911114444").await;
+    assert!(run_once(&app.state, &Down).await.is_err());
+    app.clock.advance(chrono::Duration::seconds(ejia::accounts::codes::CODE_TTL_SECS));
+    let report = run_once(&app.state, &provider).await.unwrap();
+    assert_eq!((report.queued_sent, report.codes_dropped), (0, 1), "{report:?}");
+    assert_eq!(provider.0.lock().unwrap().len(), 1);
+    let stale = newest(&app).await;
+    assert!(stale.sealed_body.is_none() && stale.sent_at.is_none(), "{stale:?}");
+}
+
+#[tokio::test]
+async fn with_the_development_gateway_a_code_stays_readable_until_it_expires() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let code = ask_code(&app, "13911113333").await;
+    // The outbox is where the development gateway's texts are read: nothing is handed over.
+    assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap(), Report::default());
+    assert!(newest(&app).await.text(&app.state.keys).contains(&code));
+    app.clock.advance(chrono::Duration::seconds(ejia::accounts::codes::CODE_TTL_SECS - 1));
+    assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap().codes_dropped, 0);
+    app.clock.advance(chrono::Duration::seconds(1));
+    assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap().codes_dropped, 1);
+    let kept = newest(&app).await;
+    assert!(kept.sealed_body.is_none() && !kept.text(&app.state.keys).contains(&code));
+    assert!(outbox_rows(&app).await.iter().all(|r| !r.contains(&code)));
 }

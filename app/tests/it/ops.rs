@@ -2,22 +2,77 @@
 
 use crate::helpers::*;
 
+/// A metrics token for tests.
+pub const METRICS_TOKEN: &str = "metrics-token-for-tests-0123";
+
+/// `GET url` with an optional bearer token: (status, body).
+async fn scrape(url: &str, token: Option<&str>) -> (u16, String) {
+    let mut request = reqwest::Client::new().get(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let r = request.send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// The metrics of an app started with [`METRICS_TOKEN`].
+pub async fn metrics(app: &TestApp) -> String {
+    let (status, body) = scrape(&app.at("/metrics"), Some(METRICS_TOKEN)).await;
+    assert_eq!(status, 200);
+    body
+}
+
 #[tokio::test]
 async fn health_readiness_and_metrics() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.metrics_token = Some(METRICS_TOKEN.into())).await;
     assert_eq!(app.page("/healthz").await, (200, "ok".into()));
     assert_eq!(app.page("/readyz").await, (200, "ready".into()));
     app.get("/").await;
     app.get("/api/v1/streets").await;
     app.get("/no/such/page").await;
-    let (status, metrics) = app.page("/metrics").await;
-    assert_eq!(status, 200);
+    let metrics = metrics(&app).await;
     assert!(metrics.contains("ejia_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1"), "{metrics}");
     assert!(metrics.contains("route=\"/api/v1/streets\""));
     assert!(metrics.contains("route=\"unmatched\",status=\"404\""));
     assert!(!metrics.contains("/no/such/page"), "raw paths never become labels");
     assert!(metrics.contains("ejia_http_request_duration_seconds_bucket"));
     assert!(metrics.contains("ejia_db_pool_connections{state=\"idle\"}"));
+}
+
+#[tokio::test]
+async fn metrics_are_not_public() {
+    // Neither a token nor an address: /metrics is any unknown page.
+    let app = TestApp::spawn().await;
+    let (status, body) = scrape(&app.at("/metrics"), None).await;
+    assert_eq!(status, 404);
+    assert!(body.contains("找不到这个页面") && !body.contains("ejia_http"), "{body}");
+    assert_eq!(scrape(&app.at("/metrics"), Some(METRICS_TOKEN)).await.0, 404);
+
+    // A token: only who presents it.
+    let app = TestApp::spawn_with(|c| c.metrics_token = Some(METRICS_TOKEN.into())).await;
+    assert_eq!(scrape(&app.at("/metrics"), None).await.0, 404);
+    assert_eq!(scrape(&app.at("/metrics"), Some("metrics-token-for-tests-0124")).await.0, 404);
+    let (status, body) = scrape(&app.at("/metrics"), Some(METRICS_TOKEN)).await;
+    assert!(status == 200 && body.contains("ejia_http_requests_total"), "{status} {body}");
+
+    // An address of their own: there, and not on the main address.
+    let app = TestApp::spawn_with(|c| c.metrics_addr = Some("127.0.0.1:0".parse().unwrap())).await;
+    let own = app.metrics_url.clone().unwrap();
+    assert_ne!(own, app.at("/metrics"));
+    let (status, body) = scrape(&own, None).await;
+    assert!(status == 200 && body.contains("ejia_db_pool_connections"), "{status} {body}");
+    assert_eq!(scrape(&app.at("/metrics"), None).await.0, 404);
+    assert_eq!(scrape(&own.replace("/metrics", "/"), None).await.0, 404, "nothing else there");
+
+    // Both: the token is asked for there too.
+    let app = TestApp::spawn_with(|c| {
+        c.metrics_addr = Some("127.0.0.1:0".parse().unwrap());
+        c.metrics_token = Some(METRICS_TOKEN.into());
+    })
+    .await;
+    let own = app.metrics_url.clone().unwrap();
+    assert_eq!(scrape(&own, None).await.0, 401);
+    assert_eq!(scrape(&own, Some(METRICS_TOKEN)).await.0, 200);
 }
 
 #[tokio::test]

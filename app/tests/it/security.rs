@@ -73,6 +73,48 @@ async fn a_cross_site_origin_is_refused_even_with_a_token() {
     assert_eq!(r.status(), 303, "same origin passes");
 }
 
+/// POSTs the login form with a valid token and the given extra headers; returns the status.
+async fn login_with_headers(app: &TestApp, headers: &[(&str, &str)]) -> u16 {
+    let token = app.csrf().await;
+    let mut request = app.client.post(app.at("/login"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let form = [("_csrf", token.as_str()), ("phone", "13911112222"), ("password", PASSWORD)];
+    request.form(&form).send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn without_a_public_url_only_a_loopback_origin_on_our_port_is_trusted_never_the_host() {
+    let app = TestApp::spawn().await;
+    app.user("13911112222", "张三", None, &[]).await;
+    let port = app.url.rsplit(':').next().unwrap().to_owned();
+    // The Host header is the client's to choose: a page at evil.example that names itself
+    // in both is still not us.
+    let forged = [("host", "evil.example"), ("origin", "http://evil.example")];
+    assert_eq!(login_with_headers(&app, &forged).await, 403);
+    assert_eq!(
+        login_with_headers(&app, &[("host", "evil.example"), ("referer", "http://evil.example/login")]).await,
+        403
+    );
+    // Another program on this machine is another origin.
+    assert_eq!(login_with_headers(&app, &[("origin", "http://127.0.0.1:1")]).await, 403);
+    // The loopback names for this port are us.
+    let localhost = format!("http://localhost:{port}");
+    assert_eq!(login_with_headers(&app, &[("origin", localhost.as_str())]).await, 303);
+    let referer = format!("{}/login", app.url);
+    assert_eq!(login_with_headers(&app, &[("referer", referer.as_str())]).await, 303);
+}
+
+#[tokio::test]
+async fn with_a_public_url_only_that_origin_is_trusted() {
+    let app = TestApp::spawn_with(|c| c.public_url = Some("http://ejia.example".into())).await;
+    app.user("13911112222", "张三", None, &[]).await;
+    assert_eq!(login_with_headers(&app, &[("origin", app.url.as_str())]).await, 403, "loopback is not the public URL");
+    assert_eq!(login_with_headers(&app, &[("origin", "http://evil.example")]).await, 403);
+    assert_eq!(login_with_headers(&app, &[("origin", "http://ejia.example")]).await, 303);
+}
+
 #[tokio::test]
 async fn the_token_changes_at_login_so_a_pre_login_token_is_dead_after() {
     let app = TestApp::spawn().await;
