@@ -346,10 +346,13 @@ async fn start_patrol(ApiUser(user): ApiUser, State(state): State<AppState>) -> 
     Ok((StatusCode::CREATED, Json(patrols::start(&state, &user).await?)))
 }
 
-/// One patrol's log: times, minutes, route points, cases filed.
+/// One patrol's log: times, minutes, route points, cases filed. Your own, or — for the
+/// district's admins and dispatchers — any; for a street's admins and dispatchers, those of the
+/// inspectors posted in their street (the patrol log's reach).
 #[utoipa::path(get, path = "/patrols/{id}", tag = "cases", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Patrol id")),
-    responses((status = 200, description = "The patrol", body = Patrol)))]
+    responses((status = 200, description = "The patrol", body = Patrol),
+        (status = 404, description = "No such patrol, or not within your reach", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn get_patrol(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
