@@ -107,6 +107,7 @@ fn action_label(ctx: &Ctx, action: &str) -> String {
         "user.revoke_role" => "audit.action.revoke",
         "api_token.create" => "audit.action.token",
         "case.caller_reveal" => "audit.action.caller_reveal",
+        "case.contact_reveal" => "audit.action.contact_reveal",
         _ => "audit.action.other",
     };
     ctx.t(key).to_owned()
