@@ -9,11 +9,12 @@ use utoipa_axum::routes;
 
 use crate::api::ApiUser;
 use crate::app::AppState;
-use crate::cases::model::{Case, Rating, Step};
+use crate::cases::model::{Case, Rating};
 use crate::cases::patrols::{self, Patrol};
 use crate::cases::photos::{self, Photo};
 use crate::cases::service::{self, Act, NewCase};
 use crate::cases::store;
+use crate::cases::timeline::{self, TimelineStep};
 use crate::cases::workflow::{Action, State as CaseState};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, DepartmentId, StreetId};
@@ -122,9 +123,10 @@ pub struct CaseOut {
     merged_into: Option<i64>,
     /// The foot patrol it was found on.
     patrol_id: Option<i64>,
-    /// The timeline (one case only).
+    /// The timeline (one case only): who acted as their role (and department); their user id
+    /// only for staff with a part in the case.
     #[serde(skip_serializing_if = "Option::is_none")]
-    timeline: Option<Vec<Step>>,
+    timeline: Option<Vec<TimelineStep>>,
     /// Photos (one case only).
     #[serde(skip_serializing_if = "Option::is_none")]
     photos: Option<Vec<Photo>>,
@@ -147,7 +149,7 @@ fn nearby(found: Vec<(i64, u32)>) -> Option<Vec<Nearby>> {
 }
 
 impl CaseOut {
-    fn new(c: Case, now: i64, timeline: Option<Vec<Step>>) -> Self {
+    fn new(c: Case, now: i64, timeline: Option<Vec<TimelineStep>>) -> Self {
         let rfc = crate::appointments::model::rfc3339;
         Self {
             overdue: c.overdue(now),
@@ -218,6 +220,7 @@ async fn get_case(
     } else {
         None
     };
+    let steps = timeline::for_viewer(&state, &user, &case, steps).await?;
     let mut out = CaseOut::new(case, state.clock.unix(), Some(steps));
     out.possible_duplicates = duplicates;
     out.photos = Some(photos::list(&state, id).await?);

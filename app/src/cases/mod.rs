@@ -54,6 +54,7 @@ pub mod stats_pages;
 pub mod stats_store;
 pub mod stats_views;
 pub mod store;
+pub mod timeline;
 pub mod uscc;
 pub mod views;
 pub mod workflow;

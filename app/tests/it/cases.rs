@@ -494,3 +494,55 @@ async fn statistics_count_closed_on_time_reworked_overdue_and_satisfaction_per_s
     let (_, future) = admin.get("/case-stats?by=category&from=2027-01-01&to=2027-01-31").await;
     assert_eq!(future, json!([]));
 }
+
+#[tokio::test]
+async fn the_reporter_reads_the_timeline_by_role_and_department_without_staff_user_ids() {
+    let w = world().await;
+    let body = json!({"category_id": w.category, "description": "人行道上私搭乱建的棚子", "community_id": w.community});
+    let (status, filed) = w.resident.post("/cases", body).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    for (who, body) in [
+        (&w.dispatcher, json!({"action": "dispatch", "department_id": w.enforcement})),
+        (&w.handler, json!({"action": "start_handling"})),
+        (&w.handler, json!({"action": "comment", "note": "明天上午到现场"})),
+        (&w.handler, json!({"action": "report_handled"})),
+        (&w.inspector, json!({"action": "check_pass"})),
+    ] {
+        let (status, moved) = act(who, id, body).await;
+        assert_eq!(status, 200, "{moved}");
+    }
+    let timeline = |v: &serde_json::Value| v["timeline"].as_array().unwrap().clone();
+    // Staff with a part in the case see who did what.
+    let (_, seen) = w.dispatcher.get(&format!("/cases/{id}")).await;
+    let actors: Vec<Option<i64>> = timeline(&seen).iter().map(|s| s["actor"].as_i64()).collect();
+    assert!(actors.iter().all(Option::is_some), "{seen}");
+    let reporter = actors[0];
+    // The reporter: who acted as a role, the department by id; no staff member's user id.
+    let (status, own) = w.resident.get(&format!("/cases/{id}")).await;
+    assert_eq!(status, 200);
+    let steps = timeline(&own);
+    let told: Vec<(&str, &str, Option<i64>, Option<i64>)> = steps
+        .iter()
+        .map(|s| {
+            let (action, role) = (s["action"].as_str().unwrap(), s["actor_role"].as_str().unwrap());
+            (action, role, s["actor"].as_i64(), s["actor_department_id"].as_i64())
+        })
+        .collect();
+    let dept = Some(w.enforcement);
+    assert_eq!(
+        told,
+        [
+            ("file", "reporter", reporter, None),
+            ("dispatch", "dispatcher", None, None),
+            ("start_handling", "handler", None, dept),
+            ("comment", "handler", None, dept),
+            ("report_handled", "handler", None, dept),
+            ("check_pass", "inspector", None, None),
+        ]
+    );
+    let text = own.to_string();
+    for staff in &actors[1..] {
+        assert!(!text.contains(&format!("\"actor\":{}", staff.unwrap())), "{text}");
+    }
+}
