@@ -54,6 +54,8 @@ pub struct CategoryOut {
     time_limit: Option<String>,
     photos_required: bool,
     public: bool,
+    /// The public sees its cases at their exact coordinates (false: rounded to about 50 m).
+    precise: bool,
 }
 
 /// The case categories, majors before their minors.
@@ -71,6 +73,7 @@ async fn categories(State(state): State<AppState>) -> AppResult<Json<Vec<Categor
                 time_limit: c.limit.map(|l| l.as_code()),
                 photos_required: c.photos_required,
                 public: c.public,
+                precise: c.precise,
             })
             .collect(),
     ))

@@ -35,6 +35,9 @@ pub struct CategoryChange {
     time_limit: Option<String>,
     photos_required: Option<bool>,
     public: Option<bool>,
+    /// The public board and Open311 show its cases at their exact coordinates (false: rounded
+    /// to about 50 m). For things of the street whose spot is no one's privacy.
+    precise: Option<bool>,
     /// Offered for new cases (false retires the category).
     active: Option<bool>,
 }
@@ -55,6 +58,7 @@ async fn change_category(
         time_limit: body.time_limit,
         photos_required: body.photos_required,
         public: body.public,
+        precise: body.precise,
         active: body.active,
     };
     settings_service::edit_category(&state, &user, id, edit).await?;
