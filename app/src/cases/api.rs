@@ -133,22 +133,26 @@ pub struct CaseOut {
     /// Photos (one case only).
     #[serde(skip_serializing_if = "Option::is_none")]
     photos: Option<Vec<Photo>>,
-    /// Open cases of the same category filed nearby, nearest first (on filing, and for staff).
+    /// Open cases of the same category filed nearby, nearest first, as you may know of them (on
+    /// filing, and for staff).
     #[serde(skip_serializing_if = "Option::is_none")]
     possible_duplicates: Option<Vec<Nearby>>,
 }
 
-/// A possible duplicate.
+/// A possible duplicate: an open case of the same category filed nearby in the last few days.
+/// A case you have a part in (your own report; for staff, one within your reach) is given by id
+/// and distance. Another's is told only if the public may see it (a public category, taken on
+/// by a dispatcher), without its id, its distance measured to where the public board shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Nearby {
-    /// Its id.
-    id: i64,
+    /// Its id (null: someone else's case, told as the public sees it).
+    id: Option<i64>,
     /// How far from this one, in metres.
     distance_m: u32,
 }
 
-fn nearby(found: Vec<(i64, u32)>) -> Option<Vec<Nearby>> {
-    Some(found.into_iter().map(|(id, distance_m)| Nearby { id, distance_m }).collect())
+fn nearby(found: Vec<service::Duplicate>) -> Option<Vec<Nearby>> {
+    Some(found.into_iter().map(|d| Nearby { id: d.id, distance_m: d.metres }).collect())
 }
 
 impl CaseOut {
@@ -201,7 +205,7 @@ async fn file_case(
         anonymous: body.anonymous,
     };
     let case = service::file(&state, &user, new).await?;
-    let duplicates = service::possible_duplicates(&state, &case).await?;
+    let duplicates = service::possible_duplicates(&state, &user, &case).await?;
     let mut out = CaseOut::new(case, state.clock.unix(), None);
     out.possible_duplicates = nearby(duplicates);
     Ok((StatusCode::CREATED, Json(out)))
@@ -219,7 +223,7 @@ async fn get_case(
 ) -> AppResult<Json<CaseOut>> {
     let (case, steps) = service::get(&state, &user, id).await?;
     let duplicates = if user.principal.is_staff() && case.state.is_open() {
-        nearby(service::possible_duplicates(&state, &case).await?)
+        nearby(service::possible_duplicates(&state, &user, &case).await?)
     } else {
         None
     };
