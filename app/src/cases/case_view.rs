@@ -128,6 +128,8 @@ pub struct CasePage {
     pub caller: Option<crate::cases::callers::Caller>,
     /// Whether the viewer may reveal the caller's whole number to call them back.
     pub can_reveal: bool,
+    /// Whether the viewer may learn who filed this anonymous report (the command centre).
+    pub can_reveal_reporter: bool,
     /// What a reveal opened (or could not), in the answer to that reveal only.
     pub shown: Option<Shown>,
     /// Whether the viewer decides which photos the public board shows.
@@ -142,7 +144,21 @@ impl CasePage {
     /// The whole number a reveal of `subject` (its [`Subject::segment`]) opened, on this answer.
     pub fn number(&self, subject: &str) -> Option<&FullNumber> {
         match &self.shown {
-            Some(Shown { subject: s, revealed: Revealed::Number(n) }) if s.segment() == subject => Some(n),
+            Some(Shown { subject: s, revealed: Revealed::Number { number, .. } }) if s.segment() == subject => {
+                Some(number)
+            }
+            _ => None,
+        }
+    }
+
+    /// The name a reveal of `subject` opened with the number, on this answer.
+    pub fn revealed_name(&self, subject: &str) -> Option<&str> {
+        match &self.shown {
+            Some(Shown { subject: s, revealed: Revealed::Number { name: Some(name), .. } })
+                if s.segment() == subject =>
+            {
+                Some(name)
+            }
             _ => None,
         }
     }
@@ -211,6 +227,7 @@ pub async fn case_page(
     let can_review = crate::cases::photos::may_review(&parts);
     let caller = crate::cases::callers::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
     let can_reveal = caller.is_some() && may_reveal(Subject::Caller, &parts);
+    let can_reveal_reporter = case.anonymous && case.reporter.is_some() && may_reveal(Subject::Reporter, &parts);
     let assist = crate::cases::assist_views::panel(state, &ctx, &case, &parts).await?;
     let duplicates = crate::cases::duplicate_pages::candidates(state, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
@@ -257,6 +274,7 @@ pub async fn case_page(
         can_add,
         caller,
         can_reveal,
+        can_reveal_reporter,
         shown: None,
         can_review,
         assist,

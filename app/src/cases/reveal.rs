@@ -1,6 +1,7 @@
-//! Revealing what the case page shows masked, to the staff who must call someone about the
-//! case: a hotline caller's number, to call them back (回访), and an enterprise's contact
-//! number, to walk its checklist with it (帮办). A masked number cannot be dialled.
+//! Revealing what the case page shows masked or not at all, to the staff who must call someone
+//! about the case: a hotline caller's number, to call them back (回访); an enterprise's contact
+//! number, to walk its checklist with it (帮办); and who reported anonymously — name and number,
+//! to the command centre alone, which may need to ask them. A masked number cannot be dialled.
 //!
 //! Private by default: the number is shown only in the answer to a POST (CSRF-checked like
 //! every form), just that once, never in a URL, cookie or redirect, and with
@@ -33,17 +34,20 @@ pub enum Subject {
     Caller,
     /// The enterprise's contact number on an assistance request.
     Contact,
+    /// The name and number of the resident who filed an anonymous report.
+    Reporter,
 }
 
 impl Subject {
     /// Every subject.
-    pub const ALL: [Subject; 2] = [Subject::Caller, Subject::Contact];
+    pub const ALL: [Subject; 3] = [Subject::Caller, Subject::Contact, Subject::Reporter];
 
     /// Its part of the form's URL, `/cases/{id}/{segment}/reveal`, and its name in templates.
     pub fn segment(self) -> &'static str {
         match self {
             Subject::Caller => "caller",
             Subject::Contact => "contact",
+            Subject::Reporter => "reporter",
         }
     }
 
@@ -52,6 +56,7 @@ impl Subject {
         match self {
             Subject::Caller => "case.caller_reveal",
             Subject::Contact => "case.contact_reveal",
+            Subject::Reporter => "case.reporter_reveal",
         }
     }
 
@@ -60,6 +65,7 @@ impl Subject {
         match self {
             Subject::Caller => "caller_phone",
             Subject::Contact => "contact_phone",
+            Subject::Reporter => "anonymous_reporter",
         }
     }
 
@@ -68,6 +74,7 @@ impl Subject {
         match self {
             Subject::Caller => &CALLER_REVEALERS,
             Subject::Contact => &CONTACT_REVEALERS,
+            Subject::Reporter => &REPORTER_REVEALERS,
         }
     }
 }
@@ -85,6 +92,10 @@ const CALLER_REVEALERS: [Party; 4] = [Party::Dispatcher, Party::DistrictAdmin, P
 /// press the agent. Not the agent's colleagues of the department (they do not work the
 /// request), and not the company itself (it is its own number).
 const CONTACT_REVEALERS: [Party; 3] = [Party::Agent, Party::Dispatcher, Party::DistrictAdmin];
+
+/// The part that may learn who filed an anonymous report: the command centre, as the report
+/// form promises the reporter — not the department, the street or the district's admins.
+const REPORTER_REVEALERS: [Party; 1] = [Party::Dispatcher];
 
 /// Whether someone with these parts in a case may reveal its `subject`.
 pub fn may_reveal(subject: Subject, parts: &[Party]) -> bool {
@@ -109,8 +120,13 @@ impl From<&CallerPhone> for FullNumber {
 /// What came of a reveal the viewer was allowed.
 #[derive(Debug, Clone)]
 pub enum Revealed {
-    /// The number.
-    Number(FullNumber),
+    /// The number, and the name that goes with it (an anonymous reporter's).
+    Number {
+        /// Name, when the reveal is of a person.
+        name: Option<String>,
+        /// The number.
+        number: FullNumber,
+    },
     /// The sealed value could not be opened (the key changed, or the data is damaged).
     Unreadable,
 }
@@ -129,16 +145,28 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{id}/caller/reveal", post(|s, c, p| reveal_page(s, c, p, Subject::Caller)))
         .route("/cases/{id}/contact/reveal", post(|s, c, p| reveal_page(s, c, p, Subject::Contact)))
+        .route("/cases/{id}/reporter/reveal", post(|s, c, p| reveal_page(s, c, p, Subject::Reporter)))
 }
 
-/// The sealed value of `case`'s `subject`, if the case has one.
-async fn sealed(conn: &mut Conn, case: &Case, subject: Subject) -> AppResult<Option<String>> {
+/// The sealed number of `case`'s `subject` and the name that goes with it, if the case has one
+/// (a report that is not anonymous has no reporter to reveal: nothing hides them).
+async fn sealed(conn: &mut Conn, case: &Case, subject: Subject) -> AppResult<Option<(Option<String>, String)>> {
     Ok(match subject {
-        Subject::Caller => callers::sealed_phone(conn, case.id).await?,
+        Subject::Caller => callers::sealed_phone(conn, case.id).await?.map(|s| (None, s)),
         Subject::Contact => crate::cases::assist_store::request_of(conn, case.id)
             .await?
-            .map(|(_, (_, sealed, _))| sealed)
-            .filter(|s| !s.is_empty()),
+            .map(|(_, (_, sealed, _))| (None, sealed))
+            .filter(|(_, s)| !s.is_empty()),
+        Subject::Reporter => match case.reporter.filter(|_| case.anonymous) {
+            Some(reporter) => {
+                sqlx::query_as::<_, (String, String)>("select display_name, phone_sealed from users where user_id = $1")
+                    .bind(reporter.0)
+                    .fetch_optional(conn)
+                    .await?
+                    .map(|(name, sealed)| (Some(name), sealed))
+            }
+            None => None,
+        },
     })
 }
 
@@ -151,7 +179,7 @@ pub async fn reveal(state: &AppState, user: &CurrentUser, id: i64, subject: Subj
     if !may_reveal(subject, &parts) {
         return Err(AppError::Forbidden);
     }
-    let sealed = sealed(&mut tx, &case, subject).await?.ok_or(AppError::NotFound)?;
+    let (name, sealed) = sealed(&mut tx, &case, subject).await?.ok_or(AppError::NotFound)?;
     let phone = match callers::open(&state.keys, &sealed) {
         Ok(phone) => phone,
         Err(e) => {
@@ -163,7 +191,7 @@ pub async fn reveal(state: &AppState, user: &CurrentUser, id: i64, subject: Subj
     let change = Change::new("case", id, case.street_id).after(&serde_json::json!({"revealed": subject.what()}));
     audit::record(&mut tx, state.clock.unix(), user.id, subject.audit_action(), change).await?;
     tx.commit().await?;
-    Ok(Revealed::Number(FullNumber::from(&phone)))
+    Ok(Revealed::Number { name, number: FullNumber::from(&phone) })
 }
 
 /// The case page with the whole number (or why it cannot be shown), answered to the POST
@@ -178,7 +206,7 @@ async fn reveal_page(
     let revealed = reveal(&state, &user, id, subject).await?;
     let mut page = case_page(&state, ctx, id, false, None).await?;
     let status = match revealed {
-        Revealed::Number(_) => StatusCode::OK,
+        Revealed::Number { .. } => StatusCode::OK,
         Revealed::Unreadable => StatusCode::INTERNAL_SERVER_ERROR,
     };
     page.shown = Some(Shown { subject, revealed });
@@ -212,9 +240,16 @@ mod tests {
     }
 
     #[test]
+    fn only_the_command_centre_may_learn_who_reported_anonymously() {
+        for party in Party::ALL {
+            assert_eq!(may_reveal(Subject::Reporter, &[party]), party == Party::Dispatcher, "{party:?}");
+        }
+    }
+
+    #[test]
     fn subjects_have_their_own_routes_and_audit_actions() {
         let segments: Vec<&str> = Subject::ALL.iter().map(|s| s.segment()).collect();
-        assert_eq!(segments, ["caller", "contact"]);
+        assert_eq!(segments, ["caller", "contact", "reporter"]);
         assert_eq!(Subject::Caller.audit_action(), "case.caller_reveal", "the log's existing entries keep their name");
         assert_eq!(Subject::Contact.audit_action(), "case.contact_reveal");
     }

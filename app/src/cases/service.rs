@@ -7,10 +7,9 @@ use chrono::{NaiveDateTime, TimeZone as _};
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
-use crate::authz::Role;
 use crate::cases::calendar_store;
 use crate::cases::filing::{self, Filer};
-use crate::cases::model::{Case, Rating, Source, Step, distance_m, parties};
+use crate::cases::model::{Case, Rating, Source, Step, audit_actor, distance_m, parties};
 use crate::cases::store::{self, Category};
 use crate::cases::workflow::{self, Action, Party, Refusal};
 use crate::clock::DISTRICT_OFFSET;
@@ -57,9 +56,15 @@ pub async fn file_in(
     let refs = store::filing_refs(tx, new.category_id, new.community_id, user.id).await?;
     let mut case = filing::check(new, &refs, filer, state.clock.unix())?;
     case.id = store::insert_case(tx, &case, user.id, case.created_at).await?;
-    let change = Change::new("case", case.id, case.street_id);
-    audit::record(tx, case.created_at, user.id, "case.file", change).await?;
+    audit::record(tx, case.created_at, audit_actor(&case, user.id), "case.file", filing_change(&case)).await?;
     Ok(case)
+}
+
+/// The audit entry of a filing: an anonymous one says so, since it names nobody (see
+/// [`audit_actor`]).
+pub fn filing_change(case: &Case) -> Change {
+    let change = Change::new("case", case.id, case.street_id);
+    if case.anonymous { change.after(&serde_json::json!({"anonymous": true})) } else { change }
 }
 
 /// Case `id` and `user`'s parts in it (see `model::parties`), if they have any. Others get
@@ -73,13 +78,16 @@ pub async fn visible(conn: &mut Conn, user: &CurrentUser, id: i64) -> AppResult<
     Ok((case, parts))
 }
 
-/// A case and its timeline, if `user` may see it (see [`visible`]).
+/// A case and its timeline, if `user` may see it (see [`visible`]). The steps the reporter of
+/// an anonymous report took carry no actor for anyone but that reporter — the command centre
+/// included, which learns who it is only by an audited reveal (`reveal`). A step without an
+/// actor is the anonymous reporter's, or (an escalation) the system's.
 pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<Step>)> {
     let mut conn = state.db.conn().await?;
     let (case, _) = visible(&mut conn, user, id).await?;
     let mut steps = store::steps(&mut conn, id).await?;
-    if case.anonymous && case.reporter != Some(user.id) && !user.principal.has_role(Role::Dispatcher) {
-        for s in steps.iter_mut().filter(|s| s.action == "file") {
+    if case.anonymous && case.reporter != Some(user.id) {
+        for s in steps.iter_mut().filter(|s| s.actor.is_some() && s.actor == case.reporter.map(|r| r.0)) {
             s.actor = None;
         }
     }
@@ -187,7 +195,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
     let change = Change::new("case", id, case.street_id)
         .before(&serde_json::json!({"state": case.state.as_str()}))
         .after(&serde_json::json!({"state": to.as_str(), "department_id": next.department_id.map(|d| d.0)}));
-    audit::record(&mut tx, now, user.id, "case.act", change).await?;
+    audit::record(&mut tx, now, audit_actor(&case, user.id), "case.act", change).await?;
     if to != case.state {
         if let Some(reporter) = case.reporter.filter(|r| *r != user.id) {
             crate::cases::notices::tell(&mut tx, reporter, id, to, now).await?;
@@ -333,6 +341,14 @@ mod tests {
             precise,
             active: true,
         }
+    }
+
+    #[test]
+    fn an_anonymous_filing_is_audited_alike_on_every_engine() {
+        let anonymous = Case { anonymous: true, ..case(State::Reported) };
+        let entry = format!("{:?}", filing_change(&anonymous));
+        assert!(entry.contains(&format!("{:?}", crate::cases::postgres::ANONYMOUS)), "{entry}");
+        assert!(!format!("{:?}", filing_change(&case(State::Reported))).contains("anonymous"));
     }
 
     #[test]

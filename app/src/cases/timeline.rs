@@ -65,7 +65,7 @@ pub struct TimelineStep {
     /// When (unix seconds).
     pub at: i64,
     /// The acting user's id: for staff with a part in the case, and on the viewer's own steps;
-    /// null for anyone else, for the system, and on the filing of an anonymous report.
+    /// null for anyone else, for the system, and on every step of an anonymous reporter.
     pub actor: Option<i64>,
     /// Who acted, as their part in the case.
     pub actor_role: ActorRole,
@@ -108,9 +108,10 @@ pub fn tell(
     for s in steps {
         let then = Case { department_id: department, ..case.clone() };
         let (role, acted_for) = match s.actor {
-            // A filing without its actor is an anonymous report's: only its reporter files one.
-            None if s.action == "file" => (ActorRole::Reporter, None),
-            None => (ActorRole::System, None),
+            // Only the background job escalates; every other step without its actor is the
+            // anonymous reporter's, whose id nobody but themself is given (`service::get`).
+            None if s.action == "escalate" => (ActorRole::System, None),
+            None => (ActorRole::Reporter, None),
             Some(a) if case.reporter.is_some_and(|r| r.0 == a) => (ActorRole::Reporter, None),
             Some(a) if case.agent.is_some_and(|r| r.0 == a) => (ActorRole::Agent, department),
             Some(a) => {
@@ -273,9 +274,12 @@ mod tests {
     }
 
     #[test]
-    fn an_anonymous_filing_is_the_reporters_without_an_id() {
-        let told = tell(&case(), vec![step(None, "file", None, None)], &grants(), UserId(DISPATCHER), true);
-        assert_eq!((told[0].actor, told[0].actor_role), (None, ActorRole::Reporter));
+    fn an_anonymous_reporters_steps_are_the_reporters_without_an_id() {
+        let masked = vec![step(None, "file", None, None), step(None, "comment", Some(State::Reported), None)];
+        let told = tell(&case(), masked, &grants(), UserId(DISPATCHER), true);
+        for s in told {
+            assert_eq!((s.actor, s.actor_role), (None, ActorRole::Reporter), "{}", s.action);
+        }
     }
 
     #[test]
