@@ -188,7 +188,8 @@ impl CaseOut {
 /// Files a case: a resident's report, an inspector's patrol finding or a hotline call taken
 /// by a dispatcher (the source follows from the filer's roles).
 #[utoipa::path(post, path = "/cases", tag = "cases", request_body = NewCaseBody, security(("bearer" = [])),
-    responses((status = 201, description = "Filed", body = CaseOut),
+    responses((status = 201, description = "Filed, with the possible duplicates you may know of", body = CaseOut),
+        (status = 409, description = "The patrol given is not your open patrol", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn file_case(
     ApiUser(user): ApiUser,

@@ -46,6 +46,8 @@ pub struct CategoryChange {
 #[utoipa::path(patch, path = "/case-categories/{id}", tag = "cases", request_body = CategoryChange,
     security(("bearer" = [])), params(("id" = i64, Path, description = "Category id")),
     responses((status = 204, description = "Changed"),
+        (status = 403, description = "Not a district admin", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such minor category", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn change_category(
     ApiUser(user): ApiUser,
