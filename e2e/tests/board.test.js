@@ -1,6 +1,7 @@
-// The public board: a resident's located report shows as a point on the server-drawn SVG map
-// and in the list; a dispatcher approves its photo on the case page; a visitor sees the case
-// with that photo. Every page passes axe at phone width, the map scrolls inside its own box.
+// The public board: a resident's located report is listed at once, without its place; once a
+// dispatcher accepts it (and approves its photo on the case page) it shows as a point on the
+// server-drawn SVG map, and a visitor sees the case with its address and that photo. Every page
+// passes axe at phone width, the map scrolls inside its own box.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,7 +31,7 @@ async function api(token, method, path, body, type = 'application/json') {
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
-test('a located report is on the map and in the list; its reviewed photo is public', async () => {
+test('a located report is listed at once and on the map once accepted; its reviewed photo is public', async () => {
   const base = server.url;
   const resident = server.cli(['token', 'create', '--phone', '13800000009']).trim();
   const categories = (await api(resident, 'GET', '/case-categories')).body;
@@ -53,16 +54,15 @@ test('a located report is on the map and in the list; its reviewed photo is publ
   assert.equal(uploaded.status, 201);
   const image = uploaded.body[0].id;
 
-  // A visitor: the board, reached from the navigation.
+  // A visitor: the board, reached from the navigation. The report is listed, but a report
+  // nobody has taken on yet has no public position: no point on the map.
   await page.click('nav a[href="/board"]');
   assert.equal(await page.locator('h1').textContent(), '公开案件');
   assert.equal(await page.locator('.board-map svg .map-community').count(), 50);
   const point = page.locator(`.board-map svg a[href="/board/${id}"]`);
-  assert.equal(await point.count(), 1);
-  assert.match(await point.getAttribute('aria-label'), /私搭乱建，已上报/);
-  const box = await point.locator('circle').boundingBox();
-  assert.ok(box && box.width > 0, 'the point is drawn');
-  assert.equal(await page.locator(`#case-${id} a[href="/board/${id}"]`).count(), 1, 'and listed');
+  assert.equal(await point.count(), 0);
+  assert.equal(await page.locator(`#case-${id} a[href="/board/${id}"]`).count(), 1, 'listed');
+  assert.match(await page.textContent(`#case-${id}`), /未公开位置/);
   // Phone width: the page itself does not scroll sideways; the map does, inside its box.
   const widths = await page.evaluate(() => ({
     page: document.documentElement.scrollWidth,
@@ -78,10 +78,11 @@ test('a located report is on the map and in the list; its reviewed photo is publ
   assert.equal(await page.locator(`#case-${id}`).count(), 1);
   await checkA11y(page, 'board filtered');
 
-  // The case: no description yet, no photo.
-  await point.click();
+  // The case: no description, no address, no photo yet.
+  await page.click(`#case-${id} a[href="/board/${id}"]`);
   await page.waitForURL(`${base}/board/${id}`);
-  assert.match(await page.textContent('main'), /问题描述在受理后公开/);
+  assert.match(await page.textContent('main'), /问题描述和具体地点在受理后公开/);
+  assert.doesNotMatch(await page.textContent('main'), /香港中路 1 号/);
   assert.equal(await page.locator('main img').count(), 0);
   await checkA11y(page, 'public case');
 
@@ -98,8 +99,16 @@ test('a located report is on the map and in the list; its reviewed photo is publ
   await Promise.all([staff.waitForURL(`${base}/cases/${id}`), staff.click('#act-accept button[type=submit]')]);
   await staff.context().close();
 
-  await page.reload();
+  // On the board now: a point on the map, the way to the case.
+  await page.goto(base + '/board');
+  assert.equal(await point.count(), 1);
+  assert.match(await point.getAttribute('aria-label'), /私搭乱建，已立案/);
+  const box = await point.locator('circle').boundingBox();
+  assert.ok(box && box.width > 0, 'the point is drawn');
+  await point.click();
+  await page.waitForURL(`${base}/board/${id}`);
   assert.match(await page.textContent('main'), /人行道上私搭乱建的棚子/);
+  assert.match(await page.textContent('main'), /香港中路 1 号/);
   const img = page.locator(`main img[src="/board/${id}/photos/${image}.jpg"]`);
   assert.equal(await img.count(), 1);
   assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the photo loads for a visitor');

@@ -75,13 +75,25 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuer
         .iter()
         .map(|e| Row {
             at: format_local(e.at),
-            actor: e.actor_name.clone().unwrap_or_else(|| ctx.t("audit.system").into()),
+            actor: actor(&ctx, e),
             action: action_label(&ctx, &e.action),
             object: format!("{} #{}", ctx.t(object_key(&e.object_kind)), e.object_id),
             changes: audit::diff(e.before.as_deref(), e.after.as_deref()),
         })
         .collect();
     render(&AuditPage { ctx, rows, more })
+}
+
+/// Who made the change: their name; for an entry without one, the system — or, for a filing,
+/// the reporter of an anonymous report, whom the log does not name (`cases::model::audit_actor`).
+fn actor(ctx: &Ctx, e: &audit::Entry) -> String {
+    match (&e.actor_name, e.object_kind.as_str()) {
+        (Some(name), _) => name.clone(),
+        (None, "case") if matches!(e.action.as_str(), "case.file" | "case.act" | "case.photo") => {
+            ctx.t("audit.anonymous_reporter").into()
+        }
+        (None, _) => ctx.t("audit.system").into(),
+    }
 }
 
 fn object_key(kind: &str) -> &'static str {
@@ -91,6 +103,7 @@ fn object_key(kind: &str) -> &'static str {
         "venue" => "audit.object.venue",
         "department" => "audit.object.department",
         "user" => "audit.object.user",
+        "case" => "audit.object.case",
         _ => "audit.object.other",
     }
 }
@@ -109,6 +122,8 @@ fn action_label(ctx: &Ctx, action: &str) -> String {
         "api_token.revoke" => "audit.action.token_revoke",
         "user.rotate_feed" => "audit.action.rotate_feed",
         "case.caller_reveal" => "audit.action.caller_reveal",
+        "case.contact_reveal" => "audit.action.contact_reveal",
+        "case.reporter_reveal" => "audit.action.reporter_reveal",
         _ => "audit.action.other",
     };
     ctx.t(key).to_owned()

@@ -9,11 +9,12 @@ use utoipa_axum::routes;
 
 use crate::api::ApiUser;
 use crate::app::AppState;
-use crate::cases::model::{Case, Rating, Step};
+use crate::cases::model::{Case, Rating};
 use crate::cases::patrols::{self, Patrol};
 use crate::cases::photos::{self, Photo};
 use crate::cases::service::{self, Act, NewCase};
 use crate::cases::store;
+use crate::cases::timeline::{self, TimelineStep};
 use crate::cases::workflow::{Action, State as CaseState};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, DepartmentId, StreetId};
@@ -53,6 +54,8 @@ pub struct CategoryOut {
     time_limit: Option<String>,
     photos_required: bool,
     public: bool,
+    /// The public sees its cases at their exact coordinates (false: rounded to about 50 m).
+    precise: bool,
 }
 
 /// The case categories, majors before their minors.
@@ -70,6 +73,7 @@ async fn categories(State(state): State<AppState>) -> AppResult<Json<Vec<Categor
                 time_limit: c.limit.map(|l| l.as_code()),
                 photos_required: c.photos_required,
                 public: c.public,
+                precise: c.precise,
             })
             .collect(),
     ))
@@ -122,32 +126,37 @@ pub struct CaseOut {
     merged_into: Option<i64>,
     /// The foot patrol it was found on.
     patrol_id: Option<i64>,
-    /// The timeline (one case only).
+    /// The timeline (one case only): who acted as their role (and department); their user id
+    /// only for staff with a part in the case.
     #[serde(skip_serializing_if = "Option::is_none")]
-    timeline: Option<Vec<Step>>,
+    timeline: Option<Vec<TimelineStep>>,
     /// Photos (one case only).
     #[serde(skip_serializing_if = "Option::is_none")]
     photos: Option<Vec<Photo>>,
-    /// Open cases of the same category filed nearby, nearest first (on filing, and for staff).
+    /// Open cases of the same category filed nearby, nearest first, as you may know of them (on
+    /// filing, and for staff).
     #[serde(skip_serializing_if = "Option::is_none")]
     possible_duplicates: Option<Vec<Nearby>>,
 }
 
-/// A possible duplicate.
+/// A possible duplicate: an open case of the same category filed nearby in the last few days.
+/// A case you have a part in (your own report; for staff, one within your reach) is given by id
+/// and distance. Another's is told only if the public may see it (a public category, taken on
+/// by a dispatcher), without its id, its distance measured to where the public board shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Nearby {
-    /// Its id.
-    id: i64,
+    /// Its id (null: someone else's case, told as the public sees it).
+    id: Option<i64>,
     /// How far from this one, in metres.
     distance_m: u32,
 }
 
-fn nearby(found: Vec<(i64, u32)>) -> Option<Vec<Nearby>> {
-    Some(found.into_iter().map(|(id, distance_m)| Nearby { id, distance_m }).collect())
+fn nearby(found: Vec<service::Duplicate>) -> Option<Vec<Nearby>> {
+    Some(found.into_iter().map(|d| Nearby { id: d.id, distance_m: d.metres }).collect())
 }
 
 impl CaseOut {
-    fn new(c: Case, now: i64, timeline: Option<Vec<Step>>) -> Self {
+    fn new(c: Case, now: i64, timeline: Option<Vec<TimelineStep>>) -> Self {
         let rfc = crate::appointments::model::rfc3339;
         Self {
             overdue: c.overdue(now),
@@ -179,7 +188,8 @@ impl CaseOut {
 /// Files a case: a resident's report, an inspector's patrol finding or a hotline call taken
 /// by a dispatcher (the source follows from the filer's roles).
 #[utoipa::path(post, path = "/cases", tag = "cases", request_body = NewCaseBody, security(("bearer" = [])),
-    responses((status = 201, description = "Filed", body = CaseOut),
+    responses((status = 201, description = "Filed, with the possible duplicates you may know of", body = CaseOut),
+        (status = 409, description = "The patrol given is not your open patrol", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn file_case(
     ApiUser(user): ApiUser,
@@ -196,7 +206,7 @@ async fn file_case(
         anonymous: body.anonymous,
     };
     let case = service::file(&state, &user, new).await?;
-    let duplicates = service::possible_duplicates(&state, &case).await?;
+    let duplicates = service::possible_duplicates(&state, &user, &case).await?;
     let mut out = CaseOut::new(case, state.clock.unix(), None);
     out.possible_duplicates = nearby(duplicates);
     Ok((StatusCode::CREATED, Json(out)))
@@ -214,10 +224,11 @@ async fn get_case(
 ) -> AppResult<Json<CaseOut>> {
     let (case, steps) = service::get(&state, &user, id).await?;
     let duplicates = if user.principal.is_staff() && case.state.is_open() {
-        nearby(service::possible_duplicates(&state, &case).await?)
+        nearby(service::possible_duplicates(&state, &user, &case).await?)
     } else {
         None
     };
+    let steps = timeline::for_viewer(&state, &user, &case, steps).await?;
     let mut out = CaseOut::new(case, state.clock.unix(), Some(steps));
     out.possible_duplicates = duplicates;
     out.photos = Some(photos::list(&state, id).await?);
@@ -346,10 +357,13 @@ async fn start_patrol(ApiUser(user): ApiUser, State(state): State<AppState>) -> 
     Ok((StatusCode::CREATED, Json(patrols::start(&state, &user).await?)))
 }
 
-/// One patrol's log: times, minutes, route points, cases filed.
+/// One patrol's log: times, minutes, route points, cases filed. Your own, or — for the
+/// district's admins and dispatchers — any; for a street's admins and dispatchers, those of the
+/// inspectors posted in their street (the patrol log's reach).
 #[utoipa::path(get, path = "/patrols/{id}", tag = "cases", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Patrol id")),
-    responses((status = 200, description = "The patrol", body = Patrol)))]
+    responses((status = 200, description = "The patrol", body = Patrol),
+        (status = 404, description = "No such patrol, or not within your reach", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn get_patrol(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

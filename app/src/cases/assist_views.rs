@@ -7,6 +7,7 @@ use crate::cases::assist::{ChecklistStep, Enterprise, Progress};
 use crate::cases::assist_service::{self as service, STEP_ACTION};
 use crate::cases::assist_store::{self as db, Item, Row};
 use crate::cases::model::{Case, Source, Step};
+use crate::cases::reveal;
 use crate::cases::workflow::{Party, State};
 use crate::error::AppResult;
 use crate::web::Ctx;
@@ -222,8 +223,10 @@ impl AssistListPage {
 pub struct AssistPanel {
     /// The enterprise's name.
     pub enterprise: String,
-    /// Who to call: name and phone (in full for the agent and the centre, masked for others).
+    /// Who to call: name and masked phone.
     pub contact: (String, String),
+    /// Whether the viewer may reveal the contact's whole number (see `reveal`).
+    pub can_reveal: bool,
     /// The agent's name, once assigned.
     pub agent: Option<String>,
     /// The checklist.
@@ -254,9 +257,9 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &Case, parts: &[Party]) ->
         Some(a) => db::user_name(&mut conn, a).await?,
         None => None,
     };
-    let caller = parts.iter().any(|p| matches!(p, Party::Agent | Party::Dispatcher | Party::DistrictAdmin));
+    // The whole number only ever in the answer to a reveal, audited (see `reveal`).
     let (name, sealed, masked) = contact;
-    let phone = if caller { state.keys.open(&sealed).unwrap_or(masked) } else { masked };
+    let can_reveal = !sealed.is_empty() && reveal::may_reveal(reveal::Subject::Contact, parts);
     let agents = if service::may_assign(case, parts) {
         match service::department_of(&mut conn, case).await? {
             Some(d) => {
@@ -272,7 +275,8 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &Case, parts: &[Party]) ->
     };
     Ok(Some(AssistPanel {
         enterprise,
-        contact: (name, phone),
+        contact: (name, masked),
+        can_reveal,
         agent,
         progress_text: progress_text(ctx, progress),
         visits_text: visits_text(ctx, progress.visits_spared),

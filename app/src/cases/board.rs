@@ -2,6 +2,13 @@
 //! their category, department and dates — never who reported them. The description shows
 //! only once a dispatcher accepted the case, the timeline without who acted or their notes,
 //! and photos only those a dispatcher reviewed (see `photos::review`).
+//!
+//! Where a case is can say where its reporter lives. So the address as typed and the
+//! coordinates follow the description: nothing while the report waits for a dispatcher (or was
+//! refused or voided without being vetted); after, the address, and the coordinates rounded to
+//! a grid of about 50 m — exact only for a category marked precise (a manhole cover, a street
+//! lamp). Every public output (the board's list, page and map, Open311 in JSON and XML) reads
+//! cases through [`search`], which applies [`public_place`].
 
 use sqlx::Row as _;
 
@@ -25,9 +32,9 @@ pub struct PublicCase {
     pub state: State,
     /// What was reported (shown once the case is accepted; until then it is unreviewed).
     pub description: Option<String>,
-    /// Address as given.
+    /// Address as given, once reviewed (empty before; see [`public_place`]).
     pub address: String,
-    /// Coordinates.
+    /// Coordinates as the public may see them (see [`public_place`]).
     pub coords: Option<(f64, f64)>,
     /// Street.
     pub street_id: Option<StreetId>,
@@ -77,6 +84,31 @@ pub fn description_shown(state: State) -> bool {
     !matches!(state, State::Reported | State::Rejected | State::Voided)
 }
 
+/// Public coordinates lie on a grid of 1/2000 of a degree: about 55 m north–south and 45 m
+/// east–west at Qingdao (36°N), so a point is shown within about 35 m of where it was given.
+const GRID_PER_DEGREE: f64 = 2000.0;
+
+/// Coordinates moved to the nearest point of the public grid.
+pub fn rounded((lat, lng): (f64, f64)) -> (f64, f64) {
+    // Divided rather than multiplied by the step, so that grid points print as short decimals.
+    ((lat * GRID_PER_DEGREE).round() / GRID_PER_DEGREE, (lng * GRID_PER_DEGREE).round() / GRID_PER_DEGREE)
+}
+
+/// What the public may see of where a case is (see the module doc): the address and the
+/// coordinates (rounded unless the category is `precise`) once the description is shown;
+/// neither before.
+pub fn public_place(
+    state: State,
+    precise: bool,
+    address: String,
+    coords: Option<(f64, f64)>,
+) -> (String, Option<(f64, f64)>) {
+    if !description_shown(state) {
+        return (String::new(), None);
+    }
+    (address, if precise { coords } else { coords.map(rounded) })
+}
+
 /// The `where` clause both [`search`] and [`count`] use; `$1`–`$5` are bound by [`bind`].
 fn conditions(q: &Query) -> String {
     // The ids are integers we parsed, spelled into the SQL; everything else is bound.
@@ -119,8 +151,8 @@ pub async fn list(conn: &mut Conn, q: &Query) -> Result<Vec<PublicCase>, sqlx::E
 /// Public cases, newest first, narrowed for the board.
 pub async fn search(conn: &mut Conn, q: &Query, n: &Narrow) -> Result<Vec<PublicCase>, sqlx::Error> {
     let sql = format!(
-        "select c.case_id, k.code, k.name, k.parent_code, c.state, c.description, c.address, c.lat, c.lng, \
-         c.street_id, c.community_id, d.name as department, c.created_at, c.updated_at, c.deadline_at {} \
+        "select c.case_id, k.code, k.name, k.parent_code, k.precise, c.state, c.description, c.address, c.lat, \
+         c.lng, c.street_id, c.community_id, d.name as department, c.created_at, c.updated_at, c.deadline_at {} \
          order by c.case_id desc limit $6 offset $7",
         conditions(q)
     );
@@ -130,6 +162,12 @@ pub async fn search(conn: &mut Conn, q: &Query, n: &Narrow) -> Result<Vec<Public
         let state: String = r.try_get("state")?;
         let Some(state) = State::parse(&state) else { continue };
         let description: String = r.try_get("description")?;
+        let (address, coords) = public_place(
+            state,
+            r.try_get::<i64, _>("precise")? == 1,
+            r.try_get("address")?,
+            r.try_get::<Option<f64>, _>("lat")?.zip(r.try_get::<Option<f64>, _>("lng")?),
+        );
         out.push(PublicCase {
             id: r.try_get("case_id")?,
             code: r.try_get("code")?,
@@ -137,8 +175,8 @@ pub async fn search(conn: &mut Conn, q: &Query, n: &Narrow) -> Result<Vec<Public
             major: r.try_get("parent_code")?,
             description: description_shown(state).then_some(description),
             state,
-            address: r.try_get("address")?,
-            coords: r.try_get::<Option<f64>, _>("lat")?.zip(r.try_get::<Option<f64>, _>("lng")?),
+            address,
+            coords,
             street_id: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
             community_id: r.try_get::<Option<i64>, _>("community_id")?.map(CommunityId),
             department: r.try_get("department")?,
@@ -218,5 +256,42 @@ pub async fn photo(
     match reviewed {
         Some(_) => crate::media::store::get(conn, image_id, false).await,
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AT: (f64, f64) = (36.06137, 120.38362);
+
+    #[test]
+    fn an_unreviewed_report_shows_no_place_at_all() {
+        for state in [State::Reported, State::Rejected, State::Voided] {
+            for precise in [false, true] {
+                assert_eq!(public_place(state, precise, "云霄路 88 号".into(), Some(AT)), (String::new(), None));
+            }
+        }
+    }
+
+    #[test]
+    fn a_reviewed_case_shows_its_address_and_a_rounded_point_unless_precise() {
+        for state in State::ALL.into_iter().filter(|s| description_shown(*s)) {
+            let (address, coords) = public_place(state, false, "云霄路 88 号".into(), Some(AT));
+            assert_eq!((address.as_str(), coords), ("云霄路 88 号", Some((36.0615, 120.3835))), "{state:?}");
+            assert_eq!(public_place(state, true, String::new(), Some(AT)).1, Some(AT), "{state:?}");
+            assert_eq!(public_place(state, false, String::new(), None).1, None);
+        }
+    }
+
+    #[test]
+    fn rounding_moves_a_point_by_at_most_about_35_metres() {
+        let mut worst: f64 = 0.0;
+        for i in 0..500 {
+            let at = (36.05 + f64::from(i) * 0.000_037, 120.37 + f64::from(i) * 0.000_041);
+            worst = worst.max(crate::cases::model::distance_m(at, rounded(at)));
+        }
+        assert!(worst > 20.0 && worst < 36.0, "{worst}");
+        assert_eq!(rounded((36.062, 120.383)), (36.062, 120.383), "grid points stay");
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::app::AppState;
 use crate::cases::model::{Case, Rating};
+use crate::cases::reveal::{FullNumber, Revealed, Shown, Subject, may_reveal};
 use crate::cases::views::Lookup;
 use crate::cases::workflow::{Action, Party, State};
 use crate::error::{AppResult, FieldError};
@@ -127,16 +128,50 @@ pub struct CasePage {
     pub caller: Option<crate::cases::callers::Caller>,
     /// Whether the viewer may reveal the caller's whole number to call them back.
     pub can_reveal: bool,
-    /// The caller's whole number, in the answer to a reveal only.
-    pub revealed: Option<crate::cases::caller_reveal::FullNumber>,
-    /// A reveal was allowed but the sealed number could not be opened.
-    pub reveal_failed: bool,
+    /// Whether the viewer may learn who filed this anonymous report (the command centre).
+    pub can_reveal_reporter: bool,
+    /// What a reveal opened (or could not), in the answer to that reveal only.
+    pub shown: Option<Shown>,
     /// Whether the viewer decides which photos the public board shows.
     pub can_review: bool,
     /// Enterprise assistance: the company, its contact, the agent and the checklist.
     pub assist: Option<crate::cases::assist_views::AssistPanel>,
     /// Open cases nearby that may be the same problem (for whoever may merge it).
     pub duplicates: Vec<crate::cases::duplicate_pages::Candidate>,
+}
+
+impl CasePage {
+    /// The whole number a reveal of `subject` (its [`Subject::segment`]) opened, on this answer.
+    pub fn number(&self, subject: &str) -> Option<&FullNumber> {
+        match &self.shown {
+            Some(Shown { subject: s, revealed: Revealed::Number { number, .. } }) if s.segment() == subject => {
+                Some(number)
+            }
+            _ => None,
+        }
+    }
+
+    /// The name a reveal of `subject` opened with the number, on this answer.
+    pub fn revealed_name(&self, subject: &str) -> Option<&str> {
+        match &self.shown {
+            Some(Shown { subject: s, revealed: Revealed::Number { name: Some(name), .. } })
+                if s.segment() == subject =>
+            {
+                Some(name)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this answers a reveal of `subject` that was allowed but could not be opened.
+    pub fn unreadable(&self, subject: &str) -> bool {
+        matches!(&self.shown, Some(Shown { subject: s, revealed: Revealed::Unreadable }) if s.segment() == subject)
+    }
+
+    /// Whether this answers a reveal of `subject` (no second button beside what it shows).
+    pub fn revealing(&self, subject: &str) -> bool {
+        self.shown.as_ref().is_some_and(|s| s.subject.segment() == subject)
+    }
 }
 
 /// Who took a step, as the timeline says it.
@@ -191,7 +226,8 @@ pub async fn case_page(
     );
     let can_review = crate::cases::photos::may_review(&parts);
     let caller = crate::cases::callers::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
-    let can_reveal = caller.is_some() && crate::cases::caller_reveal::may_reveal(&parts);
+    let can_reveal = caller.is_some() && may_reveal(Subject::Caller, &parts);
+    let can_reveal_reporter = case.anonymous && case.reporter.is_some() && may_reveal(Subject::Reporter, &parts);
     let assist = crate::cases::assist_views::panel(state, &ctx, &case, &parts).await?;
     let duplicates = crate::cases::duplicate_pages::candidates(state, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
@@ -238,8 +274,8 @@ pub async fn case_page(
         can_add,
         caller,
         can_reveal,
-        revealed: None,
-        reveal_failed: false,
+        can_reveal_reporter,
+        shown: None,
         can_review,
         assist,
         duplicates,

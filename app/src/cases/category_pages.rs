@@ -46,6 +46,8 @@ pub struct Row {
     pub photos_required: bool,
     /// On the public board.
     pub public: bool,
+    /// Shown there at its exact place.
+    pub precise: bool,
     /// Offered for new cases.
     pub active: bool,
 }
@@ -107,6 +109,8 @@ pub struct CategoryForm {
     /// `1` when ticked.
     pub public: String,
     /// `1` when ticked.
+    pub precise: String,
+    /// `1` when ticked.
     pub active: String,
 }
 
@@ -124,6 +128,7 @@ impl CategoryForm {
             time_limit_unit: unit.into(),
             photos_required: tick(c.photos_required),
             public: tick(c.public),
+            precise: tick(c.precise),
             active: tick(c.active),
         }
     }
@@ -137,6 +142,7 @@ impl CategoryForm {
             time_limit: Some(format!("{}{}", self.time_limit.trim(), self.time_limit_unit.trim())),
             photos_required: Some(!self.photos_required.is_empty()),
             public: Some(!self.public.is_empty()),
+            precise: Some(!self.precise.is_empty()),
             active: Some(!self.active.is_empty()),
         }
     }
@@ -184,6 +190,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
                     limit: limit_text(&ctx, c.limit),
                     photos_required: c.photos_required,
                     public: c.public,
+                    precise: c.precise,
                     active: c.active,
                 })
                 .collect(),

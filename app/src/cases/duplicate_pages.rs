@@ -45,10 +45,11 @@ pub async fn candidates(state: &AppState, user: &CurrentUser, case: &Case) -> Ap
     if !may_void || case.merged_into.is_some() {
         return Ok(Vec::new());
     }
-    let found = service::possible_duplicates(state, case).await?;
+    let found = service::possible_duplicates(state, user, case).await?;
     let mut conn = state.db.conn().await?;
     let mut out = Vec::with_capacity(found.len());
-    for (id, metres) in found {
+    // Only cases the viewer has a part in can be merged into: those told by id.
+    for (id, metres) in found.into_iter().filter_map(|d| Some((d.id?, d.metres))) {
         if let Some(c) = store::case(&mut conn, id).await? {
             out.push(Candidate {
                 id,

@@ -196,7 +196,9 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery
 /// What the page says about a case just filed: found only if the viewer may see it.
 async fn filed(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Filed> {
     let (case, _) = service::get(state, user, id).await?;
-    let duplicates = service::possible_duplicates(state, &case).await?;
+    // Those within the call-taker's reach, by id (a street's dispatcher may be near another street).
+    let found = service::possible_duplicates(state, user, &case).await?;
+    let duplicates = found.into_iter().filter_map(|d| Some((d.id?, d.metres))).collect();
     let can_merge = workflow::may(&parties(&user.principal, &case), case.state, Action::Void);
     Ok(Filed { id: case.id, reporter_matched: case.reporter.is_some(), duplicates, can_merge })
 }

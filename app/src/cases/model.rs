@@ -140,6 +140,13 @@ impl Case {
     }
 }
 
+/// Who the audit log names for `user`'s change to `case`: nobody when they are the reporter of
+/// an anonymous report (the log's actor column is read in the back office, far from the
+/// command centre's audited reveal; the case itself still knows its reporter, for "my reports").
+pub fn audit_actor(case: &Case, user: UserId) -> Option<UserId> {
+    (!(case.anonymous && case.reporter == Some(user))).then_some(user)
+}
+
 /// The states in which a case can be late: with the department, working on it.
 pub const LATE_STATES: [State; 2] = [State::Dispatched, State::Handling];
 
@@ -310,6 +317,15 @@ mod tests {
         assert_eq!(parties(&agent, &assisted), [Party::Agent, Party::Handler], "the agent, and of its department");
         let colleague = who(6, &[(Role::Handler, Scope::Department(DepartmentId(7)))]);
         assert_eq!(parties(&colleague, &assisted), [Party::Handler]);
+    }
+
+    #[test]
+    fn an_anonymous_reporter_is_named_in_no_audit_entry() {
+        let mut c = case(3, None, 42);
+        assert_eq!(audit_actor(&c, UserId(42)), Some(UserId(42)), "not anonymous");
+        c.anonymous = true;
+        assert_eq!(audit_actor(&c, UserId(42)), None);
+        assert_eq!(audit_actor(&c, UserId(7)), Some(UserId(7)), "staff acting on it are named");
     }
 
     #[test]

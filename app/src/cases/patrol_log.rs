@@ -11,7 +11,6 @@ use serde::Deserialize;
 use sqlx::Row as _;
 
 use crate::app::AppState;
-use crate::authz::{Role, Scope};
 use crate::error::{AppError, AppResult};
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::Query;
@@ -66,20 +65,6 @@ struct LogQuery {
     sort: String,
 }
 
-/// Whose patrols the viewer may see: `Some(None)` all, `Some(Some(street))` one street's.
-fn reach(ctx: &Ctx) -> AppResult<Option<i64>> {
-    let user = ctx.user()?;
-    let mut street = None;
-    for g in &user.principal.grants {
-        match (g.role, g.scope) {
-            (Role::DistrictAdmin | Role::Dispatcher, Scope::District) => return Ok(None),
-            (Role::StreetAdmin | Role::Dispatcher, Scope::Street(s)) => street = Some(s.0),
-            _ => {}
-        }
-    }
-    street.map(Some).ok_or(AppError::Forbidden)
-}
-
 /// A `YYYY-MM-DD` day's start in district time, or None for empty or unreadable text.
 fn day(text: &str) -> Option<i64> {
     let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
@@ -87,13 +72,14 @@ fn day(text: &str) -> Option<i64> {
 }
 
 async fn log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LogQuery>) -> AppResult<Response> {
-    let street = reach(&ctx)?;
+    // The same reach as the API's (`patrols::get`); those without one have no log to read.
+    let reach = crate::cases::patrols::reach(&ctx.user()?.principal).ok_or(AppError::Forbidden)?;
     let now = state.clock.unix();
     let from = day(&q.from).unwrap_or(0);
     let to = day(&q.to).map_or(i64::MAX, |t| t + 86_400);
     // The sort is one of three fixed orders, never text from the request.
     let order = match q.sort.as_str() {
-        "longest" => "coalesce(p.ended_at, $6) - p.started_at desc, p.patrol_id desc",
+        "longest" => "coalesce(p.ended_at, $5) - p.started_at desc, p.patrol_id desc",
         "findings" => "findings desc, p.patrol_id desc",
         _ => "p.started_at desc, p.patrol_id desc",
     };
@@ -103,13 +89,11 @@ async fn log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LogQuery>)
          (select min(c.case_id) from cases c where c.patrol_id = p.patrol_id) as first_case, \
          (select count(*) from patrol_points pp where pp.patrol_id = p.patrol_id) as points \
          from patrols p join users u on u.user_id = p.inspector_user_id \
-         where p.started_at >= $1 and p.started_at < $2 \
-         and ($3 = 0 or exists (select 1 from role_grants g where g.user_id = p.inspector_user_id \
-           and g.role = 'inspector' and ((g.scope_kind = 'street' and g.scope_id = $3) or (g.scope_kind = 'community' \
-           and g.scope_id in (select community_id from communities where street_id = $3))))) \
-         and ($4 = '' or ($4 = 'open' and p.ended_at is null) or ($4 = 'ended' and p.ended_at is not null)) \
-         and ($5 = '' or u.display_name like $5) and $6 >= 0 \
-         order by {order} limit {LIMIT}"
+         where p.started_at >= $1 and p.started_at < $2{within} \
+         and ($3 = '' or ($3 = 'open' and p.ended_at is null) or ($3 = 'ended' and p.ended_at is not null)) \
+         and ($4 = '' or u.display_name like $4) and $5 >= 0 \
+         order by {order} limit {LIMIT}",
+        within = reach.sql("p.inspector_user_id")
     );
     let status = if matches!(q.status.as_str(), "open" | "ended") { q.status.as_str() } else { "" };
     let name = q.inspector.trim();
@@ -117,7 +101,6 @@ async fn log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LogQuery>)
     let rows = sqlx::query(&sql)
         .bind(from)
         .bind(to)
-        .bind(street.unwrap_or(0))
         .bind(status)
         .bind(&pattern)
         .bind(now)

@@ -2,6 +2,11 @@
 //! and ends it. The log keeps who, when, how long, the route points the phone sent, and the
 //! cases filed on the way. One open patrol per inspector at a time. Small enough to keep its
 //! few SQL statements beside the rules.
+//!
+//! Who reads a patrol: its inspector, and those who run patrols ([`reach`]) — the district's
+//! admins and dispatchers every inspector's, a street's admins and dispatchers those of the
+//! inspectors posted in their street. The patrol log page (`patrol_log`) and the API ask the
+//! same question, so neither shows a patrol the other would hide.
 
 use serde::Serialize;
 use sqlx::Row as _;
@@ -9,11 +14,11 @@ use utoipa::ToSchema;
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::authz::Role;
+use crate::authz::{Principal, Role, Scope};
 use crate::cases::model::valid_coords;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::ids::UserId;
+use crate::ids::{StreetId, UserId};
 
 /// Route points kept per patrol at most (a point every 10 s for over 5 hours).
 pub const MAX_POINTS: i64 = 2000;
@@ -35,6 +40,43 @@ pub struct Patrol {
     pub points: i64,
     /// Cases filed during it.
     pub cases: Vec<i64>,
+}
+
+/// Whose patrols someone who runs patrols may read, beyond their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Every inspector's.
+    All,
+    /// Those of the inspectors posted in these streets (or one of their communities).
+    Streets(Vec<StreetId>),
+}
+
+impl Reach {
+    /// A condition on `inspector` (an SQL expression for a user id) that holds for the
+    /// patrols within reach: empty for [`Reach::All`]. The street ids are integers we hold,
+    /// spelled into the SQL; nothing from a request is.
+    pub fn sql(&self, inspector: &str) -> String {
+        let Reach::Streets(streets) = self else { return String::new() };
+        let ids = streets.iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(", ");
+        format!(
+            " and exists (select 1 from role_grants g where g.user_id = {inspector} and g.role = 'inspector' \
+             and ((g.scope_kind = 'street' and g.scope_id in ({ids})) or (g.scope_kind = 'community' \
+             and g.scope_id in (select community_id from communities where street_id in ({ids})))))"
+        )
+    }
+}
+
+/// Whose patrols `principal` may read besides their own (see the module doc); None: only their own.
+pub fn reach(principal: &Principal) -> Option<Reach> {
+    let mut streets = Vec::new();
+    for g in &principal.grants {
+        match (g.role, g.scope) {
+            (Role::DistrictAdmin | Role::Dispatcher, Scope::District) => return Some(Reach::All),
+            (Role::StreetAdmin | Role::Dispatcher, Scope::Street(s)) if !streets.contains(&s) => streets.push(s),
+            _ => {}
+        }
+    }
+    (!streets.is_empty()).then_some(Reach::Streets(streets))
 }
 
 /// Only inspectors patrol.
@@ -118,12 +160,18 @@ pub async fn end(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Pat
     get(state, user, id).await
 }
 
-/// One patrol of the inspector (or, for district and street admins, anyone's).
+/// One patrol: the inspector's own, or one within the viewer's [`reach`]. Any other is "not
+/// found", as if it did not exist.
 pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Patrol> {
     let mut conn = state.db.conn().await?;
     let patrol = load(&mut conn, id, state.clock.unix()).await?.ok_or(AppError::NotFound)?;
-    let admin = user.principal.has_role(Role::DistrictAdmin) || user.principal.has_role(Role::StreetAdmin);
-    if patrol.inspector != user.id.0 && !admin {
+    if patrol.inspector == user.id.0 {
+        return Ok(patrol);
+    }
+    let Some(reach) = reach(&user.principal) else { return Err(AppError::NotFound) };
+    let sql = format!("select count(*) from patrols p where p.patrol_id = $1{}", reach.sql("p.inspector_user_id"));
+    let within: i64 = sqlx::query_scalar(&sql).bind(id).fetch_one(&mut *conn).await?;
+    if within == 0 {
         return Err(AppError::NotFound);
     }
     Ok(patrol)

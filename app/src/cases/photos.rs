@@ -94,10 +94,13 @@ pub async fn link(
     kind: &str,
     now: i64,
 ) -> AppResult<()> {
-    let street: Option<i64> = sqlx::query_scalar("select street_id from cases where case_id = $1")
-        .bind(case_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (street, anonymous, reporter): (Option<i64>, i64, Option<i64>) =
+        sqlx::query_as("select street_id, anonymous, reporter_user_id from cases where case_id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    // The reporter of an anonymous report is named in no audit entry (see `model::audit_actor`).
+    let actor = (!(anonymous == 1 && reporter == Some(by.0))).then_some(by);
     sqlx::query(
         "insert into case_photos (case_id, image_id, kind, created_by, created_at) values ($1, $2, $3, $4, $5)",
     )
@@ -109,7 +112,7 @@ pub async fn link(
     .execute(&mut *conn)
     .await?;
     let change = crate::audit::Change::new("case", case_id, street.map(crate::ids::StreetId));
-    crate::audit::record(conn, now, by, "case.photo", change).await?;
+    crate::audit::record(conn, now, actor, "case.photo", change).await?;
     Ok(())
 }
 

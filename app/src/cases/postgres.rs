@@ -12,7 +12,9 @@
 //! as float4, so a cached statement first prepared with one would refuse a real latitude.
 //! Rust prints an `f64` in the shortest form that reads back as the same number, so nothing is
 //! lost. The columns and values are `store::INSERT_CASE`'s, `store::INSERT_STEP`'s and
-//! `audit::INSERT`'s; the statistics' running totals follow by their triggers.
+//! `audit::INSERT`'s; the statistics' running totals follow by their triggers. An anonymous
+//! report's audit entry names nobody (`model::audit_actor`): the statement decides by the
+//! `anonymous` value it already binds.
 
 use crate::app::AppState;
 use crate::cases::filing::{self, Filer, NewCase};
@@ -28,9 +30,13 @@ const FILE: &str = "with c as (insert into cases (category_id, source, state, de
      s as (insert into case_events (case_id, at, actor_user_id, action, from_state, to_state, department_id, note) \
      select case_id, $10, $14, 'file', null, $3, null, '' from c), \
      a as (insert into audit_log (at, actor_user_id, action, object_kind, object_id, street_id, summary, \
-     before_json, after_json) select $10, $14, 'case.file', 'case', case_id, street_id, 'case#' || case_id, \
-     null, null from c) \
+     before_json, after_json) select $10, case when $9 = 1 then null else $14 end, 'case.file', 'case', case_id, \
+     street_id, 'case#' || case_id, null, case when $9 = 1 then '{\"anonymous\":true}' else null end from c) \
      select case_id from c";
+
+/// What the audit entry of an anonymous filing says instead of naming its reporter (the same as
+/// `service::filing_change`; spelled in `FILE`, which binds no more than it must).
+pub(crate) const ANONYMOUS: &str = r#"{"anonymous":true}"#;
 
 /// Checks and stores a case filed by `user` at `now`, with its first timeline step and audit
 /// entry.

@@ -45,7 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::cases::category_pages::router())
         .merge(crate::cases::calendar_pages::router())
         .merge(crate::cases::hotline::router())
-        .merge(crate::cases::caller_reveal::router())
+        .merge(crate::cases::reveal::router())
 }
 
 #[derive(Debug, Default, Deserialize)]

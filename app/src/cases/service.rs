@@ -7,11 +7,10 @@ use chrono::{NaiveDateTime, TimeZone as _};
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
-use crate::authz::Role;
 use crate::cases::calendar_store;
 use crate::cases::filing::{self, Filer};
-use crate::cases::model::{Case, Rating, Source, Step, distance_m, parties};
-use crate::cases::store;
+use crate::cases::model::{Case, Rating, Source, Step, audit_actor, distance_m, parties};
+use crate::cases::store::{self, Category};
 use crate::cases::workflow::{self, Action, Party, Refusal};
 use crate::clock::DISTRICT_OFFSET;
 use crate::db::{Conn, Tx};
@@ -57,9 +56,15 @@ pub async fn file_in(
     let refs = store::filing_refs(tx, new.category_id, new.community_id, user.id).await?;
     let mut case = filing::check(new, &refs, filer, state.clock.unix())?;
     case.id = store::insert_case(tx, &case, user.id, case.created_at).await?;
-    let change = Change::new("case", case.id, case.street_id);
-    audit::record(tx, case.created_at, user.id, "case.file", change).await?;
+    audit::record(tx, case.created_at, audit_actor(&case, user.id), "case.file", filing_change(&case)).await?;
     Ok(case)
+}
+
+/// The audit entry of a filing: an anonymous one says so, since it names nobody (see
+/// [`audit_actor`]).
+pub fn filing_change(case: &Case) -> Change {
+    let change = Change::new("case", case.id, case.street_id);
+    if case.anonymous { change.after(&serde_json::json!({"anonymous": true})) } else { change }
 }
 
 /// Case `id` and `user`'s parts in it (see `model::parties`), if they have any. Others get
@@ -73,13 +78,16 @@ pub async fn visible(conn: &mut Conn, user: &CurrentUser, id: i64) -> AppResult<
     Ok((case, parts))
 }
 
-/// A case and its timeline, if `user` may see it (see [`visible`]).
+/// A case and its timeline, if `user` may see it (see [`visible`]). The steps the reporter of
+/// an anonymous report took carry no actor for anyone but that reporter — the command centre
+/// included, which learns who it is only by an audited reveal (`reveal`). A step without an
+/// actor is the anonymous reporter's, or (an escalation) the system's.
 pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<(Case, Vec<Step>)> {
     let mut conn = state.db.conn().await?;
     let (case, _) = visible(&mut conn, user, id).await?;
     let mut steps = store::steps(&mut conn, id).await?;
-    if case.anonymous && case.reporter != Some(user.id) && !user.principal.has_role(Role::Dispatcher) {
-        for s in steps.iter_mut().filter(|s| s.action == "file") {
+    if case.anonymous && case.reporter != Some(user.id) {
+        for s in steps.iter_mut().filter(|s| s.actor.is_some() && s.actor == case.reporter.map(|r| r.0)) {
             s.actor = None;
         }
     }
@@ -187,7 +195,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
     let change = Change::new("case", id, case.street_id)
         .before(&serde_json::json!({"state": case.state.as_str()}))
         .after(&serde_json::json!({"state": to.as_str(), "department_id": next.department_id.map(|d| d.0)}));
-    audit::record(&mut tx, now, user.id, "case.act", change).await?;
+    audit::record(&mut tx, now, audit_actor(&case, user.id), "case.act", change).await?;
     if to != case.state {
         if let Some(reporter) = case.reporter.filter(|r| *r != user.id) {
             crate::cases::notices::tell(&mut tx, reporter, id, to, now).await?;
@@ -208,22 +216,47 @@ fn unix_of(local: NaiveDateTime) -> Option<i64> {
     DISTRICT_OFFSET.from_local_datetime(&local).single().map(|t| t.timestamp())
 }
 
+/// A possible duplicate, as the viewer may be told of it (see [`possible_duplicates`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Its id: told only of a case the viewer has a part in.
+    pub id: Option<i64>,
+    /// Metres from this case: to it, or — told without its id — to where the public sees it.
+    pub metres: u32,
+}
+
+/// How someone is told of `other`, an open case near `at`: with its id and distance when they
+/// `see` it (have a part in it); as the public sees it — no id, the distance to its public
+/// position — when its category is public and a dispatcher took it on; else not at all.
+pub fn tell_duplicate(at: (f64, f64), other: &Case, see: bool, category: Option<&Category>) -> Option<Duplicate> {
+    let metres = |to: (f64, f64)| distance_m(at, to).round() as u32;
+    if see {
+        return Some(Duplicate { id: Some(other.id), metres: metres(other.coords?) });
+    }
+    let category = category.filter(|c| c.public)?;
+    let (_, public) = crate::cases::board::public_place(other.state, category.precise, String::new(), other.coords);
+    Some(Duplicate { id: None, metres: metres(public?) })
+}
+
 /// Open cases of the same category filed near `case` recently (within the configured radius
-/// and window): possible duplicates, nearest first.
-pub async fn possible_duplicates(state: &AppState, case: &Case) -> AppResult<Vec<(i64, u32)>> {
+/// and window), nearest first, as `user` may be told of them ([`tell_duplicate`]): a resident
+/// learns of their own reports and of public ones a dispatcher took on, never another's
+/// report's id or exact place; staff learn ids of the cases within their reach (the command
+/// centre, which merges duplicates, of all).
+pub async fn possible_duplicates(state: &AppState, user: &CurrentUser, case: &Case) -> AppResult<Vec<Duplicate>> {
     let Some(at) = case.coords else { return Ok(Vec::new()) };
     let radius = f64::from(state.config.duplicate_radius_m);
     let since = case.created_at - i64::from(state.config.duplicate_window_hours) * 3600;
-    let near = store::near(&mut *state.db.conn().await?, case.category_id, at, radius, since, case.id).await?;
-    let mut found: Vec<(i64, u32)> = near
+    let mut conn = state.db.conn().await?;
+    let near = store::near(&mut conn, case.category_id, at, radius, since, case.id).await?;
+    let category = store::category(&mut conn, case.category_id).await?;
+    let mut found: Vec<Duplicate> = near
         .iter()
-        .filter_map(|c| {
-            let d = distance_m(at, c.coords?);
-            // Rounded metres for display; the comparison uses the exact distance.
-            (d <= radius).then_some((c.id, d.round() as u32))
-        })
+        // The comparison uses the exact distance; what is told is rounded metres.
+        .filter(|c| c.coords.is_some_and(|p| distance_m(at, p) <= radius))
+        .filter_map(|c| tell_duplicate(at, c, !parties(&user.principal, c).is_empty(), category.as_ref()))
         .collect();
-    found.sort_by_key(|(id, d)| (*d, *id));
+    found.sort_by_key(|d| (d.metres, d.id));
     Ok(found)
 }
 
@@ -259,4 +292,78 @@ pub async fn merge(state: &AppState, user: &CurrentUser, duplicate: i64, master:
         merge_into: Some(master),
     };
     self::act(state, user, duplicate, act).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::workflow::State;
+    use crate::ids::UserId;
+
+    fn case(state: State) -> Case {
+        Case {
+            id: 4,
+            category_id: 1,
+            source: Source::Report,
+            state,
+            description: String::new(),
+            street_id: None,
+            community_id: None,
+            address: String::new(),
+            coords: Some((36.06137, 120.38362)),
+            merged_into: None,
+            patrol_id: None,
+            reporter: Some(UserId(1)),
+            anonymous: false,
+            department_id: None,
+            dispatched_at: None,
+            deadline_at: None,
+            closed_at: None,
+            escalated: false,
+            rework_count: 0,
+            rating: None,
+            created_at: 0,
+            agent: None,
+        }
+    }
+
+    fn category(public: bool, precise: bool) -> Category {
+        Category {
+            id: 1,
+            code: "0101".into(),
+            name: String::new(),
+            parent_code: Some("01".into()),
+            kind: store::KIND_CITY.into(),
+            department_id: None,
+            limit: None,
+            photos_required: false,
+            public,
+            precise,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn an_anonymous_filing_is_audited_alike_on_every_engine() {
+        let anonymous = Case { anonymous: true, ..case(State::Reported) };
+        let entry = format!("{:?}", filing_change(&anonymous));
+        assert!(entry.contains(&format!("{:?}", crate::cases::postgres::ANONYMOUS)), "{entry}");
+        assert!(!format!("{:?}", filing_change(&case(State::Reported))).contains("anonymous"));
+    }
+
+    #[test]
+    fn a_duplicate_is_told_with_its_id_only_to_those_who_see_it() {
+        // About 18 m from the case, on the public grid point of its cell.
+        let at = (36.0615, 120.3835);
+        let (public, private) = (category(true, false), category(false, false));
+        let accepted = case(State::Accepted);
+        let seen = tell_duplicate(at, &accepted, true, Some(&private));
+        assert_eq!(seen, Some(Duplicate { id: Some(4), metres: 18 }));
+        assert_eq!(tell_duplicate(at, &accepted, false, Some(&public)), Some(Duplicate { id: None, metres: 0 }));
+        let precise = category(true, true);
+        assert_eq!(tell_duplicate(at, &accepted, false, Some(&precise)), Some(Duplicate { id: None, metres: 18 }));
+        assert_eq!(tell_duplicate(at, &accepted, false, Some(&private)), None, "not a public category");
+        assert_eq!(tell_duplicate(at, &case(State::Reported), false, Some(&public)), None, "not reviewed");
+        assert_eq!(tell_duplicate(at, &accepted, false, None), None);
+    }
 }

@@ -35,6 +35,9 @@ pub struct CategoryChange {
     time_limit: Option<String>,
     photos_required: Option<bool>,
     public: Option<bool>,
+    /// The public board and Open311 show its cases at their exact coordinates (false: rounded
+    /// to about 50 m). For things of the street whose spot is no one's privacy.
+    precise: Option<bool>,
     /// Offered for new cases (false retires the category).
     active: Option<bool>,
 }
@@ -43,6 +46,8 @@ pub struct CategoryChange {
 #[utoipa::path(patch, path = "/case-categories/{id}", tag = "cases", request_body = CategoryChange,
     security(("bearer" = [])), params(("id" = i64, Path, description = "Category id")),
     responses((status = 204, description = "Changed"),
+        (status = 403, description = "Not a district admin", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such minor category", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn change_category(
     ApiUser(user): ApiUser,
@@ -55,6 +60,7 @@ async fn change_category(
         time_limit: body.time_limit,
         photos_required: body.photos_required,
         public: body.public,
+        precise: body.precise,
         active: body.active,
     };
     settings_service::edit_category(&state, &user, id, edit).await?;

@@ -43,6 +43,8 @@ pub struct CategoryEdit {
     pub photos_required: Option<bool>,
     /// Shown on the public board.
     pub public: Option<bool>,
+    /// Shown to the public at its exact coordinates.
+    pub precise: Option<bool>,
     /// Offered for new cases.
     pub active: Option<bool>,
 }
@@ -75,6 +77,7 @@ pub async fn edit_category(state: &AppState, user: &CurrentUser, id: i64, edit: 
         limit: limit.or(before.limit),
         photos_required: edit.photos_required.unwrap_or(before.photos_required),
         public: edit.public.unwrap_or(before.public),
+        precise: edit.precise.unwrap_or(before.precise),
         active: edit.active.unwrap_or(before.active),
         ..before.clone()
     };
@@ -92,6 +95,7 @@ fn settings_of(c: &Category) -> serde_json::Value {
         "limit": c.limit.map(|l| l.as_code()),
         "photos_required": c.photos_required,
         "public": c.public,
+        "precise": c.precise,
         "active": c.active,
     })
 }
@@ -99,12 +103,13 @@ fn settings_of(c: &Category) -> serde_json::Value {
 async fn update_category(conn: &mut Conn, c: &Category, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update case_categories set department_id = $1, time_limit = $2, photos_required = $3, public = $4, \
-         active = $5, updated_at = $6 where category_id = $7",
+         precise = $5, active = $6, updated_at = $7 where category_id = $8",
     )
     .bind(c.department_id.map(|d| d.0))
     .bind(c.limit.map(|l| l.as_code()))
     .bind(i64::from(c.photos_required))
     .bind(i64::from(c.public))
+    .bind(i64::from(c.precise))
     .bind(i64::from(c.active))
     .bind(now)
     .bind(c.id)

@@ -7,7 +7,8 @@
 use rusqlite::{Connection, params};
 
 use crate::cases::filing::{self, Filer, NewCase, Refs};
-use crate::cases::model::Case;
+use crate::cases::model::{Case, audit_actor};
+use crate::cases::postgres::ANONYMOUS;
 use crate::cases::store::{FILING_REFS, INSERT_CASE, INSERT_STEP};
 use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
@@ -58,16 +59,17 @@ fn insert(conn: &Connection, case: &Case, filer: UserId) -> rusqlite::Result<i64
         None::<i64>,
         "",
     ])?;
+    // An anonymous report's entry names nobody (see `model::audit_actor`, `service::filing_change`).
     conn.prepare_cached(crate::audit::INSERT)?.execute(params![
         case.created_at,
-        filer.0,
+        audit_actor(case, filer).map(|u| u.0),
         "case.file",
         "case",
         id,
         case.street_id.map(|s| s.0),
         format!("case#{id}"),
         None::<String>,
-        None::<String>,
+        case.anonymous.then_some(ANONYMOUS),
     ])?;
     Ok(id)
 }

@@ -36,6 +36,8 @@ pub struct Category {
     pub photos_required: bool,
     /// Shown on the public board.
     pub public: bool,
+    /// The public sees its cases at their exact coordinates, not rounded (see `board`).
+    pub precise: bool,
     /// Offered for new cases (the back office retires a category instead of deleting it).
     pub active: bool,
 }
@@ -70,7 +72,8 @@ pub async fn seed_categories(
 /// Every category, majors before their minors, in code order.
 pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
     let rows = sqlx::query(
-        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public, active \
+        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public, precise, \
+         active \
          from case_categories where active = 1 order by code",
     )
     .fetch_all(conn)
@@ -90,6 +93,7 @@ fn category_from(r: &sqlx::any::AnyRow) -> Result<Category> {
         limit: limit.as_deref().and_then(TimeLimit::parse),
         photos_required: r.try_get::<i64, _>("photos_required")? == 1,
         public: r.try_get::<i64, _>("public")? == 1,
+        precise: r.try_get::<i64, _>("precise")? == 1,
         active: r.try_get::<i64, _>("active")? == 1,
     })
 }
@@ -106,7 +110,8 @@ pub async fn category(conn: &mut Conn, id: i64) -> Result<Option<Category>> {
 
 async fn categories_where(conn: &mut Conn, condition: &str, value: i64) -> Result<Vec<Category>> {
     let sql = format!(
-        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public, active \
+        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public, precise, \
+         active \
          from case_categories where {condition}"
     );
     let rows = sqlx::query(&sql).bind(value).fetch_all(conn).await?;

@@ -278,7 +278,12 @@ async fn the_pages_carry_an_application_a_request_the_assignment_and_the_checkli
     // The dispatcher assigns the agent on the case page; a wrong choice is explained.
     app.login(DISPATCHER).await;
     let (_, page) = app.page(&format!("/cases/{case}")).await;
-    assert!(page.contains("帮办进度") && page.contains("帮办员小王") && page.contains("13512340001"));
+    assert!(
+        page.contains("帮办进度")
+            && page.contains("帮办员小王")
+            && page.contains("李经理 <span class=\"code\">135****0001</span>")
+    );
+    assert!(!page.contains("13512340001"), "the whole number only in the answer to a reveal");
     let r = app.post(&format!("/cases/{case}/assist/agent"), &[("agent_user_id", &w.enforcer_id.0.to_string())]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("请从列表中选择本部门的工作人员"));
@@ -447,4 +452,79 @@ async fn the_applicant_hears_once_that_the_application_was_approved_or_refused_a
         ]
     );
     assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap().texted, 0, "each decision texted once");
+}
+
+/// The audit entries of contact reveals: (actor, case, after).
+async fn contact_reveals(app: &TestApp) -> Vec<(Option<i64>, i64, Option<String>)> {
+    let mut conn = app.state.db.conn().await.unwrap();
+    sqlx::query_as(
+        "select actor_user_id, object_id, after_json from audit_log where action = 'case.contact_reveal' order by audit_id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_enterprise_contacts_whole_number_is_shown_only_in_the_answer_to_an_audited_reveal() {
+    let w = world().await;
+    let app = &w.app;
+    approved_company(&w).await;
+    let (food, _) = item(&w.company, "食品经营许可").await;
+    let (_, filed) = w.company.post("/enterprise/requests", json!({"item_id": food})).await;
+    let id = filed["id"].as_i64().unwrap();
+    let body = Some(json!({"agent_user_id": w.agent_id.0}));
+    assert_eq!(w.dispatcher.send(reqwest::Method::PUT, &format!("/cases/{id}/agent"), body, None).await.0, 200);
+    let reveal = format!("/cases/{id}/contact/reveal");
+    let button = format!("action=\"{reveal}\"");
+    // A plain GET shows the number masked to everyone, those who call the company included.
+    for (who, offered) in [(DISPATCHER, true), (AGENT, true), ("13512340003", false), (COMPANY, false)] {
+        app.login(who).await;
+        let (status, page) = app.page(&format!("/cases/{id}")).await;
+        assert_eq!(status, 200, "{who}");
+        assert!(page.contains("135****0001") && !page.contains(COMPANY) && !page.contains("135 1234 0001"), "{who}");
+        assert_eq!(page.contains(&button), offered, "{who} is offered the reveal");
+    }
+    // Not without the page's token; not for the agent's colleague, the company, or a stranger.
+    app.login(AGENT).await;
+    let r = app.client.post(app.at(&reveal)).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    for (who, status) in [("13512340003", 403), (COMPANY, 403), ("13512340005", 404)] {
+        app.login(who).await;
+        let r = app.post(&reveal, &[]).await;
+        assert_eq!(r.status(), status, "{who}");
+        assert!(!r.text().await.unwrap().contains("135 1234 0001"), "{who}");
+    }
+    assert!(contact_reveals(app).await.is_empty(), "refusals leave no trace");
+    // The agent reveals it: once, uncached, dialable; the log says who and which case, not the number.
+    app.login(AGENT).await;
+    let r = app.post(&reveal, &[]).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let shown = r.text().await.unwrap();
+    assert!(shown.contains("<a href=\"tel:13512340001\" aria-label=\"拨打 135 1234 0001\">135 1234 0001</a>"));
+    assert!(shown.contains("这次查看已记入操作日志") && !shown.contains(&button), "no second button");
+    app.login(DISPATCHER).await;
+    assert_eq!(app.post(&reveal, &[]).await.status(), 200);
+    let entries = contact_reveals(app).await;
+    assert_eq!(entries.len(), 2);
+    assert_eq!((entries[0].0, entries[0].1), (Some(w.agent_id.0), id));
+    for (_, _, after) in &entries {
+        let after = after.as_deref().unwrap();
+        assert!(after.contains("contact_phone") && !after.contains("0001") && !after.contains("1234"), "{after}");
+    }
+    // A case without a contact has none to reveal.
+    let category = {
+        let mut conn = app.state.db.conn().await.unwrap();
+        let all = ejia::cases::store::categories(&mut conn).await.unwrap();
+        all.into_iter().find(|c| c.code == "0101").unwrap().id
+    };
+    let (status, plain) = w.company.post("/cases", json!({"category_id": category, "description": "路边违建"})).await;
+    assert_eq!(status, 201, "{plain}");
+    let plain = plain["id"].as_i64().unwrap();
+    assert_eq!(app.post(&format!("/cases/{plain}/contact/reveal"), &[]).await.status(), 404);
+    assert_eq!(contact_reveals(app).await.len(), 2);
+    app.login_district_admin().await;
+    let (_, log) = app.page("/manage/audit").await;
+    assert!(log.contains("查看企业联系人完整号码") && !log.contains(COMPANY) && !log.contains("135 1234 0001"));
 }

@@ -1,6 +1,6 @@
-//! The public board: only public categories, never who reported, descriptions once accepted,
-//! only reviewed photos; the SVG map with a dot per community and a point per located case;
-//! filters and pages. And the residents' request categories (急难愁盼) on the report page.
+//! The public board: only public categories, never who reported, descriptions and places once
+//! accepted (positions rounded unless the category is precise), only reviewed photos; the SVG map
+//! with a dot per community and a point per located case taken on; filters and pages. And the residents' request categories (急难愁盼) on the report page.
 
 use ejia::cases::store;
 use reqwest::Method;
@@ -60,19 +60,15 @@ async fn the_board_shows_public_cases_on_a_map_and_never_who_reported_them() {
     assert!(!board.contains(&format!("/board/{begging}\"")), "流浪乞讨 is not shown case by case");
     assert!(!board.contains("用户0") && !board.contains("13600000000"));
     assert!(!board.contains("私搭乱建的棚子"), "the list shows no descriptions");
-    // The map: a dot per community (50), a linked point for the located case only.
+    // The map: a dot per community (50); no point yet: a report nobody has taken on has no
+    // public position.
     assert_eq!(board.matches("class=\"map-community\"").count(), 50);
-    assert_eq!(board.matches("class=\"map-point ").count(), 1);
-    let point = board.split(&format!("<a href=\"/board/{located}\" class=\"map-point pt-new\"")).nth(1).unwrap();
-    assert!(point.split("</a>").next().unwrap().contains("<title>私搭乱建，已上报"), "{point}");
-    let circle = point.split("<circle cx=\"").nth(1).unwrap();
-    let cx: f64 = circle.split('"').next().unwrap().parse().unwrap();
-    assert!((0.0..=960.0).contains(&cx));
-    assert!(board.contains("无位置坐标") && board.contains("共 2 件"));
+    assert_eq!(board.matches("class=\"map-point ").count(), 0);
+    assert!(board.contains("未公开位置") && board.contains("共 2 件"));
     // One case: nothing until accepted; then the description, the steps without names or notes.
     let (status, page) = visit(&w, &format!("/board/{located}")).await;
     assert_eq!(status, 200);
-    assert!(page.contains("问题描述在受理后公开") && !page.contains("私搭乱建的棚子"));
+    assert!(page.contains("问题描述和具体地点在受理后公开") && !page.contains("私搭乱建的棚子"));
     assert_eq!(visit(&w, &format!("/board/{begging}")).await.0, 404);
     assert_eq!(visit(&w, "/board/999999").await.0, 404);
     assert_eq!(act(&w.dispatcher, located, json!({"action": "accept", "note": "内部备注甲"})).await.0, 200);
@@ -80,6 +76,14 @@ async fn the_board_shows_public_cases_on_a_map_and_never_who_reported_them() {
     assert_eq!(act(&w.resident, located, json!({"action": "comment", "note": "我家就在旁边"})).await.0, 200);
     let (_, page) = visit(&w, &format!("/board/{located}")).await;
     assert!(page.contains("人行道上私搭乱建的棚子") && page.contains("市容环境 · 私搭乱建"));
+    // Taken on: a linked point for the located case only.
+    let (_, board) = visit(&w, "/board").await;
+    assert_eq!(board.matches("class=\"map-point ").count(), 1);
+    let point = board.split(&format!("<a href=\"/board/{located}\" class=\"map-point pt-work\"")).nth(1).unwrap();
+    assert!(point.split("</a>").next().unwrap().contains("<title>私搭乱建，已派遣"), "{point}");
+    let circle = point.split("<circle cx=\"").nth(1).unwrap();
+    let cx: f64 = circle.split('"').next().unwrap().parse().unwrap();
+    assert!((0.0..=960.0).contains(&cx));
     assert!(page.contains("提交反映") && page.contains("立案") && page.contains("派往 区综合行政执法局"));
     assert!(page.contains("处理时限") && page.contains("香港中路街道"));
     for secret in ["用户0", "用户2", "13600000000", "内部备注甲", "我家就在旁边", "留言"] {
@@ -164,7 +168,7 @@ async fn filters_narrow_the_map_and_the_list_and_the_list_pages() {
     assert!(all.contains("共 24 件") && all.contains("第 1 页，共 2 页"));
     assert_eq!(rows(&all), 20);
     assert!(all.contains("href=\"/board?page=2\" rel=\"next\""));
-    assert_eq!(all.matches("class=\"map-point ").count(), 23, "the map has every located case");
+    assert_eq!(all.matches("class=\"map-point ").count(), 1, "the map has the located case taken on");
     let (_, second) = visit(&w, "/board?page=2").await;
     assert_eq!(rows(&second), 4);
     assert!(second.contains(&format!("id=\"case-{old}\"")) && second.contains("rel=\"prev\""));
@@ -255,4 +259,63 @@ async fn residents_pick_their_own_requests_on_the_report_page_and_file_them() {
     assert!(board.contains(&format!("href=\"/board/{}\"", ids[0])) && board.contains("居民诉求 · 噪声扰民"));
     assert!(!board.contains(&format!("/board/{}\"", ids[1])) && !board.contains("李大爷"));
     assert!(board.contains("<option value=\"7003\">噪声扰民</option>") && !board.contains(">适老化改造<"));
+}
+
+#[tokio::test]
+async fn a_report_waiting_for_review_shows_no_place_in_public_and_a_reviewed_one_a_rounded_point() {
+    let w = world().await;
+    let (lat, lng) = (36.06137, 120.38362);
+    let body = json!({"category_id": w.category, "description": "楼下私搭的棚子", "community_id": w.community,
+        "address": "云霄路 88 号 3 单元", "lat": lat, "lng": lng});
+    let (status, filed) = w.resident.post("/cases", body).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    let open311 = |format: &'static str| {
+        let url = w.app.at(&format!("/open311/v2/requests.{format}"));
+        async move { reqwest::get(url).await.unwrap().text().await.unwrap() }
+    };
+    let one = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap()[0].clone();
+    // While it waits for a dispatcher: neither the address nor the position, anywhere public.
+    let (_, board) = visit(&w, "/board").await;
+    let (_, page) = visit(&w, &format!("/board/{id}")).await;
+    let (json_list, xml) = (open311("json").await, open311("xml").await);
+    let r = w.app.other_browser().get(w.app.at(&format!("/open311/v2/requests/{id}.json"))).send().await.unwrap();
+    let by_id = r.text().await.unwrap();
+    for (what, text) in [("board", &board), ("case", &page), ("json", &json_list), ("xml", &xml), ("one", &by_id)] {
+        for secret in ["云霄路 88 号", "36.06", "120.38"] {
+            assert!(!text.contains(secret), "{secret} in the {what}: {text}");
+        }
+    }
+    assert!(board.contains(&format!("id=\"case-{id}\"")) && board.contains("未公开位置"));
+    assert_eq!(board.matches("class=\"map-point ").count(), 0);
+    let r = one(&json_list);
+    assert_eq!((r["address"].as_str(), r["lat"].as_f64(), r["long"].as_f64()), (Some(""), None, None));
+    assert!(xml.contains("<address></address>") && xml.contains("<lat></lat>") && xml.contains("<long></long>"));
+    // Accepted: the address, and the position on a grid of about 50 m.
+    assert_eq!(act(&w.dispatcher, id, json!({"action": "accept"})).await.0, 200);
+    let (_, page) = visit(&w, &format!("/board/{id}")).await;
+    assert!(page.contains("云霄路 88 号 3 单元"));
+    let (_, board) = visit(&w, "/board").await;
+    assert_eq!(board.matches(&format!("<a href=\"/board/{id}\" class=\"map-point ")).count(), 1);
+    let (json_list, xml) = (open311("json").await, open311("xml").await);
+    let r = one(&json_list);
+    assert_eq!(
+        (r["address"].as_str(), r["lat"].as_f64(), r["long"].as_f64()),
+        (Some("云霄路 88 号 3 单元"), Some(36.0615), Some(120.3835))
+    );
+    assert!(xml.contains("<lat>36.0615</lat>") && xml.contains("<long>120.3835</long>"), "{xml}");
+    assert!(!json_list.contains("36.06137") && !xml.contains("36.06137") && !xml.contains("120.38362"));
+    // A category the district marks precise (street furniture) shows the exact point.
+    let admin = w
+        .app
+        .user("13600009999", "区管理员", None, &[grant(ejia::authz::Role::DistrictAdmin, ejia::authz::Scope::District)])
+        .await;
+    let admin = crate::appointments::Api::new(&w.app, admin).await;
+    let path = format!("/case-categories/{}", w.category);
+    let (status, _) = admin.send(Method::PATCH, &path, Some(json!({"precise": true})), None).await;
+    assert_eq!(status, 204);
+    let (_, all) = w.resident.get("/case-categories").await;
+    assert_eq!(all.as_array().unwrap().iter().find(|c| c["id"] == w.category).unwrap()["precise"], true);
+    let r = one(&open311("json").await);
+    assert_eq!((r["lat"].as_f64(), r["long"].as_f64()), (Some(lat), Some(lng)));
 }

@@ -153,7 +153,7 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
     assert!(page.contains("第 3 步") && page.contains(DESCRIPTION) && page.contains("香港中路街道 · 云霄路社区"));
-    assert!(page.contains("云霄路 88 号") && page.contains("不向处理部门显示姓名"));
+    assert!(page.contains("云霄路 88 号") && page.contains("匿名（仅指挥中心可查看，每次查看都会记录）"));
     assert_eq!(app.count("cases").await, 0);
     // Going back keeps every answer: to screen 2, and to screen 1.
     let page = app.post("/report", &w.report("edit", &category, &community)).await.text().await.unwrap();

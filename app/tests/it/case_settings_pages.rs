@@ -101,6 +101,10 @@ async fn an_admin_changes_a_categorys_limit_on_its_page_and_cases_dispatched_aft
     assert_eq!(status, 200);
     assert!(form.contains("市容环境 · 私搭乱建") && form.contains("id=\"f-time_limit\""));
     assert!(form.contains("value=\"4\"") && form.contains("value=\"h\" selected"));
+    assert!(
+        form.contains("id=\"f-precise\"")
+            && !form.contains("name=\"precise\" value=\"1\" aria-describedby=\"f-precise-hint\" checked")
+    );
     // Nonsense is shown back as typed, explained at its field, and changes nothing.
     let enforcement = w.enforcement.to_string();
     for (limit, department) in [("0", enforcement.as_str()), ("99999", enforcement.as_str()), ("两", "")] {
@@ -116,12 +120,13 @@ async fn an_admin_changes_a_categorys_limit_on_its_page_and_cases_dispatched_aft
     }
     assert_eq!(w.category().await.limit, Some(TimeLimit::Hours(4)));
     assert_eq!(w.audits("case_category.update").await, 0);
-    // Two working days, off the public board.
+    // Two working days, off the public board, at the exact position should it come back.
     let fields = [
         ("department_id", enforcement.as_str()),
         ("time_limit", "2"),
         ("time_limit_unit", "d"),
         ("photos_required", "1"),
+        ("precise", "1"),
         ("active", "1"),
     ];
     let r = app.post(&edit, &fields).await;
@@ -129,6 +134,7 @@ async fn an_admin_changes_a_categorys_limit_on_its_page_and_cases_dispatched_aft
     assert_eq!(r.headers()["location"], format!("/manage/case-categories?saved={0}#cat-{0}", w.category).as_str());
     let c = w.category().await;
     assert_eq!((c.limit, c.photos_required, c.public, c.active), (Some(TimeLimit::Days(2)), true, false, true));
+    assert!(c.precise);
     assert!(app.page("/manage/case-categories?saved=1").await.1.contains("2 工作日"));
     assert_eq!(w.audits("case_category.update").await, 1);
     // Dispatched Tuesday 09:00: two seven-hour working days end Wednesday 17:30.

@@ -297,11 +297,12 @@ async fn nearby_open_cases_of_the_category_are_suggested_and_a_duplicate_merged_
         let mut conn = w.app.state.db.conn().await.unwrap();
         store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.code == "0102").unwrap().id
     };
+    // In the inspector's street: the inspector may see the resident's report.
     let file = |who: &Api, category: i64, lat: f64, lng: f64| {
         let who = who.clone();
         async move {
             let (status, c) = who
-                .post("/cases", json!({"category_id": category, "description": "违建", "lat": lat, "lng": lng}))
+                .post("/cases", json!({"category_id": category, "description": "违建", "lat": lat, "lng": lng, "community_id": w.community}))
                 .await;
             assert_eq!(status, 201, "{c}");
             c
@@ -493,4 +494,106 @@ async fn statistics_count_closed_on_time_reworked_overdue_and_satisfaction_per_s
     assert_eq!(admin.get("/case-stats?by=street&from=tomorrow").await.0, 422);
     let (_, future) = admin.get("/case-stats?by=category&from=2027-01-01&to=2027-01-31").await;
     assert_eq!(future, json!([]));
+}
+
+#[tokio::test]
+async fn the_reporter_reads_the_timeline_by_role_and_department_without_staff_user_ids() {
+    let w = world().await;
+    let body = json!({"category_id": w.category, "description": "人行道上私搭乱建的棚子", "community_id": w.community});
+    let (status, filed) = w.resident.post("/cases", body).await;
+    assert_eq!(status, 201, "{filed}");
+    let id = filed["id"].as_i64().unwrap();
+    for (who, body) in [
+        (&w.dispatcher, json!({"action": "dispatch", "department_id": w.enforcement})),
+        (&w.handler, json!({"action": "start_handling"})),
+        (&w.handler, json!({"action": "comment", "note": "明天上午到现场"})),
+        (&w.handler, json!({"action": "report_handled"})),
+        (&w.inspector, json!({"action": "check_pass"})),
+    ] {
+        let (status, moved) = act(who, id, body).await;
+        assert_eq!(status, 200, "{moved}");
+    }
+    let timeline = |v: &serde_json::Value| v["timeline"].as_array().unwrap().clone();
+    // Staff with a part in the case see who did what.
+    let (_, seen) = w.dispatcher.get(&format!("/cases/{id}")).await;
+    let actors: Vec<Option<i64>> = timeline(&seen).iter().map(|s| s["actor"].as_i64()).collect();
+    assert!(actors.iter().all(Option::is_some), "{seen}");
+    let reporter = actors[0];
+    // The reporter: who acted as a role, the department by id; no staff member's user id.
+    let (status, own) = w.resident.get(&format!("/cases/{id}")).await;
+    assert_eq!(status, 200);
+    let steps = timeline(&own);
+    let told: Vec<(&str, &str, Option<i64>, Option<i64>)> = steps
+        .iter()
+        .map(|s| {
+            let (action, role) = (s["action"].as_str().unwrap(), s["actor_role"].as_str().unwrap());
+            (action, role, s["actor"].as_i64(), s["actor_department_id"].as_i64())
+        })
+        .collect();
+    let dept = Some(w.enforcement);
+    assert_eq!(
+        told,
+        [
+            ("file", "reporter", reporter, None),
+            ("dispatch", "dispatcher", None, None),
+            ("start_handling", "handler", None, dept),
+            ("comment", "handler", None, dept),
+            ("report_handled", "handler", None, dept),
+            ("check_pass", "inspector", None, None),
+        ]
+    );
+    let text = own.to_string();
+    for staff in &actors[1..] {
+        assert!(!text.contains(&format!("\"actor\":{}", staff.unwrap())), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_resident_filing_learns_only_of_public_reviewed_duplicates_and_never_anothers_id() {
+    let w = world().await;
+    let begging = {
+        let mut conn = w.app.state.db.conn().await.unwrap();
+        store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.code == "0502").unwrap()
+    };
+    assert!(!begging.public, "流浪乞讨 is not shown case by case");
+    let neighbour = w.app.user("13600008888", "邻居", None, &[]).await;
+    let neighbour = Api::new(&w.app, neighbour).await;
+    let file = |who: &Api, category: i64, (lat, lng): (f64, f64)| {
+        let who = who.clone();
+        async move {
+            let body = json!({"category_id": category, "description": "楼下的问题", "lat": lat, "lng": lng});
+            let (status, c) = who.post("/cases", body).await;
+            assert_eq!(status, 201, "{c}");
+            c
+        }
+    };
+    // The resident's report, and one of a category the public does not see, side by side.
+    let (there, here) = ((36.06137, 120.38362), (36.0615, 120.3835)); // about 18 m apart
+    let first = file(&w.resident, w.category, there).await["id"].as_i64().unwrap();
+    let hidden = file(&w.resident, begging.id, there).await["id"].as_i64().unwrap();
+    // Nobody has looked at them yet: a neighbour filing next to them learns of neither.
+    let filed = file(&neighbour, w.category, here).await;
+    assert_eq!(filed["possible_duplicates"], json!([]), "{filed}");
+    let mine = filed["id"].as_i64().unwrap();
+    // Taken on by the dispatcher: the public case is told as the board shows it — no id, the
+    // distance to its rounded position — the other category's still not at all.
+    for id in [first, hidden] {
+        assert_eq!(act(&w.dispatcher, id, json!({"action": "accept"})).await.0, 200);
+    }
+    let filed = file(&neighbour, w.category, here).await;
+    let told = filed["possible_duplicates"].as_array().unwrap().clone();
+    // Their own earlier report by id, the resident's as the public sees it.
+    assert_eq!(told, [json!({"id": null, "distance_m": 0}), json!({"id": mine, "distance_m": 0})], "{filed}");
+    assert_eq!(file(&neighbour, begging.id, here).await["possible_duplicates"], json!([]));
+    let text = filed.to_string();
+    for id in [first, hidden] {
+        assert!(!text.contains(&format!("\"id\":{id}")), "{text}");
+    }
+    // The reporter learns of their own report by id; the command centre, which merges, of all.
+    let own = file(&w.resident, begging.id, here).await;
+    assert_eq!(own["possible_duplicates"][0], json!({"id": hidden, "distance_m": 18}));
+    let staff = file(&w.dispatcher, begging.id, here).await;
+    let ids: Vec<i64> =
+        staff["possible_duplicates"].as_array().unwrap().iter().filter_map(|d| d["id"].as_i64()).collect();
+    assert!(ids.contains(&hidden) && ids.len() == 3, "{staff}");
 }

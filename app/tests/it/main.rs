@@ -43,5 +43,6 @@ mod open311;
 mod ops;
 mod patrol_pages;
 mod rebooking;
+mod reporter_reveal;
 mod schema;
 mod security;

@@ -174,3 +174,48 @@ async fn the_patrol_log_shows_each_admin_their_streets_patrols_filtered_and_sort
     app.login(RESIDENT).await;
     assert_eq!(app.page("/manage/patrols").await.0, 403);
 }
+
+#[tokio::test]
+async fn the_patrol_api_answers_each_admin_only_for_the_patrols_their_log_shows() {
+    let app = TestApp::with_district().await;
+    let (mine, other) = (app.street(XIANGGANG_ZHONGLU).await, app.street(BADAXIA).await);
+    let yunxiaolu = app.community(YUNXIAOLU).await;
+    let api = |phone: &'static str, name: &'static str, grants: Vec<ejia::authz::Grant>| {
+        let app = &app;
+        async move { crate::appointments::Api::new(app, app.user(phone, name, None, &grants).await).await }
+    };
+    let jia = api("13700000021", "巡查员甲", vec![grant(Role::Inspector, Scope::Community(yunxiaolu))]).await;
+    let yi = api("13700000022", "巡查员乙", vec![grant(Role::Inspector, Scope::Street(other))]).await;
+    let admin = api("13700000023", "街道管理员", vec![grant(Role::StreetAdmin, Scope::Street(mine))]).await;
+    let other_admin = api("13700000024", "别的街道", vec![grant(Role::StreetAdmin, Scope::Street(other))]).await;
+    let street_dispatcher = api("13700000025", "街道调度", vec![grant(Role::Dispatcher, Scope::Street(mine))]).await;
+    let district = api("13700000026", "区调度", vec![grant(Role::Dispatcher, Scope::District)]).await;
+    let resident = api(RESIDENT, "居民", vec![]).await;
+    let patrol = |who: &crate::appointments::Api| {
+        let who = who.clone();
+        async move {
+            let (status, p) = who.post("/patrols", serde_json::json!({})).await;
+            assert_eq!(status, 201, "{p}");
+            format!("/patrols/{}", p["id"].as_i64().unwrap())
+        }
+    };
+    let (of_jia, of_yi) = (patrol(&jia).await, patrol(&yi).await);
+    // (reader, 甲's patrol, 乙's patrol): within reach 200, out of it 404 — as if it did not exist.
+    for (who, name, expected) in [
+        (&jia, "甲", (200, 404)),
+        (&yi, "乙", (404, 200)),
+        (&admin, "the street's admin", (200, 404)),
+        (&other_admin, "the other street's admin", (404, 200)),
+        (&street_dispatcher, "the street's dispatcher", (200, 404)),
+        (&district, "the district's dispatcher", (200, 200)),
+        (&resident, "a resident", (404, 404)),
+    ] {
+        let (a, body) = who.get(&of_jia).await;
+        let (b, _) = who.get(&of_yi).await;
+        assert_eq!((a, b), expected, "{name}");
+        if a == 404 {
+            assert!(body.get("inspector").is_none() && body.get("points").is_none(), "{name}: {body}");
+        }
+    }
+    assert_eq!(admin.get("/patrols/999999").await.0, 404);
+}
