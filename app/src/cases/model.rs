@@ -128,6 +128,35 @@ pub struct Case {
 }
 
 impl Case {
+    /// A filed report for unit tests, to adjust with struct update syntax.
+    #[cfg(test)]
+    pub(crate) fn example() -> Self {
+        Case {
+            id: 1,
+            category_id: 1,
+            source: Source::Report,
+            state: State::Reported,
+            description: String::new(),
+            street_id: None,
+            community_id: None,
+            address: String::new(),
+            coords: None,
+            merged_into: None,
+            patrol_id: None,
+            reporter: Some(UserId(1)),
+            anonymous: false,
+            department_id: None,
+            dispatched_at: None,
+            deadline_at: None,
+            closed_at: None,
+            escalated: false,
+            rework_count: 0,
+            rating: None,
+            created_at: 0,
+            agent: None,
+        }
+    }
+
     /// Where it is, for scope checks.
     pub fn location(&self) -> Location {
         Location { street: self.street_id, community: self.community_id, department: self.department_id }
@@ -268,28 +297,14 @@ mod tests {
 
     fn case(street: i64, department: Option<i64>, reporter: i64) -> Case {
         Case {
-            id: 1,
-            category_id: 1,
-            source: Source::Report,
             state: State::Dispatched,
             description: "x".into(),
             street_id: Some(StreetId(street)),
-            community_id: None,
-            address: String::new(),
-            coords: None,
-            merged_into: None,
-            patrol_id: None,
             reporter: Some(UserId(reporter)),
-            anonymous: false,
             department_id: department.map(DepartmentId),
             dispatched_at: Some(0),
             deadline_at: Some(100),
-            closed_at: None,
-            escalated: false,
-            rework_count: 0,
-            rating: None,
-            created_at: 0,
-            agent: None,
+            ..Case::example()
         }
     }
 

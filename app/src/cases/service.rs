@@ -298,33 +298,9 @@ pub async fn merge(state: &AppState, user: &CurrentUser, duplicate: i64, master:
 mod tests {
     use super::*;
     use crate::cases::workflow::State;
-    use crate::ids::UserId;
 
     fn case(state: State) -> Case {
-        Case {
-            id: 4,
-            category_id: 1,
-            source: Source::Report,
-            state,
-            description: String::new(),
-            street_id: None,
-            community_id: None,
-            address: String::new(),
-            coords: Some((36.06137, 120.38362)),
-            merged_into: None,
-            patrol_id: None,
-            reporter: Some(UserId(1)),
-            anonymous: false,
-            department_id: None,
-            dispatched_at: None,
-            deadline_at: None,
-            closed_at: None,
-            escalated: false,
-            rework_count: 0,
-            rating: None,
-            created_at: 0,
-            agent: None,
-        }
+        Case { id: 4, state, coords: Some((36.06137, 120.38362)), ..Case::example() }
     }
 
     fn category(public: bool, precise: bool) -> Category {

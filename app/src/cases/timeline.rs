@@ -166,7 +166,6 @@ pub async fn for_viewer(
 mod tests {
     use super::*;
     use crate::authz::{Role, Scope};
-    use crate::cases::model::Source;
     use crate::ids::StreetId;
 
     const REPORTER: i64 = 1;
@@ -179,27 +178,11 @@ mod tests {
     fn case() -> Case {
         Case {
             id: 9,
-            category_id: 1,
-            source: Source::Report,
             state: State::Closed,
-            description: String::new(),
             street_id: Some(StreetId(1)),
-            community_id: None,
-            address: String::new(),
-            coords: None,
-            merged_into: None,
-            patrol_id: None,
             reporter: Some(UserId(REPORTER)),
-            anonymous: false,
             department_id: Some(DepartmentId(8)),
-            dispatched_at: None,
-            deadline_at: None,
-            closed_at: None,
-            escalated: false,
-            rework_count: 0,
-            rating: None,
-            created_at: 0,
-            agent: None,
+            ..Case::example()
         }
     }
 
