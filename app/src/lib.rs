@@ -19,6 +19,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod enterprise;
 pub mod error;
 pub mod events;
 pub mod ids;

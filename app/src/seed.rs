@@ -209,7 +209,7 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
         if name == ENFORCEMENT {
             enforcement = Some(id);
         }
-        if name == crate::cases::assist::APPROVAL_DEPARTMENT {
+        if name == crate::enterprise::model::APPROVAL_DEPARTMENT {
             approval = Some(id);
         }
         loaded.departments += 1;
@@ -218,8 +218,8 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
     let categories = crate::cases::catalog::city_categories()?;
     loaded.categories = crate::cases::store::seed_categories(&mut tx, &categories, enforcement, now).await?;
     // Enterprise assistance items go to the approval bureau, with their checklists.
-    let items = &crate::cases::assist::ITEMS;
-    loaded.categories += crate::cases::assist_store::seed(&mut tx, items, approval, now).await?;
+    let items = &crate::enterprise::model::ITEMS;
+    loaded.categories += crate::enterprise::store::seed(&mut tx, items, approval, now).await?;
     let (departments, requests) = request_categories(&mut tx, now).await?;
     (loaded.departments, loaded.categories) = (loaded.departments + departments, loaded.categories + requests);
     crate::cases::calendar_store::set_work_week(&mut tx, &crate::cases::worktime::WorkCalendar::office(), now).await?;

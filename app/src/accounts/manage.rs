@@ -77,7 +77,7 @@ async fn index(ctx: Ctx) -> AppResult<Response> {
         sections.push(Link { label: ctx.t("patrol_log.title").into(), href: "/manage/patrols".into() });
     }
     sections.extend(crate::cases::hotline::tiles(&ctx, &user.principal));
-    sections.extend(crate::cases::assist_pages::tiles(&ctx, &user.principal));
+    sections.extend(crate::enterprise::pages::tiles(&ctx, &user.principal));
     render(&IndexPage { ctx, sections })
 }
 

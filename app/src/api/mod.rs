@@ -56,7 +56,7 @@ pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::events::api::router())
         .merge(crate::notify::api::router())
         .merge(crate::cases::api::router())
-        .merge(crate::cases::assist_api::router())
+        .merge(crate::enterprise::api::router())
         .merge(crate::cases::board_api::router())
         .merge(crate::cases::settings::router())
         .merge(crate::cases::stats::router())

@@ -31,7 +31,7 @@ pub type Departments = HashMap<DepartmentId, String>;
 pub fn step_key(action: &str) -> &'static str {
     match action {
         "file" => "cases_page.filed",
-        other => crate::cases::assist_views::step_key(other)
+        other => crate::enterprise::views::step_key(other)
             .or_else(|| Action::parse(other).map(Action::key))
             .unwrap_or("cases_page.step_other"),
     }
@@ -135,7 +135,7 @@ pub struct CasePage {
     /// Whether the viewer decides which photos the public board shows.
     pub can_review: bool,
     /// Enterprise assistance: the company, its contact, the agent and the checklist.
-    pub assist: Option<crate::cases::assist_views::AssistPanel>,
+    pub assist: Option<crate::enterprise::views::AssistPanel>,
     /// Open cases nearby that may be the same problem (for whoever may merge it).
     pub duplicates: Vec<crate::cases::duplicate_pages::Candidate>,
 }
@@ -228,7 +228,7 @@ pub async fn case_page(
     let caller = crate::cases::callers::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
     let can_reveal = caller.is_some() && may_reveal(Subject::Caller, &parts);
     let can_reveal_reporter = case.anonymous && case.reporter.is_some() && may_reveal(Subject::Reporter, &parts);
-    let assist = crate::cases::assist_views::panel(state, &ctx, &case, &parts).await?;
+    let assist = crate::enterprise::views::panel(state, &ctx, &case, &parts).await?;
     let duplicates = crate::cases::duplicate_pages::candidates(state, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
     let list = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 200).await?;

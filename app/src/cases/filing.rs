@@ -4,9 +4,9 @@
 //! filing alike — on SQLite in the same thread and transaction as the write, so a category
 //! retired or a patrol ended meanwhile cannot slip by.
 
-use crate::cases::assist;
 use crate::cases::model::{Case, Source, valid_coords};
 use crate::cases::workflow::State;
+use crate::enterprise::model as assist;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, StreetId, UserId};
 

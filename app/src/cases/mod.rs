@@ -3,18 +3,12 @@
 //! department, is handled within a deadline counted in working time, is checked and closed.
 //!
 //! Pure rules first: `worktime` (the working-time calendar and deadlines), `workflow` (states
-//! and who may move a case between them), `uscc` (unified social credit codes, GB 32100),
-//! `catalog` (the categories a district starts with); `store` keeps categories and the
-//! calendar as data the back office maintains.
+//! and who may move a case between them), `catalog` (the categories a district starts with);
+//! `store` keeps categories and the calendar as data the back office maintains.
+//!
+//! Enterprise assistance, which runs on this engine, is a domain of its own: `crate::enterprise`.
 
 pub mod api;
-pub mod assist;
-pub mod assist_api;
-pub mod assist_notices;
-pub mod assist_pages;
-pub mod assist_service;
-pub mod assist_store;
-pub mod assist_views;
 pub mod board;
 pub mod board_api;
 pub mod board_map;
@@ -55,7 +49,6 @@ pub mod stats_store;
 pub mod stats_views;
 pub mod store;
 pub mod timeline;
-pub mod uscc;
 pub mod views;
 pub mod workflow;
 pub mod worktime;

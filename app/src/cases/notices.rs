@@ -47,8 +47,8 @@ pub async fn text(
     params_json: &str,
     locale: Locale,
 ) -> Result<Option<String>, sqlx::Error> {
-    if kind.starts_with(crate::cases::assist_service::NOTICE_PREFIX) {
-        return crate::cases::assist_service::notice_text(conn, kind, params_json, locale).await;
+    if kind.starts_with(crate::enterprise::service::NOTICE_PREFIX) {
+        return crate::enterprise::service::notice_text(conn, kind, params_json, locale).await;
     }
     let Some(key) = kind.strip_prefix(PREFIX).and_then(State::parse).and_then(inbox_key) else { return Ok(None) };
     let Some(id) = serde_json::from_str::<serde_json::Value>(params_json).ok().and_then(|v| v["case_id"].as_i64())

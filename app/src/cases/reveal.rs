@@ -153,7 +153,7 @@ pub fn router() -> Router<AppState> {
 async fn sealed(conn: &mut Conn, case: &Case, subject: Subject) -> AppResult<Option<(Option<String>, String)>> {
     Ok(match subject {
         Subject::Caller => callers::sealed_phone(conn, case.id).await?.map(|s| (None, s)),
-        Subject::Contact => crate::cases::assist_store::request_of(conn, case.id)
+        Subject::Contact => crate::enterprise::store::request_of(conn, case.id)
             .await?
             .map(|(_, (_, sealed, _))| (None, sealed))
             .filter(|(_, s)| !s.is_empty()),

@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/act", post(act))
         .route("/manage/cases", get(queue))
         .merge(crate::cases::photo_pages::router())
-        .merge(crate::cases::assist_pages::router())
+        .merge(crate::enterprise::pages::router())
         .merge(crate::cases::patrol_pages::router())
         .merge(crate::cases::patrol_log::router())
         .merge(crate::cases::duplicate_pages::router())

@@ -157,7 +157,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
         Action::Reject | Action::Void | Action::Postpone if note.is_empty() => {
             return Err(AppError::Invalid(vec![FieldError { field: "note", key: "cases.reason_required" }]));
         }
-        Action::ReportHandled => crate::cases::assist_service::require_complete(&mut tx, &case).await?,
+        Action::ReportHandled => crate::enterprise::service::require_complete(&mut tx, &case).await?,
         Action::CheckFail => next.rework_count += 1,
         Action::CheckPass => next.closed_at = Some(now),
         Action::Escalate => next.escalated = true,

@@ -144,7 +144,9 @@ impl Lookup {
     fn minor(&self, id: &str) -> Option<&Category> {
         let id: i64 = id.trim().parse().ok()?;
         // Assistance items are requested from the enterprise's page, not reported.
-        self.categories.iter().find(|c| c.id == id && c.parent_code.is_some() && c.kind != crate::cases::assist::KIND)
+        self.categories
+            .iter()
+            .find(|c| c.id == id && c.parent_code.is_some() && c.kind != crate::enterprise::model::KIND)
     }
 
     /// "市容环境 · 私搭乱建" for a minor category's id.

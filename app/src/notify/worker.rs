@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::app::AppState;
 use crate::appointments::model::{local_date, time_range};
 use crate::bookings::listing;
-use crate::cases::assist_notices::Decision;
+use crate::enterprise::notices::Decision;
 use crate::notify::model::{Kind, reservation_of};
 use crate::notify::outbox;
 use crate::notify::store::{self, Notice, Recipient};

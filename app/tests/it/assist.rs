@@ -14,7 +14,7 @@ use crate::helpers::*;
 const COMPANY: &str = "13512340001";
 const AGENT: &str = "13512340002";
 const DISPATCHER: &str = "13512340004";
-/// A code with a right check character (worked by hand in `cases/uscc.rs`), and one mistyped.
+/// A code with a right check character (worked by hand in `enterprise/uscc.rs`), and one mistyped.
 const USCC: &str = "91370202MA3C12345B";
 const USCC_TYPO: &str = "91370202MA3C12345C";
 
@@ -352,7 +352,7 @@ async fn enterprise_grants(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-/// A second valid code (check character worked as in `cases/uscc.rs`).
+/// A second valid code (check character worked as in `enterprise/uscc.rs`).
 const USCC_OTHER: &str = "91370202MA3C12346E";
 
 /// The notices of decisions on applications in a user's inbox, over the API, newest first.

@@ -323,7 +323,7 @@ async fn a_hotline_call_from_a_registered_resident_becomes_their_case_and_a_stra
     }
     // An enterprise's assistance item is not a call's category (it has its own intake).
     let assist = store::categories(&mut app.state.db.conn().await.unwrap()).await.unwrap();
-    let assist = assist.iter().find(|c| c.kind == ejia::cases::assist::KIND && c.parent_code.is_some()).unwrap();
+    let assist = assist.iter().find(|c| c.kind == ejia::enterprise::model::KIND && c.parent_code.is_some()).unwrap();
     let assist_ids = (assist.id.to_string(), ids.1.clone());
     let r = app.post("/manage/hotline", &call("王女士", RESIDENT, &assist_ids)).await;
     assert_eq!(r.status(), 422);

@@ -12,9 +12,9 @@
 //! Why cases and not a workflow of its own: the deadline in working days, the timeline, the
 //! messages (comments), the check and the rating are the case engine's already, and the district's
 //! statistics then count assistance beside every other kind of case. What is particular to
-//! assistance — the enterprise account, the checklist and the agent — lives in the `assist_*`
-//! modules: `assist_store` (SQL), `assist_service` (use cases), `assist_notices` (what an applicant
-//! hears of the decision), `assist_pages` and `assist_views` (the site), `assist_api` (the JSON API).
+//! assistance — the enterprise account, the checklist and the agent — lives in this folder
+//! (`enterprise/`): `store` (SQL), `service` (use cases), `notices` (what an applicant hears of
+//! the decision), `pages` and `views` (the site), `api` (the JSON API).
 //!
 //! A user owns at most one enterprise account and one code belongs to one enterprise; a refused
 //! application may be sent again (by anyone: a refusal may have been of someone claiming another's
@@ -24,7 +24,7 @@
 //! it in full because they must call, everyone else masked.
 //!
 //! Assigning an agent to a request nobody has dispatched yet dispatches it to the item's department
-//! first (through `service::act`, so the deadline and the company's notice come as for any case) and
+//! first (through `cases::service::act`, so the deadline and the company's notice come as for any case) and
 //! then records the agent: two transactions. If the second fails the case is simply with the
 //! department without an agent, and assigning again finishes the job.
 
@@ -32,8 +32,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::accounts::model::Phone;
-use crate::cases::uscc::CreditCode;
 use crate::cases::worktime::TimeLimit;
+use crate::enterprise::uscc::CreditCode;
 use crate::error::FieldError;
 use crate::ids::UserId;
 

@@ -12,16 +12,16 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::authz::Role;
-use crate::cases::assist::{Application, EnterpriseStatus};
-use crate::cases::assist_service::{self as service, NewRequest};
-use crate::cases::assist_store::{self as db, Filter};
-use crate::cases::assist_views::{
-    ApplicationRow, ApplyPage, AssistListPage, EnterprisePage, EnterprisesPage, ListRow, RequestCard, RequestPage,
-    messages, progress_text, visits_text,
-};
 use crate::cases::case_view::{Failed, case_page};
 use crate::cases::store;
 use crate::cases::workflow::State as CaseState;
+use crate::enterprise::model::{Application, EnterpriseStatus};
+use crate::enterprise::service::{self, NewRequest};
+use crate::enterprise::store::{self as db, Filter};
+use crate::enterprise::views::{
+    ApplicationRow, ApplyPage, AssistListPage, EnterprisePage, EnterprisesPage, ListRow, RequestCard, RequestPage,
+    messages, progress_text, visits_text,
+};
 use crate::error::{AppError, AppResult};
 use crate::ids::{DepartmentId, UserId};
 use crate::web::backoffice::{Field, Link};

@@ -4,14 +4,14 @@
 //! confirmation or cancellation, which are texted too.
 //!
 //! Stored as `case.assist_enterprise_<status>`, under the assistance prefix, so the inbox hands
-//! them to the case notices, which hand them to `assist_service::notice_text`, which asks here.
+//! them to the case notices, which hand them to `enterprise::service::notice_text`, which asks here.
 //! Unlike the case notices, worded from the case when the inbox is read, these carry the
 //! company's name and the reason: a refused application is deleted when the company applies
 //! again, and the reason it was refused for must stay in the inbox all the same.
 
-use crate::cases::assist::{Enterprise, EnterpriseStatus};
-use crate::cases::assist_service::NOTICE_PREFIX;
 use crate::db::Conn;
+use crate::enterprise::model::{Enterprise, EnterpriseStatus};
+use crate::enterprise::service::NOTICE_PREFIX;
 use crate::web::i18n::{self, Locale};
 
 /// The stored kinds are [`NOTICE_PREFIX`], this, then the status (`approved`, `refused`).

@@ -3,12 +3,12 @@
 //! agents' list, and the assistance panel of the case page.
 
 use crate::app::AppState;
-use crate::cases::assist::{ChecklistStep, Enterprise, Progress};
-use crate::cases::assist_service::{self as service, STEP_ACTION};
-use crate::cases::assist_store::{self as db, Item, Row};
 use crate::cases::model::{Case, Source, Step};
 use crate::cases::reveal;
 use crate::cases::workflow::{Party, State};
+use crate::enterprise::model::{ChecklistStep, Enterprise, Progress};
+use crate::enterprise::service::{self, STEP_ACTION};
+use crate::enterprise::store::{self as db, Item, Row};
 use crate::error::AppResult;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
@@ -162,7 +162,7 @@ pub struct ApplicationRow {
 
 /// The back office's enterprise applications.
 #[derive(askama::Template)]
-#[template(path = "cases/assist_enterprises.html")]
+#[template(path = "enterprise/assist_enterprises.html")]
 pub struct EnterprisesPage {
     /// Page context.
     pub ctx: Ctx,
@@ -186,7 +186,7 @@ pub struct ListRow {
 
 /// The agents' (and dispatchers') list of enterprise items.
 #[derive(askama::Template)]
-#[template(path = "cases/assist_list.html")]
+#[template(path = "enterprise/assist_list.html")]
 pub struct AssistListPage {
     /// Page context.
     pub ctx: Ctx,

@@ -8,10 +8,10 @@ use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
 use crate::authz::Role;
-use crate::cases::assist::{self, ChecklistStep, Enterprise, EnterpriseStatus, ItemSeed, Progress};
 use crate::cases::workflow::State;
 use crate::cases::worktime::TimeLimit;
 use crate::db::Conn;
+use crate::enterprise::model::{self as assist, ChecklistStep, Enterprise, EnterpriseStatus, ItemSeed, Progress};
 use crate::ids::{DepartmentId, UserId};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
@@ -404,7 +404,7 @@ pub struct Row {
 
 /// Assistance cases passing `filter`, at most 200.
 pub async fn list(conn: &mut Conn, filter: &Filter) -> Result<Vec<Row>> {
-    // Ids are integers we hold, spelled into the SQL like `store::list` does; filter values are bound.
+    // Ids are integers we hold, spelled into the SQL like `cases::store::list` does; filter values are bound.
     let mut within = Vec::new();
     if let Some(e) = filter.enterprise {
         within.push(format!("c.enterprise_id = {e}"));

@@ -6,14 +6,16 @@ use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::{Grant, Principal, Role, Scope};
-use crate::cases::assist::{self, Application, ChecklistStep, Contact, Enterprise, EnterpriseStatus, Progress};
-use crate::cases::assist_notices::{self, Decision};
-use crate::cases::assist_store::{self as db, CaseContact};
 use crate::cases::model::{Case, Source, Step};
 use crate::cases::service::{self, Act, NewCase, OnBehalf};
 use crate::cases::store;
 use crate::cases::workflow::{self, Action, Party, Refusal, State};
 use crate::db::Conn;
+use crate::enterprise::model::{
+    self as assist, Application, ChecklistStep, Contact, Enterprise, EnterpriseStatus, Progress,
+};
+use crate::enterprise::notices::{self as assist_notices, Decision};
+use crate::enterprise::store::{self as db, CaseContact};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{DepartmentId, UserId};
 use crate::web::i18n::{self, Locale};
@@ -313,7 +315,7 @@ fn timeline(at: i64, actor: UserId, action: &str, from: State, to: State, note: 
 }
 
 /// Refuses to report an assistance case handled while steps of its checklist are open (called
-/// by `service::act`).
+/// by `cases::service::act`).
 pub async fn require_complete(conn: &mut Conn, case: &Case) -> AppResult<()> {
     if case.source != Source::Enterprise {
         return Ok(());

@@ -11,12 +11,12 @@ use utoipa_axum::routes;
 
 use crate::api::ApiUser;
 use crate::app::AppState;
-use crate::cases::assist::{Application, ChecklistStep, Enterprise, EnterpriseStatus, Progress};
-use crate::cases::assist_pages::reach;
-use crate::cases::assist_service::{self as service, NewRequest};
-use crate::cases::assist_store::{self as db, Filter, Item, Row};
 use crate::cases::model::Case;
 use crate::cases::workflow::State as CaseState;
+use crate::enterprise::model::{Application, ChecklistStep, Enterprise, EnterpriseStatus, Progress};
+use crate::enterprise::pages::reach;
+use crate::enterprise::service::{self, NewRequest};
+use crate::enterprise::store::{self as db, Filter, Item, Row};
 use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
 use crate::web::extract::{Json, Path, Query};
