@@ -123,7 +123,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::notify::routes::router())
         .merge(crate::media::routes::router())
         .merge(crate::cases::routes::router())
-        .merge(crate::cases::board_pages::router())
+        .merge(crate::board::pages::router())
         .merge(crate::cases::stats_pages::router())
         .route("/static/{name}", get(web::assets::serve))
         .route("/metrics", get(web::metrics::serve_main))
@@ -140,7 +140,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router(state.clone(), timeout))
         .nest(
             "/open311/v2",
-            crate::cases::open311::router().layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
+            crate::board::open311::router().layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
         )
         .merge(ops)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -6,14 +6,10 @@
 //! and who may move a case between them), `catalog` (the categories a district starts with);
 //! `store` keeps categories and the calendar as data the back office maintains.
 //!
-//! Enterprise assistance, which runs on this engine, is a domain of its own: `crate::enterprise`.
+//! Two domains built on this engine live beside it: enterprise assistance (`crate::enterprise`)
+//! and the public board with Open311 (`crate::board`).
 
 pub mod api;
-pub mod board;
-pub mod board_api;
-pub mod board_map;
-pub mod board_pages;
-pub mod board_views;
 pub mod calendar_pages;
 pub mod calendar_store;
 pub mod callers;
@@ -25,10 +21,8 @@ pub mod filing;
 pub mod hotline;
 pub mod hotline_view;
 pub mod jobs;
-pub mod map_labels;
 pub mod model;
 pub mod notices;
-pub mod open311;
 pub mod patrol_log;
 pub mod patrol_pages;
 pub mod patrols;

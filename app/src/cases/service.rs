@@ -234,7 +234,7 @@ pub fn tell_duplicate(at: (f64, f64), other: &Case, see: bool, category: Option<
         return Some(Duplicate { id: Some(other.id), metres: metres(other.coords?) });
     }
     let category = category.filter(|c| c.public)?;
-    let (_, public) = crate::cases::board::public_place(other.state, category.precise, String::new(), other.coords);
+    let (_, public) = crate::board::store::public_place(other.state, category.precise, String::new(), other.coords);
     Some(Duplicate { id: None, metres: metres(public?) })
 }
 

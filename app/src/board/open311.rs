@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
 use crate::appointments::model::rfc3339;
-use crate::cases::board::{self, PublicCase};
+use crate::board::store::{self as board, PublicCase};
 use crate::cases::service::{self, NewCase};
 use crate::cases::store;
 use crate::error::AppError;

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::cases::map_labels::{self, Label, Rect};
+use crate::board::map_labels::{self, Label, Rect};
 use crate::cases::workflow::State;
 use crate::ids::{CommunityId, StreetId};
 

@@ -7,9 +7,9 @@ use axum::response::Response;
 use axum::routing::get;
 
 use crate::app::AppState;
-use crate::cases::board::{self, Narrow, Query as BoardFilter};
-use crate::cases::board_map::LEGEND;
-use crate::cases::board_views::{BoardCasePage, BoardPage, BoardQuery, BoardStep, Names, PAGE_SIZE};
+use crate::board::map::LEGEND;
+use crate::board::store::{self as board, Narrow, Query as BoardFilter};
+use crate::board::views::{BoardCasePage, BoardPage, BoardQuery, BoardStep, Names, PAGE_SIZE};
 use crate::cases::store;
 use crate::error::{AppError, AppResult};
 use crate::web::extract::{Path, Query};
@@ -89,7 +89,7 @@ async fn case_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let names = Names::new(&categories, state.structure.get(&state).await?);
     render(&BoardCasePage {
         category: names.category(&case),
-        class: crate::cases::board_map::class(case.state),
+        class: crate::board::map::class(case.state),
         place: names.place(case.street_id, case.community_id),
         filed: crate::clock::format_local(case.created_at),
         deadline: case.deadline_at.map(crate::clock::format_local),

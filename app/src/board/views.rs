@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::cases::board::{PublicCase, PublicStep};
-use crate::cases::board_map::{self, Map};
+use crate::board::map::{self as board_map, Map};
+use crate::board::store::{PublicCase, PublicStep};
 use crate::cases::store::Category;
 use crate::cases::workflow::State;
 use crate::ids::{CommunityId, StreetId};
@@ -212,7 +212,7 @@ pub struct BoardRow {
 
 /// The public board.
 #[derive(askama::Template)]
-#[template(path = "cases/board.html")]
+#[template(path = "board/board.html")]
 pub struct BoardPage {
     /// Page context.
     pub ctx: Ctx,
@@ -259,7 +259,7 @@ impl BoardStep {
 
 /// One public case.
 #[derive(askama::Template)]
-#[template(path = "cases/board_case.html")]
+#[template(path = "board/board_case.html")]
 pub struct BoardCasePage {
     /// Page context.
     pub ctx: Ctx,
