@@ -124,7 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::media::routes::router())
         .merge(crate::cases::routes::router())
         .merge(crate::board::pages::router())
-        .merge(crate::cases::stats_pages::router())
+        .merge(crate::cases::stats::pages::router())
         .route("/static/{name}", get(web::assets::serve))
         .route("/metrics", get(web::metrics::serve_main))
         .fallback(|| async { AppError::NotFound })

@@ -12,9 +12,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::cases::stats::store::{self as stats_store, figures};
+use crate::cases::stats::views::{Named, SelectionForm, StatsPage, name_rows, total};
 use crate::cases::stats::{By, Period, Reach, Row};
-use crate::cases::stats_store::{self, figures};
-use crate::cases::stats_views::{Named, SelectionForm, StatsPage, name_rows, total};
 use crate::clock::local_day;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
@@ -198,7 +198,7 @@ fn download(body: Vec<u8>, content_type: &'static str, file: &str) -> Response {
 async fn csv(State(state): State<AppState>, ctx: Ctx, Query(sel): Query<Selection>) -> AppResult<Response> {
     let (chosen, rows, sum, name) = export_rows(&state, &ctx, &sel).await?;
     let t = |k: &str| ctx.t(k).to_owned();
-    let body = crate::cases::stats_export::csv(chosen.by, &rows, &sum, ctx.t("case_stats.total"), &t)?;
+    let body = crate::cases::stats::export::csv(chosen.by, &rows, &sum, ctx.t("case_stats.total"), &t)?;
     Ok(download(body, "text/csv; charset=utf-8", &format!("{name}.csv")))
 }
 
@@ -207,6 +207,6 @@ async fn xlsx(State(state): State<AppState>, ctx: Ctx, Query(sel): Query<Selecti
     let (chosen, rows, sum, name) = export_rows(&state, &ctx, &sel).await?;
     let t = |k: &str| ctx.t(k).to_owned();
     let sheet = ctx.t("case_stats.title");
-    let body = crate::cases::stats_export::xlsx(chosen.by, &rows, &sum, ctx.t("case_stats.total"), sheet, &t)?;
+    let body = crate::cases::stats::export::xlsx(chosen.by, &rows, &sum, ctx.t("case_stats.total"), sheet, &t)?;
     Ok(download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{name}.xlsx")))
 }

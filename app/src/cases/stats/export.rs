@@ -4,8 +4,8 @@
 
 use rust_xlsxwriter::{Format, Workbook};
 
+use crate::cases::stats::views::{Named, percent};
 use crate::cases::stats::{By, Row};
-use crate::cases::stats_views::{Named, percent};
 use crate::web::csv::{Cell as CsvCell, CsvFile};
 
 /// Column header keys after the group's own (which is the grouping's name).

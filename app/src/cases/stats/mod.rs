@@ -4,9 +4,20 @@
 //! satisfaction. District-wide for district staff, one street for street staff.
 //!
 //! The figures come from running totals the database keeps per day and month
-//! (`stats_store`, migration 0013), so a year of a district's cases answers as fast as a day's.
-//! Pages and exports are in `stats_pages`; this module holds the types, who may see what, and
-//! the API.
+//! (`store`, migration 0013), so a year of a district's cases answers as fast as a day's.
+//!
+//! What it adds to the case core: a reading of the core's cases and nothing the core needs back —
+//! its own totals table (kept by the database's triggers on `cases`), the back office's
+//! statistics page with its CSV and XLSX exports, a tile on the back-office home and one API
+//! operation. A folder of its own because it is a feature of its own with every layer: this
+//! module holds the types, who may see what ([`Reach`]) and the API (`/case-stats`), as the
+//! domain's public face; `store` the SQL, `pages` the page and the exports' handlers, `views` the
+//! page's view and chart, `export` the CSV and XLSX files. Template: `cases/stats.html`.
+
+pub mod export;
+pub mod pages;
+pub mod store;
+pub mod views;
 
 use axum::extract::State;
 use chrono::{Datelike as _, Days, NaiveDate};
@@ -22,7 +33,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
 use crate::web::extract::{Json, Query};
 
-pub use crate::cases::stats_store::figures;
+pub use crate::cases::stats::store::figures;
 
 /// The API routes.
 pub fn router() -> OpenApiRouter<AppState> {
