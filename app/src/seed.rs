@@ -222,7 +222,8 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
     loaded.categories += crate::enterprise::store::seed(&mut tx, items, approval, now).await?;
     let (departments, requests) = request_categories(&mut tx, now).await?;
     (loaded.departments, loaded.categories) = (loaded.departments + departments, loaded.categories + requests);
-    crate::cases::calendar_store::set_work_week(&mut tx, &crate::cases::worktime::WorkCalendar::office(), now).await?;
+    crate::cases::calendar::store::set_work_week(&mut tx, &crate::cases::calendar::model::WorkCalendar::office(), now)
+        .await?;
     for (name, street) in &streets {
         let office = DepartmentInput {
             name: format!("{name}办事处"),

@@ -14,7 +14,7 @@
 
 use serde::Deserialize;
 
-use crate::cases::worktime::TimeLimit;
+use crate::cases::calendar::model::TimeLimit;
 
 /// The shared reference file, compiled in.
 pub const CITYOPS_JSON: &str = include_str!("../../../data/cityops_event_categories.json");

@@ -10,9 +10,9 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::cases::calendar::model::TimeLimit;
 use crate::cases::settings_service::{self, CategoryEdit, district_admin};
 use crate::cases::store::{self, Category};
-use crate::cases::worktime::TimeLimit;
 use crate::error::{AppError, AppResult};
 use crate::ids::DepartmentId;
 use crate::web::backoffice::{Field, Opt, OptGroup};

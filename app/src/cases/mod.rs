@@ -2,7 +2,7 @@
 //! calls and enterprise approval assistance (帮办代办) — each a case that reaches a
 //! department, is handled within a deadline counted in working time, is checked and closed.
 //!
-//! Pure rules first: `worktime` (the working-time calendar and deadlines), `workflow` (states
+//! Pure rules first: `calendar` (the working-time calendar and deadlines), `workflow` (states
 //! and who may move a case between them), `catalog` (the categories a district starts with);
 //! `store` keeps categories and the calendar as data the back office maintains.
 //!
@@ -10,8 +10,7 @@
 //! and the public board with Open311 (`crate::board`).
 
 pub mod api;
-pub mod calendar_pages;
-pub mod calendar_store;
+pub mod calendar;
 pub mod callers;
 pub mod case_view;
 pub mod catalog;
@@ -41,4 +40,3 @@ pub mod store;
 pub mod timeline;
 pub mod views;
 pub mod workflow;
-pub mod worktime;

@@ -7,7 +7,7 @@ use chrono::{NaiveDateTime, TimeZone as _};
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
-use crate::cases::calendar_store;
+use crate::cases::calendar::store as calendar_store;
 use crate::cases::filing::{self, Filer};
 use crate::cases::model::{Case, Rating, Source, Step, audit_actor, distance_m, parties};
 use crate::cases::store::{self, Category};

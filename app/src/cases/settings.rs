@@ -12,9 +12,9 @@ use utoipa_axum::routes;
 
 use crate::api::ApiUser;
 use crate::app::AppState;
-use crate::cases::calendar_store;
+use crate::cases::calendar::model::WorkCalendar;
+use crate::cases::calendar::store as calendar_store;
 use crate::cases::settings_service::{self, CategoryEdit};
-use crate::cases::worktime::WorkCalendar;
 use crate::error::AppResult;
 use crate::web::extract::{Json, Path};
 

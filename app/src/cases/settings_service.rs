@@ -1,6 +1,6 @@
 //! What the district maintains as data for its case engine — a category's department, time
 //! limit and flags, the working week, holidays and make-up working days — as use cases that
-//! the API (`settings`) and the back-office pages (`category_pages`, `calendar_pages`) share,
+//! the API (`settings`) and the back-office pages (`category_pages`, `calendar::pages`) share,
 //! so both check the same things and leave the same audit entries. District admins only.
 //!
 //! The two statements only these use cases need live here rather than in `store`, which is at
@@ -13,9 +13,9 @@ use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::Role;
-use crate::cases::calendar_store;
+use crate::cases::calendar::model::{CalendarError, TimeLimit, WorkCalendar};
+use crate::cases::calendar::store as calendar_store;
 use crate::cases::store::{self, Category};
-use crate::cases::worktime::{CalendarError, TimeLimit, WorkCalendar};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::DepartmentId;

@@ -1,12 +1,12 @@
 //! SQL for cases, their timelines and their categories (the working-time calendar is in
-//! `calendar_store`).
+//! `calendar::store`).
 
 use sqlx::Row as _;
 
+use crate::cases::calendar::model::TimeLimit;
 use crate::cases::catalog::CategorySeed;
 use crate::cases::model::{Case, LATE_STATES, Rating, Reach, Source, Step, open_states_sql, sql_list};
 use crate::cases::workflow::State;
-use crate::cases::worktime::TimeLimit;
 use crate::db::Conn;
 use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
 

@@ -32,7 +32,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::accounts::model::Phone;
-use crate::cases::worktime::TimeLimit;
+use crate::cases::calendar::model::TimeLimit;
 use crate::enterprise::uscc::CreditCode;
 use crate::error::FieldError;
 use crate::ids::UserId;

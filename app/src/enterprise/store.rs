@@ -8,8 +8,8 @@ use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
 use crate::authz::Role;
+use crate::cases::calendar::model::TimeLimit;
 use crate::cases::workflow::State;
-use crate::cases::worktime::TimeLimit;
 use crate::db::Conn;
 use crate::enterprise::model::{self as assist, ChecklistStep, Enterprise, EnterpriseStatus, ItemSeed, Progress};
 use crate::ids::{DepartmentId, UserId};

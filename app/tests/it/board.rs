@@ -206,7 +206,7 @@ async fn residents_pick_their_own_requests_on_the_report_page_and_file_them() {
     assert_eq!((find("70").name.as_str(), find("70").kind.as_str()), ("居民诉求", "request"));
     let (noise, elder) = (find("7003"), find("7007"));
     assert_eq!((noise.name.as_str(), noise.kind.as_str(), noise.public), ("噪声扰民", "request", true));
-    assert_eq!(noise.limit, Some(ejia::cases::worktime::TimeLimit::Days(2)));
+    assert_eq!(noise.limit, Some(ejia::cases::calendar::model::TimeLimit::Days(2)));
     assert_eq!(dept(noise.department_id), Some("区综合行政执法局"));
     assert_eq!((elder.name.as_str(), elder.public, dept(elder.department_id)), ("适老化改造", false, Some("区民政局")));
     let community = app.community(YUNXIAOLU).await;

@@ -5,10 +5,10 @@
 
 use chrono::TimeZone as _;
 use ejia::authz::{Role, Scope};
-use ejia::cases::calendar_store;
+use ejia::cases::calendar::model::{TimeLimit, WorkCalendar};
+use ejia::cases::calendar::store as calendar_store;
 use ejia::cases::model::Source;
 use ejia::cases::store;
-use ejia::cases::worktime::{TimeLimit, WorkCalendar};
 use ejia::ids::{CommunityId, DepartmentId};
 
 use crate::helpers::*;

@@ -1,9 +1,9 @@
 //! Cases: categories and the working-time calendar as data in the database.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use ejia::cases::calendar_store;
+use ejia::cases::calendar::model::TimeLimit;
+use ejia::cases::calendar::store as calendar_store;
 use ejia::cases::store;
-use ejia::cases::worktime::TimeLimit;
 
 use ejia::authz::{Role, Scope};
 use serde_json::json;
@@ -41,7 +41,7 @@ async fn the_calendar_is_data_holidays_and_make_up_days_move_deadlines() {
     let app = TestApp::with_district().await;
     let mut conn = app.state.db.conn().await.unwrap();
     let calendar = calendar_store::work_calendar(&mut conn).await.unwrap();
-    assert_eq!(calendar, ejia::cases::worktime::WorkCalendar::office(), "the import stores the office week");
+    assert_eq!(calendar, ejia::cases::calendar::model::WorkCalendar::office(), "the import stores the office week");
     // Friday 16:00 + 4 working hours: Monday, with the weekend skipped.
     let friday = at("2026-12-04 16:00");
     let plain = calendar.deadline(friday, TimeLimit::Hours(4));
@@ -59,7 +59,10 @@ async fn the_calendar_is_data_holidays_and_make_up_days_move_deadlines() {
     // Taking the exceptions back restores the plain week.
     calendar_store::set_work_day(&mut conn, saturday, None, "", 0).await.unwrap();
     calendar_store::set_work_day(&mut conn, monday, None, "", 0).await.unwrap();
-    assert_eq!(calendar_store::work_calendar(&mut conn).await.unwrap(), ejia::cases::worktime::WorkCalendar::office());
+    assert_eq!(
+        calendar_store::work_calendar(&mut conn).await.unwrap(),
+        ejia::cases::calendar::model::WorkCalendar::office()
+    );
 }
 
 /// A district with: a resident of a community of the first street, an inspector of that

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, NaiveTime};
 
-use crate::cases::worktime::WorkCalendar;
+use crate::cases::calendar::model::WorkCalendar;
 use crate::db::Conn;
 
 type Result<T> = std::result::Result<T, sqlx::Error>;

@@ -12,9 +12,9 @@ use chrono::{Datelike as _, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::cases::calendar_store;
+use crate::cases::calendar::model::TimeLimit;
+use crate::cases::calendar::store as calendar_store;
 use crate::cases::settings_service::{self, DayKind, district_admin};
-use crate::cases::worktime::TimeLimit;
 use crate::clock::DISTRICT_OFFSET;
 use crate::error::{AppError, AppResult};
 use crate::web::backoffice::{Field, Opt, OptGroup};
