@@ -215,7 +215,7 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
         loaded.departments += 1;
     }
     // City-appearance cases go to the law-enforcement bureau first; dispatchers redirect.
-    let categories = crate::cases::catalog::city_categories()?;
+    let categories = crate::cases::settings::catalog::city_categories()?;
     loaded.categories = crate::cases::store::seed_categories(&mut tx, &categories, enforcement, now).await?;
     // Enterprise assistance items go to the approval bureau, with their checklists.
     let items = &crate::enterprise::model::ITEMS;
@@ -243,7 +243,7 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
 /// they go to first, adding those departments the district list lacks. Returns (departments
 /// added, categories written).
 async fn request_categories(tx: &mut crate::db::Conn, now: i64) -> anyhow::Result<(usize, usize)> {
-    use crate::cases::catalog::{self, KIND_REQUEST, REQUESTS};
+    use crate::cases::settings::catalog::{self, KIND_REQUEST, REQUESTS};
     let mut known: HashMap<String, DepartmentId> =
         store::list_departments(tx, 0, 10_000).await?.into_iter().map(|d| (d.name, d.id)).collect();
     let mut added = 0;

@@ -58,7 +58,7 @@ pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::cases::api::router())
         .merge(crate::enterprise::api::router())
         .merge(crate::board::api::router())
-        .merge(crate::cases::settings::router())
+        .merge(crate::cases::settings::api::router())
         .merge(crate::cases::stats::router())
         .split_for_parts()
 }

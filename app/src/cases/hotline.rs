@@ -35,7 +35,7 @@ const CALL_TAKERS: [Role; 3] = [Role::Dispatcher, Role::StreetAdmin, Role::Distr
 
 /// The kinds of category a call may be about: city management and residents' requests (an
 /// enterprise's approval assistance has its own intake).
-pub const CALL_KINDS: [&str; 2] = [crate::cases::store::KIND_CITY, crate::cases::catalog::KIND_REQUEST];
+pub const CALL_KINDS: [&str; 2] = [crate::cases::store::KIND_CITY, crate::cases::settings::catalog::KIND_REQUEST];
 
 /// Routes of the hotline page.
 pub fn router() -> Router<AppState> {

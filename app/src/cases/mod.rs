@@ -3,7 +3,7 @@
 //! department, is handled within a deadline counted in working time, is checked and closed.
 //!
 //! Pure rules first: `calendar` (the working-time calendar and deadlines), `workflow` (states
-//! and who may move a case between them), `catalog` (the categories a district starts with);
+//! and who may move a case between them), `settings::catalog` (the categories a district starts with);
 //! `store` keeps categories and the calendar as data the back office maintains.
 //!
 //! Two domains built on this engine live beside it: enterprise assistance (`crate::enterprise`)
@@ -13,8 +13,6 @@ pub mod api;
 pub mod calendar;
 pub mod callers;
 pub mod case_view;
-pub mod catalog;
-pub mod category_pages;
 pub mod duplicate_pages;
 pub mod filing;
 pub mod hotline;
@@ -33,7 +31,6 @@ pub mod reveal;
 pub mod routes;
 pub mod service;
 pub mod settings;
-pub mod settings_service;
 pub mod sqlite;
 pub mod stats;
 pub mod store;

@@ -42,7 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::cases::patrol_pages::router())
         .merge(crate::cases::patrol_log::router())
         .merge(crate::cases::duplicate_pages::router())
-        .merge(crate::cases::category_pages::router())
+        .merge(crate::cases::settings::category_pages::router())
         .merge(crate::cases::calendar::pages::router())
         .merge(crate::cases::hotline::router())
         .merge(crate::cases::reveal::router())

@@ -4,8 +4,8 @@
 use sqlx::Row as _;
 
 use crate::cases::calendar::model::TimeLimit;
-use crate::cases::catalog::CategorySeed;
 use crate::cases::model::{Case, LATE_STATES, Rating, Reach, Source, Step, open_states_sql, sql_list};
+use crate::cases::settings::catalog::CategorySeed;
 use crate::cases::workflow::State;
 use crate::db::Conn;
 use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};

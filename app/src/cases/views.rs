@@ -220,7 +220,7 @@ impl Lookup {
     /// Which categories screen 1 offers: the kind asked for, else the chosen category's, else
     /// city problems (what the inspector and the back office file too).
     pub fn kind(&self, draft: &Draft) -> &'static str {
-        use crate::cases::catalog::KIND_REQUEST;
+        use crate::cases::settings::catalog::KIND_REQUEST;
         use crate::cases::store::KIND_CITY;
         match draft.kind.as_str() {
             KIND_REQUEST => KIND_REQUEST,

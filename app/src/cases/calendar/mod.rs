@@ -11,8 +11,8 @@
 //! Why a folder: the calendar is a feature users name (the district keeps it, like the
 //! categories) with a layer of each kind — `model` (the pure calendar and deadline arithmetic),
 //! `store` (its SQL), `pages` (the back-office page). The checks and audit entries of a change
-//! are the settings service's (`cases::settings_service`), which the API shares, and the API
-//! operations (`/work-calendar`) are served with the categories' in `cases::settings`.
+//! are the settings service's (`cases::settings::service`), which the API shares, and the API
+//! operations (`/work-calendar`) are served with the categories' in `cases::settings::api`.
 //! Template: `cases/calendar.html`.
 
 pub mod model;

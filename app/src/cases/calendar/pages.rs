@@ -1,7 +1,7 @@
 //! Back office: the working-time calendar deadlines are counted in — the daily working periods
 //! and working weekdays, the exception days (public holidays, make-up working days) with add and
 //! remove, and a preview of the deadlines a case dispatched now would get. The checks and the
-//! audit entries are `settings_service`'s, the same as the API's; district admins only.
+//! audit entries are `settings::service`'s, the same as the API's; district admins only.
 
 use axum::Router;
 use axum::extract::State;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::cases::calendar::model::TimeLimit;
 use crate::cases::calendar::store as calendar_store;
-use crate::cases::settings_service::{self, DayKind, district_admin};
+use crate::cases::settings::service::{self as settings_service, DayKind, district_admin};
 use crate::clock::DISTRICT_OFFSET;
 use crate::error::{AppError, AppResult};
 use crate::web::backoffice::{Field, Opt, OptGroup};
@@ -151,7 +151,10 @@ async fn calendar_page(
     let deadlines = PREVIEW
         .into_iter()
         .map(|limit| {
-            (crate::cases::category_pages::limit_text(&ctx, Some(limit)), shown(&ctx, calendar.deadline(now, limit)))
+            (
+                crate::cases::settings::category_pages::limit_text(&ctx, Some(limit)),
+                shown(&ctx, calendar.deadline(now, limit)),
+            )
         })
         .collect();
     Ok(CalendarPage {

@@ -1,7 +1,7 @@
 //! What the district maintains as data for its case engine, over the API (district admins):
 //! a category's department, time limit and flags; the working week; holidays and make-up
 //! working days. Every change is in the audit log. The checks and the log are
-//! `settings_service`'s, which the back-office pages share.
+//! `service`'s, which the back-office pages share.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +14,7 @@ use crate::api::ApiUser;
 use crate::app::AppState;
 use crate::cases::calendar::model::WorkCalendar;
 use crate::cases::calendar::store as calendar_store;
-use crate::cases::settings_service::{self, CategoryEdit};
+use crate::cases::settings::service::{self as settings_service, CategoryEdit};
 use crate::error::AppResult;
 use crate::web::extract::{Json, Path};
 

@@ -1,6 +1,6 @@
 //! Back office: the case categories, grouped by major, each with its department, handling time
 //! limit and flags, and a form to change a minor category. The checks and the audit entry are
-//! `settings_service`'s, the same as the API's; district admins only.
+//! `service`'s, the same as the API's; district admins only.
 
 use axum::Router;
 use axum::extract::State;
@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::cases::calendar::model::TimeLimit;
-use crate::cases::settings_service::{self, CategoryEdit, district_admin};
+use crate::cases::settings::service::{self as settings_service, CategoryEdit, district_admin};
 use crate::cases::store::{self, Category};
 use crate::error::{AppError, AppResult};
 use crate::ids::DepartmentId;

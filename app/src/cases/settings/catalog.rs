@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::cases::calendar::model::TimeLimit;
 
 /// The shared reference file, compiled in.
-pub const CITYOPS_JSON: &str = include_str!("../../../data/cityops_event_categories.json");
+pub const CITYOPS_JSON: &str = include_str!("../../../../data/cityops_event_categories.json");
 
 /// Where a category comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
