@@ -76,7 +76,7 @@ async fn index(ctx: Ctx) -> AppResult<Response> {
     if admin || user.principal.has_role(Role::Dispatcher) {
         sections.push(Link { label: ctx.t("patrol_log.title").into(), href: "/manage/patrols".into() });
     }
-    sections.extend(crate::cases::hotline::tiles(&ctx, &user.principal));
+    sections.extend(crate::cases::hotline::pages::tiles(&ctx, &user.principal));
     sections.extend(crate::enterprise::pages::tiles(&ctx, &user.principal));
     render(&IndexPage { ctx, sections })
 }

@@ -125,7 +125,7 @@ pub struct CasePage {
     /// Whether the viewer may add a photo of what they saw, and an after-photo.
     pub can_add: (bool, bool),
     /// Who called the hotline about it (staff only; the number masked).
-    pub caller: Option<crate::cases::callers::Caller>,
+    pub caller: Option<crate::cases::hotline::store::Caller>,
     /// Whether the viewer may reveal the caller's whole number to call them back.
     pub can_reveal: bool,
     /// Whether the viewer may learn who filed this anonymous report (the command centre).
@@ -225,7 +225,7 @@ pub async fn case_page(
             && matches!(case.state, State::Dispatched | State::Handling | State::Handled),
     );
     let can_review = crate::cases::photos::may_review(&parts);
-    let caller = crate::cases::callers::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
+    let caller = crate::cases::hotline::store::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
     let can_reveal = caller.is_some() && may_reveal(Subject::Caller, &parts);
     let can_reveal_reporter = case.anonymous && case.reporter.is_some() && may_reveal(Subject::Reporter, &parts);
     let assist = crate::enterprise::views::panel(state, &ctx, &case, &parts).await?;

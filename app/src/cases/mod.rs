@@ -11,12 +11,10 @@
 
 pub mod api;
 pub mod calendar;
-pub mod callers;
 pub mod case_view;
 pub mod duplicate_pages;
 pub mod filing;
 pub mod hotline;
-pub mod hotline_view;
 pub mod jobs;
 pub mod model;
 pub mod notices;

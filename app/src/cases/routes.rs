@@ -44,7 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::cases::duplicate_pages::router())
         .merge(crate::cases::settings::category_pages::router())
         .merge(crate::cases::calendar::pages::router())
-        .merge(crate::cases::hotline::router())
+        .merge(crate::cases::hotline::pages::router())
         .merge(crate::cases::reveal::router())
 }
 

@@ -1,6 +1,6 @@
 //! Hotline intake (12345): staff take down a call on a resident's behalf. The case is filed
 //! with source `hotline` through the same filing service as every other case; the caller's
-//! contact is kept beside it (sealed, shown masked, see `callers`); a caller whose number is a
+//! contact is kept beside it (sealed, shown masked, see `store`); a caller whose number is a
 //! registered account becomes the case's reporter, so they follow it under /me/cases and hear
 //! of its steps. After filing, the page names the case and offers the open cases nearby that
 //! it may duplicate, as the report flow does.
@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::authz::{Location, Principal, Role, Scope};
-use crate::cases::callers::{self, CallerPhone};
+use crate::cases::hotline::store::{self as callers, CallerPhone};
 use crate::cases::model::{Case, Source, parties};
 use crate::cases::service::{self, NewCase, OnBehalf};
 use crate::cases::workflow::{self, Action};
@@ -28,7 +28,7 @@ use crate::web::extract::{Form, Query};
 use crate::web::forms::Errors;
 use crate::web::{Ctx, render, render_status, see_other};
 
-pub use crate::cases::hotline_view::{Filed, HotlinePage};
+pub use crate::cases::hotline::views::{Filed, HotlinePage};
 
 /// The roles that take hotline calls.
 const CALL_TAKERS: [Role; 3] = [Role::Dispatcher, Role::StreetAdmin, Role::DistrictAdmin];

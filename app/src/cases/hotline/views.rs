@@ -4,7 +4,7 @@
 
 use crate::app::AppState;
 use crate::authz::Location;
-use crate::cases::hotline::{CALL_KINDS, CallForm, covers, district_wide};
+use crate::cases::hotline::pages::{CALL_KINDS, CallForm, covers, district_wide};
 use crate::cases::store;
 use crate::error::AppResult;
 use crate::web::Ctx;
