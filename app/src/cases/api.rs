@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 use crate::api::ApiUser;
 use crate::app::AppState;
 use crate::cases::model::{Case, Rating};
-use crate::cases::patrols::{self, Patrol};
+use crate::cases::patrol::service::{self as patrols, Patrol};
 use crate::cases::photos::{self, Photo};
 use crate::cases::service::{self, Act, NewCase};
 use crate::cases::store;

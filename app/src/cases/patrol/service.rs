@@ -5,7 +5,7 @@
 //!
 //! Who reads a patrol: its inspector, and those who run patrols ([`reach`]) — the district's
 //! admins and dispatchers every inspector's, a street's admins and dispatchers those of the
-//! inspectors posted in their street. The patrol log page (`patrol_log`) and the API ask the
+//! inspectors posted in their street. The patrol log page (`log_pages`) and the API ask the
 //! same question, so neither shows a patrol the other would hide.
 
 use serde::Serialize;

@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::cases::patrols::{self, Patrol};
+use crate::cases::patrol::service::{self as patrols, Patrol};
 use crate::cases::photos;
 use crate::cases::service::{self, NewCase};
 use crate::cases::store::{self, Category};

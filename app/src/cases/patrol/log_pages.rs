@@ -73,7 +73,7 @@ fn day(text: &str) -> Option<i64> {
 
 async fn log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LogQuery>) -> AppResult<Response> {
     // The same reach as the API's (`patrols::get`); those without one have no log to read.
-    let reach = crate::cases::patrols::reach(&ctx.user()?.principal).ok_or(AppError::Forbidden)?;
+    let reach = crate::cases::patrol::service::reach(&ctx.user()?.principal).ok_or(AppError::Forbidden)?;
     let now = state.clock.unix();
     let from = day(&q.from).unwrap_or(0);
     let to = day(&q.to).map_or(i64::MAX, |t| t + 86_400);
