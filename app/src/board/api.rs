@@ -9,7 +9,7 @@ use utoipa_axum::routes;
 
 use crate::api::ApiUser;
 use crate::app::AppState;
-use crate::cases::photos::{self, Photo};
+use crate::cases::photos::service::{self as photos, Photo};
 use crate::error::AppResult;
 use crate::web::extract::{Json, Path};
 

@@ -1,7 +1,7 @@
 //! The public view of cases (the public board, Open311): cases of public categories, with
 //! their category, department and dates — never who reported them. The description shows
 //! only once a dispatcher accepted the case, the timeline without who acted or their notes,
-//! and photos only those a dispatcher reviewed (see `cases::photos::review`).
+//! and photos only those a dispatcher reviewed (see `cases::photos::service::review`).
 //!
 //! Where a case is can say where its reporter lives. So the address as typed and the
 //! coordinates follow the description: nothing while the report waits for a dispatcher (or was

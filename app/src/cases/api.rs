@@ -11,7 +11,7 @@ use crate::api::ApiUser;
 use crate::app::AppState;
 use crate::cases::model::{Case, Rating};
 use crate::cases::patrol::service::{self as patrols, Patrol};
-use crate::cases::photos::{self, Photo};
+use crate::cases::photos::service::{self as photos, Photo};
 use crate::cases::service::{self, Act, NewCase};
 use crate::cases::store;
 use crate::cases::timeline::{self, TimelineStep};

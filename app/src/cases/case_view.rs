@@ -121,7 +121,7 @@ pub struct CasePage {
     /// Just filed: say so.
     pub filed: bool,
     /// Its photos.
-    pub photos: Vec<crate::cases::photos::Photo>,
+    pub photos: Vec<crate::cases::photos::service::Photo>,
     /// Whether the viewer may add a photo of what they saw, and an after-photo.
     pub can_add: (bool, bool),
     /// Who called the hotline about it (staff only; the number masked).
@@ -217,14 +217,14 @@ pub async fn case_page(
 ) -> AppResult<CasePage> {
     let user = ctx.user()?.clone();
     let (case, steps) = crate::cases::service::get(state, &user, id).await?;
-    let photos = crate::cases::photos::list(state, id).await?;
+    let photos = crate::cases::photos::service::list(state, id).await?;
     let parts = crate::cases::model::parties(&user.principal, &case);
     let can_add = (
         case.state.is_open(),
         parts.iter().any(|p| matches!(p, Party::Handler | Party::Agent))
             && matches!(case.state, State::Dispatched | State::Handling | State::Handled),
     );
-    let can_review = crate::cases::photos::may_review(&parts);
+    let can_review = crate::cases::photos::service::may_review(&parts);
     let caller = crate::cases::hotline::store::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
     let can_reveal = caller.is_some() && may_reveal(Subject::Caller, &parts);
     let can_reveal_reporter = case.anonymous && case.reporter.is_some() && may_reveal(Subject::Reporter, &parts);

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::cases::case_view::{Failed, case_page};
 use crate::cases::model::{Rating, reach};
-use crate::cases::report_photos;
+use crate::cases::photos::report_service as report_photos;
 use crate::cases::service::{self, Act};
 use crate::cases::store::{self, Filter};
 use crate::cases::views::{Draft, Lookup, MyCasesPage, Screen};
@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}", get(case))
         .route("/cases/{id}/act", post(act))
         .route("/manage/cases", get(queue))
-        .merge(crate::cases::photo_pages::router())
+        .merge(crate::cases::photos::pages::router())
         .merge(crate::enterprise::pages::router())
         .merge(crate::cases::patrol::pages::router())
         .merge(crate::cases::patrol::log_pages::router())

@@ -54,7 +54,7 @@ pub struct Draft {
     /// Longitude, with `lat`.
     #[serde(default)]
     pub lng: String,
-    /// Photos uploaded on screen 2, as signed tokens (see `report_photos`).
+    /// Photos uploaded on screen 2, as signed tokens (see `photos::report_service`).
     #[serde(default)]
     pub photos: String,
 }
@@ -62,7 +62,7 @@ pub struct Draft {
 impl Draft {
     /// How many photos the report carries.
     pub fn photo_count(&self) -> usize {
-        crate::cases::report_photos::tokens(&self.photos).count()
+        crate::cases::photos::report_service::tokens(&self.photos).count()
     }
 
     /// Whether the browser gave a position.
@@ -210,7 +210,7 @@ impl Lookup {
         if draft.address.chars().count() > MAX_ADDRESS {
             errors.push(FieldError { field: "address", key: "form.address_invalid" });
         }
-        let photos = crate::cases::report_photos::tokens(&draft.photos).count();
+        let photos = crate::cases::photos::report_service::tokens(&draft.photos).count();
         if photos == 0 && self.minor(&draft.category_id).is_some_and(|c| c.photos_required) {
             errors.push(FieldError { field: "photo", key: "report_page.photo_required" });
         }

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::cases::patrol::service::{self as patrols, Patrol};
-use crate::cases::photos;
+use crate::cases::photos::service as photos;
 use crate::cases::service::{self, NewCase};
 use crate::cases::store::{self, Category};
 use crate::error::{AppError, AppResult, FieldError};

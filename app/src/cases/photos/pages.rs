@@ -9,7 +9,7 @@ use axum::routing::get;
 
 use crate::app::AppState;
 use crate::cases::case_view::{Failed, case_page};
-use crate::cases::photos;
+use crate::cases::photos::service as photos;
 use crate::error::{AppError, AppResult};
 use crate::web::extract::Path;
 use crate::web::{Ctx, render_status, see_other};

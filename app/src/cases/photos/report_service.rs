@@ -48,7 +48,7 @@ pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase, carried: &
     let mut tx = state.db.begin().await?;
     let case = crate::cases::service::file_in(state, &mut tx, user, new, None).await?;
     for image in images {
-        crate::cases::photos::link(&mut tx, user.id, case.id, image, "report", case.created_at).await?;
+        crate::cases::photos::service::link(&mut tx, user.id, case.id, image, "report", case.created_at).await?;
     }
     tx.commit().await?;
     Ok(case)
