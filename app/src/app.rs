@@ -122,7 +122,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::checkin::routes::router())
         .merge(crate::notify::routes::router())
         .merge(crate::media::routes::router())
-        .merge(crate::cases::routes::router())
+        .merge(crate::cases::pages::router())
         .merge(crate::board::pages::router())
         .merge(crate::cases::stats::pages::router())
         .route("/static/{name}", get(web::assets::serve))

@@ -251,7 +251,7 @@ impl BoardStep {
     pub fn new(s: PublicStep) -> Self {
         Self {
             at: crate::clock::format_local(s.at),
-            action_key: crate::cases::case_view::step_key(&s.action),
+            action_key: crate::cases::case_views::step_key(&s.action),
             department: s.department,
         }
     }

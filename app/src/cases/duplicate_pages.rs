@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::cases::case_view::{Failed, case_page};
+use crate::cases::case_views::{Failed, case_page};
 use crate::cases::model::{Case, parties};
 use crate::cases::service;
 use crate::cases::store;

@@ -18,7 +18,7 @@ use axum::routing::post;
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
-use crate::cases::case_view::case_page;
+use crate::cases::case_views::case_page;
 use crate::cases::hotline::store::{self as callers, CallerPhone};
 use crate::cases::model::Case;
 use crate::cases::workflow::Party;

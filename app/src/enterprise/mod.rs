@@ -21,7 +21,7 @@
 //! (the JSON API). Templates: `app/templates/enterprise/`.
 //!
 //! The case core still calls in here by name (`cases::filing`, `service`, `notices`, `views`,
-//! `case_view`, `reveal`, `routes`), as do the back-office home and the notification worker;
+//! `case_views`, `reveal`, `pages`), as do the back-office home and the notification worker;
 //! issue 10's next step turns those calls around (the core owns a registry, this folder
 //! registers with it).
 

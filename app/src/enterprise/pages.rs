@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::authz::Role;
-use crate::cases::case_view::{Failed, case_page};
+use crate::cases::case_views::{Failed, case_page};
 use crate::cases::store;
 use crate::cases::workflow::State as CaseState;
 use crate::enterprise::model::{Application, EnterpriseStatus};

@@ -10,9 +10,9 @@
 //! page's handlers, the filing of a call and the back-office tiles), `views` (the page's view),
 //! `store` (the caller's contact: its types, checks and SQL). Template: `cases/hotline.html`.
 //!
-//! The core still reaches in by name: the case page shows the caller (`cases::case_view` reads
+//! The core still reaches in by name: the case page shows the caller (`cases::case_views` reads
 //! `store::for_viewer`), revealing the number is the core's `cases::reveal` (which also reveals an
-//! enterprise's contact and an anonymous reporter), and `cases::routes` merges `pages::router`;
+//! enterprise's contact and an anonymous reporter), and `cases::pages` merges `pages::router`;
 //! the back-office home asks `pages::tiles`, which also lists the case settings' tiles. Issue 10's
 //! next step turns those around.
 

@@ -15,7 +15,7 @@
 //! they were written with: splitting that file is not a move. Templates: `cases/patrol.html`,
 //! `cases/patrol_log.html`.
 //!
-//! The core still reaches in by name: `cases::api` calls `service`, `cases::routes` merges both
+//! The core still reaches in by name: `cases::api` calls `service`, `cases::pages` merges both
 //! pages' routers, and the back-office home links the two pages itself. Issue 10's next step
 //! turns those around.
 

@@ -14,8 +14,8 @@
 //! (the pictures and the upload and review forms of the case page).
 //!
 //! Unlike the patrol and the hotline, the core itself uses this folder by name: the case page
-//! (`cases::case_view`) lists the photos, the case API (`cases::api`) lists, takes and serves
-//! them, the report screens (`cases::routes`, `cases::views`) carry them, and `cases::routes`
+//! (`cases::case_views`) lists the photos, the case API (`cases::api`) lists, takes and serves
+//! them, the report screens (`cases::pages`, `cases::views`) carry them, and `cases::pages`
 //! merges `pages::router`. Issue 10's next step decides whether photos become a panel the core's
 //! registry shows or stay a part of the core.
 

@@ -8,7 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 
 use crate::app::AppState;
-use crate::cases::case_view::{Failed, case_page};
+use crate::cases::case_views::{Failed, case_page};
 use crate::cases::photos::service as photos;
 use crate::error::{AppError, AppResult};
 use crate::web::extract::Path;

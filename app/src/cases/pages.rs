@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::cases::case_view::{Failed, case_page};
+use crate::cases::case_views::{Failed, case_page};
 use crate::cases::model::{Rating, reach};
 use crate::cases::photos::report_service as report_photos;
 use crate::cases::service::{self, Act};
