@@ -36,7 +36,7 @@ pub struct Category {
     pub photos_required: bool,
     /// Shown on the public board.
     pub public: bool,
-    /// The public sees its cases at their exact coordinates, not rounded (see `board`).
+    /// The public sees its cases at their exact coordinates, not rounded (see `crate::board::store`).
     pub precise: bool,
     /// Offered for new cases (the back office retires a category instead of deleting it).
     pub active: bool,
