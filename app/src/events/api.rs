@@ -359,7 +359,9 @@ pub struct Changed {
 #[utoipa::path(patch, path = "/sessions/{id}", tag = "events", request_body = SessionChangeBody, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Session id")),
     responses((status = 200, description = "Changed", body = Changed),
-        (status = 409, description = "Capacity below registrations", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Capacity below registrations", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organiser of this event", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `scope`", body = Problem, content_type = "application/problem+json")))]
 async fn change_session(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -400,7 +402,9 @@ async fn register(
 #[utoipa::path(delete, path = "/registrations/{id}", tag = "events", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Registration id")),
     responses((status = 200, description = "Cancelled", body = BookingView),
-        (status = 404, description = "No such registration of yours", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such registration of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an active registration", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Past the cancellation deadline", body = Problem, content_type = "application/problem+json")))]
 async fn cancel_registration(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

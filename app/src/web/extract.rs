@@ -2,6 +2,7 @@
 //! English text naming internal types, which must never reach a resident.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -22,7 +23,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
-/// A JSON body, as request or response.
+/// A JSON body, as request or response. A body over the route's limit is a 413, one sent
+/// without `Content-Type: application/json` a 415, and one that is not JSON or not of the
+/// expected shape a 400 (422 is kept for values that are read but refused, with their fields).
 #[derive(Debug, Clone)]
 pub struct Json<T>(pub T);
 
@@ -30,10 +33,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(req, state)
-            .await
-            .map(|j| Json(j.0))
-            .map_err(|_| AppError::BadRequest("error.json_unreadable"))
+        axum::Json::<T>::from_request(req, state).await.map(|j| Json(j.0)).map_err(|rejection| {
+            match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType("error.json_content_type"),
+                _ => AppError::BadRequest("error.json_unreadable"),
+            }
+        })
     }
 }
 
