@@ -117,6 +117,14 @@ async fn the_api_gives_the_generic_answers_the_document_promises() {
         assert_eq!(client.get(app.at(public)).send().await.unwrap().status(), 200, "{public}");
         assert_eq!(client.get(app.at(public)).bearer_auth(&token).send().await.unwrap().status(), 200, "{public}");
     }
+    // PostgreSQL's text cannot hold U+0000: refused at the edge on either engine (was a 500 there).
+    let r = client.post(app.at("/api/v1/me/tokens")).bearer_auth(&token).json(&json!({"label": "a\u{0}b"}));
+    assert_eq!(problem(r.send().await.unwrap()).await.0, 400);
+    let r = client.get(app.at("/api/v1/communities?cursor=%00")).bearer_auth(&token);
+    assert_eq!(problem(r.send().await.unwrap()).await.0, 400);
+    assert_eq!(app.post("/login", &[("phone", "1\u{0}"), ("password", "x")]).await.status(), 400, "a site form too");
+    assert_eq!(app.count("api_tokens").await, 1);
+
     // The document itself is never refused.
     let r = client.get(app.at("/api/v1/openapi.json")).bearer_auth("ejia_nope").send().await.unwrap();
     assert_eq!(r.status(), 200);
