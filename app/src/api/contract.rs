@@ -10,10 +10,10 @@
 //! |---|---|---|
 //! | every operation | 401 | a missing token where one is required; a malformed or unknown one anywhere (`authenticate`) |
 //! | every operation | 408 | the request took longer than `request_timeout_secs` (the timeout layer) |
-//! | a JSON body | 400 | not JSON, or not of the body's shape (`web::extract::Json`, or the optional bodies' reader) |
+//! | a JSON body | 400 | not JSON, not of the body's shape, or text holding U+0000 (`web::extract::Json`, or the optional bodies' reader) |
 //! | a required JSON body | 415 | sent without `Content-Type: application/json` |
 //! | any body | 413 | larger than the route takes (`max_body_bytes`, 10 MB for pictures) |
-//! | query or header parameters | 400 | a parameter that cannot be read (`web::extract::Query`, a bad cursor or limit) |
+//! | query or header parameters | 400 | a parameter that cannot be read or holds U+0000 (`web::extract::Query`, a bad cursor or limit) |
 //! | path parameters | 404 | no such object, not one the caller may see, or a malformed id (`web::extract::Path`) |
 //!
 //! What an operation answers for reasons of its own — 403 for a role that may not, 409 for a
@@ -83,7 +83,7 @@ fn generic_answers(operation: &Operation, parameters: &[ParameterIn]) -> Vec<(u1
     ];
     if let Some(RefOr::T(body)) = &operation.request_body {
         if takes_json(body) {
-            out.push((400, "The body is not JSON, or not of the documented shape"));
+            out.push((400, "The body is not JSON, not of the documented shape, or has text holding U+0000"));
             if body.required == Some(Required::True) {
                 out.push((415, "The body was not sent as `Content-Type: application/json`"));
             }
