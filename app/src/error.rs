@@ -49,6 +49,12 @@ pub enum AppError {
     /// The request could not be understood (message key).
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// The body is larger than this route takes.
+    #[error("payload too large")]
+    TooLarge,
+    /// The body is not of a media type this route reads (message key).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(&'static str),
     /// The request conflicts with the current state (message key).
     #[error("conflict: {0}")]
     Conflict(&'static str),
@@ -110,6 +116,8 @@ impl AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) | AppError::Rule(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -138,6 +146,8 @@ impl AppError {
                 ErrorInfo { retry_after: Some(retry_after), detail_key: Some(key), ..base("error.busy") }
             }
             AppError::BadRequest(key) => ErrorInfo { detail_key: Some(key), ..base("error.bad_request") },
+            AppError::TooLarge => base("error.too_large"),
+            AppError::UnsupportedMediaType(key) => ErrorInfo { detail_key: Some(key), ..base("error.bad_request") },
             AppError::Conflict(key) => ErrorInfo { detail_key: Some(key), ..base("error.conflict") },
             AppError::Invalid(fields) => ErrorInfo { fields, ..base("error.invalid") },
             AppError::Rule(key) => ErrorInfo { detail_key: Some(key), ..base("error.rule") },

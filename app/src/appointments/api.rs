@@ -226,7 +226,8 @@ async fn book_group(
     params(("id" = i64, Path, description = "Booking id")),
     responses((status = 200, description = "Cancelled", body = BookingView),
         (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Past the cancellation deadline", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Past the cancellation deadline", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an active booking (attended, marked no-show, or a lottery entry already drawn)", body = Problem, content_type = "application/problem+json")))]
 async fn cancel_booking(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -272,7 +273,8 @@ pub struct Attendance {
 #[utoipa::path(post, path = "/bookings/{id}/attendance", tag = "appointments", request_body = Attendance, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Booking id")),
     responses((status = 200, description = "Marked", body = BookingView),
-        (status = 409, description = "Not a confirmed booking", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Not a confirmed booking", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organiser of the booking's service", body = Problem, content_type = "application/problem+json")))]
 async fn mark_booking(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

@@ -325,7 +325,9 @@ pub struct SlotChange {
 #[utoipa::path(patch, path = "/slots/{id}", tag = "appointments", request_body = SlotChange, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Slot id")),
     responses((status = 200, description = "Changed", body = SlotView),
-        (status = 409, description = "Below the seats already booked", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Below the seats already booked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organiser of this slot", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a valid number of seats", body = Problem, content_type = "application/problem+json")))]
 async fn update_slot(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

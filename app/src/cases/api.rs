@@ -256,7 +256,9 @@ pub struct ActBody {
 #[utoipa::path(post, path = "/cases/{id}/actions", tag = "cases", request_body = ActBody, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Case id")),
     responses((status = 200, description = "Done", body = CaseOut),
-        (status = 409, description = "Not in this state", body = crate::api::Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Not in this state", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not your part of the case: the action is for another party", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown action, a missing or invalid field (department, reason, rating, note), or an assistance case whose checklist is not complete", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn act_on_case(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -339,7 +341,9 @@ pub struct MergeBody {
 #[utoipa::path(post, path = "/cases/{id}/merge", tag = "cases", request_body = MergeBody, security(("bearer" = [])),
     params(("id" = i64, Path, description = "The duplicate's id")),
     responses((status = 200, description = "Merged", body = CaseOut),
-        (status = 403, description = "Not yours to merge", body = crate::api::Problem, content_type = "application/problem+json")))]
+        (status = 403, description = "Not yours to merge", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The duplicate is no longer open to merging", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`into` names the case itself, or no open case you can see", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn merge_case(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -352,7 +356,9 @@ async fn merge_case(
 
 /// Starts a foot patrol (inspectors); 409 while another is open.
 #[utoipa::path(post, path = "/patrols", tag = "cases", security(("bearer" = [])),
-    responses((status = 201, description = "Started", body = Patrol)))]
+    responses((status = 201, description = "Started", body = Patrol),
+        (status = 403, description = "Not an inspector", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "You have a patrol open already", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn start_patrol(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<(StatusCode, Json<Patrol>)> {
     Ok((StatusCode::CREATED, Json(patrols::start(&state, &user).await?)))
 }
@@ -382,7 +388,10 @@ pub struct PointsBody {
 /// Adds route points to your open patrol.
 #[utoipa::path(post, path = "/patrols/{id}/points", tag = "cases", request_body = PointsBody, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Patrol id")),
-    responses((status = 200, description = "Added", body = Patrol)))]
+    responses((status = 200, description = "Added", body = Patrol),
+        (status = 403, description = "Not an inspector", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not your open patrol", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A coordinate out of range, or more points than a patrol keeps", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn patrol_points(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -395,7 +404,9 @@ async fn patrol_points(
 /// Ends your open patrol.
 #[utoipa::path(post, path = "/patrols/{id}/end", tag = "cases", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Patrol id")),
-    responses((status = 200, description = "Ended", body = Patrol)))]
+    responses((status = 200, description = "Ended", body = Patrol),
+        (status = 403, description = "Not an inspector", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not your open patrol", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn end_patrol(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -426,6 +437,7 @@ pub struct PhotoQuery {
     security(("bearer" = [])),
     responses((status = 201, description = "The case's photos", body = Vec<Photo>),
         (status = 422, description = "Not a readable picture", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a photo you may add to this case now (`report` while it is open, `after` by its handler while handling)", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many pictures being processed; try again after `Retry-After` seconds", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn add_photo(
     ApiUser(user): ApiUser,

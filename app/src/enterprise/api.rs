@@ -98,7 +98,8 @@ async fn apply(
 
 /// Your enterprise account and where it stands (404 before applying).
 #[utoipa::path(get, path = "/me/enterprise", tag = "assist", security(("bearer" = [])),
-    responses((status = 200, description = "Your enterprise", body = EnterpriseOut)))]
+    responses((status = 200, description = "Your enterprise", body = EnterpriseOut),
+        (status = 404, description = "You have not applied", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn my_enterprise(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<EnterpriseOut>> {
     let mine = db::enterprise_of_owner(&mut *state.db.conn().await?, user.id).await?;
     Ok(Json(mine.ok_or(AppError::NotFound)?.into()))
@@ -114,7 +115,8 @@ pub struct ApplicationsQuery {
 
 /// Enterprise applications, pending first (district admins and dispatchers).
 #[utoipa::path(get, path = "/enterprises", tag = "assist", params(ApplicationsQuery), security(("bearer" = [])),
-    responses((status = 200, description = "Applications", body = Vec<EnterpriseOut>)))]
+    responses((status = 200, description = "Applications", body = Vec<EnterpriseOut>),
+        (status = 403, description = "Not a district admin or dispatcher", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn applications(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -141,7 +143,10 @@ pub struct DecisionBody {
 /// Approves or refuses an application (district admins and dispatchers); 409 once decided.
 #[utoipa::path(post, path = "/enterprises/{id}/decision", tag = "assist", request_body = DecisionBody,
     params(("id" = i64, Path, description = "Enterprise id")), security(("bearer" = [])),
-    responses((status = 200, description = "Decided", body = EnterpriseOut)))]
+    responses((status = 200, description = "Decided", body = EnterpriseOut),
+        (status = 403, description = "Not a district admin or dispatcher, or your own application", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Decided already", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A refusal without its reason, or a note too long", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn decide(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -208,7 +213,8 @@ async fn assist_out(state: &AppState, user: &crate::accounts::CurrentUser, id: i
 #[utoipa::path(post, path = "/enterprise/requests", tag = "assist", request_body = RequestBody,
     security(("bearer" = [])),
     responses((status = 201, description = "Filed", body = AssistOut),
-        (status = 422, description = "Invalid", body = crate::api::Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the owner of an approved enterprise", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn file_request(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -225,7 +231,8 @@ async fn file_request(
 
 /// Your enterprise's requests, newest first, with their progress.
 #[utoipa::path(get, path = "/enterprise/requests", tag = "assist", security(("bearer" = [])),
-    responses((status = 200, description = "Requests", body = Vec<Row>)))]
+    responses((status = 200, description = "Requests", body = Vec<Row>),
+        (status = 403, description = "Not the owner of an approved enterprise", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn my_requests(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<Row>>> {
     let mut conn = state.db.conn().await?;
     let enterprise = service::approved(&mut conn, &user).await?;
@@ -248,7 +255,8 @@ pub struct AssistQuery {
 /// Enterprise items: all of them for district dispatchers and admins; for a handler, those they
 /// are the agent of and those of their departments.
 #[utoipa::path(get, path = "/assist-cases", tag = "assist", params(AssistQuery), security(("bearer" = [])),
-    responses((status = 200, description = "Cases", body = Vec<Row>)))]
+    responses((status = 200, description = "Cases", body = Vec<Row>),
+        (status = 403, description = "Neither district staff nor a handler", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn assist_cases(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -283,7 +291,9 @@ pub struct AgentBody {
 #[utoipa::path(put, path = "/cases/{id}/agent", tag = "assist", request_body = AgentBody, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Case id")),
     responses((status = 200, description = "Assigned", body = AssistOut),
-        (status = 422, description = "Not a handler of the department", body = crate::api::Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Not a handler of the department", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the dispatcher, nor the department once the case is with it", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn assign(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -307,7 +317,9 @@ pub struct TickBody {
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Case id"), ("step_id" = i64, Path, description = "Step id")),
     responses((status = 200, description = "Done", body = AssistOut),
-        (status = 409, description = "Done already, or the case is not being worked", body = crate::api::Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Done already, or the case is not being worked", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not the case's agent", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The note is too long", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn tick(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

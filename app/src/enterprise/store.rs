@@ -379,6 +379,7 @@ pub struct Filter {
 
 /// An assistance case as lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = AssistCaseRow)]
 pub struct Row {
     /// The case's id.
     pub id: i64,

@@ -342,11 +342,14 @@ pub struct SessionChangeBody {
     /// Cancel (registrants are told).
     #[serde(default)]
     pub cancel: bool,
-    /// Move by this many minutes.
+    /// Move by this many minutes, at most a year either way.
     pub shift_minutes: Option<i64>,
-    /// New seats per session.
+    /// New seats per session, 0–100,000.
     pub capacity: Option<i64>,
 }
+
+/// The longest move of a session, in minutes: a year.
+const MAX_SHIFT_MINUTES: i64 = 366 * 24 * 60;
 
 /// The sessions changed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -359,19 +362,36 @@ pub struct Changed {
 #[utoipa::path(patch, path = "/sessions/{id}", tag = "events", request_body = SessionChangeBody, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Session id")),
     responses((status = 200, description = "Changed", body = Changed),
-        (status = 409, description = "Capacity below registrations", body = Problem, content_type = "application/problem+json")))]
+        (status = 409, description = "Capacity below registrations", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an organiser of this event", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown `scope`, seats outside 0–100,000, or a move of more than a year", body = Problem, content_type = "application/problem+json")))]
 async fn change_session(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(b): Json<SessionChangeBody>,
 ) -> AppResult<Json<Changed>> {
+    let mut errors = Vec::new();
     let scope = match b.scope.as_deref() {
         None | Some("this") => Scope::This,
         Some("following") => Scope::Following,
-        Some(_) => return Err(AppError::Invalid(vec![FieldError { field: "scope", key: "form.choice_invalid" }])),
+        Some(_) => {
+            errors.push(FieldError { field: "scope", key: "form.choice_invalid" });
+            Scope::This
+        }
     };
-    let change = SessionChange { cancel: b.cancel, shift: b.shift_minutes.map(|m| m * 60), capacity: b.capacity };
+    // Bounded here, so the seconds cannot overflow and a session cannot land centuries away.
+    let shift = b.shift_minutes.filter(|m| (-MAX_SHIFT_MINUTES..=MAX_SHIFT_MINUTES).contains(m));
+    if shift.is_none() && b.shift_minutes.is_some() {
+        errors.push(FieldError { field: "shift_minutes", key: "form.number_invalid" });
+    }
+    if let Some(c) = b.capacity {
+        check_capacity(c, &mut errors);
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let change = SessionChange { cancel: b.cancel, shift: shift.map(|m| m * 60), capacity: b.capacity };
     let ids = service::change_sessions(&state, &user, id, scope, change).await?;
     Ok(Json(Changed { ids }))
 }
@@ -400,7 +420,9 @@ async fn register(
 #[utoipa::path(delete, path = "/registrations/{id}", tag = "events", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Registration id")),
     responses((status = 200, description = "Cancelled", body = BookingView),
-        (status = 404, description = "No such registration of yours", body = Problem, content_type = "application/problem+json")))]
+        (status = 404, description = "No such registration of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an active registration", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Past the cancellation deadline", body = Problem, content_type = "application/problem+json")))]
 async fn cancel_registration(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

@@ -2,10 +2,30 @@
 //! English text naming internal types, which must never reach a resident.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+
+/// PostgreSQL's text cannot hold U+0000, SQLite's can: text carrying it is refused here, as a
+/// 400 on either engine, instead of reaching the database and failing there as a 500 on one.
+const NUL_REFUSED: AppError = AppError::BadRequest("error.text_nul");
+
+/// Whether a urlencoded string (a query or a form body) encodes U+0000; a raw one cannot occur.
+fn encodes_nul(urlencoded: &[u8]) -> bool {
+    urlencoded.windows(3).any(|w| w == b"%00")
+}
+
+/// Whether any string of a JSON value, or any key, holds U+0000.
+fn holds_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(holds_nul),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
+        _ => false,
+    }
+}
 
 /// A urlencoded form body.
 #[derive(Debug, Clone)]
@@ -15,6 +35,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if req.uri().query().is_some_and(|q| encodes_nul(q.as_bytes())) {
+            return Err(NUL_REFUSED);
+        }
+        let (parts, body) = req.into_parts();
+        let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|_| AppError::BadRequest("error.form_unreadable"))?;
+        if encodes_nul(&bytes) {
+            return Err(NUL_REFUSED);
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         axum::Form::<T>::from_request(req, state)
             .await
             .map(|f| Form(f.0))
@@ -22,7 +53,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
     }
 }
 
-/// A JSON body, as request or response.
+/// A JSON body, as request or response. A body over the route's limit is a 413, one sent
+/// without `Content-Type: application/json` a 415, and one that is not JSON or not of the
+/// expected shape a 400 (422 is kept for values that are read but refused, with their fields).
 #[derive(Debug, Clone)]
 pub struct Json<T>(pub T);
 
@@ -30,10 +63,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Json::<T>::from_request(req, state)
-            .await
-            .map(|j| Json(j.0))
-            .map_err(|_| AppError::BadRequest("error.json_unreadable"))
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(req, state).await.map_err(|rejection| {
+                match rejection.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType("error.json_content_type"),
+                    _ => AppError::BadRequest("error.json_unreadable"),
+                }
+            })?;
+        if holds_nul(&value) {
+            return Err(NUL_REFUSED);
+        }
+        serde_json::from_value(value).map(Json).map_err(|_| AppError::BadRequest("error.json_unreadable"))
     }
 }
 
@@ -51,6 +92,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if parts.uri.query().is_some_and(|q| encodes_nul(q.as_bytes())) {
+            return Err(NUL_REFUSED);
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
@@ -114,4 +158,19 @@ pub async fn form_with_file<T: DeserializeOwned, S: Send + Sync>(
         .map_err(|_| AppError::BadRequest("error.form_unreadable"))?;
     let Form(f) = Form::<T>::from_request(urlencoded, state).await?;
     Ok((f, file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nul_is_found_wherever_text_can_carry_it() {
+        assert!(encodes_nul(b"name=a%00b"));
+        assert!(!encodes_nul(b"name=a%2500b"), "a typed `%00` is encoded as `%2500`");
+        assert!(!encodes_nul(b"name=%0"));
+        assert!(holds_nul(&serde_json::json!({"a": [1, {"b": "x\u{0}y"}]})));
+        assert!(holds_nul(&serde_json::json!({"a\u{0}": 1})));
+        assert!(!holds_nul(&serde_json::json!({"a": ["\\u0000", 0, null, true]})));
+    }
 }

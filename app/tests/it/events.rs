@@ -447,3 +447,32 @@ async fn an_organiser_moves_and_resizes_a_session_or_the_rest_of_its_series_in_t
     let unchanged = ejia::bookings::store::offerings_of_event(&mut conn, s.event).await.unwrap();
     assert_eq!((unchanged[0].capacity, unchanged[1].capacity), (Some(2), Some(30)));
 }
+
+/// Found by the OpenAPI fuzzer: a huge `shift_minutes` overflowed into a 500, a large one moved a
+/// session to 1836, and a negative capacity was refused as a conflict with the seats booked.
+#[tokio::test]
+async fn a_session_change_out_of_bounds_is_refused_field_by_field() {
+    let s = setup(false).await;
+    let body = json!({"venue_id": s.venues[0], "starts_at": "2026-12-06T19:00:00+08:00",
+        "ends_at": "2026-12-06T21:00:00+08:00", "capacity": 3});
+    let (_, created) =
+        s.api(reqwest::Method::POST, &format!("/events/{}/sessions", s.event), Some(body), &s.token).await;
+    let session = created["id"].as_i64().unwrap();
+    let path = format!("/sessions/{session}");
+    let patch = |body: Value| s.api(reqwest::Method::PATCH, &path, Some(body), &s.token);
+    for (body, field) in [
+        (json!({"shift_minutes": i64::MAX}), "shift_minutes"),
+        (json!({"shift_minutes": -100_000_000}), "shift_minutes"),
+        (json!({"capacity": -5}), "capacity"),
+        (json!({"capacity": i64::MAX}), "capacity"),
+        (json!({"scope": "all"}), "scope"),
+    ] {
+        let (status, problem) = patch(body.clone()).await;
+        assert_eq!(status, 422, "{body}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{body}");
+    }
+    let (_, detail) = s.api(reqwest::Method::GET, &format!("/events/{}", s.event), None, &s.token).await;
+    assert_eq!(detail["sessions"][0]["starts_at"], "2026-12-06T19:00:00+08:00", "nothing moved");
+    let (status, _) = patch(json!({"shift_minutes": 366 * 24 * 60, "capacity": 100_000})).await;
+    assert_eq!(status, 200, "a year's move and the most seats are fine");
+}

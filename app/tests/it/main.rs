@@ -27,6 +27,7 @@ mod checkin;
 mod checkin_guard;
 mod cli;
 mod connections;
+mod contract;
 mod covers;
 mod credentials;
 mod duplicate_pages;

@@ -101,7 +101,8 @@ async fn calendar(ApiUser(_user): ApiUser, State(state): State<AppState>) -> App
 /// Sets the working week (district admins); holidays and make-up days stay.
 #[utoipa::path(put, path = "/work-calendar", tag = "cases", request_body = CalendarBody, security(("bearer" = [])),
     responses((status = 200, description = "The calendar", body = CalendarBody),
-        (status = 422, description = "Not a working week", body = crate::api::Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Not a working week", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a district admin", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn set_week(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -124,7 +125,9 @@ pub struct DayBody {
 /// Marks a day as a holiday or a make-up working day (district admins).
 #[utoipa::path(put, path = "/work-calendar/days/{day}", tag = "cases", request_body = DayBody, security(("bearer" = [])),
     params(("day" = String, Path, description = "YYYY-MM-DD")),
-    responses((status = 204, description = "Set")))]
+    responses((status = 204, description = "Set"),
+        (status = 403, description = "Not a district admin", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a day (`YYYY-MM-DD`), an unknown kind, a note too long, or a week left without a working day", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn set_day(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -138,7 +141,9 @@ async fn set_day(
 /// Makes a day again what its weekday says (district admins).
 #[utoipa::path(delete, path = "/work-calendar/days/{day}", tag = "cases", security(("bearer" = [])),
     params(("day" = String, Path, description = "YYYY-MM-DD")),
-    responses((status = 204, description = "Cleared")))]
+    responses((status = 204, description = "Cleared"),
+        (status = 403, description = "Not a district admin", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a day (`YYYY-MM-DD`), or a week left without a working day", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn clear_day(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,

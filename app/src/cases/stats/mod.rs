@@ -82,6 +82,7 @@ impl By {
 
 /// The figures of one group.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[schema(as = CaseStatsRow)]
 pub struct Row {
     /// The street, department or category id (None: cases without one, e.g. not dispatched).
     pub id: Option<i64>,
@@ -277,7 +278,9 @@ impl From<Row> for RowOut {
 
 /// Case statistics for district staff (all streets) and street staff (their street).
 #[utoipa::path(get, path = "/case-stats", tag = "cases", params(StatsQuery), security(("bearer" = [])),
-    responses((status = 200, description = "Figures per group", body = Vec<RowOut>)))]
+    responses((status = 200, description = "Figures per group", body = Vec<RowOut>),
+        (status = 403, description = "No statistics for you, or a street outside your reach", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A day that is not `YYYY-MM-DD`, or a period backwards or longer than five years", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn stats(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
