@@ -49,6 +49,14 @@ pub fn router() -> Router<AppState> {
         .route("/requests/{file}", get(one_request))
 }
 
+/// PostgreSQL's text cannot hold U+0000 (it would fail there as a 500): refused first, on
+/// either engine, as the site's and the API's extractors do (`web::extract`).
+const NUL: &str = "text may not contain U+0000";
+
+fn holds_nul(texts: &[Option<&str>]) -> bool {
+    texts.iter().flatten().any(|t| t.contains('\0'))
+}
+
 type QueryResult = Result<Query<RequestsQuery>, axum::extract::rejection::QueryRejection>;
 type FormResult = Result<axum::Form<PostBody>, axum::extract::rejection::FormRejection>;
 type KeyQuery = Query<KeyInQuery>;
@@ -185,6 +193,9 @@ async fn services(State(state): State<AppState>, format: Format) -> Result<Respo
 /// A service's definition: our services ask nothing beyond the standard fields.
 async fn service_definition(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, Problem> {
     let (code, format) = Format::of(&file).ok_or(Problem(StatusCode::NOT_FOUND, "unknown format", Format::Json))?;
+    if holds_nul(&[Some(code)]) {
+        return Err(Problem(StatusCode::BAD_REQUEST, NUL, format));
+    }
     // Only a known public code (digits) goes on: it is written into the XML below as it is.
     let known = store::category_by_code(&mut *state.db.conn().await.map_err(internal(format))?, code)
         .await
@@ -277,6 +288,10 @@ struct RequestsQuery {
 async fn requests(State(state): State<AppState>, query: QueryResult, format: Format) -> Result<Response, Problem> {
     let bad = |what| Problem(StatusCode::BAD_REQUEST, what, format);
     let Query(q) = query.map_err(|_| bad("unreadable query"))?;
+    let texts = [&q.service_request_id, &q.service_code, &q.start_date, &q.end_date, &q.status];
+    if holds_nul(&texts.map(Option::as_deref)) {
+        return Err(bad(NUL));
+    }
     let date = |s: &Option<String>| -> Result<Option<i64>, Problem> {
         s.as_deref()
             .map(|s| {
@@ -340,6 +355,10 @@ async fn post_request(
 ) -> Result<Response, Problem> {
     let bad = |what| Problem(StatusCode::BAD_REQUEST, what, format);
     let axum::Form(b) = body.map_err(|_| bad("unreadable form"))?;
+    let texts = [&b.api_key, &in_query.api_key, &b.service_code, &b.description, &b.address_string, &b.lat, &b.long];
+    if holds_nul(&texts.map(Option::as_deref)) {
+        return Err(bad(NUL));
+    }
     let key = b.api_key.or(in_query.api_key).filter(|k| !k.is_empty()).ok_or(Problem(
         StatusCode::FORBIDDEN,
         "api_key required",

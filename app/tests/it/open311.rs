@@ -133,3 +133,25 @@ async fn a_client_files_a_request_with_its_api_key_and_reads_it_back() {
     let (status, _) = get(&app, "/requests/999999.json").await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn text_holding_u0000_is_refused_in_the_specs_format_and_changes_nothing() {
+    let app = TestApp::with_district().await;
+    let user = app.user("13900001111", "王五", None, &[]).await;
+    let key = ejia::accounts::credentials::create_api_token(&app.state, user, "open311").await.unwrap();
+    // PostgreSQL's text cannot hold U+0000: each of these was a 500 there.
+    let form = [
+        ("api_key", key.as_str()),
+        ("service_code", "0101"),
+        ("description", "棚子\u{0}"),
+        ("address_string", "云霄路"),
+    ];
+    let (status, body) = post(&app, "/requests.json", &form).await;
+    assert_eq!((status, json(&body)[0]["code"].as_i64()), (400, Some(400)), "{body}");
+    let (status, body) = get(&app, "/requests.json?service_code=01%0001").await;
+    assert_eq!((status, json(&body)[0]["code"].as_i64()), (400, Some(400)), "{body}");
+    let (status, xml) = get(&app, "/services/01%0001.xml").await;
+    assert_eq!(status, 400);
+    assert!(xml.contains("<errors>"), "{xml}");
+    assert_eq!(app.count("cases").await, 0);
+}
