@@ -1,0 +1,5 @@
+//! Accounts: logging in, registering, the profile, API tokens and calendar feeds, login limits.
+
+mod credentials;
+mod login_limits;
+pub mod pages;

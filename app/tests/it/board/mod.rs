@@ -1,0 +1,4 @@
+//! The public board: its pages and map, and Open311.
+
+mod open311;
+mod pages;

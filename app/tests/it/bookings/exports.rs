@@ -1,0 +1,85 @@
+//! CSV exports open safely in a spreadsheet: names that would start a formula (CSV
+//! injection) arrive with a quote in front; nothing else changes.
+
+use ejia::authz::{Role, Scope};
+use serde_json::json;
+
+use crate::bookings::appointments::{Api, setup};
+use crate::helpers::*;
+
+/// Names residents could give themselves or their family, each read by Excel as a formula.
+const HOSTILE: [&str; 4] =
+    ["=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0"];
+
+/// The rows of a CSV download (after its byte-order mark), header included.
+async fn rows(r: reqwest::Response) -> Vec<Vec<String>> {
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let bytes = r.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[3..]);
+    reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect()
+}
+
+fn no_cell_starts_a_formula(rows: &[Vec<String>]) {
+    for cell in rows.iter().flatten() {
+        assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?} in {rows:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_service_export_neutralises_names_that_start_a_formula() {
+    let s = setup(false).await;
+    let slot = s.slot(10, json!({})).await;
+    let booker = s.app.user("13911110000", HOSTILE[0], None, &[]).await;
+    let booker = Api::new(&s.app, booker).await;
+    assert_eq!(booker.book(slot, None).await.0, 201);
+    for (i, name) in HOSTILE[1..].iter().enumerate() {
+        let (status, p) = booker.post("/me/people", json!({"name": name, "relation": "other"})).await;
+        assert_eq!(status, 201, "{p}");
+        let (status, b) = booker
+            .send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), Some(json!({"person_id": p["id"]})), None)
+            .await;
+        assert_eq!(status, 201, "{i}: {b}");
+    }
+    s.app.login("13700000001").await;
+    let rows = rows(s.app.get(&format!("/manage/services/{}/export.csv?date=2026-12-02", s.service)).await).await;
+    assert_eq!(rows.len(), 1 + 4);
+    no_cell_starts_a_formula(&rows);
+    assert!(rows[1..].iter().all(|r| r[3] == format!("'{}", HOSTILE[0])), "the booker: {rows:?}");
+    let people: Vec<&str> = rows[2..].iter().map(|r| r[5].as_str()).collect();
+    let expected: Vec<String> = HOSTILE[1..].iter().map(|n| format!("'{n}")).collect();
+    assert_eq!(people, expected);
+    assert_eq!((rows[1][0].as_str(), rows[1][7].as_str()), ("2026-12-02", "预约成功"), "other cells as they were");
+}
+
+#[tokio::test]
+async fn a_sessions_registrations_csv_neutralises_names_that_start_a_formula() {
+    let app = TestApp::with_district().await;
+    let dept = ejia::ids::DepartmentId(1);
+    let organiser = app.user("13700000001", "组织者", None, &[grant(Role::Organizer, Scope::Department(dept))]).await;
+    let token = ejia::accounts::credentials::create_api_token(&app.state, organiser, "t").await.unwrap();
+    let event = post_json(
+        &app,
+        &token,
+        "/api/v1/events",
+        json!({"title": "微党课", "kind": "party_lesson", "department_id": 1}),
+    )
+    .await;
+    let session = post_json(&app, &token, &format!("/api/v1/events/{}/sessions", event["id"]),
+        json!({"venue_id": 3, "starts_at": "2026-12-01T10:00:00+08:00", "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 10})).await;
+    let session = session["id"].as_i64().unwrap();
+    for (i, name) in HOSTILE.iter().enumerate() {
+        let resident = app.user(&format!("1391111000{i}"), name, None, &[]).await;
+        let rt = ejia::accounts::credentials::create_api_token(&app.state, resident, "t").await.unwrap();
+        let reg = post_json(&app, &rt, &format!("/api/v1/sessions/{session}/registrations"), json!({})).await;
+        assert_eq!(reg["status"], "confirmed", "{reg}");
+    }
+    app.login("13700000001").await;
+    let rows = rows(app.get(&format!("/manage/sessions/{session}/registrations.csv")).await).await;
+    assert_eq!(rows.len(), 1 + 4);
+    no_cell_starts_a_formula(&rows);
+    let bookers: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
+    let expected: Vec<String> = HOSTILE.iter().map(|n| format!("'{n}")).collect();
+    assert_eq!(bookers, expected);
+}

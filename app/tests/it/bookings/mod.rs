@@ -1,0 +1,14 @@
+//! Bookings: appointments and activities (events, sessions, covers), lotteries, groups,
+//! rescheduling, the PostgreSQL batcher, exports and check-in.
+
+mod appointment_pages;
+pub mod appointments;
+mod batch;
+mod checkin;
+mod checkin_guard;
+mod event_covers;
+pub mod events;
+mod exports;
+mod group_bookings;
+mod lottery;
+mod rebooking;

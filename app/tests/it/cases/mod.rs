@@ -1,0 +1,14 @@
+//! City cases: the case core over the API and the pages, who may see what, photos, duplicates,
+//! anonymous reporters, and the features built on the core (hotline, patrol, settings, statistics).
+
+mod access_matrix;
+pub mod api;
+mod caller_reveal;
+mod duplicate_pages;
+mod filing_crowd;
+mod pages;
+mod patrol_pages;
+mod photos;
+mod reporter_reveal;
+mod settings_pages;
+mod stats;

@@ -1,0 +1,221 @@
+//! The patrol page: an inspector starts a patrol, files two findings (one with a photo and the
+//! phone's position, one placed by community and address), sends route points, ends the patrol,
+//! and finds it in the log. A bad photo files nothing; only inspectors patrol.
+
+use ejia::authz::{Role, Scope};
+use ejia::cases::store;
+
+use crate::helpers::*;
+
+const INSPECTOR: &str = "13700000011";
+const RESIDENT: &str = "13911113333";
+
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([(x * 6) as u8, (y * 8) as u8, 120]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn category(app: &TestApp, name: &str) -> i64 {
+    let mut conn = app.state.db.conn().await.unwrap();
+    store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.name == name).unwrap().id
+}
+
+/// Posts the finding form as the page's browser would (multipart, with the page's token).
+async fn file(app: &TestApp, fields: &[(&str, String)], photo: Option<Vec<u8>>) -> reqwest::Response {
+    let (status, page) = app.page("/patrol").await;
+    assert_eq!(status, 200);
+    let mut form = reqwest::multipart::Form::new().text("_csrf", csrf_in(&page));
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.clone());
+    }
+    if let Some(bytes) = photo {
+        form = form.part("photo", reqwest::multipart::Part::bytes(bytes).file_name("scene.jpg"));
+    }
+    app.client.post(app.at("/patrol/findings")).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_inspector_files_two_findings_on_a_patrol_and_finds_them_in_the_log() {
+    let app = TestApp::with_district().await;
+    let community = app.community(YUNXIAOLU).await;
+    app.user(INSPECTOR, "巡查员", Some(community), &[grant(Role::Inspector, Scope::District)]).await;
+    app.login(INSPECTOR).await;
+    let (stall, debris) = (category(&app, "占道经营").await, category(&app, "积存垃圾渣土").await);
+
+    // Before a patrol: no finding form, a start button; filing is refused with the reason.
+    let (_, page) = app.page("/patrol").await;
+    assert!(page.contains("action=\"/patrol/start\"") && !page.contains("action=\"/patrol/findings\""));
+    let r = file(&app, &[("category_id", stall.to_string())], Some(png())).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("这次巡查已经结束或不是您的"));
+
+    assert_eq!(app.post("/patrol/start", &[]).await.status(), 303);
+    // A second tap on start does not open a second patrol.
+    assert_eq!(app.post("/patrol/start", &[]).await.status(), 303);
+    assert_eq!(app.count("patrols").await, 1);
+    let (_, page) = app.page("/patrol").await;
+    assert!(page.contains("action=\"/patrol/findings\"") && page.contains("capture=\"environment\""));
+    assert!(page.contains("<optgroup label=\"常见问题\">"), "common findings first");
+
+    // A file that is not a picture files nothing and keeps the answers.
+    let garbage = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
+    let fields = [
+        ("category_id", stall.to_string()),
+        ("lat", "36.0605".into()),
+        ("lng", "120.3822".into()),
+        ("description", "流动摊点占用人行道".into()),
+    ];
+    let r = file(&app, &fields, Some(garbage)).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("只能上传 JPG、PNG 或 WebP 图片") && html.contains("流动摊点占用人行道"));
+    assert_eq!(app.count("cases").await, 0);
+    assert_eq!(app.count("images").await, 0);
+
+    // First finding: photo and position, as the script fills them in.
+    let r = file(&app, &fields, Some(png())).await;
+    assert_eq!(r.status(), 303);
+    let first: i64 = r.headers()["location"].to_str().unwrap().strip_prefix("/patrol?filed=").unwrap().parse().unwrap();
+    // Route points, as the script sends them.
+    let r = app.post("/patrol/points", &[("points", "36.0601,120.3820;36.0605,120.3822")]).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(app.post("/patrol/points", &[("points", "36.06,north")]).await.status(), 422);
+    // Second: no position (geolocation refused), placed by community and address; no note.
+    let fields = [
+        ("category_id", debris.to_string()),
+        ("community_id", community.to_string()),
+        ("address", "云霄路 12 号楼后".into()),
+    ];
+    let r = file(&app, &fields, Some(png())).await;
+    assert_eq!(r.status(), 303);
+    let second: i64 =
+        r.headers()["location"].to_str().unwrap().strip_prefix("/patrol?filed=").unwrap().parse().unwrap();
+
+    let mut conn = app.state.db.conn().await.unwrap();
+    let a = store::case(&mut conn, first).await.unwrap().unwrap();
+    let b = store::case(&mut conn, second).await.unwrap().unwrap();
+    drop(conn);
+    assert_eq!(a.source.as_str(), "patrol");
+    assert_eq!((a.coords, a.patrol_id.is_some()), (Some((36.0605, 120.3822)), true));
+    assert_eq!(a.patrol_id, b.patrol_id);
+    assert_eq!((b.description.as_str(), b.community_id), ("积存垃圾渣土", Some(community)));
+    assert_eq!(app.count("case_photos").await, 2);
+    let (_, case_page) = app.page(&format!("/cases/{first}")).await;
+    assert!(case_page.contains(&format!("src=\"/cases/{first}/photos/")), "the photo is on the case page");
+
+    let (_, page) = app.page(&format!("/patrol?filed={second}")).await;
+    assert!(page.contains(&format!("/cases/{first}")) && page.contains(&format!("/cases/{second}")));
+    assert_eq!(app.post("/patrol/end", &[]).await.status(), 303);
+    let (_, page) = app.page("/patrol").await;
+    assert!(page.contains("action=\"/patrol/start\""), "the patrol has ended");
+    let log = page.split("巡查记录").nth(1).unwrap();
+    assert!(log.contains("位置点 2") && log.contains("上报问题 2"), "{log}");
+    assert!(log.contains(&format!("/cases/{first}")) && log.contains(&format!("/cases/{second}")));
+}
+
+#[tokio::test]
+async fn only_inspectors_patrol_and_every_form_needs_its_token() {
+    let app = TestApp::with_district().await;
+    app.user(RESIDENT, "居民", None, &[]).await;
+    app.login(RESIDENT).await;
+    assert_eq!(app.page("/patrol").await.0, 403);
+    assert_eq!(app.post("/patrol/start", &[]).await.status(), 403);
+    assert_eq!(app.count("patrols").await, 0);
+
+    app.user(INSPECTOR, "巡查员", None, &[grant(Role::Inspector, Scope::District)]).await;
+    app.login(INSPECTOR).await;
+    let r = app.client.post(app.at("/patrol/start")).form(&[("x", "1")]).send().await.unwrap();
+    assert_eq!(r.status(), 403, "no CSRF token");
+    assert_eq!(app.count("patrols").await, 0);
+    // The back-office index leads inspectors to the page.
+    assert!(app.page("/manage").await.1.contains("href=\"/patrol\""));
+}
+
+#[tokio::test]
+async fn the_patrol_log_shows_each_admin_their_streets_patrols_filtered_and_sorted() {
+    let app = TestApp::with_district().await;
+    let (mine, other) = (app.street(XIANGGANG_ZHONGLU).await, app.street(BADAXIA).await);
+    let yunxiaolu = app.community(YUNXIAOLU).await;
+    app.user("13700000021", "巡查员甲", None, &[grant(Role::Inspector, Scope::Community(yunxiaolu))]).await;
+    app.user("13700000022", "巡查员乙", None, &[grant(Role::Inspector, Scope::Street(other))]).await;
+    app.user("13700000023", "街道管理员", None, &[grant(Role::StreetAdmin, Scope::Street(mine))]).await;
+    let stall = category(&app, "占道经营").await.to_string();
+    // 甲 patrols twice (one finding on the second, still open); 乙 once, ended.
+    app.login("13700000021").await;
+    app.post("/patrol/start", &[]).await;
+    app.post("/patrol/end", &[]).await;
+    app.post("/patrol/start", &[]).await;
+    let r = file(&app, &[("category_id", stall.clone()), ("community_id", yunxiaolu.to_string())], Some(png())).await;
+    assert_eq!(r.status(), 303);
+    app.login("13700000022").await;
+    app.post("/patrol/start", &[]).await;
+    app.post("/patrol/end", &[]).await;
+
+    app.login("13700000023").await;
+    let (status, page) = app.page("/manage/patrols").await;
+    assert_eq!(status, 200);
+    assert_eq!(page.matches("<th scope=\"row\">巡查员甲</th>").count(), 2);
+    assert!(!page.contains("巡查员乙"), "another street's inspector");
+    let (_, open) = app.page("/manage/patrols?status=open").await;
+    assert_eq!(open.matches("<th scope=\"row\">").count(), 1);
+    let (_, most) = app.page("/manage/patrols?sort=findings").await;
+    let first_row = most.split("<tbody>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(first_row.contains("/cases/"), "the patrol with a finding comes first: {first_row}");
+
+    app.login_district_admin().await;
+    let (_, all) = app.page("/manage/patrols").await;
+    assert!(all.contains("巡查员甲") && all.contains("巡查员乙"));
+    let (_, named) = app.page("/manage/patrols?inspector=%E4%B9%99").await;
+    assert!(named.contains("巡查员乙") && !named.contains("巡查员甲"));
+
+    app.user(RESIDENT, "居民", None, &[]).await;
+    app.login(RESIDENT).await;
+    assert_eq!(app.page("/manage/patrols").await.0, 403);
+}
+
+#[tokio::test]
+async fn the_patrol_api_answers_each_admin_only_for_the_patrols_their_log_shows() {
+    let app = TestApp::with_district().await;
+    let (mine, other) = (app.street(XIANGGANG_ZHONGLU).await, app.street(BADAXIA).await);
+    let yunxiaolu = app.community(YUNXIAOLU).await;
+    let api = |phone: &'static str, name: &'static str, grants: Vec<ejia::authz::Grant>| {
+        let app = &app;
+        async move { crate::bookings::appointments::Api::new(app, app.user(phone, name, None, &grants).await).await }
+    };
+    let jia = api("13700000021", "巡查员甲", vec![grant(Role::Inspector, Scope::Community(yunxiaolu))]).await;
+    let yi = api("13700000022", "巡查员乙", vec![grant(Role::Inspector, Scope::Street(other))]).await;
+    let admin = api("13700000023", "街道管理员", vec![grant(Role::StreetAdmin, Scope::Street(mine))]).await;
+    let other_admin = api("13700000024", "别的街道", vec![grant(Role::StreetAdmin, Scope::Street(other))]).await;
+    let street_dispatcher = api("13700000025", "街道调度", vec![grant(Role::Dispatcher, Scope::Street(mine))]).await;
+    let district = api("13700000026", "区调度", vec![grant(Role::Dispatcher, Scope::District)]).await;
+    let resident = api(RESIDENT, "居民", vec![]).await;
+    let patrol = |who: &crate::bookings::appointments::Api| {
+        let who = who.clone();
+        async move {
+            let (status, p) = who.post("/patrols", serde_json::json!({})).await;
+            assert_eq!(status, 201, "{p}");
+            format!("/patrols/{}", p["id"].as_i64().unwrap())
+        }
+    };
+    let (of_jia, of_yi) = (patrol(&jia).await, patrol(&yi).await);
+    // (reader, 甲's patrol, 乙's patrol): within reach 200, out of it 404 — as if it did not exist.
+    for (who, name, expected) in [
+        (&jia, "甲", (200, 404)),
+        (&yi, "乙", (404, 200)),
+        (&admin, "the street's admin", (200, 404)),
+        (&other_admin, "the other street's admin", (404, 200)),
+        (&street_dispatcher, "the street's dispatcher", (200, 404)),
+        (&district, "the district's dispatcher", (200, 200)),
+        (&resident, "a resident", (404, 404)),
+    ] {
+        let (a, body) = who.get(&of_jia).await;
+        let (b, _) = who.get(&of_yi).await;
+        assert_eq!((a, b), expected, "{name}");
+        if a == 404 {
+            assert!(body.get("inspector").is_none() && body.get("points").is_none(), "{name}: {body}");
+        }
+    }
+    assert_eq!(admin.get("/patrols/999999").await.0, 404);
+}

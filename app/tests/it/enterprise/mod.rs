@@ -1,0 +1,3 @@
+//! Enterprise approval assistance (帮办代办).
+
+mod assistance;

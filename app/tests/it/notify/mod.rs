@@ -1,0 +1,3 @@
+//! Notices: the inbox, reminders, and text messages through the outbox.
+
+mod notices;

@@ -1,0 +1,11 @@
+//! What every domain stands on: the API and its contract, security, languages, connections,
+//! operations, the schema and the command line.
+
+mod api;
+mod cli;
+mod connections;
+mod contract;
+mod i18n;
+pub mod ops;
+mod schema;
+mod security;
