@@ -4,8 +4,7 @@
 
 use std::future::Future;
 
-use crate::accounts::pages::latest_code;
-use crate::helpers::{PASSWORD, TestApp, csrf_in};
+use crate::helpers::{PASSWORD, TestApp, csrf_in, latest_code};
 
 /// Fires `n` login POSTs at once from one browser (one CSRF token, one cookie jar); returns
 /// the statuses.

@@ -2,4 +2,4 @@
 
 mod credentials;
 mod login_limits;
-pub mod pages;
+mod pages;

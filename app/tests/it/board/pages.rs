@@ -310,7 +310,7 @@ async fn a_report_waiting_for_review_shows_no_place_in_public_and_a_reviewed_one
         .app
         .user("13600009999", "区管理员", None, &[grant(ejia::authz::Role::DistrictAdmin, ejia::authz::Scope::District)])
         .await;
-    let admin = crate::bookings::appointments::Api::new(&w.app, admin).await;
+    let admin = crate::helpers::Api::new(&w.app, admin).await;
     let path = format!("/case-categories/{}", w.category);
     let (status, _) = admin.send(Method::PATCH, &path, Some(json!({"precise": true})), None).await;
     assert_eq!(status, 204);

@@ -86,7 +86,7 @@ async fn a_resident_books_for_a_parent_and_a_double_submit_books_once() {
     assert_eq!(qr.headers()["content-type"], "image/svg+xml");
     assert!(qr.text().await.unwrap().starts_with("<?xml"));
     // Nobody else sees the ticket.
-    let other = crate::accounts::pages::TestAppBrowser::new(&app);
+    let other = crate::helpers::TestAppBrowser::new(&app);
     app.user("13911113333", "别人", None, &[]).await;
     other.login("13911113333", PASSWORD).await;
     assert_eq!(other.get(&format!("/bookings/{id}/ticket.svg")).await.status(), 404);
@@ -113,7 +113,7 @@ async fn staff_see_the_day_mark_attendance_and_export_it() {
         .unwrap();
     let code = booked["code"].as_str().unwrap().to_owned();
     // A resident cannot open the sheet.
-    let other = crate::accounts::pages::TestAppBrowser::new(&app);
+    let other = crate::helpers::TestAppBrowser::new(&app);
     other.login("13911112222", PASSWORD).await;
     assert_eq!(other.get(&format!("/manage/services/{service}?date=2026-12-02")).await.status(), 403);
     app.login("13700000009").await;

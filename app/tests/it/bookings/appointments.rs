@@ -2,66 +2,9 @@
 //! idempotency, waiting lists, family members, rules, lotteries, groups.
 
 use ejia::authz::{Role, Scope};
-use ejia::ids::UserId;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
-
-/// An API client for one user.
-#[derive(Clone)]
-pub(crate) struct Api {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    pub(crate) async fn new(app: &TestApp, user: UserId) -> Self {
-        let token = ejia::accounts::credentials::create_api_token(&app.state, user, "test").await.unwrap();
-        Self { base: app.at("/api/v1"), token, http: reqwest::Client::new() }
-    }
-
-    pub(crate) async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-        key: Option<&str>,
-    ) -> (u16, Value) {
-        let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        if let Some(k) = key {
-            req = req.header("idempotency-key", k);
-        }
-        let r = req.send().await.unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-    }
-
-    pub(crate) async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(reqwest::Method::GET, path, None, None).await
-    }
-
-    pub(crate) async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(reqwest::Method::POST, path, Some(body), None).await
-    }
-
-    /// A raw request (uploads, pictures): status, content type and body bytes.
-    pub(crate) async fn raw(&self, method: reqwest::Method, path: &str, body: Vec<u8>) -> (u16, String, Vec<u8>) {
-        let r = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token).body(body);
-        let r = r.send().await.unwrap();
-        let status = r.status().as_u16();
-        let kind = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
-        (status, kind, r.bytes().await.unwrap().to_vec())
-    }
-
-    pub(crate) async fn book(&self, slot: i64, key: Option<&str>) -> (u16, Value) {
-        self.send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), None, key).await
-    }
-}
 
 pub(crate) struct Setup {
     pub(crate) app: TestApp,

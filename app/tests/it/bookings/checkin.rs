@@ -40,7 +40,7 @@ async fn staff_check_a_ticket_in_by_its_code_once() {
         &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(6)))],
     )
     .await;
-    let other = crate::accounts::pages::TestAppBrowser::new(&app);
+    let other = crate::helpers::TestAppBrowser::new(&app);
     other.login("13700000002", PASSWORD).await;
     let token = csrf_in(&other.page("/manage/checkin").await.1);
     let r = other_post(&app, &other, "/manage/checkin", &token, &[("code", &code)]).await;
@@ -67,7 +67,7 @@ async fn staff_check_a_ticket_in_by_its_code_once() {
 
 async fn other_post(
     app: &TestApp,
-    b: &crate::accounts::pages::TestAppBrowser<'_>,
+    b: &crate::helpers::TestAppBrowser<'_>,
     path: &str,
     token: &str,
     fields: &[(&str, &str)],
@@ -101,7 +101,7 @@ async fn residents_check_in_with_the_venues_rotating_code_at_the_right_time() {
     let (_, mine) = app.page("/me/bookings?done=checked_in").await;
     assert!(mine.contains("签到成功") && mine.contains("已到场"));
     // The screen page for staff shows the same code.
-    let staff = crate::accounts::pages::TestAppBrowser::new(&app);
+    let staff = crate::helpers::TestAppBrowser::new(&app);
     staff.login("13700000001", PASSWORD).await;
     let (status, screen) = staff.page(&format!("/manage/venues/{venue}/checkin-code")).await;
     assert_eq!(status, 200);
@@ -125,7 +125,7 @@ async fn organisers_export_a_sessions_registrations() {
     assert_eq!((rows[1][3].as_str(), rows[1][6].as_str(), rows[1][7].as_str()), ("张大妈", code.as_str(), "预约成功"));
     let csv = app.get(&format!("/manage/sessions/{session}/registrations.csv")).await.text().await.unwrap();
     assert!(csv.contains(&code));
-    let resident = crate::accounts::pages::TestAppBrowser::new(&app);
+    let resident = crate::helpers::TestAppBrowser::new(&app);
     resident.login("13911112222", PASSWORD).await;
     assert_eq!(resident.get(&format!("/manage/sessions/{session}/registrations.xlsx")).await.status(), 403);
 }

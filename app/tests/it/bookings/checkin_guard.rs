@@ -5,7 +5,6 @@ use ejia::authz::{Role, Scope};
 use ejia::ids::{DepartmentId, VenueId};
 use serde_json::json;
 
-use crate::accounts::pages::TestAppBrowser;
 use crate::helpers::*;
 
 const VENUE: i64 = 3;

@@ -380,7 +380,7 @@ async fn an_organiser_builds_a_weekly_series_at_54_venues_in_the_back_office() {
             .unwrap();
     assert_eq!(cancelled, 2 * 54, "the last two Saturdays at every venue");
     // Residents cannot reach the back office of activities.
-    let resident = crate::accounts::pages::TestAppBrowser::new(&app);
+    let resident = crate::helpers::TestAppBrowser::new(&app);
     app.user("13911112222", "居民", None, &[]).await;
     resident.login("13911112222", PASSWORD).await;
     assert_eq!(resident.get("/manage/events").await.status(), 403);

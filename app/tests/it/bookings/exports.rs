@@ -4,7 +4,7 @@
 use ejia::authz::{Role, Scope};
 use serde_json::json;
 
-use crate::bookings::appointments::{Api, setup};
+use crate::bookings::appointments::setup;
 use crate::helpers::*;
 
 /// Names residents could give themselves or their family, each read by Excel as a formula.

@@ -5,7 +5,7 @@
 use ejia::authz::{Role, Scope};
 use serde_json::{Value, json};
 
-use crate::bookings::appointments::{Api, Setup, setup};
+use crate::bookings::appointments::{Setup, setup};
 use crate::helpers::*;
 
 /// The detail text of a refusal, as the API writes it.

@@ -69,7 +69,7 @@ async fn a_lottery_commits_to_its_seed_before_entry_and_reveals_it_at_the_draw()
     assert_eq!(s.organizer.send(reqwest::Method::POST, &draw, None, None).await.0, 409, "drawn once");
     // A drawn lottery takes no more entries: they could never be drawn.
     let late = s.app.user("13900009999", "晚到的居民", None, &[]).await;
-    let (status, body) = crate::bookings::appointments::Api::new(&s.app, late).await.book(slot, None).await;
+    let (status, body) = crate::helpers::Api::new(&s.app, late).await.book(slot, None).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(s.statuses(slot).await.len(), 8);
     // Afterwards the seed is public beside the unchanged commitment.

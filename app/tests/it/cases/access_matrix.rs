@@ -3,7 +3,6 @@
 use ejia::authz::{Role, Scope};
 use serde_json::json;
 
-use crate::bookings::appointments::Api;
 use crate::helpers::*;
 
 /// Expected answers of one role: see the case, comment on it, dispatch it, find it in /cases.

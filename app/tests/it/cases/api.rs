@@ -8,7 +8,6 @@ use ejia::cases::store;
 use ejia::authz::{Role, Scope};
 use serde_json::json;
 
-use crate::bookings::appointments::Api;
 use crate::helpers::*;
 
 fn at(s: &str) -> NaiveDateTime {

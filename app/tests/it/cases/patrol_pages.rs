@@ -182,7 +182,7 @@ async fn the_patrol_api_answers_each_admin_only_for_the_patrols_their_log_shows(
     let yunxiaolu = app.community(YUNXIAOLU).await;
     let api = |phone: &'static str, name: &'static str, grants: Vec<ejia::authz::Grant>| {
         let app = &app;
-        async move { crate::bookings::appointments::Api::new(app, app.user(phone, name, None, &grants).await).await }
+        async move { crate::helpers::Api::new(app, app.user(phone, name, None, &grants).await).await }
     };
     let jia = api("13700000021", "巡查员甲", vec![grant(Role::Inspector, Scope::Community(yunxiaolu))]).await;
     let yi = api("13700000022", "巡查员乙", vec![grant(Role::Inspector, Scope::Street(other))]).await;
@@ -191,7 +191,7 @@ async fn the_patrol_api_answers_each_admin_only_for_the_patrols_their_log_shows(
     let street_dispatcher = api("13700000025", "街道调度", vec![grant(Role::Dispatcher, Scope::Street(mine))]).await;
     let district = api("13700000026", "区调度", vec![grant(Role::Dispatcher, Scope::District)]).await;
     let resident = api(RESIDENT, "居民", vec![]).await;
-    let patrol = |who: &crate::bookings::appointments::Api| {
+    let patrol = |who: &crate::helpers::Api| {
         let who = who.clone();
         async move {
             let (status, p) = who.post("/patrols", serde_json::json!({})).await;

@@ -7,7 +7,6 @@ use ejia::authz::{Role, Scope};
 use ejia::ids::UserId;
 use serde_json::{Value, json};
 
-use crate::bookings::appointments::Api;
 use crate::cases::api::act;
 use crate::helpers::*;
 

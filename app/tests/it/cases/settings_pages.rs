@@ -28,7 +28,7 @@ struct World {
     community: CommunityId,
     enforcement: DepartmentId,
     /// The resident's API client (the report page wants a photo for 私搭乱建; the API files without).
-    resident: crate::bookings::appointments::Api,
+    resident: crate::helpers::Api,
 }
 
 async fn world() -> World {
@@ -45,7 +45,7 @@ async fn world() -> World {
     app.user(HANDLER, "执法队员", None, &[grant(Role::Handler, Scope::Department(enforcement))]).await;
     app.user(STREET_DISPATCHER, "街道调度", None, &[grant(Role::Dispatcher, Scope::Street(badaxia))]).await;
     app.login_district_admin().await;
-    let resident = crate::bookings::appointments::Api::new(&app, resident).await;
+    let resident = crate::helpers::Api::new(&app, resident).await;
     World { app, category, community, enforcement, resident }
 }
 

@@ -9,7 +9,6 @@ use calamine::{Data, Reader as _, Xlsx};
 use ejia::authz::{Role, Scope};
 use serde_json::json;
 
-use crate::bookings::appointments::Api;
 use crate::cases::api::{World, act, world};
 use crate::helpers::*;
 

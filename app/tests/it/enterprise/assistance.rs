@@ -7,7 +7,6 @@ use ejia::ids::UserId;
 use ejia::notify::worker::{OutboxGateway, run_once};
 use serde_json::{Value, json};
 
-use crate::bookings::appointments::Api;
 use crate::cases::api::act;
 use crate::helpers::*;
 

@@ -1,5 +1,6 @@
 //! `TestApp`: a running ejia with its own database, an HTTP client with a cookie jar, and
-//! builders for test data.
+//! builders for test data; [`Api`], a JSON API client for one user; [`TestAppBrowser`], a
+//! second browser.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -14,6 +15,12 @@ use ejia::config::Config;
 use ejia::ids::{CommunityId, StreetId, UserId};
 use reqwest::redirect::Policy;
 use sqlx::Connection as _;
+
+mod api;
+mod browser;
+
+pub use api::Api;
+pub use browser::{TestAppBrowser, latest_code};
 
 /// Password of every user made by the builders.
 pub const PASSWORD: &str = "test-password-1";

@@ -165,7 +165,7 @@ impl SmsGateway for Provider {
 /// Asks for a registration code for `phone`; returns it, read the way `ejia sms outbox` does.
 async fn ask_code(app: &crate::helpers::TestApp, phone: &str) -> String {
     assert_eq!(app.post("/register", &[("phone", phone)]).await.status(), 303);
-    let code = crate::accounts::pages::latest_code(app).await;
+    let code = crate::helpers::latest_code(app).await;
     assert_eq!(code.len(), 6);
     code
 }

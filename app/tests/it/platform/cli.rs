@@ -202,7 +202,7 @@ async fn serving_beyond_loopback_without_a_public_url_warns() {
 async fn sms_outbox_shows_a_registration_code_while_it_is_good() {
     let app = TestApp::spawn().await;
     assert_eq!(app.post("/register", &[("phone", "13912345678")]).await.status(), 303);
-    let code = crate::accounts::pages::latest_code(&app).await;
+    let code = crate::helpers::latest_code(&app).await;
     let mut cmd = ejia(&app);
     cmd.args(["sms", "outbox", "--phone", "13912345678", "--limit", "1"]);
     let (ok, out, err) = tokio::task::spawn_blocking(move || run(cmd, "")).await.unwrap();

@@ -137,7 +137,7 @@ async fn script_in_a_name_is_shown_escaped() {
     assert!(!me.contains(evil));
     assert!(me.contains("&#60;script&#62;alert(1)&#60;/script&#62;") || me.contains("&lt;script&gt;"));
     // Also in the back office, in the audit log and the user list.
-    let admin = crate::accounts::pages::TestAppBrowser::new(&app);
+    let admin = crate::helpers::TestAppBrowser::new(&app);
     app.user("13911113333", "管理员", None, &[grant(Role::DistrictAdmin, Scope::District)]).await;
     admin.login("13911113333", PASSWORD).await;
     for path in ["/manage/users", "/manage/audit"] {
