@@ -6,7 +6,7 @@ use ejia::cases::store;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::cases::api::{World, act, world};
+use crate::helpers::case_cast::*;
 use crate::helpers::*;
 
 /// A picture; `shade` makes it differ (identical uploads are stored once).
@@ -17,21 +17,11 @@ fn jpeg(shade: u8) -> Vec<u8> {
     out.into_inner()
 }
 
-async fn category(w: &World, code: &str) -> i64 {
-    let mut conn = w.app.state.db.conn().await.unwrap();
-    store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.code == code).unwrap().id
-}
-
 /// Files a case as the resident; its id.
-async fn file(w: &World, category: i64, description: &str, community: i64, coords: Option<(f64, f64)>) -> i64 {
-    let mut body = json!({"category_id": category, "description": description, "community_id": community});
-    if let Some((lat, lng)) = coords {
-        body["lat"] = json!(lat);
-        body["lng"] = json!(lng);
-    }
-    let (status, c) = w.resident.post("/cases", body).await;
-    assert_eq!(status, 201, "{c}");
-    c["id"].as_i64().unwrap()
+async fn file(w: &World, category: &str, description: &str, community: &str, coords: Option<(f64, f64)>) -> i64 {
+    let case = w.case(category).description(description).in_community(community);
+    let case = if let Some((lat, lng)) = coords { case.at(lat, lng) } else { case };
+    case.file(w.api(RESIDENT)).await
 }
 
 /// A page of the board for a visitor who is not logged in.
@@ -46,10 +36,10 @@ fn rows(page: &str) -> usize {
 
 #[tokio::test]
 async fn the_board_shows_public_cases_on_a_map_and_never_who_reported_them() {
-    let w = world().await;
-    let located = file(&w, w.category, "人行道上私搭乱建的棚子", w.community, Some((36.0615, 120.3835))).await;
-    let unlocated = file(&w, w.category, "路口又搭了一个棚子", w.community, None).await;
-    let begging = file(&w, category(&w, "0502").await, "有人在地铁口乞讨", w.community, Some((36.06, 120.38))).await;
+    let w = World::for_cases().await;
+    let located = file(&w, ILLEGAL_BUILDING, "人行道上私搭乱建的棚子", YUNXIAOLU, Some((36.0615, 120.3835))).await;
+    let unlocated = file(&w, ILLEGAL_BUILDING, "路口又搭了一个棚子", YUNXIAOLU, None).await;
+    let begging = file(&w, BEGGING, "有人在地铁口乞讨", YUNXIAOLU, Some((36.06, 120.38))).await;
     let (status, board) = visit(&w, "/board").await;
     assert_eq!(status, 200);
     // Only public categories, and nothing of the reporter (name 用户0, phone 13600000000).
@@ -71,9 +61,14 @@ async fn the_board_shows_public_cases_on_a_map_and_never_who_reported_them() {
     assert!(page.contains("问题描述和具体地点在受理后公开") && !page.contains("私搭乱建的棚子"));
     assert_eq!(visit(&w, &format!("/board/{begging}")).await.0, 404);
     assert_eq!(visit(&w, "/board/999999").await.0, 404);
-    assert_eq!(act(&w.dispatcher, located, json!({"action": "accept", "note": "内部备注甲"})).await.0, 200);
-    assert_eq!(act(&w.dispatcher, located, json!({"action": "dispatch", "department_id": w.enforcement})).await.0, 200);
-    assert_eq!(act(&w.resident, located, json!({"action": "comment", "note": "我家就在旁边"})).await.0, 200);
+    assert_eq!(act(w.api(DISPATCHER), located, json!({"action": "accept", "note": "内部备注甲"})).await.0, 200);
+    assert_eq!(
+        act(w.api(DISPATCHER), located, json!({"action": "dispatch", "department_id": w.department(ENFORCEMENT)}))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(act(w.api(RESIDENT), located, json!({"action": "comment", "note": "我家就在旁边"})).await.0, 200);
     let (_, page) = visit(&w, &format!("/board/{located}")).await;
     assert!(page.contains("人行道上私搭乱建的棚子") && page.contains("市容环境 · 私搭乱建"));
     // Taken on: a linked point for the located case only.
@@ -97,11 +92,11 @@ async fn the_board_shows_public_cases_on_a_map_and_never_who_reported_them() {
 
 #[tokio::test]
 async fn only_photos_a_dispatcher_reviewed_are_public() {
-    let w = world().await;
-    let id = file(&w, w.category, "违建", w.community, None).await;
-    let (status, _, _) = w.resident.raw(Method::POST, &format!("/cases/{id}/photos"), jpeg(60)).await;
+    let w = World::for_cases().await;
+    let id = file(&w, ILLEGAL_BUILDING, "违建", YUNXIAOLU, None).await;
+    let (status, _, _) = w.api(RESIDENT).raw(Method::POST, &format!("/cases/{id}/photos"), jpeg(60)).await;
     assert_eq!(status, 201);
-    let (_, case) = w.resident.get(&format!("/cases/{id}")).await;
+    let (_, case) = w.api(RESIDENT).get(&format!("/cases/{id}")).await;
     let image = case["photos"][0]["id"].as_i64().unwrap();
     assert_eq!(case["photos"][0]["reviewed"], false);
     let public = format!("/board/{id}/photos/{image}.jpg");
@@ -109,17 +104,20 @@ async fn only_photos_a_dispatcher_reviewed_are_public() {
     assert!(!visit(&w, &format!("/board/{id}")).await.1.contains(&public));
     // Only the dispatcher decides; the reporter may not, a stranger does not see the case.
     let review = format!("/cases/{id}/photos/{image}/review");
-    assert_eq!(w.resident.post(&review, json!({"reviewed": true})).await.0, 403);
-    assert_eq!(w.other_street_admin.post(&review, json!({"reviewed": true})).await.0, 404);
-    assert_eq!(w.dispatcher.post(&format!("/cases/{id}/photos/999999/review"), json!({"reviewed": true})).await.0, 404);
-    let (status, photos) = w.dispatcher.post(&review, json!({"reviewed": true})).await;
+    assert_eq!(w.api(RESIDENT).post(&review, json!({"reviewed": true})).await.0, 403);
+    assert_eq!(w.api(OTHER_STREET_ADMIN).post(&review, json!({"reviewed": true})).await.0, 404);
+    assert_eq!(
+        w.api(DISPATCHER).post(&format!("/cases/{id}/photos/999999/review"), json!({"reviewed": true})).await.0,
+        404
+    );
+    let (status, photos) = w.api(DISPATCHER).post(&review, json!({"reviewed": true})).await;
     assert_eq!((status, &photos[0]["reviewed"]), (200, &json!(true)));
     let r = w.app.other_browser().get(w.app.at(&public)).send().await.unwrap();
     assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
     assert!(r.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
     assert!(visit(&w, &format!("/board/{id}")).await.1.contains(&format!("src=\"{public}\"")));
     // Taken back: private again. The case page's form puts it back.
-    assert_eq!(w.dispatcher.post(&review, json!({"reviewed": false})).await.0, 200);
+    assert_eq!(w.api(DISPATCHER).post(&review, json!({"reviewed": false})).await.0, 200);
     assert_eq!(visit(&w, &public).await.0, 404);
     w.app.login("13600000002").await;
     let (_, page) = w.app.page(&format!("/cases/{id}")).await;
@@ -134,12 +132,12 @@ async fn only_photos_a_dispatcher_reviewed_are_public() {
     let (_, page) = w.app.page(&format!("/cases/{id}")).await;
     assert!(page.contains("已审核，公开展示") && !page.contains(&format!("action=\"{review}\"")));
     // A reviewed photo of a case the public does not see stays private.
-    let begging = file(&w, category(&w, "0502").await, "乞讨", w.community, None).await;
-    w.resident.raw(Method::POST, &format!("/cases/{begging}/photos"), jpeg(200)).await;
-    let (_, case) = w.resident.get(&format!("/cases/{begging}")).await;
+    let begging = file(&w, BEGGING, "乞讨", YUNXIAOLU, None).await;
+    w.api(RESIDENT).raw(Method::POST, &format!("/cases/{begging}/photos"), jpeg(200)).await;
+    let (_, case) = w.api(RESIDENT).get(&format!("/cases/{begging}")).await;
     let hidden = case["photos"][0]["id"].as_i64().unwrap();
     assert_eq!(
-        w.dispatcher.post(&format!("/cases/{begging}/photos/{hidden}/review"), json!({"reviewed": true})).await.0,
+        w.api(DISPATCHER).post(&format!("/cases/{begging}/photos/{hidden}/review"), json!({"reviewed": true})).await.0,
         200
     );
     assert_eq!(visit(&w, &format!("/board/{begging}/photos/{hidden}.jpg")).await.0, 404);
@@ -148,21 +146,20 @@ async fn only_photos_a_dispatcher_reviewed_are_public() {
 
 #[tokio::test]
 async fn filters_narrow_the_map_and_the_list_and_the_list_pages() {
-    let w = world().await;
-    let other_street = w.app.community(TUANDAO).await.0;
-    let old = file(&w, category(&w, "0102").await, "旧案", w.community, Some((36.062, 120.384))).await;
+    let w = World::for_cases().await;
+    let old = file(&w, "0102", "旧案", YUNXIAOLU, Some((36.062, 120.384))).await;
     w.app.clock.advance(chrono::Duration::days(10));
     let mut recent = Vec::new();
     for i in 0..22 {
-        recent.push(file(&w, w.category, &format!("违建 {i}"), w.community, Some((36.06, 120.38))).await);
+        recent.push(file(&w, ILLEGAL_BUILDING, &format!("违建 {i}"), YUNXIAOLU, Some((36.06, 120.38))).await);
     }
-    let elsewhere = file(&w, w.category, "团岛的违建", other_street, None).await;
+    let elsewhere = file(&w, ILLEGAL_BUILDING, "团岛的违建", TUANDAO, None).await;
     // One is closed.
     let closed = recent[0];
-    act(&w.dispatcher, closed, json!({"action": "dispatch", "department_id": w.enforcement})).await;
-    act(&w.handler, closed, json!({"action": "start_handling"})).await;
-    act(&w.handler, closed, json!({"action": "report_handled", "note": "已拆"})).await;
-    assert_eq!(act(&w.inspector, closed, json!({"action": "check_pass"})).await.0, 200);
+    act(w.api(DISPATCHER), closed, json!({"action": "dispatch", "department_id": w.department(ENFORCEMENT)})).await;
+    act(w.api(HANDLER), closed, json!({"action": "start_handling"})).await;
+    act(w.api(HANDLER), closed, json!({"action": "report_handled", "note": "已拆"})).await;
+    assert_eq!(act(w.api(INSPECTOR), closed, json!({"action": "check_pass"})).await.0, 200);
     // Everything: 24 cases, 20 on the first page, the rest on the second.
     let (_, all) = visit(&w, "/board").await;
     assert!(all.contains("共 24 件") && all.contains("第 1 页，共 2 页"));
@@ -182,7 +179,7 @@ async fn filters_narrow_the_map_and_the_list_and_the_list_pages() {
     assert!(page.contains("共 1 件") && page.contains(&format!("id=\"case-{closed}\"")) && page.contains("pt-closed"));
     assert!(visit(&w, "/board?state=open").await.1.contains("共 23 件"));
     // Street.
-    let street = w.app.street(BADAXIA).await;
+    let street = w.street(BADAXIA);
     let (_, page) = visit(&w, &format!("/board?street={street}")).await;
     assert!(page.contains("共 1 件") && page.contains(&format!("id=\"case-{elsewhere}\"")));
     assert!(page.contains(&format!("<option value=\"{street}\" selected>")), "the filter shows what was chosen");
@@ -263,11 +260,11 @@ async fn residents_pick_their_own_requests_on_the_report_page_and_file_them() {
 
 #[tokio::test]
 async fn a_report_waiting_for_review_shows_no_place_in_public_and_a_reviewed_one_a_rounded_point() {
-    let w = world().await;
+    let w = World::for_cases().await;
     let (lat, lng) = (36.06137, 120.38362);
-    let body = json!({"category_id": w.category, "description": "楼下私搭的棚子", "community_id": w.community,
+    let body = json!({"category_id": w.category(ILLEGAL_BUILDING), "description": "楼下私搭的棚子", "community_id": w.community(YUNXIAOLU),
         "address": "云霄路 88 号 3 单元", "lat": lat, "lng": lng});
-    let (status, filed) = w.resident.post("/cases", body).await;
+    let (status, filed) = w.api(RESIDENT).post("/cases", body).await;
     assert_eq!(status, 201, "{filed}");
     let id = filed["id"].as_i64().unwrap();
     let open311 = |format: &'static str| {
@@ -292,7 +289,7 @@ async fn a_report_waiting_for_review_shows_no_place_in_public_and_a_reviewed_one
     assert_eq!((r["address"].as_str(), r["lat"].as_f64(), r["long"].as_f64()), (Some(""), None, None));
     assert!(xml.contains("<address></address>") && xml.contains("<lat></lat>") && xml.contains("<long></long>"));
     // Accepted: the address, and the position on a grid of about 50 m.
-    assert_eq!(act(&w.dispatcher, id, json!({"action": "accept"})).await.0, 200);
+    assert_eq!(act(w.api(DISPATCHER), id, json!({"action": "accept"})).await.0, 200);
     let (_, page) = visit(&w, &format!("/board/{id}")).await;
     assert!(page.contains("云霄路 88 号 3 单元"));
     let (_, board) = visit(&w, "/board").await;
@@ -306,16 +303,15 @@ async fn a_report_waiting_for_review_shows_no_place_in_public_and_a_reviewed_one
     assert!(xml.contains("<lat>36.0615</lat>") && xml.contains("<long>120.3835</long>"), "{xml}");
     assert!(!json_list.contains("36.06137") && !xml.contains("36.06137") && !xml.contains("120.38362"));
     // A category the district marks precise (street furniture) shows the exact point.
-    let admin = w
-        .app
-        .user("13600009999", "区管理员", None, &[grant(ejia::authz::Role::DistrictAdmin, ejia::authz::Scope::District)])
-        .await;
-    let admin = crate::helpers::Api::new(&w.app, admin).await;
-    let path = format!("/case-categories/{}", w.category);
+    let admin = w.client(Person::new("13600009999", "区管理员").district_admin()).await;
+    let path = format!("/case-categories/{}", w.category(ILLEGAL_BUILDING));
     let (status, _) = admin.send(Method::PATCH, &path, Some(json!({"precise": true})), None).await;
     assert_eq!(status, 204);
-    let (_, all) = w.resident.get("/case-categories").await;
-    assert_eq!(all.as_array().unwrap().iter().find(|c| c["id"] == w.category).unwrap()["precise"], true);
+    let (_, all) = w.api(RESIDENT).get("/case-categories").await;
+    assert_eq!(
+        all.as_array().unwrap().iter().find(|c| c["id"] == w.category(ILLEGAL_BUILDING)).unwrap()["precise"],
+        true
+    );
     let r = one(&open311("json").await);
     assert_eq!((r["lat"].as_f64(), r["long"].as_f64()), (Some(lat), Some(lng)));
 }

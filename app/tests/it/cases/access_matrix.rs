@@ -1,6 +1,6 @@
 //! Who may see and move a case: every role (and scope) × every case route, as a table.
 
-use ejia::authz::{Role, Scope};
+use ejia::authz::Role;
 use serde_json::json;
 
 use crate::helpers::*;
@@ -16,44 +16,31 @@ struct Row {
 
 #[tokio::test]
 async fn every_role_sees_and_moves_only_the_cases_it_has_a_part_in() {
-    let app = TestApp::with_district().await;
-    let mut conn = app.state.db.conn().await.unwrap();
-    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    let dept = |name: &str| departments.iter().find(|d| d.name == name).unwrap().id;
-    let streets = ejia::org::store::list_streets(&mut conn, None, 0, 20).await.unwrap();
-    let community = ejia::org::store::list_communities(&mut conn, Some(streets[0].id), 0, 1).await.unwrap()[0].id;
-    let category =
-        ejia::cases::store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.code == "0101").unwrap().id;
-    drop(conn);
-    let (here, there) = (streets[0].id, streets[1].id);
-    let (enforcement, health) = (dept("区综合行政执法局"), dept("区卫健局"));
-    let roles: Vec<(&str, Vec<_>)> = vec![
+    let w = World::district().await;
+    let (here, there) = (XIANGGANG_ZHONGLU, BADAXIA);
+    let roles: Vec<(&str, Vec<(Role, At)>)> = vec![
         ("reporter", vec![]),
         ("other resident", vec![]),
-        ("inspector here", vec![grant(Role::Inspector, Scope::Street(here))]),
-        ("inspector there", vec![grant(Role::Inspector, Scope::Street(there))]),
-        ("inspector of the community", vec![grant(Role::Inspector, Scope::Community(community))]),
-        ("dispatcher", vec![grant(Role::Dispatcher, Scope::District)]),
-        ("street dispatcher there", vec![grant(Role::Dispatcher, Scope::Street(there))]),
-        ("handler", vec![grant(Role::Handler, Scope::Department(enforcement))]),
-        ("other handler", vec![grant(Role::Handler, Scope::Department(health))]),
-        ("street admin here", vec![grant(Role::StreetAdmin, Scope::Street(here))]),
-        ("street admin there", vec![grant(Role::StreetAdmin, Scope::Street(there))]),
-        ("district admin", vec![grant(Role::DistrictAdmin, Scope::District)]),
-        ("organiser", vec![grant(Role::Organizer, Scope::District)]),
+        ("inspector here", vec![(Role::Inspector, At::Street(here))]),
+        ("inspector there", vec![(Role::Inspector, At::Street(there))]),
+        ("inspector of the community", vec![(Role::Inspector, At::Community(YUNXIAOLU))]),
+        ("dispatcher", vec![(Role::Dispatcher, At::District)]),
+        ("street dispatcher there", vec![(Role::Dispatcher, At::Street(there))]),
+        ("handler", vec![(Role::Handler, At::Department(ENFORCEMENT))]),
+        ("other handler", vec![(Role::Handler, At::Department(HEALTH))]),
+        ("street admin here", vec![(Role::StreetAdmin, At::Street(here))]),
+        ("street admin there", vec![(Role::StreetAdmin, At::Street(there))]),
+        ("district admin", vec![(Role::DistrictAdmin, At::District)]),
+        ("organiser", vec![(Role::Organizer, At::District)]),
     ];
     let mut apis = std::collections::HashMap::new();
     for (i, (name, grants)) in roles.iter().enumerate() {
-        let user = app.user(&format!("1350000{i:04}"), name, None, grants).await;
-        apis.insert(*name, Api::new(&app, user).await);
+        let person = Person::new(format!("1350000{i:04}"), *name);
+        let person = grants.iter().fold(person, |p, (role, at)| p.grant(*role, *at));
+        apis.insert(*name, w.client(person).await);
     }
-    let file = || async {
-        let (status, c) = apis["reporter"]
-            .post("/cases", json!({"category_id": category, "description": "违建", "community_id": community.0}))
-            .await;
-        assert_eq!(status, 201);
-        c["id"].as_i64().unwrap()
-    };
+    let enforcement = w.department(ENFORCEMENT);
+    let file = || w.case(ILLEGAL_BUILDING).in_community(YUNXIAOLU).file(&apis["reporter"]);
     // A case with the department (for seeing and commenting), and fresh reported ones (for
     // dispatching: each allowed dispatch uses one up).
     let dispatched = file().await;

@@ -3,9 +3,6 @@
 //! once, uncached, and writes one audit entry without it; those who cannot see the case get 404,
 //! those who see it but do not call back get 403, and neither leaves a trace in the log.
 
-use ejia::authz::{Role, Scope};
-use ejia::ids::{DepartmentId, UserId};
-
 use crate::helpers::*;
 
 /// A registered resident of 云霄路社区, who calls the hotline about their own street.
@@ -20,72 +17,58 @@ const NEIGHBOUR: &str = "13911113333";
 /// A caller with no account.
 const CALLER: &str = "13555556666";
 
-struct World {
-    app: TestApp,
-    dispatcher: UserId,
-    /// 私搭乱建's id and 云霄路社区's, as form values.
-    ids: (String, String),
-    enforcement: DepartmentId,
-}
-
 /// 香港中路街道's staff and residents around a district dispatcher, who is logged in.
 async fn world() -> World {
-    let app = TestApp::with_district().await;
-    let mut conn = app.state.db.conn().await.unwrap();
-    let categories = ejia::cases::store::categories(&mut conn).await.unwrap();
-    let category = categories.iter().find(|c| c.code == "0101").unwrap().id;
-    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    let enforcement = departments.iter().find(|d| d.name == "区综合行政执法局").unwrap().id;
-    let other = departments.iter().find(|d| d.id != enforcement).unwrap().id;
-    drop(conn);
-    let community = app.community(YUNXIAOLU).await;
-    let (street, badaxia) = (app.street(XIANGGANG_ZHONGLU).await, app.street(BADAXIA).await);
-    app.user(RESIDENT, "王女士", Some(community), &[]).await;
-    app.user(NEIGHBOUR, "邻居", Some(community), &[]).await;
-    let dispatcher = app.user(DISPATCHER, "调度员", None, &[grant(Role::Dispatcher, Scope::District)]).await;
-    app.user(HANDLER, "执法队员", None, &[grant(Role::Handler, Scope::Department(enforcement))]).await;
-    app.user(OTHER_HANDLER, "别的部门", None, &[grant(Role::Handler, Scope::Department(other))]).await;
-    app.user(INSPECTOR, "网格员", None, &[grant(Role::Inspector, Scope::Street(street))]).await;
-    app.user(STREET_ADMIN, "街道管理员", None, &[grant(Role::StreetAdmin, Scope::Street(street))]).await;
-    app.user(OTHER_STREET_ADMIN, "别的街道", None, &[grant(Role::StreetAdmin, Scope::Street(badaxia))]).await;
-    app.login(DISPATCHER).await;
-    World { app, dispatcher, ids: (category.to_string(), community.to_string()), enforcement }
+    let w = World::district()
+        .await
+        .with([
+            Person::new(RESIDENT, "王女士").lives_in(YUNXIAOLU),
+            Person::new(NEIGHBOUR, "邻居").lives_in(YUNXIAOLU),
+            Person::new(DISPATCHER, "调度员").dispatcher(),
+            Person::new(HANDLER, "执法队员").handler_of(ENFORCEMENT),
+            Person::new(OTHER_HANDLER, "别的部门").handler_of(PUBLICITY),
+            Person::new(INSPECTOR, "网格员").inspector_of(XIANGGANG_ZHONGLU),
+            Person::new(STREET_ADMIN, "街道管理员").street_admin_of(XIANGGANG_ZHONGLU),
+            Person::new(OTHER_STREET_ADMIN, "别的街道").street_admin_of(BADAXIA),
+        ])
+        .await;
+    w.app.login(DISPATCHER).await;
+    w
 }
 
-impl World {
-    /// The dispatcher takes a call from `phone` about 云霄路 and dispatches it to 执法局; its id.
-    async fn call_from(&self, phone: &str) -> i64 {
-        let app = &self.app;
-        app.login(DISPATCHER).await;
-        let fields = [
-            ("caller_name", "李先生"),
-            ("caller_phone", phone),
-            ("category_id", &self.ids.0),
-            ("description", "楼下空地有人搭建彩钢棚。"),
-            ("community_id", &self.ids.1),
-            ("wants_reply", "1"),
-        ];
-        let r = app.post("/manage/hotline", &fields).await;
-        assert_eq!(r.status(), 303);
-        let to = r.headers()["location"].to_str().unwrap();
-        let id: i64 = to.strip_prefix("/manage/hotline?filed=").unwrap().parse().unwrap();
-        let department = self.enforcement.to_string();
-        let r = app.post(&format!("/cases/{id}/act"), &[("action", "dispatch"), ("department_id", &department)]).await;
-        assert_eq!(r.status(), 303);
-        id
-    }
+/// The dispatcher takes a call from `phone` about 云霄路 and dispatches it to 执法局; its id.
+async fn call_from(w: &World, phone: &str) -> i64 {
+    let app = &w.app;
+    app.login(DISPATCHER).await;
+    let (category, community) = (w.category(ILLEGAL_BUILDING).to_string(), w.community(YUNXIAOLU).to_string());
+    let fields = [
+        ("caller_name", "李先生"),
+        ("caller_phone", phone),
+        ("category_id", &category),
+        ("description", "楼下空地有人搭建彩钢棚。"),
+        ("community_id", &community),
+        ("wants_reply", "1"),
+    ];
+    let r = app.post("/manage/hotline", &fields).await;
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap();
+    let id: i64 = to.strip_prefix("/manage/hotline?filed=").unwrap().parse().unwrap();
+    let department = w.department(ENFORCEMENT).to_string();
+    let r = app.post(&format!("/cases/{id}/act"), &[("action", "dispatch"), ("department_id", &department)]).await;
+    assert_eq!(r.status(), 303);
+    id
+}
 
-    /// The audit entries of reveals: (actor, case, before, after, summary).
-    async fn reveals(&self) -> Vec<(Option<i64>, i64, Option<String>, Option<String>, String)> {
-        let mut conn = self.app.state.db.conn().await.unwrap();
-        sqlx::query_as(
-            "select actor_user_id, object_id, before_json, after_json, summary from audit_log \
-             where action = 'case.caller_reveal' order by audit_id",
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .unwrap()
-    }
+/// The audit entries of reveals: (actor, case, before, after, summary).
+async fn reveals(w: &World) -> Vec<(Option<i64>, i64, Option<String>, Option<String>, String)> {
+    let mut conn = w.app.state.db.conn().await.unwrap();
+    sqlx::query_as(
+        "select actor_user_id, object_id, before_json, after_json, summary from audit_log \
+         where action = 'case.caller_reveal' order by audit_id",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap()
 }
 
 fn reveal_path(id: i64) -> String {
@@ -96,7 +79,7 @@ fn reveal_path(id: i64) -> String {
 async fn the_dispatcher_reveals_a_callers_number_once_and_the_reveal_is_audited_without_it() {
     let w = world().await;
     let app = &w.app;
-    let id = w.call_from("135 5555 6666").await;
+    let id = call_from(&w, "135 5555 6666").await;
     let (status, page) = app.page(&format!("/cases/{id}")).await;
     assert_eq!(status, 200);
     assert!(page.contains("李先生 · 135****6666 · 需回复处理结果"));
@@ -108,7 +91,7 @@ async fn the_dispatcher_reveals_a_callers_number_once_and_the_reveal_is_audited_
     let r = app.client.post(app.at(&reveal_path(id))).form(&[("_csrf", "forged")]).send().await.unwrap();
     assert_eq!(r.status(), 403);
     assert!(!r.text().await.unwrap().contains("5555"));
-    assert!(w.reveals().await.is_empty());
+    assert!(reveals(&w).await.is_empty());
     // With it: the case page, the number whole and dialable, uncached, nowhere else.
     let r = app.post(&reveal_path(id), &[]).await;
     assert_eq!(r.status(), 200);
@@ -118,10 +101,10 @@ async fn the_dispatcher_reveals_a_callers_number_once_and_the_reveal_is_audited_
     assert!(shown.contains("<a href=\"tel:13555556666\" aria-label=\"拨打 135 5555 6666\">135 5555 6666</a>"));
     assert!(shown.contains("完整号码") && shown.contains("这次查看已记入操作日志"));
     assert!(!shown.contains(&format!("action=\"{}\"", reveal_path(id))), "no second button beside the number");
-    let reveals = w.reveals().await;
+    let reveals = reveals(&w).await;
     assert_eq!(reveals.len(), 1);
     let (actor, case, before, after, summary) = &reveals[0];
-    assert_eq!((*actor, *case, before.as_deref()), (Some(w.dispatcher.0), id, None));
+    assert_eq!((*actor, *case, before.as_deref()), (Some(w.id(DISPATCHER).0), id, None));
     let entry = format!("{after:?} {summary}");
     for digits in [CALLER, "5555", "6666"] {
         assert!(!entry.contains(digits), "{digits} in {entry}");
@@ -140,8 +123,8 @@ async fn only_those_who_call_back_may_reveal_and_refusals_leave_no_trace() {
     let w = world().await;
     let app = &w.app;
     // The resident's own call: they are its reporter, so they see the case, not the contact.
-    let own = w.call_from(RESIDENT).await;
-    let id = w.call_from(CALLER).await;
+    let own = call_from(&w, RESIDENT).await;
+    let id = call_from(&w, CALLER).await;
     for (who, case, status) in [
         (RESIDENT, own, 403),
         (RESIDENT, id, 404),
@@ -159,7 +142,7 @@ async fn only_those_who_call_back_may_reveal_and_refusals_leave_no_trace() {
         let body = r.text().await.unwrap();
         assert!(!body.contains(CALLER) && !body.contains(RESIDENT) && !body.contains("tel:"), "{who}");
     }
-    assert!(w.reveals().await.is_empty());
+    assert!(reveals(&w).await.is_empty());
     // The department it is with and the street's admin call back too.
     for who in [HANDLER, STREET_ADMIN] {
         app.login(who).await;
@@ -169,7 +152,7 @@ async fn only_those_who_call_back_may_reveal_and_refusals_leave_no_trace() {
         assert_eq!(r.status(), 200, "{who}");
         assert!(r.text().await.unwrap().contains("href=\"tel:13555556666\""), "{who}");
     }
-    assert_eq!(w.reveals().await.len(), 2);
+    assert_eq!(reveals(&w).await.len(), 2);
     // A case without a caller (or no case at all) has nothing to reveal.
     let mut conn = app.state.db.conn().await.unwrap();
     sqlx::query("delete from case_callers where case_id = $1").bind(own).execute(&mut *conn).await.unwrap();
@@ -177,14 +160,14 @@ async fn only_those_who_call_back_may_reveal_and_refusals_leave_no_trace() {
     app.login(DISPATCHER).await;
     assert_eq!(app.post(&reveal_path(own), &[]).await.status(), 404);
     assert_eq!(app.post(&reveal_path(id + 100), &[]).await.status(), 404);
-    assert_eq!(w.reveals().await.len(), 2);
+    assert_eq!(reveals(&w).await.len(), 2);
 }
 
 #[tokio::test]
 async fn a_number_that_cannot_be_opened_is_explained_without_internal_text() {
     let w = world().await;
     let app = &w.app;
-    let id = w.call_from("0532-8288 1234").await;
+    let id = call_from(&w, "0532-8288 1234").await;
     // As after a key rotation: sealed with a key the app no longer holds.
     let foreign = ejia::crypto::Keys::from_master(&[9; 32]).unwrap().seal("053282881234");
     let mut conn = app.state.db.conn().await.unwrap();
@@ -203,5 +186,5 @@ async fn a_number_that_cannot_be_opened_is_explained_without_internal_text() {
     for leak in ["8288 1234", "053282881234", "tel:", "authentication", "sealed"] {
         assert!(!page.contains(leak), "{leak}");
     }
-    assert!(w.reveals().await.is_empty());
+    assert!(reveals(&w).await.is_empty());
 }

@@ -2,18 +2,14 @@
 //! filed nearby and merges one into another with a button; others see no such panel and cannot
 //! merge.
 
-use serde_json::json;
-
-use crate::cases::api::world;
+use crate::helpers::case_cast::*;
+use crate::helpers::*;
 
 #[tokio::test]
 async fn the_dispatcher_merges_a_nearby_report_from_the_case_page() {
-    let w = world().await;
-    let resident = &w.resident;
+    let w = World::for_cases().await;
     let file = |lat: f64, lng: f64| {
-        let body = json!({"category_id": w.category, "description": "路边私搭棚子", "community_id": w.community,
-            "lat": lat, "lng": lng});
-        async move { resident.post("/cases", body).await.1["id"].as_i64().unwrap() }
+        w.case(ILLEGAL_BUILDING).description("路边私搭棚子").in_community(YUNXIAOLU).at(lat, lng).file(w.api(RESIDENT))
     };
     let first = file(36.06000, 120.38000).await;
     let far = file(36.07000, 120.38000).await; // about 1.1 km north

@@ -4,18 +4,18 @@
 
 use serde_json::json;
 
-use crate::cases::api::world;
+use crate::helpers::case_cast::*;
+use crate::helpers::*;
 
 #[tokio::test]
 async fn a_crowd_of_filings_lands_whole_and_a_refused_one_takes_nothing_with_it() {
-    let w = world().await;
+    let w = World::for_cases().await;
     let mut crowd = tokio::task::JoinSet::new();
     for i in 0..48 {
         // Every sixth names a category nobody has: refused by the service inside the batch.
-        let category = if i % 6 == 5 { 999_999 } else { w.category };
-        let body =
-            json!({"category_id": category, "description": format!("第 {i} 个问题"), "community_id": w.community});
-        let resident = w.resident.clone();
+        let category = if i % 6 == 5 { 999_999 } else { w.category(ILLEGAL_BUILDING) };
+        let body = json!({"category_id": category, "description": format!("第 {i} 个问题"), "community_id": w.community(YUNXIAOLU)});
+        let resident = w.api(RESIDENT).clone();
         crowd.spawn(async move { resident.post("/cases", body).await });
     }
     let answers: Vec<(u16, serde_json::Value)> = crowd.join_all().await;

@@ -2,7 +2,7 @@
 //! anonymous reporters, and the features built on the core (hotline, patrol, settings, statistics).
 
 mod access_matrix;
-pub mod api;
+mod api;
 mod caller_reveal;
 mod duplicate_pages;
 mod filing_crowd;

@@ -2,9 +2,7 @@
 //! finds it in the queue and dispatches it; the department handles it; the reporter confirms
 //! and rates it. Everything through the real pages.
 
-use ejia::authz::{Role, Scope};
 use ejia::cases::store;
-use ejia::ids::{CommunityId, DepartmentId};
 
 use crate::helpers::*;
 
@@ -15,38 +13,33 @@ const OTHER_HANDLER: &str = "13700000003";
 const DESCRIPTION: &str = "小区门口有人私自搭建彩钢棚，占了消防通道。";
 
 /// A district with a resident of 云霄路社区, a district dispatcher, a handler of
-/// 区综合行政执法局 and one of 区卫健局; the category 私搭乱建 and the community.
-struct World {
-    app: TestApp,
-    category: i64,
-    major: i64,
-    community: CommunityId,
-    enforcement: DepartmentId,
+/// 区综合行政执法局 and one of 区卫健局.
+async fn world() -> World {
+    World::district()
+        .await
+        .with([
+            Person::new(RESIDENT, "王女士").lives_in(YUNXIAOLU),
+            Person::new(DISPATCHER, "调度员").dispatcher(),
+            Person::new(HANDLER, "执法队员").handler_of(ENFORCEMENT),
+            Person::new(OTHER_HANDLER, "卫健干部").handler_of(HEALTH),
+        ])
+        .await
+}
+
+/// The report page as the logged-in browser fills it in, about 私搭乱建 in 云霄路社区.
+struct ReportPage<'w> {
+    w: &'w World,
     /// The photo the report carries once uploaded on screen 2 (私搭乱建 needs one).
     photos: std::sync::OnceLock<String>,
 }
 
-async fn world() -> World {
-    let app = TestApp::with_district().await;
-    let mut conn = app.state.db.conn().await.unwrap();
-    let categories = store::categories(&mut conn).await.unwrap();
-    let category = categories.iter().find(|c| c.code == "0101").unwrap().id;
-    let major = categories.iter().find(|c| c.code == "01").unwrap().id;
-    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    let dept = |name: &str| departments.iter().find(|d| d.name == name).unwrap().id;
-    let (enforcement, health) = (dept("区综合行政执法局"), dept("区卫健局"));
-    drop(conn);
-    let community = app.community(YUNXIAOLU).await;
-    app.user(RESIDENT, "王女士", Some(community), &[]).await;
-    app.user(DISPATCHER, "调度员", None, &[grant(Role::Dispatcher, Scope::District)]).await;
-    app.user(HANDLER, "执法队员", None, &[grant(Role::Handler, Scope::Department(enforcement))]).await;
-    app.user(OTHER_HANDLER, "卫健干部", None, &[grant(Role::Handler, Scope::Department(health))]).await;
-    World { app, category, major, community, enforcement, photos: std::sync::OnceLock::new() }
-}
+impl<'w> ReportPage<'w> {
+    fn new(w: &'w World) -> Self {
+        Self { w, photos: std::sync::OnceLock::new() }
+    }
 
-impl World {
     /// The report as the third screen sends it.
-    fn report<'a>(&'a self, step: &'a str, category: &'a str, community: &'a str) -> Vec<(&'a str, &'a str)> {
+    fn fields<'a>(&'a self, step: &'a str, category: &'a str, community: &'a str) -> Vec<(&'a str, &'a str)> {
         let mut fields = vec![
             ("step", step),
             ("category_id", category),
@@ -64,17 +57,18 @@ impl World {
     /// Uploads a photo with screen 2's form, as the browser sends it (multipart); the report
     /// carries it from then on. Returns screen 2 as shown after the upload.
     async fn attach_photo(&self) -> String {
-        let (_, page) = self.app.page(&format!("/report?category={}", self.category)).await;
+        let (app, category) = (&self.w.app, self.w.category(ILLEGAL_BUILDING));
+        let (_, page) = app.page(&format!("/report?category={category}")).await;
         let img = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([(x * 7) as u8, (y * 9) as u8, 60]));
         let mut png = std::io::Cursor::new(Vec::new());
         image::DynamicImage::ImageRgb8(img).write_to(&mut png, image::ImageFormat::Png).unwrap();
         let form = reqwest::multipart::Form::new()
             .text("_csrf", csrf_in(&page))
             .text("step", "describe")
-            .text("category_id", self.category.to_string())
+            .text("category_id", category.to_string())
             .text("description", DESCRIPTION)
             .part("photo", reqwest::multipart::Part::bytes(png.into_inner()).file_name("shed.png"));
-        let r = self.app.client.post(self.app.at("/report")).multipart(form).send().await.unwrap();
+        let r = app.client.post(app.at("/report")).multipart(form).send().await.unwrap();
         assert_eq!(r.status(), 200);
         let page = r.text().await.unwrap();
         let carried = page.split("name=\"photos\" value=\"").nth(1).unwrap().split('"').next().unwrap();
@@ -88,28 +82,30 @@ impl World {
         if self.photos.get().is_none() {
             self.attach_photo().await;
         }
-        let (category, community) = (self.category.to_string(), self.community.to_string());
-        let r = self.app.post("/report", &self.report("submit", &category, &community)).await;
+        let category = self.w.category(ILLEGAL_BUILDING).to_string();
+        let community = self.w.community(YUNXIAOLU).to_string();
+        let r = self.w.app.post("/report", &self.fields("submit", &category, &community)).await;
         assert_eq!(r.status(), 303);
         let to = r.headers()["location"].to_str().unwrap().to_owned();
         to.strip_prefix("/cases/").unwrap().strip_suffix("?filed=1").unwrap().parse().unwrap()
     }
+}
 
-    /// Takes an action through the case page's form.
-    async fn act(&self, case: i64, fields: &[(&str, &str)]) -> (u16, String) {
-        let r = self.app.post(&format!("/cases/{case}/act"), fields).await;
-        let status = r.status().as_u16();
-        if status == 303 {
-            assert_eq!(r.headers()["location"], format!("/cases/{case}").as_str());
-        }
-        (status, r.text().await.unwrap())
+/// Takes an action through the case page's form.
+async fn act_on_page(app: &TestApp, case: i64, fields: &[(&str, &str)]) -> (u16, String) {
+    let r = app.post(&format!("/cases/{case}/act"), fields).await;
+    let status = r.status().as_u16();
+    if status == 303 {
+        assert_eq!(r.headers()["location"], format!("/cases/{case}").as_str());
     }
+    (status, r.text().await.unwrap())
 }
 
 #[tokio::test]
 async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_case() {
     let w = world().await;
     let app = &w.app;
+    let report = ReportPage::new(&w);
     // Visitors log in first.
     let r = app.get("/report").await;
     assert_eq!(r.status(), 303);
@@ -121,9 +117,12 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     let (status, page) = app.page("/report").await;
     assert_eq!(status, 200);
     assert!(page.contains("第 1 步") && page.contains("<legend><h2>"));
-    assert!(page.contains(&format!("type=\"radio\" id=\"cat-{0}\" name=\"category_id\" value=\"{0}\"", w.category)));
+    assert!(page.contains(&format!(
+        "type=\"radio\" id=\"cat-{0}\" name=\"category_id\" value=\"{0}\"",
+        w.category(ILLEGAL_BUILDING)
+    )));
     // Screen 2: the category is shown; the community defaults to the resident's own.
-    let (category, community) = (w.category.to_string(), w.community.to_string());
+    let (category, community) = (w.category(ILLEGAL_BUILDING).to_string(), w.community(YUNXIAOLU).to_string());
     let r = app.post("/report", &[("step", "describe"), ("category_id", &category)]).await;
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
@@ -133,7 +132,7 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     let (_, page) = app.page(&format!("/report?category={category}")).await;
     assert!(page.contains("第 2 步") && page.contains(&format!("value=\"{community}\" selected")));
     // 私搭乱建 needs a photo: without one, screen 2 says so.
-    let r = app.post("/report", &w.report("preview", &category, &community)).await;
+    let r = app.post("/report", &report.fields("preview", &category, &community)).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("这类问题需要附一张现场照片"));
     // A file that is not a picture is refused at the field; a photo is kept and carried.
@@ -146,26 +145,29 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("id=\"f-photo-error\""));
     assert_eq!(app.count("images").await, 0);
-    let page = w.attach_photo().await;
+    let page = report.attach_photo().await;
     assert!(page.contains("已附照片： 1") || page.contains("已附照片：1"), "the count is shown");
     // Screen 3: everything to confirm, nothing stored yet.
-    let r = app.post("/report", &w.report("preview", &category, &community)).await;
+    let r = app.post("/report", &report.fields("preview", &category, &community)).await;
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
     assert!(page.contains("第 3 步") && page.contains(DESCRIPTION) && page.contains("香港中路街道 · 云霄路社区"));
     assert!(page.contains("云霄路 88 号") && page.contains("匿名（仅指挥中心可查看，每次查看都会记录）"));
     assert_eq!(app.count("cases").await, 0);
     // Going back keeps every answer: to screen 2, and to screen 1.
-    let page = app.post("/report", &w.report("edit", &category, &community)).await.text().await.unwrap();
+    let page = app.post("/report", &report.fields("edit", &category, &community)).await.text().await.unwrap();
     assert!(page.contains("第 2 步") && page.contains(&format!(">{DESCRIPTION}</textarea>")));
     assert!(page.contains("value=\"云霄路 88 号\"") && page.contains("name=\"anonymous\" value=\"1\""));
-    let page = app.post("/report", &w.report("category", &category, &community)).await.text().await.unwrap();
+    let page = app.post("/report", &report.fields("category", &category, &community)).await.text().await.unwrap();
     assert!(page.contains("第 1 步") && page.contains(&format!("value=\"{category}\" checked")));
     assert!(page.contains(&format!("name=\"description\" value=\"{DESCRIPTION}\"")));
     // Submit: filed, and the case page says so.
-    let id = w.file().await;
+    let id = report.file().await;
     let case = store::case(&mut app.state.db.conn().await.unwrap(), id).await.unwrap().unwrap();
-    assert_eq!((case.description.as_str(), case.community_id, case.anonymous), (DESCRIPTION, Some(w.community), true));
+    assert_eq!(
+        (case.description.as_str(), case.community_id, case.anonymous),
+        (DESCRIPTION, Some(w.community(YUNXIAOLU)), true)
+    );
     assert_eq!(app.count("case_photos").await, 1, "the carried photo is the case's");
     let (_, mine) = app.page("/me/cases").await;
     assert!(mine.contains(&format!("href=\"/cases/{id}\"")) && mine.contains("私搭乱建") && mine.contains("已上报"));
@@ -180,15 +182,16 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
 async fn field_errors_show_on_their_screen_with_422_and_nothing_is_stored() {
     let w = world().await;
     let app = &w.app;
+    let report = ReportPage::new(&w);
     app.login(RESIDENT).await;
-    let (category, community) = (w.category.to_string(), w.community.to_string());
+    let (category, community) = (w.category(ILLEGAL_BUILDING).to_string(), w.community(YUNXIAOLU).to_string());
     // No category chosen: screen 1 again.
     let r = app.post("/report", &[("step", "describe")]).await;
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
     assert!(page.contains("第 1 步") && page.contains("请选择问题类别") && page.contains("role=\"alert\""));
     // No description: screen 2 again, with the message at the field and the address kept.
-    let mut fields = w.report("preview", &category, &community);
+    let mut fields = report.fields("preview", &category, &community);
     fields[2].1 = "  ";
     let r = app.post("/report", &fields).await;
     assert_eq!(r.status(), 422);
@@ -201,8 +204,8 @@ async fn field_errors_show_on_their_screen_with_422_and_nothing_is_stored() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("f-description-error"));
     // A major is not a category to file under: back to screen 1.
-    let major = w.major.to_string();
-    let r = app.post("/report", &w.report("submit", &major, &community)).await;
+    let major = w.category("01").to_string();
+    let r = app.post("/report", &report.fields("submit", &major, &community)).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("第 1 步"));
     assert_eq!(app.count("cases").await, 0);
@@ -212,8 +215,9 @@ async fn field_errors_show_on_their_screen_with_422_and_nothing_is_stored() {
 async fn a_dispatcher_finds_the_report_in_the_queue_and_dispatches_it_from_the_case_page() {
     let w = world().await;
     let app = &w.app;
+    let report = ReportPage::new(&w);
     app.login(RESIDENT).await;
-    let id = w.file().await;
+    let id = report.file().await;
     let link = format!("href=\"/cases/{id}\"");
     assert_eq!(app.get("/manage/cases").await.status(), 403, "residents have no queue");
     app.login(DISPATCHER).await;
@@ -231,16 +235,16 @@ async fn a_dispatcher_finds_the_report_in_the_queue_and_dispatches_it_from_the_c
         page.contains("value=\"dispatch\"") && page.contains("value=\"accept\"") && page.contains("区综合行政执法局")
     );
     // A missing department or reason is shown at its form, and nothing moves.
-    let (status, page) = w.act(id, &[("action", "dispatch"), ("department_id", ""), ("note", "")]).await;
+    let (status, page) = act_on_page(app, id, &[("action", "dispatch"), ("department_id", ""), ("note", "")]).await;
     assert_eq!(status, 422);
     assert!(page.contains("id=\"department-dispatch-error\" role=\"alert\""));
-    let (status, page) = w.act(id, &[("action", "reject"), ("note", " ")]).await;
+    let (status, page) = act_on_page(app, id, &[("action", "reject"), ("note", " ")]).await;
     assert_eq!(status, 422);
     assert!(page.contains("id=\"note-reject-error\" role=\"alert\">请写明原因"));
     // Dispatched to 区综合行政执法局, with a deadline.
-    let enforcement = w.enforcement.to_string();
+    let enforcement = w.department(ENFORCEMENT).to_string();
     let (status, _) =
-        w.act(id, &[("action", "dispatch"), ("department_id", &enforcement), ("note", "请尽快处理")]).await;
+        act_on_page(app, id, &[("action", "dispatch"), ("department_id", &enforcement), ("note", "请尽快处理")]).await;
     assert_eq!(status, 303);
     let (_, page) = app.page(&format!("/cases/{id}")).await;
     assert!(page.contains("已派遣") && page.contains("处理时限") && page.contains("派往 区综合行政执法局"));
@@ -259,33 +263,34 @@ async fn a_dispatcher_finds_the_report_in_the_queue_and_dispatches_it_from_the_c
 async fn the_reporter_confirms_and_rates_a_closed_case_once() {
     let w = world().await;
     let app = &w.app;
+    let report = ReportPage::new(&w);
     app.login(RESIDENT).await;
-    let id = w.file().await;
+    let id = report.file().await;
     app.login(DISPATCHER).await;
-    let enforcement = w.enforcement.to_string();
-    assert_eq!(w.act(id, &[("action", "dispatch"), ("department_id", &enforcement)]).await.0, 303);
+    let enforcement = w.department(ENFORCEMENT).to_string();
+    assert_eq!(act_on_page(app, id, &[("action", "dispatch"), ("department_id", &enforcement)]).await.0, 303);
     app.login(HANDLER).await;
-    assert_eq!(w.act(id, &[("action", "report_handled"), ("note", "彩钢棚已拆除")]).await.0, 303);
+    assert_eq!(act_on_page(app, id, &[("action", "report_handled"), ("note", "彩钢棚已拆除")]).await.0, 303);
     // The reporter checks the work: closed; now the rating is offered.
     app.login(RESIDENT).await;
     let (_, page) = app.page(&format!("/cases/{id}")).await;
     assert!(page.contains("彩钢棚已拆除") && page.contains("value=\"check_pass\""));
-    assert_eq!(w.act(id, &[("action", "check_pass")]).await.0, 303);
+    assert_eq!(act_on_page(app, id, &[("action", "check_pass")]).await.0, 303);
     let (_, page) = app.page(&format!("/cases/{id}")).await;
     assert!(
         page.contains("已结案") && page.contains("您对处理结果满意吗") && page.contains("value=\"fairly_satisfied\"")
     );
     // A rating must be chosen; a step the state no longer allows is refused with 409.
-    let (status, page) = w.act(id, &[("action", "rate"), ("note", "")]).await;
+    let (status, page) = act_on_page(app, id, &[("action", "rate"), ("note", "")]).await;
     assert_eq!(status, 422);
     assert!(page.contains("id=\"rating-error\" role=\"alert\""));
-    let (status, page) = w.act(id, &[("action", "check_pass")]).await;
+    let (status, page) = act_on_page(app, id, &[("action", "check_pass")]).await;
     assert_eq!(status, 409);
     assert!(page.contains("案件当前的状态不能进行这项操作"));
-    assert_eq!(w.act(id, &[("action", "rate"), ("rating", "satisfied"), ("note", "很及时")]).await.0, 303);
+    assert_eq!(act_on_page(app, id, &[("action", "rate"), ("rating", "satisfied"), ("note", "很及时")]).await.0, 303);
     let (_, page) = app.page(&format!("/cases/{id}")).await;
     assert!(page.contains("<dd>满意</dd>") && !page.contains("您对处理结果满意吗"), "rated once, the choice goes");
-    let (status, page) = w.act(id, &[("action", "rate"), ("rating", "unsatisfied")]).await;
+    let (status, page) = act_on_page(app, id, &[("action", "rate"), ("rating", "unsatisfied")]).await;
     assert_eq!(status, 409);
     assert!(page.contains("这个案件已经评价过了"));
     let case = store::case(&mut app.state.db.conn().await.unwrap(), id).await.unwrap().unwrap();

@@ -9,17 +9,16 @@ use crate::helpers::*;
 
 const INSPECTOR: &str = "13700000011";
 const RESIDENT: &str = "13911113333";
+/// 占道经营, a finding the patrol page offers first.
+const STALL: &str = "0601";
+/// 积存垃圾渣土.
+const DEBRIS: &str = "0103";
 
 fn png() -> Vec<u8> {
     let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([(x * 6) as u8, (y * 8) as u8, 120]));
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
-}
-
-async fn category(app: &TestApp, name: &str) -> i64 {
-    let mut conn = app.state.db.conn().await.unwrap();
-    store::categories(&mut conn).await.unwrap().into_iter().find(|c| c.name == name).unwrap().id
 }
 
 /// Posts the finding form as the page's browser would (multipart, with the page's token).
@@ -38,16 +37,19 @@ async fn file(app: &TestApp, fields: &[(&str, String)], photo: Option<Vec<u8>>) 
 
 #[tokio::test]
 async fn an_inspector_files_two_findings_on_a_patrol_and_finds_them_in_the_log() {
-    let app = TestApp::with_district().await;
-    let community = app.community(YUNXIAOLU).await;
-    app.user(INSPECTOR, "巡查员", Some(community), &[grant(Role::Inspector, Scope::District)]).await;
+    let w = World::district()
+        .await
+        .with([Person::new(INSPECTOR, "巡查员").lives_in(YUNXIAOLU).grant(Role::Inspector, At::District)])
+        .await;
+    let app = &w.app;
+    let community = w.community(YUNXIAOLU);
     app.login(INSPECTOR).await;
-    let (stall, debris) = (category(&app, "占道经营").await, category(&app, "积存垃圾渣土").await);
+    let (stall, debris) = (w.category(STALL), w.category(DEBRIS));
 
     // Before a patrol: no finding form, a start button; filing is refused with the reason.
     let (_, page) = app.page("/patrol").await;
     assert!(page.contains("action=\"/patrol/start\"") && !page.contains("action=\"/patrol/findings\""));
-    let r = file(&app, &[("category_id", stall.to_string())], Some(png())).await;
+    let r = file(app, &[("category_id", stall.to_string())], Some(png())).await;
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains("这次巡查已经结束或不是您的"));
 
@@ -67,7 +69,7 @@ async fn an_inspector_files_two_findings_on_a_patrol_and_finds_them_in_the_log()
         ("lng", "120.3822".into()),
         ("description", "流动摊点占用人行道".into()),
     ];
-    let r = file(&app, &fields, Some(garbage)).await;
+    let r = file(app, &fields, Some(garbage)).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("只能上传 JPG、PNG 或 WebP 图片") && html.contains("流动摊点占用人行道"));
@@ -75,7 +77,7 @@ async fn an_inspector_files_two_findings_on_a_patrol_and_finds_them_in_the_log()
     assert_eq!(app.count("images").await, 0);
 
     // First finding: photo and position, as the script fills them in.
-    let r = file(&app, &fields, Some(png())).await;
+    let r = file(app, &fields, Some(png())).await;
     assert_eq!(r.status(), 303);
     let first: i64 = r.headers()["location"].to_str().unwrap().strip_prefix("/patrol?filed=").unwrap().parse().unwrap();
     // Route points, as the script sends them.
@@ -88,7 +90,7 @@ async fn an_inspector_files_two_findings_on_a_patrol_and_finds_them_in_the_log()
         ("community_id", community.to_string()),
         ("address", "云霄路 12 号楼后".into()),
     ];
-    let r = file(&app, &fields, Some(png())).await;
+    let r = file(app, &fields, Some(png())).await;
     assert_eq!(r.status(), 303);
     let second: i64 =
         r.headers()["location"].to_str().unwrap().strip_prefix("/patrol?filed=").unwrap().parse().unwrap();
@@ -135,19 +137,23 @@ async fn only_inspectors_patrol_and_every_form_needs_its_token() {
 
 #[tokio::test]
 async fn the_patrol_log_shows_each_admin_their_streets_patrols_filtered_and_sorted() {
-    let app = TestApp::with_district().await;
-    let (mine, other) = (app.street(XIANGGANG_ZHONGLU).await, app.street(BADAXIA).await);
-    let yunxiaolu = app.community(YUNXIAOLU).await;
-    app.user("13700000021", "巡查员甲", None, &[grant(Role::Inspector, Scope::Community(yunxiaolu))]).await;
-    app.user("13700000022", "巡查员乙", None, &[grant(Role::Inspector, Scope::Street(other))]).await;
-    app.user("13700000023", "街道管理员", None, &[grant(Role::StreetAdmin, Scope::Street(mine))]).await;
-    let stall = category(&app, "占道经营").await.to_string();
+    let w = World::district()
+        .await
+        .with([
+            Person::new("13700000021", "巡查员甲").grant(Role::Inspector, At::Community(YUNXIAOLU)),
+            Person::new("13700000022", "巡查员乙").inspector_of(BADAXIA),
+            Person::new("13700000023", "街道管理员").street_admin_of(XIANGGANG_ZHONGLU),
+        ])
+        .await;
+    let app = &w.app;
+    let yunxiaolu = w.community(YUNXIAOLU);
+    let stall = w.category(STALL).to_string();
     // 甲 patrols twice (one finding on the second, still open); 乙 once, ended.
     app.login("13700000021").await;
     app.post("/patrol/start", &[]).await;
     app.post("/patrol/end", &[]).await;
     app.post("/patrol/start", &[]).await;
-    let r = file(&app, &[("category_id", stall.clone()), ("community_id", yunxiaolu.to_string())], Some(png())).await;
+    let r = file(app, &[("category_id", stall.clone()), ("community_id", yunxiaolu.to_string())], Some(png())).await;
     assert_eq!(r.status(), 303);
     app.login("13700000022").await;
     app.post("/patrol/start", &[]).await;
@@ -177,21 +183,17 @@ async fn the_patrol_log_shows_each_admin_their_streets_patrols_filtered_and_sort
 
 #[tokio::test]
 async fn the_patrol_api_answers_each_admin_only_for_the_patrols_their_log_shows() {
-    let app = TestApp::with_district().await;
-    let (mine, other) = (app.street(XIANGGANG_ZHONGLU).await, app.street(BADAXIA).await);
-    let yunxiaolu = app.community(YUNXIAOLU).await;
-    let api = |phone: &'static str, name: &'static str, grants: Vec<ejia::authz::Grant>| {
-        let app = &app;
-        async move { crate::helpers::Api::new(app, app.user(phone, name, None, &grants).await).await }
-    };
-    let jia = api("13700000021", "巡查员甲", vec![grant(Role::Inspector, Scope::Community(yunxiaolu))]).await;
-    let yi = api("13700000022", "巡查员乙", vec![grant(Role::Inspector, Scope::Street(other))]).await;
-    let admin = api("13700000023", "街道管理员", vec![grant(Role::StreetAdmin, Scope::Street(mine))]).await;
-    let other_admin = api("13700000024", "别的街道", vec![grant(Role::StreetAdmin, Scope::Street(other))]).await;
-    let street_dispatcher = api("13700000025", "街道调度", vec![grant(Role::Dispatcher, Scope::Street(mine))]).await;
-    let district = api("13700000026", "区调度", vec![grant(Role::Dispatcher, Scope::District)]).await;
-    let resident = api(RESIDENT, "居民", vec![]).await;
-    let patrol = |who: &crate::helpers::Api| {
+    let w = World::district().await;
+    let (mine, other) = (XIANGGANG_ZHONGLU, BADAXIA);
+    let jia = w.client(Person::new("13700000021", "巡查员甲").grant(Role::Inspector, At::Community(YUNXIAOLU))).await;
+    let yi = w.client(Person::new("13700000022", "巡查员乙").inspector_of(other)).await;
+    let admin = w.client(Person::new("13700000023", "街道管理员").street_admin_of(mine)).await;
+    let other_admin = w.client(Person::new("13700000024", "别的街道").street_admin_of(other)).await;
+    let street_dispatcher =
+        w.client(Person::new("13700000025", "街道调度").grant(Role::Dispatcher, At::Street(mine))).await;
+    let district = w.client(Person::new("13700000026", "区调度").dispatcher()).await;
+    let resident = w.client(Person::new(RESIDENT, "居民")).await;
+    let patrol = |who: &Api| {
         let who = who.clone();
         async move {
             let (status, p) = who.post("/patrols", serde_json::json!({})).await;

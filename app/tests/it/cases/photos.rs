@@ -5,7 +5,8 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::cases::api::{act, world};
+use crate::helpers::case_cast::*;
+use crate::helpers::*;
 
 fn picture(format: image::ImageFormat) -> Vec<u8> {
     let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([(x * 4) as u8, (y * 5) as u8, 90]));
@@ -29,12 +30,8 @@ fn jpeg_with_exif() -> Vec<u8> {
 
 #[tokio::test]
 async fn photos_are_checked_stripped_and_private() {
-    let w = world().await;
-    let (_, c) = w
-        .resident
-        .post("/cases", json!({"category_id": w.category, "description": "违建", "community_id": w.community}))
-        .await;
-    let id = c["id"].as_i64().unwrap();
+    let w = World::for_cases().await;
+    let id = w.case(ILLEGAL_BUILDING).in_community(YUNXIAOLU).file(w.api(RESIDENT)).await;
     let photos = format!("/cases/{id}/photos");
     // Hostile or wrong files: a clear message, nothing stored.
     for (body, why) in [
@@ -43,50 +40,46 @@ async fn photos_are_checked_stripped_and_private() {
         (b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(), "只能上传 JPG、PNG 或 WebP 图片"),
         (picture(image::ImageFormat::Png)[..60].to_vec(), "无法读取"),
     ] {
-        let (status, _, text) = w.resident.raw(Method::POST, &photos, body).await;
+        let (status, _, text) = w.api(RESIDENT).raw(Method::POST, &photos, body).await;
         assert_eq!(status, 422);
         assert!(String::from_utf8_lossy(&text).contains(why), "{}", String::from_utf8_lossy(&text));
     }
-    let (status, _, _) = w.resident.raw(Method::POST, &photos, vec![0u8; 11 * 1024 * 1024]).await;
+    let (status, _, _) = w.api(RESIDENT).raw(Method::POST, &photos, vec![0u8; 11 * 1024 * 1024]).await;
     assert_eq!(status, 413);
     assert_eq!(w.app.count("case_photos").await, 0);
     assert_eq!(w.app.count("images").await, 0);
     // JPEG (with EXIF), PNG and WebP are kept, as JPEG without the EXIF.
     for body in [jpeg_with_exif(), picture(image::ImageFormat::Png), picture(image::ImageFormat::WebP)] {
-        let (status, _, text) = w.resident.raw(Method::POST, &photos, body).await;
+        let (status, _, text) = w.api(RESIDENT).raw(Method::POST, &photos, body).await;
         assert_eq!(status, 201, "{}", String::from_utf8_lossy(&text));
     }
-    let (_, case) = w.resident.get(&format!("/cases/{id}")).await;
+    let (_, case) = w.api(RESIDENT).get(&format!("/cases/{id}")).await;
     let list = case["photos"].as_array().unwrap();
     assert_eq!(list.len(), 3);
     let first = list[0]["id"].as_i64().unwrap();
-    let (status, kind, bytes) = w.resident.raw(Method::GET, &format!("{photos}/{first}"), Vec::new()).await;
+    let (status, kind, bytes) = w.api(RESIDENT).raw(Method::GET, &format!("{photos}/{first}"), Vec::new()).await;
     assert_eq!((status, kind.as_str()), (200, "image/jpeg"));
     assert!(bytes.starts_with(&[0xFF, 0xD8]));
     assert!(!bytes.windows(4).any(|w| w == b"Exif") && !bytes.windows(3).any(|w| w == b"GPS"), "EXIF dropped");
     // Private: not at the public image URL, not to another department.
     let public = reqwest::get(w.app.at(&format!("/images/{first}.jpg"))).await.unwrap();
     assert_eq!(public.status(), 404);
-    assert_eq!(w.other_handler.raw(Method::GET, &format!("{photos}/{first}"), Vec::new()).await.0, 404);
+    assert_eq!(w.api(OTHER_HANDLER).raw(Method::GET, &format!("{photos}/{first}"), Vec::new()).await.0, 404);
     // After-photos: the department's, once the case is with it.
     let after = format!("{photos}?kind=after");
-    assert_eq!(w.resident.raw(Method::POST, &after, picture(image::ImageFormat::Png)).await.0, 403);
-    act(&w.dispatcher, id, json!({"action": "dispatch", "department_id": w.enforcement})).await;
-    let (status, _, _) = w.handler.raw(Method::POST, &after, picture(image::ImageFormat::Jpeg)).await;
+    assert_eq!(w.api(RESIDENT).raw(Method::POST, &after, picture(image::ImageFormat::Png)).await.0, 403);
+    act(w.api(DISPATCHER), id, json!({"action": "dispatch", "department_id": w.department(ENFORCEMENT)})).await;
+    let (status, _, _) = w.api(HANDLER).raw(Method::POST, &after, picture(image::ImageFormat::Jpeg)).await;
     assert_eq!(status, 201);
-    let (_, case) = w.handler.get(&format!("/cases/{id}")).await;
+    let (_, case) = w.api(HANDLER).get(&format!("/cases/{id}")).await;
     assert_eq!(case["photos"][3]["kind"], "after");
-    assert_eq!(w.resident.raw(Method::POST, &format!("{photos}?kind=before"), Vec::new()).await.0, 422);
+    assert_eq!(w.api(RESIDENT).raw(Method::POST, &format!("{photos}?kind=before"), Vec::new()).await.0, 422);
 }
 
 #[tokio::test]
 async fn the_case_page_shows_its_photos_and_takes_new_ones() {
-    let w = world().await;
-    let (_, c) = w
-        .resident
-        .post("/cases", json!({"category_id": w.category, "description": "违建", "community_id": w.community}))
-        .await;
-    let id = c["id"].as_i64().unwrap();
+    let w = World::for_cases().await;
+    let id = w.case(ILLEGAL_BUILDING).in_community(YUNXIAOLU).file(w.api(RESIDENT)).await;
     // The API's resident (phone 13600000000) logs in on the site.
     w.app.login("13600000000").await;
     let (status, page) = w.app.page(&format!("/cases/{id}")).await;
@@ -113,7 +106,7 @@ async fn the_case_page_shows_its_photos_and_takes_new_ones() {
     let r = w.app.client.get(w.app.at(&src)).send().await.unwrap();
     assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
     // Another resident's browser gets nothing.
-    w.app.user("13911110000", "路人", None, &[]).await;
+    w.user(Person::new("13911110000", "路人")).await;
     w.app.login("13911110000").await;
     assert_eq!(w.app.client.get(w.app.at(&src)).send().await.unwrap().status(), 404);
 }

@@ -3,11 +3,8 @@
 //! learns who it is only by a reveal on the case page, answered to the POST, uncached and
 //! audited (who, which case, never the name or number). The reporter still follows the report.
 
-use ejia::authz::{Role, Scope};
-use ejia::ids::UserId;
 use serde_json::{Value, json};
 
-use crate::cases::api::act;
 use crate::helpers::*;
 
 const RESIDENT: &str = "13911112222";
@@ -18,70 +15,43 @@ const INSPECTOR: &str = "13700000004";
 const NEIGHBOUR: &str = "13911113333";
 const ADMIN: &str = "13900000001";
 
-struct World {
-    app: TestApp,
-    resident: UserId,
-    dispatcher: UserId,
-    resident_api: Api,
-    dispatcher_api: Api,
-    handler_api: Api,
-    category: i64,
-    community: i64,
-    enforcement: i64,
-}
+/// What the resident files: 路面塌陷 (0401), which needs no photo.
+const CATEGORY: &str = "0401";
 
+/// A district with the resident and a neighbour in 云霄路社区, the command centre's dispatcher,
+/// a handler of 区综合行政执法局, the street's admin and inspector, and a district admin.
 async fn world() -> World {
-    let app = TestApp::with_district().await;
-    let mut conn = app.state.db.conn().await.unwrap();
-    let categories = ejia::cases::store::categories(&mut conn).await.unwrap();
-    let category = categories.iter().find(|c| c.code == "0401").unwrap().id;
-    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    let enforcement = departments.iter().find(|d| d.name == "区综合行政执法局").unwrap().id;
-    drop(conn);
-    let community = app.community(YUNXIAOLU).await;
-    let street = app.street(XIANGGANG_ZHONGLU).await;
-    let resident = app.user(RESIDENT, "王秀兰", Some(community), &[]).await;
-    app.user(NEIGHBOUR, "邻居", Some(community), &[]).await;
-    let dispatcher = app.user(DISPATCHER, "调度员", None, &[grant(Role::Dispatcher, Scope::District)]).await;
-    let handler = app.user(HANDLER, "执法队员", None, &[grant(Role::Handler, Scope::Department(enforcement))]).await;
-    app.user(STREET_ADMIN, "街道管理员", None, &[grant(Role::StreetAdmin, Scope::Street(street))]).await;
-    app.user(INSPECTOR, "网格员", None, &[grant(Role::Inspector, Scope::Street(street))]).await;
-    app.user(ADMIN, "区管理员", None, &[grant(Role::DistrictAdmin, Scope::District)]).await;
-    World {
-        resident_api: Api::new(&app, resident).await,
-        dispatcher_api: Api::new(&app, dispatcher).await,
-        handler_api: Api::new(&app, handler).await,
-        app,
-        resident,
-        dispatcher,
-        category,
-        community: community.0,
-        enforcement: enforcement.0,
-    }
+    World::district()
+        .await
+        .with([
+            Person::new(RESIDENT, "王秀兰").lives_in(YUNXIAOLU).api(),
+            Person::new(NEIGHBOUR, "邻居").lives_in(YUNXIAOLU),
+            Person::new(DISPATCHER, "调度员").dispatcher().api(),
+            Person::new(HANDLER, "执法队员").handler_of(ENFORCEMENT).api(),
+            Person::new(STREET_ADMIN, "街道管理员").street_admin_of(XIANGGANG_ZHONGLU),
+            Person::new(INSPECTOR, "网格员").inspector_of(XIANGGANG_ZHONGLU),
+            Person::new(ADMIN, "区管理员").district_admin(),
+        ])
+        .await
 }
 
-impl World {
-    /// The resident files a report over the API, anonymous or not; its id.
-    async fn file(&self, anonymous: bool) -> i64 {
-        let body = json!({"category_id": self.category, "description": "楼下早市占道经营", "community_id": self.community,
-            "address": "云霄路 88 号", "anonymous": anonymous});
-        let (status, filed) = self.resident_api.post("/cases", body).await;
-        assert_eq!(status, 201, "{filed}");
-        filed["id"].as_i64().unwrap()
-    }
+/// The resident files a report over the API, anonymous or not; its id.
+async fn file(w: &World, anonymous: bool) -> i64 {
+    let case = w.case(CATEGORY).description("楼下早市占道经营").in_community(YUNXIAOLU).address("云霄路 88 号");
+    case.anonymous(anonymous).file(w.api(RESIDENT)).await
+}
 
-    /// The audit entries about case `id`: (action, actor, after).
-    async fn audit(&self, id: i64) -> Vec<(String, Option<i64>, Option<String>)> {
-        let mut conn = self.app.state.db.conn().await.unwrap();
-        sqlx::query_as(
-            "select action, actor_user_id, after_json from audit_log where object_kind = 'case' and object_id = $1 \
-             order by audit_id",
-        )
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await
-        .unwrap()
-    }
+/// The audit entries about case `id`: (action, actor, after).
+async fn audit(w: &World, id: i64) -> Vec<(String, Option<i64>, Option<String>)> {
+    let mut conn = w.app.state.db.conn().await.unwrap();
+    sqlx::query_as(
+        "select action, actor_user_id, after_json from audit_log where object_kind = 'case' and object_id = $1 \
+         order by audit_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap()
 }
 
 /// Whether a text names the resident in any way: name, number, masked number.
@@ -93,23 +63,23 @@ fn names_resident(text: &str) -> bool {
 async fn an_anonymous_reporter_is_in_no_audit_entry_and_no_view_of_the_case_but_their_own() {
     let w = world().await;
     let app = &w.app;
-    let id = w.file(true).await;
+    let id = file(&w, true).await;
     // The reporter comments and adds a photo; the dispatcher sends it to the department.
-    assert_eq!(act(&w.resident_api, id, json!({"action": "comment", "note": "早上六点开始"})).await.0, 200);
+    assert_eq!(act(w.api(RESIDENT), id, json!({"action": "comment", "note": "早上六点开始"})).await.0, 200);
     let img = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([(x * 7) as u8, (y * 9) as u8, 90]));
     let mut jpeg = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img).write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
     let (status, _, _) =
-        w.resident_api.raw(reqwest::Method::POST, &format!("/cases/{id}/photos"), jpeg.into_inner()).await;
+        w.api(RESIDENT).raw(reqwest::Method::POST, &format!("/cases/{id}/photos"), jpeg.into_inner()).await;
     assert_eq!(status, 201);
-    let dispatch = json!({"action": "dispatch", "department_id": w.enforcement});
-    assert_eq!(act(&w.dispatcher_api, id, dispatch).await.0, 200);
+    let dispatch = json!({"action": "dispatch", "department_id": w.department(ENFORCEMENT)});
+    assert_eq!(act(w.api(DISPATCHER), id, dispatch).await.0, 200);
     // The audit log names nobody for what the reporter did, and says why; staff are named.
-    let audit = w.audit(id).await;
+    let audit = audit(&w, id).await;
     let actions: Vec<(&str, Option<i64>)> = audit.iter().map(|(a, who, _)| (a.as_str(), *who)).collect();
     assert_eq!(
         actions,
-        [("case.file", None), ("case.act", None), ("case.photo", None), ("case.act", Some(w.dispatcher.0))]
+        [("case.file", None), ("case.act", None), ("case.photo", None), ("case.act", Some(w.id(DISPATCHER).0))]
     );
     assert_eq!(audit[0].2.as_deref(), Some(r#"{"anonymous":true}"#));
     app.login(ADMIN).await;
@@ -120,8 +90,8 @@ async fn an_anonymous_reporter_is_in_no_audit_entry_and_no_view_of_the_case_but_
     let by: Vec<bool> = about.iter().map(|e| e.contains("<strong>匿名反映人</strong>")).collect();
     assert_eq!(by, [false, true, true, true], "newest first: the dispatcher's step, then the reporter's");
     // Over the API nobody else gets the reporter's user id: not the department, not the centre.
-    let resident_actor = format!("\"actor\":{}", w.resident.0);
-    for who in [&w.handler_api, &w.dispatcher_api] {
+    let resident_actor = format!("\"actor\":{}", w.id(RESIDENT).0);
+    for who in [w.api(HANDLER), w.api(DISPATCHER)] {
         let (status, case) = who.get(&format!("/cases/{id}")).await;
         assert_eq!(status, 200);
         let timeline = case["timeline"].as_array().unwrap();
@@ -148,17 +118,17 @@ async fn an_anonymous_reporter_is_in_no_audit_entry_and_no_view_of_the_case_but_
     // The reporter still follows it, on the page and over the API, their own steps as theirs.
     app.login(RESIDENT).await;
     assert!(app.page("/me/cases").await.1.contains(&format!("href=\"/cases/{id}\"")));
-    let (_, mine) = w.resident_api.get("/me/cases").await;
+    let (_, mine) = w.api(RESIDENT).get("/me/cases").await;
     assert_eq!(mine[0]["id"], id);
-    let (_, own) = w.resident_api.get(&format!("/cases/{id}")).await;
-    assert_eq!(own["timeline"][0]["actor"], w.resident.0);
+    let (_, own) = w.api(RESIDENT).get(&format!("/cases/{id}")).await;
+    assert_eq!(own["timeline"][0]["actor"], w.id(RESIDENT).0);
 }
 
 #[tokio::test]
 async fn only_the_command_centre_learns_who_reported_anonymously_by_an_audited_reveal() {
     let w = world().await;
     let app = &w.app;
-    let id = w.file(true).await;
+    let id = file(&w, true).await;
     let reveal = format!("/cases/{id}/reporter/reveal");
     // Those who see the case but are not the centre: 403; those who do not: 404; no trace.
     for (who, status) in
@@ -173,7 +143,7 @@ async fn only_the_command_centre_learns_who_reported_anonymously_by_an_audited_r
     app.login(DISPATCHER).await;
     let r = app.client.post(app.at(&reveal)).form(&[("_csrf", "forged")]).send().await.unwrap();
     assert_eq!(r.status(), 403);
-    assert!(w.audit(id).await.iter().all(|(a, _, _)| a != "case.reporter_reveal"), "refusals leave no trace");
+    assert!(audit(&w, id).await.iter().all(|(a, _, _)| a != "case.reporter_reveal"), "refusals leave no trace");
     // The centre: name and number, once, uncached, dialable; the log says who looked, not what.
     let r = app.post(&reveal, &[]).await;
     assert_eq!(r.status(), 200);
@@ -184,9 +154,9 @@ async fn only_the_command_centre_learns_who_reported_anonymously_by_an_audited_r
         shown.contains("王秀兰") && shown.contains("<a href=\"tel:13911112222\" aria-label=\"拨打 139 1111 2222\">")
     );
     assert!(shown.contains("这次查看已记入操作日志") && !shown.contains(&format!("action=\"{reveal}\"")));
-    let entries: Vec<_> = w.audit(id).await.into_iter().filter(|(a, _, _)| a == "case.reporter_reveal").collect();
+    let entries: Vec<_> = audit(&w, id).await.into_iter().filter(|(a, _, _)| a == "case.reporter_reveal").collect();
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].1, Some(w.dispatcher.0));
+    assert_eq!(entries[0].1, Some(w.id(DISPATCHER).0));
     let after = entries[0].2.clone().unwrap();
     assert!(after.contains("anonymous_reporter") && !names_resident(&after), "{after}");
     let (_, again) = app.page(&format!("/cases/{id}")).await;
@@ -197,7 +167,7 @@ async fn only_the_command_centre_learns_who_reported_anonymously_by_an_audited_r
     assert!(entry.contains("<strong>调度员</strong>") && entry.contains(&format!("案件 #{id}<")));
     assert!(!names_resident(entry), "{entry}");
     // A report that is not anonymous hides nobody: there is nothing to reveal.
-    let named = w.file(false).await;
+    let named = file(&w, false).await;
     app.login(DISPATCHER).await;
     let (_, page) = app.page(&format!("/cases/{named}")).await;
     assert!(!page.contains("/reporter/reveal"));
@@ -209,9 +179,9 @@ async fn a_report_filed_anonymously_on_the_report_page_names_nobody_in_the_log()
     let w = world().await;
     let app = &w.app;
     app.login(RESIDENT).await;
-    let (_, form) = app.page(&format!("/report?category={}", w.category)).await;
+    let (_, form) = app.page(&format!("/report?category={}", w.category(CATEGORY))).await;
     assert!(form.contains("只有指挥中心在需要联系您时可以查看，每次查看都会记入操作日志"), "the hint says so");
-    let (category, community) = (w.category.to_string(), w.community.to_string());
+    let (category, community) = (w.category(CATEGORY).to_string(), w.community(YUNXIAOLU).to_string());
     let fields = [
         ("step", "submit"),
         ("category_id", category.as_str()),
@@ -223,6 +193,6 @@ async fn a_report_filed_anonymously_on_the_report_page_names_nobody_in_the_log()
     assert_eq!(r.status(), 303);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = to.strip_prefix("/cases/").unwrap().strip_suffix("?filed=1").unwrap().parse().unwrap();
-    let audit = w.audit(id).await;
+    let audit = audit(&w, id).await;
     assert_eq!((audit[0].0.as_str(), audit[0].1), ("case.file", None));
 }

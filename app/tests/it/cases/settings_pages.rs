@@ -4,12 +4,11 @@
 //! registered caller as their own case and keeps an unregistered caller's contact, sealed.
 
 use chrono::TimeZone as _;
-use ejia::authz::{Role, Scope};
+use ejia::authz::Role;
 use ejia::cases::calendar::model::{TimeLimit, WorkCalendar};
 use ejia::cases::calendar::store as calendar_store;
 use ejia::cases::model::Source;
 use ejia::cases::store;
-use ejia::ids::{CommunityId, DepartmentId};
 
 use crate::helpers::*;
 
@@ -19,64 +18,46 @@ const HANDLER: &str = "13700000002";
 const STREET_DISPATCHER: &str = "13700000003";
 const UNREGISTERED: &str = "13555556666";
 
-/// A district with a resident of 云霄路社区, a district dispatcher, a handler of
-/// 区综合行政执法局, a dispatcher of 八大峡街道 only, and a logged-in district admin.
-struct World {
-    app: TestApp,
-    /// 私搭乱建 (4 working hours, 区综合行政执法局).
-    category: i64,
-    community: CommunityId,
-    enforcement: DepartmentId,
-    /// The resident's API client (the report page wants a photo for 私搭乱建; the API files without).
-    resident: crate::helpers::Api,
-}
-
+/// A district with a resident of 云霄路社区 (with an API client: the report page wants a photo
+/// for 私搭乱建, the API files without), a district dispatcher, a handler of 区综合行政执法局, a
+/// dispatcher of 八大峡街道 only, and a logged-in district admin.
 async fn world() -> World {
-    let app = TestApp::with_district().await;
-    let mut conn = app.state.db.conn().await.unwrap();
-    let category = store::categories(&mut conn).await.unwrap().iter().find(|c| c.code == "0101").unwrap().id;
-    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    let enforcement = departments.iter().find(|d| d.name == "区综合行政执法局").unwrap().id;
-    drop(conn);
-    let community = app.community(YUNXIAOLU).await;
-    let badaxia = app.street(BADAXIA).await;
-    let resident = app.user(RESIDENT, "王女士", Some(community), &[]).await;
-    app.user(DISPATCHER, "调度员", None, &[grant(Role::Dispatcher, Scope::District)]).await;
-    app.user(HANDLER, "执法队员", None, &[grant(Role::Handler, Scope::Department(enforcement))]).await;
-    app.user(STREET_DISPATCHER, "街道调度", None, &[grant(Role::Dispatcher, Scope::Street(badaxia))]).await;
-    app.login_district_admin().await;
-    let resident = crate::helpers::Api::new(&app, resident).await;
-    World { app, category, community, enforcement, resident }
+    let w = World::district()
+        .await
+        .with([
+            Person::new(RESIDENT, "王女士").lives_in(YUNXIAOLU).api(),
+            Person::new(DISPATCHER, "调度员").dispatcher(),
+            Person::new(HANDLER, "执法队员").handler_of(ENFORCEMENT),
+            Person::new(STREET_DISPATCHER, "街道调度").grant(Role::Dispatcher, At::Street(BADAXIA)),
+        ])
+        .await;
+    w.app.login_district_admin().await;
+    w
 }
 
-impl World {
-    async fn category(&self) -> store::Category {
-        store::category(&mut self.app.state.db.conn().await.unwrap(), self.category).await.unwrap().unwrap()
-    }
+/// 私搭乱建 (4 working hours, 区综合行政执法局) as stored.
+async fn stored_category(w: &World) -> store::Category {
+    store::category(&mut w.app.state.db.conn().await.unwrap(), w.category(ILLEGAL_BUILDING)).await.unwrap().unwrap()
+}
 
-    async fn audits(&self, action: &str) -> i64 {
-        let mut conn = self.app.state.db.conn().await.unwrap();
-        sqlx::query_scalar("select count(*) from audit_log where action = $1")
-            .bind(action)
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap()
-    }
+async fn audits(w: &World, action: &str) -> i64 {
+    let mut conn = w.app.state.db.conn().await.unwrap();
+    sqlx::query_scalar("select count(*) from audit_log where action = $1")
+        .bind(action)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap()
+}
 
-    /// Files a report of 私搭乱建 as the resident and dispatches it as the dispatcher; the case.
-    async fn file_and_dispatch(&self) -> ejia::cases::model::Case {
-        let app = &self.app;
-        let body =
-            serde_json::json!({"category_id": self.category, "description": "违建", "community_id": self.community});
-        let (status, filed) = self.resident.post("/cases", body).await;
-        assert_eq!(status, 201);
-        let id = filed["id"].as_i64().unwrap();
-        app.login(DISPATCHER).await;
-        let enforcement = self.enforcement.to_string();
-        let r = app.post(&format!("/cases/{id}/act"), &[("action", "dispatch"), ("department_id", &enforcement)]).await;
-        assert_eq!(r.status(), 303);
-        store::case(&mut app.state.db.conn().await.unwrap(), id).await.unwrap().unwrap()
-    }
+/// Files a report of 私搭乱建 as the resident and dispatches it as the dispatcher; the case.
+async fn file_and_dispatch(w: &World) -> ejia::cases::model::Case {
+    let app = &w.app;
+    let id = w.case(ILLEGAL_BUILDING).in_community(YUNXIAOLU).file(w.api(RESIDENT)).await;
+    app.login(DISPATCHER).await;
+    let enforcement = w.department(ENFORCEMENT).to_string();
+    let r = app.post(&format!("/cases/{id}/act"), &[("action", "dispatch"), ("department_id", &enforcement)]).await;
+    assert_eq!(r.status(), 303);
+    store::case(&mut app.state.db.conn().await.unwrap(), id).await.unwrap().unwrap()
 }
 
 /// Unix seconds of a Qingdao wall-clock time.
@@ -95,7 +76,7 @@ async fn an_admin_changes_a_categorys_limit_on_its_page_and_cases_dispatched_aft
     let (status, list) = app.page("/manage/case-categories").await;
     assert_eq!(status, 200);
     assert!(list.contains("私搭乱建") && list.contains("4 工作时") && list.contains("区综合行政执法局"));
-    let edit = format!("/manage/case-categories/{}", w.category);
+    let edit = format!("/manage/case-categories/{}", w.category(ILLEGAL_BUILDING));
     assert!(list.contains(&format!("href=\"{edit}\"")));
     let (status, form) = app.page(&edit).await;
     assert_eq!(status, 200);
@@ -106,7 +87,7 @@ async fn an_admin_changes_a_categorys_limit_on_its_page_and_cases_dispatched_aft
             && !form.contains("name=\"precise\" value=\"1\" aria-describedby=\"f-precise-hint\" checked")
     );
     // Nonsense is shown back as typed, explained at its field, and changes nothing.
-    let enforcement = w.enforcement.to_string();
+    let enforcement = w.department(ENFORCEMENT).to_string();
     for (limit, department) in [("0", enforcement.as_str()), ("99999", enforcement.as_str()), ("两", "")] {
         let fields = [("department_id", department), ("time_limit", limit), ("time_limit_unit", "d"), ("active", "1")];
         let r = app.post(&edit, &fields).await;
@@ -118,8 +99,8 @@ async fn an_admin_changes_a_categorys_limit_on_its_page_and_cases_dispatched_aft
             assert!(page.contains("id=\"f-department_id-error\">请从列表中选择"), "both errors at once");
         }
     }
-    assert_eq!(w.category().await.limit, Some(TimeLimit::Hours(4)));
-    assert_eq!(w.audits("case_category.update").await, 0);
+    assert_eq!(stored_category(&w).await.limit, Some(TimeLimit::Hours(4)));
+    assert_eq!(audits(&w, "case_category.update").await, 0);
     // Two working days, off the public board, at the exact position should it come back.
     let fields = [
         ("department_id", enforcement.as_str()),
@@ -131,14 +112,17 @@ async fn an_admin_changes_a_categorys_limit_on_its_page_and_cases_dispatched_aft
     ];
     let r = app.post(&edit, &fields).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], format!("/manage/case-categories?saved={0}#cat-{0}", w.category).as_str());
-    let c = w.category().await;
+    assert_eq!(
+        r.headers()["location"],
+        format!("/manage/case-categories?saved={0}#cat-{0}", w.category(ILLEGAL_BUILDING)).as_str()
+    );
+    let c = stored_category(&w).await;
     assert_eq!((c.limit, c.photos_required, c.public, c.active), (Some(TimeLimit::Days(2)), true, false, true));
     assert!(c.precise);
     assert!(app.page("/manage/case-categories?saved=1").await.1.contains("2 工作日"));
-    assert_eq!(w.audits("case_category.update").await, 1);
+    assert_eq!(audits(&w, "case_category.update").await, 1);
     // Dispatched Tuesday 09:00: two seven-hour working days end Wednesday 17:30.
-    let case = w.file_and_dispatch().await;
+    let case = file_and_dispatch(&w).await;
     assert_eq!(case.deadline_at, Some(local(2026, 12, 2, 17, 30)));
 }
 
@@ -171,7 +155,7 @@ async fn a_holiday_added_on_the_calendar_page_moves_deadlines_and_bad_input_chan
     assert!(page.contains("2026-12-04 17:30 周五"), "three working days now end on Friday");
     // A case dispatched Tuesday 16:00 with 4 working hours: 1.5 h on Tuesday, 2.5 h on Thursday.
     app.clock.advance(chrono::Duration::hours(7));
-    let case = w.file_and_dispatch().await;
+    let case = file_and_dispatch(&w).await;
     assert_eq!(case.deadline_at, Some(local(2026, 12, 3, 11, 30)));
     // The week: a period that ends before it starts, or no working day, is refused as typed.
     app.login("13900000001").await;
@@ -208,7 +192,11 @@ async fn a_holiday_added_on_the_calendar_page_moves_deadlines_and_bad_input_chan
     assert!(!page.contains("id=\"day-2026-12-02\"") && page.contains("还没有节假日"));
     assert_eq!(app.count("work_days").await, 0);
     assert_eq!(
-        (w.audits("work_day.set").await, w.audits("work_day.clear").await, w.audits("work_calendar.update").await),
+        (
+            audits(&w, "work_day.set").await,
+            audits(&w, "work_day.clear").await,
+            audits(&w, "work_calendar.update").await
+        ),
         (1, 1, 1)
     );
 }
@@ -217,7 +205,7 @@ async fn a_holiday_added_on_the_calendar_page_moves_deadlines_and_bad_input_chan
 async fn only_district_admins_keep_the_settings_and_only_call_takers_take_calls() {
     let w = world().await;
     let app = &w.app;
-    let edit = format!("/manage/case-categories/{}", w.category);
+    let edit = format!("/manage/case-categories/{}", w.category(ILLEGAL_BUILDING));
     let settings = ["/manage/case-categories", edit.as_str(), "/manage/work-calendar"];
     for who in [RESIDENT, HANDLER, DISPATCHER] {
         app.login(who).await;
@@ -240,7 +228,7 @@ async fn only_district_admins_keep_the_settings_and_only_call_takers_take_calls(
         assert_eq!(app.get("/manage/hotline").await.status(), 403, "{who}");
         assert_eq!(app.post("/manage/hotline", &[("caller_name", "x")]).await.status(), 403, "{who}");
     }
-    assert_eq!(w.category().await.limit, Some(TimeLimit::Hours(4)));
+    assert_eq!(stored_category(&w).await.limit, Some(TimeLimit::Hours(4)));
     assert_eq!((app.count("work_days").await, app.count("cases").await), (0, 0));
     // The dispatcher's back office offers the hotline, not the settings.
     app.login(DISPATCHER).await;
@@ -256,9 +244,9 @@ async fn only_district_admins_keep_the_settings_and_only_call_takers_take_calls(
 async fn forms_without_their_csrf_token_are_refused() {
     let w = world().await;
     let app = &w.app;
-    let edit = format!("/manage/case-categories/{}", w.category);
-    let enforcement = w.enforcement.to_string();
-    let category = w.category.to_string();
+    let edit = format!("/manage/case-categories/{}", w.category(ILLEGAL_BUILDING));
+    let enforcement = w.department(ENFORCEMENT).to_string();
+    let category = w.category(ILLEGAL_BUILDING).to_string();
     let posts: [(&str, Vec<(&str, &str)>); 4] = [
         (&edit, vec![("department_id", &enforcement), ("time_limit", "1"), ("time_limit_unit", "d")]),
         ("/manage/work-calendar/days", vec![("day", "2026-12-02"), ("kind", "holiday")]),
@@ -280,7 +268,7 @@ async fn forms_without_their_csrf_token_are_refused() {
         forged.push(("_csrf", "forged"));
         assert_eq!(app.client.post(app.at(path)).form(&forged).send().await.unwrap().status(), 403, "{path}");
     }
-    assert_eq!(w.category().await.limit, Some(TimeLimit::Hours(4)));
+    assert_eq!(stored_category(&w).await.limit, Some(TimeLimit::Hours(4)));
     assert_eq!((app.count("work_days").await, app.count("cases").await), (0, 0));
 }
 
@@ -309,7 +297,7 @@ fn filed_id(r: &reqwest::Response) -> i64 {
 async fn a_hotline_call_from_a_registered_resident_becomes_their_case_and_a_stranger_keeps_a_sealed_contact() {
     let w = world().await;
     let app = &w.app;
-    let ids = (w.category.to_string(), w.community.to_string());
+    let ids = (w.category(ILLEGAL_BUILDING).to_string(), w.community(YUNXIAOLU).to_string());
     app.login(DISPATCHER).await;
     let (status, form) = app.page("/manage/hotline").await;
     assert_eq!(status, 200);
@@ -338,7 +326,10 @@ async fn a_hotline_call_from_a_registered_resident_becomes_their_case_and_a_stra
         let mut conn = app.state.db.conn().await.unwrap();
         ejia::accounts::store::user_id_by_phone(&mut conn, &app.state.keys.phone_index(RESIDENT)).await.unwrap()
     };
-    assert_eq!((case.source, case.reporter, case.community_id), (Source::Hotline, resident, Some(w.community)));
+    assert_eq!(
+        (case.source, case.reporter, case.community_id),
+        (Source::Hotline, resident, Some(w.community(YUNXIAOLU)))
+    );
     let (sealed, masked, index): (String, String, String) = {
         let mut conn = app.state.db.conn().await.unwrap();
         sqlx::query_as("select phone_sealed, phone_masked, phone_index from case_callers where case_id = $1")
@@ -403,7 +394,7 @@ async fn a_hotline_call_from_a_registered_resident_becomes_their_case_and_a_stra
 async fn a_streets_dispatcher_takes_calls_only_about_their_street() {
     let w = world().await;
     let app = &w.app;
-    let ids = (w.category.to_string(), w.community.to_string());
+    let ids = (w.category(ILLEGAL_BUILDING).to_string(), w.community(YUNXIAOLU).to_string());
     app.login(STREET_DISPATCHER).await;
     let (status, form) = app.page("/manage/hotline").await;
     assert_eq!(status, 200);

@@ -6,10 +6,9 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader as _, Xlsx};
-use ejia::authz::{Role, Scope};
 use serde_json::json;
 
-use crate::cases::api::{World, act, world};
+use crate::helpers::case_cast::*;
 use crate::helpers::*;
 
 /// The cells of the table row headed `row`: (column, text) in order.
@@ -85,32 +84,34 @@ fn svg_of(html: &str) -> &str {
 async fn four_cases(w: &World) -> i64 {
     let mut ids = Vec::new();
     for _ in 0..4 {
-        let body = json!({"category_id": w.category, "description": "违建", "community_id": w.community});
-        let (status, c) = w.resident.post("/cases", body).await;
-        assert_eq!(status, 201, "{c}");
-        ids.push(c["id"].as_i64().unwrap());
+        ids.push(w.case(ILLEGAL_BUILDING).in_community(YUNXIAOLU).file(w.api(RESIDENT)).await);
     }
     let (on_time, late, open, duplicate) = (ids[0], ids[1], ids[2], ids[3]);
     for id in [on_time, late, open] {
-        assert_eq!(act(&w.dispatcher, id, json!({"action": "dispatch", "department_id": w.enforcement})).await.0, 200);
+        assert_eq!(
+            act(w.api(DISPATCHER), id, json!({"action": "dispatch", "department_id": w.department(ENFORCEMENT)}))
+                .await
+                .0,
+            200
+        );
     }
-    let (status, merged) = w.dispatcher.post(&format!("/cases/{duplicate}/merge"), json!({"into": open})).await;
+    let (status, merged) = w.api(DISPATCHER).post(&format!("/cases/{duplicate}/merge"), json!({"into": open})).await;
     assert_eq!(status, 200, "{merged}");
     for (who, step) in [
-        (&w.handler, json!({"action": "report_handled"})),
-        (&w.inspector, json!({"action": "check_fail", "note": "未清理干净"})),
-        (&w.handler, json!({"action": "report_handled"})),
-        (&w.inspector, json!({"action": "check_pass"})),
-        (&w.resident, json!({"action": "rate", "rating": "satisfied"})),
+        (w.api(HANDLER), json!({"action": "report_handled"})),
+        (w.api(INSPECTOR), json!({"action": "check_fail", "note": "未清理干净"})),
+        (w.api(HANDLER), json!({"action": "report_handled"})),
+        (w.api(INSPECTOR), json!({"action": "check_pass"})),
+        (w.api(RESIDENT), json!({"action": "rate", "rating": "satisfied"})),
     ] {
         assert_eq!(act(who, on_time, step).await.0, 200);
     }
     // 私搭乱建 has 4 working hours: dispatched Tuesday 09:00, due 14:30; now it is 17:00.
     w.app.clock.advance(chrono::Duration::hours(8));
     for (who, step) in [
-        (&w.handler, json!({"action": "report_handled"})),
-        (&w.inspector, json!({"action": "check_pass"})),
-        (&w.resident, json!({"action": "rate", "rating": "unsatisfied"})),
+        (w.api(HANDLER), json!({"action": "report_handled"})),
+        (w.api(INSPECTOR), json!({"action": "check_pass"})),
+        (w.api(RESIDENT), json!({"action": "rate", "rating": "unsatisfied"})),
     ] {
         assert_eq!(act(who, late, step).await.0, 200);
     }
@@ -125,7 +126,7 @@ async fn street_name(w: &World, index: usize) -> (i64, String) {
 
 #[tokio::test]
 async fn the_page_shows_each_group_with_counts_and_rates_a_chart_and_exports_the_same_rows() {
-    let w = world().await;
+    let w = World::for_cases().await;
     let open = four_cases(&w).await;
     let (_, street) = street_name(&w, 0).await;
     w.app.login_district_admin().await;
@@ -188,26 +189,22 @@ async fn the_page_shows_each_group_with_counts_and_rates_a_chart_and_exports_the
     assert_eq!((cells[1][6].clone(), cells[1][9].clone()), (Data::Float(1.0), Data::Float(1.0)), "reworked, overdue");
     assert_eq!(cells[2][0], Data::String("合计".into()));
     // A redispatch moves the open case to the other department: the figures follow at once.
-    let (_, by_department) = w.dispatcher.get("/case-stats?by=department").await;
+    let (_, by_department) = w.api(DISPATCHER).get("/case-stats?by=department").await;
     assert_eq!(by_department.as_array().unwrap().len(), 1);
-    let mut conn = w.app.state.db.conn().await.unwrap();
-    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    drop(conn);
-    let health = departments.iter().find(|d| d.name == "区卫健局").unwrap().id.0;
-    assert_eq!(act(&w.dispatcher, open, json!({"action": "redispatch", "department_id": health})).await.0, 200);
-    let (_, by_department) = w.dispatcher.get("/case-stats?by=department").await;
+    let health = w.department(HEALTH).0;
+    assert_eq!(act(w.api(DISPATCHER), open, json!({"action": "redispatch", "department_id": health})).await.0, 200);
+    let (_, by_department) = w.api(DISPATCHER).get("/case-stats?by=department").await;
     let cases_of =
         |id: i64| by_department.as_array().unwrap().iter().find(|r| r["id"] == id).map(|r| r["cases"].clone());
-    assert_eq!((cases_of(w.enforcement), cases_of(health)), (Some(json!(2)), Some(json!(1))));
+    assert_eq!((cases_of(w.department(ENFORCEMENT).0), cases_of(health)), (Some(json!(2)), Some(json!(1))));
     assert_eq!(by_department.as_array().unwrap().len(), 2, "no group left behind with nothing in it");
 }
 
 #[tokio::test]
 async fn periods_count_cases_by_the_day_they_were_filed_across_months() {
-    let w = world().await;
+    let w = World::for_cases().await;
     four_cases(&w).await;
-    let admin = w.app.user("13600009998", "区管理员", None, &[grant(Role::DistrictAdmin, Scope::District)]).await;
-    let admin = Api::new(&w.app, admin).await;
+    let admin = w.client(Person::new("13600009998", "区管理员").district_admin()).await;
     // Filed on Tuesday 1 December 2026, district time.
     for (from, to, cases) in [
         ("2026-12-01", "2026-12-01", Some(3)),
@@ -228,14 +225,12 @@ async fn periods_count_cases_by_the_day_they_were_filed_across_months() {
 
 #[tokio::test]
 async fn district_staff_see_every_street_street_staff_their_own_and_others_nothing() {
-    let w = world().await;
+    let w = World::for_cases().await;
     four_cases(&w).await;
     let (first, street) = street_name(&w, 0).await;
     let (second, other_street) = street_name(&w, 1).await;
     // A street admin of the cases' street sees them; the page names the street.
-    w.app
-        .user("13600001001", "街道管理员", None, &[grant(Role::StreetAdmin, Scope::Street(ejia::ids::StreetId(first)))])
-        .await;
+    w.user(Person::new("13600001001", "街道管理员").street_admin_of(XIANGGANG_ZHONGLU)).await;
     w.app.login("13600001001").await;
     let (status, html) = w.app.page("/manage").await;
     assert_eq!(status, 200);

@@ -2,57 +2,34 @@
 //! 食品经营许可 request filed, an agent assigned who walks its checklist while the company sees
 //! each step, the visits it was spared, and the agents' list — over the API and through the pages.
 
-use ejia::authz::{Role, Scope};
 use ejia::ids::UserId;
 use ejia::notify::worker::{OutboxGateway, run_once};
 use serde_json::{Value, json};
 
-use crate::cases::api::act;
 use crate::helpers::*;
 
 const COMPANY: &str = "13512340001";
 const AGENT: &str = "13512340002";
+const COLLEAGUE: &str = "13512340003";
 const DISPATCHER: &str = "13512340004";
+const ENFORCER: &str = "13512340005";
 /// A code with a right check character (worked by hand in `enterprise/uscc.rs`), and one mistyped.
 const USCC: &str = "91370202MA3C12345B";
 const USCC_TYPO: &str = "91370202MA3C12345C";
 
 /// A district with a company's owner (no roles yet), a dispatcher, an agent and a colleague of
-/// 区行政审批局, and a handler of 区综合行政执法局.
-struct World {
-    app: TestApp,
-    company: Api,
-    dispatcher: Api,
-    agent: Api,
-    colleague: Api,
-    enforcer: Api,
-    agent_id: UserId,
-    enforcer_id: UserId,
-}
-
+/// 区行政审批局, and a handler of 区综合行政执法局; each with an API client.
 async fn world() -> World {
-    let app = TestApp::with_district().await;
-    let mut conn = app.state.db.conn().await.unwrap();
-    let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    drop(conn);
-    let dept = |name: &str| departments.iter().find(|d| d.name == name).unwrap().id;
-    let approval = grant(Role::Handler, Scope::Department(dept("区行政审批局")));
-    let company = app.user(COMPANY, "李经理", None, &[]).await;
-    let agent_id = app.user(AGENT, "帮办员小王", None, &[approval]).await;
-    let colleague = app.user("13512340003", "审批局同事", None, &[approval]).await;
-    let dispatcher = app.user(DISPATCHER, "指挥中心", None, &[grant(Role::Dispatcher, Scope::District)]).await;
-    let enforcement = grant(Role::Handler, Scope::Department(dept("区综合行政执法局")));
-    let enforcer_id = app.user("13512340005", "执法队员", None, &[enforcement]).await;
-    World {
-        company: Api::new(&app, company).await,
-        dispatcher: Api::new(&app, dispatcher).await,
-        agent: Api::new(&app, agent_id).await,
-        colleague: Api::new(&app, colleague).await,
-        enforcer: Api::new(&app, enforcer_id).await,
-        agent_id,
-        enforcer_id,
-        app,
-    }
+    World::district()
+        .await
+        .with([
+            Person::new(COMPANY, "李经理").api(),
+            Person::new(AGENT, "帮办员小王").handler_of(APPROVAL).api(),
+            Person::new(COLLEAGUE, "审批局同事").handler_of(APPROVAL).api(),
+            Person::new(DISPATCHER, "指挥中心").dispatcher().api(),
+            Person::new(ENFORCER, "执法队员").handler_of(ENFORCEMENT).api(),
+        ])
+        .await
 }
 
 /// The id of an assistance item by name.
@@ -73,10 +50,11 @@ fn progress(v: &Value) -> (i64, i64, i64) {
 async fn approved_company(w: &World) -> i64 {
     let body =
         json!({"name": "青岛海味餐饮有限公司", "uscc": USCC, "contact_name": "李经理", "contact_phone": "13512340001"});
-    let (status, applied) = w.company.post("/enterprise/application", body).await;
+    let (status, applied) = w.api(COMPANY).post("/enterprise/application", body).await;
     assert_eq!(status, 201, "{applied}");
     let id = applied["id"].as_i64().unwrap();
-    let (status, decided) = w.dispatcher.post(&format!("/enterprises/{id}/decision"), json!({"approve": true})).await;
+    let (status, decided) =
+        w.api(DISPATCHER).post(&format!("/enterprises/{id}/decision"), json!({"approve": true})).await;
     assert_eq!((status, decided["status"].as_str()), (200, Some("approved")), "{decided}");
     id
 }
@@ -85,51 +63,51 @@ async fn approved_company(w: &World) -> i64 {
 async fn an_enterprise_files_a_food_licence_request_the_agent_walks_the_checklist_and_the_company_sees_each_step() {
     let w = world().await;
     // The account: a mistyped code is refused at its field, in words; then applied and approved.
-    assert_eq!(w.company.get("/me/enterprise").await.0, 404);
-    let (food, steps) = item(&w.company, "食品经营许可").await;
+    assert_eq!(w.api(COMPANY).get("/me/enterprise").await.0, 404);
+    let (food, steps) = item(w.api(COMPANY), "食品经营许可").await;
     assert_eq!(steps.len(), 5);
-    let (status, _) = w.company.post("/enterprise/requests", json!({"item_id": food})).await;
+    let (status, _) = w.api(COMPANY).post("/enterprise/requests", json!({"item_id": food})).await;
     assert_eq!(status, 403, "no requests before approval");
     let bad = json!({"name": "青岛海味餐饮有限公司", "uscc": USCC_TYPO, "contact_name": "李经理", "contact_phone": "13512340001"});
-    let (status, problem) = w.company.post("/enterprise/application", bad).await;
+    let (status, problem) = w.api(COMPANY).post("/enterprise/application", bad).await;
     assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("uscc")));
     assert_eq!(problem["errors"][0]["message"], "统一社会信用代码校验位不符，请核对是否输错。");
-    assert_eq!(w.agent.get("/enterprises").await.0, 403, "handlers do not decide on accounts");
+    assert_eq!(w.api(AGENT).get("/enterprises").await.0, 403, "handlers do not decide on accounts");
     let enterprise = approved_company(&w).await;
-    let (_, mine) = w.company.get("/me/enterprise").await;
+    let (_, mine) = w.api(COMPANY).get("/me/enterprise").await;
     assert_eq!((mine["status"].as_str(), mine["uscc"].as_str()), (Some("approved"), Some(USCC)));
     assert_eq!(mine["contact_phone"], "135****0001", "the contact's phone is shown masked");
-    let again = w.dispatcher.post(&format!("/enterprises/{enterprise}/decision"), json!({"approve": false})).await;
+    let again = w.api(DISPATCHER).post(&format!("/enterprises/{enterprise}/decision"), json!({"approve": false})).await;
     assert_eq!(again.0, 422, "a refusal needs a reason");
     let path = format!("/enterprises/{enterprise}/decision");
-    assert_eq!(w.dispatcher.post(&path, json!({"approve": false, "note": "x"})).await.0, 409, "decided once");
+    assert_eq!(w.api(DISPATCHER).post(&path, json!({"approve": false, "note": "x"})).await.0, 409, "decided once");
     // One code, one enterprise.
     let copy = json!({"name": "另一家", "uscc": USCC, "contact_name": "张", "contact_phone": "13512340009"});
-    let (status, problem) = w.enforcer.post("/enterprise/application", copy).await;
+    let (status, problem) = w.api(ENFORCER).post("/enterprise/application", copy).await;
     assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("uscc")));
 
     // The request: a case of the item, with the enterprise's contact, waiting for an agent.
     let body = json!({"item_id": food, "description": "新开一家海鲜餐馆，香港中路 8 号"});
-    let (status, filed) = w.company.post("/enterprise/requests", body).await;
+    let (status, filed) = w.api(COMPANY).post("/enterprise/requests", body).await;
     assert_eq!(status, 201, "{filed}");
     let id = filed["id"].as_i64().unwrap();
     assert_eq!((filed["state"].as_str(), progress(&filed)), (Some("reported"), (0, 5, 0)));
-    let (_, case) = w.company.get(&format!("/cases/{id}")).await;
+    let (_, case) = w.api(COMPANY).get(&format!("/cases/{id}")).await;
     assert_eq!(case["source"], "enterprise");
     // Only the dispatcher assigns, and only a handler of the item's department.
     assert_eq!(
-        w.company
+        w.api(COMPANY)
             .send(
                 reqwest::Method::PUT,
                 &format!("/cases/{id}/agent"),
-                Some(json!({"agent_user_id": w.agent_id.0})),
+                Some(json!({"agent_user_id": w.id(AGENT).0})),
                 None
             )
             .await
             .0,
         403
     );
-    assert_eq!(w.agent.get(&format!("/cases/{id}/checklist")).await.0, 404, "not the agent's yet");
+    assert_eq!(w.api(AGENT).get(&format!("/cases/{id}/checklist")).await.0, 404, "not the agent's yet");
     let put = |who: &Api, agent: UserId| {
         let who = who.clone();
         async move {
@@ -137,11 +115,11 @@ async fn an_enterprise_files_a_food_licence_request_the_agent_walks_the_checklis
                 .await
         }
     };
-    let (status, problem) = put(&w.dispatcher, w.enforcer_id).await;
+    let (status, problem) = put(w.api(DISPATCHER), w.id(ENFORCER)).await;
     assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("agent_user_id")));
-    let (status, assigned) = put(&w.dispatcher, w.agent_id).await;
+    let (status, assigned) = put(w.api(DISPATCHER), w.id(AGENT)).await;
     assert_eq!((status, assigned["state"].as_str()), (200, Some("dispatched")), "{assigned}");
-    assert_eq!(assigned["agent_user_id"], w.agent_id.0);
+    assert_eq!(assigned["agent_user_id"], w.id(AGENT).0);
     assert!(assigned["deadline"].as_str().unwrap().starts_with("2026-12-1"), "ten working days: {assigned}");
 
     // The agent walks the checklist; only the agent ticks, each step once.
@@ -149,40 +127,40 @@ async fn an_enterprise_files_a_food_licence_request_the_agent_walks_the_checklis
         let (who, note) = (who.clone(), note.to_owned());
         async move { who.post(&format!("/cases/{id}/checklist/{step}"), json!({"note": note})).await }
     };
-    assert_eq!(tick(&w.colleague, steps[0], "").await.0, 403, "a colleague of the department is not the agent");
-    assert_eq!(tick(&w.company, steps[0], "").await.0, 403);
-    let (status, first) = tick(&w.agent, steps[0], "营业执照和平面图已预审").await;
+    assert_eq!(tick(w.api(COLLEAGUE), steps[0], "").await.0, 403, "a colleague of the department is not the agent");
+    assert_eq!(tick(w.api(COMPANY), steps[0], "").await.0, 403);
+    let (status, first) = tick(w.api(AGENT), steps[0], "营业执照和平面图已预审").await;
     assert_eq!((status, first["state"].as_str(), progress(&first)), (200, Some("handling"), (1, 5, 1)), "{first}");
-    assert_eq!(tick(&w.agent, steps[0], "").await.0, 409);
+    assert_eq!(tick(w.api(AGENT), steps[0], "").await.0, 409);
     // The company sees the step, hears of it, and the agent and company exchange messages.
-    let (_, seen) = w.company.get(&format!("/cases/{id}/checklist")).await;
+    let (_, seen) = w.api(COMPANY).get(&format!("/cases/{id}/checklist")).await;
     assert!(seen["steps"][0]["done_at"].is_i64() && seen["steps"][1]["done_at"].is_null());
     assert_eq!(seen["steps"][0]["note"], "营业执照和平面图已预审");
-    let (_, inbox) = w.company.get("/me/notifications").await;
+    let (_, inbox) = w.api(COMPANY).get("/me/notifications").await;
     assert_eq!(inbox[0]["kind"], "case.assist_step");
     assert_eq!(
         inbox[0]["text"],
         format!("您的帮办事项（食品经营许可，案件 {id}）已完成一步：申请前辅导与材料预审。进度 1/5。")
     );
-    let (_, agent_inbox) = w.agent.get("/me/notifications").await;
+    let (_, agent_inbox) = w.api(AGENT).get("/me/notifications").await;
     assert_eq!(agent_inbox[0]["text"], format!("您被指派为帮办员：食品经营许可（案件 {id}）。"));
-    assert_eq!(act(&w.agent, id, json!({"action": "comment", "note": "请准备从业人员健康证明"})).await.0, 200);
-    assert_eq!(act(&w.company, id, json!({"action": "comment", "note": "已经办好了"})).await.0, 200);
+    assert_eq!(act(w.api(AGENT), id, json!({"action": "comment", "note": "请准备从业人员健康证明"})).await.0, 200);
+    assert_eq!(act(w.api(COMPANY), id, json!({"action": "comment", "note": "已经办好了"})).await.0, 200);
     // Handled only once every step is done.
-    let (status, problem) = act(&w.agent, id, json!({"action": "report_handled"})).await;
+    let (status, problem) = act(w.api(AGENT), id, json!({"action": "report_handled"})).await;
     assert_eq!((status, problem["title"].is_string()), (422, true), "{problem}");
     for (i, step) in steps.iter().enumerate().skip(1) {
-        let (status, after) = tick(&w.agent, *step, "").await;
+        let (status, after) = tick(w.api(AGENT), *step, "").await;
         assert_eq!((status, progress(&after).0), (200, i as i64 + 1));
     }
-    let (_, done) = w.company.get(&format!("/cases/{id}/checklist")).await;
+    let (_, done) = w.api(COMPANY).get(&format!("/cases/{id}/checklist")).await;
     assert_eq!(progress(&done), (5, 5, 5), "five visits spared");
-    assert_eq!(act(&w.agent, id, json!({"action": "report_handled", "note": "许可证已代领"})).await.0, 200);
-    assert_eq!(tick(&w.agent, steps[0], "").await.0, 409, "nothing to tick once handled");
-    let (status, closed) = act(&w.company, id, json!({"action": "check_pass"})).await;
+    assert_eq!(act(w.api(AGENT), id, json!({"action": "report_handled", "note": "许可证已代领"})).await.0, 200);
+    assert_eq!(tick(w.api(AGENT), steps[0], "").await.0, 409, "nothing to tick once handled");
+    let (status, closed) = act(w.api(COMPANY), id, json!({"action": "check_pass"})).await;
     assert_eq!((status, closed["state"].as_str()), (200, Some("closed")));
-    assert_eq!(act(&w.company, id, json!({"action": "rate", "rating": "satisfied"})).await.0, 200);
-    let (_, full) = w.company.get(&format!("/cases/{id}")).await;
+    assert_eq!(act(w.api(COMPANY), id, json!({"action": "rate", "rating": "satisfied"})).await.0, 200);
+    let (_, full) = w.api(COMPANY).get(&format!("/cases/{id}")).await;
     let actions: Vec<&str> =
         full["timeline"].as_array().unwrap().iter().map(|s| s["action"].as_str().unwrap()).collect();
     assert_eq!(
@@ -204,20 +182,20 @@ async fn an_enterprise_files_a_food_licence_request_the_agent_walks_the_checklis
             "rate"
         ]
     );
-    let (_, inbox) = w.company.get("/me/notifications").await;
+    let (_, inbox) = w.api(COMPANY).get("/me/notifications").await;
     let steps_heard = inbox.as_array().unwrap().iter().filter(|n| n["kind"] == "case.assist_step").count();
     assert_eq!(steps_heard, 5, "the company heard of each step");
 
     // The lists: the company's own requests; the agent's, filterable and sortable; nobody else's.
-    let (_, own) = w.company.get("/enterprise/requests").await;
+    let (_, own) = w.api(COMPANY).get("/enterprise/requests").await;
     assert_eq!((own[0]["id"].as_i64(), own[0]["progress"]["visits_spared"].as_i64()), (Some(id), Some(5)));
-    let (_, listed) = w.agent.get(&format!("/assist-cases?item_id={food}&state=closed&sort=deadline")).await;
+    let (_, listed) = w.api(AGENT).get(&format!("/assist-cases?item_id={food}&state=closed&sort=deadline")).await;
     assert_eq!(listed[0]["id"], id);
     assert_eq!(listed[0]["enterprise"], "青岛海味餐饮有限公司");
-    assert_eq!(w.agent.get("/assist-cases?state=handling").await.1, json!([]));
-    assert_eq!(w.enforcer.get("/assist-cases").await.1, json!([]), "another department's handler sees none");
-    assert_eq!(w.company.get("/assist-cases").await.0, 403);
-    assert_eq!(w.dispatcher.get("/assist-cases").await.1[0]["id"], id);
+    assert_eq!(w.api(AGENT).get("/assist-cases?state=handling").await.1, json!([]));
+    assert_eq!(w.api(ENFORCER).get("/assist-cases").await.1, json!([]), "another department's handler sees none");
+    assert_eq!(w.api(COMPANY).get("/assist-cases").await.0, 403);
+    assert_eq!(w.api(DISPATCHER).get("/assist-cases").await.1[0]["id"], id);
 }
 
 #[tokio::test]
@@ -266,7 +244,7 @@ async fn the_pages_carry_an_application_a_request_the_assignment_and_the_checkli
     let (status, form) = app.page("/enterprise/requests/new").await;
     assert_eq!(status, 200);
     assert!(form.contains("食品经营许可") && form.contains("现场核查") && form.contains("为企业少跑 5 次"));
-    let (food, steps) = item(&w.company, "食品经营许可").await;
+    let (food, steps) = item(w.api(COMPANY), "食品经营许可").await;
     let r = app.post("/enterprise/requests/new", &[("item_id", "")]).await;
     assert_eq!(r.status(), 422);
     let r = app.post("/enterprise/requests/new", &[("item_id", &food.to_string()), ("contact_phone", "123")]).await;
@@ -283,10 +261,10 @@ async fn the_pages_carry_an_application_a_request_the_assignment_and_the_checkli
             && page.contains("李经理 <span class=\"code\">135****0001</span>")
     );
     assert!(!page.contains("13512340001"), "the whole number only in the answer to a reveal");
-    let r = app.post(&format!("/cases/{case}/assist/agent"), &[("agent_user_id", &w.enforcer_id.0.to_string())]).await;
+    let r = app.post(&format!("/cases/{case}/assist/agent"), &[("agent_user_id", &w.id(ENFORCER).0.to_string())]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("请从列表中选择本部门的工作人员"));
-    let r = app.post(&format!("/cases/{case}/assist/agent"), &[("agent_user_id", &w.agent_id.0.to_string())]).await;
+    let r = app.post(&format!("/cases/{case}/assist/agent"), &[("agent_user_id", &w.id(AGENT).0.to_string())]).await;
     assert_eq!(r.status(), 303);
     // The agent finds it in their list and ticks the first step on the case page.
     app.login(AGENT).await;
@@ -312,9 +290,9 @@ async fn the_pages_carry_an_application_a_request_the_assignment_and_the_checkli
 #[tokio::test]
 async fn assistance_items_are_for_enterprises_only_and_refused_applications_may_be_sent_again() {
     let w = world().await;
-    let (food, _) = item(&w.company, "食品经营许可").await;
+    let (food, _) = item(w.api(COMPANY), "食品经营许可").await;
     // Residents report city problems, not assistance items; the report screens do not offer them.
-    let (status, problem) = w.company.post("/cases", json!({"category_id": food, "description": "x"})).await;
+    let (status, problem) = w.api(COMPANY).post("/cases", json!({"category_id": food, "description": "x"})).await;
     assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("category_id")));
     w.app.login(COMPANY).await;
     let (_, report) = w.app.page("/report").await;
@@ -322,23 +300,23 @@ async fn assistance_items_are_for_enterprises_only_and_refused_applications_may_
     // Refused, then sent again and approved; the role comes with approval.
     let body =
         json!({"name": "青岛海味餐饮有限公司", "uscc": USCC, "contact_name": "李经理", "contact_phone": "13512340001"});
-    let (_, applied) = w.company.post("/enterprise/application", body.clone()).await;
+    let (_, applied) = w.api(COMPANY).post("/enterprise/application", body.clone()).await;
     let id = applied["id"].as_i64().unwrap();
-    assert_eq!(w.company.post("/enterprise/application", body.clone()).await.0, 409, "one pending application");
+    assert_eq!(w.api(COMPANY).post("/enterprise/application", body.clone()).await.0, 409, "one pending application");
     let (status, refused) = w
-        .dispatcher
+        .api(DISPATCHER)
         .post(&format!("/enterprises/{id}/decision"), json!({"approve": false, "note": "名称与执照不符"}))
         .await;
     assert_eq!((status, refused["status"].as_str()), (200, Some("refused")));
     let (_, page) = w.app.page("/enterprise").await;
     assert!(page.contains("名称与执照不符") && page.contains("重新提交认证"));
-    let (status, again) = w.company.post("/enterprise/application", body).await;
+    let (status, again) = w.api(COMPANY).post("/enterprise/application", body).await;
     assert_eq!((status, again["status"].as_str()), (201, Some("pending")));
     let id = again["id"].as_i64().unwrap();
     assert_eq!(enterprise_grants(&w.app).await, 0);
-    w.dispatcher.post(&format!("/enterprises/{id}/decision"), json!({"approve": true})).await;
+    w.api(DISPATCHER).post(&format!("/enterprises/{id}/decision"), json!({"approve": true})).await;
     assert_eq!(enterprise_grants(&w.app).await, 1);
-    let (status, _) = w.company.post("/enterprise/requests", json!({"item_id": food})).await;
+    let (status, _) = w.api(COMPANY).post("/enterprise/requests", json!({"item_id": food})).await;
     assert_eq!(status, 201, "the role reaches the company's token at once");
     assert!(w.app.count("audit_log").await >= 4);
 }
@@ -389,13 +367,13 @@ async fn the_applicant_hears_once_that_the_application_was_approved_or_refused_a
     // tells the company nothing more.
     assert_eq!(app.post(&decide, &[("decision", "refuse"), ("note", "重复")]).await.status(), 303);
     let path = format!("/enterprises/{approved}/decision");
-    assert_eq!(w.dispatcher.post(&path, json!({"approve": true})).await.0, 409);
-    assert_eq!(w.company.get("/me/enterprise").await.1["status"], "approved");
+    assert_eq!(w.api(DISPATCHER).post(&path, json!({"approve": true})).await.0, 409);
+    assert_eq!(w.api(COMPANY).get("/me/enterprise").await.1["status"], "approved");
     app.login(COMPANY).await;
     let (_, page) = app.page("/me/inbox").await;
     let words = "您的企业认证（青岛海味餐饮有限公司）已通过审核。现在可以在企业帮办页面 /enterprise 提交帮办申请。";
     assert!(page.contains(words), "{page}");
-    let heard = decision_notices(&w.company).await;
+    let heard = decision_notices(w.api(COMPANY)).await;
     assert_eq!(heard.len(), 1, "one notice for one decision: {heard:?}");
     assert_eq!(
         (heard[0]["kind"].as_str(), heard[0]["text"].as_str()),
@@ -410,12 +388,12 @@ async fn the_applicant_hears_once_that_the_application_was_approved_or_refused_a
     let (status, applied) = other.post("/enterprise/application", body).await;
     assert_eq!(status, 201, "{applied}");
     let path = format!("/enterprises/{}/decision", applied["id"]);
-    assert_eq!(w.dispatcher.post(&path, json!({"approve": false, "note": "  "})).await.0, 422);
+    assert_eq!(w.api(DISPATCHER).post(&path, json!({"approve": false, "note": "  "})).await.0, 422);
     assert_eq!(other.post(&path, json!({"approve": true})).await.0, 403, "no deciding on one's own");
     assert!(decision_notices(&other).await.is_empty());
     let refusal = json!({"approve": false, "note": "名称与营业执照不符，请按执照填写"});
-    assert_eq!(w.dispatcher.post(&path, refusal.clone()).await.0, 200);
-    assert_eq!(w.dispatcher.post(&path, refusal).await.0, 409);
+    assert_eq!(w.api(DISPATCHER).post(&path, refusal.clone()).await.0, 200);
+    assert_eq!(w.api(DISPATCHER).post(&path, refusal).await.0, 409);
     let heard = decision_notices(&other).await;
     assert_eq!(heard.len(), 1, "{heard:?}");
     assert_eq!(heard[0]["kind"], "case.assist_enterprise_refused");
@@ -423,7 +401,7 @@ async fn the_applicant_hears_once_that_the_application_was_approved_or_refused_a
         heard[0]["text"],
         "您的企业认证（青岛王记商贸有限公司）未通过审核，可修改后在 /enterprise 重新提交。原因：名称与营业执照不符，请按执照填写"
     );
-    assert_eq!(decision_notices(&w.company).await.len(), 1, "the first company heard nothing of it");
+    assert_eq!(decision_notices(w.api(COMPANY)).await.len(), 1, "the first company heard nothing of it");
 
     // In English for a reader who chose it, in the inbox and in the text message; the text points
     // to the inbox for the reason. The refused application is gone once sent again; its notice stays.
@@ -469,11 +447,11 @@ async fn an_enterprise_contacts_whole_number_is_shown_only_in_the_answer_to_an_a
     let w = world().await;
     let app = &w.app;
     approved_company(&w).await;
-    let (food, _) = item(&w.company, "食品经营许可").await;
-    let (_, filed) = w.company.post("/enterprise/requests", json!({"item_id": food})).await;
+    let (food, _) = item(w.api(COMPANY), "食品经营许可").await;
+    let (_, filed) = w.api(COMPANY).post("/enterprise/requests", json!({"item_id": food})).await;
     let id = filed["id"].as_i64().unwrap();
-    let body = Some(json!({"agent_user_id": w.agent_id.0}));
-    assert_eq!(w.dispatcher.send(reqwest::Method::PUT, &format!("/cases/{id}/agent"), body, None).await.0, 200);
+    let body = Some(json!({"agent_user_id": w.id(AGENT).0}));
+    assert_eq!(w.api(DISPATCHER).send(reqwest::Method::PUT, &format!("/cases/{id}/agent"), body, None).await.0, 200);
     let reveal = format!("/cases/{id}/contact/reveal");
     let button = format!("action=\"{reveal}\"");
     // A plain GET shows the number masked to everyone, those who call the company included.
@@ -507,7 +485,7 @@ async fn an_enterprise_contacts_whole_number_is_shown_only_in_the_answer_to_an_a
     assert_eq!(app.post(&reveal, &[]).await.status(), 200);
     let entries = contact_reveals(app).await;
     assert_eq!(entries.len(), 2);
-    assert_eq!((entries[0].0, entries[0].1), (Some(w.agent_id.0), id));
+    assert_eq!((entries[0].0, entries[0].1), (Some(w.id(AGENT).0), id));
     for (_, _, after) in &entries {
         let after = after.as_deref().unwrap();
         assert!(after.contains("contact_phone") && !after.contains("0001") && !after.contains("1234"), "{after}");
@@ -518,7 +496,8 @@ async fn an_enterprise_contacts_whole_number_is_shown_only_in_the_answer_to_an_a
         let all = ejia::cases::store::categories(&mut conn).await.unwrap();
         all.into_iter().find(|c| c.code == "0101").unwrap().id
     };
-    let (status, plain) = w.company.post("/cases", json!({"category_id": category, "description": "路边违建"})).await;
+    let (status, plain) =
+        w.api(COMPANY).post("/cases", json!({"category_id": category, "description": "路边违建"})).await;
     assert_eq!(status, 201, "{plain}");
     let plain = plain["id"].as_i64().unwrap();
     assert_eq!(app.post(&format!("/cases/{plain}/contact/reveal"), &[]).await.status(), 404);

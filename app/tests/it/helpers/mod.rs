@@ -1,6 +1,6 @@
 //! `TestApp`: a running ejia with its own database, an HTTP client with a cookie jar, and
 //! builders for test data; [`Api`], a JSON API client for one user; [`TestAppBrowser`], a
-//! second browser.
+//! second browser; [`World`], the one builder for test worlds.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, LazyLock};
@@ -18,9 +18,11 @@ use sqlx::Connection as _;
 
 mod api;
 mod browser;
+mod world;
 
 pub use api::Api;
 pub use browser::{TestAppBrowser, latest_code};
+pub use world::*;
 
 /// Password of every user made by the builders.
 pub const PASSWORD: &str = "test-password-1";

@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use crate::helpers::case_cast::*;
 use crate::helpers::*;
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -148,17 +149,16 @@ fn required(doc: &Value, schema: &Value) -> Vec<String> {
 /// `item_id`, `enterprise` and `state`. Each list now has its own schema, and its rows carry it.
 #[tokio::test]
 async fn list_rows_carry_every_field_their_schema_requires() {
-    let w = crate::cases::api::world().await;
+    let w = World::for_cases().await;
     let doc = document(&w.app).await;
-    let body = json!({"category_id": w.category, "description": "人行道上私搭乱建的棚子", "community_id": w.community});
-    assert_eq!(w.resident.post("/cases", body).await.0, 201);
+    w.case(ILLEGAL_BUILDING).description("人行道上私搭乱建的棚子").in_community(YUNXIAOLU).file(w.api(RESIDENT)).await;
     for (path, schema) in [("/case-stats", "CaseStatsRow"), ("/assist-cases", "AssistCaseRow")] {
         let items = &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"];
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
         let want = required(&doc, items);
         assert!(want.iter().any(|k| k == if path == "/case-stats" { "closed" } else { "item_id" }), "{path}: {want:?}");
         if path == "/case-stats" {
-            let (status, rows) = w.dispatcher.get("/case-stats?by=street").await;
+            let (status, rows) = w.api(DISPATCHER).get("/case-stats?by=street").await;
             assert_eq!(status, 200, "{rows}");
             let rows = rows.as_array().unwrap();
             assert!(!rows.is_empty(), "the case's street has a row");
