@@ -1,24 +1,21 @@
 //! The appointment pages: a resident books through the site for an elderly parent, a double
 //! submit books once, the ticket has a QR code, staff mark attendance and export the day.
 
-use ejia::authz::{Role, Scope};
 use serde_json::json;
 
 use crate::helpers::*;
 
-/// A service with one slot tomorrow morning, run by an organiser of 区卫健局.
-async fn service_with_slot(app: &TestApp, capacity: i64, real_name: bool) -> (i64, i64, ejia::ids::UserId) {
-    let mut conn = app.state.db.conn().await.unwrap();
-    let depts = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    let health = depts.iter().find(|d| d.name == "区卫健局").unwrap().id;
-    drop(conn);
-    let organiser = app.user("13700000009", "组织者", None, &[grant(Role::Organizer, Scope::Department(health))]).await;
-    let token = ejia::accounts::credentials::create_api_token(&app.state, organiser, "t").await.unwrap();
-    let body = json!({"name": "流感疫苗接种", "real_name_required": real_name, "department_id": health.0});
-    let service = post_json(app, &token, "/api/v1/services", body).await["id"].as_i64().unwrap();
-    let body = json!({"venue_id": 1, "starts_at": "2026-12-02T08:30:00+08:00", "ends_at": "2026-12-02T09:00:00+08:00", "capacity": capacity});
-    let slot = post_json(app, &token, &format!("/api/v1/services/{service}/slots"), body).await;
-    (service, slot["id"].as_i64().unwrap(), organiser)
+/// Who runs the service: an organiser of 区卫健局.
+const HEALTH_ORGANISER: &str = "13700000009";
+
+/// A district where [`HEALTH_ORGANISER`] runs 流感疫苗接种 with one slot tomorrow morning;
+/// (world, service, slot).
+async fn service_with_slot(capacity: i64, real_name: bool) -> (World, i64, i64) {
+    let w = World::district().await.with([Person::new(HEALTH_ORGANISER, "组织者").organiser_of(HEALTH).api()]).await;
+    let body = json!({"name": "流感疫苗接种", "real_name_required": real_name, "department_id": w.department(HEALTH)});
+    let service = w.service(HEALTH_ORGANISER, body).await;
+    let slot = service.slot(capacity, json!({})).await;
+    (w, service.id, slot)
 }
 
 fn field(html: &str, name: &str) -> String {
@@ -29,9 +26,9 @@ fn field(html: &str, name: &str) -> String {
 
 #[tokio::test]
 async fn a_resident_books_for_a_parent_and_a_double_submit_books_once() {
-    let app = TestApp::with_district().await;
-    let (service, slot, _) = service_with_slot(&app, 2, true).await;
-    app.user("13911112222", "王女士", Some(app.community(YUNXIAOLU).await), &[]).await;
+    let (w, service, slot) = service_with_slot(2, true).await;
+    let app = &w.app;
+    w.user(Person::new("13911112222", "王女士").lives_in(YUNXIAOLU)).await;
     app.login("13911112222").await;
     // The parent first: an invalid ID number is refused next to its field.
     let r = app
@@ -86,7 +83,7 @@ async fn a_resident_books_for_a_parent_and_a_double_submit_books_once() {
     assert_eq!(qr.headers()["content-type"], "image/svg+xml");
     assert!(qr.text().await.unwrap().starts_with("<?xml"));
     // Nobody else sees the ticket.
-    let other = crate::helpers::TestAppBrowser::new(&app);
+    let other = TestAppBrowser::new(app);
     app.user("13911113333", "别人", None, &[]).await;
     other.login("13911113333", PASSWORD).await;
     assert_eq!(other.get(&format!("/bookings/{id}/ticket.svg")).await.status(), 404);
@@ -98,25 +95,16 @@ async fn a_resident_books_for_a_parent_and_a_double_submit_books_once() {
 
 #[tokio::test]
 async fn staff_see_the_day_mark_attendance_and_export_it() {
-    let app = TestApp::with_district().await;
-    let (service, slot, _) = service_with_slot(&app, 5, false).await;
-    let resident = app.user("13911112222", "李大爷", None, &[]).await;
-    let api_token = ejia::accounts::credentials::create_api_token(&app.state, resident, "t").await.unwrap();
-    let booked: serde_json::Value = reqwest::Client::new()
-        .post(app.at(&format!("/api/v1/slots/{slot}/bookings")))
-        .bearer_auth(api_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (w, service, slot) = service_with_slot(5, false).await;
+    let app = &w.app;
+    let resident = w.client(Person::new("13911112222", "李大爷")).await;
+    let (_, booked) = resident.book(slot, None).await;
     let code = booked["code"].as_str().unwrap().to_owned();
     // A resident cannot open the sheet.
-    let other = crate::helpers::TestAppBrowser::new(&app);
+    let other = TestAppBrowser::new(app);
     other.login("13911112222", PASSWORD).await;
     assert_eq!(other.get(&format!("/manage/services/{service}?date=2026-12-02")).await.status(), 403);
-    app.login("13700000009").await;
+    app.login(HEALTH_ORGANISER).await;
     let sheet_path = format!("/manage/services/{service}?date=2026-12-02");
     let (status, sheet) = app.page(&sheet_path).await;
     assert_eq!(status, 200);

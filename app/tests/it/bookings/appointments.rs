@@ -1,79 +1,15 @@
 //! Appointments through the API on the booking engine: invariants under concurrency,
 //! idempotency, waiting lists, family members, rules, lotteries, groups.
 
-use ejia::authz::{Role, Scope};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::*;
 
-pub(crate) struct Setup {
-    pub(crate) app: TestApp,
-    pub(crate) organizer: Api,
-    pub(crate) service: i64,
-    pub(crate) venue: i64,
-    pub(crate) department: i64,
-}
-
-/// A district with an organiser of 区卫健局 and one service (real-name optional).
-pub(crate) async fn setup(real_name: bool) -> Setup {
-    let app = TestApp::with_district().await;
-    let mut conn = app.state.db.conn().await.unwrap();
-    let depts = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    let health = depts.iter().find(|d| d.name == "区卫健局").unwrap().id;
-    let venues = ejia::org::store::list_venues(&mut conn, Default::default(), 0, 1).await.unwrap();
-    drop(conn);
-    let org_user =
-        app.user("13700000001", "卫健局组织者", None, &[grant(Role::Organizer, Scope::Department(health))]).await;
-    let organizer = Api::new(&app, org_user).await;
-    let (status, created) = organizer
-        .post(
-            "/services",
-            json!({"name": "新冠疫苗接种 第一剂", "real_name_required": real_name, "department_id": health.0}),
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
-    Setup { service: created["id"].as_i64().unwrap(), venue: venues[0].id.0, department: health.0, app, organizer }
-}
-
-impl Setup {
-    /// A slot tomorrow morning (the test clock stands at 2026-12-01 09:00 district time).
-    pub(crate) async fn slot(&self, capacity: i64, extra: Value) -> i64 {
-        let mut body = json!({"venue_id": self.venue, "starts_at": "2026-12-02T08:30:00+08:00",
-            "ends_at": "2026-12-02T09:00:00+08:00", "capacity": capacity});
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        let (status, created) = self.organizer.post(&format!("/services/{}/slots", self.service), body).await;
-        assert_eq!(status, 201, "{created}");
-        created["id"].as_i64().unwrap()
-    }
-
-    pub(crate) async fn residents(&self, n: usize) -> Vec<Api> {
-        let mut out = Vec::new();
-        for i in 0..n {
-            let user = self.app.user(&format!("1390000{i:04}"), &format!("居民{i}"), None, &[]).await;
-            out.push(Api::new(&self.app, user).await);
-        }
-        out
-    }
-
-    pub(crate) async fn offering(&self, id: i64) -> ejia::bookings::model::Offering {
-        let mut conn = self.app.state.db.conn().await.unwrap();
-        ejia::bookings::store::offering(&mut conn, id).await.unwrap().unwrap()
-    }
-
-    pub(crate) async fn statuses(&self, offering: i64) -> Vec<String> {
-        let mut conn = self.app.state.db.conn().await.unwrap();
-        let all = ejia::bookings::store::of_offering(&mut conn, offering).await.unwrap();
-        all.iter().map(|r| r.status.as_str().to_owned()).collect()
-    }
-}
-
 #[tokio::test]
 async fn a_rush_on_one_slot_never_oversells() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(20, json!({"waitlist": false})).await;
-    let residents = s.residents(200).await;
+    let residents = w.residents(200).await;
     let tasks: Vec<_> = residents
         .iter()
         .enumerate()
@@ -89,12 +25,12 @@ async fn a_rush_on_one_slot_never_oversells() {
     let confirmed = answers.iter().filter(|(s, b)| *s == 201 && b["status"] == "confirmed").count();
     let full = answers.iter().filter(|(s, _)| *s == 409).count();
     assert_eq!((confirmed, full), (20, 180), "{:?}", answers.iter().map(|a| a.0).collect::<Vec<_>>());
-    let o = s.offering(slot).await;
+    let o = w.offering(slot).await;
     assert_eq!(o.booked, 20);
-    let statuses = s.statuses(slot).await;
+    let statuses = w.statuses(slot).await;
     assert_eq!(statuses.len(), 20, "refused bookings leave nothing behind");
     // Every 2xx answer is exactly one stored reservation.
-    let mut conn = s.app.state.db.conn().await.unwrap();
+    let mut conn = w.app.state.db.conn().await.unwrap();
     for (status, body) in &answers {
         if *status == 201 {
             let r = ejia::bookings::store::reservation(&mut conn, body["id"].as_i64().unwrap()).await.unwrap().unwrap();
@@ -105,9 +41,9 @@ async fn a_rush_on_one_slot_never_oversells() {
 
 #[tokio::test]
 async fn a_full_slot_waitlists_and_a_cancellation_promotes_the_first_in_line() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(2, json!({})).await;
-    let r = s.residents(4).await;
+    let r = w.residents(4).await;
     let mut ids = Vec::new();
     for (i, who) in r.iter().enumerate() {
         let (status, body) = who.book(slot, None).await;
@@ -117,13 +53,13 @@ async fn a_full_slot_waitlists_and_a_cancellation_promotes_the_first_in_line() {
     }
     let (status, body) = r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", ids[0]), None, None).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("cancelled")));
-    assert_eq!(s.statuses(slot).await, ["cancelled", "confirmed", "confirmed", "waitlisted"], "third in line promoted");
-    assert_eq!(s.offering(slot).await.booked, 2);
+    assert_eq!(w.statuses(slot).await, ["cancelled", "confirmed", "confirmed", "waitlisted"], "third in line promoted");
+    assert_eq!(w.offering(slot).await.booked, 2);
     // Cancelling again answers the same; someone else's booking is not found.
     assert_eq!(r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", ids[0]), None, None).await.0, 200);
     assert_eq!(r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", ids[1]), None, None).await.0, 404);
     // The promoted person has a notice in their inbox, and the log has every step.
-    let mut conn = s.app.state.db.conn().await.unwrap();
+    let mut conn = w.app.state.db.conn().await.unwrap();
     let kinds: Vec<String> = sqlx::query_scalar("select kind from notifications order by notification_id")
         .fetch_all(&mut *conn)
         .await
@@ -141,9 +77,9 @@ async fn a_full_slot_waitlists_and_a_cancellation_promotes_the_first_in_line() {
 
 #[tokio::test]
 async fn the_same_idempotency_key_books_once_even_when_sent_together() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(5, json!({})).await;
-    let who = s.residents(1).await.remove(0);
+    let who = w.residents(1).await.remove(0);
     let tasks: Vec<_> = (0..10)
         .map(|_| {
             let who = who.clone();
@@ -158,7 +94,7 @@ async fn the_same_idempotency_key_books_once_even_when_sent_together() {
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "one reservation, the same answer every time");
-    assert_eq!(s.offering(slot).await.booked, 1);
+    assert_eq!(w.offering(slot).await.booked, 1);
     // Without a key, a second booking of the same person for the service is refused.
     let (status, body) = who.book(slot, None).await;
     assert_eq!(status, 409);
@@ -169,12 +105,12 @@ async fn the_same_idempotency_key_books_once_even_when_sent_together() {
 
 #[tokio::test]
 async fn one_active_booking_per_person_per_service_across_slots() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let (a, b) = (
         s.slot(5, json!({})).await,
         s.slot(5, json!({"starts_at": "2026-12-02T09:00:00+08:00", "ends_at": "2026-12-02T09:30:00+08:00"})).await,
     );
-    let who = s.residents(1).await.remove(0);
+    let who = w.residents(1).await.remove(0);
     let (_, first) = who.book(a, None).await;
     assert_eq!(who.book(b, None).await.0, 409);
     who.send(reqwest::Method::DELETE, &format!("/bookings/{}", first["id"]), None, None).await;
@@ -186,9 +122,9 @@ async fn one_active_booking_per_person_per_service_across_slots() {
 
 #[tokio::test]
 async fn booking_for_an_elderly_parent_needs_a_valid_id_for_real_name_services() {
-    let s = setup(true).await;
+    let (w, s) = World::with_service(true).await;
     let slot = s.slot(5, json!({"min_age": 60})).await;
-    let child = s.residents(1).await.remove(0);
+    let child = w.residents(1).await.remove(0);
     // Real-name service: booking yourself without an ID on file is refused with a reason.
     let (status, body) = child.book(slot, None).await;
     assert_eq!(status, 422);
@@ -210,7 +146,7 @@ async fn booking_for_an_elderly_parent_needs_a_valid_id_for_real_name_services()
         .await;
     assert_eq!((status, booked["status"].as_str()), (201, Some("confirmed")), "{booked}");
     // The same person booked by another relative's account is still one person.
-    let sibling = Api::new(&s.app, s.app.user("13911119999", "兄弟", None, &[]).await).await;
+    let sibling = w.client(Person::new("13911119999", "兄弟")).await;
     let (_, p2) = sibling.post("/me/people", json!({"name": "王秀英", "relation": "parent", "id_number": id})).await;
     let (status, _) = sibling
         .send(reqwest::Method::POST, &format!("/slots/{slot}/bookings"), Some(json!({"person_id": p2["id"]})), None)
@@ -231,7 +167,7 @@ async fn booking_for_an_elderly_parent_needs_a_valid_id_for_real_name_services()
         .await;
     assert_eq!(status, 404);
     // The ID number is stored encrypted.
-    let mut conn = s.app.state.db.conn().await.unwrap();
+    let mut conn = w.app.state.db.conn().await.unwrap();
     let stored: Vec<String> =
         sqlx::query_scalar("select coalesce(id_sealed, '') || coalesce(id_index, '') from people")
             .fetch_all(&mut *conn)
@@ -242,14 +178,14 @@ async fn booking_for_an_elderly_parent_needs_a_valid_id_for_real_name_services()
 
 #[tokio::test]
 async fn windows_deadlines_and_capacity_rules_are_enforced() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot =
         s.slot(2, json!({"opens_at": "2026-12-01T10:00:00+08:00", "cancel_until": "2026-12-01T20:00:00+08:00"})).await;
-    let r = s.residents(3).await;
+    let r = w.residents(3).await;
     let (status, body) = r[0].book(slot, None).await;
     assert_eq!(status, 422);
     assert_eq!(body["detail"], "预约尚未开始。");
-    s.app.clock.advance(chrono::Duration::hours(1));
+    w.app.clock.advance(chrono::Duration::hours(1));
     let (_, a) = r[0].book(slot, None).await;
     r[1].book(slot, None).await;
     let (_, c) = r[2].book(slot, None).await;
@@ -263,7 +199,7 @@ async fn windows_deadlines_and_capacity_rules_are_enforced() {
         s.organizer.send(reqwest::Method::PATCH, &format!("/slots/{slot}"), Some(json!({"capacity": 3})), None).await;
     assert_eq!((status, body["booked"].as_i64()), (200, Some(3)));
     // Past the cancellation deadline the booker cannot cancel; the organiser still can.
-    s.app.clock.advance(chrono::Duration::hours(12));
+    w.app.clock.advance(chrono::Duration::hours(12));
     let (status, _) = r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", a["id"]), None, None).await;
     assert_eq!(status, 422);
     let (status, _) = s.organizer.send(reqwest::Method::DELETE, &format!("/bookings/{}", a["id"]), None, None).await;
@@ -278,7 +214,7 @@ async fn windows_deadlines_and_capacity_rules_are_enforced() {
 
 #[tokio::test]
 async fn a_group_with_its_bus_is_booked_all_or_nothing() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(10, json!({})).await;
     // The bus is its own service: seats on it are an offering like any other.
     let (_, shuttle) = s
@@ -303,39 +239,39 @@ async fn a_group_with_its_bus_is_booked_all_or_nothing() {
     let (status, _) =
         s.organizer.post(&format!("/slots/{slot}/group-bookings"), json!({"person_ids": vendors, "also": [bus]})).await;
     assert_eq!(status, 409, "four people, three bus seats");
-    assert_eq!((s.offering(slot).await.booked, s.offering(bus).await.booked), (0, 0), "nothing was booked");
+    assert_eq!((w.offering(slot).await.booked, w.offering(bus).await.booked), (0, 0), "nothing was booked");
     let (status, made) = s
         .organizer
         .post(&format!("/slots/{slot}/group-bookings"), json!({"person_ids": &vendors[..3], "also": [bus]}))
         .await;
     assert_eq!(status, 201, "{made}");
     assert_eq!(made.as_array().unwrap().len(), 6);
-    assert_eq!((s.offering(slot).await.booked, s.offering(bus).await.booked), (3, 3));
-    let resident = s.residents(1).await.remove(0);
+    assert_eq!((w.offering(slot).await.booked, w.offering(bus).await.booked), (3, 3));
+    let resident = w.residents(1).await.remove(0);
     assert_eq!(resident.post(&format!("/slots/{slot}/group-bookings"), json!({"person_ids": [1]})).await.0, 403);
 }
 
 #[tokio::test]
 async fn organisers_make_slots_from_templates_and_others_cannot() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let template = json!({"venue_id": s.venue, "capacity": 20, "template": {"from": "2026-12-07", "to": "2026-12-13",
         "weekdays": [1, 2, 3, 4, 5, 6], "start": "08:30", "end": "11:30", "minutes": 30}});
-    let (status, created) = s.organizer.post(&format!("/services/{}/slots", s.service), template.clone()).await;
+    let (status, created) = s.organizer.post(&format!("/services/{}/slots", s.id), template.clone()).await;
     assert_eq!(status, 201);
     assert_eq!(created["ids"].as_array().unwrap().len(), 36);
-    let (status, day) = s.organizer.get(&format!("/services/{}/slots?date=2026-12-12", s.service)).await;
+    let (status, day) = s.organizer.get(&format!("/services/{}/slots?date=2026-12-12", s.id)).await;
     assert_eq!(status, 200);
     assert_eq!(day.as_array().unwrap().len(), 6, "Saturday has slots");
     assert_eq!(day[0]["starts_at"], "2026-12-12T08:30:00+08:00");
     assert_eq!((day[0]["capacity"].as_i64(), day[0]["booked"].as_i64()), (Some(20), Some(0)));
-    let (_, sunday) = s.organizer.get(&format!("/services/{}/slots?date=2026-12-13", s.service)).await;
+    let (_, sunday) = s.organizer.get(&format!("/services/{}/slots?date=2026-12-13", s.id)).await;
     assert!(sunday.as_array().unwrap().is_empty());
     let (status, body) =
-        s.organizer.post(&format!("/services/{}/slots", s.service), json!({"venue_id": s.venue, "capacity": -1})).await;
+        s.organizer.post(&format!("/services/{}/slots", s.id), json!({"venue_id": s.venue, "capacity": -1})).await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"].as_array().unwrap().len(), 2, "capacity and the missing time: {body}");
-    let resident = s.residents(1).await.remove(0);
-    assert_eq!(resident.post(&format!("/services/{}/slots", s.service), template).await.0, 403);
+    let resident = w.residents(1).await.remove(0);
+    assert_eq!(resident.post(&format!("/services/{}/slots", s.id), template).await.0, 403);
     assert_eq!(resident.post("/services", json!({"name": "x"})).await.0, 403);
     let (status, services) = resident.get("/services").await;
     assert_eq!(status, 200);
@@ -344,9 +280,9 @@ async fn organisers_make_slots_from_templates_and_others_cannot() {
 
 #[tokio::test]
 async fn a_per_user_limit_holds_even_for_simultaneous_requests() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(50, json!({"max_per_user": 2})).await;
-    let family = s.residents(1).await.remove(0);
+    let family = w.residents(1).await.remove(0);
     let mut people = Vec::new();
     for (name, relation) in [("父亲", "parent"), ("母亲", "parent"), ("祖母", "grandparent"), ("配偶", "spouse")]
     {
@@ -374,11 +310,11 @@ async fn a_per_user_limit_holds_even_for_simultaneous_requests() {
 
 #[tokio::test]
 async fn a_cancelled_offering_takes_no_booking_even_from_a_cached_copy() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(5, json!({})).await;
-    let r = s.residents(2).await;
+    let r = w.residents(2).await;
     assert_eq!(r[0].book(slot, None).await.0, 201, "the offering is now remembered by the booking path");
-    let mut conn = s.app.state.db.conn().await.unwrap();
+    let mut conn = w.app.state.db.conn().await.unwrap();
     sqlx::query("update offerings set status = 'cancelled' where offering_id = $1")
         .bind(slot)
         .execute(&mut *conn)
@@ -388,18 +324,18 @@ async fn a_cancelled_offering_takes_no_booking_even_from_a_cached_copy() {
     let (status, body) = r[1].book(slot, None).await;
     assert_eq!(status, 422);
     assert_eq!(body["detail"], "该场次已取消。");
-    assert_eq!(s.statuses(slot).await.len(), 1);
+    assert_eq!(w.statuses(slot).await.len(), 1);
 }
 
 #[tokio::test]
 async fn a_role_granted_here_reaches_api_requests_at_once() {
-    let s = setup(false).await;
-    let user = s.app.user("13922223333", "新组织者", None, &[]).await;
-    let api = Api::new(&s.app, user).await;
+    let (w, _service) = World::with_service(false).await;
+    let user = w.user(Person::new("13922223333", "新组织者")).await;
+    let api = Api::new(&w.app, user).await;
     let (_, me) = api.get("/me").await;
     assert_eq!(me["roles"].as_array().unwrap().len(), 1, "resident only; the token is now remembered");
-    s.app.login_district_admin().await;
-    let r = s.app.post(&format!("/manage/users/{user}/roles"), &[("role", "organizer"), ("scope", "district:0")]).await;
+    w.app.login_district_admin().await;
+    let r = w.app.post(&format!("/manage/users/{user}/roles"), &[("role", "organizer"), ("scope", "district:0")]).await;
     assert_eq!(r.status(), 303);
     let (_, me) = api.get("/me").await;
     assert!(me["roles"].as_array().unwrap().iter().any(|g| g["role"] == "organizer"), "{me}");

@@ -7,7 +7,7 @@ use ejia::bookings::batch::{Item, Outcome};
 use ejia::bookings::model::Status;
 use serde_json::{Value, json};
 
-use crate::bookings::appointments::{Setup, setup};
+use crate::helpers::*;
 
 fn item(ord: i64, offering: i64, booker: i64, person_key: &str, key: &str, service_key: &str) -> Value {
     json!({"ord": ord, "offering_id": offering, "booker": booker, "person_id": null, "person_key": person_key,
@@ -15,8 +15,8 @@ fn item(ord: i64, offering: i64, booker: i64, person_key: &str, key: &str, servi
         "idempotency_key": key, "code": format!("CODE{ord}{key}"), "now": 1_800_000_000})
 }
 
-async fn call(s: &Setup, items: Vec<Value>) -> Vec<(i64, String, Option<i64>, Option<String>)> {
-    let mut conn = s.app.state.db.conn().await.unwrap();
+async fn call(w: &World, items: Vec<Value>) -> Vec<(i64, String, Option<i64>, Option<String>)> {
+    let mut conn = w.app.state.db.conn().await.unwrap();
     sqlx::query_as("select out_ord, out_outcome, out_id, out_status from book_batch($1::json) order by out_ord")
         .bind(Value::Array(items).to_string())
         .fetch_all(&mut *conn)
@@ -24,19 +24,19 @@ async fn call(s: &Setup, items: Vec<Value>) -> Vec<(i64, String, Option<i64>, Op
         .unwrap()
 }
 
-async fn users(s: &Setup, n: usize) -> Vec<i64> {
+async fn users(w: &World, n: usize) -> Vec<i64> {
     let mut ids = Vec::new();
     for i in 0..n {
-        ids.push(s.app.user(&format!("1381000{i:04}"), &format!("居民{i}"), None, &[]).await.0);
+        ids.push(w.user(Person::new(format!("1381000{i:04}"), format!("居民{i}"))).await.0);
     }
     ids
 }
 
 #[tokio::test]
 async fn a_batch_answers_each_request_as_one_by_one_would() {
-    let s = setup(false).await;
-    if s.app.state.booking_batch.is_none() {
-        assert_eq!(s.app.state.db.backend(), ejia::db::Backend::Sqlite, "PostgreSQL always batches");
+    let (w, s) = World::with_service(false).await;
+    if w.app.state.booking_batch.is_none() {
+        assert_eq!(w.app.state.db.backend(), ejia::db::Backend::Sqlite, "PostgreSQL always batches");
         return;
     }
     let a = s.slot(2, json!({})).await;
@@ -49,21 +49,21 @@ async fn a_batch_answers_each_request_as_one_by_one_would() {
         .await;
     let c = s.slot(5, json!({"starts_at": "2026-12-03T10:00:00+08:00", "ends_at": "2026-12-03T10:30:00+08:00"})).await;
     {
-        let mut conn = s.app.state.db.conn().await.unwrap();
+        let mut conn = w.app.state.db.conn().await.unwrap();
         sqlx::query("update offerings set status = 'cancelled' where offering_id = $1")
             .bind(c)
             .execute(&mut *conn)
             .await
             .unwrap();
     }
-    let key = s.offering(a).await.service_key;
-    let u = users(&s, 7).await;
+    let key = w.offering(a).await.service_key;
+    let u = users(&w, 7).await;
     let mut b_item = item(4, b, u[4], "u:b4", "k4", &key);
     b_item["fallback"] = Value::Null;
     let mut b_full = item(5, b, u[5], "u:b5", "k5", &key);
     b_full["fallback"] = Value::Null;
     let answers = call(
-        &s,
+        &w,
         vec![
             item(1, a, u[0], "u:0", "k1", &key),
             item(2, a, u[1], "u:1", "k2", &key),
@@ -92,10 +92,10 @@ async fn a_batch_answers_each_request_as_one_by_one_would() {
             ("retry", None),
         ]
     );
-    assert_eq!((s.offering(a).await.booked, s.offering(b).await.booked), (2, 1), "seats counted set-based");
-    assert_eq!(s.statuses(a).await, ["confirmed", "confirmed", "waitlisted"]);
+    assert_eq!((w.offering(a).await.booked, w.offering(b).await.booked), (2, 1), "seats counted set-based");
+    assert_eq!(w.statuses(a).await, ["confirmed", "confirmed", "waitlisted"]);
     // The bookkeeping the trigger does for single bookings: audit log and inbox.
-    let mut conn = s.app.state.db.conn().await.unwrap();
+    let mut conn = w.app.state.db.conn().await.unwrap();
     let audited: i64 = sqlx::query_scalar("select count(*) from audit_log where action = 'reservation.create'")
         .fetch_one(&mut *conn)
         .await
@@ -111,22 +111,22 @@ async fn a_batch_answers_each_request_as_one_by_one_would() {
     // Next batch: a repeated key answers with the first reservation, a second booking of the
     // same person is refused.
     let first_id = answers[0].2;
-    let again = call(&s, vec![item(1, a, u[0], "u:0", "k1", &key), item(2, a, u[1], "u:1", "other", &key)]).await;
+    let again = call(&w, vec![item(1, a, u[0], "u:0", "k1", &key), item(2, a, u[1], "u:1", "other", &key)]).await;
     assert_eq!((again[0].1.as_str(), again[0].2), ("repeated", first_id));
     assert_eq!(again[1].1, "already");
-    assert_eq!(s.offering(a).await.booked, 2);
+    assert_eq!(w.offering(a).await.booked, 2);
 }
 
 #[tokio::test]
 async fn a_rush_through_the_batcher_never_oversells_and_never_falls_back() {
-    let s = setup(false).await;
-    let Some(batcher) = s.app.state.booking_batch.clone() else {
-        assert_eq!(s.app.state.db.backend(), ejia::db::Backend::Sqlite, "PostgreSQL always batches");
+    let (w, s) = World::with_service(false).await;
+    let Some(batcher) = w.app.state.booking_batch.clone() else {
+        assert_eq!(w.app.state.db.backend(), ejia::db::Backend::Sqlite, "PostgreSQL always batches");
         return;
     };
     let slot = s.slot(10, json!({"waitlist": false})).await;
-    let key = s.offering(slot).await.service_key;
-    let u = users(&s, 60).await;
+    let key = w.offering(slot).await.service_key;
+    let u = users(&w, 60).await;
     let tasks: Vec<_> = u
         .iter()
         .enumerate()
@@ -156,6 +156,6 @@ async fn a_rush_through_the_batcher_never_oversells_and_never_falls_back() {
     let booked = outcomes.iter().filter(|o| matches!(o, Outcome::Booked(_, Status::Confirmed))).count();
     let full = outcomes.iter().filter(|o| **o == Outcome::Full).count();
     assert_eq!((booked, full), (10, 50));
-    assert_eq!(s.offering(slot).await.booked, 10);
-    assert_eq!(s.statuses(slot).await.len(), 10, "refusals leave nothing behind");
+    assert_eq!(w.offering(slot).await.booked, 10);
+    assert_eq!(w.statuses(slot).await.len(), 10, "refusals leave nothing behind");
 }

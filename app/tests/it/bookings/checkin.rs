@@ -1,51 +1,43 @@
 //! Check-in: staff by ticket code, residents with the venue's rotating code.
 
-use ejia::authz::{Role, Scope};
 use serde_json::json;
 
 use crate::helpers::*;
 
-/// An event session at a venue starting an hour after the test clock's start (2026-12-01 09:00
-/// district time), with one registered resident; returns (session, reservation id, code, venue).
-async fn registered(app: &TestApp) -> (i64, i64, String, i64) {
-    let organiser = app
-        .user("13700000001", "组织者", None, &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(1)))])
+const RESIDENT: &str = "13911112222";
+
+/// A district with an organiser of 区委宣传部 ([`ORGANISER`]) and a resident (张大妈,
+/// [`RESIDENT`]) registered for a session of theirs at a venue starting an hour after the test
+/// clock's start (2026-12-01 09:00 district time); returns (world, session, reservation id, code,
+/// venue).
+async fn registered() -> (World, i64, i64, String, i64) {
+    let w = World::district()
+        .await
+        .with([Person::new(ORGANISER, "组织者").organiser_of(PUBLICITY).api(), Person::new(RESIDENT, "张大妈").api()])
         .await;
-    let token = ejia::accounts::credentials::create_api_token(&app.state, organiser, "t").await.unwrap();
-    let event = post_json(
-        app,
-        &token,
-        "/api/v1/events",
-        json!({"title": "微党课：红色记忆", "kind": "party_lesson", "department_id": 1}),
-    )
-    .await;
-    let session = post_json(app, &token, &format!("/api/v1/events/{}/sessions", event["id"]),
-        json!({"venue_id": 3, "starts_at": "2026-12-01T10:00:00+08:00", "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 10})).await;
-    let session = session["id"].as_i64().unwrap();
-    let resident = app.user("13911112222", "张大妈", None, &[]).await;
-    let rt = ejia::accounts::credentials::create_api_token(&app.state, resident, "t").await.unwrap();
-    let reg = post_json(app, &rt, &format!("/api/v1/sessions/{session}/registrations"), json!({})).await;
-    (session, reg["id"].as_i64().unwrap(), reg["code"].as_str().unwrap().to_owned(), 3)
+    let body = json!({"title": "微党课：红色记忆", "kind": "party_lesson", "department_id": w.department(PUBLICITY)});
+    let event = w.event(ORGANISER, body).await;
+    let session = event
+        .session(json!({"venue_id": 3, "starts_at": "2026-12-01T10:00:00+08:00",
+        "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 10}))
+        .await;
+    let reg = register(w.api(RESIDENT), session).await;
+    let (id, code) = (reg["id"].as_i64().unwrap(), reg["code"].as_str().unwrap().to_owned());
+    (w, session, id, code, 3)
 }
 
 #[tokio::test]
 async fn staff_check_a_ticket_in_by_its_code_once() {
-    let app = TestApp::with_district().await;
-    let (_, id, code, _) = registered(&app).await;
+    let (w, _, id, code, _) = registered().await;
+    let app = &w.app;
     // Someone from another department may not check this ticket in.
-    app.user(
-        "13700000002",
-        "卫健局组织者",
-        None,
-        &[grant(Role::Organizer, Scope::Department(ejia::ids::DepartmentId(6)))],
-    )
-    .await;
-    let other = crate::helpers::TestAppBrowser::new(&app);
+    w.user(Person::new("13700000002", "卫健局组织者").organiser_of(HEALTH)).await;
+    let other = TestAppBrowser::new(app);
     other.login("13700000002", PASSWORD).await;
     let token = csrf_in(&other.page("/manage/checkin").await.1);
-    let r = other_post(&app, &other, "/manage/checkin", &token, &[("code", &code)]).await;
+    let r = other_post(app, &other, "/manage/checkin", &token, &[("code", &code)]).await;
     assert_eq!(r, 403);
-    app.login("13700000001").await;
+    app.login(ORGANISER).await;
     let (status, page) = app.page("/manage/checkin").await;
     assert_eq!(status, 200);
     assert!(page.contains("/static/checkin.js"), "camera scanning where the browser can");
@@ -65,13 +57,7 @@ async fn staff_check_a_ticket_in_by_its_code_once() {
     assert_eq!(r.status.as_str(), "attended");
 }
 
-async fn other_post(
-    app: &TestApp,
-    b: &crate::helpers::TestAppBrowser<'_>,
-    path: &str,
-    token: &str,
-    fields: &[(&str, &str)],
-) -> u16 {
+async fn other_post(app: &TestApp, b: &TestAppBrowser<'_>, path: &str, token: &str, fields: &[(&str, &str)]) -> u16 {
     let mut form = vec![("_csrf", token)];
     form.extend_from_slice(fields);
     b.client().post(app.at(path)).form(&form).send().await.unwrap().status().as_u16()
@@ -79,9 +65,9 @@ async fn other_post(
 
 #[tokio::test]
 async fn residents_check_in_with_the_venues_rotating_code_at_the_right_time() {
-    let app = TestApp::with_district().await;
-    let (_, id, _, venue) = registered(&app).await;
-    app.login("13911112222").await;
+    let (w, _, id, _, venue) = registered().await;
+    let app = &w.app;
+    app.login(RESIDENT).await;
     let (_, mine) = app.page("/me/bookings").await;
     assert!(!mine.contains("/checkin\""), "not yet: the session starts in an hour");
     let early = ejia::checkin::current_code(&app.state.keys, venue, app.state.clock.unix());
@@ -101,8 +87,8 @@ async fn residents_check_in_with_the_venues_rotating_code_at_the_right_time() {
     let (_, mine) = app.page("/me/bookings?done=checked_in").await;
     assert!(mine.contains("签到成功") && mine.contains("已到场"));
     // The screen page for staff shows the same code.
-    let staff = crate::helpers::TestAppBrowser::new(&app);
-    staff.login("13700000001", PASSWORD).await;
+    let staff = TestAppBrowser::new(app);
+    staff.login(ORGANISER, PASSWORD).await;
     let (status, screen) = staff.page(&format!("/manage/venues/{venue}/checkin-code")).await;
     assert_eq!(status, 200);
     assert!(screen.contains(&code) && screen.contains("http-equiv=\"refresh\""));
@@ -112,9 +98,9 @@ async fn residents_check_in_with_the_venues_rotating_code_at_the_right_time() {
 
 #[tokio::test]
 async fn organisers_export_a_sessions_registrations() {
-    let app = TestApp::with_district().await;
-    let (session, _, code, _) = registered(&app).await;
-    app.login("13700000001").await;
+    let (w, session, _, code, _) = registered().await;
+    let app = &w.app;
+    app.login(ORGANISER).await;
     let xlsx = app.get(&format!("/manage/sessions/{session}/registrations.xlsx")).await;
     assert_eq!(xlsx.status(), 200);
     use calamine::Reader as _;
@@ -125,7 +111,7 @@ async fn organisers_export_a_sessions_registrations() {
     assert_eq!((rows[1][3].as_str(), rows[1][6].as_str(), rows[1][7].as_str()), ("张大妈", code.as_str(), "预约成功"));
     let csv = app.get(&format!("/manage/sessions/{session}/registrations.csv")).await.text().await.unwrap();
     assert!(csv.contains(&code));
-    let resident = crate::helpers::TestAppBrowser::new(&app);
-    resident.login("13911112222", PASSWORD).await;
+    let resident = TestAppBrowser::new(app);
+    resident.login(RESIDENT, PASSWORD).await;
     assert_eq!(resident.get(&format!("/manage/sessions/{session}/registrations.xlsx")).await.status(), 403);
 }

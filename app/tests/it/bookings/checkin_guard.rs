@@ -9,24 +9,23 @@ use crate::helpers::*;
 
 const VENUE: i64 = 3;
 
-/// A session of department 1 at [`VENUE`], 10:00–11:00 on the test day (the clock stands at
-/// 09:00), with `n` residents registered (phones 139111100NN); returns their reservations.
-async fn session_with(app: &TestApp, n: usize) -> Vec<i64> {
-    let organiser =
-        app.user("13700000001", "组织者", None, &[grant(Role::Organizer, Scope::Department(DepartmentId(1)))]).await;
-    let token = ejia::accounts::credentials::create_api_token(&app.state, organiser, "t").await.unwrap();
-    let body = json!({"title": "微党课", "kind": "party_lesson", "department_id": 1});
-    let event = post_json(app, &token, "/api/v1/events", body).await;
-    let session = post_json(app, &token, &format!("/api/v1/events/{}/sessions", event["id"]),
-        json!({"venue_id": VENUE, "starts_at": "2026-12-01T10:00:00+08:00", "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 50})).await;
+/// A district with a session of 区委宣传部 ([`ORGANISER`]'s) at [`VENUE`], 10:00–11:00 on the
+/// test day (the clock stands at 09:00), with `n` residents registered (phones 139111100NN);
+/// returns the world and their reservations.
+async fn session_with(n: usize) -> (World, Vec<i64>) {
+    let w = World::district().await.with([Person::new(ORGANISER, "组织者").organiser_of(PUBLICITY).api()]).await;
+    let body = json!({"title": "微党课", "kind": "party_lesson", "department_id": w.department(PUBLICITY)});
+    let event = w.event(ORGANISER, body).await;
+    let session = event
+        .session(json!({"venue_id": VENUE, "starts_at": "2026-12-01T10:00:00+08:00",
+        "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 50}))
+        .await;
     let mut ids = Vec::new();
     for i in 0..n {
-        let resident = app.user(&format!("139111100{i:02}"), &format!("居民{i}"), None, &[]).await;
-        let rt = ejia::accounts::credentials::create_api_token(&app.state, resident, "t").await.unwrap();
-        let reg = post_json(app, &rt, &format!("/api/v1/sessions/{}/registrations", session["id"]), json!({})).await;
-        ids.push(reg["id"].as_i64().unwrap());
+        let resident = w.client(Person::new(format!("139111100{i:02}"), format!("居民{i}"))).await;
+        ids.push(register(&resident, session).await["id"].as_i64().unwrap());
     }
-    ids
+    (w, ids)
 }
 
 /// The venue's code now.
@@ -42,8 +41,8 @@ fn wrong(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_venues_code_is_shown_only_to_staff_whose_reach_covers_it() {
-    let app = TestApp::with_district().await;
-    session_with(&app, 0).await;
+    let (w, _) = session_with(0).await;
+    let app = &w.app;
     let mut conn = app.state.db.conn().await.unwrap();
     let venue = ejia::org::store::venue(&mut conn, VenueId(VENUE)).await.unwrap().unwrap();
     let streets = ejia::org::store::list_streets(&mut conn, None, 0, 100).await.unwrap();
@@ -65,15 +64,15 @@ async fn a_venues_code_is_shown_only_to_staff_whose_reach_covers_it() {
     ];
     let path = format!("/manage/venues/{VENUE}/checkin-code");
     for (phone, role, scope, status) in staff {
-        app.user(phone, "工作人员", None, &[grant(role, scope)]).await;
-        let b = TestAppBrowser::new(&app);
+        w.user(Person::new(phone, "工作人员").grant(role, At::Scope(scope))).await;
+        let b = TestAppBrowser::new(app);
         b.login(phone, PASSWORD).await;
         let (got, page) = b.page(&path).await;
         assert_eq!(got, status, "{role:?} {scope:?}");
-        assert_eq!(page.contains(&code(&app)), status == 200, "{role:?} {scope:?}");
+        assert_eq!(page.contains(&code(app)), status == 200, "{role:?} {scope:?}");
     }
     // The department running the session there sees it, until its session is over.
-    app.login("13700000001").await;
+    app.login(ORGANISER).await;
     assert_eq!(app.page(&path).await.0, 200);
     app.clock.advance(chrono::Duration::hours(2) + chrono::Duration::minutes(1));
     assert_eq!(app.page(&path).await.0, 404, "nothing of theirs runs there any more");
@@ -84,15 +83,15 @@ async fn a_venues_code_is_shown_only_to_staff_whose_reach_covers_it() {
 
 #[tokio::test]
 async fn wrong_guesses_are_limited_per_user_and_the_lock_holds_even_for_the_right_code() {
-    let app = TestApp::with_district().await;
-    let ids = session_with(&app, 1).await;
+    let (w, ids) = session_with(1).await;
+    let app = &w.app;
     app.clock.advance(chrono::Duration::minutes(31));
     app.login("13911110000").await;
     let path = format!("/bookings/{}/checkin", ids[0]);
     for i in 0..10 {
-        assert_eq!(app.post(&path, &[("code", &wrong(&app))]).await.status(), 422, "guess {i}");
+        assert_eq!(app.post(&path, &[("code", &wrong(app))]).await.status(), 422, "guess {i}");
     }
-    let r = app.post(&path, &[("code", &code(&app))]).await;
+    let r = app.post(&path, &[("code", &code(app))]).await;
     assert_eq!(r.status(), 429);
     let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=15 * 60).contains(&retry), "{retry}");
@@ -100,7 +99,7 @@ async fn wrong_guesses_are_limited_per_user_and_the_lock_holds_even_for_the_righ
     assert!(page.contains("签到码输错的次数太多了") && page.contains("分钟后再试"), "{page}");
     // After the window the right code checks in, and a right code costs nothing.
     app.clock.advance(chrono::Duration::seconds(i64::try_from(retry).unwrap()));
-    assert_eq!(app.post(&path, &[("code", &code(&app))]).await.status(), 303);
+    assert_eq!(app.post(&path, &[("code", &code(app))]).await.status(), 303);
     let mut conn = app.state.db.conn().await.unwrap();
     let r = ejia::bookings::store::reservation(&mut conn, ids[0]).await.unwrap().unwrap();
     assert_eq!(r.status.as_str(), "attended");
@@ -115,13 +114,13 @@ async fn wrong_guesses_are_limited_per_user_and_the_lock_holds_even_for_the_righ
 
 #[tokio::test]
 async fn guesses_sent_together_cannot_overrun_the_limit() {
-    let app = TestApp::with_district().await;
-    let ids = session_with(&app, 1).await;
+    let (w, ids) = session_with(1).await;
+    let app = &w.app;
     app.clock.advance(chrono::Duration::minutes(31));
     app.login("13911110000").await;
     let csrf = app.csrf().await;
     let url = app.at(&format!("/bookings/{}/checkin", ids[0]));
-    let guess = wrong(&app);
+    let guess = wrong(app);
     let tasks: Vec<_> = (0..30)
         .map(|_| {
             let (client, url, csrf, guess) = (app.client.clone(), url.clone(), csrf.clone(), guess.clone());
@@ -143,19 +142,19 @@ async fn guesses_sent_together_cannot_overrun_the_limit() {
 
 #[tokio::test]
 async fn wrong_guesses_are_limited_per_client_address() {
-    let app = TestApp::with_district().await;
-    let ids = session_with(&app, 11).await;
+    let (w, ids) = session_with(11).await;
+    let app = &w.app;
     app.clock.advance(chrono::Duration::minutes(31));
     // Ten residents behind one address use up its 100 wrong guesses, 10 each.
     for (i, id) in ids.iter().enumerate().take(10) {
         app.login(&format!("139111100{i:02}")).await;
         for _ in 0..10 {
-            assert_eq!(app.post(&format!("/bookings/{id}/checkin"), &[("code", &wrong(&app))]).await.status(), 422);
+            assert_eq!(app.post(&format!("/bookings/{id}/checkin"), &[("code", &wrong(app))]).await.status(), 422);
         }
     }
     // The eleventh has guessed nothing yet, but the address is spent.
     app.login("13911110010").await;
-    let r = app.post(&format!("/bookings/{}/checkin", ids[10]), &[("code", &code(&app))]).await;
+    let r = app.post(&format!("/bookings/{}/checkin", ids[10]), &[("code", &code(app))]).await;
     assert_eq!(r.status(), 429);
     assert!(r.headers().contains_key("retry-after"));
 }

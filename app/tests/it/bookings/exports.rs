@@ -1,10 +1,8 @@
 //! CSV exports open safely in a spreadsheet: names that would start a formula (CSV
 //! injection) arrive with a quote in front; nothing else changes.
 
-use ejia::authz::{Role, Scope};
 use serde_json::json;
 
-use crate::bookings::appointments::setup;
 use crate::helpers::*;
 
 /// Names residents could give themselves or their family, each read by Excel as a formula.
@@ -29,10 +27,9 @@ fn no_cell_starts_a_formula(rows: &[Vec<String>]) {
 
 #[tokio::test]
 async fn the_service_export_neutralises_names_that_start_a_formula() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(10, json!({})).await;
-    let booker = s.app.user("13911110000", HOSTILE[0], None, &[]).await;
-    let booker = Api::new(&s.app, booker).await;
+    let booker = w.client(Person::new("13911110000", HOSTILE[0])).await;
     assert_eq!(booker.book(slot, None).await.0, 201);
     for (i, name) in HOSTILE[1..].iter().enumerate() {
         let (status, p) = booker.post("/me/people", json!({"name": name, "relation": "other"})).await;
@@ -42,8 +39,8 @@ async fn the_service_export_neutralises_names_that_start_a_formula() {
             .await;
         assert_eq!(status, 201, "{i}: {b}");
     }
-    s.app.login("13700000001").await;
-    let rows = rows(s.app.get(&format!("/manage/services/{}/export.csv?date=2026-12-02", s.service)).await).await;
+    w.app.login("13700000001").await;
+    let rows = rows(w.app.get(&format!("/manage/services/{}/export.csv?date=2026-12-02", s.id)).await).await;
     assert_eq!(rows.len(), 1 + 4);
     no_cell_starts_a_formula(&rows);
     assert!(rows[1..].iter().all(|r| r[3] == format!("'{}", HOSTILE[0])), "the booker: {rows:?}");
@@ -55,27 +52,20 @@ async fn the_service_export_neutralises_names_that_start_a_formula() {
 
 #[tokio::test]
 async fn a_sessions_registrations_csv_neutralises_names_that_start_a_formula() {
-    let app = TestApp::with_district().await;
-    let dept = ejia::ids::DepartmentId(1);
-    let organiser = app.user("13700000001", "组织者", None, &[grant(Role::Organizer, Scope::Department(dept))]).await;
-    let token = ejia::accounts::credentials::create_api_token(&app.state, organiser, "t").await.unwrap();
-    let event = post_json(
-        &app,
-        &token,
-        "/api/v1/events",
-        json!({"title": "微党课", "kind": "party_lesson", "department_id": 1}),
-    )
-    .await;
-    let session = post_json(&app, &token, &format!("/api/v1/events/{}/sessions", event["id"]),
-        json!({"venue_id": 3, "starts_at": "2026-12-01T10:00:00+08:00", "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 10})).await;
-    let session = session["id"].as_i64().unwrap();
+    let w = World::district().await.with([Person::new(ORGANISER, "组织者").organiser_of(PUBLICITY).api()]).await;
+    let app = &w.app;
+    let body = json!({"title": "微党课", "kind": "party_lesson", "department_id": w.department(PUBLICITY)});
+    let event = w.event(ORGANISER, body).await;
+    let session = event
+        .session(json!({"venue_id": 3, "starts_at": "2026-12-01T10:00:00+08:00",
+        "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 10}))
+        .await;
     for (i, name) in HOSTILE.iter().enumerate() {
-        let resident = app.user(&format!("1391111000{i}"), name, None, &[]).await;
-        let rt = ejia::accounts::credentials::create_api_token(&app.state, resident, "t").await.unwrap();
-        let reg = post_json(&app, &rt, &format!("/api/v1/sessions/{session}/registrations"), json!({})).await;
+        let resident = w.client(Person::new(format!("1391111000{i}"), *name)).await;
+        let reg = register(&resident, session).await;
         assert_eq!(reg["status"], "confirmed", "{reg}");
     }
-    app.login("13700000001").await;
+    app.login(ORGANISER).await;
     let rows = rows(app.get(&format!("/manage/sessions/{session}/registrations.csv")).await).await;
     assert_eq!(rows.len(), 1 + 4);
     no_cell_starts_a_formula(&rows);

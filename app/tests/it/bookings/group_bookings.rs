@@ -2,10 +2,8 @@
 //! offering of the group, and every person on every offering passes the rules a single
 //! booking passes — all or nothing.
 
-use ejia::authz::{Role, Scope};
 use serde_json::{Value, json};
 
-use crate::bookings::appointments::{Setup, setup};
 use crate::helpers::*;
 
 /// The detail text of a refusal, as the API writes it.
@@ -24,22 +22,17 @@ async fn person(api: &Api, name: &str, first17: Option<&str>) -> i64 {
     p["id"].as_i64().unwrap()
 }
 
-async fn group(s: &Setup, slot: i64, people: &[i64], also: &[i64]) -> (u16, Value) {
+async fn group(s: &Service, slot: i64, people: &[i64], also: &[i64]) -> (u16, Value) {
     s.organizer.post(&format!("/slots/{slot}/group-bookings"), json!({"person_ids": people, "also": also})).await
 }
 
 #[tokio::test]
 async fn a_group_books_only_offerings_its_organiser_runs() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let own = s.slot(10, json!({})).await;
     // Another department's real-name service, whose slot opens only tomorrow.
-    let mut conn = s.app.state.db.conn().await.unwrap();
-    let depts = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
-    let publicity = depts.iter().find(|d| d.name == "区委宣传部").unwrap().id;
-    drop(conn);
-    let other =
-        s.app.user("13700000002", "宣传部组织者", None, &[grant(Role::Organizer, Scope::Department(publicity))]).await;
-    let other = Api::new(&s.app, other).await;
+    let publicity = w.department(PUBLICITY);
+    let other = w.client(Person::new("13700000002", "宣传部组织者").organiser_of(PUBLICITY)).await;
     let (_, service) = other
         .post("/services", json!({"name": "红色展馆预约", "real_name_required": true, "department_id": publicity.0}))
         .await;
@@ -55,14 +48,14 @@ async fn a_group_books_only_offerings_its_organiser_runs() {
     let nobody = person(&s.organizer, "无证件者", None).await;
     let (status, body) = group(&s, own, &[nobody], &[theirs]).await;
     assert_eq!(status, 403, "the other department's slot is not this organiser's to book: {body}");
-    assert_eq!((s.offering(own).await.booked, s.offering(theirs).await.booked), (0, 0), "nothing was booked");
+    assert_eq!((w.offering(own).await.booked, w.offering(theirs).await.booked), (0, 0), "nothing was booked");
     assert_eq!(group(&s, theirs, &[nobody], &[]).await.0, 403, "nor as the group's own slot");
-    assert_eq!(s.app.count("reservations").await, 0);
+    assert_eq!(w.app.count("reservations").await, 0);
 }
 
 #[tokio::test]
 async fn every_person_on_every_offering_passes_the_single_booking_rules() {
-    let s = setup(true).await;
+    let (w, s) = World::with_service(true).await;
     let open = s.slot(10, json!({})).await;
     let elderly = person(&s.organizer, "王秀英", Some("37020219500101123")).await;
     let another_elder = person(&s.organizer, "李建国", Some("37020219480303123")).await;
@@ -71,7 +64,7 @@ async fn every_person_on_every_offering_passes_the_single_booking_rules() {
     // Real name: one person without an ID number refuses the whole group.
     let (status, body) = group(&s, open, &[elderly, no_id], &[]).await;
     assert_eq!((status, body["detail"].as_str()), (422, Some(says("booking.real_name_required"))), "{body}");
-    assert_eq!(s.offering(open).await.booked, 0, "the first person's booking was rolled back");
+    assert_eq!(w.offering(open).await.booked, 0, "the first person's booking was rolled back");
     // The window.
     let later = s
         .slot(
@@ -99,9 +92,9 @@ async fn every_person_on_every_offering_passes_the_single_booking_rules() {
     let elders_only = elders_only["id"].as_i64().unwrap();
     let (status, body) = group(&s, open, &[child], &[elders_only]).await;
     assert_eq!((status, body["detail"].as_str()), (422, Some(says("booking.age"))), "{body}");
-    assert_eq!((s.offering(open).await.booked, s.offering(elders_only).await.booked), (0, 0));
+    assert_eq!((w.offering(open).await.booked, w.offering(elders_only).await.booked), (0, 0));
     // Streets: the organiser books as the one whose street counts, as for a family member.
-    let street = s.app.street(XIANGGANG_ZHONGLU).await;
+    let street = w.app.street(XIANGGANG_ZHONGLU).await;
     let residents_only = s
         .slot(
             10,
@@ -121,17 +114,17 @@ async fn every_person_on_every_offering_passes_the_single_booking_rules() {
         .await;
     let (status, body) = group(&s, one_each, &[elderly, another_elder], &[]).await;
     assert_eq!((status, body["detail"].as_str()), (422, Some(says("booking.max_per_user"))), "{body}");
-    assert_eq!(s.app.count("reservations").await, 0, "no refused group left anything behind");
+    assert_eq!(w.app.count("reservations").await, 0, "no refused group left anything behind");
     // A group every rule allows is booked.
     let (status, made) = group(&s, open, &[elderly, another_elder, elderly], &[elders_only]).await;
     assert_eq!(status, 201, "{made}");
     assert_eq!(made.as_array().unwrap().len(), 4, "two people (one named twice) on two offerings");
-    assert_eq!((s.offering(open).await.booked, s.offering(elders_only).await.booked), (2, 2));
+    assert_eq!((w.offering(open).await.booked, w.offering(elders_only).await.booked), (2, 2));
 }
 
 #[tokio::test]
 async fn a_group_spans_a_bounded_number_of_offerings() {
-    let s = setup(false).await;
+    let (_w, s) = World::with_service(false).await;
     let slot = s.slot(10, json!({})).await;
     let someone = person(&s.organizer, "摊主甲", None).await;
     let also: Vec<i64> = (1..=10).map(|i| slot + i).collect();

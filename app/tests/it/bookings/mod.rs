@@ -2,12 +2,12 @@
 //! rescheduling, the PostgreSQL batcher, exports and check-in.
 
 mod appointment_pages;
-pub mod appointments;
+mod appointments;
 mod batch;
 mod checkin;
 mod checkin_guard;
 mod event_covers;
-pub mod events;
+mod events;
 mod exports;
 mod group_bookings;
 mod lottery;

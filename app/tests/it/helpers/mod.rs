@@ -17,10 +17,12 @@ use reqwest::redirect::Policy;
 use sqlx::Connection as _;
 
 mod api;
+mod bookings;
 mod browser;
 mod world;
 
 pub use api::Api;
+pub use bookings::*;
 pub use browser::{TestAppBrowser, latest_code};
 pub use world::*;
 
@@ -257,9 +259,4 @@ pub fn resident_id(first17: &str) -> String {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     format!("{first17}{}", b"10X98765432"[(sum % 11) as usize] as char)
-}
-
-/// POSTs JSON with a bearer token; returns the JSON answer.
-pub async fn post_json(app: &TestApp, token: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
-    reqwest::Client::new().post(app.at(path)).bearer_auth(token).json(&body).send().await.unwrap().json().await.unwrap()
 }

@@ -70,6 +70,8 @@ pub enum At {
     Community(&'static str),
     /// A department, by name.
     Department(&'static str),
+    /// A scope the test has looked up itself.
+    Scope(Scope),
 }
 
 /// Someone for a world to make: a resident, with the roles given beside.
@@ -125,6 +127,11 @@ impl Person {
         self.grant(Role::StreetAdmin, At::Street(street))
     }
 
+    /// An organiser for the department with this name.
+    pub fn organiser_of(self, department: &'static str) -> Self {
+        self.grant(Role::Organizer, At::Department(department))
+    }
+
     /// With an API client (a personal token), when made in a world's cast.
     pub fn api(mut self) -> Self {
         self.api = true;
@@ -138,6 +145,8 @@ struct Places {
     streets: HashMap<String, StreetId>,
     communities: HashMap<String, CommunityId>,
     categories: HashMap<String, i64>,
+    /// Every venue's id, in id order.
+    venues: Vec<i64>,
 }
 
 impl Places {
@@ -147,12 +156,14 @@ impl Places {
         let departments = store::list_departments(&mut conn, 0, 1000).await.unwrap();
         let streets = store::list_streets(&mut conn, None, 0, 1000).await.unwrap();
         let communities = store::list_communities(&mut conn, None, 0, 1000).await.unwrap();
+        let venues = store::list_venues(&mut conn, Default::default(), 0, 1000).await.unwrap();
         let categories = ejia::cases::store::categories(&mut conn).await.unwrap();
         Self {
             departments: departments.into_iter().map(|d| (d.name, d.id)).collect(),
             streets: streets.into_iter().map(|s| (s.code, s.id)).collect(),
             communities: communities.into_iter().map(|c| (c.code, c.id)).collect(),
             categories: categories.into_iter().map(|c| (c.code, c.id)).collect(),
+            venues: venues.iter().map(|v| v.id.0).collect(),
         }
     }
 }
@@ -232,12 +243,18 @@ impl World {
         *self.places.categories.get(code).unwrap_or_else(|| panic!("no category {code}"))
     }
 
+    /// The first `n` venues, in id order.
+    pub fn venues(&self, n: usize) -> &[i64] {
+        &self.places.venues[..n]
+    }
+
     fn scope(&self, at: At) -> Scope {
         match at {
             At::District => Scope::District,
             At::Street(code) => Scope::Street(self.street(code)),
             At::Community(code) => Scope::Community(self.community(code)),
             At::Department(name) => Scope::Department(self.department(name)),
+            At::Scope(scope) => scope,
         }
     }
 

@@ -4,7 +4,7 @@
 use ejia::notify::worker::{OutboxGateway, Report, SmsGateway, Text, run_once};
 use serde_json::json;
 
-use crate::bookings::appointments::setup;
+use crate::helpers::*;
 
 async fn texts(app: &crate::helpers::TestApp) -> Vec<String> {
     let mut conn = app.state.db.conn().await.unwrap();
@@ -16,28 +16,28 @@ async fn texts(app: &crate::helpers::TestApp) -> Vec<String> {
 
 #[tokio::test]
 async fn confirmations_and_promotions_are_texted_once_and_shown_in_the_inbox() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(1, json!({})).await;
-    let r = s.residents(2).await;
+    let r = w.residents(2).await;
     let (_, first) = r[0].book(slot, None).await;
     let (_, second) = r[1].book(slot, None).await;
     assert_eq!(second["status"], "waitlisted");
 
-    let report = run_once(&s.app.state, &OutboxGateway).await.unwrap();
+    let report = run_once(&w.app.state, &OutboxGateway).await.unwrap();
     assert_eq!(report.texted, 1, "a place on the waiting list is not worth a text: {report:?}");
-    let sent = texts(&s.app).await;
+    let sent = texts(&w.app).await;
     assert_eq!(sent.len(), 1);
     assert!(sent[0].contains("预约成功") && sent[0].contains("新冠疫苗接种 第一剂"), "{}", sent[0]);
     assert!(sent[0].contains(first["code"].as_str().unwrap()), "the text carries the booking code");
     assert!(sent[0].contains("2026-12-02 08:30–09:00"), "{}", sent[0]);
 
     // Nothing new: nothing sent twice.
-    assert_eq!(run_once(&s.app.state, &OutboxGateway).await.unwrap(), Report::default());
+    assert_eq!(run_once(&w.app.state, &OutboxGateway).await.unwrap(), Report::default());
 
     let (status, _) = r[0].send(reqwest::Method::DELETE, &format!("/bookings/{}", first["id"]), None, None).await;
     assert_eq!(status, 200);
-    run_once(&s.app.state, &OutboxGateway).await.unwrap();
-    let sent = texts(&s.app).await;
+    run_once(&w.app.state, &OutboxGateway).await.unwrap();
+    let sent = texts(&w.app).await;
     assert_eq!(sent.len(), 3, "{sent:?}");
     assert!(sent[1].contains("已取消"), "{}", sent[1]);
     assert!(sent[2].contains("候补成功") && sent[2].contains(second["code"].as_str().unwrap()), "{}", sent[2]);
@@ -60,30 +60,30 @@ async fn confirmations_and_promotions_are_texted_once_and_shown_in_the_inbox() {
 
 #[tokio::test]
 async fn the_reminder_goes_out_at_six_the_evening_before_once() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(5, json!({})).await; // 2026-12-02 08:30; the clock says 2026-12-01 09:00
-    let r = s.residents(3).await;
+    let r = w.residents(3).await;
     let (_, kept) = r[0].book(slot, None).await;
     let (_, dropped) = r[1].book(slot, None).await;
     r[1].send(reqwest::Method::DELETE, &format!("/bookings/{}", dropped["id"]), None, None).await;
-    run_once(&s.app.state, &OutboxGateway).await.unwrap();
-    let before = texts(&s.app).await.len();
+    run_once(&w.app.state, &OutboxGateway).await.unwrap();
+    let before = texts(&w.app).await.len();
 
-    s.app.clock.advance(chrono::Duration::hours(8) + chrono::Duration::minutes(59)); // 17:59
-    assert_eq!(run_once(&s.app.state, &OutboxGateway).await.unwrap().reminded, 0, "not yet");
+    w.app.clock.advance(chrono::Duration::hours(8) + chrono::Duration::minutes(59)); // 17:59
+    assert_eq!(run_once(&w.app.state, &OutboxGateway).await.unwrap().reminded, 0, "not yet");
 
-    s.app.clock.advance(chrono::Duration::minutes(2)); // 18:01
-    let report = run_once(&s.app.state, &OutboxGateway).await.unwrap();
+    w.app.clock.advance(chrono::Duration::minutes(2)); // 18:01
+    let report = run_once(&w.app.state, &OutboxGateway).await.unwrap();
     assert_eq!(report.reminded, 1, "only the booking still confirmed: {report:?}");
-    let sent = texts(&s.app).await;
+    let sent = texts(&w.app).await;
     assert_eq!(sent.len(), before + 1);
     assert!(sent[before].contains("提醒") && sent[before].contains(kept["code"].as_str().unwrap()));
 
     // Booked after the reminder time: the confirmation is fresh, no reminder follows.
     let (_, late) = r[2].book(slot, None).await;
     assert_eq!(late["status"], "confirmed");
-    s.app.clock.advance(chrono::Duration::hours(1));
-    assert_eq!(run_once(&s.app.state, &OutboxGateway).await.unwrap().reminded, 0);
+    w.app.clock.advance(chrono::Duration::hours(1));
+    assert_eq!(run_once(&w.app.state, &OutboxGateway).await.unwrap().reminded, 0);
 
     let (_, inbox) = r[0].get("/me/notifications").await;
     assert_eq!(inbox[0]["kind"], "booking.reminder");
@@ -92,18 +92,18 @@ async fn the_reminder_goes_out_at_six_the_evening_before_once() {
 
 #[tokio::test]
 async fn jobs_running_side_by_side_send_each_text_once() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(50, json!({})).await;
-    let residents = s.residents(40).await;
+    let residents = w.residents(40).await;
     for r in &residents {
         r.book(slot, None).await;
     }
-    let state = &s.app.state;
+    let state = &w.app.state;
     let (a, b, c) =
         tokio::join!(run_once(state, &OutboxGateway), run_once(state, &OutboxGateway), run_once(state, &OutboxGateway));
     let total = a.unwrap().texted + b.unwrap().texted + c.unwrap().texted;
     assert_eq!(total, 40);
-    let mut sent = texts(&s.app).await;
+    let mut sent = texts(&w.app).await;
     assert_eq!(sent.len(), 40);
     sent.sort();
     sent.dedup();
@@ -121,33 +121,33 @@ impl SmsGateway for Down {
 
 #[tokio::test]
 async fn a_failed_gateway_gives_the_texts_back_for_the_next_run() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(5, json!({})).await;
-    let r = s.residents(2).await;
+    let r = w.residents(2).await;
     r[0].book(slot, None).await;
     r[1].book(slot, None).await;
-    assert!(run_once(&s.app.state, &Down).await.is_err());
-    assert!(texts(&s.app).await.is_empty());
-    assert_eq!(run_once(&s.app.state, &OutboxGateway).await.unwrap().texted, 2);
+    assert!(run_once(&w.app.state, &Down).await.is_err());
+    assert!(texts(&w.app).await.is_empty());
+    assert_eq!(run_once(&w.app.state, &OutboxGateway).await.unwrap().texted, 2);
 }
 
 #[tokio::test]
 async fn the_inbox_page_lists_notices_and_marks_them_read() {
-    let s = setup(false).await;
+    let (w, s) = World::with_service(false).await;
     let slot = s.slot(5, json!({})).await;
-    let r = s.residents(1).await;
+    let r = w.residents(1).await;
     r[0].book(slot, None).await;
-    s.app.login("13900000000").await;
-    let (status, page) = s.app.page("/me/inbox").await;
+    w.app.login("13900000000").await;
+    let (status, page) = w.app.page("/me/inbox").await;
     assert_eq!(status, 200);
     assert!(page.contains("预约成功：新冠疫苗接种 第一剂"), "{page}");
     assert!(page.contains("class=\"unread\""));
-    let done = s.app.post("/me/inbox/read", &[]).await;
+    let done = w.app.post("/me/inbox/read", &[]).await;
     assert_eq!(done.status(), 303);
-    let (_, page) = s.app.page("/me/inbox").await;
+    let (_, page) = w.app.page("/me/inbox").await;
     assert!(!page.contains("class=\"unread\""));
     // Without a session the inbox asks for a login.
-    let anonymous = s.app.other_browser().get(s.app.at("/me/inbox")).send().await.unwrap();
+    let anonymous = w.app.other_browser().get(w.app.at("/me/inbox")).send().await.unwrap();
     assert_eq!(anonymous.status(), 303);
 }
 
