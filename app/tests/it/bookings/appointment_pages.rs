@@ -84,7 +84,7 @@ async fn a_resident_books_for_a_parent_and_a_double_submit_books_once() {
     assert!(qr.text().await.unwrap().starts_with("<?xml"));
     // Nobody else sees the ticket.
     let other = TestAppBrowser::new(app);
-    app.user("13911113333", "别人", None, &[]).await;
+    w.user(Person::new("13911113333", "别人")).await;
     other.login("13911113333", PASSWORD).await;
     assert_eq!(other.get(&format!("/bookings/{id}/ticket.svg")).await.status(), 404);
     // Cancelling from the page.

@@ -1,7 +1,5 @@
 //! Check-in: staff by ticket code, residents with the venue's rotating code.
 
-use serde_json::json;
-
 use crate::helpers::*;
 
 const RESIDENT: &str = "13911112222";
@@ -11,19 +9,11 @@ const RESIDENT: &str = "13911112222";
 /// clock's start (2026-12-01 09:00 district time); returns (world, session, reservation id, code,
 /// venue).
 async fn registered() -> (World, i64, i64, String, i64) {
-    let w = World::district()
-        .await
-        .with([Person::new(ORGANISER, "组织者").organiser_of(PUBLICITY).api(), Person::new(RESIDENT, "张大妈").api()])
-        .await;
-    let body = json!({"title": "微党课：红色记忆", "kind": "party_lesson", "department_id": w.department(PUBLICITY)});
-    let event = w.event(ORGANISER, body).await;
-    let session = event
-        .session(json!({"venue_id": 3, "starts_at": "2026-12-01T10:00:00+08:00",
-        "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 10}))
-        .await;
+    let (w, session) = World::with_lesson("微党课：红色记忆", 10).await;
+    let w = w.with([Person::new(RESIDENT, "张大妈").api()]).await;
     let reg = register(w.api(RESIDENT), session).await;
     let (id, code) = (reg["id"].as_i64().unwrap(), reg["code"].as_str().unwrap().to_owned());
-    (w, session, id, code, 3)
+    (w, session, id, code, LESSON_VENUE)
 }
 
 #[tokio::test]

@@ -3,23 +3,16 @@
 
 use ejia::authz::{Role, Scope};
 use ejia::ids::{DepartmentId, VenueId};
-use serde_json::json;
 
 use crate::helpers::*;
 
-const VENUE: i64 = 3;
+const VENUE: i64 = LESSON_VENUE;
 
 /// A district with a session of 区委宣传部 ([`ORGANISER`]'s) at [`VENUE`], 10:00–11:00 on the
 /// test day (the clock stands at 09:00), with `n` residents registered (phones 139111100NN);
 /// returns the world and their reservations.
 async fn session_with(n: usize) -> (World, Vec<i64>) {
-    let w = World::district().await.with([Person::new(ORGANISER, "组织者").organiser_of(PUBLICITY).api()]).await;
-    let body = json!({"title": "微党课", "kind": "party_lesson", "department_id": w.department(PUBLICITY)});
-    let event = w.event(ORGANISER, body).await;
-    let session = event
-        .session(json!({"venue_id": VENUE, "starts_at": "2026-12-01T10:00:00+08:00",
-        "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 50}))
-        .await;
+    let (w, session) = World::with_lesson("微党课", 50).await;
     let mut ids = Vec::new();
     for i in 0..n {
         let resident = w.client(Person::new(format!("139111100{i:02}"), format!("居民{i}"))).await;
@@ -76,7 +69,7 @@ async fn a_venues_code_is_shown_only_to_staff_whose_reach_covers_it() {
     assert_eq!(app.page(&path).await.0, 200);
     app.clock.advance(chrono::Duration::hours(2) + chrono::Duration::minutes(1));
     assert_eq!(app.page(&path).await.0, 404, "nothing of theirs runs there any more");
-    app.user("13911112222", "居民", None, &[]).await;
+    w.user(Person::new("13911112222", "居民")).await;
     app.login("13911112222").await;
     assert_eq!(app.page(&path).await.0, 404, "residents are told there is no such page");
 }

@@ -220,7 +220,7 @@ async fn residents_register_on_the_event_page_once_per_form() {
     let (status, page) = w.app.page(&format!("/events/{}", e.id)).await;
     assert_eq!(status, 200);
     assert!(page.contains("登录后报名") && page.contains("每周六晚放映。"));
-    w.app.user("13911112222", "张三", None, &[]).await;
+    w.user(Person::new("13911112222", "张三")).await;
     w.app.login("13911112222").await;
     let (_, page) = w.app.page(&format!("/events/{}", e.id)).await;
     let token = page.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
@@ -307,7 +307,7 @@ async fn an_organiser_builds_a_weekly_series_at_54_venues_in_the_back_office() {
     assert_eq!(cancelled, 2 * 54, "the last two Saturdays at every venue");
     // Residents cannot reach the back office of activities.
     let resident = TestAppBrowser::new(app);
-    app.user("13911112222", "居民", None, &[]).await;
+    w.user(Person::new("13911112222", "居民")).await;
     resident.login("13911112222", PASSWORD).await;
     assert_eq!(resident.get("/manage/events").await.status(), 403);
     assert_eq!(resident.get(&format!("/manage/events/{event}")).await.status(), 403);

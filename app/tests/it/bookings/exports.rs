@@ -52,14 +52,8 @@ async fn the_service_export_neutralises_names_that_start_a_formula() {
 
 #[tokio::test]
 async fn a_sessions_registrations_csv_neutralises_names_that_start_a_formula() {
-    let w = World::district().await.with([Person::new(ORGANISER, "组织者").organiser_of(PUBLICITY).api()]).await;
+    let (w, session) = World::with_lesson("微党课", 10).await;
     let app = &w.app;
-    let body = json!({"title": "微党课", "kind": "party_lesson", "department_id": w.department(PUBLICITY)});
-    let event = w.event(ORGANISER, body).await;
-    let session = event
-        .session(json!({"venue_id": 3, "starts_at": "2026-12-01T10:00:00+08:00",
-        "ends_at": "2026-12-01T11:00:00+08:00", "capacity": 10}))
-        .await;
     for (i, name) in HOSTILE.iter().enumerate() {
         let resident = w.client(Person::new(format!("1391111000{i}"), *name)).await;
         let reg = register(&resident, session).await;

@@ -176,7 +176,7 @@ async fn the_patrol_log_shows_each_admin_their_streets_patrols_filtered_and_sort
     let (_, named) = app.page("/manage/patrols?inspector=%E4%B9%99").await;
     assert!(named.contains("巡查员乙") && !named.contains("巡查员甲"));
 
-    app.user(RESIDENT, "居民", None, &[]).await;
+    w.user(Person::new(RESIDENT, "居民")).await;
     app.login(RESIDENT).await;
     assert_eq!(app.page("/manage/patrols").await.0, 403);
 }

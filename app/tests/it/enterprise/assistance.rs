@@ -382,8 +382,7 @@ async fn the_applicant_hears_once_that_the_application_was_approved_or_refused_a
 
     // Refused over the API: a refusal without its reason fails and tells nothing; then the reason
     // reaches the applicant as the dispatcher wrote it.
-    let owner = app.user("13512340006", "王老板", None, &[]).await;
-    let other = Api::new(app, owner).await;
+    let other = w.client(Person::new("13512340006", "王老板")).await;
     let body = json!({"name": "青岛王记商贸有限公司", "uscc": USCC_OTHER, "contact_name": "王老板", "contact_phone": "13512340006"});
     let (status, applied) = other.post("/enterprise/application", body).await;
     assert_eq!(status, 201, "{applied}");

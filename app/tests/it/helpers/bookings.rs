@@ -6,8 +6,11 @@ use serde_json::{Value, json};
 
 use super::{Api, HEALTH, PUBLICITY, Person, World};
 
-/// The organiser of [`World::with_service`] and [`World::with_event`].
+/// The organiser of [`World::with_service`], [`World::with_event`] and [`World::with_lesson`].
 pub const ORGANISER: &str = "13700000001";
+
+/// Where [`World::with_lesson`]'s session is.
+pub const LESSON_VENUE: i64 = 3;
 
 impl World {
     /// `n` residents (phones 1390000NNNN, names 居民N) with their API clients.
@@ -57,6 +60,20 @@ impl World {
             "campaign": "学党史", "department_id": w.department(PUBLICITY), "members_only": members_only});
         let event = w.event(ORGANISER, body).await;
         (w, event)
+    }
+
+    /// A district where [`ORGANISER`] (组织者, of 区委宣传部) holds the party lesson `title`
+    /// at [`LESSON_VENUE`], 10:00–11:00 on the test day (the clock stands at 09:00), with `capacity`
+    /// seats; the world and the session.
+    pub async fn with_lesson(title: &str, capacity: i64) -> (Self, i64) {
+        let w = Self::district().await.with([Person::new(ORGANISER, "组织者").organiser_of(PUBLICITY).api()]).await;
+        let body = json!({"title": title, "kind": "party_lesson", "department_id": w.department(PUBLICITY)});
+        let event = w.event(ORGANISER, body).await;
+        let session = event
+            .session(json!({"venue_id": LESSON_VENUE, "starts_at": "2026-12-01T10:00:00+08:00",
+                "ends_at": "2026-12-01T11:00:00+08:00", "capacity": capacity}))
+            .await;
+        (w, session)
     }
 
     /// An offering (a slot or a session) as stored.

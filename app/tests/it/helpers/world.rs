@@ -1,5 +1,5 @@
 //! One builder for test worlds: Shinan's district, the people a test names, and what it asks
-//! them to make — cases, services with slots, events with sessions.
+//! them to make — cases here, services with slots and events with sessions in `bookings.rs`.
 //!
 //! ```ignore
 //! let w = World::district()
