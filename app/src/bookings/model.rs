@@ -274,6 +274,14 @@ impl Offering {
         Ok(())
     }
 
+    /// Whether its page offers the booking form at `now`: open, and inside the booking window.
+    /// (The booking itself is checked by [`Offering::check_booking`].)
+    pub fn window_open(&self, now: i64) -> bool {
+        self.status == "open"
+            && self.rules.opens_at.is_none_or(|t| now >= t)
+            && now < self.rules.closes_at.unwrap_or(self.starts_at)
+    }
+
     /// Checks that a reservation may still be cancelled by the person at `now`.
     pub fn check_cancel(&self, now: i64) -> Result<(), Refusal> {
         if now >= self.rules.cancel_until.unwrap_or(self.starts_at) { Err(Refusal::TooLateToCancel) } else { Ok(()) }
