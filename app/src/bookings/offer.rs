@@ -135,6 +135,14 @@ impl Terms {
         }
         Self { capacity, waitlist: input.waitlist.unwrap_or(true), mode, rules }
     }
+
+    /// Refuses a lottery, for offerings nobody can draw (an activity's sessions: only an
+    /// appointment slot has a draw).
+    pub fn first_come_only(&self, errors: &mut Vec<FieldError>) {
+        if self.mode == Mode::Lottery {
+            errors.push(FieldError { field: "mode", key: "form.choice_invalid" });
+        }
+    }
 }
 
 /// What offerings belong to.
@@ -245,17 +253,18 @@ mod tests {
     }
 
     #[test]
-    fn seats_and_links_are_checked() {
+    fn seats_links_and_lotteries_are_checked() {
         let mut errors = Vec::new();
         let lottery = RulesInput { mode: Some("lottery".into()), waitlist: Some(false), ..RulesInput::default() };
         let terms = Terms::check(&lottery, Some(100_001), &mut errors);
         assert_eq!((terms.mode, terms.waitlist), (Mode::Lottery, false));
+        terms.first_come_only(&mut errors);
         assert_eq!(check_online_url(Some("  "), &mut errors), None);
         assert!(check_online_url(Some(" https://meeting.example/1 "), &mut errors).is_some());
         check_online_url(Some("ftp://meeting.example/1"), &mut errors);
         check_online_url(Some(&format!("https://{}", "x".repeat(MAX_URL_CHARS))), &mut errors);
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["capacity", "online_url", "online_url"]);
+        assert_eq!(fields, ["capacity", "mode", "online_url", "online_url"]);
         assert_eq!(Terms::check(&RulesInput::default(), None, &mut Vec::new()), Terms::default());
     }
 }

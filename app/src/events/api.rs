@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use crate::api::{ApiUser, Created, MaybeApiUser, Problem};
 use crate::app::AppState;
 use crate::bookings::api::Names;
-use crate::bookings::model::{Mode, Offering};
+use crate::bookings::model::Offering;
 use crate::bookings::offer::{NewOfferings, RulesInput, Terms, check_capacity, check_online_url, parse_time};
 use crate::bookings::store as booking_store;
 use crate::clock::{local_day, rfc3339};
@@ -287,7 +287,7 @@ pub struct CreatedSessions {
     params(("id" = i64, Path, description = "Event id")),
     responses((status = 201, description = "Created", body = CreatedSessions),
         (status = 403, description = "Not an organiser of this event", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid fields, or `mode: lottery` (only an appointment slot can be drawn)", body = Problem, content_type = "application/problem+json")))]
 async fn add_sessions(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -295,8 +295,8 @@ async fn add_sessions(
     Json(b): Json<NewSessions>,
 ) -> AppResult<impl IntoResponse> {
     let mut errors = Vec::new();
-    // Sessions are first come with a waiting list, whatever `mode` and `waitlist` say.
-    let terms = Terms { mode: Mode::FirstCome, waitlist: true, ..Terms::check(&b.rules, b.capacity, &mut errors) };
+    let terms = Terms::check(&b.rules, b.capacity, &mut errors);
+    terms.first_come_only(&mut errors);
     let single = b.starts_at.as_deref().and_then(|s| parse_time("starts_at", s, &mut errors));
     let single_end = b.ends_at.as_deref().and_then(|s| parse_time("ends_at", s, &mut errors));
     let starts = service::starts(b.rrule.as_deref(), single, &mut errors);

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::authz::{Action, Location, Role, Target};
-use crate::bookings::offer::{NewOfferings, Terms, check_capacity};
+use crate::bookings::offer::{NewOfferings, Terms, check_capacity, check_online_url};
 use crate::bookings::store as booking_store;
 use crate::clock::{DISTRICT_OFFSET, local_day, time_range};
 use crate::error::{AppError, AppResult, FieldError};
@@ -342,10 +342,7 @@ impl SessionsForm {
             check_capacity(c, errors);
         }
         let terms = Terms { capacity, ..Terms::default() };
-        let online_url = Some(self.online_url.trim().to_owned()).filter(|u| !u.is_empty());
-        if online_url.as_deref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://"))) {
-            errors.push(FieldError { field: "online_url", key: "form.url_invalid" });
-        }
+        let online_url = check_online_url(Some(&self.online_url), errors);
         if self.venues.is_empty() && online_url.is_none() {
             errors.push(FieldError { field: "venue", key: "form.venue_or_online" });
         }
