@@ -22,3 +22,5 @@ pub mod service;
 pub mod sqlite;
 pub mod store;
 pub mod views;
+
+pub use model::CHECKIN_EARLY_SECS;

@@ -5,6 +5,10 @@ use sha2::{Digest as _, Sha256};
 
 use crate::ids::StreetId;
 
+/// Self check-in at the venue opens this long before an offering starts (and closes when it
+/// ends): the booking list offers it from then, and `checkin` takes it.
+pub const CHECKIN_EARLY_SECS: i64 = 30 * 60;
+
 /// Where a reservation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

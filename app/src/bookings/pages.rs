@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::bookings::listing::{self, Line};
-use crate::bookings::model::Status;
+use crate::bookings::model::{CHECKIN_EARLY_SECS, Status};
 use crate::bookings::service;
 use crate::bookings::store;
 use crate::bookings::views::{BookingRow, MyBookingsPage};
@@ -30,7 +30,8 @@ use crate::web::{Ctx, render, render_status, safe_next, see_other};
 /// pages: the page its offerings are booked from.
 pub trait Offered: Send + Sync + 'static {
     /// The longest one-time token its booking form may carry: 64 characters for slots, 80 for
-    /// sessions, as each form always took (the tokens the pages make are 60 at most).
+    /// sessions, as each form always took (a page's token is 43 characters, a dash and the
+    /// offering's id, so both fit).
     const FORM_TOKEN_MAX: usize;
 
     /// The page an offering is booked from.
@@ -149,7 +150,7 @@ pub fn rows(lines: Vec<Line>, now: i64) -> Vec<BookingRow> {
             cancellable: line.status.is_active() && line.starts_at > now,
             checkin_open: line.status == Status::Confirmed
                 && !line.venue.is_empty()
-                && now >= line.starts_at - crate::checkin::EARLY_SECS
+                && now >= line.starts_at - CHECKIN_EARLY_SECS
                 && now <= line.ends_at,
             movable_within: line
                 .service_id
