@@ -74,6 +74,29 @@ pub fn day_start(day: NaiveDate) -> i64 {
     day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp() - i64::from(DISTRICT_OFFSET.local_minus_utc()))
 }
 
+/// The first and last-plus-one second of a district-local day.
+pub fn day_range(day: NaiveDate) -> (i64, i64) {
+    let start = day_start(day);
+    (start, start + 86_400)
+}
+
+/// `08:30` in district time.
+pub fn local_time(unix: i64) -> String {
+    DateTime::from_timestamp(unix, 0)
+        .map(|t| t.with_timezone(&DISTRICT_OFFSET).format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// `08:30–09:00` in district time.
+pub fn time_range(from: i64, to: i64) -> String {
+    format!("{}–{}", local_time(from), local_time(to))
+}
+
+/// Formats Unix seconds as RFC 3339 in district time.
+pub fn rfc3339(unix: i64) -> String {
+    DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).to_rfc3339()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

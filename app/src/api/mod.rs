@@ -229,6 +229,13 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// Something created.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    /// Its id.
+    pub id: i64,
+}
+
 /// Cursor pagination parameters.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

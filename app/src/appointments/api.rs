@@ -1,9 +1,12 @@
 //! The appointments API: services, slots, bookings, family members. Same rules and errors as
 //! the site: 201 on success, 409 when full or already booked, 422 for rule violations.
-//! Services and slots are in `slot_api.rs`; this file holds the router and booking.
+//! Services and slots are in `slot_api.rs`; booking, cancelling, moving, attendance and the
+//! caller's list are the booking API's (`bookings::api`), mounted here as slots and bookings;
+//! this file adds what only appointments have: lottery draws, group bookings and the people
+//! one books for.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,102 +15,34 @@ use utoipa_axum::routes;
 
 use crate::api::{ApiUser, Problem};
 use crate::app::AppState;
-use crate::appointments::{runs, service_of_offering, slot_api, staff_for_reservation};
-use crate::bookings::model::Status;
+use crate::appointments::{runs, service_of_offering, slot_api};
+use crate::bookings::api::{BookingView, Names};
 use crate::bookings::service as bookings;
-use crate::bookings::store::{self as booking_store, Reservation};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::people;
 use crate::people::model::{Person, check_person};
 use crate::web::extract::{Json, Path};
 
+/// What the booking API calls this domain's offerings and reservations.
+pub const NAMES: Names =
+    Names { tag: "appointments", offering: "slot", reservation: "booking", book_operation: "book_slot" };
+
 /// The API routes of this domain.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(slot_api::router())
-        .routes(routes!(book_slot))
+        .routes(NAMES.book())
         .routes(routes!(draw_slot))
         .routes(routes!(book_group))
-        .routes(routes!(cancel_booking))
-        .routes(routes!(reschedule_booking))
-        .routes(routes!(mark_booking))
-        .routes(routes!(my_bookings))
+        .routes(NAMES.cancel())
+        .routes(NAMES.reschedule())
+        .routes(NAMES.attendance())
+        .routes(NAMES.mine())
         .routes(routes!(list_people, add_person))
 }
 
 pub(super) fn invalid(errors: Vec<FieldError>) -> AppError {
     AppError::Invalid(errors)
-}
-
-/// Whom to book.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct BookingRequest {
-    /// A person from `GET /me/people`; absent: yourself.
-    pub person_id: Option<i64>,
-}
-
-/// The person of an optional booking body (booking for yourself needs no body).
-pub fn person_of(body: &[u8]) -> AppResult<Option<i64>> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    let request: BookingRequest =
-        serde_json::from_slice(body).map_err(|_| AppError::BadRequest("error.json_unreadable"))?;
-    Ok(request.person_id)
-}
-
-/// A booking.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BookingView {
-    /// Id.
-    pub id: i64,
-    /// The slot (offering) booked.
-    pub slot_id: i64,
-    /// `confirmed`, `waitlisted`, `requested` (lottery), `cancelled`, `attended`, `no_show`.
-    pub status: Status,
-    /// Ticket code to show at the site.
-    pub code: String,
-    /// The person booked for, if not the booker.
-    pub person_id: Option<i64>,
-}
-
-impl From<&Reservation> for BookingView {
-    fn from(r: &Reservation) -> Self {
-        Self { id: r.id, slot_id: r.offering_id, status: r.status, code: r.code.clone(), person_id: r.person_id }
-    }
-}
-
-/// The `Idempotency-Key` header, checked.
-pub fn idempotency_key(headers: &HeaderMap) -> AppResult<Option<String>> {
-    match headers.get("idempotency-key") {
-        None => Ok(None),
-        Some(v) => {
-            let key = v.to_str().map_err(|_| AppError::BadRequest("error.idempotency_key_invalid"))?.trim();
-            let ok = (1..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
-            if ok { Ok(Some(key.to_owned())) } else { Err(AppError::BadRequest("error.idempotency_key_invalid")) }
-        }
-    }
-}
-
-/// Books a slot for yourself or a family member. Send an `Idempotency-Key` header: a retry
-/// with the same key books nothing more and answers the same.
-#[utoipa::path(post, path = "/slots/{id}/bookings", tag = "appointments", request_body(content = Option<BookingRequest>), security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Slot id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string per booking attempt, up to 128 characters")),
-    responses((status = 201, description = "Booked (or waitlisted, or entered in a lottery)", body = BookingView),
-        (status = 409, description = "Full, or the person already holds a booking for this service", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A rule says no (window, age, street, real-name ID)", body = Problem, content_type = "application/problem+json")))]
-async fn book_slot(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> AppResult<impl IntoResponse> {
-    let key = idempotency_key(&headers)?;
-    let person = person_of(&body)?;
-    let booked = bookings::book(&state, &user, id, person, key).await?;
-    Ok((StatusCode::CREATED, Json(BookingView::from(&booked.reservation))))
 }
 
 /// A lottery draw: no body is needed.
@@ -218,80 +153,6 @@ async fn book_group(
         Ok(made) => Ok((StatusCode::CREATED, Json(made.iter().map(BookingView::from).collect::<Vec<_>>()))),
         Err((_, refusal)) => Err(bookings::refused(refusal)),
     }
-}
-
-/// Cancels a booking (its booker before the deadline, or an organiser). Frees the seat for
-/// the first on the waiting list. Cancelling twice answers the same.
-#[utoipa::path(delete, path = "/bookings/{id}", tag = "appointments", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Booking id")),
-    responses((status = 200, description = "Cancelled", body = BookingView),
-        (status = 404, description = "No such booking of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Past the cancellation deadline", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not an active booking (attended, marked no-show, or a lottery entry already drawn)", body = Problem, content_type = "application/problem+json")))]
-async fn cancel_booking(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> AppResult<Json<BookingView>> {
-    let staff = staff_for_reservation(&state, &user, id).await?;
-    let r = bookings::cancel(&state, &user, id, staff).await?;
-    Ok(Json(BookingView::from(&r)))
-}
-
-/// Where to move a booking.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Reschedule {
-    /// Another slot of the same service.
-    pub slot_id: i64,
-}
-
-/// Moves a booking to another slot of the same service; the old one stands until the new
-/// one is confirmed.
-#[utoipa::path(post, path = "/bookings/{id}/reschedule", tag = "appointments", request_body = Reschedule, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Booking id")),
-    responses((status = 201, description = "The new booking (the old one is cancelled)", body = BookingView),
-        (status = 409, description = "The new slot is full, or this booking can no longer move; nothing changed", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A rule says no; nothing changed", body = Problem, content_type = "application/problem+json")))]
-async fn reschedule_booking(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Json(body): Json<Reschedule>,
-) -> AppResult<impl IntoResponse> {
-    let booked = bookings::reschedule(&state, &user, id, body.slot_id).await?;
-    Ok((StatusCode::CREATED, Json(BookingView::from(&booked.reservation))))
-}
-
-/// Attendance.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct Attendance {
-    /// `attended` or `no_show`.
-    pub status: Status,
-}
-
-/// Marks a booking attended (登记) or no-show (organisers).
-#[utoipa::path(post, path = "/bookings/{id}/attendance", tag = "appointments", request_body = Attendance, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Booking id")),
-    responses((status = 200, description = "Marked", body = BookingView),
-        (status = 409, description = "Not a confirmed booking", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an organiser of the booking's service", body = Problem, content_type = "application/problem+json")))]
-async fn mark_booking(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Json(body): Json<Attendance>,
-) -> AppResult<Json<BookingView>> {
-    let staff = staff_for_reservation(&state, &user, id).await?;
-    let r = bookings::mark(&state, &user, id, body.status, staff).await?;
-    Ok(Json(BookingView::from(&r)))
-}
-
-/// Your bookings, newest first.
-#[utoipa::path(get, path = "/me/bookings", tag = "appointments", security(("bearer" = [])),
-    responses((status = 200, description = "Bookings", body = Vec<BookingView>)))]
-async fn my_bookings(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<BookingView>>> {
-    let all = booking_store::of_booker(&mut *state.db.conn().await?, user.id, 500).await?;
-    Ok(Json(all.iter().map(BookingView::from).collect()))
 }
 
 /// A family member (or yourself, for real-name services).

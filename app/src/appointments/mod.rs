@@ -1,7 +1,8 @@
 //! Appointments (预约): services such as a vaccination, offered in slots at community sites,
 //! booked by residents for themselves or a family member, with real-name ID where the service
-//! needs it. Slots are offerings of the booking engine; this module adds services, slot
-//! templates and the API.
+//! needs it. Slots are offerings of the booking engine, booked through its shared API and
+//! pages (`bookings::api`, `bookings::pages`) at this domain's URLs; this module adds services,
+//! slot templates, lottery draws, group bookings and the people one books for.
 
 pub mod api;
 pub mod model;
@@ -11,7 +12,6 @@ pub mod store;
 mod views;
 
 use crate::accounts::CurrentUser;
-use crate::app::AppState;
 use crate::authz::{Action, Location, Target};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
@@ -43,13 +43,4 @@ pub async fn service_of_offering(conn: &mut Conn, offering: i64) -> AppResult<Se
     let o = crate::bookings::store::offering(conn, offering).await?.ok_or(AppError::NotFound)?;
     let id = o.service_id.ok_or(AppError::NotFound)?;
     store::get(conn, id).await?.ok_or(AppError::NotFound)
-}
-
-/// Whether the user runs the offering of a reservation (may cancel it at any time and mark
-/// attendance): an appointment slot's service or an activity session's event.
-pub async fn staff_for_reservation(state: &AppState, user: &crate::accounts::CurrentUser, id: i64) -> AppResult<bool> {
-    let mut conn = state.db.conn().await?;
-    let r = crate::bookings::store::reservation(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let o = crate::bookings::store::offering(&mut conn, r.offering_id).await?.ok_or(AppError::NotFound)?;
-    Ok(o.run_by(&user.principal))
 }

@@ -1,16 +1,16 @@
 //! Appointment services and slots as plain types: slot templates expand into slots.
 
-use chrono::{DateTime, Datelike as _, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone as _};
+use chrono::{Datelike as _, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone as _};
 use serde::{Deserialize, Serialize};
 
-use crate::bookings::model::{Mode, Rules};
-use crate::clock::{self, DISTRICT_OFFSET};
+use crate::clock::DISTRICT_OFFSET;
 use crate::error::FieldError;
-use crate::ids::StreetId;
 
-/// The district-time date of Unix seconds: [`clock::local_day`], under the name the pages,
-/// exports and API that show appointment times import from here.
+/// The district-time date of Unix seconds: [`clock::local_day`](crate::clock::local_day), under
+/// the name the pages, exports and API that show appointment times import from here.
 pub use crate::clock::local_day as local_date;
+/// District-time formatting, under the names other domains import from here.
+pub use crate::clock::{day_range, local_time, rfc3339, time_range};
 
 /// A bookable service, e.g. 新冠疫苗接种 第一剂.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -25,83 +25,6 @@ pub struct Service {
     pub real_name_required: bool,
     /// Organising department.
     pub department_id: Option<i64>,
-}
-
-/// Booking rules as the API takes them (times in RFC 3339).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
-pub struct RulesInput {
-    /// Booking opens, e.g. `2026-12-01T08:00:00+08:00`; default: at once.
-    pub opens_at: Option<String>,
-    /// Booking closes; default: when the slot starts.
-    pub closes_at: Option<String>,
-    /// Cancelling allowed until; default: when the slot starts.
-    pub cancel_until: Option<String>,
-    /// Bookings one user may hold on one slot (for family members).
-    pub max_per_user: Option<i64>,
-    /// Youngest age.
-    pub min_age: Option<i64>,
-    /// Oldest age.
-    pub max_age: Option<i64>,
-    /// Only residents of these street ids.
-    #[serde(default)]
-    pub streets: Vec<i64>,
-    /// `first_come` (default) or `lottery`.
-    pub mode: Option<String>,
-    /// Take a waiting list when full (default true).
-    pub waitlist: Option<bool>,
-}
-
-/// Parses an RFC 3339 time into Unix seconds.
-pub fn parse_time(field: &'static str, raw: &str, errors: &mut Vec<FieldError>) -> Option<i64> {
-    match DateTime::parse_from_rfc3339(raw.trim()) {
-        Ok(t) => Some(t.timestamp()),
-        Err(_) => {
-            errors.push(FieldError { field, key: "form.time_invalid" });
-            None
-        }
-    }
-}
-
-/// Checked rules and mode.
-pub fn check_rules(input: &RulesInput, errors: &mut Vec<FieldError>) -> (Rules, Mode, bool) {
-    let mut time = |field, v: &Option<String>| v.as_deref().and_then(|s| parse_time(field, s, errors));
-    let rules = Rules {
-        opens_at: time("opens_at", &input.opens_at),
-        closes_at: time("closes_at", &input.closes_at),
-        cancel_until: time("cancel_until", &input.cancel_until),
-        max_per_user: input.max_per_user,
-        min_age: input.min_age,
-        max_age: input.max_age,
-        streets: input.streets.iter().copied().map(StreetId).collect(),
-    };
-    if rules.max_per_user.is_some_and(|m| !(1..=100).contains(&m)) {
-        errors.push(FieldError { field: "max_per_user", key: "form.number_invalid" });
-    }
-    for (field, age) in [("min_age", rules.min_age), ("max_age", rules.max_age)] {
-        if age.is_some_and(|a| !(0..=150).contains(&a)) {
-            errors.push(FieldError { field, key: "form.number_invalid" });
-        }
-    }
-    if let (Some(o), Some(c)) = (rules.opens_at, rules.closes_at)
-        && c <= o
-    {
-        errors.push(FieldError { field: "closes_at", key: "form.time_order" });
-    }
-    let mode = match input.mode.as_deref() {
-        None => Mode::FirstCome,
-        Some(m) => Mode::parse(m).unwrap_or_else(|| {
-            errors.push(FieldError { field: "mode", key: "form.choice_invalid" });
-            Mode::FirstCome
-        }),
-    };
-    (rules, mode, input.waitlist.unwrap_or(true))
-}
-
-/// Checks a seat count.
-pub fn check_capacity(capacity: i64, errors: &mut Vec<FieldError>) {
-    if !(0..=100_000).contains(&capacity) {
-        errors.push(FieldError { field: "capacity", key: "form.capacity_invalid" });
-    }
 }
 
 /// A recurring pattern of slots: e.g. Mon–Sat 08:30–11:30 in 30-minute slots × 20 people.
@@ -179,29 +102,6 @@ pub fn expand(t: &Template, errors: &mut Vec<FieldError>) -> Vec<(i64, i64)> {
     out
 }
 
-/// The first and last-plus-one second of a day in district time.
-pub fn day_range(day: NaiveDate) -> (i64, i64) {
-    let start = clock::day_start(day);
-    (start, start + 86_400)
-}
-
-/// `08:30` in district time.
-pub fn local_time(unix: i64) -> String {
-    DateTime::from_timestamp(unix, 0)
-        .map(|t| t.with_timezone(&DISTRICT_OFFSET).format("%H:%M").to_string())
-        .unwrap_or_default()
-}
-
-/// `08:30–09:00` in district time.
-pub fn time_range(from: i64, to: i64) -> String {
-    format!("{}–{}", local_time(from), local_time(to))
-}
-
-/// Formats Unix seconds as RFC 3339 in district time.
-pub fn rfc3339(unix: i64) -> String {
-    DateTime::from_timestamp(unix, 0).map(|t| t.with_timezone(&DISTRICT_OFFSET).to_rfc3339()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,20 +147,5 @@ mod tests {
             assert!(expand(&t, &mut errors).is_empty());
             assert!(errors.iter().any(|e| e.field == field), "{field}: {errors:?}");
         }
-    }
-
-    #[test]
-    fn rules_are_checked() {
-        let mut errors = Vec::new();
-        let input = RulesInput {
-            opens_at: Some("2026-12-01T08:00:00+08:00".into()),
-            closes_at: Some("2026-12-01T07:00:00+08:00".into()),
-            mode: Some("raffle".into()),
-            max_per_user: Some(0),
-            ..RulesInput::default()
-        };
-        check_rules(&input, &mut errors);
-        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["max_per_user", "closes_at", "mode"]);
     }
 }

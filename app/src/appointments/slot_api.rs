@@ -9,17 +9,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::{ApiUser, MaybeApiUser, PageParams, Problem, next_cursor};
+use crate::api::{ApiUser, Created, MaybeApiUser, PageParams, Problem, next_cursor};
 use crate::app::AppState;
 use crate::appointments::api::invalid;
-use crate::appointments::model::{
-    RulesInput, Service, Template, check_capacity, check_rules, day_range, expand, parse_time, rfc3339,
-};
+use crate::appointments::model::{Service, Template, day_range, expand, rfc3339};
 use crate::appointments::{runs, service_of_offering, store};
-use crate::bookings::engine::is_no_seat;
-use crate::bookings::lottery::SealedSeed;
-use crate::bookings::model::{Mode, Offering};
-use crate::bookings::store::{self as booking_store, NewOffering};
+use crate::bookings::model::Offering;
+use crate::bookings::offer::{self, NewOfferings, Parent, RulesInput, Terms, check_capacity, parse_time};
+use crate::bookings::store as booking_store;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::extract::{Json, Path, Query};
 
@@ -29,13 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_services, create_service))
         .routes(routes!(list_slots, create_slots))
         .routes(routes!(update_slot))
-}
-
-/// Something created.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Created {
-    /// Its id.
-    pub id: i64,
 }
 
 /// A new service.
@@ -167,8 +157,7 @@ async fn create_slots(
     Json(body): Json<NewSlots>,
 ) -> AppResult<impl IntoResponse> {
     let mut errors = Vec::new();
-    let (rules, mode, waitlist) = check_rules(&body.rules, &mut errors);
-    check_capacity(body.capacity, &mut errors);
+    let terms = Terms::check(&body.rules, Some(body.capacity), &mut errors);
     let times = match (&body.template, &body.starts_at, &body.ends_at) {
         (Some(t), None, None) => expand(t, &mut errors),
         (None, Some(s), Some(e)) => {
@@ -187,6 +176,7 @@ async fn create_slots(
             Vec::new()
         }
     };
+    let slots = NewOfferings { times, places: vec![Some(body.venue_id)], online_url: None, terms };
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
     let service = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
@@ -194,35 +184,11 @@ async fn create_slots(
         return Err(AppError::Forbidden);
     }
     let location = crate::appointments::service_location(&mut tx, &service).await?;
-    if crate::org::store::venue(&mut tx, crate::ids::VenueId(body.venue_id)).await?.is_none() {
-        errors.push(FieldError { field: "venue_id", key: "form.choice_invalid" });
-    }
+    offer::check_venues(&mut tx, &slots.places, "venue_id", &mut errors).await?;
     if !errors.is_empty() {
         return Err(invalid(errors));
     }
-    let mut ids = Vec::with_capacity(times.len());
-    for (starts_at, ends_at) in times {
-        let o = NewOffering {
-            kind: "slot",
-            service_id: Some(service.id),
-            service_key: format!("service:{}", service.id),
-            venue_id: Some(body.venue_id),
-            starts_at,
-            ends_at,
-            capacity: Some(body.capacity),
-            waitlist_enabled: waitlist,
-            mode,
-            rules: rules.clone(),
-            event_id: None,
-            series_id: None,
-            online_url: None,
-            department_id: location.department.map(|d| d.0),
-            street_id: location.street.map(|s| s.0),
-            // Each lottery slot commits to its own seed now, before anyone can enter.
-            lottery: (mode == Mode::Lottery).then(|| SealedSeed::new(&state.keys, &mut rand::rngs::OsRng)),
-        };
-        ids.push(booking_store::insert_offering(&mut tx, &o, now).await?);
-    }
+    let ids = offer::create(&mut tx, &state.keys, Parent::Service(service.id), location, &slots, now).await?;
     let change = crate::audit::Change::new("service", service.id, None)
         .after(&serde_json::json!({ "slots_created": ids.len() }));
     crate::audit::record(&mut tx, now, user.id, "service.create_slots", change).await?;
@@ -346,11 +312,7 @@ async fn update_slot(
         return Err(AppError::Forbidden);
     }
     let before = booking_store::offering(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    match booking_store::set_capacity(&mut tx, id, Some(body.capacity), now).await {
-        Err(e) if is_no_seat(&e) => return Err(AppError::Conflict("booking.capacity_below_booked")),
-        other => other?,
-    };
-    crate::bookings::engine::promote(&mut tx, state.db.backend(), id, now).await?;
+    crate::bookings::service::resize(&mut tx, state.db.backend(), id, body.capacity, now).await?;
     let after = booking_store::offering(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let change = crate::audit::Change::new("offering", id, None).before(&before).after(&after);
     crate::audit::record(&mut tx, now, user.id, "offering.update", change).await?;

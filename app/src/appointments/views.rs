@@ -1,8 +1,8 @@
-//! Pages of the appointment service: the services, a service's slots by day, my bookings,
+//! Pages of the appointment service: the services, a service's slots by day,
 //! the people I book for, and the staff's day sheet.
 
 use crate::appointments::model::Service;
-use crate::bookings::listing::Line;
+use crate::bookings::views::BookingRow;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt};
 use crate::web::forms::Errors;
@@ -69,36 +69,6 @@ pub struct ServicePage {
     pub form_token: String,
     /// The booking being moved to another slot, if the resident came to reschedule.
     pub moving: Option<i64>,
-}
-
-/// A booking as its booker sees it.
-pub struct BookingRow {
-    /// The reservation.
-    pub line: Line,
-    /// `2026-12-02 08:30–09:00`.
-    pub when: String,
-    /// Whether it may be cancelled from here.
-    pub cancellable: bool,
-    /// Whether self check-in is open now (at its venue, around its time).
-    pub checkin_open: bool,
-    /// The service whose other slots it may move to.
-    pub movable_within: Option<i64>,
-}
-
-/// My bookings.
-#[derive(askama::Template)]
-#[template(path = "appointments/my_bookings.html")]
-pub struct MyBookingsPage {
-    /// Page context.
-    pub ctx: Ctx,
-    /// Bookings.
-    pub rows: Vec<BookingRow>,
-    /// A message key after an action.
-    pub notice: Option<&'static str>,
-    /// An error message key after an action.
-    pub error: Option<&'static str>,
-    /// The private calendar feed of these bookings.
-    pub calendar_url: String,
 }
 
 /// The people I book for.

@@ -36,6 +36,22 @@ pub struct Request {
 }
 
 impl Request {
+    /// The row this request writes on offering `o`, asking for `status`.
+    pub fn row<'a>(&'a self, o: &'a Offering, status: Status, code: &'a str) -> NewReservation<'a> {
+        NewReservation {
+            offering_id: o.id,
+            service_key: &o.service_key,
+            booker: self.booker,
+            person_id: self.person_id,
+            person_key: &self.person_key,
+            seats: self.seats,
+            status,
+            group_id: self.group_id,
+            idempotency_key: self.idempotency_key.as_deref(),
+            code,
+        }
+    }
+
     /// The answer for this request once the database has written reservation `id`.
     pub fn booked(&self, offering_id: i64, id: i64, status: Status, code: String, now: i64) -> Booked {
         let reservation = Reservation {
@@ -222,19 +238,7 @@ pub async fn reserve(
     let code = ticket_code();
     let mut status = first;
     loop {
-        let new = NewReservation {
-            offering_id: o.id,
-            service_key: &o.service_key,
-            booker: req.booker,
-            person_id: req.person_id,
-            person_key: &req.person_key,
-            seats: req.seats,
-            status,
-            group_id: req.group_id,
-            idempotency_key: req.idempotency_key.as_deref(),
-            code: &code,
-        };
-        let err = match attempt_insert(conn, backend, &new, now).await {
+        let err = match attempt_insert(conn, backend, &req.row(o, status, &code), now).await {
             Ok(None) => return Err(Failure::Refused(Refusal::OfferingCancelled)),
             Ok(Some(id)) => {
                 return Ok(req.booked(o.id, id, status, code, now));

@@ -4,8 +4,8 @@
 
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::appointments::model::{local_date, time_range};
 use crate::bookings::listing::Line;
+use crate::clock::{local_day as local_date, time_range};
 use crate::web::csv::CsvFile;
 
 /// Column header keys.

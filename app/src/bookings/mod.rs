@@ -1,7 +1,13 @@
 //! The booking engine shared by activities and appointments: offerings with seats, and
 //! reservations that are confirmed, waitlisted, requested (lottery), cancelled, attended or
 //! no-show. Never oversold, never double-booked, never lost: see `engine`.
+//!
+//! Booking is one implementation whatever is booked: `offer` creates offerings (an appointment
+//! service's slots, an activity's sessions), `service` books, cancels, moves and marks them,
+//! and `api` and `pages` are the one set of API operations and pages for it, which
+//! `appointments` and `events` mount at their URLs and in their words.
 
+pub mod api;
 pub mod batch;
 pub mod cache;
 pub mod engine;
@@ -9,7 +15,12 @@ pub mod export;
 pub mod listing;
 pub mod lottery;
 pub mod model;
+pub mod offer;
+pub mod pages;
 pub mod pooled;
 pub mod service;
 pub mod sqlite;
 pub mod store;
+pub mod views;
+
+pub use model::CHECKIN_EARLY_SECS;

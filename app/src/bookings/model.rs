@@ -5,6 +5,10 @@ use sha2::{Digest as _, Sha256};
 
 use crate::ids::StreetId;
 
+/// Self check-in at the venue opens this long before an offering starts (and closes when it
+/// ends): the booking list offers it from then, and `checkin` takes it.
+pub const CHECKIN_EARLY_SECS: i64 = 30 * 60;
+
 /// Where a reservation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -272,6 +276,14 @@ impl Offering {
             return Err(Refusal::Street);
         }
         Ok(())
+    }
+
+    /// Whether its page offers the booking form at `now`: open, and inside the booking window.
+    /// (The booking itself is checked by [`Offering::check_booking`].)
+    pub fn window_open(&self, now: i64) -> bool {
+        self.status == "open"
+            && self.rules.opens_at.is_none_or(|t| now >= t)
+            && now < self.rules.closes_at.unwrap_or(self.starts_at)
     }
 
     /// Checks that a reservation may still be cancelled by the person at `now`.

@@ -68,18 +68,7 @@ pub async fn reserve_alone(db: &Db, o: &Offering, req: &Request, now: i64) -> Re
     let code = ticket_code();
     let wanted = if o.mode == Mode::Lottery { Status::Requested } else { Status::Confirmed };
     let fallback = (wanted == Status::Confirmed && o.waitlist_enabled).then_some(Status::Waitlisted);
-    let new = NewReservation {
-        offering_id: o.id,
-        service_key: &o.service_key,
-        booker: req.booker,
-        person_id: req.person_id,
-        person_key: &req.person_key,
-        seats: req.seats,
-        status: wanted,
-        group_id: req.group_id,
-        idempotency_key: req.idempotency_key.as_deref(),
-        code: &code,
-    };
+    let new = req.row(o, wanted, &code);
     for _ in 0..ATTEMPTS {
         let attempt = match o.rules.max_per_user {
             None => store::insert_quietly(&mut *db.conn().await?, &new, fallback, now).await,

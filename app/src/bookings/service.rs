@@ -13,7 +13,7 @@ use crate::bookings::lottery;
 use crate::bookings::model::{Candidate, Mode, Offering, Refusal, Status, draw_order};
 use crate::bookings::store::{self, Reservation};
 use crate::clock::local_day;
-use crate::db::Conn;
+use crate::db::{Backend, Conn};
 use crate::error::{AppError, AppResult};
 use crate::ids::{StreetId, UserId};
 use crate::org;
@@ -156,6 +156,16 @@ pub async fn book(
     Ok(super::pooled::reserve(&state.db, state.booking_batch.as_ref(), &offering, &request, now).await?)
 }
 
+/// Whether the user runs the offering of reservation `id` — an appointment slot's service or
+/// an activity session's event — and so may cancel it at any time and mark attendance. An
+/// unknown reservation is "not found".
+pub async fn runs_reservation(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<bool> {
+    let mut conn = state.db.conn().await?;
+    let r = store::reservation(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let o = store::offering(&mut conn, r.offering_id).await?.ok_or(AppError::NotFound)?;
+    Ok(o.run_by(&user.principal))
+}
+
 /// Cancels a reservation: by its booker (within the cancellation deadline) or by staff
 /// (any time). Frees the seat and promotes the waiting list. Cancelling twice answers the
 /// same.
@@ -185,6 +195,18 @@ pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64, is_staff: boo
     }
     tx.commit().await?;
     Ok(Reservation { status: Status::Cancelled, ..r })
+}
+
+/// Gives an offering `capacity` seats, in the caller's transaction (organisers changing a slot
+/// or a session): refused as a conflict below the seats already taken; seats added go to the
+/// waiting list, first in line first.
+pub async fn resize(conn: &mut Conn, backend: Backend, id: i64, capacity: i64, now: i64) -> AppResult<()> {
+    match store::set_capacity(conn, id, Some(capacity), now).await {
+        Err(e) if engine::is_no_seat(&e) => return Err(AppError::Conflict("booking.capacity_below_booked")),
+        other => other?,
+    };
+    engine::promote(conn, backend, id, now).await?;
+    Ok(())
 }
 
 /// Staff mark attendance (登记) or a no-show.

@@ -1,10 +1,12 @@
 //! SQL for offerings and reservations. The seat count is kept by triggers (see migration
 //! 0002), so nothing here adds or subtracts seats by hand.
 
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Arguments as _, Row as _};
 
+use crate::authz::Location;
 use crate::bookings::model::{Mode, Offering, Rules, Status};
+use crate::bookings::offer::{Parent, Terms};
 use crate::db::Conn;
 use crate::ids::{StreetId, UserId};
 
@@ -50,46 +52,38 @@ fn offering_from(row: &AnyRow) -> Result<Offering> {
     })
 }
 
-/// A new offering.
+/// One offering to write: its parent, when and where, and the terms of the creation it is part
+/// of (see `offer::create`, the one path that makes offerings).
 #[derive(Debug, Clone)]
-pub struct NewOffering {
-    /// `slot`, `session`, `transport`.
-    pub kind: &'static str,
-    /// Service (slots).
-    pub service_id: Option<i64>,
-    /// One-active-booking scope.
-    pub service_key: String,
-    /// Venue.
+pub struct NewOffering<'a> {
+    /// What it belongs to: a service (a slot) or an event (a session).
+    pub parent: Parent,
+    /// Venue (None: online).
     pub venue_id: Option<i64>,
     /// Start.
     pub starts_at: i64,
     /// End.
     pub ends_at: i64,
-    /// Seats.
-    pub capacity: Option<i64>,
-    /// Waiting list when full.
-    pub waitlist_enabled: bool,
-    /// Mode.
-    pub mode: Mode,
-    /// Rules.
-    pub rules: Rules,
-    /// The event (sessions).
-    pub event_id: Option<i64>,
-    /// The series it was made from.
-    pub series_id: Option<i64>,
-    /// Link for online sessions (shown to registrants only).
-    pub online_url: Option<String>,
-    /// Organising department.
-    pub department_id: Option<i64>,
-    /// Organising street.
-    pub street_id: Option<i64>,
-    /// A lottery's committed seed (required when `mode` is lottery).
+    /// Link of an online session (shown to registrants only).
+    pub online_url: Option<&'a str>,
+    /// Seats, waiting list, mode and rules.
+    pub terms: &'a Terms,
+    /// Its organiser's department and street.
+    pub location: Location,
+    /// A lottery's committed seed (required when the mode is lottery).
     pub lottery: Option<crate::bookings::lottery::SealedSeed>,
 }
 
-/// Creates an offering (and a lottery's sealed seed: call it in a transaction).
-pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Result<i64> {
-    let streets = o.rules.streets.iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(",");
+/// Creates an offering (and a lottery's sealed seed: call it in a transaction). A slot's
+/// one-active-booking scope is its service (`service:<id>`); a session is its own scope
+/// (`session:<id>`), known only once the row has its id.
+pub async fn insert_offering(conn: &mut Conn, o: &NewOffering<'_>, now: i64) -> Result<i64> {
+    let (kind, service_id, service_key, event_id, series_id) = match o.parent {
+        Parent::Service(service) => ("slot", Some(service), format!("service:{service}"), None, None),
+        Parent::Event { event, series } => ("session", None, String::new(), Some(event), series),
+    };
+    let (terms, rules) = (o.terms, &o.terms.rules);
+    let streets = rules.streets.iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(",");
     let id: i64 = sqlx::query_scalar(
         "insert into offerings (kind, service_id, service_key, venue_id, starts_at, ends_at, capacity, waitlist_enabled, \
          mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, event_id, series_id, \
@@ -97,31 +91,39 @@ pub async fn insert_offering(conn: &mut Conn, o: &NewOffering, now: i64) -> Resu
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) \
          returning offering_id",
     )
-    .bind(o.kind)
-    .bind(o.service_id)
-    .bind(&o.service_key)
+    .bind(kind)
+    .bind(service_id)
+    .bind(service_key)
     .bind(o.venue_id)
     .bind(o.starts_at)
     .bind(o.ends_at)
-    .bind(o.capacity)
-    .bind(i64::from(o.waitlist_enabled))
-    .bind(o.mode.as_str())
-    .bind(o.rules.opens_at)
-    .bind(o.rules.closes_at)
-    .bind(o.rules.cancel_until)
-    .bind(o.rules.max_per_user)
-    .bind(o.rules.min_age)
-    .bind(o.rules.max_age)
+    .bind(terms.capacity)
+    .bind(i64::from(terms.waitlist))
+    .bind(terms.mode.as_str())
+    .bind(rules.opens_at)
+    .bind(rules.closes_at)
+    .bind(rules.cancel_until)
+    .bind(rules.max_per_user)
+    .bind(rules.min_age)
+    .bind(rules.max_age)
     .bind(streets)
-    .bind(o.event_id)
-    .bind(o.series_id)
-    .bind(&o.online_url)
-    .bind(o.department_id)
-    .bind(o.street_id)
+    .bind(event_id)
+    .bind(series_id)
+    .bind(o.online_url)
+    .bind(o.location.department.map(|d| d.0))
+    .bind(o.location.street.map(|s| s.0))
     .bind(o.lottery.as_ref().map(|l| l.commitment.as_str()))
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
+    if let Parent::Event { .. } = o.parent {
+        sqlx::query(
+            "update offerings set service_key = 'session:' || cast(offering_id as text) where offering_id = $1",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
     if let Some(seed) = &o.lottery {
         crate::bookings::lottery::insert_seed(conn, id, seed, now).await?;
     }
@@ -253,20 +255,27 @@ pub async fn real_name_required(conn: &mut Conn, o: &Offering) -> Result<bool> {
 /// idempotency key or a person's active booking — and then nothing at all was written.
 /// `Ok(None)`: the offering is no longer open.
 pub async fn insert_reservation(conn: &mut Conn, r: &NewReservation<'_>, now: i64) -> Result<Option<i64>> {
-    sqlx::query_scalar(INSERT_RESERVATION)
-        .bind(r.offering_id)
-        .bind(r.booker.0)
-        .bind(r.person_id)
-        .bind(r.person_key)
-        .bind(r.service_key)
-        .bind(r.seats)
-        .bind(r.status.as_str())
-        .bind(r.group_id)
-        .bind(r.idempotency_key)
-        .bind(r.code)
-        .bind(now)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_scalar_with(INSERT_RESERVATION, reservation_arguments(r, now)?).fetch_optional(conn).await
+}
+
+/// `$1` to `$11` of the reservation INSERTs: the row's values in the order of their columns.
+fn reservation_arguments<'q>(r: &NewReservation<'q>, now: i64) -> Result<AnyArguments<'q>> {
+    let arguments = || -> std::result::Result<AnyArguments<'q>, sqlx::error::BoxDynError> {
+        let mut args = AnyArguments::default();
+        args.add(r.offering_id)?;
+        args.add(r.booker.0)?;
+        args.add(r.person_id)?;
+        args.add(r.person_key)?;
+        args.add(r.service_key)?;
+        args.add(r.seats)?;
+        args.add(r.status.as_str())?;
+        args.add(r.group_id)?;
+        args.add(r.idempotency_key)?;
+        args.add(r.code)?;
+        args.add(now)?;
+        Ok(args)
+    };
+    arguments().map_err(sqlx::Error::Encode)
 }
 
 /// The pooled path's INSERT (see `pooled`): takes the status wanted ($7) when the offering
@@ -290,21 +299,9 @@ pub async fn insert_quietly(
     fallback: Option<Status>,
     now: i64,
 ) -> Result<Option<(i64, Status)>> {
-    let row: Option<(i64, String)> = sqlx::query_as(INSERT_QUIETLY)
-        .bind(r.offering_id)
-        .bind(r.booker.0)
-        .bind(r.person_id)
-        .bind(r.person_key)
-        .bind(r.service_key)
-        .bind(r.seats)
-        .bind(r.status.as_str())
-        .bind(r.group_id)
-        .bind(r.idempotency_key)
-        .bind(r.code)
-        .bind(now)
-        .bind(fallback.map(Status::as_str))
-        .fetch_optional(conn)
-        .await?;
+    let mut args = reservation_arguments(r, now)?;
+    args.add(fallback.map(Status::as_str)).map_err(sqlx::Error::Encode)?;
+    let row: Option<(i64, String)> = sqlx::query_as_with(INSERT_QUIETLY, args).fetch_optional(conn).await?;
     // It wrote one of the two statuses it was given.
     Ok(row.map(|(id, status)| (id, Status::parse(&status).unwrap_or(r.status))))
 }

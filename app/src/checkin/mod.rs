@@ -18,8 +18,8 @@ use crate::crypto::Keys;
 /// read just before it changed still works).
 pub const WINDOW_SECS: i64 = 60;
 
-/// Self check-in opens this long before a session starts.
-pub const EARLY_SECS: i64 = 30 * 60;
+/// Self check-in opens this long before a session starts (the booking list's rule too).
+pub const EARLY_SECS: i64 = crate::bookings::CHECKIN_EARLY_SECS;
 
 /// The code a venue shows at `now`.
 pub fn current_code(keys: &Keys, venue: i64, now: i64) -> String {

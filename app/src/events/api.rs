@@ -1,26 +1,33 @@
 //! The activities API: events, sessions (single or a series), registrations. Same rules and
 //! errors as appointments: 201, 409 when full or already registered, 422 for rule violations.
+//! Registering, cancelling and the caller's list are the booking API's (`bookings::api`),
+//! mounted here as sessions and registrations; sessions are made by the one path that makes
+//! offerings (`bookings::offer`).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::{ApiUser, MaybeApiUser, Problem};
+use crate::api::{ApiUser, Created, MaybeApiUser, Problem};
 use crate::app::AppState;
-use crate::appointments::api::{BookingView, idempotency_key};
-use crate::appointments::model::{RulesInput, check_capacity, check_rules, local_date, parse_time, rfc3339};
+use crate::bookings::api::Names;
 use crate::bookings::model::Offering;
-use crate::bookings::service as bookings;
+use crate::bookings::offer::{NewOfferings, RulesInput, Terms, check_capacity, check_online_url, parse_time};
 use crate::bookings::store as booking_store;
+use crate::clock::{local_day, rfc3339};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::model::{Event, EventKind, check_event};
 use crate::events::service::{self, Plan, Scope, SessionChange};
 use crate::events::store::{self, Filter};
 use crate::web::extract::{Json, Path, Query};
+
+/// What the booking API calls this domain's offerings and reservations.
+pub const NAMES: Names =
+    Names { tag: "events", offering: "session", reservation: "registration", book_operation: "register" };
 
 /// The API routes of this domain.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,9 +36,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_event))
         .routes(routes!(add_sessions))
         .routes(routes!(change_session))
-        .routes(routes!(register))
-        .routes(routes!(cancel_registration))
-        .routes(routes!(my_registrations))
+        .routes(NAMES.book())
+        .routes(NAMES.cancel())
+        .routes(NAMES.mine())
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(put_cover, delete_cover))
@@ -106,13 +113,13 @@ fn day_bound(raw: Option<&str>, default: chrono::NaiveDate, end: bool) -> AppRes
             .map_err(|_| AppError::BadRequest("error.query_unreadable"))?,
         None => default,
     };
-    let (from, to) = crate::appointments::model::day_range(day);
+    let (from, to) = crate::clock::day_range(day);
     Ok(if end { to } else { from })
 }
 
 /// Filter from the query, relative to today.
 pub fn filter(state: &AppState, q: &EventQuery, members: bool) -> AppResult<Filter> {
-    let today = local_date(state.clock.unix());
+    let today = local_day(state.clock.unix());
     Ok(Filter {
         from: day_bound(q.from.as_deref(), today, false)?,
         to: day_bound(q.to.as_deref(), today + chrono::Duration::days(30), true)?,
@@ -157,13 +164,6 @@ pub struct NewEventBody {
     /// Only for logged-in residents.
     #[serde(default)]
     pub members_only: bool,
-}
-
-/// Something created.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Created {
-    /// Its id.
-    pub id: i64,
 }
 
 /// Creates an event (organisers).
@@ -287,7 +287,7 @@ pub struct CreatedSessions {
     params(("id" = i64, Path, description = "Event id")),
     responses((status = 201, description = "Created", body = CreatedSessions),
         (status = 403, description = "Not an organiser of this event", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid fields, or `mode: lottery` (only an appointment slot can be drawn)", body = Problem, content_type = "application/problem+json")))]
 async fn add_sessions(
     ApiUser(user): ApiUser,
     State(state): State<AppState>,
@@ -295,10 +295,8 @@ async fn add_sessions(
     Json(b): Json<NewSessions>,
 ) -> AppResult<impl IntoResponse> {
     let mut errors = Vec::new();
-    let (rules, _, _) = check_rules(&b.rules, &mut errors);
-    if let Some(c) = b.capacity {
-        check_capacity(c, &mut errors);
-    }
+    let terms = Terms::check(&b.rules, b.capacity, &mut errors);
+    terms.first_come_only(&mut errors);
     let single = b.starts_at.as_deref().and_then(|s| parse_time("starts_at", s, &mut errors));
     let single_end = b.ends_at.as_deref().and_then(|s| parse_time("ends_at", s, &mut errors));
     let starts = service::starts(b.rrule.as_deref(), single, &mut errors);
@@ -316,20 +314,16 @@ async fn add_sessions(
     };
     let mut venues = b.venue_ids.clone();
     venues.extend(b.venue_id);
-    let online_url = b.online_url.as_deref().map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned);
-    if let Some(url) = &online_url
-        && (!(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 500)
-    {
-        errors.push(FieldError { field: "online_url", key: "form.url_invalid" });
-    }
+    let online_url = check_online_url(b.online_url.as_deref(), &mut errors);
     if venues.is_empty() && online_url.is_none() {
         errors.push(FieldError { field: "venue_ids", key: "form.venue_or_online" });
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let plan = Plan { starts, duration, venues, online_url, capacity: b.capacity, rrule: b.rrule.clone(), rules };
-    let ids = service::add_sessions(&state, &user, id, plan).await?;
+    let times = starts.iter().map(|s| (*s, s + duration)).collect();
+    let sessions = NewOfferings { times, places: NewOfferings::places(&venues), online_url, terms };
+    let ids = service::add_sessions(&state, &user, id, Plan { sessions, rrule: b.rrule.clone() }).await?;
     Ok((StatusCode::CREATED, Json(CreatedSessions { id: ids.first().copied().unwrap_or_default(), ids })))
 }
 
@@ -394,49 +388,4 @@ async fn change_session(
     let change = SessionChange { cancel: b.cancel, shift: shift.map(|m| m * 60), capacity: b.capacity };
     let ids = service::change_sessions(&state, &user, id, scope, change).await?;
     Ok(Json(Changed { ids }))
-}
-
-/// Registers for a session (yourself, or a person from `GET /me/people`).
-#[utoipa::path(post, path = "/sessions/{id}/registrations", tag = "events", request_body(content = Option<crate::appointments::api::BookingRequest>), security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Session id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Any unique string per attempt")),
-    responses((status = 201, description = "Registered (or waitlisted)", body = BookingView),
-        (status = 409, description = "Full, or already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A rule says no", body = Problem, content_type = "application/problem+json")))]
-async fn register(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> AppResult<impl IntoResponse> {
-    let key = idempotency_key(&headers)?;
-    let person = crate::appointments::api::person_of(&body)?;
-    let booked = bookings::book(&state, &user, id, person, key).await?;
-    Ok((StatusCode::CREATED, Json(BookingView::from(&booked.reservation))))
-}
-
-/// Cancels a registration (the registrant before the deadline, or an organiser).
-#[utoipa::path(delete, path = "/registrations/{id}", tag = "events", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Registration id")),
-    responses((status = 200, description = "Cancelled", body = BookingView),
-        (status = 404, description = "No such registration of yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not an active registration", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Past the cancellation deadline", body = Problem, content_type = "application/problem+json")))]
-async fn cancel_registration(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> AppResult<Json<BookingView>> {
-    let staff = crate::appointments::staff_for_reservation(&state, &user, id).await?;
-    let r = bookings::cancel(&state, &user, id, staff).await?;
-    Ok(Json(BookingView::from(&r)))
-}
-
-/// Your registrations and bookings, newest first.
-#[utoipa::path(get, path = "/me/registrations", tag = "events", security(("bearer" = [])),
-    responses((status = 200, description = "Registrations", body = Vec<BookingView>)))]
-async fn my_registrations(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<BookingView>>> {
-    let all = booking_store::of_booker(&mut *state.db.conn().await?, user.id, 500).await?;
-    Ok(Json(all.iter().map(BookingView::from).collect()))
 }

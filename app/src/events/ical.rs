@@ -1,8 +1,6 @@
 //! iCalendar feeds (RFC 5545): one event's sessions, one venue's sessions, and a private
 //! per-user feed of their registrations behind a secret URL.
 
-use std::collections::HashMap;
-
 use chrono::DateTime;
 use icalendar::{Calendar, Component as _, EventLike as _, EventStatus};
 
@@ -54,6 +52,3 @@ pub fn calendar(name: &str, entries: &[Entry<'_>], now: i64, host: &str) -> Stri
     }
     cal.done().to_string()
 }
-
-/// Venue names by id, for locations.
-pub type Venues = HashMap<i64, String>;

@@ -11,11 +11,10 @@ use chrono::{NaiveDate, NaiveTime, TimeZone as _};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::appointments::model::{local_date, time_range};
 use crate::authz::{Action, Location, Role, Target};
-use crate::bookings::model::Rules;
+use crate::bookings::offer::{NewOfferings, Terms, check_capacity, check_online_url};
 use crate::bookings::store as booking_store;
-use crate::clock::DISTRICT_OFFSET;
+use crate::clock::{DISTRICT_OFFSET, local_day, time_range};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::model::{Event, EventKind, check_event};
 use crate::events::service::{self, Plan, Scope, SessionChange};
@@ -238,7 +237,7 @@ async fn admin_page(
         .take(500)
         .map(|o| AdminSession {
             id: o.id,
-            when: format!("{} {}", local_date(o.starts_at), time_range(o.starts_at, o.ends_at)),
+            when: format!("{} {}", local_day(o.starts_at), time_range(o.starts_at, o.ends_at)),
             place: o.venue_id.and_then(venue_name).unwrap_or_else(|| ctx.t("events.online").into()),
             capacity: o.capacity.map(|c| c.to_string()).unwrap_or_else(|| "—".into()),
             booked: o.booked,
@@ -332,17 +331,18 @@ impl SessionsForm {
         let capacity = match self.capacity.trim() {
             "" => None,
             c => match c.parse::<i64>() {
-                Ok(n) if (0..=100_000).contains(&n) => Some(n),
-                _ => {
+                Ok(n) => Some(n),
+                Err(_) => {
                     errors.push(FieldError { field: "capacity", key: "form.capacity_invalid" });
                     None
                 }
             },
         };
-        let online_url = Some(self.online_url.trim().to_owned()).filter(|u| !u.is_empty());
-        if online_url.as_deref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://"))) {
-            errors.push(FieldError { field: "online_url", key: "form.url_invalid" });
+        if let Some(c) = capacity {
+            check_capacity(c, errors);
         }
+        let terms = Terms { capacity, ..Terms::default() };
+        let online_url = check_online_url(Some(&self.online_url), errors);
         if self.venues.is_empty() && online_url.is_none() {
             errors.push(FieldError { field: "venue", key: "form.venue_or_online" });
         }
@@ -373,15 +373,10 @@ impl SessionsForm {
         } else {
             (vec![first], None)
         };
-        errors.is_empty().then(|| Plan {
-            starts,
-            duration: (end - start).num_seconds(),
-            venues: self.venues.clone(),
-            online_url,
-            capacity,
-            rrule,
-            rules: Rules::default(),
-        })
+        let duration = (end - start).num_seconds();
+        let times = starts.iter().map(|s| (*s, s + duration)).collect();
+        let sessions = NewOfferings { times, places: NewOfferings::places(&self.venues), online_url, terms };
+        errors.is_empty().then_some(Plan { sessions, rrule })
     }
 }
 

@@ -190,8 +190,8 @@ mod tests {
         );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(starts.len(), 30, "Saturdays from 5 Dec 2026 to 26 Jun 2027");
-        assert_eq!(crate::appointments::model::rfc3339(starts[0]), "2026-12-05T19:00:00+08:00");
-        assert_eq!(crate::appointments::model::rfc3339(starts[29]), "2027-06-26T19:00:00+08:00");
+        assert_eq!(crate::clock::rfc3339(starts[0]), "2026-12-05T19:00:00+08:00");
+        assert_eq!(crate::clock::rfc3339(starts[29]), "2027-06-26T19:00:00+08:00");
         assert!(starts.windows(2).all(|w| w[1] - w[0] == 7 * 86_400));
     }
 

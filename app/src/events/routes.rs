@@ -1,18 +1,20 @@
 //! Site handlers for activities: the list with filters, an event with its sessions and the
-//! registration form, and the iCalendar feeds.
+//! registration form, and the iCalendar feeds. Registering and the organisers' downloads are
+//! the shared booking pages (`bookings::pages`), routed here at the activity URLs; the event's
+//! page is the page a session is registered from.
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::appointments::model::local_date;
 use crate::bookings::model::Offering;
-use crate::bookings::service as bookings;
+use crate::bookings::pages::{self as booking_pages, Format, Offered, Refused};
 use crate::bookings::store as booking_store;
+use crate::clock::{local_day, local_time, time_range};
 use crate::crypto::random_token;
 use crate::error::{AppError, AppResult};
 use crate::events::api::{EventQuery, filter};
@@ -21,19 +23,33 @@ use crate::events::model::EventKind;
 use crate::events::store;
 use crate::events::views::{EventPage, EventRow, EventsPage, SessionRow};
 use crate::web::backoffice::{Field, Opt, OptGroup};
-use crate::web::extract::{Form, Path, Query};
-use crate::web::{Ctx, render, render_status, see_other};
+use crate::web::extract::{Path, Query};
+use crate::web::{Ctx, render};
 
 /// Routes of this domain (site side).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events", get(list))
         .route("/events/{file}", get(event_or_calendar))
-        .route("/sessions/{id}/register", post(register))
+        .route("/sessions/{id}/register", post(booking_pages::book::<Sessions>))
         .route("/venues/{id}/calendar.ics", get(venue_calendar))
         .route("/calendar/{file}", get(my_calendar))
-        .route("/manage/sessions/{id}/registrations.csv", get(registrations_csv))
-        .route("/manage/sessions/{id}/registrations.xlsx", get(registrations_xlsx))
+        .route("/manage/sessions/{id}/registrations.csv", get(registrations))
+        .route("/manage/sessions/{id}/registrations.xlsx", get(registrations))
+}
+
+/// Activity sessions, to the shared booking pages: registered for from their event's page.
+pub struct Sessions;
+
+impl Offered for Sessions {
+    const FORM_TOKEN_MAX: usize = 80;
+    type Page = EventPage;
+
+    async fn refused(state: &AppState, ctx: Ctx, refusal: Refused) -> AppResult<EventPage> {
+        let o = booking_store::offering(&mut *state.db.conn().await?, refusal.offering).await?;
+        let event = o.and_then(|o| o.event_id).ok_or(AppError::NotFound)?;
+        event_page(state, ctx, event, Some((refusal.offering, refusal.key))).await
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -49,7 +65,7 @@ struct ListQuery {
 }
 
 fn when(starts: i64, ends: i64) -> String {
-    format!("{} {}", local_date(starts), crate::appointments::model::time_range(starts, ends))
+    format!("{} {}", local_day(starts), time_range(starts, ends))
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
@@ -64,10 +80,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let found = store::list(&mut *state.db.conn().await?, &f, 200).await?;
     let rows = found
         .into_iter()
-        .map(|(event, next)| EventRow {
-            event,
-            next: format!("{} {}", local_date(next), crate::appointments::model::local_time(next)),
-        })
+        .map(|(event, next)| EventRow { event, next: format!("{} {}", local_day(next), local_time(next)) })
         .collect();
     let structure = state.structure.get(&state).await?;
     let mut streets = vec![Opt { value: String::new(), label: ctx.t("events.all_streets").into() }];
@@ -99,7 +112,7 @@ async fn event_page(state: &AppState, ctx: Ctx, id: i64, error: Option<(i64, &'s
     let event =
         store::get(&mut conn, id).await?.filter(|e| !e.members_only || ctx.user.is_some()).ok_or(AppError::NotFound)?;
     let offerings = booking_store::offerings_of_event(&mut conn, id).await?;
-    let venues = venue_names(state).await?;
+    let venues = state.structure.get(state).await?.venue_names();
     let now = state.clock.unix();
     let sessions = offerings
         .iter()
@@ -110,31 +123,12 @@ async fn event_page(state: &AppState, ctx: Ctx, id: i64, error: Option<(i64, &'s
             place: o.venue_id.and_then(|v| venues.get(&v).cloned()).unwrap_or_else(|| ctx.t("events.online").into()),
             left: o.seats_left(),
             cancelled: o.status != "open",
-            open: o.status == "open"
-                && o.rules.opens_at.is_none_or(|t| now >= t)
-                && now < o.rules.closes_at.unwrap_or(o.starts_at),
+            open: o.window_open(now),
             error: error.filter(|(s, _)| *s == o.id).map(|(_, k)| k),
         })
         .collect();
-    let mut people = Vec::new();
-    if let Some(user) = &ctx.user {
-        people
-            .push(Opt { value: String::new(), label: format!("{} · {}", ctx.t("relation.self"), user.display_name) });
-        for p in crate::people::store::list(&mut conn, user.id).await? {
-            if p.relation != crate::people::model::Relation::Myself {
-                people.push(Opt {
-                    value: p.id.to_string(),
-                    label: format!("{} · {}", ctx.t(p.relation.label_key()), p.name),
-                });
-            }
-        }
-    }
+    let people = booking_pages::whom_choices(&mut conn, &ctx).await?;
     Ok(EventPage { ctx, event, sessions, people, form_token: random_token() })
-}
-
-async fn venue_names(state: &AppState) -> AppResult<ical::Venues> {
-    let structure = state.structure.get(state).await?;
-    Ok(structure.blocks.iter().flat_map(|b| b.venues.iter()).map(|v| (v.id.0, v.name.clone())).collect())
 }
 
 fn ics(body: String, name: &str) -> Response {
@@ -158,7 +152,7 @@ async fn event_or_calendar(State(state): State<AppState>, ctx: Ctx, Path(file): 
         let mut conn = state.db.conn().await?;
         let event = store::get(&mut conn, id).await?.filter(|e| !e.members_only).ok_or(AppError::NotFound)?;
         let sessions = booking_store::offerings_of_event(&mut conn, id).await?;
-        let venues = venue_names(&state).await?;
+        let venues = state.structure.get(&state).await?.venue_names();
         let entries: Vec<Entry<'_>> = sessions
             .iter()
             .map(|s| Entry {
@@ -174,40 +168,6 @@ async fn event_or_calendar(State(state): State<AppState>, ctx: Ctx, Path(file): 
     }
     let id: i64 = file.parse().map_err(|_| AppError::NotFound)?;
     render(&event_page(&state, ctx, id, None).await?)
-}
-
-#[derive(Debug, Deserialize)]
-struct RegisterForm {
-    #[serde(default)]
-    person_id: String,
-    #[serde(default)]
-    token: String,
-}
-
-/// Registers for a session; the one-time form token makes a resend register once.
-async fn register(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(session): Path<i64>,
-    Form(f): Form<RegisterForm>,
-) -> AppResult<Response> {
-    let user = ctx.user()?;
-    let key = bookings::form_key(&f.token, 80)?;
-    let person = f.person_id.trim().parse::<i64>().ok();
-    match bookings::book(&state, user, session, person, Some(key)).await {
-        Ok(b) => Ok(see_other(&format!("/me/bookings?done={}", b.reservation.status.as_str()))),
-        Err(AppError::Conflict(key) | AppError::Rule(key)) => {
-            let o = booking_store::offering(&mut *state.db.conn().await?, session).await?.ok_or(AppError::NotFound)?;
-            let event = o.event_id.ok_or(AppError::NotFound)?;
-            let status = if key == "booking.full" || key == "booking.already_booked" {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            render_status(status, &event_page(&state, ctx, event, Some((session, key))).await?)
-        }
-        Err(other) => Err(other),
-    }
 }
 
 /// Upcoming public sessions at a venue (the coming year).
@@ -262,12 +222,9 @@ async fn my_calendar(State(state): State<AppState>, Path(file): Path<String>) ->
     Ok(ics(ical::calendar(name, &entries, state.clock.unix(), &host(&state)), "ejia.ics"))
 }
 
-async fn registrations(
-    state: &AppState,
-    ctx: &Ctx,
-    id: i64,
-    format: crate::appointments::routes::Format,
-) -> AppResult<Response> {
+/// A session's registrations and attendance as CSV or XLSX, by the URL's extension
+/// (organisers who run it).
+async fn registrations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, uri: Uri) -> AppResult<Response> {
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     let session =
@@ -276,15 +233,5 @@ async fn registrations(
         return Err(AppError::Forbidden);
     }
     let lines = crate::bookings::listing::of_offering(&mut conn, id).await?;
-    crate::appointments::routes::download(ctx, &lines, &format!("session-{id}"), format)
-}
-
-/// A session's registrations and attendance as CSV (organisers).
-async fn registrations_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    registrations(&state, &ctx, id, crate::appointments::routes::Format::Csv).await
-}
-
-/// The same as XLSX.
-async fn registrations_xlsx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    registrations(&state, &ctx, id, crate::appointments::routes::Format::Xlsx).await
+    booking_pages::download(&ctx, &lines, &format!("session-{id}"), Format::of(&uri))
 }

@@ -6,8 +6,9 @@ use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::{Action, Location, Target};
-use crate::bookings::model::{Mode, Offering, Rules, Status};
-use crate::bookings::store::{self as bookings, NewOffering};
+use crate::bookings::model::{Offering, Status};
+use crate::bookings::offer::{self, NewOfferings, Parent};
+use crate::bookings::store as bookings;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::model::{Event, MAX_SESSIONS, NewEvent, occurrences};
 use crate::events::store;
@@ -71,23 +72,13 @@ pub async fn set_cover(state: &AppState, user: &CurrentUser, event_id: i64, uplo
     Ok(())
 }
 
-/// Where and when sessions happen.
+/// Sessions to add: the offerings, checked, and the recurrence rule they come from, if any.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Start times (Unix seconds).
-    pub starts: Vec<i64>,
-    /// Length of each session in seconds.
-    pub duration: i64,
-    /// Venues (a session at each venue for each start); empty with an online link.
-    pub venues: Vec<i64>,
-    /// Link for online sessions.
-    pub online_url: Option<String>,
-    /// Seats per session (None: unlimited, e.g. online).
-    pub capacity: Option<i64>,
-    /// The recurrence rule the starts came from, if any.
+    /// The sessions.
+    pub sessions: NewOfferings,
+    /// The recurrence rule their starts came from (a series).
     pub rrule: Option<String>,
-    /// Booking rules of every session.
-    pub rules: Rules,
 }
 
 /// Adds sessions to an event; returns their ids.
@@ -98,47 +89,21 @@ pub async fn add_sessions(state: &AppState, user: &CurrentUser, event_id: i64, p
     if !runs(&mut tx, user, &event).await? {
         return Err(AppError::Forbidden);
     }
-    let places: Vec<Option<i64>> =
-        if plan.venues.is_empty() { vec![None] } else { plan.venues.iter().copied().map(Some).collect() };
-    if places.len() * plan.starts.len() > MAX_SESSIONS {
+    if plan.sessions.count() > MAX_SESSIONS {
         return Err(AppError::Invalid(vec![FieldError { field: "rrule", key: "form.too_many_slots" }]));
     }
-    for venue in places.iter().flatten() {
-        if crate::org::store::venue(&mut tx, crate::ids::VenueId(*venue)).await?.is_none() {
-            return Err(AppError::Invalid(vec![FieldError { field: "venue_ids", key: "form.choice_invalid" }]));
-        }
+    let mut errors = Vec::new();
+    offer::check_venues(&mut tx, &plan.sessions.places, "venue_ids", &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
     }
     let location = location(&mut tx, event.department_id, event.street_id).await?;
     let series = match &plan.rrule {
         Some(rule) => Some(store::insert_series(&mut tx, event_id, rule, now).await?),
         None => None,
     };
-    let mut ids = Vec::with_capacity(places.len() * plan.starts.len());
-    for venue in &places {
-        for start in &plan.starts {
-            let o = NewOffering {
-                kind: "session",
-                service_id: None,
-                service_key: String::new(),
-                venue_id: *venue,
-                starts_at: *start,
-                ends_at: start + plan.duration,
-                capacity: plan.capacity,
-                waitlist_enabled: true,
-                mode: Mode::FirstCome,
-                rules: plan.rules.clone(),
-                event_id: Some(event_id),
-                series_id: series,
-                online_url: plan.online_url.clone(),
-                department_id: location.department.map(|d| d.0),
-                street_id: location.street.map(|s| s.0),
-                lottery: None,
-            };
-            let id = bookings::insert_offering(&mut tx, &o, now).await?;
-            store::scope_session(&mut tx, id).await?;
-            ids.push(id);
-        }
-    }
+    let parent = Parent::Event { event: event_id, series };
+    let ids = offer::create(&mut tx, &state.keys, parent, location, &plan.sessions, now).await?;
     let summary = serde_json::json!({ "sessions_created": ids.len(), "rrule": plan.rrule });
     audit::record(
         &mut tx,
@@ -207,13 +172,7 @@ pub async fn change_sessions(
             bookings::set_offering_times(&mut tx, s.id, s.starts_at + shift, s.ends_at + shift, now).await?;
         }
         if let Some(capacity) = change.capacity {
-            match bookings::set_capacity(&mut tx, s.id, Some(capacity), now).await {
-                Err(e) if crate::bookings::engine::is_no_seat(&e) => {
-                    return Err(AppError::Conflict("booking.capacity_below_booked"));
-                }
-                other => other?,
-            };
-            crate::bookings::engine::promote(&mut tx, state.db.backend(), s.id, now).await?;
+            crate::bookings::service::resize(&mut tx, state.db.backend(), s.id, capacity, now).await?;
         }
         changed.push(s.id);
     }

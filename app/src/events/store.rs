@@ -112,16 +112,6 @@ pub async fn insert_series(conn: &mut Conn, event: i64, rrule: &str, now: i64) -
         .await
 }
 
-/// Gives a new session its own one-registration-per-person scope (`session:<id>`), known
-/// only once the row has its id.
-pub async fn scope_session(conn: &mut Conn, offering: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("update offerings set service_key = 'session:' || cast(offering_id as text) where offering_id = $1")
-        .bind(offering)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// All events, newest first.
 pub async fn all(conn: &mut Conn, limit: i64) -> Result<Vec<Event>, sqlx::Error> {
     let sql = format!("select {COLUMNS} from events e order by e.event_id desc limit $1");

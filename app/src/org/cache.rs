@@ -42,6 +42,13 @@ pub struct Structure {
     pub venue_count: usize,
 }
 
+impl Structure {
+    /// Every venue's name by its id, for pages that say where something happens.
+    pub fn venue_names(&self) -> std::collections::HashMap<i64, String> {
+        self.blocks.iter().flat_map(|b| b.venues.iter()).map(|v| (v.id.0, v.name.clone())).collect()
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     loaded_at_ms: i64,

@@ -401,3 +401,40 @@ async fn a_session_change_out_of_bounds_is_refused_field_by_field() {
     let (status, _) = patch(json!({"shift_minutes": 366 * 24 * 60, "capacity": 100_000})).await;
     assert_eq!(status, 200, "a year's move and the most seats are fine");
 }
+
+/// Sessions are made by the same path as appointment slots, so the terms sent are the terms
+/// kept: a session without a waiting list turns the next person away (its `waitlist` used to be
+/// dropped), a lottery — which only an appointment slot can draw — is refused instead of quietly
+/// made first come, and the back office holds a session's link to the API's 500 characters.
+#[tokio::test]
+async fn sessions_keep_the_terms_sent_and_refuse_a_lottery_or_an_overlong_link() {
+    let (w, e) = World::with_event(false).await;
+    let path = format!("/events/{}/sessions", e.id);
+    let session = |terms: Value| {
+        let mut body = json!({"venue_id": w.venues(1)[0], "starts_at": "2026-12-06T19:00:00+08:00",
+            "ends_at": "2026-12-06T21:00:00+08:00", "capacity": 1});
+        body.as_object_mut().unwrap().extend(terms.as_object().unwrap().clone());
+        e.organizer.post(&path, body)
+    };
+    let (status, problem) = session(json!({"mode": "lottery"})).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "mode");
+    let (status, created) = session(json!({"waitlist": false})).await;
+    assert_eq!(status, 201, "{created}");
+    let register = format!("/sessions/{}/registrations", created["id"]);
+    let residents = w.residents(2).await;
+    let (status, first) = residents[0].post(&register, json!({})).await;
+    assert_eq!((status, first["status"].as_str()), (201, Some("confirmed")));
+    let (status, second) = residents[1].post(&register, json!({})).await;
+    assert_eq!(status, 409, "full, and no waiting list: {second}");
+    // The back office's form is checked by the same rules.
+    w.app.login(ORGANISER).await;
+    let long = format!("https://meeting.example/{}", "x".repeat(500));
+    let form =
+        [("first_date", "2026-12-05"), ("start_time", "19:00"), ("end_time", "21:00"), ("online_url", long.as_str())];
+    let r = w.app.post(&format!("/manage/events/{}/sessions", e.id), &form).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("链接应以 https:// 或 http:// 开头。"));
+    let mut conn = w.app.state.db.conn().await.unwrap();
+    assert_eq!(ejia::bookings::store::offerings_of_event(&mut conn, e.id).await.unwrap().len(), 1);
+}
