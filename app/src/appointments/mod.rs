@@ -11,11 +11,14 @@ pub mod store;
 mod views;
 
 use crate::accounts::CurrentUser;
-use crate::app::AppState;
+use crate::app::{AppState, Domain};
 use crate::authz::{Action, Location, Target};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use model::Service;
+
+/// The domain: the services' pages and the appointments API.
+pub const DOMAIN: Domain = Domain { name: "appointments", pages: routes::router, api: api::router, ..Domain::NONE };
 
 /// Where a service sits, for authorization: its department (and that department's street).
 pub async fn service_location(conn: &mut Conn, s: &Service) -> AppResult<Location> {

@@ -28,3 +28,9 @@ pub mod open311;
 pub mod pages;
 pub mod store;
 pub mod views;
+
+use crate::app::Domain;
+
+/// The board as a domain: its pages and its API operation. Open311, a URL tree of its own with
+/// its own layers, is nested by `app::router`.
+pub const DOMAIN: Domain = Domain { name: "board", pages: pages::router, api: api::router, ..Domain::NONE };

@@ -51,3 +51,27 @@ pub mod store;
 pub mod timeline;
 pub mod views;
 pub mod workflow;
+
+use crate::app::{AppState, Domain};
+use crate::authz::{Principal, Role};
+use crate::web::backoffice::Tile;
+
+/// The case core as a domain: the case pages and API with those of its parts (photos), and the
+/// staff queue's tile.
+pub const DOMAIN: Domain = Domain { name: "cases", pages: pages::router, api, tiles };
+
+/// The case API with its photos.
+pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(photos::api::router())
+}
+
+/// Everyone who works cases has the queue.
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    const CASE_ROLES: [Role; 5] =
+        [Role::DistrictAdmin, Role::StreetAdmin, Role::Dispatcher, Role::Inspector, Role::Handler];
+    if CASE_ROLES.iter().any(|r| principal.has_role(*r)) {
+        vec![Tile::new("cases_manage.title", "/manage/cases")]
+    } else {
+        Vec::new()
+    }
+}

@@ -29,7 +29,7 @@ use crate::web::{Ctx, render, render_status, see_other};
 /// Most reports listed on "my reports" and cases in the queue.
 const LIST_LIMIT: i64 = 200;
 
-/// Routes of the case pages.
+/// Routes of the case pages, with those of the photos and the merging of duplicates on them.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/report", get(report).post(report_step))
@@ -38,13 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/act", post(act))
         .route("/manage/cases", get(queue))
         .merge(crate::cases::photos::pages::router())
-        .merge(crate::enterprise::pages::router())
-        .merge(crate::cases::patrol::pages::router())
-        .merge(crate::cases::patrol::log_pages::router())
         .merge(crate::cases::duplicate_pages::router())
-        .merge(crate::cases::settings::category_pages::router())
-        .merge(crate::cases::calendar::pages::router())
-        .merge(crate::cases::hotline::pages::router())
         .merge(crate::cases::reveal::router())
 }
 

@@ -33,3 +33,8 @@ pub mod service;
 pub mod store;
 pub mod uscc;
 pub mod views;
+
+use crate::app::Domain;
+
+/// Enterprise assistance as a domain: its pages and API operations, its tiles.
+pub const DOMAIN: Domain = Domain { name: "enterprise", pages: pages::router, api: api::router, tiles: pages::tiles };

@@ -20,3 +20,7 @@ pub mod store;
 pub mod worker;
 
 pub use outbox::{SecretText, Sms, queue_secret_sms, queue_sms, recent_sms};
+
+/// The domain: the inbox's page and API.
+pub const DOMAIN: crate::app::Domain =
+    crate::app::Domain { name: "notify", pages: routes::router, api: api::router, ..crate::app::Domain::NONE };

@@ -12,10 +12,14 @@
 //!
 //! The core still reaches in by name: the case page shows the caller (`cases::case_views` reads
 //! `store::for_viewer`), revealing the number is the core's `cases::reveal` (which also reveals an
-//! enterprise's contact and an anonymous reporter), and `cases::pages` merges `pages::router`;
-//! the back-office home asks `pages::tiles`, which also lists the case settings' tiles. Issue 10's
-//! next step turns those around.
+//! enterprise's contact and an anonymous reporter). Issue 10's next step turns those around. The
+//! hotline serves its own page and tile ([`DOMAIN`], listed in `app::DOMAINS`).
 
 pub mod pages;
 pub mod store;
 pub mod views;
+
+use crate::app::Domain;
+
+/// The hotline as a domain: the call-taking page and its tile.
+pub const DOMAIN: Domain = Domain { name: "hotline", pages: pages::router, tiles: pages::tiles, ..Domain::NONE };

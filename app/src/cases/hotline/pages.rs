@@ -24,6 +24,7 @@ use crate::cases::service::{self, NewCase, OnBehalf};
 use crate::cases::workflow::{self, Action};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::CommunityId;
+use crate::web::backoffice::Tile;
 use crate::web::extract::{Form, Query};
 use crate::web::forms::Errors;
 use crate::web::{Ctx, render, render_status, see_other};
@@ -216,18 +217,7 @@ async fn take(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CallForm
     }
 }
 
-/// The back-office tiles of the case settings and the hotline, for those who may use them.
-pub fn tiles(ctx: &Ctx, principal: &Principal) -> Vec<crate::web::backoffice::Link> {
-    let mut tiles = Vec::new();
-    if takes_calls(principal) {
-        tiles.push(("hotline.title", "/manage/hotline"));
-    }
-    if principal.has_role(Role::DistrictAdmin) {
-        tiles.push(("case_admin.categories_title", "/manage/case-categories"));
-        tiles.push(("case_admin.calendar_title", "/manage/work-calendar"));
-    }
-    tiles
-        .into_iter()
-        .map(|(key, href)| crate::web::backoffice::Link { label: ctx.t(key).into(), href: href.into() })
-        .collect()
+/// The hotline's tile, for those who take calls.
+pub fn tiles(principal: &Principal) -> Vec<Tile> {
+    if takes_calls(principal) { vec![Tile::new("hotline.title", "/manage/hotline")] } else { Vec::new() }
 }

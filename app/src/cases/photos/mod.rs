@@ -19,6 +19,7 @@
 //! merges `pages::router`. Issue 10's next step decides whether photos become a panel the core's
 //! registry shows or stay a part of the core.
 
+pub mod api;
 pub mod pages;
 pub mod report_service;
 pub mod service;

@@ -1,6 +1,6 @@
 //! What the district maintains as data for its case engine — a category's department, time
 //! limit and flags, the working week, holidays and make-up working days — as use cases that
-//! the API (`api`) and the back-office pages (`category_pages`, `cases::calendar::pages`) share,
+//! the API (`api`) and the back-office pages (`category_pages`, `calendar_pages`) share,
 //! so both check the same things and leave the same audit entries. District admins only.
 //!
 //! The two statements only these use cases need live here rather than in `cases::store`, which is at
