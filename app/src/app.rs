@@ -69,12 +69,19 @@ pub struct Domain {
     pub api: fn() -> utoipa_axum::router::OpenApiRouter<AppState>,
     /// Its tiles on the back-office home for a user: the sections they may open.
     pub tiles: fn(&Principal) -> Vec<Tile>,
+    /// What it adds to the case core (see `cases::addons`).
+    pub case_addon: Option<&'static dyn crate::cases::addons::CaseAddon>,
 }
 
 impl Domain {
     /// A domain that adds nothing: the base of every `DOMAIN`, which names what it adds.
-    pub const NONE: Domain =
-        Domain { name: "", pages: Router::new, api: utoipa_axum::router::OpenApiRouter::new, tiles: |_| Vec::new() };
+    pub const NONE: Domain = Domain {
+        name: "",
+        pages: Router::new,
+        api: utoipa_axum::router::OpenApiRouter::new,
+        tiles: |_| Vec::new(),
+        case_addon: None,
+    };
 }
 
 /// Everything a request handler may need. Cloned for every request and middleware, so it is

@@ -29,7 +29,7 @@ use crate::web::backoffice::Tile;
 
 /// The domain: login, registration and the profile, the people's back office (with the
 /// back-office home) and the accounts API.
-pub const DOMAIN: Domain = Domain { name: "accounts", pages: router, api: api::router, tiles };
+pub const DOMAIN: Domain = Domain { name: "accounts", pages: router, api: api::router, tiles, ..Domain::NONE };
 
 /// The accounts' pages: the public ones and the back office's.
 pub fn router() -> axum::Router<AppState> {

@@ -1,5 +1,6 @@
 //! The case pages: a resident's report in three screens, their list of reports, the case page
-//! with the forms of the actions the viewer may take, and the staff queue.
+//! with the forms of the actions the viewer may take (and the answer to a reveal, see
+//! [`reveal`]), and the staff queue.
 //!
 //! The report's screens post to one URL with a `step` field naming where to go next
 //! (`describe`, `preview`, `submit`, or back to `category` / `edit`); the answers so far
@@ -7,7 +8,7 @@
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -16,6 +17,7 @@ use crate::app::AppState;
 use crate::cases::case_views::{Failed, case_page};
 use crate::cases::model::{Rating, reach};
 use crate::cases::photos::report_service as report_photos;
+use crate::cases::reveal::{Revealed, Shown, Subject};
 use crate::cases::service::{self, Act};
 use crate::cases::store::{self, Filter};
 use crate::cases::views::{Draft, Lookup, MyCasesPage, Screen};
@@ -39,7 +41,14 @@ pub fn router() -> Router<AppState> {
         .route("/manage/cases", get(queue))
         .merge(crate::cases::photos::pages::router())
         .merge(crate::cases::duplicate_pages::router())
-        .merge(crate::cases::reveal::router())
+        .merge(reveal(&crate::cases::reveal::REPORTER))
+}
+
+/// The reveal form of `subject`, `POST /cases/{id}/{segment}/reveal`, for whoever declares the
+/// subject to serve: the core its anonymous reporter, an add-on the number it keeps.
+pub fn reveal(subject: &'static Subject) -> Router<AppState> {
+    let path = format!("/cases/{{id}}/{}/reveal", subject.segment);
+    Router::new().route(&path, post(move |s, c, p| reveal_page(s, c, p, subject)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -217,4 +226,25 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
     let cases = store::list(&mut *state.db.conn().await?, &reach(&user.principal), &filter).await?;
     let lookup = Lookup::load(&state).await?;
     render(&lookup.queue(ctx, (&q.state, !q.overdue.is_empty(), &q.sort), cases, now))
+}
+
+/// The case page with the whole number (or why it cannot be shown), answered to the POST
+/// itself so the number travels in this one response only.
+async fn reveal_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    subject: &'static Subject,
+) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let revealed = crate::cases::reveal::reveal(&state, &user, id, subject).await?;
+    let mut page = case_page(&state, ctx, id, false, None).await?;
+    let status = match revealed {
+        Revealed::Number { .. } => StatusCode::OK,
+        Revealed::Unreadable => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    page.shown = Some(Shown { subject, revealed });
+    let mut response = render_status(status, &page)?;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }

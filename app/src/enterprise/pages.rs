@@ -32,7 +32,7 @@ use crate::web::{Ctx, render, render_status, see_other};
 /// Most requests shown on the company's page.
 const SHOWN: usize = 50;
 
-/// Routes of the assistance pages.
+/// Routes of the assistance pages, and of revealing a contact's number on the case page.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/enterprise", get(home))
@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/assist", get(list))
         .route("/cases/{id}/assist/agent", post(assign))
         .route("/cases/{id}/checklist/{step}", post(tick))
+        .merge(crate::cases::pages::reveal(&service::CONTACT))
 }
 
 /// The back-office tiles of assistance: the agents' list, and the applications for those who

@@ -19,7 +19,7 @@ use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;
 
 /// The domain: the activities' pages, public and back office, their API, and the organisers' tile.
-pub const DOMAIN: Domain = Domain { name: "events", pages: router, api: api::router, tiles };
+pub const DOMAIN: Domain = Domain { name: "events", pages: router, api: api::router, tiles, ..Domain::NONE };
 
 /// The activities' pages: the public ones and the back office's.
 pub fn router() -> axum::Router<AppState> {

@@ -20,7 +20,7 @@ use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;
 
 /// The domain: the structure's pages and API, and its tiles on the back-office home.
-pub const DOMAIN: Domain = Domain { name: "org", pages: routes::router, api: api::router, tiles };
+pub const DOMAIN: Domain = Domain { name: "org", pages: routes::router, api: api::router, tiles, ..Domain::NONE };
 
 /// The structure is kept by the district's and the streets' admins.
 fn tiles(principal: &Principal) -> Vec<Tile> {

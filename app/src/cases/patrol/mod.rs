@@ -26,7 +26,7 @@ use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;
 
 /// The patrol as a domain: the inspector's page, the patrol log, the patrols' API and their tiles.
-pub const DOMAIN: Domain = Domain { name: "patrol", pages: router, api: api::router, tiles };
+pub const DOMAIN: Domain = Domain { name: "patrol", pages: router, api: api::router, tiles, ..Domain::NONE };
 
 /// The inspector's page and the patrol log.
 pub fn router() -> axum::Router<AppState> {

@@ -13,9 +13,10 @@
 //! together rather than split between a categories folder and the calendar's; the calendar's
 //! model and SQL are `cases::calendar`, a part the core builds on. The categories' rows
 //! stay in the core's `cases::store`, since every filing reads its category in the same
-//! statement as the rest (`store::FILING_REFS`). The core still names `catalog` (the seed type
-//! `cases::store` takes, the request kind the report screens offer): pure data, importing
-//! only the calendar's `TimeLimit`. Templates: `cases/categories.html`, `cases/category.html`.
+//! statement as the rest (`store::FILING_REFS`); the kinds the report screens offer (`city`,
+//! `request`) are the core's too. Seeding the catalog's categories is `service::seed_categories`.
+//! The core never imports this folder, which plugs in by [`DOMAIN`] (listed in `app::DOMAINS`).
+//! Templates: `cases/categories.html`, `cases/category.html`, `cases/calendar.html`.
 
 pub mod api;
 pub mod calendar_pages;
@@ -28,7 +29,7 @@ use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;
 
 /// The settings as a domain: the categories' and the calendar's pages, their API and tiles.
-pub const DOMAIN: Domain = Domain { name: "case settings", pages: router, api: api::router, tiles };
+pub const DOMAIN: Domain = Domain { name: "case settings", pages: router, api: api::router, tiles, ..Domain::NONE };
 
 /// The categories' pages and the calendar's.
 pub fn router() -> axum::Router<AppState> {

@@ -36,7 +36,7 @@ use crate::web::extract::{Json, Query};
 pub use crate::cases::stats::store::figures;
 
 /// The statistics as a domain: the page with its exports, the API operation and the tile.
-pub const DOMAIN: Domain = Domain { name: "case stats", pages: pages::router, api: router, tiles };
+pub const DOMAIN: Domain = Domain { name: "case stats", pages: pages::router, api: router, tiles, ..Domain::NONE };
 
 /// The API routes.
 pub fn router() -> OpenApiRouter<AppState> {
