@@ -71,6 +71,8 @@ pub struct Domain {
     pub tiles: fn(&Principal) -> Vec<Tile>,
     /// What it adds to the case core (see `cases::addons`).
     pub case_addon: Option<&'static dyn crate::cases::addons::CaseAddon>,
+    /// How it words the notices it leaves (see `notify::wording`).
+    pub notices: Option<&'static dyn crate::notify::wording::Wording>,
 }
 
 impl Domain {
@@ -81,6 +83,7 @@ impl Domain {
         api: utoipa_axum::router::OpenApiRouter::new,
         tiles: |_| Vec::new(),
         case_addon: None,
+        notices: None,
     };
 }
 

@@ -32,7 +32,15 @@
 //! listed once in `app::DOMAINS`) and plugs into extension points the core owns —
 //! `addons::CaseAddon` (a panel on the case page, names for its timeline steps, a check before
 //! an action, a category kind only its intake files) and `reveal::Subject` (a number kept beside
-//! the case that the case page reveals).
+//! the case that the case page reveals); the notices it leaves it words itself, registered with
+//! the inbox (`notify::wording`) as the core's own are (`notices::CaseNotices`).
+//!
+//! Why this shape — small extension points the core owns, filled from one `const` list in
+//! `app.rs` (`app::DOMAINS`), rather than a macro or an `inventory`-style crate collecting
+//! registrations at link time: what is registered, and in which order (the order of the panels
+//! and of the back-office tiles), is written in one place a reader can find, checked by the
+//! compiler; an add-on's `DOMAIN` and its `impl`s say in its own folder all it adds. The rule is
+//! enforced by `crate::architecture`'s test, which reads the source's imports.
 
 pub mod addons;
 pub mod api;
@@ -62,9 +70,10 @@ use crate::app::{AppState, Domain};
 use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;
 
-/// The case core as a domain: the case pages and API with those of its parts (photos), and the
-/// staff queue's tile.
-pub const DOMAIN: Domain = Domain { name: "cases", pages: pages::router, api, tiles, ..Domain::NONE };
+/// The case core as a domain: the case pages and API with those of its parts (photos), the
+/// staff queue's tile, and the reporter's notices' wording.
+pub const DOMAIN: Domain =
+    Domain { name: "cases", pages: pages::router, api, tiles, case_addon: None, notices: Some(&notices::CaseNotices) };
 
 /// The case API with its photos.
 pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {

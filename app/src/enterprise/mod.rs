@@ -22,9 +22,8 @@
 //!
 //! How it plugs in, without the case core naming it: [`DOMAIN`] (listed in `app::DOMAINS`)
 //! serves the pages, the API operations and the contact's reveal form (`service::CONTACT`),
-//! gives the tiles, and registers [`Assistance`] with the case core (see its doc). The
-//! notification worker still names `notices::Decision` for the decision's text message, and the
-//! case core's notices hand the assistance notices here; issue 10 turns those around next.
+//! gives the tiles, registers [`Assistance`] with the case core (see its doc) and words its
+//! notices for the inbox and the text messages (`notices::AssistNotices`).
 
 pub mod api;
 pub mod model;
@@ -50,6 +49,7 @@ pub const DOMAIN: Domain = Domain {
     api: api::router,
     tiles: pages::tiles,
     case_addon: Some(&Assistance),
+    notices: Some(&notices::AssistNotices),
 };
 
 /// What assistance adds to a case: its items are a kind of category only enterprises file
