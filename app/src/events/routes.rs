@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::appointments::model::local_date;
+use crate::bookings as booking_store;
 use crate::bookings::model::Offering;
 use crate::bookings::service as bookings;
-use crate::bookings::store as booking_store;
 use crate::crypto::random_token;
 use crate::error::{AppError, AppResult};
 use crate::events::api::{EventQuery, filter};

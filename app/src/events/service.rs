@@ -7,7 +7,7 @@ use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::{Action, Location, Target};
 use crate::bookings::model::{Mode, Offering, Rules, Status};
-use crate::bookings::store::{self as bookings, NewOffering};
+use crate::bookings::{self, NewOffering};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::model::{Event, MAX_SESSIONS, NewEvent, occurrences};
 use crate::events::store;
@@ -208,12 +208,12 @@ pub async fn change_sessions(
         }
         if let Some(capacity) = change.capacity {
             match bookings::set_capacity(&mut tx, s.id, Some(capacity), now).await {
-                Err(e) if crate::bookings::engine::is_no_seat(&e) => {
+                Err(e) if bookings::is_no_seat(&e) => {
                     return Err(AppError::Conflict("booking.capacity_below_booked"));
                 }
                 other => other?,
             };
-            crate::bookings::engine::promote(&mut tx, state.db.backend(), s.id, now).await?;
+            bookings::promote(&mut tx, state.db.backend(), s.id, now).await?;
         }
         changed.push(s.id);
     }
