@@ -16,7 +16,8 @@
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::cases::model::{Case, Source};
+use crate::cases::filing::Reserved;
+use crate::cases::model::Case;
 use crate::cases::reveal::Answer;
 use crate::cases::workflow::{Action, Party};
 use crate::db::{BoxFuture, Conn};
@@ -55,15 +56,6 @@ pub trait CaseAddon: Sync {
     ) -> BoxFuture<'a, AppResult<Option<Box<dyn Panel>>>> {
         Box::pin(std::future::ready(Ok(None)))
     }
-}
-
-/// A category kind reserved to one source (see [`CaseAddon::reserved_kind`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reserved {
-    /// The category kind (`case_categories.kind`).
-    pub kind: &'static str,
-    /// The source that files it, and nothing else.
-    pub source: Source,
 }
 
 /// The add-ons registered with the core, in the order of `app::DOMAINS`.

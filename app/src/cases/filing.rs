@@ -4,7 +4,6 @@
 //! filing alike — on SQLite in the same thread and transaction as the write, so a category
 //! retired or a patrol ended meanwhile cannot slip by.
 
-use crate::cases::addons::Reserved;
 use crate::cases::model::{Case, Source, valid_coords};
 use crate::cases::workflow::State;
 use crate::error::{AppError, AppResult, FieldError};
@@ -32,6 +31,16 @@ pub struct NewCase {
     pub coords: Option<(f64, f64)>,
     /// The filer's open foot patrol it was found on.
     pub patrol_id: Option<i64>,
+}
+
+/// A category kind reserved to one source (registered by an add-on, see
+/// `addons::CaseAddon::reserved_kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reserved {
+    /// The category kind (`case_categories.kind`).
+    pub kind: &'static str,
+    /// The source that files it, and nothing else.
+    pub source: Source,
 }
 
 /// Whom staff file a case for when they take it down for someone else (a hotline call).

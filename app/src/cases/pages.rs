@@ -237,7 +237,7 @@ async fn reveal_page(
     subject: &'static Subject,
 ) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let revealed = crate::cases::reveal::reveal(&state, &user, id, subject).await?;
+    let revealed = service::reveal(&state, &user, id, subject).await?;
     let mut page = case_page(&state, ctx, id, false, None).await?;
     let status = match revealed {
         Revealed::Number { .. } => StatusCode::OK,

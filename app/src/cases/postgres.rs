@@ -17,8 +17,7 @@
 //! `anonymous` value it already binds.
 
 use crate::app::AppState;
-use crate::cases::addons::Reserved;
-use crate::cases::filing::{self, Filer, NewCase};
+use crate::cases::filing::{self, Filer, NewCase, Reserved};
 use crate::cases::model::Case;
 use crate::cases::store;
 use crate::error::AppResult;

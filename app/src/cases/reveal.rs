@@ -10,19 +10,18 @@
 //! core's reveal form for its own (`cases::pages::reveal`), so the core names none of them.
 //!
 //! Private by default: the number is shown only in the answer to a POST (CSRF-checked like
-//! every form), just that once, never in a URL, cookie or redirect, and with
+//! every form; `pages::reveal`), just that once, never in a URL, cookie or redirect, and with
 //! `Cache-Control: no-store` so no cache keeps the page. Every reveal is written to the audit
 //! log — who, which case, what kind of thing, never the thing itself — in the transaction that
-//! reads the sealed value, so nothing is shown without its entry.
+//! reads the sealed value, so nothing is shown without its entry (`service::reveal`). This
+//! module is the subjects, the numbers and the answer, with no use case of its own: the case
+//! page's panels read it, and it reads nothing of the core but its model.
 
-use crate::accounts::{CurrentUser, Phone};
-use crate::app::AppState;
-use crate::audit::{self, Change};
+use crate::accounts::Phone;
 use crate::cases::model::Case;
 use crate::cases::workflow::Party;
 use crate::crypto::Keys;
 use crate::db::{BoxFuture, Conn};
-use crate::error::{AppError, AppResult};
 
 /// A case's sealed number and the name that goes with it (a person's, when the reveal is of one).
 pub type Sealed = (Option<String>, String);
@@ -239,30 +238,6 @@ impl<'a> Answer<'a> {
     pub fn revealing(&self, subject: &str) -> bool {
         self.0.is_some_and(|s| s.subject.segment == subject)
     }
-}
-
-/// Reveals `subject` of case `id` to `user` and records that they saw it. Someone who cannot
-/// see the case, or a case without one, gets 404; someone who sees it without a part that may
-/// reveal (see [`Subject::revealers`]) gets 403. Neither leaves an entry.
-pub async fn reveal(state: &AppState, user: &CurrentUser, id: i64, subject: &'static Subject) -> AppResult<Revealed> {
-    let mut tx = state.db.begin().await?;
-    let (case, parts) = crate::cases::service::visible(&mut tx, user, id).await?;
-    if !may_reveal(subject, &parts) {
-        return Err(AppError::Forbidden);
-    }
-    let (name, sealed) = (subject.sealed)(&mut tx, &case).await?.ok_or(AppError::NotFound)?;
-    let phone = match open(&state.keys, &sealed) {
-        Ok(phone) => phone,
-        Err(e) => {
-            // Nothing was shown, so nothing is audited; operators must hear of it, though.
-            tracing::error!(case = id, subject = subject.segment, error = %e, "a sealed number cannot be opened");
-            return Ok(Revealed::Unreadable);
-        }
-    };
-    let change = Change::new("case", id, case.street_id).after(&serde_json::json!({"revealed": subject.what}));
-    audit::record(&mut tx, state.clock.unix(), user.id, subject.audit_action, change).await?;
-    tx.commit().await?;
-    Ok(Revealed::Number { name, number: FullNumber::from(&phone) })
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
-//! Case use cases: filing, seeing, and moving a case along its workflow. Each change is one
-//! transaction: the case's new state (written only if nobody moved it meanwhile), its
-//! timeline step and the audit entry.
+//! Case use cases: filing, seeing, revealing what the case page masks, and moving a case along
+//! its workflow. Each change is one transaction: the case's new state (written only if nobody
+//! moved it meanwhile), its timeline step and the audit entry.
 
 use chrono::{NaiveDateTime, TimeZone as _};
 
@@ -11,6 +11,7 @@ use crate::cases::addons;
 use crate::cases::calendar::store as calendar_store;
 use crate::cases::filing::{self, Filer};
 use crate::cases::model::{Case, Rating, Source, Step, audit_actor, distance_m, parties, public_place};
+use crate::cases::reveal::{self, FullNumber, Revealed, Subject};
 use crate::cases::store::{self, Category};
 use crate::cases::workflow::{self, Action, Party, Refusal};
 use crate::clock::DISTRICT_OFFSET;
@@ -214,6 +215,30 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
     }
     tx.commit().await?;
     Ok(next)
+}
+
+/// Reveals `subject` of case `id` to `user` and records that they saw it. Someone who cannot
+/// see the case, or a case without one, gets 404; someone who sees it without a part that may
+/// reveal (see `Subject::revealers`) gets 403. Neither leaves an entry.
+pub async fn reveal(state: &AppState, user: &CurrentUser, id: i64, subject: &'static Subject) -> AppResult<Revealed> {
+    let mut tx = state.db.begin().await?;
+    let (case, parts) = visible(&mut tx, user, id).await?;
+    if !reveal::may_reveal(subject, &parts) {
+        return Err(AppError::Forbidden);
+    }
+    let (name, sealed) = (subject.sealed)(&mut tx, &case).await?.ok_or(AppError::NotFound)?;
+    let phone = match reveal::open(&state.keys, &sealed) {
+        Ok(phone) => phone,
+        Err(e) => {
+            // Nothing was shown, so nothing is audited; operators must hear of it, though.
+            tracing::error!(case = id, subject = subject.segment, error = %e, "a sealed number cannot be opened");
+            return Ok(Revealed::Unreadable);
+        }
+    };
+    let change = Change::new("case", id, case.street_id).after(&serde_json::json!({"revealed": subject.what}));
+    audit::record(&mut tx, state.clock.unix(), user.id, subject.audit_action, change).await?;
+    tx.commit().await?;
+    Ok(Revealed::Number { name, number: FullNumber::from(&phone) })
 }
 
 /// District local time to Unix seconds.

@@ -6,8 +6,7 @@
 
 use rusqlite::{Connection, params};
 
-use crate::cases::addons::Reserved;
-use crate::cases::filing::{self, Filer, NewCase, Refs};
+use crate::cases::filing::{self, Filer, NewCase, Refs, Reserved};
 use crate::cases::model::{Case, audit_actor};
 use crate::cases::postgres::ANONYMOUS;
 use crate::cases::store::{FILING_REFS, INSERT_CASE, INSERT_STEP};

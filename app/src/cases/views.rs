@@ -10,7 +10,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::cases::addons::{self, Reserved};
+use crate::cases::addons;
+use crate::cases::filing::Reserved;
 use crate::cases::model::Case;
 use crate::cases::service::NewCase;
 use crate::cases::store::{self, Category};

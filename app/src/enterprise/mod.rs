@@ -35,7 +35,8 @@ pub mod uscc;
 pub mod views;
 
 use crate::app::{AppState, Domain};
-use crate::cases::addons::{CaseAddon, CaseView, Panel, Reserved};
+use crate::cases::addons::{CaseAddon, CaseView, Panel};
+use crate::cases::filing::Reserved;
 use crate::cases::model::{Case, Source};
 use crate::cases::workflow::Action;
 use crate::db::{BoxFuture, Conn};
