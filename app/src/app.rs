@@ -1,5 +1,13 @@
 //! The application state and the router: the public site, the back office, the JSON API and
 //! the operations endpoints, each with the layers it needs.
+//!
+//! This is where the domains are put together, and the only place that lists them all:
+//! [`DOMAINS`], one line per domain. Each domain describes itself in its `mod.rs` (a
+//! [`Domain`]: its pages, its API operations, its tiles on the back-office home, and what it
+//! adds to a core another domain owns — a case add-on, the notices it words); the router, the
+//! API document, the back-office home, the case page and the inbox read that one list. So no
+//! domain imports another to plug itself in, and a new domain touches its own folder and one
+//! line here.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,13 +25,67 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::authz::Principal;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::Keys;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::web::backoffice::Tile;
 use crate::web::metrics::Metrics;
-use crate::{accounts, api, audit, org, web};
+use crate::{accounts, api, web};
+
+/// Every domain, in the order the back-office home shows their tiles.
+pub const DOMAINS: &[Domain] = &[
+    crate::org::DOMAIN,
+    crate::accounts::DOMAIN,
+    crate::audit::DOMAIN,
+    crate::events::DOMAIN,
+    crate::checkin::DOMAIN,
+    crate::appointments::DOMAIN,
+    crate::notify::DOMAIN,
+    crate::media::DOMAIN,
+    crate::cases::DOMAIN,
+    crate::cases::stats::DOMAIN,
+    crate::cases::patrol::DOMAIN,
+    crate::cases::hotline::DOMAIN,
+    crate::cases::settings::DOMAIN,
+    crate::enterprise::DOMAIN,
+    crate::board::DOMAIN,
+];
+
+/// What a domain brings to the application, as its `mod.rs` declares it (`pub const DOMAIN`).
+///
+/// Static: a `const` per domain and one `const` list, checked by the compiler, in a fixed order
+/// that a reader finds in one place — rather than registration at start-up by side effect
+/// (`inventory`-style crates, or a macro), which hides the order and what is registered.
+#[derive(Clone, Copy)]
+pub struct Domain {
+    /// Its name (logs, tests).
+    pub name: &'static str,
+    /// Its pages, site and back office.
+    pub pages: fn() -> Router<AppState>,
+    /// Its API operations, each with its part of the OpenAPI document.
+    pub api: fn() -> utoipa_axum::router::OpenApiRouter<AppState>,
+    /// Its tiles on the back-office home for a user: the sections they may open.
+    pub tiles: fn(&Principal) -> Vec<Tile>,
+    /// What it adds to the case core (see `cases::addons`).
+    pub case_addon: Option<&'static dyn crate::cases::addons::CaseAddon>,
+    /// How it words the notices it leaves (see `notify::wording`).
+    pub notices: Option<&'static dyn crate::notify::wording::Wording>,
+}
+
+impl Domain {
+    /// A domain that adds nothing: the base of every `DOMAIN`, which names what it adds.
+    pub const NONE: Domain = Domain {
+        name: "",
+        pages: Router::new,
+        api: utoipa_axum::router::OpenApiRouter::new,
+        tiles: |_| Vec::new(),
+        case_addon: None,
+        notices: None,
+    };
+}
 
 /// Everything a request handler may need. Cloned for every request and middleware, so it is
 /// one reference-counted pointer.
@@ -62,6 +124,9 @@ pub struct Shared {
     pub hashing: accounts::password::Hashing,
     /// Picture decoders (a few at a time, a short line, then 503).
     pub decoders: crate::media::Decoders,
+    /// The domains this application is made of ([`DOMAINS`]): what the cores ask for the
+    /// add-ons, tiles and notices registered with them.
+    pub domains: &'static [Domain],
 }
 
 impl std::fmt::Debug for Shared {
@@ -102,6 +167,7 @@ impl AppState {
             booking_batch,
             hashing: accounts::password::Hashing::for_this_machine(),
             decoders: Default::default(),
+            domains: DOMAINS,
         })))
     }
 }
@@ -111,20 +177,9 @@ pub fn router(state: AppState) -> Router {
     let timeout = Duration::from_secs(state.config.request_timeout_secs);
     let body_limit = state.config.max_body_bytes;
 
-    let site = Router::new()
-        .merge(org::routes::router())
-        .merge(accounts::routes::router())
-        .merge(accounts::manage::router())
-        .merge(audit::routes::router())
-        .merge(crate::appointments::routes::router())
-        .merge(crate::events::routes::router())
-        .merge(crate::events::manage::router())
-        .merge(crate::checkin::routes::router())
-        .merge(crate::notify::routes::router())
-        .merge(crate::media::routes::router())
-        .merge(crate::cases::pages::router())
-        .merge(crate::board::pages::router())
-        .merge(crate::cases::stats::pages::router())
+    let site = DOMAINS
+        .iter()
+        .fold(Router::new(), |site, domain| site.merge((domain.pages)()))
         .route("/static/{name}", get(web::assets::serve))
         .route("/metrics", get(web::metrics::serve_main))
         .fallback(|| async { AppError::NotFound })

@@ -216,7 +216,8 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
     }
     // City-appearance cases go to the law-enforcement bureau first; dispatchers redirect.
     let categories = crate::cases::settings::catalog::city_categories()?;
-    loaded.categories = crate::cases::store::seed_categories(&mut tx, &categories, enforcement, now).await?;
+    loaded.categories =
+        crate::cases::settings::service::seed_categories(&mut tx, &categories, enforcement, now).await?;
     // Enterprise assistance items go to the approval bureau, with their checklists.
     let items = &crate::enterprise::model::ITEMS;
     loaded.categories += crate::enterprise::store::seed(&mut tx, items, approval, now).await?;
@@ -243,7 +244,8 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
 /// they go to first, adding those departments the district list lacks. Returns (departments
 /// added, categories written).
 async fn request_categories(tx: &mut crate::db::Conn, now: i64) -> anyhow::Result<(usize, usize)> {
-    use crate::cases::settings::catalog::{self, KIND_REQUEST, REQUESTS};
+    use crate::cases::settings::catalog::{self, REQUESTS};
+    use crate::cases::store::KIND_REQUEST;
     let mut known: HashMap<String, DepartmentId> =
         store::list_departments(tx, 0, 10_000).await?.into_iter().map(|d| (d.name, d.id)).collect();
     let mut added = 0;

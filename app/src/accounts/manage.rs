@@ -1,6 +1,7 @@
 //! Back office for people: find accounts, create one for someone without a phone at hand,
 //! grant and revoke roles. District admins see everyone; street admins see the residents of
-//! their street and grant working roles inside it.
+//! their street and grant working roles inside it. Also the back-office home (`/manage`), which
+//! lists the tiles every domain gives the user (see `app::Domain::tiles`).
 
 use axum::Router;
 use axum::extract::State;
@@ -41,43 +42,16 @@ struct IndexPage {
     sections: Vec<Link>,
 }
 
-async fn index(ctx: Ctx) -> AppResult<Response> {
+/// The back-office home asks every domain for its tiles, in the order of `app::DOMAINS`: it
+/// names none of them, so a domain adds a section without touching this page.
+async fn index(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let user = ctx.require(Action::View, &Target::BackOffice)?;
-    let admin = user.principal.has_role(Role::DistrictAdmin) || user.principal.has_role(Role::StreetAdmin);
-    let mut sections = Vec::new();
-    if admin {
-        for (key, href) in [
-            ("nav.streets", "/manage/streets"),
-            ("nav.communities", "/manage/communities"),
-            ("nav.venues", "/manage/venues"),
-            ("nav.departments", "/manage/departments"),
-            ("nav.users", "/manage/users"),
-            ("nav.audit", "/manage/audit"),
-        ] {
-            sections.push(Link { label: ctx.t(key).into(), href: href.into() });
-        }
-    }
-    if user.principal.has_role(Role::DistrictAdmin) || user.principal.has_role(Role::Organizer) {
-        sections.push(Link { label: ctx.t("events.manage").into(), href: "/manage/events".into() });
-    }
-    if admin || user.principal.has_role(Role::Organizer) {
-        sections.push(Link { label: ctx.t("checkin.title").into(), href: "/manage/checkin".into() });
-    }
-    let case_roles = [Role::DistrictAdmin, Role::StreetAdmin, Role::Dispatcher, Role::Inspector, Role::Handler];
-    if case_roles.iter().any(|r| user.principal.has_role(*r)) {
-        sections.push(Link { label: ctx.t("cases_manage.title").into(), href: "/manage/cases".into() });
-    }
-    if crate::cases::stats::Reach::of(&user.principal).is_some() {
-        sections.push(Link { label: ctx.t("case_stats.title").into(), href: "/manage/case-stats".into() });
-    }
-    if user.principal.has_role(Role::Inspector) {
-        sections.push(Link { label: ctx.t("patrol_page.title").into(), href: "/patrol".into() });
-    }
-    if admin || user.principal.has_role(Role::Dispatcher) {
-        sections.push(Link { label: ctx.t("patrol_log.title").into(), href: "/manage/patrols".into() });
-    }
-    sections.extend(crate::cases::hotline::pages::tiles(&ctx, &user.principal));
-    sections.extend(crate::enterprise::pages::tiles(&ctx, &user.principal));
+    let sections = state
+        .domains
+        .iter()
+        .flat_map(|domain| (domain.tiles)(&user.principal))
+        .map(|tile| Link { label: ctx.t(tile.key).into(), href: tile.href.into() })
+        .collect();
     render(&IndexPage { ctx, sections })
 }
 

@@ -22,3 +22,25 @@ mod unlock_pages;
 mod views;
 
 pub use model::{CurrentUser, Phone, User};
+
+use crate::app::{AppState, Domain};
+use crate::authz::{Principal, Role};
+use crate::web::backoffice::Tile;
+
+/// The domain: login, registration and the profile, the people's back office (with the
+/// back-office home) and the accounts API.
+pub const DOMAIN: Domain = Domain { name: "accounts", pages: router, api: api::router, tiles, ..Domain::NONE };
+
+/// The accounts' pages: the public ones and the back office's.
+pub fn router() -> axum::Router<AppState> {
+    routes::router().merge(manage::router())
+}
+
+/// The district's and the streets' admins manage people.
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    if principal.has_role(Role::DistrictAdmin) || principal.has_role(Role::StreetAdmin) {
+        vec![Tile::new("nav.users", "/manage/users")]
+    } else {
+        Vec::new()
+    }
+}

@@ -62,20 +62,9 @@ pub fn openapi_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     (router, doc)
 }
 
-/// Each domain's API routes with their part of the document.
+/// Each domain's API routes with their part of the document (see `app::DOMAINS`).
 fn domains() -> Vec<OpenApiRouter<AppState>> {
-    vec![
-        crate::accounts::api::router(),
-        crate::org::api::router(),
-        crate::appointments::api::router(),
-        crate::events::api::router(),
-        crate::notify::api::router(),
-        crate::cases::api::router(),
-        crate::enterprise::api::router(),
-        crate::board::api::router(),
-        crate::cases::settings::api::router(),
-        crate::cases::stats::router(),
-    ]
+    crate::app::DOMAINS.iter().map(|domain| (domain.api)()).collect()
 }
 
 /// The API, with its layers and the document at `/openapi.json`.

@@ -12,10 +12,14 @@ pub mod store;
 mod views;
 
 use crate::accounts::CurrentUser;
+use crate::app::Domain;
 use crate::authz::{Action, Location, Target};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use model::Service;
+
+/// The domain: the services' pages and the appointments API.
+pub const DOMAIN: Domain = Domain { name: "appointments", pages: routes::router, api: api::router, ..Domain::NONE };
 
 /// Where a service sits, for authorization: its department (and that department's street).
 pub async fn service_location(conn: &mut Conn, s: &Service) -> AppResult<Location> {
@@ -40,7 +44,7 @@ pub async fn runs(conn: &mut Conn, user: &CurrentUser, s: &Service) -> AppResult
 
 /// The service an offering belongs to (404 when it is not an appointment slot).
 pub async fn service_of_offering(conn: &mut Conn, offering: i64) -> AppResult<Service> {
-    let o = crate::bookings::store::offering(conn, offering).await?.ok_or(AppError::NotFound)?;
+    let o = crate::bookings::offering(conn, offering).await?.ok_or(AppError::NotFound)?;
     let id = o.service_id.ok_or(AppError::NotFound)?;
     store::get(conn, id).await?.ok_or(AppError::NotFound)
 }

@@ -19,7 +19,7 @@ use crate::appointments::views::{Day, DaySheetPage, PeoplePage, ServicePage, Ser
 use crate::appointments::{runs, service_of_offering, store};
 use crate::bookings::listing;
 use crate::bookings::pages::{self as booking_pages, Format, Offered, Refused};
-use crate::bookings::store as booking_store;
+use crate::bookings as booking_store;
 use crate::crypto::random_token;
 use crate::error::{AppError, AppResult};
 use crate::people::model::check_person;

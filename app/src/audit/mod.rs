@@ -12,6 +12,22 @@ use crate::ids::{StreetId, UserId};
 
 pub mod routes;
 
+use crate::app::Domain;
+use crate::authz::{Principal, Role};
+use crate::web::backoffice::Tile;
+
+/// The domain: the audit log's page, and its tile for the admins who read it.
+pub const DOMAIN: Domain = Domain { name: "audit", pages: routes::router, tiles, ..Domain::NONE };
+
+/// The district's and the streets' admins read the log (of their area).
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    if principal.has_role(Role::DistrictAdmin) || principal.has_role(Role::StreetAdmin) {
+        vec![Tile::new("nav.audit", "/manage/audit")]
+    } else {
+        Vec::new()
+    }
+}
+
 /// One change, built up before it is recorded.
 #[derive(Debug, Clone)]
 pub struct Change {

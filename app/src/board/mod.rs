@@ -5,7 +5,7 @@
 //! What it adds to the case core: a public reading of cases. Only cases of public categories
 //! show, never who reported them; the description and the place only once a dispatcher accepted
 //! the case (the place rounded unless the category is precise), photos only those a dispatcher
-//! reviewed. Every public output reads through `store` (`search`, which applies `public_place`),
+//! reviewed. Every public output reads through `store` (`search`, which applies the core's `public_place`),
 //! so no page, map or Open311 answer can show what another would hide. Open311 files new cases
 //! through the core's filing service like any other intake.
 //!
@@ -18,8 +18,9 @@
 //! templates are the spec's formats). Templates: `app/templates/board/` and
 //! `app/templates/open311/`.
 //!
-//! The case core still calls in here by name (`cases::service` asks `store::public_place` how
-//! the public sees a possible duplicate); issue 10's next step turns that around.
+//! What the public may see of a case (`public_place`, `description_shown`) is the case core's
+//! rule (`cases::model`), which this domain applies to every public output and the core to the
+//! possible duplicates it tells a resident of: the core never imports the board.
 
 pub mod api;
 pub mod map;
@@ -28,3 +29,9 @@ pub mod open311;
 pub mod pages;
 pub mod store;
 pub mod views;
+
+use crate::app::Domain;
+
+/// The board as a domain: its pages and its API operation. Open311, a URL tree of its own with
+/// its own layers, is nested by `app::router`.
+pub const DOMAIN: Domain = Domain { name: "board", pages: pages::router, api: api::router, ..Domain::NONE };

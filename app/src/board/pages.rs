@@ -93,7 +93,7 @@ async fn case_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         place: names.place(case.street_id, case.community_id),
         filed: crate::clock::format_local(case.created_at),
         deadline: case.deadline_at.map(crate::clock::format_local),
-        steps: steps.into_iter().map(BoardStep::new).collect(),
+        steps: steps.into_iter().map(|s| BoardStep::new(&state, s)).collect(),
         photos,
         case,
         ctx,

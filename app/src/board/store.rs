@@ -8,11 +8,12 @@
 //! refused or voided without being vetted); after, the address, and the coordinates rounded to
 //! a grid of about 50 m — exact only for a category marked precise (a manhole cover, a street
 //! lamp). Every public output (the board's list, page and map, Open311 in JSON and XML) reads
-//! cases through [`search`], which applies [`public_place`].
+//! cases through [`search`], which applies the core's rule of what the public sees of a place
+//! (`cases::model::public_place`, which the core also tells possible duplicates by).
 
 use sqlx::Row as _;
 
-use crate::cases::model::open_states_sql;
+use crate::cases::model::{description_shown, open_states_sql, public_place};
 use crate::cases::workflow::State;
 use crate::db::Conn;
 use crate::ids::{CommunityId, StreetId};
@@ -32,9 +33,9 @@ pub struct PublicCase {
     pub state: State,
     /// What was reported (shown once the case is accepted; until then it is unreviewed).
     pub description: Option<String>,
-    /// Address as given, once reviewed (empty before; see [`public_place`]).
+    /// Address as given, once reviewed (empty before; see `cases::model::public_place`).
     pub address: String,
-    /// Coordinates as the public may see them (see [`public_place`]).
+    /// Coordinates as the public may see them (see `cases::model::public_place`).
     pub coords: Option<(f64, f64)>,
     /// Street.
     pub street_id: Option<StreetId>,
@@ -76,37 +77,6 @@ pub struct Narrow {
     pub street: Option<StreetId>,
     /// Skip this many (a page of the list).
     pub offset: i64,
-}
-
-/// Whether the public may read what the reporter wrote: only once a dispatcher accepted it
-/// (a rejected or voided report was never vetted, and may hold anything).
-pub fn description_shown(state: State) -> bool {
-    !matches!(state, State::Reported | State::Rejected | State::Voided)
-}
-
-/// Public coordinates lie on a grid of 1/2000 of a degree: about 55 m north–south and 45 m
-/// east–west at Qingdao (36°N), so a point is shown within about 35 m of where it was given.
-const GRID_PER_DEGREE: f64 = 2000.0;
-
-/// Coordinates moved to the nearest point of the public grid.
-pub fn rounded((lat, lng): (f64, f64)) -> (f64, f64) {
-    // Divided rather than multiplied by the step, so that grid points print as short decimals.
-    ((lat * GRID_PER_DEGREE).round() / GRID_PER_DEGREE, (lng * GRID_PER_DEGREE).round() / GRID_PER_DEGREE)
-}
-
-/// What the public may see of where a case is (see the module doc): the address and the
-/// coordinates (rounded unless the category is `precise`) once the description is shown;
-/// neither before.
-pub fn public_place(
-    state: State,
-    precise: bool,
-    address: String,
-    coords: Option<(f64, f64)>,
-) -> (String, Option<(f64, f64)>) {
-    if !description_shown(state) {
-        return (String::new(), None);
-    }
-    (address, if precise { coords } else { coords.map(rounded) })
 }
 
 /// The `where` clause both [`search`] and [`count`] use; `$1`–`$5` are bound by [`bind`].
@@ -256,42 +226,5 @@ pub async fn photo(
     match reviewed {
         Some(_) => crate::media::store::get(conn, image_id, false).await,
         None => Ok(None),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const AT: (f64, f64) = (36.06137, 120.38362);
-
-    #[test]
-    fn an_unreviewed_report_shows_no_place_at_all() {
-        for state in [State::Reported, State::Rejected, State::Voided] {
-            for precise in [false, true] {
-                assert_eq!(public_place(state, precise, "云霄路 88 号".into(), Some(AT)), (String::new(), None));
-            }
-        }
-    }
-
-    #[test]
-    fn a_reviewed_case_shows_its_address_and_a_rounded_point_unless_precise() {
-        for state in State::ALL.into_iter().filter(|s| description_shown(*s)) {
-            let (address, coords) = public_place(state, false, "云霄路 88 号".into(), Some(AT));
-            assert_eq!((address.as_str(), coords), ("云霄路 88 号", Some((36.0615, 120.3835))), "{state:?}");
-            assert_eq!(public_place(state, true, String::new(), Some(AT)).1, Some(AT), "{state:?}");
-            assert_eq!(public_place(state, false, String::new(), None).1, None);
-        }
-    }
-
-    #[test]
-    fn rounding_moves_a_point_by_at_most_about_35_metres() {
-        let mut worst: f64 = 0.0;
-        for i in 0..500 {
-            let at = (36.05 + f64::from(i) * 0.000_037, 120.37 + f64::from(i) * 0.000_041);
-            worst = worst.max(crate::cases::model::distance_m(at, rounded(at)));
-        }
-        assert!(worst > 20.0 && worst < 36.0, "{worst}");
-        assert_eq!(rounded((36.062, 120.383)), (36.062, 120.383), "grid points stay");
     }
 }

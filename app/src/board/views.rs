@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
+use crate::app::AppState;
 use crate::board::map::{self as board_map, Map};
 use crate::board::store::{PublicCase, PublicStep};
 use crate::cases::store::Category;
@@ -247,11 +248,11 @@ pub struct BoardStep {
 }
 
 impl BoardStep {
-    /// From the stored step.
-    pub fn new(s: PublicStep) -> Self {
+    /// From the stored step, named as the case page names it.
+    pub fn new(state: &AppState, s: PublicStep) -> Self {
         Self {
             at: crate::clock::format_local(s.at),
-            action_key: crate::cases::case_views::step_key(&s.action),
+            action_key: crate::cases::case_views::step_key(state, &s.action),
             department: s.department,
         }
     }

@@ -1,4 +1,6 @@
-//! Cases over the API: categories, filing, one case with its timeline, moving it along.
+//! Cases over the API: categories, filing, one case with its timeline and photos, moving it
+//! along, merging duplicates. A case's photos are taken and served by `photos::api`; the
+//! patrols' operations are the patrol's own (`patrol::api`).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,7 +12,6 @@ use utoipa_axum::routes;
 use crate::api::ApiUser;
 use crate::app::AppState;
 use crate::cases::model::{Case, Rating};
-use crate::cases::patrol::service::{self as patrols, Patrol};
 use crate::cases::photos::service::{self as photos, Photo};
 use crate::cases::service::{self, Act, NewCase};
 use crate::cases::store;
@@ -28,17 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_case))
         .routes(routes!(act_on_case))
         .routes(routes!(merge_case))
-        .routes(routes!(start_patrol))
-        .routes(routes!(get_patrol))
-        .routes(routes!(patrol_points))
-        .routes(routes!(end_patrol))
-        .routes(routes!(my_patrols))
-        .routes(routes!(get_photo))
-        .merge(
-            OpenApiRouter::new()
-                .routes(routes!(add_photo))
-                .layer(axum::extract::DefaultBodyLimit::max(crate::media::model::MAX_UPLOAD_BYTES)),
-        )
         .routes(routes!(my_cases))
 }
 
@@ -352,112 +342,4 @@ async fn merge_case(
 ) -> AppResult<Json<CaseOut>> {
     let case = service::merge(&state, &user, id, body.into).await?;
     Ok(Json(CaseOut::new(case, state.clock.unix(), None)))
-}
-
-/// Starts a foot patrol (inspectors); 409 while another is open.
-#[utoipa::path(post, path = "/patrols", tag = "cases", security(("bearer" = [])),
-    responses((status = 201, description = "Started", body = Patrol),
-        (status = 403, description = "Not an inspector", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "You have a patrol open already", body = crate::api::Problem, content_type = "application/problem+json")))]
-async fn start_patrol(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<(StatusCode, Json<Patrol>)> {
-    Ok((StatusCode::CREATED, Json(patrols::start(&state, &user).await?)))
-}
-
-/// One patrol's log: times, minutes, route points, cases filed. Your own, or — for the
-/// district's admins and dispatchers — any; for a street's admins and dispatchers, those of the
-/// inspectors posted in their street (the patrol log's reach).
-#[utoipa::path(get, path = "/patrols/{id}", tag = "cases", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Patrol id")),
-    responses((status = 200, description = "The patrol", body = Patrol),
-        (status = 404, description = "No such patrol, or not within your reach", body = crate::api::Problem, content_type = "application/problem+json")))]
-async fn get_patrol(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> AppResult<Json<Patrol>> {
-    Ok(Json(patrols::get(&state, &user, id).await?))
-}
-
-/// Route points to add.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PointsBody {
-    /// `[[lat, lng], ...]` (WGS84).
-    points: Vec<(f64, f64)>,
-}
-
-/// Adds route points to your open patrol.
-#[utoipa::path(post, path = "/patrols/{id}/points", tag = "cases", request_body = PointsBody, security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Patrol id")),
-    responses((status = 200, description = "Added", body = Patrol),
-        (status = 403, description = "Not an inspector", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not your open patrol", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A coordinate out of range, or more points than a patrol keeps", body = crate::api::Problem, content_type = "application/problem+json")))]
-async fn patrol_points(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Json(body): Json<PointsBody>,
-) -> AppResult<Json<Patrol>> {
-    Ok(Json(patrols::add_points(&state, &user, id, &body.points).await?))
-}
-
-/// Ends your open patrol.
-#[utoipa::path(post, path = "/patrols/{id}/end", tag = "cases", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Patrol id")),
-    responses((status = 200, description = "Ended", body = Patrol),
-        (status = 403, description = "Not an inspector", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not your open patrol", body = crate::api::Problem, content_type = "application/problem+json")))]
-async fn end_patrol(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> AppResult<Json<Patrol>> {
-    Ok(Json(patrols::end(&state, &user, id).await?))
-}
-
-/// Your latest 100 patrols, newest first.
-#[utoipa::path(get, path = "/me/patrols", tag = "cases", security(("bearer" = [])),
-    responses((status = 200, description = "Your latest 100 patrols", body = Vec<Patrol>)))]
-async fn my_patrols(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<Json<Vec<Patrol>>> {
-    Ok(Json(patrols::mine(&state, &user, 100).await?))
-}
-
-/// What a photo shows.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PhotoQuery {
-    /// `report` (what was seen; default) or `after` (the department's result).
-    kind: Option<String>,
-}
-
-/// Adds a photo (JPEG, PNG or WebP body, at most 10 MB; EXIF is dropped): `report` by any
-/// party while the case is open, `after` by the department's handler.
-#[utoipa::path(post, path = "/cases/{id}/photos", tag = "cases", params(("id" = i64, Path, description = "Case id"), PhotoQuery),
-    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP picture"),
-    security(("bearer" = [])),
-    responses((status = 201, description = "The case's photos", body = Vec<Photo>),
-        (status = 422, description = "Not a readable picture", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not a photo you may add to this case now (`report` while it is open, `after` by its handler while handling)", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too many pictures being processed; try again after `Retry-After` seconds", body = crate::api::Problem, content_type = "application/problem+json")))]
-async fn add_photo(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Query(q): Query<PhotoQuery>,
-    body: axum::body::Bytes,
-) -> AppResult<(StatusCode, Json<Vec<Photo>>)> {
-    let kind = q.kind.as_deref().unwrap_or("report");
-    Ok((StatusCode::CREATED, Json(photos::add(&state, &user, id, kind, body.to_vec()).await?)))
-}
-
-/// One photo of a case (JPEG), for the parties to it.
-#[utoipa::path(get, path = "/cases/{id}/photos/{image}", tag = "cases", security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Case id"), ("image" = i64, Path, description = "Photo id")),
-    responses((status = 200, description = "The picture", content_type = "image/jpeg")))]
-async fn get_photo(
-    ApiUser(user): ApiUser,
-    State(state): State<AppState>,
-    Path((id, image)): Path<(i64, i64)>,
-) -> AppResult<axum::response::Response> {
-    Ok(photos::response(photos::image(&state, &user, id, image).await?))
 }

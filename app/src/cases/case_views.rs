@@ -1,12 +1,16 @@
-//! The case page: one case with its facts, its timeline, and one form per action the viewer
-//! may take now (from the workflow's table over the viewer's parts in the case), with the last
-//! failure shown at the form it came from.
+//! The case page: one case with its facts, its photos, its timeline, and one form per action
+//! the viewer may take now (from the workflow's table over the viewer's parts in the case), with
+//! the last failure shown at the form it came from; the possible duplicates for whoever may
+//! merge it; and the panels the registered add-ons show (`addons::Panel`).
 
 use std::collections::HashMap;
 
+use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::cases::model::{Case, Rating};
-use crate::cases::reveal::{FullNumber, Revealed, Shown, Subject, may_reveal};
+use crate::cases::addons::{self, CaseView, Panel, PanelPage, Slot};
+use crate::cases::model::{Case, Rating, parties};
+use crate::cases::reveal::{Answer, FullNumber, REPORTER, Shown, may_reveal};
+use crate::cases::store;
 use crate::cases::views::Lookup;
 use crate::cases::workflow::{Action, Party, State};
 use crate::error::{AppResult, FieldError};
@@ -27,11 +31,12 @@ pub fn rating_key(r: Rating) -> &'static str {
 /// Department names by id.
 pub type Departments = HashMap<DepartmentId, String>;
 
-/// The action's name, or the filing's, for a timeline step.
-pub fn step_key(action: &str) -> &'static str {
+/// The name of a timeline step: the filing's, an add-on's own step's, or the action's.
+pub fn step_key(state: &AppState, action: &str) -> &'static str {
     match action {
         "file" => "cases_page.filed",
-        other => crate::enterprise::views::step_key(other)
+        other => addons::registered(state)
+            .find_map(|addon| addon.step_key(other))
             .or_else(|| Action::parse(other).map(Action::key))
             .unwrap_or("cases_page.step_other"),
     }
@@ -124,54 +129,100 @@ pub struct CasePage {
     pub photos: Vec<crate::cases::photos::service::Photo>,
     /// Whether the viewer may add a photo of what they saw, and an after-photo.
     pub can_add: (bool, bool),
-    /// Who called the hotline about it (staff only; the number masked).
-    pub caller: Option<crate::cases::hotline::store::Caller>,
-    /// Whether the viewer may reveal the caller's whole number to call them back.
-    pub can_reveal: bool,
     /// Whether the viewer may learn who filed this anonymous report (the command centre).
     pub can_reveal_reporter: bool,
     /// What a reveal opened (or could not), in the answer to that reveal only.
     pub shown: Option<Shown>,
     /// Whether the viewer decides which photos the public board shows.
     pub can_review: bool,
-    /// Enterprise assistance: the company, its contact, the agent and the checklist.
-    pub assist: Option<crate::enterprise::views::AssistPanel>,
+    /// What the registered add-ons show (the hotline's caller, enterprise assistance's panel).
+    pub panels: Vec<Box<dyn Panel>>,
     /// Open cases nearby that may be the same problem (for whoever may merge it).
-    pub duplicates: Vec<crate::cases::duplicate_pages::Candidate>,
+    pub duplicates: Vec<Candidate>,
 }
 
 impl CasePage {
+    /// What a reveal opened on this answer.
+    fn answer(&self) -> Answer<'_> {
+        Answer(self.shown.as_ref())
+    }
+
     /// The whole number a reveal of `subject` (its [`Subject::segment`]) opened, on this answer.
+    ///
+    /// [`Subject::segment`]: crate::cases::reveal::Subject::segment
     pub fn number(&self, subject: &str) -> Option<&FullNumber> {
-        match &self.shown {
-            Some(Shown { subject: s, revealed: Revealed::Number { number, .. } }) if s.segment() == subject => {
-                Some(number)
-            }
-            _ => None,
-        }
+        self.answer().number(subject)
     }
 
     /// The name a reveal of `subject` opened with the number, on this answer.
     pub fn revealed_name(&self, subject: &str) -> Option<&str> {
-        match &self.shown {
-            Some(Shown { subject: s, revealed: Revealed::Number { name: Some(name), .. } })
-                if s.segment() == subject =>
-            {
-                Some(name)
-            }
-            _ => None,
-        }
+        self.answer().revealed_name(subject)
     }
 
     /// Whether this answers a reveal of `subject` that was allowed but could not be opened.
     pub fn unreadable(&self, subject: &str) -> bool {
-        matches!(&self.shown, Some(Shown { subject: s, revealed: Revealed::Unreadable }) if s.segment() == subject)
+        self.answer().unreadable(subject)
     }
 
     /// Whether this answers a reveal of `subject` (no second button beside what it shows).
     pub fn revealing(&self, subject: &str) -> bool {
-        self.shown.as_ref().is_some_and(|s| s.subject.segment() == subject)
+        self.answer().revealing(subject)
     }
+
+    /// The add-ons' panels of `slot`, rendered.
+    fn panels_in(&self, slot: Slot) -> askama::Result<String> {
+        let page = PanelPage { ctx: &self.ctx, case: &self.case, reveal: self.answer() };
+        let mut html = String::new();
+        for panel in self.panels.iter().filter(|p| p.slot() == slot) {
+            html.push_str(&panel.render(&page)?);
+        }
+        Ok(html)
+    }
+
+    /// The add-ons' rows of the summary.
+    pub fn summary(&self) -> askama::Result<String> {
+        self.panels_in(Slot::Summary)
+    }
+
+    /// The add-ons' sections.
+    pub fn sections(&self) -> askama::Result<String> {
+        self.panels_in(Slot::Section)
+    }
+}
+
+/// A possible duplicate as the case page lists it (merged by `duplicate_pages`).
+pub struct Candidate {
+    /// Its case id.
+    pub id: i64,
+    /// Metres from this case.
+    pub metres: u32,
+    /// Translation key of its state.
+    pub state_key: &'static str,
+    /// Filed, district time.
+    pub filed: String,
+}
+
+/// The candidates to show `user` on `case`'s page: none unless they may void it.
+pub async fn candidates(state: &AppState, user: &CurrentUser, case: &Case) -> AppResult<Vec<Candidate>> {
+    let may_void = crate::cases::workflow::may(&parties(&user.principal, case), case.state, Action::Void);
+    if !may_void || case.merged_into.is_some() {
+        return Ok(Vec::new());
+    }
+    let found = crate::cases::service::possible_duplicates(state, user, case).await?;
+    let mut conn = state.db.conn().await?;
+    let mut out = Vec::with_capacity(found.len());
+    // Only cases the viewer has a part in can be merged into: those told by id.
+    for (id, metres) in found.into_iter().filter_map(|d| Some((d.id?, d.metres))) {
+        if let Some(c) = store::case(&mut conn, id).await? {
+            out.push(Candidate {
+                id,
+                metres,
+                state_key: c.state.key(),
+                filed: crate::clock::format_local(c.created_at),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Who took a step, as the timeline says it.
@@ -225,11 +276,13 @@ pub async fn case_page(
             && matches!(case.state, State::Dispatched | State::Handling | State::Handled),
     );
     let can_review = crate::cases::photos::service::may_review(&parts);
-    let caller = crate::cases::hotline::store::for_viewer(&mut *state.db.conn().await?, &user, id).await?;
-    let can_reveal = caller.is_some() && may_reveal(Subject::Caller, &parts);
-    let can_reveal_reporter = case.anonymous && case.reporter.is_some() && may_reveal(Subject::Reporter, &parts);
-    let assist = crate::enterprise::views::panel(state, &ctx, &case, &parts).await?;
-    let duplicates = crate::cases::duplicate_pages::candidates(state, &user, &case).await?;
+    let can_reveal_reporter = case.anonymous && case.reporter.is_some() && may_reveal(&REPORTER, &parts);
+    let view = CaseView { ctx: &ctx, user: &user, case: &case, parts: &parts };
+    let mut panels = Vec::new();
+    for addon in addons::registered(state) {
+        panels.extend(addon.panel(state, &view).await?);
+    }
+    let duplicates = candidates(state, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
     let list = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
     let names: Departments = list.iter().map(|d| (d.id, d.name.clone())).collect();
@@ -244,7 +297,7 @@ pub async fn case_page(
         .into_iter()
         .map(|s| StepRow {
             at: crate::clock::format_local(s.at),
-            action_key: step_key(&s.action),
+            action_key: step_key(state, &s.action),
             who_key: who_key(s.actor, &s.action, &case),
             department: s.department_id.and_then(|d| names.get(&DepartmentId(d)).cloned()),
             note: s.note,
@@ -272,12 +325,10 @@ pub async fn case_page(
         filed,
         photos,
         can_add,
-        caller,
-        can_reveal,
         can_reveal_reporter,
         shown: None,
         can_review,
-        assist,
+        panels,
         duplicates,
     })
 }

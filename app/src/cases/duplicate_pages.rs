@@ -1,6 +1,7 @@
-//! Possible duplicates on the case page: for whoever may void the case (the command centre, the
-//! district's admins), the open cases of the same category filed nearby within the configured
-//! window (`service::possible_duplicates`), each with a button that merges this case into it.
+//! Merging a possible duplicate from the case page: for whoever may void the case (the command
+//! centre, the district's admins), the page lists the open cases of the same category filed
+//! nearby within the configured window (`case_views::candidates`), each with a button that
+//! posts here to merge this case into it.
 //! The merged case is voided with a link to its master, and its reporter hears of the master's
 //! steps from then on (see `service::merge`).
 
@@ -11,13 +12,9 @@ use axum::response::Response;
 use axum::routing::post;
 use serde::Deserialize;
 
-use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::cases::case_views::{Failed, case_page};
-use crate::cases::model::{Case, parties};
 use crate::cases::service;
-use crate::cases::store;
-use crate::cases::workflow::{self, Action};
 use crate::error::{AppError, AppResult};
 use crate::web::extract::{Form, Path};
 use crate::web::{Ctx, render_status, see_other};
@@ -25,41 +22,6 @@ use crate::web::{Ctx, render_status, see_other};
 /// Routes of the merge form.
 pub fn router() -> Router<AppState> {
     Router::new().route("/cases/{id}/merge", post(merge))
-}
-
-/// A possible duplicate as the case page lists it.
-pub struct Candidate {
-    /// Its case id.
-    pub id: i64,
-    /// Metres from this case.
-    pub metres: u32,
-    /// Translation key of its state.
-    pub state_key: &'static str,
-    /// Filed, district time.
-    pub filed: String,
-}
-
-/// The candidates to show `user` on `case`'s page: none unless they may void it.
-pub async fn candidates(state: &AppState, user: &CurrentUser, case: &Case) -> AppResult<Vec<Candidate>> {
-    let may_void = workflow::may(&parties(&user.principal, case), case.state, Action::Void);
-    if !may_void || case.merged_into.is_some() {
-        return Ok(Vec::new());
-    }
-    let found = service::possible_duplicates(state, user, case).await?;
-    let mut conn = state.db.conn().await?;
-    let mut out = Vec::with_capacity(found.len());
-    // Only cases the viewer has a part in can be merged into: those told by id.
-    for (id, metres) in found.into_iter().filter_map(|d| Some((d.id?, d.metres))) {
-        if let Some(c) = store::case(&mut conn, id).await? {
-            out.push(Candidate {
-                id,
-                metres,
-                state_key: c.state.key(),
-                filed: crate::clock::format_local(c.created_at),
-            });
-        }
-    }
-    Ok(out)
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,7 +6,6 @@
 
 use crate::cases::model::{Case, Source, valid_coords};
 use crate::cases::workflow::State;
-use crate::enterprise::model as assist;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, StreetId, UserId};
 
@@ -32,6 +31,16 @@ pub struct NewCase {
     pub coords: Option<(f64, f64)>,
     /// The filer's open foot patrol it was found on.
     pub patrol_id: Option<i64>,
+}
+
+/// A category kind reserved to one source (registered by an add-on, see
+/// `addons::CaseAddon::reserved_kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reserved {
+    /// The category kind (`case_categories.kind`).
+    pub kind: &'static str,
+    /// The source that files it, and nothing else.
+    pub source: Source,
 }
 
 /// Whom staff file a case for when they take it down for someone else (a hotline call).
@@ -75,9 +84,10 @@ impl Filer {
     }
 }
 
-/// Checks a filing against what it refers to; the case to store, with no id yet. Every field's
-/// errors come at once; a patrol that is not the filer's open one is a conflict.
-pub fn check(new: NewCase, refs: &Refs, filer: Filer, now: i64) -> AppResult<Case> {
+/// Checks a filing against what it refers to and the kinds the add-ons reserve; the case to
+/// store, with no id yet. Every field's errors come at once; a patrol that is not the filer's
+/// open one is a conflict.
+pub fn check(new: NewCase, refs: &Refs, filer: Filer, reserved: &[Reserved], now: i64) -> AppResult<Case> {
     let description = new.description.trim().to_owned();
     let mut errors = Vec::new();
     if description.is_empty() {
@@ -91,9 +101,11 @@ pub fn check(new: NewCase, refs: &Refs, filer: Filer, now: i64) -> AppResult<Cas
     if new.coords.is_some_and(|c| !valid_coords(c)) {
         errors.push(FieldError { field: "lat", key: "form.coordinate_invalid" });
     }
-    // Assistance items are filed by enterprises only, and enterprises file nothing else here.
-    let assist = filer.source == Source::Enterprise;
-    if refs.kind.as_deref().is_none_or(|kind| (kind == assist::KIND) != assist) {
+    // A reserved kind (assistance items) is filed by its source only, and that source files
+    // nothing else here.
+    let reserved_to = |kind: &str| reserved.iter().find(|r| r.kind == kind).map(|r| r.source);
+    let reserving = reserved.iter().any(|r| r.source == filer.source).then_some(filer.source);
+    if refs.kind.as_deref().is_none_or(|kind| reserved_to(kind) != reserving) {
         errors.push(FieldError { field: "category_id", key: "form.choice_invalid" });
     }
     let street = new.community_id.and(refs.street);
@@ -136,6 +148,9 @@ pub fn check(new: NewCase, refs: &Refs, filer: Filer, now: i64) -> AppResult<Cas
 mod tests {
     use super::*;
 
+    /// Assistance items, as enterprise assistance reserves them.
+    const RESERVED: &[Reserved] = &[Reserved { kind: "assist", source: Source::Enterprise }];
+
     fn new_case() -> NewCase {
         NewCase {
             category_id: 7,
@@ -166,7 +181,7 @@ mod tests {
 
     #[test]
     fn a_good_filing_becomes_a_reported_case_in_the_communitys_street() {
-        let case = check(new_case(), &refs(), resident(), 1_000).unwrap();
+        let case = check(new_case(), &refs(), resident(), RESERVED, 1_000).unwrap();
         assert_eq!(case.state, State::Reported);
         assert_eq!(case.description, "人行道上堆放建筑垃圾");
         assert_eq!((case.street_id, case.community_id), (Some(StreetId(2)), Some(CommunityId(3))));
@@ -183,23 +198,23 @@ mod tests {
         };
         let refs = Refs { kind: None, street: None, open_patrol: None };
         assert_eq!(
-            keys(check(new, &refs, resident(), 0)),
+            keys(check(new, &refs, resident(), RESERVED, 0)),
             ["description", "address", "lat", "category_id", "community_id"]
         );
     }
 
     #[test]
-    fn assistance_items_are_for_enterprises_and_only_them() {
-        let item = Refs { kind: Some(assist::KIND.into()), ..refs() };
-        assert_eq!(keys(check(new_case(), &item, resident(), 0)), ["category_id"]);
+    fn a_reserved_kind_is_for_its_source_and_only_it() {
+        let item = Refs { kind: Some("assist".into()), ..refs() };
+        assert_eq!(keys(check(new_case(), &item, resident(), RESERVED, 0)), ["category_id"]);
         let company = Filer::new(
             UserId(9),
             Source::Report,
             &new_case(),
             Some(OnBehalf { source: Source::Enterprise, reporter: Some(UserId(9)) }),
         );
-        assert!(check(new_case(), &item, company, 0).is_ok());
-        assert_eq!(keys(check(new_case(), &refs(), company, 0)), ["category_id"]);
+        assert!(check(new_case(), &item, company, RESERVED, 0).is_ok());
+        assert_eq!(keys(check(new_case(), &refs(), company, RESERVED, 0)), ["category_id"]);
     }
 
     #[test]
@@ -208,10 +223,10 @@ mod tests {
         let inspector = Filer::new(UserId(7), Source::Report, &on_patrol, None);
         assert_eq!(inspector.source, Source::Patrol);
         let open = Refs { open_patrol: Some(5), ..refs() };
-        assert_eq!(check(on_patrol.clone(), &open, inspector, 0).unwrap().patrol_id, Some(5));
+        assert_eq!(check(on_patrol.clone(), &open, inspector, RESERVED, 0).unwrap().patrol_id, Some(5));
         let other = Refs { open_patrol: Some(6), ..refs() };
-        assert_eq!(keys(check(on_patrol.clone(), &other, inspector, 0)), ["patrols.not_open"]);
-        assert_eq!(keys(check(on_patrol, &refs(), inspector, 0)), ["patrols.not_open"]);
+        assert_eq!(keys(check(on_patrol.clone(), &other, inspector, RESERVED, 0)), ["patrols.not_open"]);
+        assert_eq!(keys(check(on_patrol, &refs(), inspector, RESERVED, 0)), ["patrols.not_open"]);
     }
 
     #[test]
@@ -222,14 +237,14 @@ mod tests {
             &new_case(),
             Some(OnBehalf { source: Source::Hotline, reporter: None }),
         );
-        let case = check(new_case(), &refs(), call, 0).unwrap();
+        let case = check(new_case(), &refs(), call, RESERVED, 0).unwrap();
         assert_eq!((case.source, case.reporter), (Source::Hotline, None));
     }
 
     #[test]
     fn no_community_means_no_street() {
         let new = NewCase { community_id: None, ..new_case() };
-        let case = check(new, &refs(), resident(), 0).unwrap();
+        let case = check(new, &refs(), resident(), RESERVED, 0).unwrap();
         assert_eq!((case.street_id, case.community_id), (None, None));
     }
 }

@@ -2,33 +2,47 @@
 //! calls and enterprise approval assistance (帮办代办) — each a case that reaches a
 //! department, is handled within a deadline counted in working time, is checked and closed.
 //!
-//! This folder's own files are the case core, named by layer: `model` (a case and who stands
-//! where towards it), `workflow` (states, actions and who may take them: one table), `filing`
-//! (what a new case must be), `store` (SQL of cases, timelines and categories), `service` (filing,
-//! seeing, acting, merging: one transaction each), `notices` (what the reporter hears), `jobs`
-//! (escalating overdue cases), `timeline` (the timeline as the API tells it), `api` (the case
-//! API), `pages` and `views` (report, my reports, the queue), `case_views` (the case page),
-//! `duplicate_pages` (possible duplicates and merging, on the case page), `reveal` (showing a
-//! masked number or an anonymous reporter, audited). `sqlite` and `postgres` are the filing's
+//! This folder's own files are the case core, named by layer: `model` (a case, who stands
+//! where towards it, what the public may see of it), `workflow` (states, actions and who may
+//! take them: one table), `filing` (what a new case must be), `store` (SQL of cases, timelines
+//! and categories), `service` (filing, seeing, acting, merging: one transaction each),
+//! `notices` (what the reporter hears), `jobs` (escalating overdue cases), `timeline` (the
+//! timeline as the API tells it), `api` (the case API), `pages` and `views` (report, my reports,
+//! the queue), `case_views` (the case page), `duplicate_pages` (merging a possible duplicate
+//! from the case page), `reveal` (showing a masked number or an anonymous reporter, audited),
+//! `addons` (what others may add to a case, and how). `sqlite` and `postgres` are the filing's
 //! two engine paths, kept here until the engine split moves to `db/`.
 //!
-//! The sub-folders are what is built on the core, one per feature users name, each with the
-//! same layer files: `patrol` (foot patrols), `hotline` (12345 calls and the caller's sealed
-//! contact), `photos` (a case's photos, on the report, the case page and the board), `stats`
-//! (figures per street, department or category, with exports), `settings` (the categories and
-//! the audited edits of categories and calendar) and `calendar` (the working-time calendar the
-//! deadlines are counted in — a part the core needs, not an add-on). The cut follows who uses
-//! what: a folder holds a feature's every layer, the core holds what every kind of case shares.
-//! Two domains built on the engine, each with its own audience, live beside `cases/`:
-//! enterprise assistance (`crate::enterprise`) and the public board with Open311
-//! (`crate::board`). Templates stay in `app/templates/cases/`, except the board's and
-//! enterprise assistance's, which are in their domains' folders.
+//! The sub-folders are what is built with or on the core, one per feature users name, each
+//! with the same layer files. Two are parts of the core: `calendar` (the working-time calendar
+//! the deadlines are counted in) and `photos` (a case's photos: the case API's schema carries
+//! them, the report's screens file them in the filing's transaction, a category may require
+//! one — they are part of what a case is, not something added to some cases). The others are
+//! add-ons: `patrol` (foot patrols), `hotline` (12345 calls and the caller's sealed contact),
+//! `stats` (figures per street, department or category, with exports) and `settings` (the
+//! categories and calendar as the district edits them). Two more add-ons, each with its own
+//! audience, live beside `cases/`: enterprise assistance (`crate::enterprise`) and the public
+//! board with Open311 (`crate::board`). Templates stay in `app/templates/cases/`, except the
+//! board's and enterprise assistance's, which are in their domains' folders.
 //!
-//! Where the core still names a feature (the case page's photos, caller and assistance panel;
-//! the pages' router merging the features' routers; enterprise checks in filing, acting and
-//! notices; the board's rule for a duplicate's public place), issue 10's next step turns the
-//! dependency around.
+//! Dependencies point one way. The core imports its parts, and a part imports only the core's
+//! lower layers (`model`, `workflow`, `store`, `service`, and for the photos' forms the case
+//! page), never an add-on. The core never imports an add-on: each add-on declares what it
+//! brings in its `mod.rs` (`pub const DOMAIN`: its pages, API operations and back-office tiles,
+//! listed once in `app::DOMAINS`) and plugs into extension points the core owns —
+//! `addons::CaseAddon` (a panel on the case page, names for its timeline steps, a check before
+//! an action, a category kind only its intake files) and `reveal::Subject` (a number kept beside
+//! the case that the case page reveals); the notices it leaves it words itself, registered with
+//! the inbox (`notify::wording`) as the core's own are (`notices::CaseNotices`).
+//!
+//! Why this shape — small extension points the core owns, filled from one `const` list in
+//! `app.rs` (`app::DOMAINS`), rather than a macro or an `inventory`-style crate collecting
+//! registrations at link time: what is registered, and in which order (the order of the panels
+//! and of the back-office tiles), is written in one place a reader can find, checked by the
+//! compiler; an add-on's `DOMAIN` and its `impl`s say in its own folder all it adds. The rule is
+//! enforced by `crate::architecture`'s test, which reads the source's imports.
 
+pub mod addons;
 pub mod api;
 pub mod calendar;
 pub mod case_views;
@@ -51,3 +65,28 @@ pub mod store;
 pub mod timeline;
 pub mod views;
 pub mod workflow;
+
+use crate::app::{AppState, Domain};
+use crate::authz::{Principal, Role};
+use crate::web::backoffice::Tile;
+
+/// The case core as a domain: the case pages and API with those of its parts (photos), the
+/// staff queue's tile, and the reporter's notices' wording.
+pub const DOMAIN: Domain =
+    Domain { name: "cases", pages: pages::router, api, tiles, case_addon: None, notices: Some(&notices::CaseNotices) };
+
+/// The case API with its photos.
+pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    api::router().merge(photos::api::router())
+}
+
+/// Everyone who works cases has the queue.
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    const CASE_ROLES: [Role; 5] =
+        [Role::DistrictAdmin, Role::StreetAdmin, Role::Dispatcher, Role::Inspector, Role::Handler];
+    if CASE_ROLES.iter().any(|r| principal.has_role(*r)) {
+        vec![Tile::new("cases_manage.title", "/manage/cases")]
+    } else {
+        Vec::new()
+    }
+}

@@ -1,4 +1,5 @@
-//! A case and who stands where towards it. Pure types and rules.
+//! A case and who stands where towards it, and what the public may see of it. Pure types and
+//! rules.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -271,6 +272,41 @@ pub fn valid_coords((lat, lng): (f64, f64)) -> bool {
     (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng)
 }
 
+// What the public may see of a case: the rules every public reading follows — the board's list,
+// page and map and Open311 (`crate::board::store`), and the possible duplicates a resident is
+// told of (`service::tell_duplicate`). Where a case is can say where its reporter lives, so the
+// place follows the description, and the coordinates are rounded unless the category is precise.
+
+/// Whether the public may read what the reporter wrote: only once a dispatcher accepted it
+/// (a rejected or voided report was never vetted, and may hold anything).
+pub fn description_shown(state: State) -> bool {
+    !matches!(state, State::Reported | State::Rejected | State::Voided)
+}
+
+/// Public coordinates lie on a grid of 1/2000 of a degree: about 55 m north–south and 45 m
+/// east–west at Qingdao (36°N), so a point is shown within about 35 m of where it was given.
+const GRID_PER_DEGREE: f64 = 2000.0;
+
+/// Coordinates moved to the nearest point of the public grid.
+pub fn rounded((lat, lng): (f64, f64)) -> (f64, f64) {
+    // Divided rather than multiplied by the step, so that grid points print as short decimals.
+    ((lat * GRID_PER_DEGREE).round() / GRID_PER_DEGREE, (lng * GRID_PER_DEGREE).round() / GRID_PER_DEGREE)
+}
+
+/// What the public may see of where a case is: the address and the coordinates (rounded unless
+/// the category is `precise`) once the description is shown; neither before.
+pub fn public_place(
+    state: State,
+    precise: bool,
+    address: String,
+    coords: Option<(f64, f64)>,
+) -> (String, Option<(f64, f64)>) {
+    if !description_shown(state) {
+        return (String::new(), None);
+    }
+    (address, if precise { coords } else { coords.map(rounded) })
+}
+
 /// One step on a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Step {
@@ -402,5 +438,37 @@ mod tests {
         }
         assert_eq!(Source::for_filer(&who(1, &[(Role::Inspector, Scope::District)])), Source::Patrol);
         assert_eq!(Source::for_filer(&who(1, &[(Role::Resident, Scope::District)])), Source::Report);
+    }
+
+    const PUBLIC_AT: (f64, f64) = (36.06137, 120.38362);
+
+    #[test]
+    fn an_unreviewed_report_shows_no_place_at_all() {
+        for state in [State::Reported, State::Rejected, State::Voided] {
+            for precise in [false, true] {
+                assert_eq!(public_place(state, precise, "云霄路 88 号".into(), Some(PUBLIC_AT)), (String::new(), None));
+            }
+        }
+    }
+
+    #[test]
+    fn a_reviewed_case_shows_its_address_and_a_rounded_point_unless_precise() {
+        for state in State::ALL.into_iter().filter(|s| description_shown(*s)) {
+            let (address, coords) = public_place(state, false, "云霄路 88 号".into(), Some(PUBLIC_AT));
+            assert_eq!((address.as_str(), coords), ("云霄路 88 号", Some((36.0615, 120.3835))), "{state:?}");
+            assert_eq!(public_place(state, true, String::new(), Some(PUBLIC_AT)).1, Some(PUBLIC_AT), "{state:?}");
+            assert_eq!(public_place(state, false, String::new(), None).1, None);
+        }
+    }
+
+    #[test]
+    fn rounding_moves_a_point_by_at_most_about_35_metres() {
+        let mut worst: f64 = 0.0;
+        for i in 0..500 {
+            let at = (36.05 + f64::from(i) * 0.000_037, 120.37 + f64::from(i) * 0.000_041);
+            worst = worst.max(distance_m(at, rounded(at)));
+        }
+        assert!(worst > 20.0 && worst < 36.0, "{worst}");
+        assert_eq!(rounded((36.062, 120.383)), (36.062, 120.383), "grid points stay");
     }
 }

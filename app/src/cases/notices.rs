@@ -1,11 +1,13 @@
 //! What the reporter hears: a notice in their inbox at each public step of their case
 //! (accepted or not, dispatched, postponed, handled, closed, voided). Stored as
-//! `case.<state>` with the case's id; worded when the inbox is read, in the reader's language.
+//! `case.<state>` with the case's id; worded when the inbox is read, in the reader's language,
+//! by [`CaseNotices`], which the core registers with the inbox (`notify::wording`).
 
 use crate::cases::store;
 use crate::cases::workflow::State;
-use crate::db::Conn;
+use crate::db::{BoxFuture, Conn};
 use crate::ids::UserId;
+use crate::notify::wording::Wording;
 use crate::web::i18n::{self, Locale};
 
 /// The stored kinds start with this.
@@ -47,9 +49,6 @@ pub async fn text(
     params_json: &str,
     locale: Locale,
 ) -> Result<Option<String>, sqlx::Error> {
-    if kind.starts_with(crate::enterprise::service::NOTICE_PREFIX) {
-        return crate::enterprise::service::notice_text(conn, kind, params_json, locale).await;
-    }
     let Some(key) = kind.strip_prefix(PREFIX).and_then(State::parse).and_then(inbox_key) else { return Ok(None) };
     let Some(id) = serde_json::from_str::<serde_json::Value>(params_json).ok().and_then(|v| v["case_id"].as_i64())
     else {
@@ -58,4 +57,23 @@ pub async fn text(
     let Some(case) = store::case(conn, id).await? else { return Ok(None) };
     let category = store::category(conn, case.category_id).await?.map(|c| c.name).unwrap_or_default();
     Ok(Some(i18n::tf(locale, key, &[("number", &id.to_string()), ("category", &category)])))
+}
+
+/// The case notices' wording, registered with the inbox by the core's `DOMAIN`.
+pub struct CaseNotices;
+
+impl Wording for CaseNotices {
+    fn prefix(&self) -> &'static str {
+        PREFIX
+    }
+
+    fn inbox_text<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        kind: &'a str,
+        params_json: &'a str,
+        locale: Locale,
+    ) -> BoxFuture<'a, Result<Option<String>, sqlx::Error>> {
+        Box::pin(text(conn, kind, params_json, locale))
+    }
 }

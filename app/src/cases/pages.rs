@@ -1,5 +1,6 @@
 //! The case pages: a resident's report in three screens, their list of reports, the case page
-//! with the forms of the actions the viewer may take, and the staff queue.
+//! with the forms of the actions the viewer may take (and the answer to a reveal, see
+//! [`reveal`]), and the staff queue.
 //!
 //! The report's screens post to one URL with a `step` field naming where to go next
 //! (`describe`, `preview`, `submit`, or back to `category` / `edit`); the answers so far
@@ -7,7 +8,7 @@
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -16,6 +17,7 @@ use crate::app::AppState;
 use crate::cases::case_views::{Failed, case_page};
 use crate::cases::model::{Rating, reach};
 use crate::cases::photos::report_service as report_photos;
+use crate::cases::reveal::{Revealed, Shown, Subject};
 use crate::cases::service::{self, Act};
 use crate::cases::store::{self, Filter};
 use crate::cases::views::{Draft, Lookup, MyCasesPage, Screen};
@@ -29,7 +31,7 @@ use crate::web::{Ctx, render, render_status, see_other};
 /// Most reports listed on "my reports" and cases in the queue.
 const LIST_LIMIT: i64 = 200;
 
-/// Routes of the case pages.
+/// Routes of the case pages, with those of the photos and the merging of duplicates on them.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/report", get(report).post(report_step))
@@ -38,14 +40,15 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/act", post(act))
         .route("/manage/cases", get(queue))
         .merge(crate::cases::photos::pages::router())
-        .merge(crate::enterprise::pages::router())
-        .merge(crate::cases::patrol::pages::router())
-        .merge(crate::cases::patrol::log_pages::router())
         .merge(crate::cases::duplicate_pages::router())
-        .merge(crate::cases::settings::category_pages::router())
-        .merge(crate::cases::calendar::pages::router())
-        .merge(crate::cases::hotline::pages::router())
-        .merge(crate::cases::reveal::router())
+        .merge(reveal(&crate::cases::reveal::REPORTER))
+}
+
+/// The reveal form of `subject`, `POST /cases/{id}/{segment}/reveal`, for whoever declares the
+/// subject to serve: the core its anonymous reporter, an add-on the number it keeps.
+pub fn reveal(subject: &'static Subject) -> Router<AppState> {
+    let path = format!("/cases/{{id}}/{}/reveal", subject.segment);
+    Router::new().route(&path, post(move |s, c, p| reveal_page(s, c, p, subject)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -223,4 +226,25 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
     let cases = store::list(&mut *state.db.conn().await?, &reach(&user.principal), &filter).await?;
     let lookup = Lookup::load(&state).await?;
     render(&lookup.queue(ctx, (&q.state, !q.overdue.is_empty(), &q.sort), cases, now))
+}
+
+/// The case page with the whole number (or why it cannot be shown), answered to the POST
+/// itself so the number travels in this one response only.
+async fn reveal_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    subject: &'static Subject,
+) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let revealed = service::reveal(&state, &user, id, subject).await?;
+    let mut page = case_page(&state, ctx, id, false, None).await?;
+    let status = match revealed {
+        Revealed::Number { .. } => StatusCode::OK,
+        Revealed::Unreadable => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    page.shown = Some(Shown { subject, revealed });
+    let mut response = render_status(status, &page)?;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }

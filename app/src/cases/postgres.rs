@@ -17,7 +17,7 @@
 //! `anonymous` value it already binds.
 
 use crate::app::AppState;
-use crate::cases::filing::{self, Filer, NewCase};
+use crate::cases::filing::{self, Filer, NewCase, Reserved};
 use crate::cases::model::Case;
 use crate::cases::store;
 use crate::error::AppResult;
@@ -40,10 +40,17 @@ pub(crate) const ANONYMOUS: &str = r#"{"anonymous":true}"#;
 
 /// Checks and stores a case filed by `user` at `now`, with its first timeline step and audit
 /// entry.
-pub async fn file(state: &AppState, new: NewCase, user: UserId, filer: Filer, now: i64) -> AppResult<Case> {
+pub async fn file(
+    state: &AppState,
+    new: NewCase,
+    user: UserId,
+    filer: Filer,
+    reserved: &[Reserved],
+    now: i64,
+) -> AppResult<Case> {
     let mut conn = state.db.conn().await?;
     let refs = store::filing_refs(&mut conn, new.category_id, new.community_id, user).await?;
-    let mut case = filing::check(new, &refs, filer, now)?;
+    let mut case = filing::check(new, &refs, filer, reserved, now)?;
     case.id = sqlx::query_scalar(FILE)
         .bind(case.category_id)
         .bind(case.source.as_str())

@@ -6,7 +6,7 @@
 
 use rusqlite::{Connection, params};
 
-use crate::cases::filing::{self, Filer, NewCase, Refs};
+use crate::cases::filing::{self, Filer, NewCase, Refs, Reserved};
 use crate::cases::model::{Case, audit_actor};
 use crate::cases::postgres::ANONYMOUS;
 use crate::cases::store::{FILING_REFS, INSERT_CASE, INSERT_STEP};
@@ -15,7 +15,14 @@ use crate::ids::UserId;
 
 /// Checks and stores a case filed by `user` at `now`, with its first timeline step and audit
 /// entry.
-pub fn file(conn: &Connection, new: NewCase, user: UserId, filer: Filer, now: i64) -> AppResult<Case> {
+pub fn file(
+    conn: &Connection,
+    new: NewCase,
+    user: UserId,
+    filer: Filer,
+    reserved: &[Reserved],
+    now: i64,
+) -> AppResult<Case> {
     let internal = |e: rusqlite::Error| AppError::Internal(e.into());
     let refs = conn
         .prepare_cached(FILING_REFS)
@@ -25,7 +32,7 @@ pub fn file(conn: &Connection, new: NewCase, user: UserId, filer: Filer, now: i6
             })
         })
         .map_err(internal)?;
-    let mut case = filing::check(new, &refs, filer, now)?;
+    let mut case = filing::check(new, &refs, filer, reserved, now)?;
     case.id = insert(conn, &case, user).map_err(internal)?;
     Ok(case)
 }

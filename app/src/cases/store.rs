@@ -5,15 +5,18 @@ use sqlx::Row as _;
 
 use crate::cases::calendar::model::TimeLimit;
 use crate::cases::model::{Case, LATE_STATES, Rating, Reach, Source, Step, open_states_sql, sql_list};
-use crate::cases::settings::catalog::CategorySeed;
 use crate::cases::workflow::State;
 use crate::db::Conn;
 use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
-/// What kind of case a category files.
+/// What kind of case a category files: a problem of the city (市容环境 …), which the
+/// inspectors, the back office and residents report.
 pub const KIND_CITY: &str = "city";
+/// The kind of residents' request categories (急难愁盼), which residents report beside the city
+/// problems (the report's first screen offers either).
+pub const KIND_REQUEST: &str = "request";
 
 /// A category as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,33 +43,6 @@ pub struct Category {
     pub precise: bool,
     /// Offered for new cases (the back office retires a category instead of deleting it).
     pub active: bool,
-}
-
-/// Seeds the categories (majors first); city-appearance minors go to `department` first.
-pub async fn seed_categories(
-    conn: &mut Conn,
-    seeds: &[CategorySeed],
-    department: Option<DepartmentId>,
-    now: i64,
-) -> Result<usize> {
-    for c in seeds {
-        sqlx::query(
-            "insert into case_categories (code, name, parent_code, kind, department_id, time_limit, photos_required, \
-             public, active, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)",
-        )
-        .bind(&c.code)
-        .bind(&c.name)
-        .bind(c.parent.as_deref())
-        .bind(KIND_CITY)
-        .bind(c.parent.as_ref().and(department).map(|d| d.0))
-        .bind(c.limit.map(|l| l.as_code()))
-        .bind(i64::from(c.photos_required))
-        .bind(i64::from(c.public))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(seeds.len())
 }
 
 /// Every category, majors before their minors, in code order.

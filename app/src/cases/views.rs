@@ -10,6 +10,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::cases::addons;
+use crate::cases::filing::Reserved;
 use crate::cases::model::Case;
 use crate::cases::service::NewCase;
 use crate::cases::store::{self, Category};
@@ -132,21 +134,23 @@ pub struct CategoryGroup {
 pub struct Lookup {
     categories: Vec<Category>,
     structure: Arc<Structure>,
+    /// Kinds an add-on's own intake files (`addons::CaseAddon::reserved_kind`).
+    reserved: Vec<Reserved>,
 }
 
 impl Lookup {
     /// Loads the categories and the (cached) structure.
     pub async fn load(state: &AppState) -> AppResult<Self> {
         let categories = store::categories(&mut *state.db.conn().await?).await?;
-        Ok(Self { categories, structure: state.structure.get(state).await? })
+        Ok(Self { categories, structure: state.structure.get(state).await?, reserved: addons::reserved(state) })
     }
 
     fn minor(&self, id: &str) -> Option<&Category> {
         let id: i64 = id.trim().parse().ok()?;
-        // Assistance items are requested from the enterprise's page, not reported.
+        // A reserved kind (assistance items) is filed through its own intake, not reported.
         self.categories
             .iter()
-            .find(|c| c.id == id && c.parent_code.is_some() && c.kind != crate::enterprise::model::KIND)
+            .find(|c| c.id == id && c.parent_code.is_some() && !self.reserved.iter().any(|r| r.kind == c.kind))
     }
 
     /// "市容环境 · 私搭乱建" for a minor category's id.
@@ -220,8 +224,7 @@ impl Lookup {
     /// Which categories screen 1 offers: the kind asked for, else the chosen category's, else
     /// city problems (what the inspector and the back office file too).
     pub fn kind(&self, draft: &Draft) -> &'static str {
-        use crate::cases::settings::catalog::KIND_REQUEST;
-        use crate::cases::store::KIND_CITY;
+        use crate::cases::store::{KIND_CITY, KIND_REQUEST};
         match draft.kind.as_str() {
             KIND_REQUEST => KIND_REQUEST,
             KIND_CITY => KIND_CITY,
@@ -232,7 +235,6 @@ impl Lookup {
 
     /// One report screen.
     pub fn page(&self, ctx: Ctx, screen: Screen, draft: Draft, errors: Errors) -> ReportPage {
-        // Assistance items are requested from the enterprise's page, so never of these kinds.
         let kind = self.kind(&draft);
         let groups = self
             .categories

@@ -11,8 +11,23 @@ pub mod routes;
 pub mod store;
 pub mod throttle;
 
-use crate::authz::{Action, Location, Principal, Target};
+use crate::app::Domain;
+use crate::authz::{Action, Location, Principal, Role, Target};
 use crate::crypto::Keys;
+use crate::web::backoffice::Tile;
+
+/// The domain: the check-in pages, and the tile of those who check people in.
+pub const DOMAIN: Domain = Domain { name: "checkin", pages: routes::router, tiles, ..Domain::NONE };
+
+/// Admins and organisers check people in.
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    let admin = principal.has_role(Role::DistrictAdmin) || principal.has_role(Role::StreetAdmin);
+    if admin || principal.has_role(Role::Organizer) {
+        vec![Tile::new("checkin.title", "/manage/checkin")]
+    } else {
+        Vec::new()
+    }
+}
 
 /// A venue code is valid for one window of this many seconds (and the one before, so a code
 /// read just before it changed still works).

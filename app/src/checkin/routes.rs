@@ -13,10 +13,8 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::appointments::model::{local_date, time_range};
 use crate::authz::Role;
-use crate::bookings::engine::{Moved, attempt_transition};
-use crate::bookings::listing;
 use crate::bookings::model::Status;
-use crate::bookings::store;
+use crate::bookings::{self, Moved, attempt_transition, listing};
 use crate::checkin::{EARLY_SECS, SCREEN_AHEAD_SECS, code_matches, current_code, may_read_code, throttle};
 use crate::error::{AppError, AppResult, ErrorInfo};
 use crate::web::client::client_ip;
@@ -84,12 +82,12 @@ async fn staff_checkin(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Co
     let code: String = f.code.trim().to_ascii_uppercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let found = store::reservation_by_code(&mut tx, &code).await?;
+    let found = bookings::reservation_by_code(&mut tx, &code).await?;
     let Some(r) = found else {
         let outcome = Outcome { key: "checkin.unknown", ok: false, details: None };
         return render_status(StatusCode::NOT_FOUND, &StaffPage { ctx, outcome: Some(outcome) });
     };
-    let offering = store::offering(&mut tx, r.offering_id).await?.ok_or(AppError::NotFound)?;
+    let offering = bookings::offering(&mut tx, r.offering_id).await?.ok_or(AppError::NotFound)?;
     if !offering.run_by(&user.principal) {
         return Err(AppError::Forbidden);
     }
@@ -155,8 +153,8 @@ async fn self_checkin(
     let user = ctx.user()?;
     let now = state.clock.unix();
     let mut conn = state.db.conn().await?;
-    let r = store::reservation(&mut conn, id).await?.filter(|r| r.booker == user.id).ok_or(AppError::NotFound)?;
-    let offering = store::offering(&mut conn, r.offering_id).await?.ok_or(AppError::NotFound)?;
+    let r = bookings::reservation(&mut conn, id).await?.filter(|r| r.booker == user.id).ok_or(AppError::NotFound)?;
+    let offering = bookings::offering(&mut conn, r.offering_id).await?.ok_or(AppError::NotFound)?;
     let venue = offering.venue_id.ok_or(AppError::Rule("checkin.no_venue"))?;
     if r.status == Status::Attended {
         return Ok(see_other("/me/bookings?done=checked_in"));

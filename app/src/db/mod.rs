@@ -22,6 +22,9 @@ pub mod writer;
 pub type Conn = AnyConnection;
 /// A database transaction.
 pub type Tx = Transaction<'static, Any>;
+/// A boxed future, for the extension points whose implementations are chosen at run time (a
+/// trait object cannot have `async fn`s): what an add-on reads or checks in the database.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
 /// Which engine the pool talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,10 +20,10 @@
 //! `notices` (the decision's notice and text message), `pages` and `views` (the site), `api`
 //! (the JSON API). Templates: `app/templates/enterprise/`.
 //!
-//! The case core still calls in here by name (`cases::filing`, `service`, `notices`, `views`,
-//! `case_views`, `reveal`, `pages`), as do the back-office home and the notification worker;
-//! issue 10's next step turns those calls around (the core owns a registry, this folder
-//! registers with it).
+//! How it plugs in, without the case core naming it: [`DOMAIN`] (listed in `app::DOMAINS`)
+//! serves the pages, the API operations and the contact's reveal form (`service::CONTACT`),
+//! gives the tiles, registers [`Assistance`] with the case core (see its doc) and words its
+//! notices for the inbox and the text messages (`notices::AssistNotices`).
 
 pub mod api;
 pub mod model;
@@ -33,3 +33,58 @@ pub mod service;
 pub mod store;
 pub mod uscc;
 pub mod views;
+
+use crate::app::{AppState, Domain};
+use crate::cases::addons::{CaseAddon, CaseView, Panel};
+use crate::cases::filing::Reserved;
+use crate::cases::model::{Case, Source};
+use crate::cases::workflow::Action;
+use crate::db::{BoxFuture, Conn};
+use crate::error::AppResult;
+
+/// Enterprise assistance as a domain: its pages and API operations, its tiles, and what it
+/// adds to the case core.
+pub const DOMAIN: Domain = Domain {
+    name: "enterprise",
+    pages: pages::router,
+    api: api::router,
+    tiles: pages::tiles,
+    case_addon: Some(&Assistance),
+    notices: Some(&notices::AssistNotices),
+};
+
+/// What assistance adds to a case: its items are a kind of category only enterprises file
+/// (source `enterprise`); the assignment and the ticked steps on the timeline; no "handled"
+/// while the checklist has open steps; the assistance panel on the case page (the contact's
+/// whole number revealed by `service::CONTACT`).
+pub struct Assistance;
+
+impl CaseAddon for Assistance {
+    fn reserved_kind(&self) -> Option<Reserved> {
+        Some(Reserved { kind: model::KIND, source: Source::Enterprise })
+    }
+
+    fn step_key(&self, action: &str) -> Option<&'static str> {
+        views::step_key(action)
+    }
+
+    fn check_act<'a>(&'a self, conn: &'a mut Conn, case: &'a Case, action: Action) -> BoxFuture<'a, AppResult<()>> {
+        Box::pin(async move {
+            match action {
+                Action::ReportHandled => service::require_complete(conn, case).await,
+                _ => Ok(()),
+            }
+        })
+    }
+
+    fn panel<'a>(
+        &'a self,
+        state: &'a AppState,
+        view: &'a CaseView<'a>,
+    ) -> BoxFuture<'a, AppResult<Option<Box<dyn Panel>>>> {
+        Box::pin(async move {
+            let panel = views::panel(state, view.ctx, view.case, view.parts).await?;
+            Ok(panel.map(|p| Box::new(p) as Box<dyn Panel>))
+        })
+    }
+}

@@ -3,15 +3,17 @@
 //! worker), since either outcome changes what the company can do next — like a booking's
 //! confirmation or cancellation, which are texted too.
 //!
-//! Stored as `case.assist_enterprise_<status>`, under the assistance prefix, so the inbox hands
-//! them to the case notices, which hand them to `enterprise::service::notice_text`, which asks here.
+//! Stored as `case.assist_enterprise_<status>`, under the assistance prefix, which
+//! [`AssistNotices`] words for the inbox (registered by `enterprise::DOMAIN`): it hands them to
+//! `enterprise::service::notice_text`, which asks here, and gives the worker their text message.
 //! Unlike the case notices, worded from the case when the inbox is read, these carry the
 //! company's name and the reason: a refused application is deleted when the company applies
 //! again, and the reason it was refused for must stay in the inbox all the same.
 
-use crate::db::Conn;
+use crate::db::{BoxFuture, Conn};
 use crate::enterprise::model::{Enterprise, EnterpriseStatus};
 use crate::enterprise::service::NOTICE_PREFIX;
+use crate::notify::wording::{Message, Wording};
 use crate::web::i18n::{self, Locale};
 
 /// The stored kinds are [`NOTICE_PREFIX`], this, then the status (`approved`, `refused`).
@@ -83,9 +85,39 @@ impl Decision {
 
     /// The text message. A refusal's reason is free text of any length, so the message points
     /// to the inbox instead of carrying it.
-    pub fn sms_text(&self, locale: Locale) -> String {
+    pub fn sms_message(&self) -> Message {
         let key = if self.approved { "sms.enterprise_approved" } else { "sms.enterprise_refused" };
-        i18n::tf(locale, key, &[("name", &self.name)])
+        Message { key, args: vec![("name", self.name.clone())] }
+    }
+
+    /// The text message, in `locale`.
+    pub fn sms_text(&self, locale: Locale) -> String {
+        self.sms_message().text(locale)
+    }
+}
+
+/// How assistance words its notices (the kinds under [`NOTICE_PREFIX`]): in the inbox, the
+/// decision's from its stored words and the others from the case and its checklist
+/// (`service::notice_text`); by text message, only the decision.
+pub struct AssistNotices;
+
+impl Wording for AssistNotices {
+    fn prefix(&self) -> &'static str {
+        NOTICE_PREFIX
+    }
+
+    fn inbox_text<'a>(
+        &'a self,
+        conn: &'a mut Conn,
+        kind: &'a str,
+        params_json: &'a str,
+        locale: Locale,
+    ) -> BoxFuture<'a, Result<Option<String>, sqlx::Error>> {
+        Box::pin(crate::enterprise::service::notice_text(conn, kind, params_json, locale))
+    }
+
+    fn text_message(&self, kind: &str, params_json: &str) -> Option<Message> {
+        Decision::parse(kind, params_json).map(|d| d.sms_message())
     }
 }
 

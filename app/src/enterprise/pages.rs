@@ -24,7 +24,7 @@ use crate::enterprise::views::{
 };
 use crate::error::{AppError, AppResult};
 use crate::ids::{DepartmentId, UserId};
-use crate::web::backoffice::{Field, Link};
+use crate::web::backoffice::{Field, Tile};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
 use crate::web::{Ctx, render, render_status, see_other};
@@ -32,7 +32,7 @@ use crate::web::{Ctx, render, render_status, see_other};
 /// Most requests shown on the company's page.
 const SHOWN: usize = 50;
 
-/// Routes of the assistance pages.
+/// Routes of the assistance pages, and of revealing a contact's number on the case page.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/enterprise", get(home))
@@ -43,18 +43,18 @@ pub fn router() -> Router<AppState> {
         .route("/manage/assist", get(list))
         .route("/cases/{id}/assist/agent", post(assign))
         .route("/cases/{id}/checklist/{step}", post(tick))
+        .merge(crate::cases::pages::reveal(&service::CONTACT))
 }
 
 /// The back-office tiles of assistance: the agents' list, and the applications for those who
 /// decide on them.
-pub fn tiles(ctx: &Ctx, principal: &crate::authz::Principal) -> Vec<Link> {
+pub fn tiles(principal: &crate::authz::Principal) -> Vec<Tile> {
     let mut out = Vec::new();
     if reach(principal).is_some() {
-        out.push(Link { label: ctx.t("assist.list_title").into(), href: "/manage/assist".into() });
+        out.push(Tile::new("assist.list_title", "/manage/assist"));
     }
     if service::may_decide(principal) {
-        let label = ctx.t("assist.applications_title").into();
-        out.push(Link { label, href: "/manage/enterprises".into() });
+        out.push(Tile::new("assist.applications_title", "/manage/enterprises"));
     }
     out
 }

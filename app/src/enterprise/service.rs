@@ -7,10 +7,11 @@ use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::{Grant, Principal, Role, Scope};
 use crate::cases::model::{Case, Source, Step};
+use crate::cases::reveal::{Sealed, Subject};
 use crate::cases::service::{self, Act, NewCase, OnBehalf};
 use crate::cases::store;
 use crate::cases::workflow::{self, Action, Party, Refusal, State};
-use crate::db::Conn;
+use crate::db::{BoxFuture, Conn};
 use crate::enterprise::model::{
     self as assist, Application, ChecklistStep, Contact, Enterprise, EnterpriseStatus, Progress,
 };
@@ -19,6 +20,29 @@ use crate::enterprise::store::{self as db, CaseContact};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{DepartmentId, UserId};
 use crate::web::i18n::{self, Locale};
+
+/// The enterprise contact's whole number, revealed on the case page to the agent who calls them
+/// (see `cases::reveal`).
+pub const CONTACT: Subject = Subject {
+    segment: "contact",
+    audit_action: "case.contact_reveal",
+    what: "contact_phone",
+    revealers: &CONTACT_REVEALERS,
+    sealed: contact_sealed,
+};
+
+/// The parts that may see an enterprise contact's whole number: the agent (帮办员) who walks the
+/// checklist with the company, and the command centre and district admins who assign and
+/// press the agent. Not the agent's colleagues of the department (they do not work the
+/// request), and not the company itself (it is its own number).
+const CONTACT_REVEALERS: [Party; 3] = [Party::Agent, Party::Dispatcher, Party::DistrictAdmin];
+
+fn contact_sealed<'a>(conn: &'a mut Conn, case: &'a Case) -> BoxFuture<'a, Result<Option<Sealed>, sqlx::Error>> {
+    Box::pin(async move {
+        let request = db::request_of(conn, case.id).await?;
+        Ok(request.map(|(_, (_, sealed, _))| (None, sealed)).filter(|(_, s)| !s.is_empty()))
+    })
+}
 
 /// Timeline action of a ticked step.
 pub const STEP_ACTION: &str = "assist_step";
@@ -315,7 +339,7 @@ fn timeline(at: i64, actor: UserId, action: &str, from: State, to: State, note: 
 }
 
 /// Refuses to report an assistance case handled while steps of its checklist are open (called
-/// by `cases::service::act`).
+/// by the case core before a case is reported handled, see `Assistance::check_act`).
 pub async fn require_complete(conn: &mut Conn, case: &Case) -> AppResult<()> {
     if case.source != Source::Enterprise {
         return Ok(());
@@ -380,5 +404,21 @@ pub async fn notice_text(
             Ok(Some(i18n::tf(locale, "assist.inbox_step", &args)))
         }
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::reveal::may_reveal;
+
+    #[test]
+    fn the_agent_and_the_centre_may_reveal_an_enterprise_contact() {
+        for party in Party::ALL {
+            let expected = matches!(party, Party::Agent | Party::Dispatcher | Party::DistrictAdmin);
+            assert_eq!(may_reveal(&CONTACT, &[party]), expected, "{party:?}");
+        }
+        assert!(!may_reveal(&CONTACT, &[Party::Handler, Party::StreetAdmin, Party::Reporter]));
+        assert_eq!(CONTACT.audit_action, "case.contact_reveal", "the log's existing entries keep their name");
     }
 }

@@ -1,10 +1,12 @@
 //! View structs of the enterprise-assistance pages: the company's page with its requests'
 //! checklists, the application and request forms, the back office's applications and the
-//! agents' list, and the assistance panel of the case page.
+//! agents' list, and the assistance panel of the case page (a panel assistance adds to the case
+//! core, see `cases::addons`).
 
 use crate::app::AppState;
+use crate::cases::addons::{Panel, PanelPage, Slot};
 use crate::cases::model::{Case, Source, Step};
-use crate::cases::reveal;
+use crate::cases::reveal::{self, Answer};
 use crate::cases::workflow::{Party, State};
 use crate::enterprise::model::{ChecklistStep, Enterprise, Progress};
 use crate::enterprise::service::{self, STEP_ACTION};
@@ -243,6 +245,26 @@ pub struct AssistPanel {
     pub agents: Vec<Opt>,
 }
 
+/// The panel as the case page renders it.
+#[derive(askama::Template)]
+#[template(path = "enterprise/assist_panel.html")]
+struct AssistSection<'a> {
+    ctx: &'a Ctx,
+    case: &'a Case,
+    a: &'a AssistPanel,
+    reveal: Answer<'a>,
+}
+
+impl Panel for AssistPanel {
+    fn slot(&self) -> Slot {
+        Slot::Section
+    }
+
+    fn render(&self, page: &PanelPage<'_>) -> askama::Result<String> {
+        askama::Template::render(&AssistSection { ctx: page.ctx, case: page.case, a: self, reveal: page.reveal })
+    }
+}
+
 /// The panel for an assistance case, or None for any other case.
 pub async fn panel(state: &AppState, ctx: &Ctx, case: &Case, parts: &[Party]) -> AppResult<Option<AssistPanel>> {
     if case.source != Source::Enterprise {
@@ -259,7 +281,7 @@ pub async fn panel(state: &AppState, ctx: &Ctx, case: &Case, parts: &[Party]) ->
     };
     // The whole number only ever in the answer to a reveal, audited (see `reveal`).
     let (name, sealed, masked) = contact;
-    let can_reveal = !sealed.is_empty() && reveal::may_reveal(reveal::Subject::Contact, parts);
+    let can_reveal = !sealed.is_empty() && reveal::may_reveal(&service::CONTACT, parts);
     let agents = if service::may_assign(case, parts) {
         match service::department_of(&mut conn, case).await? {
             Some(d) => {

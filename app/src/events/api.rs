@@ -17,7 +17,7 @@ use crate::app::AppState;
 use crate::bookings::api::Names;
 use crate::bookings::model::Offering;
 use crate::bookings::offer::{NewOfferings, RulesInput, Terms, check_capacity, check_online_url, parse_time};
-use crate::bookings::store as booking_store;
+use crate::bookings as booking_store;
 use crate::clock::{local_day, rfc3339};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::model::{Event, EventKind, check_event};

@@ -13,3 +13,24 @@ pub mod store;
 mod views;
 
 pub use model::{Event, EventKind};
+
+use crate::app::{AppState, Domain};
+use crate::authz::{Principal, Role};
+use crate::web::backoffice::Tile;
+
+/// The domain: the activities' pages, public and back office, their API, and the organisers' tile.
+pub const DOMAIN: Domain = Domain { name: "events", pages: router, api: api::router, tiles, ..Domain::NONE };
+
+/// The activities' pages: the public ones and the back office's.
+pub fn router() -> axum::Router<AppState> {
+    routes::router().merge(manage::router())
+}
+
+/// Organisers and the district's admins run activities.
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    if principal.has_role(Role::DistrictAdmin) || principal.has_role(Role::Organizer) {
+        vec![Tile::new("events.manage", "/manage/events")]
+    } else {
+        Vec::new()
+    }
+}

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::bookings::model::Offering;
 use crate::bookings::pages::{self as booking_pages, Format, Offered, Refused};
-use crate::bookings::store as booking_store;
+use crate::bookings as booking_store;
 use crate::clock::{local_day, local_time, time_range};
 use crate::crypto::random_token;
 use crate::error::{AppError, AppResult};

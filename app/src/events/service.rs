@@ -8,7 +8,7 @@ use crate::audit::{self, Change};
 use crate::authz::{Action, Location, Target};
 use crate::bookings::model::{Offering, Status};
 use crate::bookings::offer::{self, NewOfferings, Parent};
-use crate::bookings::store as bookings;
+use crate::bookings;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::model::{Event, MAX_SESSIONS, NewEvent, occurrences};
 use crate::events::store;
@@ -172,7 +172,7 @@ pub async fn change_sessions(
             bookings::set_offering_times(&mut tx, s.id, s.starts_at + shift, s.ends_at + shift, now).await?;
         }
         if let Some(capacity) = change.capacity {
-            crate::bookings::service::resize(&mut tx, state.db.backend(), s.id, capacity, now).await?;
+            bookings::service::resize(&mut tx, state.db.backend(), s.id, capacity, now).await?;
         }
         changed.push(s.id);
     }

@@ -9,9 +9,12 @@ use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::app::AppState;
+use crate::app::{AppState, Domain};
 use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
+
+/// The domain: the public images' route.
+pub const DOMAIN: Domain = Domain { name: "media", pages: routes::router, ..Domain::NONE };
 
 /// Pictures decoded at once. A picture of [`model::MAX_PIXELS`] takes up to 160 MB while it
 /// is decoded and a core for a moment; two at a time keep a burst of uploads from starving the

@@ -6,6 +6,7 @@ use crate::error::AppResult;
 use crate::ids::UserId;
 use crate::notify::model::{Kind, reservation_of};
 use crate::notify::store;
+use crate::notify::wording;
 use crate::notify::worker::describe;
 use crate::web::i18n::{self, Locale};
 
@@ -28,15 +29,16 @@ pub struct Entry {
     pub read: bool,
 }
 
-/// The newest notices of a user, worded in `locale`. Notices of unknown kinds or about
-/// bookings no longer there are left out.
+/// The newest notices of a user, worded in `locale`: the bookings' here, the others by the
+/// domain that registered their prefix (see [`wording`]). Notices of unknown kinds or about
+/// things no longer there are left out.
 pub async fn entries(state: &AppState, user: UserId, locale: Locale) -> AppResult<Vec<Entry>> {
     let mut conn = state.db.conn().await?;
     let notices = store::inbox(&mut conn, user, SHOWN).await?;
     let mut out = Vec::with_capacity(notices.len());
     for n in notices {
-        if n.kind.starts_with(crate::cases::notices::PREFIX) {
-            if let Some(text) = crate::cases::notices::text(&mut conn, &n.kind, &n.params_json, locale).await? {
+        if let Some(words) = wording::of(state, &n.kind) {
+            if let Some(text) = words.inbox_text(&mut conn, &n.kind, &n.params_json, locale).await? {
                 out.push(Entry { id: n.id, kind: n.kind, text, created_at: n.created_at, read: n.read_at.is_some() });
             }
             continue;

@@ -2,7 +2,8 @@
 //! come from several domains: the database writes one with every booking change, the reminder
 //! job the day-before reminders, and the cases domain one at each public step of a report or
 //! an assistance request and when an enterprise application is decided. Booking notices are
-//! worded here; the inbox hands `case.` notices to the cases domain to word.
+//! worded here; the others by the domain that left them, which registers its wording with this
+//! one ([`wording`]), so this domain names none of them.
 //!
 //! Texts go to an SMS gateway ([`worker::SmsGateway`]). Registration codes are queued in the
 //! outbox ([`outbox`]) in the transaction that makes them, sealed, and handed to the gateway by
@@ -17,6 +18,11 @@ pub mod model;
 pub mod outbox;
 pub mod routes;
 pub mod store;
+pub mod wording;
 pub mod worker;
 
 pub use outbox::{SecretText, Sms, queue_secret_sms, queue_sms, recent_sms};
+
+/// The domain: the inbox's page and API.
+pub const DOMAIN: crate::app::Domain =
+    crate::app::Domain { name: "notify", pages: routes::router, api: api::router, ..crate::app::Domain::NONE };

@@ -13,10 +13,10 @@ use std::time::Duration;
 use crate::app::AppState;
 use crate::appointments::model::{local_date, time_range};
 use crate::bookings::listing;
-use crate::enterprise::notices::Decision;
 use crate::notify::model::{Kind, reservation_of};
 use crate::notify::outbox;
 use crate::notify::store::{self, Notice, Recipient};
+use crate::notify::wording;
 use crate::web::i18n::{self, Locale};
 
 /// How many notices one claim takes, and how many claims one run makes at most: a rush of
@@ -151,14 +151,15 @@ async fn send_queued(state: &AppState, gateway: &impl SmsGateway, now: i64) -> a
 }
 
 /// The texts for the claimed notices that deserve one: the bookings' (see [`Kind::sms_key`])
-/// and an enterprise application's decision.
+/// and those another domain's wording gives a message (an enterprise application's decision).
 async fn compose(state: &AppState, notices: &[Notice]) -> anyhow::Result<Vec<Text>> {
     let mut conn = state.db.conn().await?;
     let mut out = Vec::new();
     for n in notices {
-        if let Some(decision) = Decision::parse(&n.kind, &n.params_json) {
+        if let Some(words) = wording::of(state, &n.kind) {
+            let Some(message) = words.text_message(&n.kind, &n.params_json) else { continue };
             let Some(to) = store::recipient(&mut conn, n.user_id).await? else { continue };
-            let body = decision.sms_text(locale_of(&to));
+            let body = message.text(locale_of(&to));
             out.push(Text { phone_sealed: to.phone_sealed, phone_masked: to.phone_masked, body });
             continue;
         }

@@ -14,3 +14,23 @@ mod views;
 
 pub use directory::Directory;
 pub use model::{Community, Department, District, Street, Venue, VenueKind};
+
+use crate::app::Domain;
+use crate::authz::{Principal, Role};
+use crate::web::backoffice::Tile;
+
+/// The domain: the structure's pages and API, and its tiles on the back-office home.
+pub const DOMAIN: Domain = Domain { name: "org", pages: routes::router, api: api::router, tiles, ..Domain::NONE };
+
+/// The structure is kept by the district's and the streets' admins.
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    if !(principal.has_role(Role::DistrictAdmin) || principal.has_role(Role::StreetAdmin)) {
+        return Vec::new();
+    }
+    vec![
+        Tile::new("nav.streets", "/manage/streets"),
+        Tile::new("nav.communities", "/manage/communities"),
+        Tile::new("nav.venues", "/manage/venues"),
+        Tile::new("nav.departments", "/manage/departments"),
+    ]
+}

@@ -14,6 +14,23 @@ pub struct Link {
     pub href: String,
 }
 
+/// A tile on the back-office home: a section a user may open. Every domain lists its own
+/// (`app::Domain::tiles`); the home shows them in the order of `app::DOMAINS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tile {
+    /// Translation key of its label.
+    pub key: &'static str,
+    /// URL.
+    pub href: &'static str,
+}
+
+impl Tile {
+    /// The tile linking `href`, labelled by `key`.
+    pub const fn new(key: &'static str, href: &'static str) -> Self {
+        Self { key, href }
+    }
+}
+
 /// A table cell.
 #[derive(Debug, Clone)]
 pub struct Cell {

@@ -7,15 +7,45 @@
 //! `case_callers`). Who takes calls, for which places, is decided here (`pages::covers`).
 //!
 //! Why a folder: it is a feature users name, and its files are its layers — `pages` (the intake
-//! page's handlers, the filing of a call and the back-office tiles), `views` (the page's view),
-//! `store` (the caller's contact: its types, checks and SQL). Template: `cases/hotline.html`.
+//! page's handlers, the filing of a call, the back-office tile), `views` (the page's view, and
+//! the caller's rows on the case page), `store` (the caller's contact: its types, checks and
+//! SQL, and [`store::CALLER`], the reveal of the whole number). Templates: `cases/hotline.html`,
+//! `cases/_caller.html`.
 //!
-//! The core still reaches in by name: the case page shows the caller (`cases::case_views` reads
-//! `store::for_viewer`), revealing the number is the core's `cases::reveal` (which also reveals an
-//! enterprise's contact and an anonymous reporter), and `cases::pages` merges `pages::router`;
-//! the back-office home asks `pages::tiles`, which also lists the case settings' tiles. Issue 10's
-//! next step turns those around.
+//! How it plugs in, without the core naming it: [`DOMAIN`] (listed in `app::DOMAINS`) serves the
+//! page and the caller's reveal form, gives the tile, and registers [`Hotline`] with the case
+//! core, which shows the caller on the case page.
 
 pub mod pages;
 pub mod store;
 pub mod views;
+
+use crate::app::{AppState, Domain};
+use crate::cases::addons::{CaseAddon, CaseView, Panel};
+use crate::db::BoxFuture;
+use crate::error::AppResult;
+
+/// The hotline as a domain: the call-taking page (and the caller's reveal form), its tile, and
+/// what it adds to the case core.
+pub const DOMAIN: Domain =
+    Domain { name: "hotline", pages: pages::router, tiles: pages::tiles, case_addon: Some(&Hotline), ..Domain::NONE };
+
+/// What the hotline adds to a case: the caller's rows on the case page, for staff (the whole
+/// number revealed by `store::CALLER`).
+pub struct Hotline;
+
+impl CaseAddon for Hotline {
+    fn panel<'a>(
+        &'a self,
+        state: &'a AppState,
+        view: &'a CaseView<'a>,
+    ) -> BoxFuture<'a, AppResult<Option<Box<dyn Panel>>>> {
+        Box::pin(async move {
+            let caller = store::for_viewer(&mut *state.db.conn().await?, view.user, view.case.id).await?;
+            Ok(caller.map(|caller| {
+                let can_reveal = crate::cases::reveal::may_reveal(&store::CALLER, view.parts);
+                Box::new(views::CallerPanel { caller, can_reveal }) as Box<dyn Panel>
+            }))
+        })
+    }
+}

@@ -18,12 +18,14 @@ use serde::Deserialize;
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::authz::{Location, Principal, Role, Scope};
-use crate::cases::hotline::store::{self as callers, CallerPhone};
+use crate::cases::hotline::store as callers;
 use crate::cases::model::{Case, Source, parties};
+use crate::cases::reveal::ContactPhone;
 use crate::cases::service::{self, NewCase, OnBehalf};
 use crate::cases::workflow::{self, Action};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::CommunityId;
+use crate::web::backoffice::Tile;
 use crate::web::extract::{Form, Query};
 use crate::web::forms::Errors;
 use crate::web::{Ctx, render, render_status, see_other};
@@ -35,12 +37,12 @@ const CALL_TAKERS: [Role; 3] = [Role::Dispatcher, Role::StreetAdmin, Role::Distr
 
 /// The kinds of category a call may be about: city management and residents' requests (an
 /// enterprise's approval assistance has its own intake).
-pub const CALL_KINDS: [&str; 2] = [crate::cases::store::KIND_CITY, crate::cases::settings::catalog::KIND_REQUEST];
+pub const CALL_KINDS: [&str; 2] = [crate::cases::store::KIND_CITY, crate::cases::store::KIND_REQUEST];
 
-/// Routes of the hotline page.
+/// Routes of the hotline page, and of revealing a caller's number on the case page.
 pub fn router() -> Router<AppState> {
     // Merging a duplicate the page offers is the case page's merge (`duplicate_pages`).
-    Router::new().route("/manage/hotline", get(page).post(take))
+    Router::new().route("/manage/hotline", get(page).post(take)).merge(crate::cases::pages::reveal(&callers::CALLER))
 }
 
 /// Whether `principal` takes hotline calls at all (the back-office tile, the page).
@@ -144,7 +146,7 @@ pub async fn take_call(state: &AppState, user: &CurrentUser, form: &CallForm) ->
     let new = form.new_case(&mut errors);
     let mut tx = state.db.begin().await?;
     let reporter = match caller.as_ref().map(|c| &c.phone) {
-        Ok(CallerPhone::Mobile(phone)) => {
+        Ok(ContactPhone::Mobile(phone)) => {
             crate::accounts::store::user_id_by_phone(&mut tx, &state.keys.phone_index(phone.as_str())).await?
         }
         _ => None,
@@ -216,18 +218,7 @@ async fn take(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CallForm
     }
 }
 
-/// The back-office tiles of the case settings and the hotline, for those who may use them.
-pub fn tiles(ctx: &Ctx, principal: &Principal) -> Vec<crate::web::backoffice::Link> {
-    let mut tiles = Vec::new();
-    if takes_calls(principal) {
-        tiles.push(("hotline.title", "/manage/hotline"));
-    }
-    if principal.has_role(Role::DistrictAdmin) {
-        tiles.push(("case_admin.categories_title", "/manage/case-categories"));
-        tiles.push(("case_admin.calendar_title", "/manage/work-calendar"));
-    }
-    tiles
-        .into_iter()
-        .map(|(key, href)| crate::web::backoffice::Link { label: ctx.t(key).into(), href: href.into() })
-        .collect()
+/// The hotline's tile, for those who take calls.
+pub fn tiles(principal: &Principal) -> Vec<Tile> {
+    if takes_calls(principal) { vec![Tile::new("hotline.title", "/manage/hotline")] } else { Vec::new() }
 }

@@ -1,10 +1,15 @@
 //! The hotline page's view: the intake form with what was typed and its errors, the categories
 //! a call may be about, the communities the call-taker covers, and — after a filing — the case
-//! it became with its possible duplicates.
+//! it became with its possible duplicates. And the caller's rows on the case page (a panel the
+//! hotline adds to the case core, see `cases::addons`).
 
 use crate::app::AppState;
 use crate::authz::Location;
+use crate::cases::addons::{Panel, PanelPage, Slot};
 use crate::cases::hotline::pages::{CALL_KINDS, CallForm, covers, district_wide};
+use crate::cases::hotline::store::Caller;
+use crate::cases::model::Case;
+use crate::cases::reveal::Answer;
 use crate::cases::store;
 use crate::error::AppResult;
 use crate::web::Ctx;
@@ -98,5 +103,43 @@ impl HotlinePage {
             Field::text("lng", "field.lng", form.lng.clone()).inputmode("decimal"),
         ];
         Ok(Self { ctx, form, errors, caller, place, coords, filed })
+    }
+}
+
+/// The caller on the case page: staff only, the number masked, with the button that reveals
+/// it to those who call back.
+#[derive(Debug, Clone)]
+pub struct CallerPanel {
+    /// The caller.
+    pub caller: Caller,
+    /// Whether the viewer may reveal the whole number (see `store::CALLER`).
+    pub can_reveal: bool,
+}
+
+/// The caller's rows of the case's summary.
+#[derive(askama::Template)]
+#[template(path = "cases/_caller.html")]
+struct CallerRows<'a> {
+    ctx: &'a Ctx,
+    case: &'a Case,
+    c: &'a Caller,
+    can_reveal: bool,
+    reveal: Answer<'a>,
+}
+
+impl Panel for CallerPanel {
+    fn slot(&self) -> Slot {
+        Slot::Summary
+    }
+
+    fn render(&self, page: &PanelPage<'_>) -> askama::Result<String> {
+        let rows = CallerRows {
+            ctx: page.ctx,
+            case: page.case,
+            c: &self.caller,
+            can_reveal: self.can_reveal,
+            reveal: page.reveal,
+        };
+        askama::Template::render(&rows)
     }
 }

@@ -10,15 +10,38 @@
 //! Why a folder: it is a feature users name, with its own audience (inspectors) and pages.
 //! Layers: `service` (the patrol's rules, who may read whose patrols, its use cases, and the few
 //! SQL statements they need), `pages` (the inspector's patrol page at `/patrol`), `log_pages` (the
-//! patrol log at `/manage/patrols`, for those who run patrols). The patrol API operations
-//! (`/patrols…`, `/me/patrols`) are still in the core's `cases::api`, beside the case operations
-//! they were written with: splitting that file is not a move. Templates: `cases/patrol.html`,
-//! `cases/patrol_log.html`.
+//! patrol log at `/manage/patrols`, for those who run patrols), `api` (`/patrols…`,
+//! `/me/patrols`). Templates: `cases/patrol.html`, `cases/patrol_log.html`.
 //!
-//! The core still reaches in by name: `cases::api` calls `service`, `cases::pages` merges both
-//! pages' routers, and the back-office home links the two pages itself. Issue 10's next step
-//! turns those around.
+//! The core never names this folder: the patrol serves its own pages, API and back-office
+//! tiles ([`DOMAIN`], listed in `app::DOMAINS`).
 
+pub mod api;
 pub mod log_pages;
 pub mod pages;
 pub mod service;
+
+use crate::app::{AppState, Domain};
+use crate::authz::{Principal, Role};
+use crate::web::backoffice::Tile;
+
+/// The patrol as a domain: the inspector's page, the patrol log, the patrols' API and their tiles.
+pub const DOMAIN: Domain = Domain { name: "patrol", pages: router, api: api::router, tiles, ..Domain::NONE };
+
+/// The inspector's page and the patrol log.
+pub fn router() -> axum::Router<AppState> {
+    pages::router().merge(log_pages::router())
+}
+
+/// Inspectors patrol; admins and dispatchers read the log.
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    let mut tiles = Vec::new();
+    if principal.has_role(Role::Inspector) {
+        tiles.push(Tile::new("patrol_page.title", "/patrol"));
+    }
+    let admin = principal.has_role(Role::DistrictAdmin) || principal.has_role(Role::StreetAdmin);
+    if admin || principal.has_role(Role::Dispatcher) {
+        tiles.push(Tile::new("patrol_log.title", "/manage/patrols"));
+    }
+    tiles
+}

@@ -13,12 +13,14 @@
 //! carried through the report's screens and filed with the case in one transaction), `pages`
 //! (the pictures and the upload and review forms of the case page).
 //!
-//! Unlike the patrol and the hotline, the core itself uses this folder by name: the case page
-//! (`cases::case_views`) lists the photos, the case API (`cases::api`) lists, takes and serves
-//! them, the report screens (`cases::pages`, `cases::views`) carry them, and `cases::pages`
-//! merges `pages::router`. Issue 10's next step decides whether photos become a panel the core's
-//! registry shows or stay a part of the core.
+//! A part of the core, not an add-on: the case page (`cases::case_views`) lists the photos, the
+//! case API (`cases::api`) carries them, the report screens (`cases::pages`, `cases::views`)
+//! carry them and file them with the case. So the core imports this folder, and this folder
+//! imports only the core's lower layers (`service`, `model`, `workflow`; `pages` re-renders the
+//! case page after a refused upload) and no add-on. Layers: also `api` (adding and serving a
+//! photo over the API).
 
+pub mod api;
 pub mod pages;
 pub mod report_service;
 pub mod service;

@@ -168,9 +168,6 @@ fn split_number(entry: &str) -> (String, Option<String>) {
     (name.trim().to_owned(), number)
 }
 
-/// The kind of residents' request categories (急难愁盼), beside the city problems' `city`.
-pub const KIND_REQUEST: &str = "request";
-
 /// The major of residents' requests: what a resident needs solved for their home, their
 /// compound or their elders, rather than a problem of the street. Code 70 is outside the
 /// reference file's 01–06 and clear of the assistance items' 80.

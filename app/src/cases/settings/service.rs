@@ -1,6 +1,6 @@
 //! What the district maintains as data for its case engine — a category's department, time
 //! limit and flags, the working week, holidays and make-up working days — as use cases that
-//! the API (`api`) and the back-office pages (`category_pages`, `cases::calendar::pages`) share,
+//! the API (`api`) and the back-office pages (`category_pages`, `calendar_pages`) share,
 //! so both check the same things and leave the same audit entries. District admins only.
 //!
 //! The two statements only these use cases need live here rather than in `cases::store`, which is at
@@ -15,6 +15,7 @@ use crate::audit::{self, Change};
 use crate::authz::Role;
 use crate::cases::calendar::model::{CalendarError, TimeLimit, WorkCalendar};
 use crate::cases::calendar::store as calendar_store;
+use crate::cases::settings::catalog::CategorySeed;
 use crate::cases::store::{self, Category};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, FieldError};
@@ -298,4 +299,31 @@ pub async fn work_days(conn: &mut Conn, from: NaiveDate) -> Result<Vec<WorkDay>,
         out.push(WorkDay { day, kind, note: r.try_get("note")? });
     }
     Ok(out)
+}
+
+/// Seeds the categories (majors first); city-appearance minors go to `department` first.
+pub async fn seed_categories(
+    conn: &mut Conn,
+    seeds: &[CategorySeed],
+    department: Option<DepartmentId>,
+    now: i64,
+) -> Result<usize, sqlx::Error> {
+    for c in seeds {
+        sqlx::query(
+            "insert into case_categories (code, name, parent_code, kind, department_id, time_limit, photos_required, \
+             public, active, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)",
+        )
+        .bind(&c.code)
+        .bind(&c.name)
+        .bind(c.parent.as_deref())
+        .bind(store::KIND_CITY)
+        .bind(c.parent.as_ref().and(department).map(|d| d.0))
+        .bind(c.limit.map(|l| l.as_code()))
+        .bind(i64::from(c.photos_required))
+        .bind(i64::from(c.public))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(seeds.len())
 }

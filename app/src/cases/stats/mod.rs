@@ -27,7 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::ApiUser;
-use crate::app::AppState;
+use crate::app::{AppState, Domain};
 use crate::authz::{Principal, Role, Scope};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
@@ -35,9 +35,20 @@ use crate::web::extract::{Json, Query};
 
 pub use crate::cases::stats::store::figures;
 
+/// The statistics as a domain: the page with its exports, the API operation and the tile.
+pub const DOMAIN: Domain = Domain { name: "case stats", pages: pages::router, api: router, tiles, ..Domain::NONE };
+
 /// The API routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(stats))
+}
+
+/// Those with statistics to see (see [`Reach`]).
+fn tiles(principal: &Principal) -> Vec<crate::web::backoffice::Tile> {
+    match Reach::of(principal) {
+        Some(_) => vec![crate::web::backoffice::Tile::new("case_stats.title", "/manage/case-stats")],
+        None => Vec::new(),
+    }
 }
 
 /// What the figures are grouped by.

@@ -260,3 +260,76 @@ async fn staff_without_admin_roles_see_an_empty_back_office_and_no_data() {
     let (_, venues) = app.page("/manage/venues").await;
     assert!(!venues.contains("五四广场"), "lists are filtered by what the user may see");
 }
+
+/// The back-office home: each role sees exactly the sections it may open, in a fixed order,
+/// whichever domain lists them.
+#[tokio::test]
+async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
+    let app = TestApp::with_district().await;
+    let street = app.street(XIANGGANG_ZHONGLU).await;
+    let mut conn = app.state.db.conn().await.unwrap();
+    let department = ejia::org::store::list_departments(&mut conn, 0, 1).await.unwrap()[0].id;
+    drop(conn);
+    const ORG: [&str; 6] = [
+        "/manage/streets",
+        "/manage/communities",
+        "/manage/venues",
+        "/manage/departments",
+        "/manage/users",
+        "/manage/audit",
+    ];
+    let cases = ["/manage/cases", "/manage/case-stats"];
+    let expected: Vec<(&str, Role, Scope, Vec<&str>)> = vec![
+        ("13900000101", Role::Inspector, Scope::Street(street), vec!["/manage/cases", "/patrol"]),
+        ("13900000102", Role::Handler, Scope::Department(department), vec!["/manage/cases", "/manage/assist"]),
+        (
+            "13900000103",
+            Role::Dispatcher,
+            Scope::District,
+            [&cases[..], &["/manage/patrols", "/manage/hotline", "/manage/assist", "/manage/enterprises"]].concat(),
+        ),
+        (
+            "13900000104",
+            Role::Dispatcher,
+            Scope::Street(street),
+            [&cases[..], &["/manage/patrols", "/manage/hotline"]].concat(),
+        ),
+        ("13900000105", Role::Organizer, Scope::District, vec!["/manage/events", "/manage/checkin"]),
+        ("13900000106", Role::Editor, Scope::District, vec![]),
+        (
+            "13900000107",
+            Role::StreetAdmin,
+            Scope::Street(street),
+            [&ORG[..], &["/manage/checkin"], &cases[..], &["/manage/patrols", "/manage/hotline"]].concat(),
+        ),
+        (
+            "13900000108",
+            Role::DistrictAdmin,
+            Scope::District,
+            [
+                &ORG[..],
+                &["/manage/events", "/manage/checkin"],
+                &cases[..],
+                &["/manage/patrols", "/manage/hotline", "/manage/case-categories", "/manage/work-calendar"],
+                &["/manage/assist", "/manage/enterprises"],
+            ]
+            .concat(),
+        ),
+    ];
+    for (phone, role, scope, tiles) in expected {
+        app.user(phone, "职员", None, &[grant(role, scope)]).await;
+        app.login(phone).await;
+        let (status, body) = app.page("/manage").await;
+        assert_eq!(status, 200, "{role:?}");
+        let list = body.split("<ul class=\"tiles\">").nth(1).and_then(|l| l.split("</ul>").next()).unwrap_or("");
+        let shown: Vec<&str> = list.split("<li><a href=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+        assert_eq!(shown, tiles, "{role:?} {scope:?}");
+        assert_eq!(body.contains("<ul class=\"tiles\">"), !tiles.is_empty(), "{role:?}");
+    }
+    // Residents and enterprises have no back office at all.
+    for (phone, role) in [("13900000109", Role::Resident), ("13900000110", Role::Enterprise)] {
+        app.user(phone, "居民", None, &[grant(role, Scope::District)]).await;
+        app.login(phone).await;
+        assert_eq!(app.get("/manage").await.status(), 403, "{role:?}");
+    }
+}
