@@ -115,13 +115,13 @@ pub struct Shared {
     /// The district's structure for public pages.
     pub structure: Arc<crate::org::cache::StructureCache>,
     /// Recently verified API tokens.
-    pub tokens: Arc<crate::accounts::tokens::TokenCache>,
+    pub tokens: Arc<crate::accounts::credentials::tokens::TokenCache>,
     /// What the pooled booking path remembers.
     pub booking_cache: crate::bookings::cache::BookingCache,
     /// Group commit of bookings (PostgreSQL; SQLite has its writer thread).
     pub booking_batch: Option<crate::bookings::batch::Batcher>,
     /// Password hashing: at most one per core, a short queue, then 503.
-    pub hashing: accounts::password::Hashing,
+    pub hashing: accounts::credentials::password::Hashing,
     /// Picture decoders (a few at a time, a short line, then 503).
     pub decoders: crate::media::Decoders,
     /// The domains this application is made of ([`DOMAINS`]): what the cores ask for the
@@ -165,7 +165,7 @@ impl AppState {
             tokens: Arc::default(),
             booking_cache: Default::default(),
             booking_batch,
-            hashing: accounts::password::Hashing::for_this_machine(),
+            hashing: accounts::credentials::password::Hashing::for_this_machine(),
             decoders: Default::default(),
             domains: DOMAINS,
         })))

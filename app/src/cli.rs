@@ -11,9 +11,10 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::accounts::credentials::{self, password};
 use crate::accounts::model::{Phone, check_new_password, parse_display_name};
 use crate::accounts::service::{self, NewAccount, RESIDENT};
-use crate::accounts::{credentials, password, store as accounts_store};
+use crate::accounts::store as accounts_store;
 use crate::app::{self, AppState};
 use crate::authz::{Grant, Role, Scope};
 use crate::clock::{SystemClock, format_local};

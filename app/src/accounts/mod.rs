@@ -2,23 +2,22 @@
 //! tokens, and login throttling. Phone numbers are stored encrypted, with a keyed blind index
 //! for lookup and a masked copy for display.
 
+//!
+//! The folder: the account core (`model`, `store`, `service`, `routes`, `views`, `api`), the
+//! people's back office (`manage`, `import`), `register`, and two sub-folders — `credentials`
+//! (what proves who someone is: password hashing, sessions, API tokens, the calendar URL) and
+//! `login` (what defends logging in: attempt throttling, texted codes, unlocking a locked phone).
+
 pub mod api;
-pub mod codes;
-mod credential_pages;
 pub mod credentials;
 pub mod import;
+pub mod login;
 pub mod manage;
 pub mod model;
-pub mod password;
 pub mod register;
 pub mod routes;
 pub mod service;
-pub mod sessions;
 pub mod store;
-pub mod throttle;
-pub mod tokens;
-pub mod unlock;
-mod unlock_pages;
 mod views;
 
 pub use model::{CurrentUser, Phone, User};

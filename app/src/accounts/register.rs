@@ -7,10 +7,11 @@
 
 use std::net::IpAddr;
 
-use crate::accounts::codes::{self, Purpose};
+use crate::accounts::credentials::sessions;
+use crate::accounts::login::codes::{self, Purpose};
 use crate::accounts::model::{Phone, check_new_password, parse_display_name};
 use crate::accounts::service::{self, NewAccount, RESIDENT};
-use crate::accounts::{sessions, store};
+use crate::accounts::store;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, UserId};

@@ -10,11 +10,11 @@ use axum::routing::{get, post};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
+use crate::accounts::credentials::sessions;
+use crate::accounts::login::unlock::UNLOCK_COOKIE;
 use crate::accounts::model::{Phone, parse_display_name};
 use crate::accounts::register::{self, Completion};
 use crate::accounts::service::{self, LoginError};
-use crate::accounts::sessions;
-use crate::accounts::unlock::UNLOCK_COOKIE;
 use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, profile_fields};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
@@ -38,8 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/me/profile", post(update_profile))
         .route("/me/password", post(change_password))
         .route("/prefs", post(preferences))
-        .merge(crate::accounts::unlock_pages::router())
-        .merge(crate::accounts::credential_pages::router())
+        .merge(crate::accounts::login::unlock_pages::router())
+        .merge(crate::accounts::credentials::pages::router())
 }
 
 fn invalid(field: &'static str, key: &'static str) -> Errors {

@@ -3,10 +3,13 @@
 
 use std::net::IpAddr;
 
+use crate::accounts::credentials::sessions;
+use crate::accounts::login::throttle::{
+    self, LOGIN_PER_ADDRESS, LOGIN_PER_PHONE, LOGIN_PER_UNLOCK, PASSWORD_CHANGE_PER_USER,
+};
+use crate::accounts::login::unlock;
 use crate::accounts::model::{CurrentUser, Phone, check_new_password};
 use crate::accounts::store::{self, NewUser};
-use crate::accounts::throttle::{self, LOGIN_PER_ADDRESS, LOGIN_PER_PHONE, LOGIN_PER_UNLOCK, PASSWORD_CHANGE_PER_USER};
-use crate::accounts::{sessions, unlock};
 use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::{Action, Grant, Location, Role, Scope, Target};

@@ -14,9 +14,9 @@ use crate::app::AppState;
 use crate::appointments::api::invalid;
 use crate::appointments::model::{Service, Template, day_range, expand, rfc3339};
 use crate::appointments::{runs, service_of_offering, store};
+use crate::bookings as booking_store;
 use crate::bookings::model::Offering;
 use crate::bookings::offer::{self, NewOfferings, Parent, RulesInput, Terms, check_capacity, parse_time};
-use crate::bookings as booking_store;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::extract::{Json, Path, Query};
 

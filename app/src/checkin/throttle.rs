@@ -1,5 +1,5 @@
 //! Self check-in guesses, limited per user and per client address in fixed windows, with the
-//! accounts' throttle ([`accounts::throttle`](crate::accounts::throttle)): each guess is
+//! accounts' throttle ([`accounts::login::throttle`](crate::accounts::login::throttle)): each guess is
 //! reserved before the code is compared, so simultaneous guesses cannot all pass a check made
 //! before any of them was counted. A right code gives its reservation back (a family checking
 //! in five tickets, a venue full of residents behind one address, are not slowed down); only
@@ -7,7 +7,7 @@
 
 use std::net::IpAddr;
 
-use crate::accounts::throttle::{self, Limit};
+use crate::accounts::login::throttle::{self, Limit};
 use crate::db::Conn;
 use crate::ids::UserId;
 

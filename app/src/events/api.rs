@@ -14,10 +14,10 @@ use utoipa_axum::routes;
 
 use crate::api::{ApiUser, Created, MaybeApiUser, Problem};
 use crate::app::AppState;
+use crate::bookings as booking_store;
 use crate::bookings::api::Names;
 use crate::bookings::model::Offering;
 use crate::bookings::offer::{NewOfferings, RulesInput, Terms, check_capacity, check_online_url, parse_time};
-use crate::bookings as booking_store;
 use crate::clock::{local_day, rfc3339};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::model::{Event, EventKind, check_event};

@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::authz::{Action, Location, Role, Target};
-use crate::bookings::offer::{NewOfferings, Terms, check_capacity, check_online_url};
 use crate::bookings as booking_store;
+use crate::bookings::offer::{NewOfferings, Terms, check_capacity, check_online_url};
 use crate::clock::{DISTRICT_OFFSET, local_day, time_range};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::model::{Event, EventKind, check_event};

@@ -11,9 +11,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::bookings as booking_store;
 use crate::bookings::model::Offering;
 use crate::bookings::pages::{self as booking_pages, Format, Offered, Refused};
-use crate::bookings as booking_store;
 use crate::clock::{local_day, local_time, time_range};
 use crate::crypto::random_token;
 use crate::error::{AppError, AppResult};

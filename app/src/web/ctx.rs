@@ -40,7 +40,7 @@ impl Ctx {
     pub async fn load(state: &AppState, headers: &HeaderMap, path: String, browser: Option<&str>) -> AppResult<Self> {
         let jar = CookieJar::from_headers(headers);
         let user = match jar.get(SESSION_COOKIE) {
-            Some(cookie) => accounts::sessions::current_user(state, cookie.value()).await?,
+            Some(cookie) => accounts::credentials::sessions::current_user(state, cookie.value()).await?,
             None => None,
         };
         let browser =

@@ -22,7 +22,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use crate::error::AppResult;
 
-/// Cookie holding the session token (server-side session, see `accounts::sessions`).
+/// Cookie holding the session token (server-side session, see `accounts::credentials::sessions`).
 pub const SESSION_COOKIE: &str = "ejia_sid";
 /// Cookie identifying the browser for CSRF tokens.
 pub const CSRF_COOKIE: &str = "ejia_csrf";

@@ -103,7 +103,7 @@ async fn a_client_files_a_request_with_its_api_key_and_reads_it_back() {
     // The dispatcher accepts and dispatches it: the deadline and the department appear.
     let dispatcher = app.user("13900002222", "调度员", None, &[grant(Role::Dispatcher, Scope::District)]).await;
     let mut conn = app.state.db.conn().await.unwrap();
-    let dispatcher = ejia::accounts::sessions::load_user(&mut conn, dispatcher).await.unwrap().unwrap();
+    let dispatcher = ejia::accounts::credentials::sessions::load_user(&mut conn, dispatcher).await.unwrap().unwrap();
     let departments = ejia::org::store::list_departments(&mut conn, 0, 100).await.unwrap();
     drop(conn);
     let enforcement = departments.iter().find(|d| d.name == "区综合行政执法局").unwrap().id;

@@ -44,7 +44,10 @@ pub fn postgres_url() -> Option<String> {
 static PASSWORD_HASH: LazyLock<tokio::sync::OnceCell<String>> = LazyLock::new(tokio::sync::OnceCell::new);
 
 async fn password_hash() -> String {
-    PASSWORD_HASH.get_or_init(|| async { ejia::accounts::password::hash(PASSWORD.into()).await.unwrap() }).await.clone()
+    PASSWORD_HASH
+        .get_or_init(|| async { ejia::accounts::credentials::password::hash(PASSWORD.into()).await.unwrap() })
+        .await
+        .clone()
 }
 
 /// A running ejia.

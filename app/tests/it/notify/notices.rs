@@ -225,7 +225,7 @@ async fn a_code_the_provider_missed_is_sent_next_run_but_never_once_expired() {
     // A code still queued when it expires is not sent, and goes.
     ask_code(&app, "13911114444").await;
     assert!(run_once(&app.state, &Down).await.is_err());
-    app.clock.advance(chrono::Duration::seconds(ejia::accounts::codes::CODE_TTL_SECS));
+    app.clock.advance(chrono::Duration::seconds(ejia::accounts::login::codes::CODE_TTL_SECS));
     let report = run_once(&app.state, &provider).await.unwrap();
     assert_eq!((report.queued_sent, report.codes_dropped), (0, 1), "{report:?}");
     assert_eq!(provider.0.lock().unwrap().len(), 1);
@@ -240,7 +240,7 @@ async fn with_the_development_gateway_a_code_stays_readable_until_it_expires() {
     // The outbox is where the development gateway's texts are read: nothing is handed over.
     assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap(), Report::default());
     assert!(newest(&app).await.text(&app.state.keys).contains(&code));
-    app.clock.advance(chrono::Duration::seconds(ejia::accounts::codes::CODE_TTL_SECS - 1));
+    app.clock.advance(chrono::Duration::seconds(ejia::accounts::login::codes::CODE_TTL_SECS - 1));
     assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap().codes_dropped, 0);
     app.clock.advance(chrono::Duration::seconds(1));
     assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap().codes_dropped, 1);

@@ -12,9 +12,9 @@ use std::net::IpAddr;
 use rand::Rng as _;
 use sqlx::Row as _;
 
+use crate::accounts::login::throttle::{self, CODES_PER_ADDRESS, CODES_PER_PHONE};
 use crate::accounts::model::Phone;
 use crate::accounts::store;
-use crate::accounts::throttle::{self, CODES_PER_ADDRESS, CODES_PER_PHONE};
 use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::Conn;

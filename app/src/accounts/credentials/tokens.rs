@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use crate::accounts::credentials::sessions;
 use crate::accounts::model::CurrentUser;
-use crate::accounts::sessions;
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
 use crate::ids::UserId;

@@ -5,10 +5,20 @@
 //! changes their password — unless an administrator made it as a long-lived service token
 //! (an integration that must not stop because a person changed a password). Revoking reaches
 //! this instance at once and others within the token cache's
-//! [`TTL_MS`](crate::accounts::tokens::TTL_MS).
+//! [`TTL_MS`](crate::accounts::credentials::tokens::TTL_MS).
 //!
 //! The calendar URL is a MAC, so it needs no storage; rotating it bumps a per-user number the
 //! MAC covers, and every earlier URL stops working.
+
+//!
+//! The folder: `password` (Argon2id hashing, bounded), `sessions` (the site's cookie sessions),
+//! `tokens` (API bearer tokens and their cache), this module (listing, naming and revoking
+//! them, the calendar URL) and `pages` (the person's own page for them).
+
+pub mod pages;
+pub mod password;
+pub mod sessions;
+pub mod tokens;
 
 use crate::accounts::model::{ApiToken, MAX_API_TOKENS, parse_token_label};
 use crate::accounts::store;

@@ -4,7 +4,7 @@
 //! a number could keep its owner out for good with a few guesses every quarter hour. The owner
 //! proves they hold the phone with a texted code and gets an unlock: a cookie, good for
 //! [`UNLOCK_TTL_SECS`] on this browser only, that lets them try the password on a budget of
-//! its own ([`LOGIN_PER_UNLOCK`](crate::accounts::throttle::LOGIN_PER_UNLOCK)) while the lock
+//! its own ([`LOGIN_PER_UNLOCK`](crate::accounts::login::throttle::LOGIN_PER_UNLOCK)) while the lock
 //! keeps holding against everyone else. The password is still needed: a code alone never logs
 //! anyone in.
 //!
@@ -16,7 +16,7 @@ use std::net::IpAddr;
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 
-use crate::accounts::codes::{self, Purpose};
+use crate::accounts::login::codes::{self, Purpose};
 use crate::accounts::model::Phone;
 use crate::accounts::store;
 use crate::app::AppState;

@@ -9,8 +9,8 @@ use axum::routing::get;
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
+use crate::accounts::login::unlock;
 use crate::accounts::model::Phone;
-use crate::accounts::unlock;
 use crate::accounts::views::UnlockPage;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
