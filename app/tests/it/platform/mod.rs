@@ -2,6 +2,7 @@
 //! operations, the schema and the command line.
 
 mod api;
+mod architecture;
 mod cli;
 mod connections;
 mod contract;
