@@ -29,8 +29,8 @@ use crate::web::{Ctx, render, render_status};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/manage/case-stats", get(page))
-        .route("/manage/case-stats.csv", get(csv))
-        .route("/manage/case-stats.xlsx", get(xlsx))
+        .route("/manage/case-stats.csv", get(|State(s), g, Query(q)| export(s, g, q, Sheet::Csv)))
+        .route("/manage/case-stats.xlsx", get(|State(s), g, Query(q)| export(s, g, q, Sheet::Xlsx)))
 }
 
 /// The selection as the form sends it (all text, shown back as typed when it does not parse).
@@ -198,29 +198,29 @@ fn download(body: Vec<u8>, content_type: &'static str, file: &str) -> Response {
     response
 }
 
-/// The selection as CSV.
-async fn csv(
-    State(state): State<AppState>,
-    staff: Staff<Overseer>,
-    Query(sel): Query<Selection>,
-) -> AppResult<Response> {
-    let (chosen, rows, sum, name) = export_rows(&state, &staff, &sel).await?;
-    let ctx = &staff.ctx;
-    let t = |k: &str| ctx.t(k).to_owned();
-    let body = crate::cases::stats::export::csv(chosen.by, &rows, &sum, ctx.t("case_stats.total"), &t)?;
-    Ok(download(body, "text/csv; charset=utf-8", &format!("{name}.csv")))
+/// The files the selection downloads as.
+#[derive(Debug, Clone, Copy)]
+enum Sheet {
+    Csv,
+    Xlsx,
 }
 
-/// The selection as XLSX.
-async fn xlsx(
-    State(state): State<AppState>,
-    staff: Staff<Overseer>,
-    Query(sel): Query<Selection>,
-) -> AppResult<Response> {
+/// The selection as a file.
+async fn export(state: AppState, staff: Staff<Overseer>, sel: Selection, sheet: Sheet) -> AppResult<Response> {
     let (chosen, rows, sum, name) = export_rows(&state, &staff, &sel).await?;
     let ctx = &staff.ctx;
     let t = |k: &str| ctx.t(k).to_owned();
-    let sheet = ctx.t("case_stats.title");
-    let body = crate::cases::stats::export::xlsx(chosen.by, &rows, &sum, ctx.t("case_stats.total"), sheet, &t)?;
-    Ok(download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{name}.xlsx")))
+    let total = ctx.t("case_stats.total");
+    Ok(match sheet {
+        Sheet::Csv => {
+            let body = crate::cases::stats::export::csv(chosen.by, &rows, &sum, total, &t)?;
+            download(body, "text/csv; charset=utf-8", &format!("{name}.csv"))
+        }
+        Sheet::Xlsx => {
+            let sheet = ctx.t("case_stats.title");
+            let body = crate::cases::stats::export::xlsx(chosen.by, &rows, &sum, total, sheet, &t)?;
+            let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            download(body, kind, &format!("{name}.xlsx"))
+        }
+    })
 }
