@@ -55,7 +55,7 @@ async fn me(ApiUser(user): ApiUser) -> Json<Me> {
         display_name: user.display_name.clone(),
         phone_masked: user.phone_masked.clone(),
         community_id: user.community_id,
-        roles: user.principal.grants.clone(),
+        roles: user.principal.grants().to_vec(),
     })
 }
 

@@ -15,6 +15,7 @@ use crate::accounts::service::{self, NewAccount, RESIDENT};
 use crate::accounts::store::{self, UserFilter};
 use crate::accounts::views::{UserPage, UsersPage};
 use crate::app::AppState;
+use crate::authz::gate::Administrator;
 use crate::authz::{Action, Grant, Location, Role, Scope, Target};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, StreetId, UserId};
@@ -22,6 +23,7 @@ use crate::org::Directory;
 use crate::web::backoffice::{Field, FormPage, Link, Opt, OptGroup};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// Back-office routes for accounts.
@@ -55,22 +57,10 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     render(&IndexPage { ctx, sections })
 }
 
-/// Streets in which the viewer administers people (None: everywhere).
-fn admin_streets(ctx: &Ctx) -> AppResult<Option<Vec<StreetId>>> {
-    let user = ctx.user()?;
-    if user.principal.has_role(Role::DistrictAdmin) {
-        return Ok(None);
-    }
-    let streets: Vec<StreetId> = user
-        .principal
-        .grants
-        .iter()
-        .filter_map(|g| match (g.role, g.scope) {
-            (Role::StreetAdmin, Scope::Street(s)) => Some(s),
-            _ => None,
-        })
-        .collect();
-    if streets.is_empty() { Err(AppError::Forbidden) } else { Ok(Some(streets)) }
+/// Streets in which `admin` administers people (None: everywhere).
+fn admin_streets(admin: &Staff<Administrator>) -> Option<Vec<StreetId>> {
+    let area = admin.user.principal.reach().administers();
+    (!area.is_district()).then(|| area.streets().to_vec())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -82,8 +72,13 @@ struct UsersQuery {
 
 const PAGE: i64 = 50;
 
-async fn users(State(state): State<AppState>, ctx: Ctx, Query(query): Query<UsersQuery>) -> AppResult<Response> {
-    let scope = admin_streets(&ctx)?;
+async fn users(
+    State(state): State<AppState>,
+    admin: Staff<Administrator>,
+    Query(query): Query<UsersQuery>,
+) -> AppResult<Response> {
+    let scope = admin_streets(&admin);
+    let ctx = admin.ctx;
     let q = query.q.trim().to_owned();
     let mut filter = UserFilter::default();
     if let Some(phone) = Phone::parse(&q) {
@@ -124,8 +119,14 @@ struct NewUserForm {
     password: String,
 }
 
-async fn user_form(state: &AppState, ctx: Ctx, f: &NewUserForm, errors: Errors) -> AppResult<FormPage> {
-    let scope = admin_streets(&ctx)?;
+async fn user_form(
+    state: &AppState,
+    admin: Staff<Administrator>,
+    f: &NewUserForm,
+    errors: Errors,
+) -> AppResult<FormPage> {
+    let scope = admin_streets(&admin);
+    let ctx = admin.ctx;
     let directory = Directory::load(&mut *state.db.conn().await?).await?;
     let groups = directory.community_options(&ctx, scope.as_deref(), Some("form.choose"));
     let fields = vec![
@@ -142,17 +143,20 @@ async fn user_form(state: &AppState, ctx: Ctx, f: &NewUserForm, errors: Errors) 
     Ok(FormPage { ctx, title, action: "/manage/users/new".into(), fields, errors, submit_key: "action.create", back })
 }
 
-async fn user_new(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    render(&user_form(&state, ctx, &NewUserForm::default(), Errors::none()).await?)
+async fn user_new(State(state): State<AppState>, admin: Staff<Administrator>) -> AppResult<Response> {
+    render(&user_form(&state, admin, &NewUserForm::default(), Errors::none()).await?)
 }
 
-async fn user_create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<NewUserForm>) -> AppResult<Response> {
-    let user = ctx.user()?.clone();
-    let result = create(&state, &user, &f).await;
+async fn user_create(
+    State(state): State<AppState>,
+    admin: Staff<Administrator>,
+    Form(f): Form<NewUserForm>,
+) -> AppResult<Response> {
+    let result = create(&state, &admin.user, &f).await;
     match result {
         Ok(id) => Ok(see_other(&format!("/manage/users/{id}"))),
         Err(AppError::Invalid(errors)) => {
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &user_form(&state, ctx, &f, errors.into()).await?)
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &user_form(&state, admin, &f, errors.into()).await?)
         }
         Err(other) => Err(other),
     }

@@ -226,7 +226,7 @@ async fn profile_page(
 ) -> AppResult<ProfilePage> {
     let user = ctx.user()?.clone();
     let directory = Directory::load(&mut *state.db.conn().await?).await?;
-    let roles = user.principal.grants.iter().map(|g| directory.describe(&ctx, g)).collect();
+    let roles = user.principal.grants().iter().map(|g| directory.describe(&ctx, g)).collect();
     let communities = directory.community_options(&ctx, None, Some("form.none"));
     let (name, community_id) = form
         .unwrap_or_else(|| (user.display_name.clone(), user.community_id.map(|c| c.to_string()).unwrap_or_default()));

@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 
 use crate::api::{ApiUser, Problem};
 use crate::app::AppState;
-use crate::appointments::{runs, service_of_offering, slot_api};
+use crate::appointments::{service_of_offering, slot_api};
 use crate::bookings::api::{BookingView, Names};
 use crate::bookings::service as bookings;
 use crate::error::{AppError, AppResult, FieldError};
@@ -91,9 +91,9 @@ async fn draw_slot(
     if draw.seed.is_some() {
         return Err(invalid(vec![FieldError { field: "seed", key: "form.seed_committed" }]));
     }
-    let service = service_of_offering(&mut *state.db.conn().await?, id).await?;
-    let staff = runs(&mut *state.db.conn().await?, &user, &service).await?;
-    let drawn = bookings::draw(&state, &user, id, staff).await?;
+    // Only an appointment slot is drawn here (404 for any other offering).
+    service_of_offering(&mut *state.db.conn().await?, id).await?;
+    let drawn = bookings::draw(&state, &user, id).await?;
     Ok(Json(DrawResult { seed: drawn.seed, order: drawn.order, commitment: drawn.commitment }))
 }
 

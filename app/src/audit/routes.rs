@@ -8,11 +8,12 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::audit::{self, Filter};
-use crate::authz::{Action, Location, Role, Scope, Target};
+use crate::authz::gate::Administrator;
 use crate::clock::format_local;
 use crate::error::{AppError, AppResult};
 use crate::ids::StreetId;
 use crate::web::extract::Query;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render};
 
 /// Routes.
@@ -50,22 +51,14 @@ struct AuditQuery {
 
 const PAGE: i64 = 50;
 
-async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response> {
-    let user = ctx.user()?;
+async fn page(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<Administrator>,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
     // District admins read everything (or one street); street admins read their street.
-    let street = if ctx.can(Action::View, &Target::Audit(Location::district())) {
-        q.street_id.map(StreetId)
-    } else {
-        let own = user.principal.grants.iter().find_map(|g| match (g.role, g.scope) {
-            (Role::StreetAdmin, Scope::Street(s)) => Some(s),
-            _ => None,
-        });
-        let street = q.street_id.map(StreetId).or(own).ok_or(AppError::Forbidden)?;
-        if !ctx.can(Action::View, &Target::Audit(Location::street(street))) {
-            return Err(AppError::Forbidden);
-        }
-        Some(street)
-    };
+    let street =
+        user.principal.reach().administers().street_choice(q.street_id.map(StreetId)).ok_or(AppError::Forbidden)?;
     let entries = audit::list(&mut *state.db.conn().await?, Filter { street, before_id: q.before }, PAGE).await?;
     let more = (entries.len() as i64 == PAGE).then(|| {
         let street = street.map(|s| format!("&street_id={s}")).unwrap_or_default();

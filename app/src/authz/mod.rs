@@ -3,14 +3,20 @@
 //! A user holds [`Grant`]s: a [`Role`] bound to a [`Scope`] (the whole district, one street,
 //! one community or one department). Every check is `principal.can(action, target)`, where
 //! the target carries its own location (its street and community), so the rule never needs
-//! the database.
+//! the database. Where a principal's grants reach is worked out once, when the principal is
+//! built ([`Reach`]), and the rules read it.
 
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
 
+pub mod gate;
+pub mod reach;
 #[cfg(test)]
 mod tests;
+
+pub use gate::Gate;
+pub use reach::{Area, Reach};
 
 /// Roles a user can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
@@ -224,6 +230,9 @@ pub enum Target {
     Offering(Location),
     /// The back office itself.
     BackOffice,
+    /// How the cases of a place are run: its statistics, patrol log and hotline (located at
+    /// the place; `Location::district()` for the whole district's).
+    Oversight(Location),
 }
 
 /// What is being done.
@@ -240,19 +249,30 @@ pub enum Action {
 pub struct Principal {
     /// The user.
     pub user_id: UserId,
-    /// Their grants.
-    pub grants: Vec<Grant>,
+    grants: Vec<Grant>,
+    reach: Reach,
 }
 
 impl Principal {
+    /// `user_id` holding `grants`; their [`Reach`] is worked out here, once.
+    pub fn new(user_id: UserId, grants: Vec<Grant>) -> Self {
+        let reach = Reach::of(user_id, &grants);
+        Self { user_id, grants, reach }
+    }
+
+    /// Their grants.
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    /// Where their grants reach.
+    pub fn reach(&self) -> &Reach {
+        &self.reach
+    }
+
     /// Whether this principal holds `role` anywhere.
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
-    }
-
-    /// Whether this principal holds `role` with a scope covering `loc`.
-    fn holds(&self, role: Role, loc: &Location) -> bool {
-        self.grants.iter().any(|g| g.role == role && g.scope.covers(loc))
     }
 
     /// Whether to show the back office.
@@ -263,39 +283,44 @@ impl Principal {
     /// The one rule book.
     pub fn can(&self, action: Action, target: &Target) -> bool {
         use Action::*;
-        let district_admin = self.has_role(Role::DistrictAdmin);
-        let street_admin_of = |loc: &Location| self.holds(Role::StreetAdmin, loc);
+        let administers = self.reach.administers();
+        let district_admin = administers.is_district();
+        // Street admins' rights: the district admin's reach covers every place too.
+        let administers_at = |loc: &Location| administers.covers(loc);
         match (action, target) {
             (_, Target::BackOffice) => self.is_staff(),
             // The district and its streets are the district's to change; a street admin sees
             // their own street.
             (View, Target::District) => self.is_staff(),
             (Manage, Target::District) => district_admin,
-            (View, Target::Street(s)) => district_admin || street_admin_of(&Location::street(*s)),
+            (View, Target::Street(s)) => administers_at(&Location::street(*s)),
             (Manage, Target::Street(_)) => district_admin,
             // Communities and venues: the district, or the admin of the street they are in.
-            (_, Target::Community(loc) | Target::Venue(loc)) => district_admin || street_admin_of(loc),
+            (_, Target::Community(loc) | Target::Venue(loc)) => administers_at(loc),
             // Departments: district-wide bodies; street admins may view their street office.
-            (View, Target::Department(loc)) => district_admin || street_admin_of(loc),
+            (View, Target::Department(loc)) => administers_at(loc),
             (Manage, Target::Department(_)) => district_admin,
             // People: the district admin sees everyone; a street admin sees and manages the
             // residents of their street. Nobody manages their own account here (that is the
             // profile page), so an admin cannot quietly raise their own rights.
-            (View, Target::User(_, loc)) => district_admin || street_admin_of(loc),
-            (Manage, Target::User(id, loc)) => *id != self.user_id && (district_admin || street_admin_of(loc)),
+            (View, Target::User(_, loc)) => administers_at(loc),
+            (Manage, Target::User(id, loc)) => *id != self.user_id && administers_at(loc),
             // Roles: the district admin grants anything; a street admin grants the street's
             // working roles inside their street, never admin roles.
-            (View, Target::RoleGrant(..)) => district_admin || self.has_role(Role::StreetAdmin),
+            (View, Target::RoleGrant(..)) => !administers.is_empty(),
             (Manage, Target::RoleGrant(role, loc)) => {
                 district_admin
                     || (!matches!(role, Role::StreetAdmin | Role::DistrictAdmin)
                         && loc.street.is_some()
-                        && street_admin_of(loc))
+                        && administers_at(loc))
             }
             // Offerings: the organiser in charge of the place, and the district.
-            (_, Target::Offering(loc)) => district_admin || self.holds(Role::Organizer, loc),
-            (View, Target::Audit(loc)) => district_admin || street_admin_of(loc),
+            (_, Target::Offering(loc)) => district_admin || self.reach.organises().covers(loc),
+            (View, Target::Audit(loc)) => administers_at(loc),
             (Manage, Target::Audit(_)) => false,
+            // Running cases: a place's statistics, patrol log and hotline.
+            (View, Target::Oversight(loc)) => self.reach.oversees().covers(loc),
+            (Manage, Target::Oversight(_)) => false,
         }
     }
 }

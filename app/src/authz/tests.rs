@@ -9,7 +9,7 @@ const C2: CommunityId = CommunityId(21); // in street 2
 const D1: DepartmentId = DepartmentId(5);
 
 fn who(user: i64, grants: &[(Role, Scope)]) -> Principal {
-    Principal { user_id: UserId(user), grants: grants.iter().map(|&(role, scope)| Grant { role, scope }).collect() }
+    Principal::new(UserId(user), grants.iter().map(|&(role, scope)| Grant { role, scope }).collect())
 }
 
 fn in_c1() -> Location {

@@ -211,8 +211,7 @@ async fn cancel(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> AppResult<Json<BookingView>> {
-    let staff = service::runs_reservation(&state, &user, id).await?;
-    let r = service::cancel(&state, &user, id, staff).await?;
+    let r = service::cancel(&state, &user, id, service::CancelAs::Runner).await?;
     Ok(Json(BookingView::from(&r)))
 }
 
@@ -259,8 +258,7 @@ async fn mark(
     Path(id): Path<i64>,
     Json(body): Json<Attendance>,
 ) -> AppResult<Json<BookingView>> {
-    let staff = service::runs_reservation(&state, &user, id).await?;
-    let r = service::mark(&state, &user, id, body.status, staff).await?;
+    let r = service::mark(&state, &user, id, body.status).await?;
     Ok(Json(BookingView::from(&r)))
 }
 

@@ -197,7 +197,7 @@ pub async fn my_bookings(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
 /// list again with the reason.
 pub async fn cancel(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let user = ctx.user()?;
-    match service::cancel(&state, user, id, false).await {
+    match service::cancel(&state, user, id, service::CancelAs::Booker).await {
         Ok(_) => Ok(see_other("/me/bookings?done=cancelled")),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &my_bookings_page(&state, ctx, None, Some(key)).await?)
@@ -242,8 +242,7 @@ pub async fn mark(
         "no_show" => Status::NoShow,
         _ => return Err(AppError::BadRequest("error.choice_invalid")),
     };
-    let staff = service::runs_reservation(&state, user, id).await?;
-    service::mark(&state, user, id, to, staff).await?;
+    service::mark(&state, user, id, to).await?;
     Ok(see_other(&safe_next(f.back.as_deref())))
 }
 

@@ -156,26 +156,28 @@ pub async fn book(
     Ok(super::pooled::reserve(&state.db, state.booking_batch.as_ref(), &offering, &request, now).await?)
 }
 
-/// Whether the user runs the offering of reservation `id` — an appointment slot's service or
-/// an activity session's event — and so may cancel it at any time and mark attendance. An
-/// unknown reservation is "not found".
-pub async fn runs_reservation(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<bool> {
-    let mut conn = state.db.conn().await?;
-    let r = store::reservation(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let o = store::offering(&mut conn, r.offering_id).await?.ok_or(AppError::NotFound)?;
-    Ok(o.run_by(&user.principal))
+/// Whose rules a cancellation follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelAs {
+    /// The booker's: their own reservation, within the cancellation deadline (the site's
+    /// "cancel my booking", whoever the booker is).
+    Booker,
+    /// Those who run the offering ([`Offering::run_by`]) cancel any of its reservations at any
+    /// time; anyone else as its booker.
+    Runner,
 }
 
-/// Cancels a reservation: by its booker (within the cancellation deadline) or by staff
-/// (any time). Frees the seat and promotes the waiting list. Cancelling twice answers the
-/// same.
-pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64, is_staff: bool) -> AppResult<Reservation> {
+/// Cancels a reservation: by its booker (within the cancellation deadline) or, cancelling
+/// [`CancelAs::Runner`], by those who run its offering (any time). Frees the seat and promotes
+/// the waiting list. Cancelling twice answers the same.
+pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64, rules: CancelAs) -> AppResult<Reservation> {
     let now = state.clock.unix();
     let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
     let r = store::reservation(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let offering = store::offering(&mut tx, r.offering_id).await?.ok_or(AppError::NotFound)?;
-    if r.booker != user.id && !is_staff {
+    let runs = rules == CancelAs::Runner && offering.run_by(&user.principal);
+    if r.booker != user.id && !runs {
         return Err(AppError::NotFound);
     }
     if r.status == Status::Cancelled {
@@ -184,7 +186,7 @@ pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64, is_staff: boo
     if !r.status.can_become(Status::Cancelled) {
         return Err(refused(Refusal::WrongState));
     }
-    if !is_staff {
+    if !runs {
         offering.check_cancel(now).map_err(refused)?;
     }
     if !store::transition(&mut tx, id, r.status, Status::Cancelled, Some(user.id), now).await? {
@@ -209,12 +211,13 @@ pub async fn resize(conn: &mut Conn, backend: Backend, id: i64, capacity: i64, n
     Ok(())
 }
 
-/// Staff mark attendance (登记) or a no-show.
-pub async fn mark(state: &AppState, user: &CurrentUser, id: i64, to: Status, is_staff: bool) -> AppResult<Reservation> {
+/// Those who run the reservation's offering mark attendance (登记) or a no-show.
+pub async fn mark(state: &AppState, user: &CurrentUser, id: i64, to: Status) -> AppResult<Reservation> {
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
     let r = store::reservation(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if !is_staff {
+    let offering = store::offering(&mut tx, r.offering_id).await?.ok_or(AppError::NotFound)?;
+    if !offering.run_by(&user.principal) {
         return Err(AppError::Forbidden);
     }
     if r.status == to {
@@ -245,14 +248,14 @@ pub struct Drawn {
 /// Draws a lottery offering with the seed it committed to when it was created (see
 /// `lottery`): requests in the drawn order get the seats, the rest go to the waiting list
 /// (or are cancelled when it has none). Nobody chooses the seed at the draw.
-pub async fn draw(state: &AppState, user: &CurrentUser, offering_id: i64, is_staff: bool) -> AppResult<Drawn> {
+pub async fn draw(state: &AppState, user: &CurrentUser, offering_id: i64) -> AppResult<Drawn> {
     let now = state.clock.unix();
     let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
     // Locked first: an entry being booked now lands before the draw or sees it drawn.
     sqlx::query(state.db.lock_offering_sql()).bind(offering_id).execute(&mut *tx).await?;
     let offering = store::offering(&mut tx, offering_id).await?.ok_or(AppError::NotFound)?;
-    if !is_staff {
+    if !offering.run_by(&user.principal) {
         return Err(AppError::Forbidden);
     }
     if offering.mode != Mode::Lottery || offering.drawn_at.is_some() {

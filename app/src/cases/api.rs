@@ -314,8 +314,7 @@ async fn list_cases(
         by_deadline: q.sort.as_deref() == Some("deadline"),
         limit: q.limit.unwrap_or(100),
     };
-    let reach = crate::cases::model::reach(&user.principal);
-    let cases = store::list(&mut *state.db.conn().await?, &reach, &filter).await?;
+    let cases = store::list(&mut *state.db.conn().await?, user.principal.reach(), &filter).await?;
     Ok(Json(cases.into_iter().map(|c| CaseOut::new(c, now, None)).collect()))
 }
 

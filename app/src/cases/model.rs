@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::authz::{Location, Principal, Role, Scope};
+use crate::authz::{Location, Principal, Role};
 use crate::cases::workflow::{Party, State};
 use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
 
@@ -205,7 +205,7 @@ pub fn parties(principal: &Principal, case: &Case) -> Vec<Party> {
         out.push(Party::Agent);
     }
     let place = case.location();
-    for grant in &principal.grants {
+    for grant in principal.grants() {
         let party = match grant.role {
             Role::Dispatcher => Party::Dispatcher,
             Role::Inspector => Party::Inspector,
@@ -220,41 +220,6 @@ pub fn parties(principal: &Principal, case: &Case) -> Vec<Party> {
         }
     }
     out
-}
-
-/// Where a user's view of cases reaches: everything, or the union of some streets,
-/// communities, departments and their own reports.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reach {
-    /// Every case.
-    pub all: bool,
-    /// Cases of these streets.
-    pub streets: Vec<StreetId>,
-    /// Cases of these communities.
-    pub communities: Vec<CommunityId>,
-    /// Cases with these departments.
-    pub departments: Vec<DepartmentId>,
-    /// Cases this user filed.
-    pub reporter: Option<UserId>,
-}
-
-/// How far `principal`'s view of cases reaches: district dispatchers and admins see all;
-/// street staff their streets (inspectors of a community, that community); handlers their
-/// departments' cases; everyone their own reports.
-pub fn reach(principal: &Principal) -> Reach {
-    let mut r = Reach { reporter: Some(principal.user_id), ..Reach::default() };
-    for g in &principal.grants {
-        match (g.role, g.scope) {
-            (Role::DistrictAdmin | Role::Dispatcher | Role::Inspector | Role::StreetAdmin, Scope::District) => {
-                r.all = true
-            }
-            (Role::Dispatcher | Role::Inspector | Role::StreetAdmin, Scope::Street(s)) => r.streets.push(s),
-            (Role::Inspector, Scope::Community(c)) => r.communities.push(c),
-            (Role::Handler, Scope::Department(d)) => r.departments.push(d),
-            _ => {}
-        }
-    }
-    r
 }
 
 /// Metres between two WGS84 points (haversine; plenty for a district's few kilometres).
@@ -329,7 +294,7 @@ pub struct Step {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authz::Grant;
+    use crate::authz::{Grant, Scope};
 
     fn case(street: i64, department: Option<i64>, reporter: i64) -> Case {
         Case {
@@ -345,7 +310,7 @@ mod tests {
     }
 
     fn who(user: i64, grants: &[(Role, Scope)]) -> Principal {
-        Principal { user_id: UserId(user), grants: grants.iter().map(|&(role, scope)| Grant { role, scope }).collect() }
+        Principal::new(UserId(user), grants.iter().map(|&(role, scope)| Grant { role, scope }).collect())
     }
 
     #[test]
@@ -377,27 +342,6 @@ mod tests {
         c.anonymous = true;
         assert_eq!(audit_actor(&c, UserId(42)), None);
         assert_eq!(audit_actor(&c, UserId(7)), Some(UserId(7)), "staff acting on it are named");
-    }
-
-    #[test]
-    fn reach_follows_grants() {
-        let resident = reach(&who(1, &[(Role::Resident, Scope::District)]));
-        assert_eq!(resident, Reach { reporter: Some(UserId(1)), ..Reach::default() });
-        let staff = reach(&who(
-            2,
-            &[
-                (Role::Inspector, Scope::Community(CommunityId(5))),
-                (Role::StreetAdmin, Scope::Street(StreetId(3))),
-                (Role::Handler, Scope::Department(DepartmentId(7))),
-                (Role::Organizer, Scope::District),
-            ],
-        ));
-        assert!(!staff.all);
-        assert_eq!(
-            (staff.streets, staff.communities, staff.departments),
-            (vec![StreetId(3)], vec![CommunityId(5)], vec![DepartmentId(7)])
-        );
-        assert!(reach(&who(3, &[(Role::Dispatcher, Scope::District)])).all);
     }
 
     #[test]

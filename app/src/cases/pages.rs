@@ -14,8 +14,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::authz::gate::AnyStaff;
 use crate::cases::case_views::{Failed, case_page};
-use crate::cases::model::{Rating, reach};
+use crate::cases::model::Rating;
 use crate::cases::photos::report_service as report_photos;
 use crate::cases::reveal::{Revealed, Shown, Subject};
 use crate::cases::service::{self, Act};
@@ -26,6 +27,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::DepartmentId;
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// Most reports listed on "my reports" and cases in the queue.
@@ -210,11 +212,11 @@ struct QueueQuery {
 }
 
 /// The staff queue: the cases within the viewer's reach, filtered and sorted.
-async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> AppResult<Response> {
-    let user = ctx.user()?;
-    if !user.principal.is_staff() {
-        return Err(AppError::Forbidden);
-    }
+async fn queue(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<AnyStaff>,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<Response> {
     let now = state.clock.unix();
     let filter = Filter {
         state: CaseState::parse(&q.state),
@@ -223,7 +225,7 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
         limit: LIST_LIMIT,
         ..Filter::default()
     };
-    let cases = store::list(&mut *state.db.conn().await?, &reach(&user.principal), &filter).await?;
+    let cases = store::list(&mut *state.db.conn().await?, user.principal.reach(), &filter).await?;
     let lookup = Lookup::load(&state).await?;
     render(&lookup.queue(ctx, (&q.state, !q.overdue.is_empty(), &q.sort), cases, now))
 }

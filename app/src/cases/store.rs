@@ -3,8 +3,9 @@
 
 use sqlx::Row as _;
 
+use crate::authz::Reach;
 use crate::cases::calendar::model::TimeLimit;
-use crate::cases::model::{Case, LATE_STATES, Rating, Reach, Source, Step, open_states_sql, sql_list};
+use crate::cases::model::{Case, LATE_STATES, Rating, Source, Step, open_states_sql, sql_list};
 use crate::cases::workflow::State;
 use crate::db::Conn;
 use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
@@ -286,30 +287,11 @@ pub struct Filter {
     pub limit: i64,
 }
 
-/// Cases within `reach` that pass `filter`.
+/// Cases within `reach` (see [`Reach::cases`], and the user's own reports) that pass `filter`.
 pub async fn list(conn: &mut Conn, reach: &Reach, filter: &Filter) -> Result<Vec<Case>> {
-    // Ids are integers we hold, not user text, so the reach is spelled into the SQL; the
-    // filter's values are bound.
-    let ids = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-    let mut within = Vec::new();
-    if reach.all {
-        within.push("1 = 1".to_owned());
-    }
-    if !reach.streets.is_empty() {
-        within.push(format!("street_id in ({})", ids(&reach.streets.iter().map(|s| s.0).collect::<Vec<_>>())));
-    }
-    if !reach.communities.is_empty() {
-        within.push(format!("community_id in ({})", ids(&reach.communities.iter().map(|s| s.0).collect::<Vec<_>>())));
-    }
-    if !reach.departments.is_empty() {
-        within.push(format!("department_id in ({})", ids(&reach.departments.iter().map(|s| s.0).collect::<Vec<_>>())));
-    }
-    if let Some(user) = reach.reporter {
-        within.push(format!("reporter_user_id = {}", user.0));
-    }
-    if within.is_empty() {
-        return Ok(Vec::new());
-    }
+    // The filter's values are bound; the reach is ids we hold, spelled into the SQL.
+    let mut within = reach.cases().sql("");
+    within.push(format!("reporter_user_id = {}", reach.user().0));
     let order = if filter.by_deadline { "coalesce(deadline_at, 9223372036854775807), case_id" } else { "case_id desc" };
     let sql = format!(
         "select {CASE_COLUMNS} from cases where ({}) and ($1 = '' or state = $1) and ($2 = 0 or street_id = $2) \

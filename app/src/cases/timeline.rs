@@ -86,7 +86,7 @@ pub struct TimelineStep {
 /// The part `actor` (with `grants`) played in the step `action` from `from`, on `case` as it
 /// stood then: the first of their parts the workflow allows for the action, else their first.
 fn part_of(actor: UserId, grants: &[Grant], case: &Case, from: Option<State>, action: &str) -> Option<Party> {
-    let principal = Principal { user_id: actor, grants: grants.to_vec() };
+    let principal = Principal::new(actor, grants.to_vec());
     // Being the reporter or the agent is told by the case itself, before this is asked.
     let parts: Vec<Party> =
         parties(&principal, case).into_iter().filter(|p| !matches!(p, Party::Reporter | Party::Agent)).collect();

@@ -73,7 +73,7 @@ mod tests {
         let venue = Location::community(Some(StreetId(1)), CommunityId(10));
         let session_here = Location { department: Some(DepartmentId(5)), street: None, community: None };
         let street_session_here = Location::street(StreetId(2));
-        let who = |role, scope| Principal { user_id: UserId(9), grants: vec![Grant { role, scope }] };
+        let who = |role, scope| Principal::new(UserId(9), vec![Grant { role, scope }]);
         let table = [
             (Role::DistrictAdmin, Scope::District, true),
             (Role::StreetAdmin, Scope::Street(StreetId(1)), true),

@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 
 use crate::api::ApiUser;
 use crate::app::AppState;
+use crate::authz::gate::{AssistanceDesk, CommandCentre};
 use crate::cases::model::Case;
 use crate::cases::workflow::State as CaseState;
 use crate::enterprise::model::{Application, ChecklistStep, Enterprise, EnterpriseStatus, Progress};
@@ -20,6 +21,7 @@ use crate::enterprise::store::{self as db, Filter, Item, Row};
 use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
 use crate::web::extract::{Json, Path, Query};
+use crate::web::guard::ApiStaff;
 
 /// The API routes of enterprise assistance.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -118,13 +120,10 @@ pub struct ApplicationsQuery {
     responses((status = 200, description = "Applications", body = Vec<EnterpriseOut>),
         (status = 403, description = "Not a district admin or dispatcher", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn applications(
-    ApiUser(user): ApiUser,
+    _: ApiStaff<CommandCentre>,
     State(state): State<AppState>,
     Query(q): Query<ApplicationsQuery>,
 ) -> AppResult<Json<Vec<EnterpriseOut>>> {
-    if !service::may_decide(&user.principal) {
-        return Err(AppError::Forbidden);
-    }
     let status = q.status.as_deref().and_then(EnterpriseStatus::parse);
     let all = db::enterprises(&mut *state.db.conn().await?, status).await?;
     Ok(Json(all.into_iter().map(Into::into).collect()))
@@ -258,11 +257,11 @@ pub struct AssistQuery {
     responses((status = 200, description = "Cases", body = Vec<Row>),
         (status = 403, description = "Neither district staff nor a handler", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn assist_cases(
-    ApiUser(user): ApiUser,
+    ApiStaff { user, .. }: ApiStaff<AssistanceDesk>,
     State(state): State<AppState>,
     Query(q): Query<AssistQuery>,
 ) -> AppResult<Json<Vec<Row>>> {
-    let base = reach(&user.principal).ok_or(AppError::Forbidden)?;
+    let base = reach(&user.principal);
     let filter = Filter { item: q.item_id, state: q.state, by_deadline: q.sort.as_deref() == Some("deadline"), ..base };
     Ok(Json(db::list(&mut *state.db.conn().await?, &filter).await?))
 }

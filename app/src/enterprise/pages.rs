@@ -11,7 +11,9 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::authz::Gate as _;
 use crate::authz::Role;
+use crate::authz::gate::{AssistanceDesk, CommandCentre};
 use crate::cases::case_views::{Failed, case_page};
 use crate::cases::store;
 use crate::cases::workflow::State as CaseState;
@@ -23,10 +25,11 @@ use crate::enterprise::views::{
     messages, progress_text, visits_text,
 };
 use crate::error::{AppError, AppResult};
-use crate::ids::{DepartmentId, UserId};
+use crate::ids::UserId;
 use crate::web::backoffice::{Field, Tile};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// Most requests shown on the company's page.
@@ -50,10 +53,10 @@ pub fn router() -> Router<AppState> {
 /// decide on them.
 pub fn tiles(principal: &crate::authz::Principal) -> Vec<Tile> {
     let mut out = Vec::new();
-    if reach(principal).is_some() {
+    if AssistanceDesk::admits(principal) {
         out.push(Tile::new("assist.list_title", "/manage/assist"));
     }
-    if service::may_decide(principal) {
+    if CommandCentre::admits(principal) {
         out.push(Tile::new("assist.applications_title", "/manage/enterprises"));
     }
     out
@@ -222,14 +225,15 @@ async fn request(State(state): State<AppState>, ctx: Ctx, Form(f): Form<RequestF
 }
 
 /// The applications, pending first (district admins and dispatchers).
-async fn applications(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    applications_page(&state, ctx, None).await
+async fn applications(State(state): State<AppState>, staff: Staff<CommandCentre>) -> AppResult<Response> {
+    applications_page(&state, staff, None).await
 }
 
-async fn applications_page(state: &AppState, ctx: Ctx, failed: Option<(i64, &'static str)>) -> AppResult<Response> {
-    if !service::may_decide(&ctx.user()?.principal) {
-        return Err(AppError::Forbidden);
-    }
+async fn applications_page(
+    state: &AppState,
+    Staff { ctx, .. }: Staff<CommandCentre>,
+    failed: Option<(i64, &'static str)>,
+) -> AppResult<Response> {
     let all = db::enterprises(&mut *state.db.conn().await?, None).await?;
     let rows = all
         .into_iter()
@@ -254,16 +258,15 @@ struct DecisionForm {
 /// Approves or refuses an application.
 async fn decide(
     State(state): State<AppState>,
-    ctx: Ctx,
+    staff: Staff<CommandCentre>,
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> AppResult<Response> {
-    let user = ctx.user()?.clone();
-    match service::decide(&state, &user, id, f.decision == "approve", &f.note).await {
+    match service::decide(&state, &staff.user, id, f.decision == "approve", &f.note).await {
         Ok(_) | Err(AppError::Conflict(_)) => Ok(see_other("/manage/enterprises")),
         Err(AppError::Invalid(errors)) => {
             let key = errors.first().map_or("form.required", |e| e.key);
-            applications_page(&state, ctx, Some((id, key))).await
+            applications_page(&state, staff, Some((id, key))).await
         }
         Err(other) => Err(other),
     }
@@ -279,27 +282,20 @@ struct ListQuery {
     sort: String,
 }
 
-/// Which assistance cases a user's list holds: every one for the centre; for a handler, those
-/// they are the agent of and those of their departments. None: no list at all.
-pub fn reach(principal: &crate::authz::Principal) -> Option<Filter> {
-    if service::may_decide(principal) {
-        return Some(Filter { all: true, ..Filter::default() });
-    }
-    let departments: Vec<DepartmentId> = principal
-        .grants
-        .iter()
-        .filter_map(|g| match (g.role, g.scope) {
-            (Role::Handler, crate::authz::Scope::Department(d)) => Some(d),
-            _ => None,
-        })
-        .collect();
-    (!departments.is_empty()).then(|| Filter { agent: Some(principal.user_id), departments, ..Filter::default() })
+/// Which assistance cases a user's list holds (see `authz::Reach::assistance`): every one for
+/// the command centre; for a handler, those they are the agent of and those of their
+/// departments (an empty list for anyone else: the lists' guard is `AssistanceDesk`).
+pub fn reach(principal: &crate::authz::Principal) -> Filter {
+    Filter { area: principal.reach().assistance(), agent: Some(principal.user_id), ..Filter::default() }
 }
 
 /// The agents' list of enterprise items, filtered by item and state, sorted by newest or deadline.
-async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
-    let user = ctx.user()?;
-    let base = reach(&user.principal).ok_or(AppError::Forbidden)?;
+async fn list(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<AssistanceDesk>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let base = reach(&user.principal);
     let decides = service::may_decide(&user.principal);
     let filter = Filter {
         item: q.item.trim().parse().ok(),

@@ -5,7 +5,8 @@
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::audit::{self, Change};
-use crate::authz::{Grant, Principal, Role, Scope};
+use crate::authz::gate::CommandCentre;
+use crate::authz::{Gate as _, Grant, Principal, Role, Scope};
 use crate::cases::model::{Case, Source, Step};
 use crate::cases::reveal::{Sealed, Subject};
 use crate::cases::service::{self, Act, NewCase, OnBehalf};
@@ -58,10 +59,7 @@ fn invalid(field: &'static str, key: &'static str) -> AppError {
 
 /// Whether a user decides on enterprise applications: district admins and district dispatchers.
 pub fn may_decide(principal: &Principal) -> bool {
-    principal
-        .grants
-        .iter()
-        .any(|g| matches!((g.role, g.scope), (Role::DistrictAdmin, _) | (Role::Dispatcher, Scope::District)))
+    CommandCentre::admits(principal)
 }
 
 /// Applies for an enterprise account. One account per user, one per code; a refused

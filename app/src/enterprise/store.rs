@@ -7,6 +7,7 @@ use sqlx::Row as _;
 use sqlx::any::AnyRow;
 use utoipa::ToSchema;
 
+use crate::authz::Area;
 use crate::authz::Role;
 use crate::cases::calendar::model::TimeLimit;
 use crate::cases::workflow::State;
@@ -361,12 +362,10 @@ pub async fn user_name(conn: &mut Conn, user: UserId) -> Result<Option<String>> 
 /// Which assistance cases a list shows.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// Every assistance case (dispatchers, district admins).
-    pub all: bool,
+    /// Cases within this area (by their department; the whole district: every one).
+    pub area: Area,
     /// Cases this user is the agent of.
     pub agent: Option<UserId>,
-    /// Cases with these departments.
-    pub departments: Vec<DepartmentId>,
     /// Only this enterprise's (its own page; then nothing else widens the list).
     pub enterprise: Option<i64>,
     /// Only of this item.
@@ -410,15 +409,9 @@ pub async fn list(conn: &mut Conn, filter: &Filter) -> Result<Vec<Row>> {
     if let Some(e) = filter.enterprise {
         within.push(format!("c.enterprise_id = {e}"));
     } else {
-        if filter.all {
-            within.push("1 = 1".to_owned());
-        }
+        within = filter.area.sql("c.");
         if let Some(agent) = filter.agent {
             within.push(format!("c.agent_user_id = {}", agent.0));
-        }
-        if !filter.departments.is_empty() {
-            let ids: Vec<String> = filter.departments.iter().map(|d| d.0.to_string()).collect();
-            within.push(format!("c.department_id in ({})", ids.join(", ")));
         }
     }
     if within.is_empty() {

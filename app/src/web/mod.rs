@@ -1,6 +1,7 @@
 //! Shared web plumbing: the page context every handler extracts, CSRF, security headers,
 //! error pages, metrics, static assets and translations. Security lives here so that the safe
-//! path is the easy one: handlers never check a CSRF token or build an error page themselves.
+//! path is the easy one: handlers never check a CSRF token or build an error page themselves, and
+//! a handler for some roles only names its role gate in its signature (`guard`).
 
 pub mod assets;
 pub mod backoffice;
@@ -11,6 +12,7 @@ pub mod ctx;
 pub mod error_pages;
 pub mod extract;
 pub mod forms;
+pub mod guard;
 pub mod i18n;
 pub mod metrics;
 pub mod security;

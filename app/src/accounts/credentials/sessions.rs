@@ -84,7 +84,7 @@ fn user_from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Option<CurrentUser>, sql
         community_id: first.try_get::<Option<i64>, _>("community_id")?.map(CommunityId),
         locale: locale.as_deref().and_then(Locale::from_tag),
         large_text: first.try_get::<i64, _>("large_text")? == 1,
-        principal: Principal { user_id, grants },
+        principal: Principal::new(user_id, grants),
     }))
 }
 

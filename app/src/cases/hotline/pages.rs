@@ -17,7 +17,8 @@ use serde::Deserialize;
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::authz::{Location, Principal, Role, Scope};
+use crate::authz::gate::Overseer;
+use crate::authz::{Gate as _, Principal};
 use crate::cases::hotline::store as callers;
 use crate::cases::model::{Case, Source, parties};
 use crate::cases::reveal::ContactPhone;
@@ -28,12 +29,10 @@ use crate::ids::CommunityId;
 use crate::web::backoffice::Tile;
 use crate::web::extract::{Form, Query};
 use crate::web::forms::Errors;
-use crate::web::{Ctx, render, render_status, see_other};
+use crate::web::guard::Staff;
+use crate::web::{render, render_status, see_other};
 
 pub use crate::cases::hotline::views::{Filed, HotlinePage};
-
-/// The roles that take hotline calls.
-const CALL_TAKERS: [Role; 3] = [Role::Dispatcher, Role::StreetAdmin, Role::DistrictAdmin];
 
 /// The kinds of category a call may be about: city management and residents' requests (an
 /// enterprise's approval assistance has its own intake).
@@ -43,26 +42,6 @@ pub const CALL_KINDS: [&str; 2] = [crate::cases::store::KIND_CITY, crate::cases:
 pub fn router() -> Router<AppState> {
     // Merging a duplicate the page offers is the case page's merge (`duplicate_pages`).
     Router::new().route("/manage/hotline", get(page).post(take)).merge(crate::cases::pages::reveal(&callers::CALLER))
-}
-
-/// Whether `principal` takes hotline calls at all (the back-office tile, the page).
-pub fn takes_calls(principal: &Principal) -> bool {
-    CALL_TAKERS.iter().any(|r| principal.has_role(*r))
-}
-
-/// Whether `principal` takes calls about a place: a call-taking grant covers it.
-pub fn covers(principal: &Principal, place: &Location) -> bool {
-    principal.grants.iter().any(|g| CALL_TAKERS.contains(&g.role) && g.scope.covers(place))
-}
-
-/// Whether `principal` takes calls district-wide (else only in the streets of their grants).
-pub fn district_wide(principal: &Principal) -> bool {
-    principal.grants.iter().any(|g| CALL_TAKERS.contains(&g.role) && g.scope == Scope::District)
-}
-
-fn call_taker(ctx: &Ctx) -> AppResult<&CurrentUser> {
-    let user = ctx.user()?;
-    if takes_calls(&user.principal) { Ok(user) } else { Err(AppError::Forbidden) }
 }
 
 /// The call as the form sends it (text, so what was typed is shown back with its errors).
@@ -137,10 +116,10 @@ impl CallForm {
 
 /// Files the call as a hotline case with its caller, in one transaction: all of it, or (with
 /// every problem found, next to its field) nothing.
+///
+/// Those who oversee a place take its calls (the page's guard is `Staff<Overseer>`): a case
+/// outside where they oversee is refused with the form's errors.
 pub async fn take_call(state: &AppState, user: &CurrentUser, form: &CallForm) -> AppResult<Case> {
-    if !takes_calls(&user.principal) {
-        return Err(AppError::Forbidden);
-    }
     let caller = callers::check(&form.caller_name, &form.caller_phone, form.wants_reply());
     let mut errors = caller.as_ref().err().cloned().unwrap_or_default();
     let new = form.new_case(&mut errors);
@@ -165,7 +144,7 @@ pub async fn take_call(state: &AppState, user: &CurrentUser, form: &CallForm) ->
         if !category.is_some_and(|c| CALL_KINDS.contains(&c.kind.as_str())) {
             errors.push(FieldError { field: "category_id", key: "form.choice_invalid" });
         }
-        if !covers(&user.principal, &case.location()) {
+        if !user.principal.reach().oversees().covers(&case.location()) {
             errors.push(FieldError { field: "community_id", key: "hotline.outside_scope" });
         }
     }
@@ -185,8 +164,11 @@ struct PageQuery {
 }
 
 /// The intake form; after a filing, with the case it became and its possible duplicates.
-async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> AppResult<Response> {
-    let user = call_taker(&ctx)?.clone();
+async fn page(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<Overseer>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
     let filed = match q.filed.trim().parse::<i64>() {
         Ok(id) => Some(filed(&state, &user, id).await?),
         Err(_) => None,
@@ -206,8 +188,11 @@ async fn filed(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Filed
 }
 
 /// Takes the call down: to the page naming the new case, or the form again with its errors.
-async fn take(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CallForm>) -> AppResult<Response> {
-    let user = call_taker(&ctx)?.clone();
+async fn take(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<Overseer>,
+    Form(form): Form<CallForm>,
+) -> AppResult<Response> {
     match take_call(&state, &user, &form).await {
         Ok(case) => Ok(see_other(&format!("/manage/hotline?filed={}", case.id))),
         Err(AppError::Invalid(errors)) => {
@@ -220,5 +205,5 @@ async fn take(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CallForm
 
 /// The hotline's tile, for those who take calls.
 pub fn tiles(principal: &Principal) -> Vec<Tile> {
-    if takes_calls(principal) { vec![Tile::new("hotline.title", "/manage/hotline")] } else { Vec::new() }
+    if Overseer::admits(principal) { vec![Tile::new("hotline.title", "/manage/hotline")] } else { Vec::new() }
 }

@@ -6,7 +6,7 @@
 use crate::app::AppState;
 use crate::authz::Location;
 use crate::cases::addons::{Panel, PanelPage, Slot};
-use crate::cases::hotline::pages::{CALL_KINDS, CallForm, covers, district_wide};
+use crate::cases::hotline::pages::{CALL_KINDS, CallForm};
 use crate::cases::hotline::store::Caller;
 use crate::cases::model::Case;
 use crate::cases::reveal::Answer;
@@ -80,9 +80,9 @@ impl HotlinePage {
                 .filter(|g| !g.options.is_empty()),
         );
         // District-wide call-takers may leave the community open; a street's only choose theirs.
-        let wide = district_wide(principal);
-        let communities = crate::cases::views::community_groups(&ctx, &structure, wide, |street| {
-            covers(principal, &Location::street(street))
+        let reach = principal.reach().oversees();
+        let communities = crate::cases::views::community_groups(&ctx, &structure, reach.is_district(), |street| {
+            reach.covers(&Location::street(street))
         });
         let caller = vec![
             Field::text("caller_name", "hotline.caller_name", form.caller_name.clone()).required(),

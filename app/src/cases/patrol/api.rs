@@ -11,9 +11,11 @@ use utoipa_axum::routes;
 
 use crate::api::ApiUser;
 use crate::app::AppState;
+use crate::authz::gate::Inspector;
 use crate::cases::patrol::service::{self as patrols, Patrol};
 use crate::error::AppResult;
 use crate::web::extract::{Json, Path};
+use crate::web::guard::ApiStaff;
 
 /// The patrols' API routes.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -30,7 +32,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 201, description = "Started", body = Patrol),
         (status = 403, description = "Not an inspector", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 409, description = "You have a patrol open already", body = crate::api::Problem, content_type = "application/problem+json")))]
-async fn start_patrol(ApiUser(user): ApiUser, State(state): State<AppState>) -> AppResult<(StatusCode, Json<Patrol>)> {
+async fn start_patrol(
+    ApiStaff { user, .. }: ApiStaff<Inspector>,
+    State(state): State<AppState>,
+) -> AppResult<(StatusCode, Json<Patrol>)> {
     Ok((StatusCode::CREATED, Json(patrols::start(&state, &user).await?)))
 }
 
@@ -64,7 +69,7 @@ pub struct PointsBody {
         (status = 409, description = "Not your open patrol", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A coordinate out of range, or more points than a patrol keeps", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn patrol_points(
-    ApiUser(user): ApiUser,
+    ApiStaff { user, .. }: ApiStaff<Inspector>,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(body): Json<PointsBody>,
@@ -79,7 +84,7 @@ async fn patrol_points(
         (status = 403, description = "Not an inspector", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not your open patrol", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn end_patrol(
-    ApiUser(user): ApiUser,
+    ApiStaff { user, .. }: ApiStaff<Inspector>,
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Patrol>> {

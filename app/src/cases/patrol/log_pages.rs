@@ -11,9 +11,12 @@ use serde::Deserialize;
 use sqlx::Row as _;
 
 use crate::app::AppState;
-use crate::error::{AppError, AppResult};
+use crate::authz::gate::Overseer;
+use crate::cases::patrol::service::within_sql;
+use crate::error::AppResult;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::Query;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render};
 
 /// Patrols listed at most.
@@ -71,9 +74,13 @@ fn day(text: &str) -> Option<i64> {
     Some(crate::clock::day_start(d))
 }
 
-async fn log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LogQuery>) -> AppResult<Response> {
-    // The same reach as the API's (`patrols::get`); those without one have no log to read.
-    let reach = crate::cases::patrol::service::reach(&ctx.user()?.principal).ok_or(AppError::Forbidden)?;
+async fn log(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<Overseer>,
+    Query(q): Query<LogQuery>,
+) -> AppResult<Response> {
+    // The same reach as the API's (`patrol::service::get`).
+    let reach = user.principal.reach().oversees();
     let now = state.clock.unix();
     let from = day(&q.from).unwrap_or(0);
     let to = day(&q.to).map_or(i64::MAX, |t| t + 86_400);
@@ -93,7 +100,7 @@ async fn log(State(state): State<AppState>, ctx: Ctx, Query(q): Query<LogQuery>)
          and ($3 = '' or ($3 = 'open' and p.ended_at is null) or ($3 = 'ended' and p.ended_at is not null)) \
          and ($4 = '' or u.display_name like $4) and $5 >= 0 \
          order by {order} limit {LIMIT}",
-        within = reach.sql("p.inspector_user_id")
+        within = within_sql(reach, "p.inspector_user_id")
     );
     let status = if matches!(q.status.as_str(), "open" | "ended") { q.status.as_str() } else { "" };
     let name = q.inspector.trim();

@@ -22,7 +22,8 @@ pub mod pages;
 pub mod service;
 
 use crate::app::{AppState, Domain};
-use crate::authz::{Principal, Role};
+use crate::authz::gate::{Inspector, Overseer};
+use crate::authz::{Gate as _, Principal};
 use crate::web::backoffice::Tile;
 
 /// The patrol as a domain: the inspector's page, the patrol log, the patrols' API and their tiles.
@@ -36,11 +37,10 @@ pub fn router() -> axum::Router<AppState> {
 /// Inspectors patrol; admins and dispatchers read the log.
 fn tiles(principal: &Principal) -> Vec<Tile> {
     let mut tiles = Vec::new();
-    if principal.has_role(Role::Inspector) {
+    if Inspector::admits(principal) {
         tiles.push(Tile::new("patrol_page.title", "/patrol"));
     }
-    let admin = principal.has_role(Role::DistrictAdmin) || principal.has_role(Role::StreetAdmin);
-    if admin || principal.has_role(Role::Dispatcher) {
+    if Overseer::admits(principal) {
         tiles.push(Tile::new("patrol_log.title", "/manage/patrols"));
     }
     tiles

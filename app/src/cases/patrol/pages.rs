@@ -17,6 +17,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::authz::gate::Inspector;
 use crate::cases::patrol::service::{self as patrols, Patrol};
 use crate::cases::photos::service as photos;
 use crate::cases::service::{self, NewCase};
@@ -26,6 +27,7 @@ use crate::ids::CommunityId;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::{Form, Query};
 use crate::web::forms::Errors;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// The findings a patrol files most, by name, offered first (the list: street occupation,
@@ -104,12 +106,11 @@ struct Finding {
     lng: String,
 }
 
-fn may_patrol(ctx: &Ctx) -> AppResult<()> {
-    patrols::may_patrol(ctx.user()?)
-}
-
-async fn page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> AppResult<Response> {
-    may_patrol(&ctx)?;
+async fn page(
+    State(state): State<AppState>,
+    Staff { ctx, .. }: Staff<Inspector>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
     let filed = q.filed.parse().ok();
     let home = ctx.user()?.community_id.map(|c| c.to_string()).unwrap_or_default();
     let draft = Finding { community_id: home, ..Finding::default() };
@@ -194,8 +195,7 @@ async fn open_id(state: &AppState, ctx: &Ctx) -> AppResult<i64> {
     open.ok_or(AppError::Conflict("patrols.not_open"))
 }
 
-async fn start(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    may_patrol(&ctx)?;
+async fn start(State(state): State<AppState>, Staff { ctx, .. }: Staff<Inspector>) -> AppResult<Response> {
     match patrols::start(&state, ctx.user()?).await {
         // A second tap on "start" finds the patrol already open: nothing to do.
         Ok(_) | Err(AppError::Conflict("patrols.already_open")) => Ok(see_other("/patrol")),
@@ -203,8 +203,7 @@ async fn start(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     }
 }
 
-async fn end(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    may_patrol(&ctx)?;
+async fn end(State(state): State<AppState>, Staff { ctx, .. }: Staff<Inspector>) -> AppResult<Response> {
     match open_id(&state, &ctx).await {
         Ok(id) => patrols::end(&state, ctx.user()?, id).await.map(drop)?,
         // Already ended (a second tap): the log shows it.
@@ -222,8 +221,11 @@ struct PointsForm {
 }
 
 /// Route points from the page's script; answers 204 (the script does not reload the page).
-async fn points(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PointsForm>) -> AppResult<StatusCode> {
-    may_patrol(&ctx)?;
+async fn points(
+    State(state): State<AppState>,
+    Staff { ctx, .. }: Staff<Inspector>,
+    Form(f): Form<PointsForm>,
+) -> AppResult<StatusCode> {
     let parsed: Option<Vec<(f64, f64)>> = f
         .points
         .split(';')
@@ -254,8 +256,11 @@ async fn failed(
 
 /// Files a finding on the open patrol: back to the page with its number, or the form again with
 /// what to fix (422), the answers kept.
-async fn finding(State(state): State<AppState>, ctx: Ctx, request: Request) -> AppResult<Response> {
-    may_patrol(&ctx)?;
+async fn finding(
+    State(state): State<AppState>,
+    Staff { ctx, .. }: Staff<Inspector>,
+    request: Request,
+) -> AppResult<Response> {
     let (f, photo): (Finding, Vec<u8>) = crate::web::extract::form_with_file(request, &state, "photo").await?;
     let patrol = match open_id(&state, &ctx).await {
         Ok(id) => id,

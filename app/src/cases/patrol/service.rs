@@ -3,7 +3,7 @@
 //! cases filed on the way. One open patrol per inspector at a time. Small enough to keep its
 //! few SQL statements beside the rules.
 //!
-//! Who reads a patrol: its inspector, and those who run patrols ([`reach`]) — the district's
+//! Who reads a patrol: its inspector, and those who oversee ([`within_sql`]) — the district's
 //! admins and dispatchers every inspector's, a street's admins and dispatchers those of the
 //! inspectors posted in their street. The patrol log page (`log_pages`) and the API ask the
 //! same question, so neither shows a patrol the other would hide.
@@ -14,11 +14,11 @@ use utoipa::ToSchema;
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::authz::{Principal, Role, Scope};
+use crate::authz::Area;
 use crate::cases::model::valid_coords;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::ids::{StreetId, UserId};
+use crate::ids::UserId;
 
 /// Route points kept per patrol at most (a point every 10 s for over 5 hours).
 pub const MAX_POINTS: i64 = 2000;
@@ -42,46 +42,22 @@ pub struct Patrol {
     pub cases: Vec<i64>,
 }
 
-/// Whose patrols someone who runs patrols may read, beyond their own.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reach {
-    /// Every inspector's.
-    All,
-    /// Those of the inspectors posted in these streets (or one of their communities).
-    Streets(Vec<StreetId>),
-}
-
-impl Reach {
-    /// A condition on `inspector` (an SQL expression for a user id) that holds for the
-    /// patrols within reach: empty for [`Reach::All`]. The street ids are integers we hold,
-    /// spelled into the SQL; nothing from a request is.
-    pub fn sql(&self, inspector: &str) -> String {
-        let Reach::Streets(streets) = self else { return String::new() };
-        let ids = streets.iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(", ");
-        format!(
-            " and exists (select 1 from role_grants g where g.user_id = {inspector} and g.role = 'inspector' \
-             and ((g.scope_kind = 'street' and g.scope_id in ({ids})) or (g.scope_kind = 'community' \
-             and g.scope_id in (select community_id from communities where street_id in ({ids})))))"
-        )
+/// A condition on `inspector` (an SQL expression for a user id) that holds for the patrols
+/// within `reach` (where the viewer oversees, see `authz::Reach::oversees`): those of the
+/// inspectors posted in its streets or one of their communities; empty for the whole district.
+/// The street ids are integers we hold, spelled into the SQL; nothing from a request is.
+pub fn within_sql(reach: &Area, inspector: &str) -> String {
+    if reach.is_district() {
+        return String::new();
     }
-}
-
-/// Whose patrols `principal` may read besides their own (see the module doc); None: only their own.
-pub fn reach(principal: &Principal) -> Option<Reach> {
-    let mut streets = Vec::new();
-    for g in &principal.grants {
-        match (g.role, g.scope) {
-            (Role::DistrictAdmin | Role::Dispatcher, Scope::District) => return Some(Reach::All),
-            (Role::StreetAdmin | Role::Dispatcher, Scope::Street(s)) if !streets.contains(&s) => streets.push(s),
-            _ => {}
-        }
-    }
-    (!streets.is_empty()).then_some(Reach::Streets(streets))
-}
-
-/// Only inspectors patrol.
-pub fn may_patrol(user: &CurrentUser) -> AppResult<()> {
-    if user.principal.has_role(Role::Inspector) { Ok(()) } else { Err(AppError::Forbidden) }
+    let ids = reach.streets().iter().map(|s| s.0.to_string()).collect::<Vec<_>>().join(", ");
+    // An overseer of no street at all reads no one's (`in ()` is no SQL).
+    let ids = if ids.is_empty() { "null".to_owned() } else { ids };
+    format!(
+        " and exists (select 1 from role_grants g where g.user_id = {inspector} and g.role = 'inspector' \
+         and ((g.scope_kind = 'street' and g.scope_id in ({ids})) or (g.scope_kind = 'community' \
+         and g.scope_id in (select community_id from communities where street_id in ({ids})))))"
+    )
 }
 
 /// The inspector's open patrol, if any.
@@ -94,9 +70,9 @@ pub async fn open_patrol(conn: &mut Conn, user: UserId) -> Result<Option<i64>, s
     .await
 }
 
-/// Starts a patrol; 409 while another is open.
+/// Starts a patrol; 409 while another is open. Only inspectors patrol: the callers take
+/// `Staff<Inspector>` or `ApiStaff<Inspector>`.
 pub async fn start(state: &AppState, user: &CurrentUser) -> AppResult<Patrol> {
-    may_patrol(user)?;
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
     if open_patrol(&mut tx, user.id).await?.is_some() {
@@ -114,7 +90,6 @@ pub async fn start(state: &AppState, user: &CurrentUser) -> AppResult<Patrol> {
 
 /// Adds route points to the inspector's open patrol `id`.
 pub async fn add_points(state: &AppState, user: &CurrentUser, id: i64, points: &[(f64, f64)]) -> AppResult<Patrol> {
-    may_patrol(user)?;
     if points.iter().any(|p| !valid_coords(*p)) {
         return Err(AppError::Invalid(vec![FieldError { field: "points", key: "form.coordinate_invalid" }]));
     }
@@ -145,7 +120,6 @@ pub async fn add_points(state: &AppState, user: &CurrentUser, id: i64, points: &
 
 /// Ends the inspector's open patrol `id`.
 pub async fn end(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Patrol> {
-    may_patrol(user)?;
     let done = sqlx::query(
         "update patrols set ended_at = $1 where patrol_id = $2 and inspector_user_id = $3 and ended_at is null",
     )
@@ -168,8 +142,12 @@ pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Pat
     if patrol.inspector == user.id.0 {
         return Ok(patrol);
     }
-    let Some(reach) = reach(&user.principal) else { return Err(AppError::NotFound) };
-    let sql = format!("select count(*) from patrols p where p.patrol_id = $1{}", reach.sql("p.inspector_user_id"));
+    let reach = user.principal.reach().oversees();
+    if reach.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let sql =
+        format!("select count(*) from patrols p where p.patrol_id = $1{}", within_sql(reach, "p.inspector_user_id"));
     let within: i64 = sqlx::query_scalar(&sql).bind(id).fetch_one(&mut *conn).await?;
     if within == 0 {
         return Err(AppError::NotFound);

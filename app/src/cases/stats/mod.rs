@@ -10,7 +10,7 @@
 //! its own totals table (kept by the database's triggers on `cases`), the back office's
 //! statistics page with its CSV and XLSX exports, a tile on the back-office home and one API
 //! operation. A folder of its own because it is a feature of its own with every layer: this
-//! module holds the types, who may see what ([`Reach`]) and the API (`/case-stats`), as the
+//! module holds the types, which street may be seen ([`street_within`]) and the API (`/case-stats`), as the
 //! domain's public face; `store` the SQL, `pages` the page and the exports' handlers, `views` the
 //! page's view and chart, `export` the CSV and XLSX files. Template: `cases/stats.html`.
 
@@ -26,12 +26,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::ApiUser;
 use crate::app::{AppState, Domain};
-use crate::authz::{Principal, Role, Scope};
+use crate::authz::gate::Overseer;
+use crate::authz::{Area, Gate as _, Principal};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
 use crate::web::extract::{Json, Query};
+use crate::web::guard::ApiStaff;
 
 pub use crate::cases::stats::store::figures;
 
@@ -43,11 +44,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(stats))
 }
 
-/// Those with statistics to see (see [`Reach`]).
+/// Those with statistics to see: those who oversee a place.
 fn tiles(principal: &Principal) -> Vec<crate::web::backoffice::Tile> {
-    match Reach::of(principal) {
-        Some(_) => vec![crate::web::backoffice::Tile::new("case_stats.title", "/manage/case-stats")],
-        None => Vec::new(),
+    match Overseer::admits(principal) {
+        true => vec![crate::web::backoffice::Tile::new("case_stats.title", "/manage/case-stats")],
+        false => Vec::new(),
     }
 }
 
@@ -210,40 +211,11 @@ impl Period {
     }
 }
 
-/// Whose figures someone may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reach {
-    /// Every street (district admins and dispatchers).
-    District,
-    /// These streets (street admins and dispatchers), in grant order.
-    Streets(Vec<StreetId>),
-}
-
-impl Reach {
-    /// What `principal` may see; None: no statistics at all.
-    pub fn of(principal: &Principal) -> Option<Self> {
-        let mut streets = Vec::new();
-        for g in &principal.grants {
-            match (g.role, g.scope) {
-                (Role::DistrictAdmin | Role::Dispatcher, Scope::District) => return Some(Reach::District),
-                (Role::StreetAdmin | Role::Dispatcher, Scope::Street(s)) if !streets.contains(&s) => streets.push(s),
-                _ => {}
-            }
-        }
-        (!streets.is_empty()).then_some(Reach::Streets(streets))
-    }
-
-    /// The street to show when `wanted` is asked for: district staff any or none (the whole
-    /// district), street staff one of theirs (their first by default); another street is
-    /// forbidden.
-    pub fn street(&self, wanted: Option<StreetId>) -> AppResult<Option<StreetId>> {
-        match (self, wanted) {
-            (Reach::District, wanted) => Ok(wanted),
-            (Reach::Streets(mine), None) => Ok(mine.first().copied()),
-            (Reach::Streets(mine), Some(s)) if mine.contains(&s) => Ok(Some(s)),
-            (Reach::Streets(_), Some(_)) => Err(AppError::Forbidden),
-        }
-    }
+/// The street whose figures to show when `wanted` is asked for, within `reach` (those who
+/// oversee, see `authz::Reach::oversees`): the district's overseers any or none (the whole
+/// district), a street's theirs (their first by default); another street is forbidden.
+pub fn street_within(reach: &Area, wanted: Option<StreetId>) -> AppResult<Option<StreetId>> {
+    reach.street_choice(wanted).ok_or(AppError::Forbidden)
 }
 
 /// The period and grouping.
@@ -293,12 +265,11 @@ impl From<Row> for RowOut {
         (status = 403, description = "No statistics for you, or a street outside your reach", body = crate::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A day that is not `YYYY-MM-DD`, or a period backwards or longer than five years", body = crate::api::Problem, content_type = "application/problem+json")))]
 async fn stats(
-    ApiUser(user): ApiUser,
+    ApiStaff { user, .. }: ApiStaff<Overseer>,
     State(state): State<AppState>,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Json<Vec<RowOut>>> {
-    let reach = Reach::of(&user.principal).ok_or(AppError::Forbidden)?;
-    let street = reach.street(q.street.map(StreetId))?;
+    let street = street_within(user.principal.reach().oversees(), q.street.map(StreetId))?;
     let now = state.clock.unix();
     let today = crate::clock::local_day(now);
     let period = Period::parse(q.from.as_deref(), q.to.as_deref(), today).map_err(AppError::Invalid)?;
@@ -309,8 +280,6 @@ async fn stats(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::authz::Grant;
-    use crate::ids::UserId;
 
     fn date(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
@@ -328,25 +297,5 @@ mod tests {
         assert!(Period::parse(Some("2026-11-30"), Some("2026-11-29"), today).is_err());
         assert!(Period::parse(Some("2016-11-30"), None, today).is_err());
         assert!(Period::parse(Some("2026-11-29"), None, today).is_ok(), "one day is a period");
-    }
-
-    #[test]
-    fn district_staff_see_every_street_street_staff_only_theirs() {
-        let principal = |grants: Vec<(Role, Scope)>| Principal {
-            user_id: UserId(1),
-            grants: grants.into_iter().map(|(role, scope)| Grant { role, scope }).collect(),
-        };
-        let district = Reach::of(&principal(vec![(Role::Dispatcher, Scope::District)]));
-        assert_eq!(district, Some(Reach::District));
-        assert_eq!(Reach::District.street(Some(StreetId(4))).ok(), Some(Some(StreetId(4))));
-        let street =
-            Reach::of(&principal(vec![(Role::StreetAdmin, Scope::Street(StreetId(2)))])).unwrap_or(Reach::District);
-        assert_eq!(street.street(None).ok(), Some(Some(StreetId(2))));
-        assert!(matches!(street.street(Some(StreetId(3))), Err(AppError::Forbidden)));
-        assert_eq!(
-            Reach::of(&principal(vec![(Role::Handler, Scope::District), (Role::Resident, Scope::District)])),
-            None
-        );
-        assert_eq!(Reach::of(&principal(vec![(Role::Inspector, Scope::Street(StreetId(2)))])), None);
     }
 }

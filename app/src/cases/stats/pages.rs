@@ -12,22 +12,25 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::authz::Area;
+use crate::authz::gate::Overseer;
 use crate::cases::stats::store::{self as stats_store, figures};
 use crate::cases::stats::views::{Named, SelectionForm, StatsPage, name_rows, total};
-use crate::cases::stats::{By, Period, Reach, Row};
+use crate::cases::stats::{By, Period, Row, street_within};
 use crate::clock::local_day;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
 use crate::web::backoffice::{Link, Opt};
 use crate::web::extract::Query;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status};
 
 /// Routes of the statistics page and its exports.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/manage/case-stats", get(page))
-        .route("/manage/case-stats.csv", get(csv))
-        .route("/manage/case-stats.xlsx", get(xlsx))
+        .route("/manage/case-stats.csv", get(|State(s), g, Query(q)| export(s, g, q, Sheet::Csv)))
+        .route("/manage/case-stats.xlsx", get(|State(s), g, Query(q)| export(s, g, q, Sheet::Xlsx)))
 }
 
 /// The selection as the form sends it (all text, shown back as typed when it does not parse).
@@ -51,7 +54,7 @@ struct Chosen {
 }
 
 impl Selection {
-    fn parse(&self, reach: &Reach, today: NaiveDate) -> AppResult<Result<Chosen, Vec<FieldError>>> {
+    fn parse(&self, reach: &Area, today: NaiveDate) -> AppResult<Result<Chosen, Vec<FieldError>>> {
         let mut errors = Vec::new();
         let by = match self.by.as_str() {
             "" => Some(By::Street),
@@ -70,7 +73,7 @@ impl Selection {
                 }
             },
         };
-        let street = reach.street(street)?;
+        let street = street_within(reach, street)?;
         let period =
             Period::parse(Some(self.from.as_str()), Some(self.to.as_str()), today).map_err(|e| errors.extend(e)).ok();
         Ok(match (by, period) {
@@ -115,15 +118,15 @@ async fn load(state: &AppState, ctx: &Ctx, chosen: &Chosen) -> AppResult<(Vec<Na
     Ok((name_rows(rows, &names, ctx.t(none)), scope))
 }
 
-fn reach_of(ctx: &Ctx) -> AppResult<Reach> {
-    Reach::of(&ctx.user()?.principal).ok_or(AppError::Forbidden)
-}
-
 /// The page: the selection form, the chart and the table (or the form's errors, 422).
-async fn page(State(state): State<AppState>, ctx: Ctx, Query(sel): Query<Selection>) -> AppResult<Response> {
-    let reach = reach_of(&ctx)?;
+async fn page(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<Overseer>,
+    Query(sel): Query<Selection>,
+) -> AppResult<Response> {
+    let reach = user.principal.reach().oversees();
     let today = local_day(state.clock.unix());
-    let chosen = sel.parse(&reach, today)?;
+    let chosen = sel.parse(reach, today)?;
     let structure = state.structure.get(&state).await?;
     let by = if sel.by.is_empty() { By::Street.as_str() } else { sel.by.as_str() };
     let shown = chosen.as_ref().map(|c| c.period).unwrap_or(Period::last_30_days(today));
@@ -131,10 +134,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(sel): Query<Selecti
     let streets = structure
         .blocks
         .iter()
-        .filter(|b| match &reach {
-            Reach::District => true,
-            Reach::Streets(mine) => mine.contains(&b.street.id),
-        })
+        .filter(|b| reach.covers(&crate::authz::Location::street(b.street.id)))
         .map(|b| Opt { value: b.street.id.to_string(), label: b.street.name.clone() })
         .collect();
     let form = SelectionForm {
@@ -143,7 +143,7 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(sel): Query<Selecti
         to: typed(&sel.to, shown.to),
         street: &sel.street,
         streets,
-        whole_district: reach == Reach::District,
+        whole_district: reach.is_district(),
     };
     let presets = [
         ("case_stats.this_month", Period::this_month(today)),
@@ -171,10 +171,14 @@ async fn page(State(state): State<AppState>, ctx: Ctx, Query(sel): Query<Selecti
 }
 
 /// The rows of an export's selection (a selection that does not parse: 422).
-async fn export_rows(state: &AppState, ctx: &Ctx, sel: &Selection) -> AppResult<(Chosen, Vec<Named>, Row, String)> {
-    let reach = reach_of(ctx)?;
-    let chosen = sel.parse(&reach, local_day(state.clock.unix()))?.map_err(AppError::Invalid)?;
-    let (rows, _) = load(state, ctx, &chosen).await?;
+async fn export_rows(
+    state: &AppState,
+    staff: &Staff<Overseer>,
+    sel: &Selection,
+) -> AppResult<(Chosen, Vec<Named>, Row, String)> {
+    let reach = staff.user.principal.reach().oversees();
+    let chosen = sel.parse(reach, local_day(state.clock.unix()))?.map_err(AppError::Invalid)?;
+    let (rows, _) = load(state, &staff.ctx, &chosen).await?;
     let sum = total(&rows);
     let name = format!("case-stats-{}-{}-{}", chosen.by.as_str(), chosen.period.from, chosen.period.to);
     let name = match chosen.street {
@@ -194,19 +198,29 @@ fn download(body: Vec<u8>, content_type: &'static str, file: &str) -> Response {
     response
 }
 
-/// The selection as CSV.
-async fn csv(State(state): State<AppState>, ctx: Ctx, Query(sel): Query<Selection>) -> AppResult<Response> {
-    let (chosen, rows, sum, name) = export_rows(&state, &ctx, &sel).await?;
-    let t = |k: &str| ctx.t(k).to_owned();
-    let body = crate::cases::stats::export::csv(chosen.by, &rows, &sum, ctx.t("case_stats.total"), &t)?;
-    Ok(download(body, "text/csv; charset=utf-8", &format!("{name}.csv")))
+/// The files the selection downloads as.
+#[derive(Debug, Clone, Copy)]
+enum Sheet {
+    Csv,
+    Xlsx,
 }
 
-/// The selection as XLSX.
-async fn xlsx(State(state): State<AppState>, ctx: Ctx, Query(sel): Query<Selection>) -> AppResult<Response> {
-    let (chosen, rows, sum, name) = export_rows(&state, &ctx, &sel).await?;
+/// The selection as a file.
+async fn export(state: AppState, staff: Staff<Overseer>, sel: Selection, sheet: Sheet) -> AppResult<Response> {
+    let (chosen, rows, sum, name) = export_rows(&state, &staff, &sel).await?;
+    let ctx = &staff.ctx;
     let t = |k: &str| ctx.t(k).to_owned();
-    let sheet = ctx.t("case_stats.title");
-    let body = crate::cases::stats::export::xlsx(chosen.by, &rows, &sum, ctx.t("case_stats.total"), sheet, &t)?;
-    Ok(download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("{name}.xlsx")))
+    let total = ctx.t("case_stats.total");
+    Ok(match sheet {
+        Sheet::Csv => {
+            let body = crate::cases::stats::export::csv(chosen.by, &rows, &sum, total, &t)?;
+            download(body, "text/csv; charset=utf-8", &format!("{name}.csv"))
+        }
+        Sheet::Xlsx => {
+            let sheet = ctx.t("case_stats.title");
+            let body = crate::cases::stats::export::xlsx(chosen.by, &rows, &sum, total, sheet, &t)?;
+            let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            download(body, kind, &format!("{name}.xlsx"))
+        }
+    })
 }

@@ -221,3 +221,35 @@ async fn the_patrol_api_answers_each_admin_only_for_the_patrols_their_log_shows(
     }
     assert_eq!(admin.get("/patrols/999999").await.0, 404);
 }
+
+/// Someone who runs two streets reads both streets' patrols, in the log and over the API: every
+/// street grant counts, not only the last one read (the patrol log once kept only the last).
+#[tokio::test]
+async fn an_admin_of_two_streets_reads_the_patrols_of_both() {
+    let w = World::district().await;
+    let jia = w.client(Person::new("13700000031", "巡查员甲").inspector_of(XIANGGANG_ZHONGLU)).await;
+    let yi = w.client(Person::new("13700000032", "巡查员乙").inspector_of(BADAXIA)).await;
+    let both = Person::new("13700000033", "两街管理员").street_admin_of(XIANGGANG_ZHONGLU).street_admin_of(BADAXIA);
+    let both = w.client(both).await;
+    let mixed = Person::new("13700000034", "管理兼调度")
+        .street_admin_of(XIANGGANG_ZHONGLU)
+        .grant(Role::Dispatcher, At::Street(BADAXIA));
+    let mixed = w.client(mixed).await;
+    let mut patrols = Vec::new();
+    for inspector in [&jia, &yi] {
+        let (status, p) = inspector.post("/patrols", serde_json::json!({})).await;
+        assert_eq!(status, 201, "{p}");
+        patrols.push(format!("/patrols/{}", p["id"].as_i64().unwrap()));
+    }
+    for (who, name) in [(&both, "admin of both"), (&mixed, "admin of one, dispatcher of the other")] {
+        for patrol in &patrols {
+            assert_eq!(who.get(patrol).await.0, 200, "{name}: {patrol}");
+        }
+    }
+    for phone in ["13700000033", "13700000034"] {
+        w.app.login(phone).await;
+        let (status, log) = w.app.page("/manage/patrols").await;
+        assert_eq!(status, 200);
+        assert!(log.contains("巡查员甲") && log.contains("巡查员乙"), "{phone} sees both streets' patrols");
+    }
+}

@@ -8,5 +8,6 @@ mod connections;
 mod contract;
 mod i18n;
 pub mod ops;
+mod routes;
 mod schema;
 mod security;
