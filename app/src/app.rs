@@ -183,6 +183,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(web::assets::serve))
         .route("/metrics", get(web::metrics::serve_main))
         .fallback(|| async { AppError::NotFound })
+        .layer(from_fn_with_state(state.clone(), web::guard::back_office))
         .layer(from_fn_with_state(state.clone(), web::csrf::protect))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::new())

@@ -8,13 +8,16 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse as _, Response};
 
 use crate::accounts::CurrentUser;
 use crate::api::ApiUser;
 use crate::app::AppState;
 use crate::authz::Gate;
+use crate::authz::gate::AnyStaff;
 use crate::error::AppError;
 use crate::web::Ctx;
 
@@ -60,4 +63,21 @@ impl<G: Gate> FromRequestParts<AppState> for ApiStaff<G> {
         admitted::<G>(&user)?;
         Ok(ApiStaff { user, gate: PhantomData })
     }
+}
+
+/// Middleware: the whole back office (`/manage` and below) is for staff. Each handler still
+/// names its own gate; this makes the back office's floor hold for a route that forgets to, and
+/// answers before any form is read or object looked up — so a resident learns nothing from a
+/// back-office URL, not even whether the id in it exists.
+pub async fn back_office(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path != "/manage" && !path.starts_with("/manage/") {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    // The page context the guard loads stays in the request's extensions for the handler.
+    if let Err(refused) = Staff::<AnyStaff>::from_request_parts(&mut parts, &state).await {
+        return refused.into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
 }

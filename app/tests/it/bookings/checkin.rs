@@ -82,8 +82,8 @@ async fn residents_check_in_with_the_venues_rotating_code_at_the_right_time() {
     let (status, screen) = staff.page(&format!("/manage/venues/{venue}/checkin-code")).await;
     assert_eq!(status, 200);
     assert!(screen.contains(&code) && screen.contains("http-equiv=\"refresh\""));
-    // For residents there is no screen page.
-    assert_eq!(app.get(&format!("/manage/venues/{venue}/checkin-code")).await.status(), 404);
+    // Residents are refused the back office before anything is looked up.
+    assert_eq!(app.get(&format!("/manage/venues/{venue}/checkin-code")).await.status(), 403);
 }
 
 #[tokio::test]

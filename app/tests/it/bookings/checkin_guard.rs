@@ -71,7 +71,7 @@ async fn a_venues_code_is_shown_only_to_staff_whose_reach_covers_it() {
     assert_eq!(app.page(&path).await.0, 404, "nothing of theirs runs there any more");
     w.user(Person::new("13911112222", "居民")).await;
     app.login("13911112222").await;
-    assert_eq!(app.page(&path).await.0, 404, "residents are told there is no such page");
+    assert_eq!(app.page(&path).await.0, 403, "residents are refused the back office as a whole");
 }
 
 #[tokio::test]
