@@ -38,6 +38,25 @@ impl Gate for Inspector {
     }
 }
 
+/// Those who organise activities: organisers, and the district's admins for everything.
+pub struct Organising;
+
+impl Gate for Organising {
+    fn admits(principal: &Principal) -> bool {
+        principal.has_role(Role::Organizer) || principal.has_role(Role::DistrictAdmin)
+    }
+}
+
+/// The check-in desk: those who run activities at venues — organisers and the admins of a
+/// place (whose reach then decides which tickets and venue codes are theirs).
+pub struct CheckinDesk;
+
+impl Gate for CheckinDesk {
+    fn admits(principal: &Principal) -> bool {
+        principal.has_role(Role::Organizer) || !principal.reach().administers().is_empty()
+    }
+}
+
 /// The district's admins: settings of the whole district.
 pub struct DistrictAdmin;
 

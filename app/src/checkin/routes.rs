@@ -12,13 +12,14 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::appointments::model::{local_date, time_range};
-use crate::authz::Role;
+use crate::authz::gate::CheckinDesk;
 use crate::bookings::model::Status;
 use crate::bookings::{self, Moved, attempt_transition, listing};
 use crate::checkin::{EARLY_SECS, SCREEN_AHEAD_SECS, code_matches, current_code, may_read_code, throttle};
 use crate::error::{AppError, AppResult, ErrorInfo};
 use crate::web::client::client_ip;
 use crate::web::extract::{Form, Path};
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// Routes.
@@ -54,18 +55,7 @@ struct VenueCodePage {
     code: String,
 }
 
-fn is_checkin_staff(ctx: &Ctx) -> AppResult<()> {
-    let user = ctx.user()?;
-    let p = &user.principal;
-    if p.has_role(Role::Organizer) || p.has_role(Role::DistrictAdmin) || p.has_role(Role::StreetAdmin) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-async fn staff_page(ctx: Ctx) -> AppResult<Response> {
-    is_checkin_staff(&ctx)?;
+async fn staff_page(Staff { ctx, .. }: Staff<CheckinDesk>) -> AppResult<Response> {
     render(&StaffPage { ctx, outcome: None })
 }
 
@@ -76,9 +66,11 @@ struct CodeForm {
 }
 
 /// Marks the ticket with this code as come, if the user runs its offering.
-async fn staff_checkin(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CodeForm>) -> AppResult<Response> {
-    is_checkin_staff(&ctx)?;
-    let user = ctx.user()?.clone();
+async fn staff_checkin(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<CheckinDesk>,
+    Form(f): Form<CodeForm>,
+) -> AppResult<Response> {
     let code: String = f.code.trim().to_ascii_uppercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;

@@ -10,8 +10,10 @@ use axum::routing::{get, post};
 use chrono::{NaiveDate, NaiveTime, TimeZone as _};
 use serde::Deserialize;
 
+use crate::accounts::CurrentUser;
 use crate::app::AppState;
-use crate::authz::{Action, Location, Role, Target};
+use crate::authz::gate::Organising;
+use crate::authz::{Action, Location, Target};
 use crate::bookings as booking_store;
 use crate::bookings::offer::{NewOfferings, Terms, check_capacity, check_online_url};
 use crate::clock::{DISTRICT_OFFSET, local_day, time_range};
@@ -22,6 +24,7 @@ use crate::events::store;
 use crate::web::backoffice::{Field, FormPage, Link, Opt, OptGroup};
 use crate::web::extract::{Form, Path};
 use crate::web::forms::Errors;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// Routes.
@@ -48,30 +51,20 @@ struct CoverForm {
 /// Uploads (or with the remove button, takes away) the event's cover image.
 async fn set_cover(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, user, .. }: Staff<Organising>,
     Path(id): Path<i64>,
     request: axum::extract::Request,
 ) -> AppResult<Response> {
-    let user = organiser(&ctx)?.clone();
     let (CoverForm { remove }, bytes) = crate::web::extract::form_with_file(request, &state, "cover").await?;
     let upload = if remove.is_some() { None } else { Some(bytes) };
     match service::set_cover(&state, &user, id, upload).await {
         Ok(()) => Ok(see_other(&format!("/manage/events/{id}"))),
         Err(AppError::Rule(key)) => {
-            let mut page = admin_page(&state, ctx, id, SessionsForm::default(), Errors::none(), None).await?;
+            let mut page = admin_page(&state, ctx, &user, id, SessionsForm::default(), Errors::none(), None).await?;
             page.cover_error = Some(key);
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => Err(other),
-    }
-}
-
-fn organiser(ctx: &Ctx) -> AppResult<&crate::accounts::CurrentUser> {
-    let user = ctx.user()?;
-    if user.principal.has_role(Role::Organizer) || user.principal.has_role(Role::DistrictAdmin) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
     }
 }
 
@@ -82,8 +75,7 @@ struct ListPage {
     events: Vec<Event>,
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let user = organiser(&ctx)?.clone();
+async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<Organising>) -> AppResult<Response> {
     let mut conn = state.db.conn().await?;
     let all = store::all(&mut conn, 1000).await?;
     let mut events = Vec::new();
@@ -109,8 +101,13 @@ struct EventForm {
     department_id: String,
 }
 
-async fn event_form(state: &AppState, ctx: Ctx, f: &EventForm, errors: Errors) -> AppResult<FormPage> {
-    let user = organiser(&ctx)?.clone();
+async fn event_form(
+    state: &AppState,
+    ctx: Ctx,
+    user: &CurrentUser,
+    f: &EventForm,
+    errors: Errors,
+) -> AppResult<FormPage> {
     let departments = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 1000).await?;
     let options: Vec<Opt> = departments
         .iter()
@@ -135,12 +132,15 @@ async fn event_form(state: &AppState, ctx: Ctx, f: &EventForm, errors: Errors) -
     Ok(FormPage { ctx, title, action: "/manage/events/new".into(), fields, errors, submit_key: "action.create", back })
 }
 
-async fn new_event(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    render(&event_form(&state, ctx, &EventForm::default(), Errors::none()).await?)
+async fn new_event(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<Organising>) -> AppResult<Response> {
+    render(&event_form(&state, ctx, &user, &EventForm::default(), Errors::none()).await?)
 }
 
-async fn create_event(State(state): State<AppState>, ctx: Ctx, Form(f): Form<EventForm>) -> AppResult<Response> {
-    let user = organiser(&ctx)?.clone();
+async fn create_event(
+    State(state): State<AppState>,
+    Staff { ctx, user, .. }: Staff<Organising>,
+    Form(f): Form<EventForm>,
+) -> AppResult<Response> {
     let department = f.department_id.trim().parse::<i64>().ok();
     let result = match check_event(&f.title, &f.kind, &f.description, &f.campaign, department, None, false) {
         Ok(e) => service::create(&state, &user, e).await,
@@ -149,7 +149,7 @@ async fn create_event(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Eve
     match result {
         Ok(id) => Ok(see_other(&format!("/manage/events/{id}"))),
         Err(AppError::Invalid(errors)) => {
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &event_form(&state, ctx, &f, errors.into()).await?)
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &event_form(&state, ctx, &user, &f, errors.into()).await?)
         }
         Err(other) => Err(other),
     }
@@ -216,15 +216,15 @@ impl AdminPage {
 async fn admin_page(
     state: &AppState,
     ctx: Ctx,
+    user: &CurrentUser,
     id: i64,
     form: SessionsForm,
     errors: Errors,
     created: Option<usize>,
 ) -> AppResult<AdminPage> {
-    let user = organiser(&ctx)?.clone();
     let mut conn = state.db.conn().await?;
     let event = store::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    if !service::runs(&mut conn, &user, &event).await? {
+    if !service::runs(&mut conn, user, &event).await? {
         return Err(AppError::Forbidden);
     }
     let offerings = booking_store::offerings_of_event(&mut conn, id).await?;
@@ -271,11 +271,11 @@ struct CreatedQuery {
 
 async fn event_admin(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, user, .. }: Staff<Organising>,
     Path(id): Path<i64>,
     crate::web::extract::Query(q): crate::web::extract::Query<CreatedQuery>,
 ) -> AppResult<Response> {
-    render(&admin_page(&state, ctx, id, SessionsForm::default(), Errors::none(), q.created).await?)
+    render(&admin_page(&state, ctx, &user, id, SessionsForm::default(), Errors::none(), q.created).await?)
 }
 
 /// The add-sessions form, read by hand: its venue checkboxes repeat one name.
@@ -382,11 +382,10 @@ impl SessionsForm {
 
 async fn add_sessions(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, user, .. }: Staff<Organising>,
     Path(id): Path<i64>,
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
-    let user = organiser(&ctx)?.clone();
     let form = SessionsForm::parse(&body);
     let mut errors = Vec::new();
     let result = match form.plan(&mut errors) {
@@ -397,7 +396,7 @@ async fn add_sessions(
         Ok(ids) => Ok(see_other(&format!("/manage/events/{id}?created={}", ids.len()))),
         Err(AppError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &admin_page(&state, ctx, id, form, errors.into(), None).await?,
+            &admin_page(&state, ctx, &user, id, form, errors.into(), None).await?,
         ),
         Err(other) => Err(other),
     }
@@ -411,11 +410,10 @@ struct CancelForm {
 
 async fn cancel_sessions(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { user, .. }: Staff<Organising>,
     Path(id): Path<i64>,
     Form(f): Form<CancelForm>,
 ) -> AppResult<Response> {
-    let user = organiser(&ctx)?.clone();
     let scope = if f.scope == "following" { Scope::Following } else { Scope::This };
     let session = booking_store::offering(&mut *state.db.conn().await?, id).await?.ok_or(AppError::NotFound)?;
     let event = session.event_id.ok_or(AppError::NotFound)?;
@@ -438,11 +436,10 @@ struct EditForm {
 /// by as much as this one does. Registrants keep their places.
 async fn edit_sessions(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, user, .. }: Staff<Organising>,
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> AppResult<Response> {
-    let user = organiser(&ctx)?.clone();
     let scope = if f.scope == "following" { Scope::Following } else { Scope::This };
     let session = booking_store::offering(&mut *state.db.conn().await?, id).await?.ok_or(AppError::NotFound)?;
     let event = session.event_id.ok_or(AppError::NotFound)?;
@@ -454,7 +451,7 @@ async fn edit_sessions(
         text => text.parse::<i64>().ok().filter(|c| *c >= 0).map(Some),
     };
     let (Some(starts), Some(capacity)) = (starts, capacity) else {
-        return edit_refused(&state, ctx, event, id, "events.edit_invalid").await;
+        return edit_refused(&state, ctx, &user, event, id, "events.edit_invalid").await;
     };
     let shift = starts.timestamp() - session.starts_at;
     let change = SessionChange {
@@ -464,13 +461,20 @@ async fn edit_sessions(
     };
     match service::change_sessions(&state, &user, id, scope, change).await {
         Ok(_) => Ok(see_other(&format!("/manage/events/{event}"))),
-        Err(AppError::Conflict(key) | AppError::Rule(key)) => edit_refused(&state, ctx, event, id, key).await,
+        Err(AppError::Conflict(key) | AppError::Rule(key)) => edit_refused(&state, ctx, &user, event, id, key).await,
         Err(other) => Err(other),
     }
 }
 
-async fn edit_refused(state: &AppState, ctx: Ctx, event: i64, session: i64, key: &'static str) -> AppResult<Response> {
-    let mut page = admin_page(state, ctx, event, SessionsForm::default(), Errors::none(), None).await?;
+async fn edit_refused(
+    state: &AppState,
+    ctx: Ctx,
+    user: &CurrentUser,
+    event: i64,
+    session: i64,
+    key: &'static str,
+) -> AppResult<Response> {
+    let mut page = admin_page(state, ctx, user, event, SessionsForm::default(), Errors::none(), None).await?;
     page.session_error = Some((session, key));
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

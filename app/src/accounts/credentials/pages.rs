@@ -12,13 +12,14 @@ use serde::Deserialize;
 use crate::accounts::credentials;
 use crate::accounts::views::TokensPage;
 use crate::app::AppState;
-use crate::authz::Role;
+use crate::authz::gate::DistrictAdmin;
 use crate::clock::format_local;
 use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
 use crate::web::backoffice::Field;
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
+use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// Routes.
@@ -94,14 +95,10 @@ async fn rotate_calendar(State(state): State<AppState>, ctx: Ctx) -> AppResult<R
 /// since it outlives the account's password changes.
 async fn create_service_token(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Staff { ctx, user: admin, .. }: Staff<DistrictAdmin>,
     Path(id): Path<i64>,
     Form(f): Form<LabelForm>,
 ) -> AppResult<Response> {
-    let admin = ctx.user()?;
-    if !admin.principal.has_role(Role::DistrictAdmin) {
-        return Err(AppError::Forbidden);
-    }
     crate::accounts::store::user(&mut *state.db.conn().await?, UserId(id)).await?.ok_or(AppError::NotFound)?;
     let made = credentials::issue(&state, Some(admin.id), UserId(id), &f.label, true).await?;
     let page = crate::accounts::views::ServiceTokenPage { ctx, user: UserId(id), token: made.token };
