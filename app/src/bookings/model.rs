@@ -278,6 +278,20 @@ impl Offering {
         Ok(())
     }
 
+    /// The status a booking asks for first: a lottery's request, else a seat.
+    pub fn first_status(&self) -> Status {
+        match self.mode {
+            Mode::Lottery => Status::Requested,
+            Mode::FirstCome => Status::Confirmed,
+        }
+    }
+
+    /// The status a booking that asked for `wanted` takes when no seat is left: a place on the
+    /// waiting list, if the offering keeps one; None: refused as full.
+    pub fn when_full(&self, wanted: Status) -> Option<Status> {
+        (wanted == Status::Confirmed && self.waitlist_enabled).then_some(Status::Waitlisted)
+    }
+
     /// Whether its page offers the booking form at `now`: open, and inside the booking window.
     /// (The booking itself is checked by [`Offering::check_booking`].)
     pub fn window_open(&self, now: i64) -> bool {

@@ -93,9 +93,7 @@ async fn staff_checkin(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Co
     }
     let key = match r.status {
         Status::Confirmed | Status::NoShow => {
-            match attempt_transition(&mut tx, state.db.backend(), r.id, r.status, Status::Attended, Some(user.id), now)
-                .await?
-            {
+            match attempt_transition(&mut tx, r.id, r.status, Status::Attended, Some(user.id), now).await? {
                 Moved::Done => "checkin.done",
                 _ => "checkin.not_confirmed",
             }
@@ -178,8 +176,7 @@ async fn self_checkin(
     // safe; the right guess is given back in the check-in's own transaction.
     let mut tx = state.db.begin().await?;
     throttle::give_back(&mut tx, reserved).await?;
-    attempt_transition(&mut tx, state.db.backend(), r.id, Status::Confirmed, Status::Attended, Some(user.id), now)
-        .await?;
+    attempt_transition(&mut tx, r.id, Status::Confirmed, Status::Attended, Some(user.id), now).await?;
     tx.commit().await?;
     Ok(see_other("/me/bookings?done=checked_in"))
 }
