@@ -4,21 +4,17 @@
 //! transaction; the audit log and the inbox are written by the database's triggers in the
 //! same statements.
 
-use chrono::DateTime;
-
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::bookings::engine::book::Book;
 use crate::bookings::engine::{self, Booked, Failure, Moved, Request};
 use crate::bookings::lottery;
-use crate::bookings::model::{Candidate, Mode, Offering, Refusal, Status, draw_order};
+use crate::bookings::model::{Mode, Offering, Refusal, Status, draw_order};
+pub use crate::bookings::model::{Whom, whom_from};
 use crate::bookings::store::{self, Reservation};
-use crate::clock::local_day;
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
-use crate::ids::{StreetId, UserId};
 use crate::org;
-use crate::people::model::{Person, age_on};
 use crate::people::store as people;
 
 /// The idempotency key of a booking form: its one-time token (16 to `max_len` letters,
@@ -43,40 +39,6 @@ impl From<Failure> for AppError {
             Failure::Sqlite(e) => AppError::Internal(e.into()),
             Failure::Writer(e) => AppError::Internal(e.into()),
         }
-    }
-}
-
-/// Who is booked: the request fields the engine needs, and what the rules look at.
-pub struct Whom {
-    /// Person on the booker's list, if not themself.
-    pub person_id: Option<i64>,
-    /// Identity for the one-active rule.
-    pub person_key: String,
-    /// Age, street and whether a real-name ID is on file.
-    pub candidate: Candidate,
-}
-
-/// Who is booked, from what is known about them: the user, the person on their list (or
-/// their own "self" record), and the street they live in.
-pub fn whom_from(user: UserId, person: Option<&Person>, for_other: bool, street: Option<StreetId>, on: i64) -> Whom {
-    // A time chrono cannot hold leaves the age unknown; `local_day` alone would read it as 1970.
-    let day = DateTime::from_timestamp(on, 0).map(|_| local_day(on));
-    let age = person
-        .and_then(|p| p.birth_date.as_deref())
-        .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-        .zip(day)
-        .map(|(birth, day)| age_on(birth, day));
-    let person_key = match person {
-        Some(p) => match &p.id_index {
-            Some(index) => format!("id:{index}"),
-            None => format!("p:{}", p.id),
-        },
-        None => format!("u:{user}"),
-    };
-    Whom {
-        person_id: person.filter(|_| for_other).map(|p| p.id),
-        person_key,
-        candidate: Candidate { age, street, has_id: person.is_some_and(|p| p.id_index.is_some()) },
     }
 }
 

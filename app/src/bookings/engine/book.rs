@@ -22,8 +22,8 @@ use crate::app::AppState;
 use crate::bookings::engine::batch::{Item, Outcome};
 use crate::bookings::engine::insert::{INSERT_RESERVATION, NewReservation, insert_quietly, why_not_inserted};
 use crate::bookings::engine::{Booked, Failure, Next, Request, after_refusal, is_no_seat, ticket_code};
-use crate::bookings::model::{Offering, Refusal, Status};
-use crate::bookings::service::{Whom, whom_from};
+use crate::bookings::model::{Offering, Refusal, Status, Whom, whom_from};
+
 use crate::bookings::store::{
     self, ACTIVE_COUNT, OFFERING_COLUMNS, REAL_NAME_REQUIRED, RESERVATION_COLUMNS, Reservation, offering_from,
     reservation_from,
