@@ -116,10 +116,11 @@ pub struct Shared {
     pub structure: Arc<crate::org::cache::StructureCache>,
     /// Recently verified API tokens.
     pub tokens: Arc<crate::accounts::credentials::tokens::TokenCache>,
-    /// What the pooled booking path remembers.
-    pub booking_cache: crate::bookings::cache::BookingCache,
-    /// Group commit of bookings (PostgreSQL; SQLite has its writer thread).
-    pub booking_batch: Option<crate::bookings::batch::Batcher>,
+    /// What booking remembers between requests.
+    pub booking_cache: crate::bookings::engine::cache::BookingCache,
+    /// Group commit of bookings on PostgreSQL (None on SQLite, whose writer thread commits in
+    /// groups).
+    pub booking_batch: Option<crate::db::batch::Batcher<crate::bookings::engine::batch::BookBatch>>,
     /// Password hashing: at most one per core, a short queue, then 503.
     pub hashing: accounts::credentials::password::Hashing,
     /// Picture decoders (a few at a time, a short line, then 503).
@@ -151,10 +152,7 @@ impl AppState {
         db.migrate().await?;
         // Lotteries opened before seeds were committed get their commitment before any draw.
         crate::bookings::lottery::commit_uncommitted(&db, &keys, clock.unix()).await?;
-        let booking_batch = match db.backend() {
-            crate::db::Backend::Postgres => Some(crate::bookings::batch::Batcher::start(&config.database_url())?),
-            crate::db::Backend::Sqlite => None,
-        };
+        let booking_batch = crate::db::batch::Batcher::start(&db);
         Ok(Self(Arc::new(Shared {
             db,
             config: Arc::new(config),

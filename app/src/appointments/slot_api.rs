@@ -312,7 +312,7 @@ async fn update_slot(
         return Err(AppError::Forbidden);
     }
     let before = booking_store::offering(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    crate::bookings::service::resize(&mut tx, state.db.backend(), id, body.capacity, now).await?;
+    crate::bookings::service::resize(&mut tx, id, body.capacity, now).await?;
     let after = booking_store::offering(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let change = crate::audit::Change::new("offering", id, None).before(&before).after(&after);
     crate::audit::record(&mut tx, now, user.id, "offering.update", change).await?;

@@ -57,8 +57,8 @@ impl Change {
     }
 }
 
-/// An entry (shared with writers that do not go through sqlx, e.g. `cases/sqlite.rs`; the summary
-/// is `<object_kind>#<object_id>`).
+/// An entry (shared with writers that do not go through sqlx, e.g. `cases/filing/store.rs`; the
+/// summary is `<object_kind>#<object_id>`).
 pub(crate) const INSERT: &str = "insert into audit_log (at, actor_user_id, action, object_kind, object_id, street_id, \
      summary, before_json, after_json) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 

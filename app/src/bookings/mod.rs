@@ -9,8 +9,6 @@
 //! the engine's statements through the re-exports below, not `store` or `engine`.
 
 pub mod api;
-pub mod batch;
-pub mod cache;
 pub mod engine;
 pub mod export;
 pub mod listing;
@@ -18,9 +16,7 @@ pub mod lottery;
 pub mod model;
 pub mod offer;
 pub mod pages;
-pub mod pooled;
 pub mod service;
-pub mod sqlite;
 pub mod store;
 pub mod views;
 

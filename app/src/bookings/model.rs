@@ -3,7 +3,11 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::ids::StreetId;
+use chrono::DateTime;
+
+use crate::clock::local_day;
+use crate::ids::{StreetId, UserId};
+use crate::people::model::{Person, age_on};
 
 /// Self check-in at the venue opens this long before an offering starts (and closes when it
 /// ends): the booking list offers it from then, and `checkin` takes it.
@@ -278,6 +282,20 @@ impl Offering {
         Ok(())
     }
 
+    /// The status a booking asks for first: a lottery's request, else a seat.
+    pub fn first_status(&self) -> Status {
+        match self.mode {
+            Mode::Lottery => Status::Requested,
+            Mode::FirstCome => Status::Confirmed,
+        }
+    }
+
+    /// The status a booking that asked for `wanted` takes when no seat is left: a place on the
+    /// waiting list, if the offering keeps one; None: refused as full.
+    pub fn when_full(&self, wanted: Status) -> Option<Status> {
+        (wanted == Status::Confirmed && self.waitlist_enabled).then_some(Status::Waitlisted)
+    }
+
     /// Whether its page offers the booking form at `now`: open, and inside the booking window.
     /// (The booking itself is checked by [`Offering::check_booking`].)
     pub fn window_open(&self, now: i64) -> bool {
@@ -320,6 +338,40 @@ pub fn draw_order(seed: &str, entrants: &[i64]) -> Vec<i64> {
         entrants.iter().map(|e| (hex::encode(Sha256::digest(format!("{seed}:{e}").as_bytes())), *e)).collect();
     keyed.sort();
     keyed.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Who is booked: the request fields the engine needs, and what the rules look at.
+pub struct Whom {
+    /// Person on the booker's list, if not themself.
+    pub person_id: Option<i64>,
+    /// Identity for the one-active rule.
+    pub person_key: String,
+    /// Age, street and whether a real-name ID is on file.
+    pub candidate: Candidate,
+}
+
+/// Who is booked, from what is known about them: the user, the person on their list (or
+/// their own "self" record), and the street they live in.
+pub fn whom_from(user: UserId, person: Option<&Person>, for_other: bool, street: Option<StreetId>, on: i64) -> Whom {
+    // A time chrono cannot hold leaves the age unknown; `local_day` alone would read it as 1970.
+    let day = DateTime::from_timestamp(on, 0).map(|_| local_day(on));
+    let age = person
+        .and_then(|p| p.birth_date.as_deref())
+        .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
+        .zip(day)
+        .map(|(birth, day)| age_on(birth, day));
+    let person_key = match person {
+        Some(p) => match &p.id_index {
+            Some(index) => format!("id:{index}"),
+            None => format!("p:{}", p.id),
+        },
+        None => format!("u:{user}"),
+    };
+    Whom {
+        person_id: person.filter(|_| for_other).map(|p| p.id),
+        person_key,
+        candidate: Candidate { age, street, has_id: person.is_some_and(|p| p.id_index.is_some()) },
+    }
 }
 
 #[cfg(test)]

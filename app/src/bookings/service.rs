@@ -4,20 +4,17 @@
 //! transaction; the audit log and the inbox are written by the database's triggers in the
 //! same statements.
 
-use chrono::DateTime;
-
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
+use crate::bookings::engine::book::Book;
 use crate::bookings::engine::{self, Booked, Failure, Moved, Request};
 use crate::bookings::lottery;
-use crate::bookings::model::{Candidate, Mode, Offering, Refusal, Status, draw_order};
+use crate::bookings::model::{Mode, Offering, Refusal, Status, draw_order};
+pub use crate::bookings::model::{Whom, whom_from};
 use crate::bookings::store::{self, Reservation};
-use crate::clock::local_day;
-use crate::db::{Backend, Conn};
+use crate::db::Conn;
 use crate::error::{AppError, AppResult};
-use crate::ids::{StreetId, UserId};
 use crate::org;
-use crate::people::model::{Person, age_on};
 use crate::people::store as people;
 
 /// The idempotency key of a booking form: its one-time token (16 to `max_len` letters,
@@ -40,41 +37,8 @@ impl From<Failure> for AppError {
             Failure::NotFound => AppError::NotFound,
             Failure::Db(e) => AppError::Db(e),
             Failure::Sqlite(e) => AppError::Internal(e.into()),
+            Failure::Writer(e) => AppError::Internal(e.into()),
         }
-    }
-}
-
-/// Who is booked: the request fields the engine needs, and what the rules look at.
-pub struct Whom {
-    /// Person on the booker's list, if not themself.
-    pub person_id: Option<i64>,
-    /// Identity for the one-active rule.
-    pub person_key: String,
-    /// Age, street and whether a real-name ID is on file.
-    pub candidate: Candidate,
-}
-
-/// Who is booked, from what is known about them: the user, the person on their list (or
-/// their own "self" record), and the street they live in.
-pub fn whom_from(user: UserId, person: Option<&Person>, for_other: bool, street: Option<StreetId>, on: i64) -> Whom {
-    // A time chrono cannot hold leaves the age unknown; `local_day` alone would read it as 1970.
-    let day = DateTime::from_timestamp(on, 0).map(|_| local_day(on));
-    let age = person
-        .and_then(|p| p.birth_date.as_deref())
-        .and_then(|b| chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d").ok())
-        .zip(day)
-        .map(|(birth, day)| age_on(birth, day));
-    let person_key = match person {
-        Some(p) => match &p.id_index {
-            Some(index) => format!("id:{index}"),
-            None => format!("p:{}", p.id),
-        },
-        None => format!("u:{user}"),
-    };
-    Whom {
-        person_id: person.filter(|_| for_other).map(|p| p.id),
-        person_key,
-        candidate: Candidate { age, street, has_id: person.is_some_and(|p| p.id_index.is_some()) },
     }
 }
 
@@ -92,8 +56,9 @@ pub async fn whom(conn: &mut Conn, user: &CurrentUser, person_id: Option<i64>, o
     Ok(whom_from(user.id, person.as_ref(), person_id.is_some(), street, on))
 }
 
-/// Books one seat of `offering` for the user or a person on their list. On a SQLite file
-/// this runs on the group-commit writer; elsewhere in its own transaction.
+/// Books one seat of `offering` for the user or a person on their list, durably before it
+/// answers: on the SQLite writer's group commit, or on PostgreSQL in the next batch (see
+/// `engine::book`).
 pub async fn book(
     state: &AppState,
     user: &CurrentUser,
@@ -101,59 +66,16 @@ pub async fn book(
     person_id: Option<i64>,
     idempotency_key: Option<String>,
 ) -> AppResult<Booked> {
-    let now = state.clock.unix();
-    if let Some(writer) = state.db.writer() {
-        let input = super::sqlite::BookInput {
-            user: user.id,
-            community: user.community_id,
-            offering_id,
-            person_id,
-            idempotency_key,
-            now,
-        };
-        let result = writer.write(move |conn| super::sqlite::book(conn, &input)).await;
-        return match result {
-            Ok(Ok(booked)) => Ok(booked),
-            Ok(Err(failure)) => Err(failure.into()),
-            Err(e) => Err(AppError::Internal(e.into())),
-        };
-    }
-    // The pooled path (PostgreSQL): reads first, outside any transaction and mostly from
-    // memory; then the booking itself, in the next batch (see `batch`) or alone in the
-    // shortest transaction there can be.
-    let cache = &state.booking_cache;
-    let mut conn = state.db.conn().await?;
-    let offering = cache.offering(&mut conn, offering_id).await?.ok_or(AppError::NotFound)?;
-    let person = match person_id {
-        Some(id) => Some(people::get(&mut conn, user.id, id).await?.ok_or(AppError::NotFound)?),
-        None => people::myself(&mut conn, user.id).await?,
-    };
-    let street = match user.community_id {
-        Some(c) => cache.street(&mut conn, c).await?,
-        None => None,
-    };
-    let whom = whom_from(user.id, person.as_ref(), person_id.is_some(), street, offering.starts_at);
-    let real_name = cache.real_name_required(&mut conn, &offering).await?;
-    if let Err(refusal) = offering.check_booking(now, whom.candidate, real_name) {
-        // A repeated request answers as the first did, even if the rules would now say no
-        // (the window closed meanwhile).
-        if let Some(key) = &idempotency_key
-            && let Some(reservation) = store::by_idempotency_key(&mut conn, user.id, key).await?
-        {
-            return Ok(Booked { reservation, replayed: true });
-        }
-        return Err(refused(refusal));
-    }
-    drop(conn);
-    let request = Request {
-        booker: user.id,
-        person_id: whom.person_id,
-        person_key: whom.person_key,
-        seats: 1,
-        group_id: None,
+    let book = Book {
+        state: state.clone(),
+        user: user.id,
+        community: user.community_id,
+        offering_id,
+        person_id,
         idempotency_key,
+        now: state.clock.unix(),
     };
-    Ok(super::pooled::reserve(&state.db, state.booking_batch.as_ref(), &offering, &request, now).await?)
+    Ok(state.db.write(book).await?)
 }
 
 /// Whose rules a cancellation follows.
@@ -172,7 +94,6 @@ pub enum CancelAs {
 /// the waiting list. Cancelling twice answers the same.
 pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64, rules: CancelAs) -> AppResult<Reservation> {
     let now = state.clock.unix();
-    let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
     let r = store::reservation(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let offering = store::offering(&mut tx, r.offering_id).await?.ok_or(AppError::NotFound)?;
@@ -193,7 +114,7 @@ pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64, rules: Cancel
         return Err(refused(Refusal::WrongState));
     }
     if r.status.holds_seat() && offering.mode == Mode::FirstCome {
-        engine::promote(&mut tx, backend, offering.id, now).await?;
+        engine::promote(&mut tx, offering.id, now).await?;
     }
     tx.commit().await?;
     Ok(Reservation { status: Status::Cancelled, ..r })
@@ -202,12 +123,12 @@ pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64, rules: Cancel
 /// Gives an offering `capacity` seats, in the caller's transaction (organisers changing a slot
 /// or a session): refused as a conflict below the seats already taken; seats added go to the
 /// waiting list, first in line first.
-pub async fn resize(conn: &mut Conn, backend: Backend, id: i64, capacity: i64, now: i64) -> AppResult<()> {
+pub async fn resize(conn: &mut Conn, id: i64, capacity: i64, now: i64) -> AppResult<()> {
     match store::set_capacity(conn, id, Some(capacity), now).await {
         Err(e) if engine::is_no_seat(&e) => return Err(AppError::Conflict("booking.capacity_below_booked")),
         other => other?,
     };
-    engine::promote(conn, backend, id, now).await?;
+    engine::promote(conn, id, now).await?;
     Ok(())
 }
 
@@ -226,7 +147,7 @@ pub async fn mark(state: &AppState, user: &CurrentUser, id: i64, to: Status) -> 
     if !r.status.can_become(to) || !matches!(to, Status::Attended | Status::NoShow) {
         return Err(refused(Refusal::WrongState));
     }
-    match engine::attempt_transition(&mut tx, state.db.backend(), id, r.status, to, Some(user.id), now).await? {
+    match engine::attempt_transition(&mut tx, id, r.status, to, Some(user.id), now).await? {
         Moved::Done => {}
         Moved::NoSeat | Moved::Gone => return Err(refused(Refusal::WrongState)),
     }
@@ -250,7 +171,6 @@ pub struct Drawn {
 /// (or are cancelled when it has none). Nobody chooses the seed at the draw.
 pub async fn draw(state: &AppState, user: &CurrentUser, offering_id: i64) -> AppResult<Drawn> {
     let now = state.clock.unix();
-    let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
     // Locked first: an entry being booked now lands before the draw or sees it drawn.
     sqlx::query(state.db.lock_offering_sql()).bind(offering_id).execute(&mut *tx).await?;
@@ -270,16 +190,8 @@ pub async fn draw(state: &AppState, user: &CurrentUser, offering_id: i64) -> App
     let mut seats_left = true;
     for id in &order {
         if seats_left {
-            match engine::attempt_transition(
-                &mut tx,
-                backend,
-                *id,
-                Status::Requested,
-                Status::Confirmed,
-                Some(user.id),
-                now,
-            )
-            .await?
+            match engine::attempt_transition(&mut tx, *id, Status::Requested, Status::Confirmed, Some(user.id), now)
+                .await?
             {
                 Moved::Done | Moved::Gone => continue,
                 Moved::NoSeat => seats_left = false,
@@ -309,7 +221,6 @@ pub async fn book_group(
     person_ids: &[i64],
 ) -> AppResult<Result<Vec<Reservation>, (i64, Refusal)>> {
     let now = state.clock.unix();
-    let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
     let mut offerings = Vec::new();
     for id in offering_ids {
@@ -351,7 +262,7 @@ pub async fn book_group(
                 idempotency_key: None,
             };
             let no_waitlist = Offering { waitlist_enabled: false, ..o.clone() };
-            match engine::reserve(&mut tx, backend, &no_waitlist, &request, now).await {
+            match engine::reserve(&mut tx, &no_waitlist, &request, now).await {
                 Ok(b) => made.push(b.reservation),
                 Err(Failure::Refused(r)) => return Ok(Err((*person_id, r))),
                 Err(other) => return Err(other.into()),
@@ -368,7 +279,6 @@ pub async fn book_group(
 /// changes. The freed seat then goes to the old slot's waiting list.
 pub async fn reschedule(state: &AppState, user: &CurrentUser, id: i64, to: i64) -> AppResult<Booked> {
     let now = state.clock.unix();
-    let backend = state.db.backend();
     let mut tx = state.db.begin().await?;
     let old = store::reservation(&mut tx, id).await?.filter(|r| r.booker == user.id).ok_or(AppError::NotFound)?;
     if !matches!(old.status, Status::Confirmed | Status::Waitlisted) {
@@ -394,9 +304,9 @@ pub async fn reschedule(state: &AppState, user: &CurrentUser, id: i64, to: i64) 
     };
     let no_waitlist = Offering { waitlist_enabled: false, ..target };
     // A refusal returns early and drops the transaction: the old booking stands.
-    let booked = engine::reserve(&mut tx, backend, &no_waitlist, &request, now).await?;
+    let booked = engine::reserve(&mut tx, &no_waitlist, &request, now).await?;
     if old.status.holds_seat() {
-        engine::promote(&mut tx, backend, from.id, now).await?;
+        engine::promote(&mut tx, from.id, now).await?;
     }
     tx.commit().await?;
     Ok(booked)

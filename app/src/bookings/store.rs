@@ -1,13 +1,11 @@
 //! SQL for offerings and reservations. The seat count is kept by triggers (see migration
 //! 0002), so nothing here adds or subtracts seats by hand.
 
-use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Arguments as _, Row as _};
-
 use crate::authz::Location;
 use crate::bookings::model::{Mode, Offering, Rules, Status};
 use crate::bookings::offer::{Parent, Terms};
 use crate::db::Conn;
+use crate::db::row::Row;
 use crate::ids::{StreetId, UserId};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
@@ -16,39 +14,40 @@ pub(crate) const OFFERING_COLUMNS: &str = "offering_id, kind, service_id, servic
      booked, waitlist_enabled, mode, opens_at, closes_at, cancel_until, max_per_user, min_age, max_age, street_ids, \
      status, lottery_seed, drawn_at, event_id, series_id, online_url, department_id, street_id, lottery_commitment";
 
-fn offering_from(row: &AnyRow) -> Result<Offering> {
-    let mode: String = row.try_get("mode")?;
-    let streets: String = row.try_get("street_ids")?;
+/// An offering, from a row of [`OFFERING_COLUMNS`] (on the pool or the writer thread).
+pub(crate) fn offering_from<R: Row>(row: &R) -> std::result::Result<Offering, R::Error> {
+    let mode: String = row.get(10)?;
+    let streets: String = row.get(17)?;
     Ok(Offering {
-        id: row.try_get("offering_id")?,
-        kind: row.try_get("kind")?,
-        service_id: row.try_get("service_id")?,
-        service_key: row.try_get("service_key")?,
-        venue_id: row.try_get("venue_id")?,
-        starts_at: row.try_get("starts_at")?,
-        ends_at: row.try_get("ends_at")?,
-        capacity: row.try_get("capacity")?,
-        booked: row.try_get("booked")?,
-        waitlist_enabled: row.try_get::<i64, _>("waitlist_enabled")? == 1,
+        id: row.get(0)?,
+        kind: row.get(1)?,
+        service_id: row.get(2)?,
+        service_key: row.get(3)?,
+        venue_id: row.get(4)?,
+        starts_at: row.get(5)?,
+        ends_at: row.get(6)?,
+        capacity: row.get(7)?,
+        booked: row.get(8)?,
+        waitlist_enabled: row.get::<i64>(9)? == 1,
         mode: Mode::parse(&mode).unwrap_or(Mode::FirstCome),
         rules: Rules {
-            opens_at: row.try_get("opens_at")?,
-            closes_at: row.try_get("closes_at")?,
-            cancel_until: row.try_get("cancel_until")?,
-            max_per_user: row.try_get("max_per_user")?,
-            min_age: row.try_get("min_age")?,
-            max_age: row.try_get("max_age")?,
+            opens_at: row.get(11)?,
+            closes_at: row.get(12)?,
+            cancel_until: row.get(13)?,
+            max_per_user: row.get(14)?,
+            min_age: row.get(15)?,
+            max_age: row.get(16)?,
             streets: streets.split(',').filter_map(|s| s.trim().parse().ok()).map(StreetId).collect(),
         },
-        status: row.try_get("status")?,
-        lottery_seed: row.try_get("lottery_seed")?,
-        drawn_at: row.try_get("drawn_at")?,
-        event_id: row.try_get("event_id")?,
-        series_id: row.try_get("series_id")?,
-        online_url: row.try_get("online_url")?,
-        department_id: row.try_get("department_id")?,
-        street_id: row.try_get("street_id")?,
-        lottery_commitment: row.try_get("lottery_commitment")?,
+        status: row.get(18)?,
+        lottery_seed: row.get(19)?,
+        drawn_at: row.get(20)?,
+        event_id: row.get(21)?,
+        series_id: row.get(22)?,
+        online_url: row.get(23)?,
+        department_id: row.get(24)?,
+        street_id: row.get(25)?,
+        lottery_commitment: row.get(26)?,
     })
 }
 
@@ -186,55 +185,21 @@ use serde::Serialize;
 pub(crate) const RESERVATION_COLUMNS: &str =
     "reservation_id, offering_id, booker_user_id, person_id, person_key, seats, status, code, created_at";
 
-fn reservation_from(row: &AnyRow) -> Result<Reservation> {
-    let status: String = row.try_get("status")?;
+/// A reservation, from a row of [`RESERVATION_COLUMNS`] (on the pool or the writer thread).
+pub(crate) fn reservation_from<R: Row>(row: &R) -> std::result::Result<Reservation, R::Error> {
+    let status: String = row.get(6)?;
     Ok(Reservation {
-        id: row.try_get("reservation_id")?,
-        offering_id: row.try_get("offering_id")?,
-        booker: UserId(row.try_get("booker_user_id")?),
-        person_id: row.try_get("person_id")?,
-        person_key: row.try_get("person_key")?,
-        seats: row.try_get("seats")?,
+        id: row.get(0)?,
+        offering_id: row.get(1)?,
+        booker: UserId(row.get(2)?),
+        person_id: row.get(3)?,
+        person_key: row.get(4)?,
+        seats: row.get(5)?,
         status: Status::parse(&status).unwrap_or(Status::Cancelled),
-        code: row.try_get("code")?,
-        created_at: row.try_get("created_at")?,
+        code: row.get(7)?,
+        created_at: row.get(8)?,
     })
 }
-
-/// A reservation to write.
-#[derive(Debug, Clone)]
-pub struct NewReservation<'a> {
-    /// Offering.
-    pub offering_id: i64,
-    /// Its one-active scope.
-    pub service_key: &'a str,
-    /// Booker.
-    pub booker: UserId,
-    /// Person.
-    pub person_id: Option<i64>,
-    /// Identity for the one-active rule.
-    pub person_key: &'a str,
-    /// Seats.
-    pub seats: i64,
-    /// Status to write.
-    pub status: Status,
-    /// Group.
-    pub group_id: Option<i64>,
-    /// Idempotency key.
-    pub idempotency_key: Option<&'a str>,
-    /// Ticket code.
-    pub code: &'a str,
-}
-
-/// The one statement of a booking (shared with the SQLite writer, `bookings::sqlite`).
-/// Only an open offering (and a lottery not yet drawn) takes the row: a booking checked
-/// against a cached copy of an offering cancelled or drawn meanwhile inserts nothing (no row
-/// back) instead.
-pub(crate) const INSERT_RESERVATION: &str = "insert into reservations (offering_id, booker_user_id, person_id, person_key, \
-     service_key, seats, status, group_id, idempotency_key, code, created_at, updated_at) \
-     select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11 \
-     where exists (select 1 from offerings where offering_id = $1 and status = 'open' and drawn_at is null) \
-     returning reservation_id";
 
 /// Active reservations of one user on one offering.
 pub(crate) const ACTIVE_COUNT: &str = "select count(*) from reservations where offering_id = $1 and booker_user_id = $2 \
@@ -248,96 +213,6 @@ pub async fn real_name_required(conn: &mut Conn, o: &Offering) -> Result<bool> {
     let Some(service) = o.service_id else { return Ok(false) };
     let v: Option<i64> = sqlx::query_scalar(REAL_NAME_REQUIRED).bind(service).fetch_optional(conn).await?;
     Ok(v == Some(1))
-}
-
-/// Writes a reservation in one statement. The database refuses it — with a check violation
-/// when it would overfill the offering, with a unique violation when it repeats an
-/// idempotency key or a person's active booking — and then nothing at all was written.
-/// `Ok(None)`: the offering is no longer open.
-pub async fn insert_reservation(conn: &mut Conn, r: &NewReservation<'_>, now: i64) -> Result<Option<i64>> {
-    sqlx::query_scalar_with(INSERT_RESERVATION, reservation_arguments(r, now)?).fetch_optional(conn).await
-}
-
-/// `$1` to `$11` of the reservation INSERTs: the row's values in the order of their columns.
-fn reservation_arguments<'q>(r: &NewReservation<'q>, now: i64) -> Result<AnyArguments<'q>> {
-    let arguments = || -> std::result::Result<AnyArguments<'q>, sqlx::error::BoxDynError> {
-        let mut args = AnyArguments::default();
-        args.add(r.offering_id)?;
-        args.add(r.booker.0)?;
-        args.add(r.person_id)?;
-        args.add(r.person_key)?;
-        args.add(r.service_key)?;
-        args.add(r.seats)?;
-        args.add(r.status.as_str())?;
-        args.add(r.group_id)?;
-        args.add(r.idempotency_key)?;
-        args.add(r.code)?;
-        args.add(now)?;
-        Ok(args)
-    };
-    arguments().map_err(sqlx::Error::Encode)
-}
-
-/// The pooled path's INSERT (see `pooled`): takes the status wanted ($7) when the offering
-/// looks to have the seats, else the fallback ($12; NULL: write nothing); writes nothing on a
-/// conflict with a unique index or when the offering is not open.
-const INSERT_QUIETLY: &str = "insert into reservations (offering_id, booker_user_id, person_id, person_key, \
-     service_key, seats, status, group_id, idempotency_key, code, created_at, updated_at) \
-     select o.offering_id, $2, $3, $4, $5, $6, \
-       case when $7 = 'confirmed' and o.capacity is not null and o.booked + $6 > o.capacity then $12 else $7 end, \
-       $8, $9, $10, $11, $11 \
-     from offerings o where o.offering_id = $1 and o.status = 'open' and o.drawn_at is null \
-       and ($7 <> 'confirmed' or o.capacity is null or o.booked + $6 <= o.capacity or $12 is not null) \
-     on conflict do nothing returning reservation_id, status";
-
-/// Writes a reservation unless a unique index or the offering's state says no; the row's id
-/// and status, or None when nothing was written. An overfull offering is still refused by
-/// the database with a check violation (a race for the last seat).
-pub async fn insert_quietly(
-    conn: &mut Conn,
-    r: &NewReservation<'_>,
-    fallback: Option<Status>,
-    now: i64,
-) -> Result<Option<(i64, Status)>> {
-    let mut args = reservation_arguments(r, now)?;
-    args.add(fallback.map(Status::as_str)).map_err(sqlx::Error::Encode)?;
-    let row: Option<(i64, String)> = sqlx::query_as_with(INSERT_QUIETLY, args).fetch_optional(conn).await?;
-    // It wrote one of the two statuses it was given.
-    Ok(row.map(|(id, status)| (id, Status::parse(&status).unwrap_or(r.status))))
-}
-
-/// What stood in the way of a reservation that was not written.
-#[derive(Debug)]
-pub struct NotInserted {
-    /// The offering takes bookings.
-    pub open: bool,
-    /// The reservation an earlier request with the same key made.
-    pub repeated: Option<i64>,
-    /// The person already holds an active booking for the service.
-    pub already_active: bool,
-}
-
-/// Looks for what refused `r`; None when the offering does not exist.
-pub async fn why_not_inserted(conn: &mut Conn, r: &NewReservation<'_>) -> Result<Option<NotInserted>> {
-    let row: Option<(String, Option<i64>, i64)> = sqlx::query_as(
-        "select o.status, \
-           (select reservation_id from reservations where booker_user_id = $2 and idempotency_key = $3), \
-           case when exists (select 1 from reservations where service_key = $4 and person_key = $5 \
-               and service_key <> '' and status in ('requested', 'confirmed', 'waitlisted')) then 1 else 0 end \
-         from offerings o where o.offering_id = $1",
-    )
-    .bind(r.offering_id)
-    .bind(r.booker.0)
-    .bind(r.idempotency_key)
-    .bind(r.service_key)
-    .bind(r.person_key)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(status, repeated, already_active)| NotInserted {
-        open: status == "open",
-        repeated,
-        already_active: already_active == 1,
-    }))
 }
 
 /// One reservation.

@@ -4,14 +4,14 @@
 //!
 //! This folder's own files are the case core, named by layer: `model` (a case, who stands
 //! where towards it, what the public may see of it), `workflow` (states, actions and who may
-//! take them: one table), `filing` (what a new case must be), `store` (SQL of cases, timelines
+//! take them: one table), `filing` (what a new case must be, and in `filing/store` the filing as
+//! one durable write, see `db::write`), `store` (SQL of cases, timelines
 //! and categories), `service` (filing, seeing, acting, merging: one transaction each),
 //! `notices` (what the reporter hears), `jobs` (escalating overdue cases), `timeline` (the
 //! timeline as the API tells it), `api` (the case API), `pages` and `views` (report, my reports,
 //! the queue), `case_views` (the case page), `duplicate_pages` (merging a possible duplicate
 //! from the case page), `reveal` (showing a masked number or an anonymous reporter, audited),
-//! `addons` (what others may add to a case, and how). `sqlite` and `postgres` are the filing's
-//! two engine paths, kept here until the engine split moves to `db/`.
+//! `addons` (what others may add to a case, and how).
 //!
 //! The sub-folders are what is built with or on the core, one per feature users name, each
 //! with the same layer files. Two are parts of the core: `calendar` (the working-time calendar
@@ -55,11 +55,9 @@ pub mod notices;
 pub mod pages;
 pub mod patrol;
 pub mod photos;
-pub mod postgres;
 pub mod reveal;
 pub mod service;
 pub mod settings;
-pub mod sqlite;
 pub mod stats;
 pub mod store;
 pub mod timeline;

@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::cases::addons;
 use crate::cases::calendar::store as calendar_store;
+use crate::cases::filing::store::File;
 use crate::cases::filing::{self, Filer};
 use crate::cases::model::{Case, Rating, Source, Step, audit_actor, distance_m, parties, public_place};
 use crate::cases::reveal::{self, FullNumber, Revealed, Subject};
@@ -22,28 +23,12 @@ use crate::ids::DepartmentId;
 pub use crate::cases::filing::{MAX_ADDRESS, MAX_TEXT, NewCase, OnBehalf};
 
 /// Files a case for `user`; the source follows from their roles (patrol, hotline, report).
-///
-/// Filings come in crowds (a morning's reports, an API client's backlog). On SQLite the whole
-/// filing — the one read of what it refers to, the checks and the writes — runs on the writer
-/// thread (one connection, group commit, the statements in-thread), so it costs no pooled
-/// connection and nothing can change between check and write.
+/// Durable before it answers: on the SQLite writer's group commit, on PostgreSQL in one
+/// statement (see `filing::store`).
 pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResult<Case> {
-    let (id, now) = (user.id, state.clock.unix());
-    let filer = Filer::new(id, Source::for_filer(&user.principal), &new, None);
+    let filer = Filer::new(user.id, Source::for_filer(&user.principal), &new, None);
     let reserved = addons::reserved(state);
-    if let Some(writer) = state.db.writer() {
-        let written = writer.write(move |conn| crate::cases::sqlite::file(conn, new, id, filer, &reserved, now)).await;
-        return written.map_err(|e| AppError::Internal(e.into()))?;
-    }
-    // PostgreSQL already shares WAL flushes between concurrent commits; a serial batch measured
-    // slower here (1,258 filings/s against 1,572/s), so each filing is its own statement.
-    if state.db.backend() == crate::db::Backend::Postgres {
-        return crate::cases::postgres::file(state, new, id, filer, &reserved, now).await;
-    }
-    let mut tx = state.db.begin().await?;
-    let case = file_in(state, &mut tx, user, new, None).await?;
-    tx.commit().await?;
-    Ok(case)
+    state.db.write(File { new, user: user.id, filer, reserved, now: state.clock.unix() }).await
 }
 
 /// Files a case in `tx`, which the caller commits (so that what it stores beside the case is
@@ -353,7 +338,7 @@ mod tests {
     fn an_anonymous_filing_is_audited_alike_on_every_engine() {
         let anonymous = Case { anonymous: true, ..case(State::Reported) };
         let entry = format!("{:?}", filing_change(&anonymous));
-        assert!(entry.contains(&format!("{:?}", crate::cases::postgres::ANONYMOUS)), "{entry}");
+        assert!(entry.contains(&format!("{:?}", crate::cases::filing::store::ANONYMOUS)), "{entry}");
         assert!(!format!("{:?}", filing_change(&case(State::Reported))).contains("anonymous"));
     }
 

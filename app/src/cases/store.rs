@@ -8,6 +8,7 @@ use crate::cases::calendar::model::TimeLimit;
 use crate::cases::model::{Case, LATE_STATES, Rating, Source, Step, open_states_sql, sql_list};
 use crate::cases::workflow::State;
 use crate::db::Conn;
+use crate::db::row::Row;
 use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
@@ -128,17 +129,17 @@ fn case_from(r: &sqlx::any::AnyRow) -> Result<Case> {
     })
 }
 
-/// A new case (shared with the SQLite writer path, `cases/sqlite.rs`: both bind the same 13
+/// A new case (shared with the writer thread's filing, `filing::store`: both bind the same 13
 /// values in this order; `$10` is both created_at and updated_at).
 pub(crate) const INSERT_CASE: &str = "insert into cases (category_id, source, state, description, street_id, \
      community_id, address, reporter_user_id, anonymous, created_at, updated_at, lat, lng, patrol_id) \
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13) returning case_id";
 
-/// A step on a case's timeline (shared with `cases/sqlite.rs`).
+/// A step on a case's timeline (shared with `filing::store`).
 pub(crate) const INSERT_STEP: &str = "insert into case_events (case_id, at, actor_user_id, action, from_state, \
      to_state, department_id, note) values ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-/// What a filing refers to, in one read (shared with `cases/sqlite.rs`; binds category, community,
+/// What a filing refers to, in one read (shared with `filing::store`; binds category, community,
 /// filer): the category's kind if it is a minor category open for filing, the community's
 /// street, the filer's open patrol. See `filing::Refs`.
 pub(crate) const FILING_REFS: &str = "select \
@@ -147,6 +148,11 @@ pub(crate) const FILING_REFS: &str = "select \
      (select patrol_id from patrols where inspector_user_id = $3 and ended_at is null \
       order by patrol_id desc limit 1)";
 
+/// What a filing refers to, from the row of [`FILING_REFS`] (on the pool or the writer thread).
+pub(crate) fn refs_from<R: Row>(r: &R) -> std::result::Result<crate::cases::filing::Refs, R::Error> {
+    Ok(crate::cases::filing::Refs { kind: r.get(0)?, street: r.get(1)?, open_patrol: r.get(2)? })
+}
+
 /// Reads what a filing refers to (see [`FILING_REFS`]).
 pub async fn filing_refs(
     conn: &mut Conn,
@@ -154,9 +160,9 @@ pub async fn filing_refs(
     community: Option<CommunityId>,
     filer: UserId,
 ) -> Result<crate::cases::filing::Refs> {
-    let (kind, street, open_patrol) =
-        sqlx::query_as(FILING_REFS).bind(category).bind(community.map(|c| c.0)).bind(filer.0).fetch_one(conn).await?;
-    Ok(crate::cases::filing::Refs { kind, street, open_patrol })
+    let row =
+        sqlx::query(FILING_REFS).bind(category).bind(community.map(|c| c.0)).bind(filer.0).fetch_one(conn).await?;
+    refs_from(&row)
 }
 
 /// Files a case (state `reported`) and its first timeline step, taken by `filer` (the reporter,

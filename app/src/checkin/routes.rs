@@ -85,9 +85,7 @@ async fn staff_checkin(
     }
     let key = match r.status {
         Status::Confirmed | Status::NoShow => {
-            match attempt_transition(&mut tx, state.db.backend(), r.id, r.status, Status::Attended, Some(user.id), now)
-                .await?
-            {
+            match attempt_transition(&mut tx, r.id, r.status, Status::Attended, Some(user.id), now).await? {
                 Moved::Done => "checkin.done",
                 _ => "checkin.not_confirmed",
             }
@@ -170,8 +168,7 @@ async fn self_checkin(
     // safe; the right guess is given back in the check-in's own transaction.
     let mut tx = state.db.begin().await?;
     throttle::give_back(&mut tx, reserved).await?;
-    attempt_transition(&mut tx, state.db.backend(), r.id, Status::Confirmed, Status::Attended, Some(user.id), now)
-        .await?;
+    attempt_transition(&mut tx, r.id, Status::Confirmed, Status::Attended, Some(user.id), now).await?;
     tx.commit().await?;
     Ok(see_other("/me/bookings?done=checked_in"))
 }

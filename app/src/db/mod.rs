@@ -6,7 +6,18 @@
 //! - SQLite runs in WAL mode with `synchronous=FULL` (a confirmed write survives a crash) and
 //!   write transactions start with `BEGIN IMMEDIATE`, so two writers queue on the lock instead
 //!   of failing half-way with `SQLITE_BUSY`;
-//! - each engine has its own migration folder, kept in step by a test.
+//! - each engine has its own migration folder, kept in step by a test;
+//! - the busiest writes (a booking, a filing) go through [`Db::write`] (see `write`): on
+//!   SQLite they run on the writer thread with group commit (`writer`), on PostgreSQL on the
+//!   pool, as concurrent transactions or in batches (`batch`). Domain code says what the write
+//!   does on each mechanism once and never asks which engine it is on;
+//! - rows are mapped once per table for both the pool and the writer thread (`row`);
+//! - after a refused statement PostgreSQL aborts the whole transaction, SQLite only the
+//!   statement ([`write::Attempt`]); PostgreSQL locks a row with `for update`
+//!   ([`Db::lock_offering_sql`]).
+//!
+//! SQLite always has its writer: an in-memory database (`:memory:`) is refused, since each
+//! pooled connection would open an empty database of its own and the writer thread another.
 
 use std::time::Duration;
 
@@ -15,8 +26,13 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
+pub mod batch;
+pub mod row;
 pub mod schema;
+pub mod write;
 pub mod writer;
+
+pub use write::{Attempt, Violation, Write};
 
 /// A connection, pooled or inside a transaction; store functions take `&mut Conn`.
 pub type Conn = AnyConnection;
@@ -42,8 +58,16 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
-    backend: Backend,
-    writer: Option<writer::Writer>,
+    engine: Engine,
+}
+
+/// The engine, with what its durable writes go through.
+#[derive(Debug, Clone)]
+enum Engine {
+    /// SQLite, whose hot writes queue for its writer thread.
+    Sqlite(writer::Writer),
+    /// PostgreSQL, whose writes run on the pool.
+    Postgres,
 }
 
 impl Db {
@@ -81,18 +105,27 @@ impl Db {
             }),
             Backend::Postgres => options,
         };
-        let pool = options.connect(url).await.context("cannot connect to the database")?;
-        let writer = match (backend, writer::sqlite_path(url)) {
-            (Backend::Sqlite, Some(path)) => Some(writer::Writer::start(&path)?),
-            _ => None,
+        // Checked before connecting: the pool would open an in-memory database without a word.
+        let sqlite_file = match backend {
+            Backend::Sqlite => Some(writer::sqlite_path(url).context(
+                "an SQLite database must be a file (e.g. sqlite://ejia-data/ejia.db?mode=rwc): an in-memory one \
+                 would be another, empty database on each connection",
+            )?),
+            Backend::Postgres => None,
         };
-        Ok(Self { pool, backend, writer })
+        let pool = options.connect(url).await.context("cannot connect to the database")?;
+        // After the pool: with `mode=rwc` it has created the file the writer opens.
+        let engine = match sqlite_file {
+            Some(path) => Engine::Sqlite(writer::Writer::start(&path)?),
+            None => Engine::Postgres,
+        };
+        Ok(Self { pool, engine })
     }
 
     /// Brings the schema up to date. Safe to run from several instances at once: the
     /// migrator takes a lock first.
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.backend {
+        let migrator = match self.backend() {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
@@ -104,14 +137,12 @@ impl Db {
         &self.pool
     }
 
-    /// The group-commit writer, on SQLite files.
-    pub fn writer(&self) -> Option<&writer::Writer> {
-        self.writer.as_ref()
-    }
-
-    /// Which engine this is.
+    /// Which engine this is (for operators and tests: domain code asks [`Db::write`] instead).
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.engine {
+            Engine::Sqlite(_) => Backend::Sqlite,
+            Engine::Postgres => Backend::Postgres,
+        }
     }
 
     /// A connection for a few reads.
@@ -121,7 +152,7 @@ impl Db {
 
     /// Starts a transaction that will write.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
+        match self.backend() {
             Backend::Sqlite => self.pool.begin_with("begin immediate").await,
             Backend::Postgres => self.pool.begin().await,
         }
@@ -131,7 +162,7 @@ impl Db {
     /// locks — its write transactions (`BEGIN IMMEDIATE`) already exclude each other — so
     /// there it is a plain read.
     pub fn lock_offering_sql(&self) -> &'static str {
-        match self.backend {
+        match self.backend() {
             Backend::Postgres => "select 1 from offerings where offering_id = $1 for update",
             Backend::Sqlite => "select 1 from offerings where offering_id = $1",
         }
@@ -156,4 +187,17 @@ impl Db {
 /// Whether an error is a unique-constraint violation (same check for both engines).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_in_memory_sqlite_database_is_refused_with_a_reason() {
+        for url in ["sqlite::memory:", "sqlite://ejia.db?mode=memory"] {
+            let err = Db::connect(url, 1).await.expect_err(url).to_string();
+            assert!(err.contains("must be a file"), "{url}: {err}");
+        }
+    }
 }

@@ -37,6 +37,12 @@ pub enum WriterError {
     Commit(String),
 }
 
+impl From<WriterError> for crate::error::AppError {
+    fn from(e: WriterError) -> Self {
+        crate::error::AppError::Internal(e.into())
+    }
+}
+
 /// Handle to the writer thread; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Writer {
@@ -168,11 +174,12 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// The file path in a `sqlite://path?options` URL.
+/// The file path in a `sqlite://path?options` URL; None for an in-memory database.
 pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next()?;
-    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    let (path, options) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory = path.is_empty() || path == ":memory:" || options.split('&').any(|o| o == "mode=memory");
+    (!in_memory).then(|| PathBuf::from(path))
 }
 
 #[cfg(test)]
@@ -184,6 +191,8 @@ mod tests {
         assert_eq!(sqlite_path("sqlite:///data/ejia.db?mode=rwc"), Some(PathBuf::from("/data/ejia.db")));
         assert_eq!(sqlite_path("sqlite://ejia-data/ejia.db"), Some(PathBuf::from("ejia-data/ejia.db")));
         assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("sqlite://:memory:?cache=shared"), None);
+        assert_eq!(sqlite_path("sqlite://ejia.db?cache=shared&mode=memory"), None);
         assert_eq!(sqlite_path("postgres://x/y"), None);
     }
 

@@ -172,7 +172,7 @@ pub async fn change_sessions(
             bookings::set_offering_times(&mut tx, s.id, s.starts_at + shift, s.ends_at + shift, now).await?;
         }
         if let Some(capacity) = change.capacity {
-            bookings::service::resize(&mut tx, state.db.backend(), s.id, capacity, now).await?;
+            bookings::service::resize(&mut tx, s.id, capacity, now).await?;
         }
         changed.push(s.id);
     }

@@ -1,21 +1,20 @@
 //! SQL for people.
 
-use sqlx::Row as _;
-use sqlx::any::AnyRow;
-
 use crate::db::Conn;
+use crate::db::row::Row;
 use crate::ids::UserId;
 use crate::people::model::{Person, Relation};
 
-fn person_from(row: &AnyRow) -> Result<Person, sqlx::Error> {
-    let relation: String = row.try_get("relation")?;
+/// A person, from a row of the columns below (on the pool, or the writer thread's bookings).
+pub(crate) fn person_from<R: Row>(row: &R) -> Result<Person, R::Error> {
+    let relation: String = row.get(2)?;
     Ok(Person {
-        id: row.try_get("person_id")?,
-        name: row.try_get("name")?,
+        id: row.get(0)?,
+        name: row.get(1)?,
         relation: Relation::parse(&relation).unwrap_or(Relation::Other),
-        id_masked: row.try_get("id_masked")?,
-        birth_date: row.try_get("birth_date")?,
-        id_index: row.try_get("id_index")?,
+        id_masked: row.get(3)?,
+        birth_date: row.get(4)?,
+        id_index: row.get(5)?,
     })
 }
 
@@ -51,27 +50,34 @@ pub async fn insert(conn: &mut Conn, owner: UserId, p: &NewRow<'_>, now: i64) ->
     .await
 }
 
-const COLUMNS: &str = "person_id, name, relation, id_masked, birth_date, id_index";
+/// `select` of the columns [`person_from`] reads, from people, where `$where`.
+macro_rules! select_people {
+    ($where:literal) => {
+        concat!("select person_id, name, relation, id_masked, birth_date, id_index from people where ", $where)
+    };
+}
+
+/// One of a user's people ($1 the owner, $2 the person); shared with the writer thread.
+pub(crate) const BY_ID: &str = select_people!("owner_user_id = $1 and person_id = $2");
+
+/// The user's own record ($1); shared with the writer thread.
+pub(crate) const MYSELF: &str = select_people!("owner_user_id = $1 and relation = 'self' order by person_id limit 1");
 
 /// A user's people, in the order added.
 pub async fn list(conn: &mut Conn, owner: UserId) -> Result<Vec<Person>, sqlx::Error> {
-    let sql = format!("select {COLUMNS} from people where owner_user_id = $1 order by person_id");
-    let rows = sqlx::query(&sql).bind(owner.0).fetch_all(conn).await?;
+    let rows =
+        sqlx::query(select_people!("owner_user_id = $1 order by person_id")).bind(owner.0).fetch_all(conn).await?;
     rows.iter().map(person_from).collect()
 }
 
 /// One of a user's people (None if it is someone else's).
 pub async fn get(conn: &mut Conn, owner: UserId, id: i64) -> Result<Option<Person>, sqlx::Error> {
-    let sql = format!("select {COLUMNS} from people where owner_user_id = $1 and person_id = $2");
-    let row = sqlx::query(&sql).bind(owner.0).bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query(BY_ID).bind(owner.0).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(person_from).transpose()
 }
 
 /// The user's own record, if they added themself.
 pub async fn myself(conn: &mut Conn, owner: UserId) -> Result<Option<Person>, sqlx::Error> {
-    let sql = format!(
-        "select {COLUMNS} from people where owner_user_id = $1 and relation = 'self' order by person_id limit 1"
-    );
-    let row = sqlx::query(&sql).bind(owner.0).fetch_optional(conn).await?;
+    let row = sqlx::query(MYSELF).bind(owner.0).fetch_optional(conn).await?;
     row.as_ref().map(person_from).transpose()
 }

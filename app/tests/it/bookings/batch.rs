@@ -1,9 +1,9 @@
-//! Group commit of bookings on PostgreSQL (`book_batch`, bookings/batch.rs): a batch answers
+//! Group commit of bookings on PostgreSQL (`book_batch`, bookings/engine/batch.rs and db/batch.rs): a batch answers
 //! every request as booking them one by one would, and a rush through the batcher keeps the
 //! invariants without falling back to single bookings. SQLite has no batcher (its writer
 //! thread batches); there these tests only check that.
 
-use ejia::bookings::batch::{Item, Outcome};
+use ejia::bookings::engine::batch::{Item, Outcome};
 use ejia::bookings::model::Status;
 use serde_json::{Value, json};
 
@@ -146,7 +146,7 @@ async fn a_rush_through_the_batcher_never_oversells_and_never_falls_back() {
                 code: format!("RUSH{i:04}"),
                 now: 1_800_000_000,
             };
-            tokio::spawn(async move { batcher.book(item).await })
+            tokio::spawn(async move { batcher.submit(item).await })
         })
         .collect();
     let mut outcomes = Vec::new();

@@ -261,7 +261,7 @@ async fn nearby_open_cases_of_the_category_are_suggested_and_a_duplicate_merged_
     let master = file(w.api(RESIDENT), w.category(ILLEGAL_BUILDING), 36.0611, 120.3836).await;
     let master_id = master["id"].as_i64().unwrap();
     assert_eq!(master["possible_duplicates"], json!([]));
-    // Stored exactly as sent (PostgreSQL's filing carries coordinates as text, see cases/postgres.rs).
+    // Stored exactly as sent (PostgreSQL's filing carries coordinates as text, see cases/filing/store.rs).
     let stored: (f64, f64) = {
         let mut conn = w.app.state.db.conn().await.unwrap();
         sqlx::query_as("select lat, lng from cases where case_id = $1")

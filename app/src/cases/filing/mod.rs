@@ -1,8 +1,11 @@
-//! What a new case must be. The rules are pure: what a filing refers to (its category, its
-//! community, the filer's open patrol) comes in as [`Refs`], read by one statement
-//! (`store::FILING_REFS`), so a PostgreSQL transaction and the SQLite writer thread check a
-//! filing alike — on SQLite in the same thread and transaction as the write, so a category
-//! retired or a patrol ended meanwhile cannot slip by.
+//! Filing a case: what a new case must be (here), and the write that stores it (`store`).
+//!
+//! The rules are pure: what a filing refers to (its category, its community, the filer's open
+//! patrol) comes in as [`Refs`], read by one statement (`cases::store::FILING_REFS`), so the
+//! pool and the SQLite writer thread check a filing alike — on SQLite in the same thread and
+//! transaction as the write, so a category retired or a patrol ended meanwhile cannot slip by.
+
+pub mod store;
 
 use crate::cases::model::{Case, Source, valid_coords};
 use crate::cases::workflow::State;

@@ -1,22 +1,32 @@
-//! The one atomic step of booking: a single INSERT the database accepts or refuses.
+//! The booking engine: how a seat is taken so that it is never oversold, never double-booked
+//! and never lost.
 //!
-//! The schema does the counting (see migration 0002): a trigger adds the seats to the
-//! offering and a CHECK refuses an overfull one, a unique index refuses a second active
-//! booking of the same person for the same service, and another refuses a repeated
-//! idempotency key. So there is no read-then-write race to lose, on one SQLite file or on
-//! PostgreSQL with any number of ejia instances.
+//! The one atomic step of booking is a single INSERT the database accepts or refuses. The
+//! schema does the counting (see migration 0002): a trigger adds the seats to the offering and
+//! a CHECK refuses an overfull one, a unique index refuses a second active booking of the same
+//! person for the same service, and another refuses a repeated idempotency key. So there is no
+//! read-then-write race to lose, on one SQLite file or on PostgreSQL with any number of ejia
+//! instances.
 //!
-//! One engine difference lives here: after a failed statement PostgreSQL aborts the whole
-//! transaction, SQLite only the statement. On PostgreSQL each attempt runs in a savepoint.
+//! Here: a booking in a caller's transaction ([`reserve`], for groups and moves), the moves of
+//! a reservation ([`attempt_transition`], [`promote`]); in `book`, the single booking of the
+//! rush as one durable write (`db::write`); in `batch`, what a PostgreSQL batch of bookings
+//! does; in `cache`, what booking remembers between requests; in `insert`, the statements
+//! that take a seat. Which engine runs a write is `db`'s business, not this folder's.
 
 use rand::Rng as _;
-use sqlx::Connection as _;
-use sqlx::error::ErrorKind;
 
-use crate::bookings::model::{Mode, Offering, Refusal, Status};
-use crate::bookings::store::{self, NewReservation, Reservation};
-use crate::db::{Backend, Conn};
+use crate::bookings::engine::insert::{NewReservation, insert_reservation};
+use crate::bookings::model::{Offering, Refusal, Status};
+use crate::bookings::store::{self, Reservation};
+use crate::db::write::Refused;
+use crate::db::{Attempt, Conn, Violation};
 use crate::ids::UserId;
+
+pub mod batch;
+pub mod book;
+pub mod cache;
+pub mod insert;
 
 /// A booking to make.
 #[derive(Debug, Clone)]
@@ -89,6 +99,14 @@ pub enum Failure {
     Db(sqlx::Error),
     /// The database failed (group-commit writer).
     Sqlite(rusqlite::Error),
+    /// The writer thread could not run or commit the booking.
+    Writer(crate::db::writer::WriterError),
+}
+
+impl From<crate::db::writer::WriterError> for Failure {
+    fn from(e: crate::db::writer::WriterError) -> Self {
+        Failure::Writer(e)
+    }
 }
 
 impl From<rusqlite::Error> for Failure {
@@ -103,35 +121,41 @@ impl From<sqlx::Error> for Failure {
     }
 }
 
-/// Which constraint refused a write.
+/// What to do after the database refused a booking's row.
 #[derive(Debug, PartialEq, Eq)]
-enum Violation {
-    NoSeat,
-    RepeatedKey,
-    AlreadyActive,
-    Other,
+enum Next {
+    /// Ask again for this status (no seat left: the waiting list).
+    Ask(Status),
+    /// Refuse the booking.
+    Refuse(Refusal),
+    /// An earlier request with the same key booked: answer with its reservation.
+    Replay,
+    /// Not a refusal this engine explains: the error is the answer.
+    Fail,
 }
 
-fn violation(e: &sqlx::Error) -> Option<Violation> {
-    let sqlx::Error::Database(db) = e else { return None };
-    // PostgreSQL names the index; SQLite names the columns in its message.
-    let named =
-        |index: &str, columns: &str| db.constraint().is_some_and(|c| c == index) || db.message().contains(columns);
-    Some(match db.kind() {
-        ErrorKind::CheckViolation => Violation::NoSeat,
-        ErrorKind::UniqueViolation if named("reservations_idempotency_idx", "reservations.idempotency_key") => {
-            Violation::RepeatedKey
-        }
-        ErrorKind::UniqueViolation if named("reservations_one_active_idx", "reservations.person_key") => {
-            Violation::AlreadyActive
-        }
-        _ => Violation::Other,
-    })
+/// What to do when the row asking for `asked` on `o` was refused by `violation`: the one
+/// reading of the schema's refusals, for the writer thread's bookings and the pool's.
+fn after_refusal(o: &Offering, asked: Status, violation: Option<Violation<'_>>) -> Next {
+    let Some(v) = violation else { return Next::Fail };
+    if v == Violation::Check {
+        return match o.when_full(asked) {
+            Some(fallback) => Next::Ask(fallback),
+            None => Next::Refuse(Refusal::Full),
+        };
+    }
+    if v.is_unique("reservations_idempotency_idx", "reservations.idempotency_key") {
+        Next::Replay
+    } else if v.is_unique("reservations_one_active_idx", "reservations.person_key") {
+        Next::Refuse(Refusal::AlreadyBooked)
+    } else {
+        Next::Fail
+    }
 }
 
 /// Whether an error is the database refusing a seat (capacity check).
 pub fn is_no_seat(e: &sqlx::Error) -> bool {
-    violation(e) == Some(Violation::NoSeat)
+    e.violation() == Some(Violation::Check)
 }
 
 /// A ticket code people can read out and type: no 0/O, 1/I/L. ~50 bits from the thread's
@@ -143,29 +167,10 @@ pub fn ticket_code() -> String {
 }
 
 /// Runs one write so that its failure leaves the transaction usable.
-async fn attempt_insert(
-    conn: &mut Conn,
-    backend: Backend,
-    r: &NewReservation<'_>,
-    now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    match backend {
-        // SQLite rolls back just the failed statement (ON CONFLICT ABORT).
-        Backend::Sqlite => store::insert_reservation(conn, r, now).await,
-        Backend::Postgres => {
-            let mut savepoint = conn.begin().await?;
-            match store::insert_reservation(&mut savepoint, r, now).await {
-                Ok(id) => {
-                    savepoint.commit().await?;
-                    Ok(id)
-                }
-                Err(e) => {
-                    savepoint.rollback().await?;
-                    Err(e)
-                }
-            }
-        }
-    }
+async fn attempt_insert(conn: &mut Conn, r: &NewReservation<'_>, now: i64) -> Result<Option<i64>, sqlx::Error> {
+    let mut attempt = Attempt::begin(conn).await?;
+    let result = insert_reservation(attempt.conn(), r, now).await;
+    attempt.end(result).await
 }
 
 /// What became of a status change.
@@ -183,27 +188,15 @@ pub enum Moved {
 /// transaction usable.
 pub async fn attempt_transition(
     conn: &mut Conn,
-    backend: Backend,
     id: i64,
     from: Status,
     to: Status,
     by: Option<UserId>,
     now: i64,
 ) -> Result<Moved, sqlx::Error> {
-    let result = match backend {
-        Backend::Sqlite => store::transition(conn, id, from, to, by, now).await,
-        Backend::Postgres => {
-            let mut savepoint = conn.begin().await?;
-            let r = store::transition(&mut savepoint, id, from, to, by, now).await;
-            if r.is_ok() {
-                savepoint.commit().await?
-            } else {
-                savepoint.rollback().await?
-            }
-            r
-        }
-    };
-    match result {
+    let mut attempt = Attempt::begin(conn).await?;
+    let result = store::transition(attempt.conn(), id, from, to, by, now).await;
+    match attempt.end(result).await {
         Ok(true) => Ok(Moved::Done),
         Ok(false) => Ok(Moved::Gone),
         Err(e) if is_no_seat(&e) => Ok(Moved::NoSeat),
@@ -213,13 +206,7 @@ pub async fn attempt_transition(
 
 /// Books `req` on `offering` inside the caller's transaction. A lottery offering takes a
 /// request; otherwise a seat, or a place on the waiting list when full.
-pub async fn reserve(
-    conn: &mut Conn,
-    backend: Backend,
-    o: &Offering,
-    req: &Request,
-    now: i64,
-) -> Result<Booked, Failure> {
+pub async fn reserve(conn: &mut Conn, o: &Offering, req: &Request, now: i64) -> Result<Booked, Failure> {
     if let Some(max) = o.rules.max_per_user {
         // A retry of a request that already succeeded must not count against itself.
         if let Some(key) = &req.idempotency_key
@@ -231,44 +218,39 @@ pub async fn reserve(
             return Err(Failure::Refused(Refusal::MaxPerUser));
         }
     }
-    let first = match o.mode {
-        Mode::Lottery => Status::Requested,
-        Mode::FirstCome => Status::Confirmed,
-    };
     let code = ticket_code();
-    let mut status = first;
+    let mut status = o.first_status();
     loop {
-        let err = match attempt_insert(conn, backend, &req.row(o, status, &code), now).await {
+        let err = match attempt_insert(conn, &req.row(o, status, &code), now).await {
             Ok(None) => return Err(Failure::Refused(Refusal::OfferingCancelled)),
             Ok(Some(id)) => {
                 return Ok(req.booked(o.id, id, status, code, now));
             }
             Err(e) => e,
         };
-        match violation(&err) {
-            Some(Violation::NoSeat) if status == Status::Confirmed && o.waitlist_enabled => status = Status::Waitlisted,
-            Some(Violation::NoSeat) => return Err(Failure::Refused(Refusal::Full)),
-            Some(Violation::AlreadyActive) => return Err(Failure::Refused(Refusal::AlreadyBooked)),
-            Some(Violation::RepeatedKey) => {
+        match after_refusal(o, status, err.violation()) {
+            Next::Ask(next) => status = next,
+            Next::Refuse(refusal) => return Err(Failure::Refused(refusal)),
+            Next::Replay => {
                 let key = req.idempotency_key.as_deref().unwrap_or_default();
                 return match store::by_idempotency_key(conn, req.booker, key).await? {
                     Some(reservation) => Ok(Booked { reservation, replayed: true }),
                     None => Err(Failure::Db(err)),
                 };
             }
-            _ => return Err(Failure::Db(err)),
+            Next::Fail => return Err(Failure::Db(err)),
         }
     }
 }
 
 /// Gives free seats of an offering to the waiting list, first in line first, until the
 /// database says no seat is left. Returns the reservations promoted.
-pub async fn promote(conn: &mut Conn, backend: Backend, offering: i64, now: i64) -> Result<Vec<i64>, sqlx::Error> {
+pub async fn promote(conn: &mut Conn, offering: i64, now: i64) -> Result<Vec<i64>, sqlx::Error> {
     let mut promoted = Vec::new();
     loop {
         let next = store::waitlist(conn, offering, 1).await?;
         let Some(first) = next.first() else { break };
-        match attempt_transition(conn, backend, first.id, Status::Waitlisted, Status::Confirmed, None, now).await? {
+        match attempt_transition(conn, first.id, Status::Waitlisted, Status::Confirmed, None, now).await? {
             Moved::Done => promoted.push(first.id),
             // Cancelled meanwhile: look at the next in line.
             Moved::Gone => continue,
