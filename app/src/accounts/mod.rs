@@ -21,6 +21,9 @@ pub mod store;
 mod views;
 
 pub use model::{CurrentUser, Phone, User};
+// What other domains read or write of accounts' storage (a caller's account by phone, the
+// grants a timeline names its actors by, the handler grant an approved enterprise agent gets).
+pub use store::{grants, insert_grant, user_id_by_phone};
 
 use crate::app::{AppState, Domain};
 use crate::authz::{Principal, Role};

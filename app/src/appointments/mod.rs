@@ -25,7 +25,7 @@ pub const DOMAIN: Domain = Domain { name: "appointments", pages: routes::router,
 pub async fn service_location(conn: &mut Conn, s: &Service) -> AppResult<Location> {
     Ok(match s.department_id {
         Some(d) => {
-            let dept = crate::org::store::department(conn, crate::ids::DepartmentId(d)).await?;
+            let dept = crate::org::department(conn, crate::ids::DepartmentId(d)).await?;
             Location {
                 department: Some(crate::ids::DepartmentId(d)),
                 street: dept.and_then(|d| d.street_id),

@@ -140,7 +140,7 @@ async fn service(
 
 async fn people_page(state: &AppState, ctx: Ctx, values: (&str, &str), errors: Errors) -> AppResult<PeoplePage> {
     let user = ctx.user()?;
-    let list = crate::people::store::list(&mut *state.db.conn().await?, user.id).await?;
+    let list = crate::people::list(&mut *state.db.conn().await?, user.id).await?;
     let people =
         list.into_iter().map(|p| (p.name, p.relation.label_key(), p.id_masked.unwrap_or_else(|| "—".into()))).collect();
     let relations = crate::people::model::Relation::ALL

@@ -94,7 +94,7 @@ async fn create_service(
         department_id: body.department_id,
     };
     if let Some(d) = body.department_id {
-        crate::org::store::department(&mut tx, crate::ids::DepartmentId(d))
+        crate::org::department(&mut tx, crate::ids::DepartmentId(d))
             .await?
             .ok_or_else(|| invalid(vec![FieldError { field: "department_id", key: "form.choice_invalid" }]))?;
     }

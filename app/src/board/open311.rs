@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::appointments::model::rfc3339;
 use crate::board::store::{self as board, PublicCase};
+use crate::cases;
 use crate::cases::service::{self, NewCase};
-use crate::cases::store;
 use crate::error::AppError;
 use crate::web::i18n::{self, Locale};
 
@@ -162,7 +162,7 @@ struct ServicesXml {
 
 async fn service_list(state: &AppState, format: Format) -> Result<Vec<ServiceOut>, Problem> {
     let all =
-        store::categories(&mut *state.db.conn().await.map_err(internal(format))?).await.map_err(internal(format))?;
+        cases::categories(&mut *state.db.conn().await.map_err(internal(format))?).await.map_err(internal(format))?;
     let group = |code: &str| all.iter().find(|c| c.code == code).map(|c| c.name.clone()).unwrap_or_default();
     Ok(all
         .iter()
@@ -197,7 +197,7 @@ async fn service_definition(State(state): State<AppState>, Path(file): Path<Stri
         return Err(Problem(StatusCode::BAD_REQUEST, NUL, format));
     }
     // Only a known public code (digits) goes on: it is written into the XML below as it is.
-    let known = store::category_by_code(&mut *state.db.conn().await.map_err(internal(format))?, code)
+    let known = cases::category_by_code(&mut *state.db.conn().await.map_err(internal(format))?, code)
         .await
         .map_err(internal(format))?
         .is_some_and(|c| c.public);
@@ -370,7 +370,7 @@ async fn post_request(
         format,
     ))?;
     let code = b.service_code.as_deref().ok_or(bad("service_code required"))?;
-    let category = store::category_by_code(&mut *state.db.conn().await.map_err(internal(format))?, code)
+    let category = cases::category_by_code(&mut *state.db.conn().await.map_err(internal(format))?, code)
         .await
         .map_err(internal(format))?
         .filter(|c| c.public)

@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::board::map::LEGEND;
 use crate::board::store::{self as board, Narrow, Query as BoardFilter};
 use crate::board::views::{BoardCasePage, BoardPage, BoardQuery, BoardStep, Names, PAGE_SIZE};
-use crate::cases::store;
+use crate::cases;
 use crate::error::{AppError, AppResult};
 use crate::web::extract::{Path, Query};
 use crate::web::{Ctx, render};
@@ -58,7 +58,7 @@ async fn board_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Boa
         &Narrow { offset: (page - 1) * PAGE_SIZE, ..narrow },
     )
     .await?;
-    let categories = store::categories(&mut conn).await?;
+    let categories = cases::categories(&mut conn).await?;
     drop(conn);
     let names = Names::new(&categories, state.structure.get(&state).await?);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -84,7 +84,7 @@ async fn case_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let case = board::one(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let steps = board::steps(&mut conn, id).await?;
     let photos = board::photos(&mut conn, id).await?;
-    let categories = store::categories(&mut conn).await?;
+    let categories = cases::categories(&mut conn).await?;
     drop(conn);
     let names = Names::new(&categories, state.structure.get(&state).await?);
     render(&BoardCasePage {

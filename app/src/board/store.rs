@@ -209,11 +209,7 @@ pub async fn photos(conn: &mut Conn, case_id: i64) -> Result<Vec<(i64, String)>,
 
 /// A reviewed photo of a public case, for anyone (None: not public, not reviewed, not the
 /// case's).
-pub async fn photo(
-    conn: &mut Conn,
-    case_id: i64,
-    image_id: i64,
-) -> Result<Option<crate::media::store::Stored>, sqlx::Error> {
+pub async fn photo(conn: &mut Conn, case_id: i64, image_id: i64) -> Result<Option<crate::media::Stored>, sqlx::Error> {
     if one(conn, case_id).await?.is_none() {
         return Ok(None);
     }
@@ -224,7 +220,7 @@ pub async fn photo(
             .fetch_optional(&mut *conn)
             .await?;
     match reviewed {
-        Some(_) => crate::media::store::get(conn, image_id, false).await,
+        Some(_) => crate::media::get(conn, image_id, false).await,
         None => Ok(None),
     }
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::board::map::{self as board_map, Map};
 use crate::board::store::{PublicCase, PublicStep};
-use crate::cases::store::Category;
+use crate::cases::Category;
 use crate::cases::workflow::State;
 use crate::ids::{CommunityId, StreetId};
 use crate::org::cache::Structure;

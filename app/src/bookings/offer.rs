@@ -194,7 +194,7 @@ pub async fn check_venues(
     errors: &mut Vec<FieldError>,
 ) -> Result<(), sqlx::Error> {
     for venue in places.iter().flatten() {
-        if crate::org::store::venue(conn, crate::ids::VenueId(*venue)).await?.is_none() {
+        if crate::org::venue(conn, crate::ids::VenueId(*venue)).await?.is_none() {
             errors.push(FieldError { field, key: "form.choice_invalid" });
             return Ok(());
         }

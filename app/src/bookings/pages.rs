@@ -130,7 +130,7 @@ pub async fn whom_choices(conn: &mut Conn, ctx: &Ctx) -> AppResult<Vec<Opt>> {
     let Some(user) = &ctx.user else { return Ok(Vec::new()) };
     let mut people =
         vec![Opt { value: String::new(), label: format!("{} · {}", ctx.t("relation.self"), user.display_name) }];
-    for p in crate::people::store::list(conn, user.id).await? {
+    for p in crate::people::list(conn, user.id).await? {
         if p.relation != crate::people::model::Relation::Myself {
             people.push(Opt {
                 value: p.id.to_string(),

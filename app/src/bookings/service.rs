@@ -15,7 +15,7 @@ use crate::bookings::store::{self, Reservation};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use crate::org;
-use crate::people::store as people;
+use crate::people;
 
 /// The idempotency key of a booking form: its one-time token (16 to `max_len` letters,
 /// digits, `-` or `_`), so that sending the same form twice books once.

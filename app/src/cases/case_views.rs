@@ -284,7 +284,7 @@ pub async fn case_page(
     }
     let duplicates = candidates(state, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
-    let list = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
+    let list = crate::org::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
     let names: Departments = list.iter().map(|d| (d.id, d.name.clone())).collect();
     let forms = action_forms(&case, &parts, failed.as_ref());
     // A failure whose form is gone (someone moved the case meanwhile) is shown at the top.

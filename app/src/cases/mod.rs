@@ -64,6 +64,11 @@ pub mod timeline;
 pub mod views;
 pub mod workflow;
 
+// What the add-ons outside this folder (enterprise assistance, the public board) use of the
+// core's storage: the categories, a case, its timeline, and a guarded move with its step.
+// They name these, never `store`; `seed` (the demo's data) is the one exception.
+pub use store::{Category, add_step, case, categories, category, category_by_code, move_case, steps};
+
 use crate::app::{AppState, Domain};
 use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;

@@ -130,7 +130,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
             let Some(department) = act.department_id else {
                 return Err(AppError::Invalid(vec![FieldError { field: "department_id", key: "form.required" }]));
             };
-            if crate::org::store::department(&mut tx, department).await?.is_none() {
+            if crate::org::department(&mut tx, department).await?.is_none() {
                 return Err(AppError::Invalid(vec![FieldError { field: "department_id", key: "form.choice_invalid" }]));
             }
             let calendar = calendar_store::work_calendar(&mut tx).await?;

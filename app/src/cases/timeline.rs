@@ -156,7 +156,7 @@ pub async fn for_viewer(
     for actor in steps.iter().filter_map(|s| s.actor) {
         let known = case.reporter.is_some_and(|r| r.0 == actor) || case.agent.is_some_and(|r| r.0 == actor);
         if !known && !grants.contains_key(&actor) {
-            grants.insert(actor, crate::accounts::store::grants(&mut conn, UserId(actor)).await?);
+            grants.insert(actor, crate::accounts::grants(&mut conn, UserId(actor)).await?);
         }
     }
     Ok(tell(case, steps, &grants, user.id, staff))

@@ -14,8 +14,8 @@ use crate::app::AppState;
 use crate::authz::Gate as _;
 use crate::authz::Role;
 use crate::authz::gate::{AssistanceDesk, CommandCentre};
+use crate::cases;
 use crate::cases::case_views::{Failed, case_page};
-use crate::cases::store;
 use crate::cases::workflow::State as CaseState;
 use crate::enterprise::model::{Application, EnterpriseStatus};
 use crate::enterprise::service::{self, NewRequest};
@@ -83,10 +83,10 @@ async fn home(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HomeQuery
     if let Some(e) = enterprise.as_ref().filter(|_| approved) {
         let rows = db::list(&mut conn, &Filter { enterprise: Some(e.id), ..Filter::default() }).await?;
         for row in rows.into_iter().take(SHOWN) {
-            let Some(case) = store::case(&mut conn, row.id).await? else { continue };
-            let item = store::category(&mut conn, row.item_id).await?.map(|c| c.name).unwrap_or_default();
+            let Some(case) = cases::case(&mut conn, row.id).await? else { continue };
+            let item = cases::category(&mut conn, row.item_id).await?.map(|c| c.name).unwrap_or_default();
             let steps = db::checklist(&mut conn, row.id, row.item_id).await?;
-            let timeline = store::steps(&mut conn, row.id).await?;
+            let timeline = cases::steps(&mut conn, row.id).await?;
             total += row.progress.visits_spared;
             requests.push(RequestCard {
                 id: row.id,

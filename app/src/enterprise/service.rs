@@ -7,10 +7,10 @@ use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::authz::gate::CommandCentre;
 use crate::authz::{Gate as _, Grant, Principal, Role, Scope};
+use crate::cases;
 use crate::cases::model::{Case, Source, Step};
 use crate::cases::reveal::{Sealed, Subject};
 use crate::cases::service::{self, Act, NewCase, OnBehalf};
-use crate::cases::store;
 use crate::cases::workflow::{self, Action, Party, Refusal, State};
 use crate::db::{BoxFuture, Conn};
 use crate::enterprise::model::{
@@ -121,7 +121,7 @@ pub async fn decide(state: &AppState, user: &CurrentUser, id: i64, approve: bool
     }
     if approve {
         let grant = Grant { role: Role::Enterprise, scope: Scope::District };
-        crate::accounts::store::insert_grant(&mut tx, before.owner, grant, Some(user.id), now).await?;
+        crate::accounts::insert_grant(&mut tx, before.owner, grant, Some(user.id), now).await?;
     }
     let change = Change::new("enterprise", id, None)
         .before(&serde_json::json!({"status": before.status.as_str()}))
@@ -158,7 +158,7 @@ pub struct NewRequest {
 pub async fn file_request(state: &AppState, user: &CurrentUser, req: NewRequest) -> AppResult<Case> {
     let mut conn = state.db.conn().await?;
     let enterprise = approved(&mut conn, user).await?;
-    let item = store::category(&mut conn, req.item_id).await?;
+    let item = cases::category(&mut conn, req.item_id).await?;
     let Some(item) = item.filter(|c| c.kind == assist::KIND && c.parent_code.is_some() && c.active) else {
         return Err(invalid("item_id", "form.choice_invalid"));
     };
@@ -219,7 +219,7 @@ pub fn may_assign(case: &Case, parts: &[Party]) -> bool {
 pub async fn department_of(conn: &mut Conn, case: &Case) -> AppResult<Option<DepartmentId>> {
     match case.department_id {
         Some(d) => Ok(Some(d)),
-        None => Ok(store::category(conn, case.category_id).await?.and_then(|c| c.department_id)),
+        None => Ok(cases::category(conn, case.category_id).await?.and_then(|c| c.department_id)),
     }
 }
 
@@ -252,7 +252,7 @@ pub async fn assign(state: &AppState, user: &CurrentUser, id: i64, agent: UserId
     }
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let mut case = store::case(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let mut case = cases::case(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     db::set_agent(&mut tx, id, agent, now).await?;
     let step = Step {
         at: now,
@@ -263,7 +263,7 @@ pub async fn assign(state: &AppState, user: &CurrentUser, id: i64, agent: UserId
         department_id: None,
         note: name,
     };
-    store::add_step(&mut tx, id, &step).await?;
+    cases::add_step(&mut tx, id, &step).await?;
     let change = Change::new("case", id, None)
         .before(&serde_json::json!({"agent_user_id": case.agent.map(|u| u.0)}))
         .after(&serde_json::json!({"agent_user_id": agent.0}));
@@ -300,11 +300,11 @@ pub async fn tick(state: &AppState, user: &CurrentUser, id: i64, step_id: i64, n
     let mut from = case.state;
     if case.state == State::Dispatched {
         let to = workflow::next(from, Action::StartHandling, Party::Agent).map_err(|_| AppError::Forbidden)?;
-        if !store::move_case(&mut tx, &Case { state: to, ..case.clone() }, from, now).await? {
+        if !cases::move_case(&mut tx, &Case { state: to, ..case.clone() }, from, now).await? {
             return Err(AppError::Conflict("cases.moved_meanwhile"));
         }
         let start = timeline(now, user.id, Action::StartHandling.as_str(), from, to, String::new());
-        store::add_step(&mut tx, id, &start).await?;
+        cases::add_step(&mut tx, id, &start).await?;
         from = to;
     }
     let text = if note.is_empty() {
@@ -312,7 +312,7 @@ pub async fn tick(state: &AppState, user: &CurrentUser, id: i64, step_id: i64, n
     } else {
         format!("{}. {}\n{note}", step.step_no, step.title)
     };
-    store::add_step(&mut tx, id, &timeline(now, user.id, STEP_ACTION, from, from, text)).await?;
+    cases::add_step(&mut tx, id, &timeline(now, user.id, STEP_ACTION, from, from, text)).await?;
     let change = Change::new("case", id, None).after(&serde_json::json!({"assist_step_id": step.id}));
     audit::record(&mut tx, now, user.id, "case.assist_step", change).await?;
     if let Some(reporter) = case.reporter.filter(|r| *r != user.id) {
@@ -387,8 +387,8 @@ pub async fn notice_text(
     }
     let params: serde_json::Value = serde_json::from_str(params_json).unwrap_or_default();
     let Some(id) = params["case_id"].as_i64() else { return Ok(None) };
-    let Some(case) = store::case(conn, id).await? else { return Ok(None) };
-    let item = store::category(conn, case.category_id).await?.map(|c| c.name).unwrap_or_default();
+    let Some(case) = cases::case(conn, id).await? else { return Ok(None) };
+    let item = cases::category(conn, case.category_id).await?.map(|c| c.name).unwrap_or_default();
     let number = id.to_string();
     match kind.strip_prefix(NOTICE_PREFIX) {
         Some("agent") => Ok(Some(i18n::tf(locale, "assist.inbox_agent", &[("number", &number), ("item", &item)]))),

@@ -108,7 +108,7 @@ async fn event_form(
     f: &EventForm,
     errors: Errors,
 ) -> AppResult<FormPage> {
-    let departments = crate::org::store::list_departments(&mut *state.db.conn().await?, 0, 1000).await?;
+    let departments = crate::org::list_departments(&mut *state.db.conn().await?, 0, 1000).await?;
     let options: Vec<Opt> = departments
         .iter()
         .filter(|d| {

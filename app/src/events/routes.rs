@@ -173,7 +173,7 @@ async fn event_or_calendar(State(state): State<AppState>, ctx: Ctx, Path(file): 
 /// Upcoming public sessions at a venue (the coming year).
 async fn venue_calendar(State(state): State<AppState>, Path(id): Path<i64>) -> AppResult<Response> {
     let mut conn = state.db.conn().await?;
-    let venue = crate::org::store::venue(&mut conn, crate::ids::VenueId(id)).await?.ok_or(AppError::NotFound)?;
+    let venue = crate::org::venue(&mut conn, crate::ids::VenueId(id)).await?.ok_or(AppError::NotFound)?;
     let now = state.clock.unix();
     let sessions = booking_store::offerings_at_venue(&mut conn, id, now - 86_400, now + 366 * 86_400).await?;
     let mut titles = std::collections::HashMap::new();

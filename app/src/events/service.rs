@@ -17,7 +17,7 @@ use crate::ids::{DepartmentId, StreetId};
 /// Where an event sits, for authorization: its organising department and/or street.
 pub async fn location(conn: &mut crate::db::Conn, department: Option<i64>, street: Option<i64>) -> AppResult<Location> {
     let dept_street = match department {
-        Some(d) => crate::org::store::department(conn, DepartmentId(d)).await?.and_then(|d| d.street_id),
+        Some(d) => crate::org::department(conn, DepartmentId(d)).await?.and_then(|d| d.street_id),
         None => None,
     };
     Ok(Location {

@@ -5,6 +5,9 @@ pub mod model;
 pub mod routes;
 pub mod store;
 
+// What the domains that keep pictures call: store one, read one. Never `store`.
+pub use store::{Stored, get, insert};
+
 use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};

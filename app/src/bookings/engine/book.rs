@@ -31,7 +31,7 @@ use crate::bookings::store::{
 use crate::db::write::Refused as _;
 use crate::db::{Conn, Db, Write};
 use crate::ids::{CommunityId, StreetId, UserId};
-use crate::people::store::{self as people, person_from};
+use crate::people::{self, person_from};
 
 /// Attempts after which a pooled request that keeps losing the race for a seat is told it is
 /// full.
@@ -160,8 +160,7 @@ impl Write for Book {
         };
         let street = match self.community {
             Some(c) => {
-                let load =
-                    async { Ok::<_, Failure>(crate::org::store::community(&mut conn, c).await?.map(|c| c.street_id)) };
+                let load = async { Ok::<_, Failure>(crate::org::community(&mut conn, c).await?.map(|c| c.street_id)) };
                 cache.streets.get_or_async(c, load).await?
             }
             None => None,

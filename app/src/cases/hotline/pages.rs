@@ -126,7 +126,7 @@ pub async fn take_call(state: &AppState, user: &CurrentUser, form: &CallForm) ->
     let mut tx = state.db.begin().await?;
     let reporter = match caller.as_ref().map(|c| &c.phone) {
         Ok(ContactPhone::Mobile(phone)) => {
-            crate::accounts::store::user_id_by_phone(&mut tx, &state.keys.phone_index(phone.as_str())).await?
+            crate::accounts::user_id_by_phone(&mut tx, &state.keys.phone_index(phone.as_str())).await?
         }
         _ => None,
     };

@@ -321,7 +321,7 @@ async fn finding(
         Err(e) => return Err(e),
     };
     if let Some(photo) = photo {
-        let image = crate::media::store::insert(&mut tx, &photo, false, user.id, case.created_at).await?;
+        let image = crate::media::insert(&mut tx, &photo, false, user.id, case.created_at).await?;
         photos::link(&mut tx, user.id, case.id, image, "report", case.created_at).await?;
     }
     tx.commit().await?;

@@ -32,7 +32,7 @@ pub async fn keep(state: &AppState, user: &CurrentUser, carried: &str, upload: V
         Err(e) => return Err(e),
     };
     let now = state.clock.unix();
-    let image = crate::media::store::insert(&mut *state.db.conn().await?, &processed, false, user.id, now).await?;
+    let image = crate::media::insert(&mut *state.db.conn().await?, &processed, false, user.id, now).await?;
     let token = state.keys.upload_token(user.id.0, image);
     Ok(tokens(carried).chain(std::iter::once(token.as_str())).collect::<Vec<_>>().join(","))
 }

@@ -78,7 +78,7 @@ pub async fn keep(
 ) -> AppResult<Vec<Photo>> {
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let image = crate::media::store::insert(&mut tx, processed, false, user.id, now).await?;
+    let image = crate::media::insert(&mut tx, processed, false, user.id, now).await?;
     link(&mut tx, user.id, case_id, image, kind, now).await?;
     tx.commit().await?;
     list(state, case_id).await
@@ -177,7 +177,7 @@ pub async fn image(
     user: &CurrentUser,
     case_id: i64,
     image_id: i64,
-) -> AppResult<crate::media::store::Stored> {
+) -> AppResult<crate::media::Stored> {
     let mut conn = state.db.conn().await?;
     service::visible(&mut conn, user, case_id).await?;
     let belongs: Option<i64> =
@@ -189,11 +189,11 @@ pub async fn image(
     if belongs.is_none() {
         return Err(AppError::NotFound);
     }
-    crate::media::store::get(&mut conn, image_id, false).await?.ok_or(AppError::NotFound)
+    crate::media::get(&mut conn, image_id, false).await?.ok_or(AppError::NotFound)
 }
 
 /// A photo as an HTTP answer: private to the viewer's browser, kept there an hour.
-pub fn response(stored: crate::media::store::Stored) -> axum::response::Response {
+pub fn response(stored: crate::media::Stored) -> axum::response::Response {
     use axum::response::IntoResponse as _;
     let headers = [
         (axum::http::header::CONTENT_TYPE, stored.content_type),

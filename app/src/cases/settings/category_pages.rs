@@ -168,7 +168,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     district_admin(ctx.user()?)?;
     let mut conn = state.db.conn().await?;
     let all = store::all_categories(&mut conn).await?;
-    let departments = crate::org::store::list_departments(&mut conn, 0, MAX_DEPARTMENTS).await?;
+    let departments = crate::org::list_departments(&mut conn, 0, MAX_DEPARTMENTS).await?;
     drop(conn);
     let department = |id: Option<DepartmentId>| {
         departments.iter().find(|d| Some(d.id) == id).map(|d| d.name.clone()).unwrap_or_default()
@@ -211,7 +211,7 @@ async fn category_page(
     let all = store::all_categories(&mut conn).await?;
     let category = all.iter().find(|c| c.id == id && c.parent_code.is_some()).cloned().ok_or(AppError::NotFound)?;
     let major = all.iter().find(|m| Some(&m.code) == category.parent_code.as_ref());
-    let departments = crate::org::store::list_departments(&mut conn, 0, MAX_DEPARTMENTS).await?;
+    let departments = crate::org::list_departments(&mut conn, 0, MAX_DEPARTMENTS).await?;
     drop(conn);
     let form = form.unwrap_or_else(|| CategoryForm::of(&category));
     let mut options = vec![Opt { value: String::new(), label: ctx.t("form.choose").into() }];

@@ -66,7 +66,7 @@ pub async fn edit_category(state: &AppState, user: &CurrentUser, id: i64, edit: 
     let mut tx = state.db.begin().await?;
     let before = store::category(&mut tx, id).await?.filter(|c| c.parent_code.is_some()).ok_or(AppError::NotFound)?;
     if let Some(d) = edit.department_id
-        && crate::org::store::department(&mut tx, DepartmentId(d)).await?.is_none()
+        && crate::org::department(&mut tx, DepartmentId(d)).await?.is_none()
     {
         errors.push(error("department_id", "form.choice_invalid"));
     }

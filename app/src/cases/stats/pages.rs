@@ -103,7 +103,7 @@ async fn load(state: &AppState, ctx: &Ctx, chosen: &Chosen) -> AppResult<(Vec<Na
     let (names, none) = match chosen.by {
         By::Street => (streets.clone(), "case_stats.no_street"),
         By::Department => {
-            let departments = crate::org::store::list_departments(&mut conn, 0, 10_000).await?;
+            let departments = crate::org::list_departments(&mut conn, 0, 10_000).await?;
             (departments.into_iter().map(|d| (d.id.0, d.name)).collect(), "case_stats.no_department")
         }
         By::Category => {
