@@ -111,7 +111,7 @@ async fn venue_code(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     let user = ctx.user()?;
     let now = state.clock.unix();
     let mut conn = state.db.conn().await?;
-    let venue = crate::org::store::venue(&mut conn, crate::ids::VenueId(id)).await?.ok_or(AppError::NotFound)?;
+    let venue = crate::org::venue(&mut conn, crate::ids::VenueId(id)).await?.ok_or(AppError::NotFound)?;
     let here = crate::checkin::store::running_here(&mut conn, id, now, SCREEN_AHEAD_SECS).await?;
     drop(conn);
     if !may_read_code(&user.principal, &crate::org::service::venue_location(&venue), &here) {
