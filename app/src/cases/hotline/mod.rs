@@ -4,10 +4,12 @@
 //! filed with source `hotline` through the core's filing service on the caller's behalf (a
 //! caller with an account becomes the reporter); the caller's name and number are kept beside
 //! the case, the number sealed, found by a keyed blind index and shown masked (`store`, table
-//! `case_callers`). Who takes calls, for which places, is decided here (`pages::covers`).
+//! `case_callers`). Those who oversee a place take its calls (the page's guard, `Staff<Overseer>`), for the
+//! places they oversee (`service::take_call`).
 //!
-//! Why a folder: it is a feature users name, and its files are its layers — `pages` (the intake
-//! page's handlers, the filing of a call, the back-office tile), `views` (the page's view, and
+//! Why a folder: it is a feature users name, and its files are its layers — `service` (a call as
+//! the form sends it, and taking it down: the filing and the caller in one transaction),
+//! `pages` (the intake page's handlers, the back-office tile), `views` (the page's view, and
 //! the caller's rows on the case page), `store` (the caller's contact: its types, checks and
 //! SQL, and [`store::CALLER`], the reveal of the whole number). Templates: `cases/hotline.html`,
 //! `cases/_caller.html`.
@@ -17,6 +19,7 @@
 //! core, which shows the caller on the case page.
 
 pub mod pages;
+pub mod service;
 pub mod store;
 pub mod views;
 

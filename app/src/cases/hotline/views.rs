@@ -6,7 +6,7 @@
 use crate::app::AppState;
 use crate::authz::Location;
 use crate::cases::addons::{Panel, PanelPage, Slot};
-use crate::cases::hotline::pages::{CALL_KINDS, CallForm};
+use crate::cases::hotline::service::{CALL_KINDS, CallForm};
 use crate::cases::hotline::store::Caller;
 use crate::cases::model::Case;
 use crate::cases::reveal::Answer;
