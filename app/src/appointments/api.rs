@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 
 use crate::api::{ApiUser, Problem};
 use crate::app::AppState;
-use crate::appointments::{service_of_offering, slot_api};
+use crate::appointments::service_of_offering;
 use crate::bookings::api::{BookingView, Names};
 use crate::bookings::service as bookings;
 use crate::error::{AppError, AppResult, FieldError};
@@ -30,7 +30,6 @@ pub const NAMES: Names =
 /// The API routes of this domain.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .merge(slot_api::router())
         .routes(NAMES.book())
         .routes(routes!(draw_slot))
         .routes(routes!(book_group))
@@ -39,10 +38,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(NAMES.attendance())
         .routes(NAMES.mine())
         .routes(routes!(list_people, add_person))
-}
-
-pub(super) fn invalid(errors: Vec<FieldError>) -> AppError {
-    AppError::Invalid(errors)
 }
 
 /// A lottery draw: no body is needed.
@@ -89,7 +84,7 @@ async fn draw_slot(
         serde_json::from_slice(&body).map_err(|_| AppError::BadRequest("error.json_unreadable"))?
     };
     if draw.seed.is_some() {
-        return Err(invalid(vec![FieldError { field: "seed", key: "form.seed_committed" }]));
+        return Err(AppError::Invalid(vec![FieldError { field: "seed", key: "form.seed_committed" }]));
     }
     // Only an appointment slot is drawn here (404 for any other offering).
     service_of_offering(&mut *state.db.conn().await?, id).await?;
@@ -141,11 +136,11 @@ async fn book_group(
 ) -> AppResult<impl IntoResponse> {
     let people = once(body.person_ids.iter().copied());
     if people.is_empty() || people.len() > 500 {
-        return Err(invalid(vec![FieldError { field: "person_ids", key: "form.required" }]));
+        return Err(AppError::Invalid(vec![FieldError { field: "person_ids", key: "form.required" }]));
     }
     let offerings = once(std::iter::once(id).chain(body.also.iter().copied()));
     if offerings.len() > MAX_GROUP_OFFERINGS {
-        return Err(invalid(vec![FieldError { field: "also", key: "form.too_many_offerings" }]));
+        return Err(AppError::Invalid(vec![FieldError { field: "also", key: "form.too_many_offerings" }]));
     }
     // The path names an appointment slot; the service checks who runs each offering.
     service_of_offering(&mut *state.db.conn().await?, id).await?;
@@ -183,7 +178,7 @@ async fn add_person(
     State(state): State<AppState>,
     Json(body): Json<NewPersonBody>,
 ) -> AppResult<impl IntoResponse> {
-    let person = check_person(&body.name, &body.relation, body.id_number.as_deref()).map_err(invalid)?;
+    let person = check_person(&body.name, &body.relation, body.id_number.as_deref()).map_err(AppError::Invalid)?;
     let person = people::add(&state, user.id, person).await?;
     Ok((StatusCode::CREATED, Json(person)))
 }

@@ -19,7 +19,13 @@ use crate::error::{AppError, AppResult};
 use model::Service;
 
 /// The domain: the services' pages and the appointments API.
-pub const DOMAIN: Domain = Domain { name: "appointments", pages: routes::router, api: api::router, ..Domain::NONE };
+pub const DOMAIN: Domain = Domain { name: "appointments", pages: routes::router, api, ..Domain::NONE };
+
+/// The appointments API: services and slots (`slot_api`), then booking them, draws, groups and
+/// the people one books for (`api`).
+fn api() -> utoipa_axum::router::OpenApiRouter<crate::app::AppState> {
+    slot_api::router().merge(api::router())
+}
 
 /// Where a service sits, for authorization: its department (and that department's street).
 pub async fn service_location(conn: &mut Conn, s: &Service) -> AppResult<Location> {

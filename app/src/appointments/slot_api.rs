@@ -11,7 +11,6 @@ use utoipa_axum::routes;
 
 use crate::api::{ApiUser, Created, MaybeApiUser, PageParams, Problem, next_cursor};
 use crate::app::AppState;
-use crate::appointments::api::invalid;
 use crate::appointments::model::{Service, Template, day_range, expand, rfc3339};
 use crate::appointments::{runs, service_of_offering, store};
 use crate::bookings as booking_store;
@@ -82,7 +81,7 @@ async fn create_service(
 ) -> AppResult<impl IntoResponse> {
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 64 {
-        return Err(invalid(vec![FieldError { field: "name", key: "form.name_invalid" }]));
+        return Err(AppError::Invalid(vec![FieldError { field: "name", key: "form.name_invalid" }]));
     }
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
@@ -94,9 +93,9 @@ async fn create_service(
         department_id: body.department_id,
     };
     if let Some(d) = body.department_id {
-        crate::org::department(&mut tx, crate::ids::DepartmentId(d))
-            .await?
-            .ok_or_else(|| invalid(vec![FieldError { field: "department_id", key: "form.choice_invalid" }]))?;
+        crate::org::department(&mut tx, crate::ids::DepartmentId(d)).await?.ok_or_else(|| {
+            AppError::Invalid(vec![FieldError { field: "department_id", key: "form.choice_invalid" }])
+        })?;
     }
     if !runs(&mut tx, &user, &draft).await? {
         return Err(AppError::Forbidden);
@@ -186,7 +185,7 @@ async fn create_slots(
     let location = crate::appointments::service_location(&mut tx, &service).await?;
     offer::check_venues(&mut tx, &slots.places, "venue_id", &mut errors).await?;
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(AppError::Invalid(errors));
     }
     let ids = offer::create(&mut tx, &state.keys, Parent::Service(service.id), location, &slots, now).await?;
     let change = crate::audit::Change::new("service", service.id, None)
@@ -303,7 +302,7 @@ async fn update_slot(
     let mut errors = Vec::new();
     check_capacity(body.capacity, &mut errors);
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(AppError::Invalid(errors));
     }
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
