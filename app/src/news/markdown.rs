@@ -16,8 +16,34 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{Options, Parser, html};
 
 const TAGS: &[&str] = &[
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "em",
-    "strong", "del", "a", "img", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "code",
+    "em",
+    "strong",
+    "del",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
 ];
 
 /// The article's Markdown as safe HTML.
@@ -67,8 +93,22 @@ mod tests {
     fn assert_harmless(html: &str) {
         let lower = html.to_lowercase();
         for bad in [
-            "<script", "onerror", "onload", "onclick", "javascript:", "vbscript:", "data:", "<svg", "<math", "<iframe",
-            "<style", "<object", "<embed", "<form", "alert(1)", "srcdoc",
+            "<script",
+            "onerror",
+            "onload",
+            "onclick",
+            "javascript:",
+            "vbscript:",
+            "data:",
+            "<svg",
+            "<math",
+            "<iframe",
+            "<style",
+            "<object",
+            "<embed",
+            "<form",
+            "alert(1)",
+            "srcdoc",
         ] {
             assert!(!lower.contains(bad), "{bad:?} survived in {html}");
         }

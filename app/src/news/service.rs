@@ -122,7 +122,13 @@ pub async fn create(state: &AppState, user: &CurrentUser, draft: Draft) -> AppRe
     }
     let topics = dedup(&draft.topic_ids);
     let streets = check_links(&mut tx, &topics, &draft.street_ids).await?;
-    let new = NewArticle { text: &text, html: &html, source_line: draft.source_line.trim(), author: user.id, street: draft.street };
+    let new = NewArticle {
+        text: &text,
+        html: &html,
+        source_line: draft.source_line.trim(),
+        author: user.id,
+        street: draft.street,
+    };
     let id = store::insert_article(&mut tx, &new, now).await?;
     store::set_topics(&mut tx, id, &topics).await?;
     store::set_streets(&mut tx, id, &streets).await?;
@@ -171,8 +177,14 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, edit: Edit) -
     }
     let after = store::article(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let action = if before.state.corrects() { "article.correct" } else { "article.update" };
-    audit::record(&mut tx, now, user.id, action, Change::new("article", id, before.street).before(&before).after(&after))
-        .await?;
+    audit::record(
+        &mut tx,
+        now,
+        user.id,
+        action,
+        Change::new("article", id, before.street).before(&before).after(&after),
+    )
+    .await?;
     let out = full(&mut tx, after).await?;
     tx.commit().await?;
     Ok(out)

@@ -173,7 +173,10 @@ pub async fn add_revision(conn: &mut Conn, id: i64, at: i64, by: UserId, before:
 
 /// How many corrections an article has had.
 pub async fn revision_count(conn: &mut Conn, id: i64) -> Result<i64> {
-    sqlx::query_scalar("select count(*) from news_article_revisions where article_id = $1").bind(id).fetch_one(conn).await
+    sqlx::query_scalar("select count(*) from news_article_revisions where article_id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await
 }
 
 /// Moves an article from `from` to `to`, only if it is still in `from` (false otherwise: someone
@@ -308,7 +311,9 @@ pub async fn topics(conn: &mut Conn) -> Result<Vec<Topic>> {
     let rows =
         sqlx::query("select topic_id, title, description from news_topics order by topic_id").fetch_all(conn).await?;
     rows.iter()
-        .map(|r| Ok(Topic { id: r.try_get("topic_id")?, title: r.try_get("title")?, description: r.try_get("description")? }))
+        .map(|r| {
+            Ok(Topic { id: r.try_get("topic_id")?, title: r.try_get("title")?, description: r.try_get("description")? })
+        })
         .collect()
 }
 

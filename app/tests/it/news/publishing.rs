@@ -57,7 +57,12 @@ async fn script_and_event_attributes_in_markdown_never_reach_the_html() {
     assert!(html.contains("<h1>标题</h1>"), "{html}");
     let (_, corrected) = w
         .api(EDITOR)
-        .send(reqwest::Method::PATCH, &format!("/articles/{id}"), Some(json!({"body_markdown": "<a href=\"javascript:x\" onclick=\"x\">y</a>"})), None)
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/articles/{id}"),
+            Some(json!({"body_markdown": "<a href=\"javascript:x\" onclick=\"x\">y</a>"})),
+            None,
+        )
         .await;
     let html = corrected["html"].as_str().unwrap();
     assert!(!html.contains("javascript:") && !html.contains("onclick"), "{html}");

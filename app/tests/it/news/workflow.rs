@@ -20,7 +20,11 @@ async fn an_article_goes_from_draft_to_review_to_published_by_a_second_pair_of_e
     let (status, sent) = step(w.api(EDITOR), id, json!({"to": "review"})).await;
     assert_eq!((status, sent["state"].as_str()), (200, Some("review")), "{sent}");
     assert_eq!(step(w.api(EDITOR), id, json!({"to": "published"})).await.0, 403, "four eyes: not the author");
-    assert_eq!(step(w.api(STREET_ADMIN), id, json!({"to": "published"})).await.0, 403, "a street's admin, not the district's");
+    assert_eq!(
+        step(w.api(STREET_ADMIN), id, json!({"to": "published"})).await.0,
+        403,
+        "a street's admin, not the district's"
+    );
     assert_eq!(step(w.api(RESIDENT), id, json!({"to": "published"})).await.0, 403);
     let (status, back) = step(w.api(OTHER_EDITOR), id, json!({"to": "draft"})).await;
     assert_eq!((status, back["state"].as_str()), (200, Some("draft")), "the reviewer sends it back");
@@ -55,7 +59,10 @@ async fn an_article_goes_from_draft_to_review_to_published_by_a_second_pair_of_e
     assert_eq!((status, withdrawn["state"].as_str()), (200, Some("withdrawn")));
     assert_eq!(public(&w.app, &format!("/articles/{id}")).await.0, 404, "withdrawn: gone from the public");
     assert_eq!(public(&w.app, "/articles").await.1["items"], json!([]));
-    let (status, _) = w.api(EDITOR).send(reqwest::Method::PATCH, &format!("/articles/{id}"), Some(json!({"title": "新"})), None).await;
+    let (status, _) = w
+        .api(EDITOR)
+        .send(reqwest::Method::PATCH, &format!("/articles/{id}"), Some(json!({"title": "新"})), None)
+        .await;
     assert_eq!(status, 409, "a withdrawn article is closed");
 }
 
@@ -63,10 +70,16 @@ async fn an_article_goes_from_draft_to_review_to_published_by_a_second_pair_of_e
 async fn a_street_admin_publishes_their_streets_articles_only() {
     let w = newsroom().await;
     let street = w.street(XIANGGANG_ZHONGLU);
-    let (status, _) =
-        w.api(STREET_ADMIN).post("/articles", json!({"title": "x", "body_markdown": "y", "street_id": w.street(BADAXIA)})).await;
+    let (status, _) = w
+        .api(STREET_ADMIN)
+        .post("/articles", json!({"title": "x", "body_markdown": "y", "street_id": w.street(BADAXIA)}))
+        .await;
     assert_eq!(status, 403, "not for another street");
-    assert_eq!(w.api(STREET_ADMIN).post("/articles", json!({"title": "x", "body_markdown": "y"})).await.0, 403, "nor the district");
+    assert_eq!(
+        w.api(STREET_ADMIN).post("/articles", json!({"title": "x", "body_markdown": "y"})).await.0,
+        403,
+        "nor the district"
+    );
 
     let id = draft(w.api(EDITOR), json!({"street_id": street})).await;
     step(w.api(EDITOR), id, json!({"to": "review"})).await;
@@ -92,18 +105,21 @@ async fn topics_gather_articles_and_the_list_filters_and_pages() {
     assert_eq!(status, 201, "{topic}");
     let topic = topic["id"].as_i64().unwrap();
     assert_eq!(public(&w.app, "/topics").await.1[0]["title"], "学百年党史 聚市南力量");
-    let (status, bad) = w.api(EDITOR).post("/articles", json!({"title": "x", "body_markdown": "y", "topic_ids": [topic + 99]})).await;
+    let (status, bad) =
+        w.api(EDITOR).post("/articles", json!({"title": "x", "body_markdown": "y", "topic_ids": [topic + 99]})).await;
     assert_eq!((status, bad["errors"][0]["field"].as_str()), (422, Some("topic_ids")), "{bad}");
 
     let badaxia = w.street(BADAXIA);
     let mut ids = Vec::new();
-    for extra in [json!({"topic_ids": [topic]}), json!({"street_ids": [badaxia]}), json!({"topic_ids": [topic, topic]})] {
+    for extra in [json!({"topic_ids": [topic]}), json!({"street_ids": [badaxia]}), json!({"topic_ids": [topic, topic]})]
+    {
         let id = draft(w.api(EDITOR), extra).await;
         step(w.api(EDITOR), id, json!({"to": "review"})).await;
         step(w.api(OTHER_EDITOR), id, json!({"to": "published"})).await;
         ids.push(id);
     }
-    let ids_of = |v: &Value| v["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let ids_of =
+        |v: &Value| v["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>();
     assert_eq!(ids_of(&public(&w.app, &format!("/articles?topic_id={topic}")).await.1), [ids[2], ids[0]]);
     assert_eq!(ids_of(&public(&w.app, &format!("/articles?street_id={badaxia}")).await.1), [ids[1]]);
     assert_eq!(public(&w.app, &format!("/articles/{}", ids[2])).await.1["topic_ids"], json!([topic]));
