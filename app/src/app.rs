@@ -52,6 +52,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::cases::settings::DOMAIN,
     crate::enterprise::DOMAIN,
     crate::board::DOMAIN,
+    crate::news::DOMAIN,
 ];
 
 /// What a domain brings to the application, as its `mod.rs` declares it (`pub const DOMAIN`).
@@ -245,6 +246,25 @@ pub async fn serve(
     tokio::join!(main, side, signal);
     db.close().await;
     Ok(())
+}
+
+/// Runs a background job (escalating cases, sending texts, publishing scheduled articles) every
+/// `every` until the process ends. A run that overruns its tick delays the next one rather than
+/// letting runs bunch up; each job says itself what it did and what failed, and retries at its
+/// next run.
+pub fn run_every<F, Fut>(every: Duration, mut job: F)
+where
+    F: FnMut() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            job().await;
+        }
+    });
 }
 
 /// Resolves on SIGTERM or Ctrl-C. The handlers are installed when this is called, not when the

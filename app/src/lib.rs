@@ -25,6 +25,7 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod media;
+pub mod news;
 pub mod notify;
 pub mod org;
 pub mod people;

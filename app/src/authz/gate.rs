@@ -93,3 +93,12 @@ impl Gate for CommandCentre {
         principal.reach().oversees().is_district()
     }
 }
+
+/// The newsroom: those who write and publish news (editors, district and street admins).
+pub struct Newsroom;
+
+impl Gate for Newsroom {
+    fn admits(principal: &Principal) -> bool {
+        !principal.reach().publishes().is_empty()
+    }
+}

@@ -233,6 +233,11 @@ pub enum Target {
     /// How the cases of a place are run: its statistics, patrol log and hotline (located at
     /// the place; `Location::district()` for the whole district's).
     Oversight(Location),
+    /// A news article, located at its scope: the district (`Location::district()`) or one
+    /// street. Who wrote it is not the rule book's: four eyes is `news::model`'s.
+    Article(Location),
+    /// The news's topic columns (专题), the district's.
+    Topic,
 }
 
 /// What is being done.
@@ -321,6 +326,10 @@ impl Principal {
             // Running cases: a place's statistics, patrol log and hotline.
             (View, Target::Oversight(loc)) => self.reach.oversees().covers(loc),
             (Manage, Target::Oversight(_)) => false,
+            // News: editors and district admins everywhere, street admins their street's.
+            (_, Target::Article(loc)) => self.reach.publishes().covers(loc),
+            (View, Target::Topic) => true,
+            (Manage, Target::Topic) => self.reach.publishes().is_district(),
         }
     }
 }

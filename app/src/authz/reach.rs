@@ -13,7 +13,9 @@
 //! - **oversees**: those who administer, and dispatchers where they are posted — they run the
 //!   cases of a place: its statistics, its patrol log, its hotline;
 //! - **works**: inspectors where they patrol, handlers their departments — the cases they work on;
-//! - **organises**: organisers, the offerings of their place.
+//! - **organises**: organisers, the offerings of their place;
+//! - **publishes**: editors and district admins the whole district's news, street admins their
+//!   street's (who may write an article of a place, and publish a colleague's).
 //!
 //! A grant whose role does not allow its scope ([`Role::allows_scope`]) reaches nothing.
 
@@ -126,6 +128,7 @@ pub struct Reach {
     oversees: Area,
     works: Area,
     organises: Area,
+    publishes: Area,
 }
 
 impl Reach {
@@ -137,17 +140,22 @@ impl Reach {
             oversees: Area::default(),
             works: Area::default(),
             organises: Area::default(),
+            publishes: Area::default(),
         };
         for g in grants.iter().filter(|g| g.role.allows_scope(&g.scope)) {
             match g.role {
                 Role::DistrictAdmin | Role::StreetAdmin => {
                     r.administers.add(g.scope);
                     r.oversees.add(g.scope);
+                    r.publishes.add(g.scope);
                 }
                 Role::Dispatcher => r.oversees.add(g.scope),
                 Role::Inspector | Role::Handler => r.works.add(g.scope),
                 Role::Organizer => r.organises.add(g.scope),
-                Role::Resident | Role::Enterprise | Role::Editor => {}
+                // The news is the district's: an editor posted in a department (区委宣传部) edits
+                // it all, as one posted in the district does.
+                Role::Editor => r.publishes.add(Scope::District),
+                Role::Resident | Role::Enterprise => {}
             }
         }
         r
@@ -176,6 +184,11 @@ impl Reach {
     /// Where they run offerings.
     pub fn organises(&self) -> &Area {
         &self.organises
+    }
+
+    /// Where they write and publish news.
+    pub fn publishes(&self) -> &Area {
+        &self.publishes
     }
 
     /// The cases they see besides their own reports: where they oversee or work.

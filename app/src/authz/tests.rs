@@ -30,6 +30,7 @@ fn rule_table() {
     let nobody = who(5, &[]);
     let organizer_d1 = who(6, &[(Role::Organizer, Scope::Department(D1))]);
     let organizer_s1 = who(7, &[(Role::Organizer, Scope::Street(S1))]);
+    let editor_d1 = who(8, &[(Role::Editor, Scope::Department(D1))]);
 
     let rows: Vec<(&str, &Principal, Action, Target, bool)> = vec![
         // back office entry
@@ -177,6 +178,18 @@ fn rule_table() {
         ("street admin cannot read other street audit", &street1, View, Target::Audit(Location::street(S2)), false),
         ("street admin cannot read district-wide audit", &street1, View, Target::Audit(Location::district()), false),
         ("nobody edits the audit log", &district, Manage, Target::Audit(Location::district()), false),
+        // news: editors everywhere, street admins their street's, nobody else
+        ("editor writes a district-wide article", &editor_d1, Manage, Target::Article(Location::district()), true),
+        ("editor writes a street's article", &editor_d1, Manage, Target::Article(Location::street(S2)), true),
+        ("district admin publishes anywhere", &district, Manage, Target::Article(Location::street(S2)), true),
+        ("street admin writes for own street", &street1, Manage, Target::Article(Location::street(S1)), true),
+        ("street admin not for other street", &street1, Manage, Target::Article(Location::street(S2)), false),
+        ("street admin not district-wide", &street1, Manage, Target::Article(Location::district()), false),
+        ("resident writes no news", &resident, Manage, Target::Article(Location::district()), false),
+        ("organiser writes no news", &organizer_s1, Manage, Target::Article(Location::street(S1)), false),
+        ("editor makes topics", &editor_d1, Manage, Target::Topic, true),
+        ("street admin makes no topics", &street1, Manage, Target::Topic, false),
+        ("anyone sees topics", &resident, View, Target::Topic, true),
     ];
     let failures: Vec<String> = rows
         .iter()

@@ -37,11 +37,9 @@ pub async fn escalate_overdue(state: &AppState) -> anyhow::Result<usize> {
 
 /// Runs the job every `every` until the process ends.
 pub fn spawn(state: AppState, every: Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
+    crate::app::run_every(every, move || {
+        let state = state.clone();
+        async move {
             match escalate_overdue(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(escalated = n, "overdue cases escalated"),

@@ -189,11 +189,9 @@ pub fn describe(line: &listing::Line, locale: Locale) -> [(&'static str, String)
 
 /// Runs the jobs every `every` until the process ends; failures are logged and retried.
 pub fn spawn(state: AppState, every: Duration) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
+    crate::app::run_every(every, move || {
+        let state = state.clone();
+        async move {
             match run_once(&state, &OutboxGateway).await {
                 Ok(r) if r.reminded + r.texted + r.queued_sent > 0 => {
                     tracing::info!(

@@ -15,7 +15,7 @@ mod views;
 pub use directory::Directory;
 pub use model::{Community, Department, District, Street, Venue, VenueKind};
 // What other domains read of the structure's storage; they name these, never `store`.
-pub use store::{community, department, list_departments, venue};
+pub use store::{community, department, list_departments, street, venue};
 
 use crate::app::Domain;
 use crate::authz::{Principal, Role};

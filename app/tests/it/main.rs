@@ -15,6 +15,7 @@ mod bookings;
 mod cases;
 mod enterprise;
 mod helpers;
+mod news;
 mod notify;
 mod org;
 mod platform;

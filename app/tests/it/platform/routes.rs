@@ -179,6 +179,11 @@ const SITE: &[(&str, &str, &str)] = &[
 /// API operations, `(method, path as the document spells it, letters)`.
 #[rustfmt::skip]
 const API: &[(&str, &str, &str)] = &[
+    ("GET",   "/articles",                                   "PPPPPPPPPP"),
+    ("POST",  "/articles",                                   "LFFFFFFPPP"),
+    ("GET",   "/articles/{id}",                              "PPPPPPPPPP"),
+    ("PATCH", "/articles/{id}",                              "LFFFFFFPPP"),
+    ("POST",  "/articles/{id}/transitions",                  "LFFFFFFPPP"),
     ("GET",   "/assist-cases",                               "LFFFPPFFFP"),
     ("GET",   "/assist-items",                               "PPPPPPPPPP"),
     ("DELETE", "/bookings/{id}",                              "LPPPPPPPPP"),
@@ -243,6 +248,8 @@ const API: &[(&str, &str, &str)] = &[
     ("POST",  "/slots/{id}/group-bookings",                  "LPPPPPPPPP"),
     ("GET",   "/streets",                                    "PPPPPPPPPP"),
     ("GET",   "/streets/{id}",                               "PPPPPPPPPP"),
+    ("GET",   "/topics",                                     "PPPPPPPPPP"),
+    ("POST",  "/topics",                                     "LFFFFFFPPP"),
     ("GET",   "/venues",                                     "PPPPPPPPPP"),
     ("GET",   "/venues/{id}",                                "PPPPPPPPPP"),
     ("GET",   "/work-calendar",                              "LPPPPPPPPP"),

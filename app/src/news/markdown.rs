@@ -1,0 +1,172 @@
+//! Markdown to HTML, always sanitised: `pulldown-cmark` renders (it passes raw HTML through,
+//! as CommonMark says it must), then `ammonia` keeps only an explicit allow-list of tags and
+//! attributes. The allow-list is written out here rather than taken from ammonia's defaults,
+//! so a new default in a later version of the crate cannot widen what an article may carry.
+//!
+//! What survives: text structure (paragraphs, headings, lists, quotes, code, tables, emphasis),
+//! links to `http`, `https` and `mailto` and to this site (a path starting with one `/`), and
+//! images from `http(s)` or this site (the uploads). No script or style (their content goes
+//! too), no event attributes, no `javascript:`/`data:`/`vbscript:` URLs, no SVG or MathML, no
+//! frames or forms; every link gets `rel="noopener noreferrer"`. Run at write time: the HTML is
+//! stored, so a read never renders.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{Options, Parser, html};
+
+const TAGS: &[&str] = &[
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "code",
+    "em",
+    "strong",
+    "del",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+];
+
+/// The article's Markdown as safe HTML.
+pub fn render(markdown: &str) -> String {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut raw, Parser::new_ext(markdown, options));
+    sanitise(&raw)
+}
+
+/// `html` with everything outside the allow-list removed.
+pub fn sanitise(html: &str) -> String {
+    let tag_attributes: HashMap<&str, HashSet<&str>> = HashMap::from([
+        ("a", HashSet::from(["href", "title"])),
+        ("img", HashSet::from(["src", "alt", "title"])),
+        ("ol", HashSet::from(["start"])),
+        ("th", HashSet::from(["align"])),
+        ("td", HashSet::from(["align"])),
+    ]);
+    ammonia::Builder::empty()
+        .tags(TAGS.iter().copied().collect())
+        .clean_content_tags(HashSet::from(["script", "style"]))
+        .tag_attributes(tag_attributes)
+        .generic_attributes(HashSet::new())
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(same_site)))
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true)
+        .clean(html)
+        .to_string()
+}
+
+/// A relative URL is kept only when it is a path of this site: `//host/…` (another site,
+/// without a scheme) and anything else is dropped.
+fn same_site(url: &str) -> Option<Cow<'_, str>> {
+    let path_of_this_site = url.starts_with('/') && !url.starts_with("//") && !url.contains('\\');
+    path_of_this_site.then_some(Cow::Borrowed(url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    /// Nothing in `html` that a browser would run or fetch from elsewhere.
+    fn assert_harmless(html: &str) {
+        let lower = html.to_lowercase();
+        for bad in [
+            "<script",
+            "onerror",
+            "onload",
+            "onclick",
+            "javascript:",
+            "vbscript:",
+            "data:",
+            "<svg",
+            "<math",
+            "<iframe",
+            "<style",
+            "<object",
+            "<embed",
+            "<form",
+            "alert(1)",
+            "srcdoc",
+        ] {
+            assert!(!lower.contains(bad), "{bad:?} survived in {html}");
+        }
+    }
+
+    #[test]
+    fn ordinary_markdown_renders() {
+        let html = render("# 学百年党史\n\n**聚**市南力量，[报名](https://example.org/x)。\n\n![讲座](/media/1.jpg)");
+        assert!(html.contains("<h1>学百年党史</h1>"), "{html}");
+        assert!(html.contains("<strong>聚</strong>"), "{html}");
+        assert!(html.contains(r#"<a href="https://example.org/x" rel="noopener noreferrer">报名</a>"#), "{html}");
+        assert!(html.contains(r#"<img src="/media/1.jpg" alt="讲座">"#), "{html}");
+    }
+
+    #[test]
+    fn hostile_input_does_not_survive() {
+        let hostile = [
+            "<script>alert(1)</script>",
+            "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=\"/ok.png\" onload=\"alert(1)\">",
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](&#106;avascript:alert(1))",
+            "[x](jav&#x09;ascript:alert(1))",
+            "<a href=\"&#x6A;avascript:alert(1)\">x</a>",
+            "[x](vbscript:alert(1))",
+            "![x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "<a href=\"data:text/html,<script>alert(1)</script>\">x</a>",
+            "<svg onload=alert(1)><circle r=1 /></svg>",
+            "<svg><script>alert(1)</script></svg>",
+            "<math><mtext><script>alert(1)</script></mtext></math>",
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+            "<style>body{background:url(javascript:alert(1))}</style>",
+            "<p style=\"background:url(javascript:alert(1))\" onclick=\"alert(1)\">x</p>",
+            "<object data=\"x.swf\"></object><embed src=\"x.swf\">",
+            "<form action=\"https://evil.example\"><input></form>",
+            "&lt;script&gt;alert(1)&lt;/script&gt;",
+            "<scr<script>ipt>alert(1)</scr</script>ipt>",
+            "<!--<script>alert(1)</script>-->",
+            "<a href=\"java\nscript:alert(1)\">x</a>",
+        ];
+        for input in hostile {
+            let html = render(input);
+            // An entity-escaped "<script>" is text, which the browser shows and never runs:
+            // what must not appear is the markup.
+            assert_harmless(&html.replace("&lt;script&gt;", "").replace("alert(1)", ""));
+            assert!(!html.to_lowercase().contains("<script"), "{input} gave {html}");
+            assert!(!html.contains(" on"), "{input} gave an event attribute: {html}");
+        }
+    }
+
+    #[test]
+    fn links_get_rel_and_only_safe_destinations() {
+        let html = render("[a](https://example.org) [b](/news/1) [c](//evil.example/x) [d](mailto:x@example.org)");
+        assert_eq!(html.matches(r#"rel="noopener noreferrer""#).count(), 4, "{html}");
+        assert!(html.contains(r#"href="/news/1""#), "{html}");
+        assert!(!html.contains("evil.example"), "{html}");
+    }
+}
