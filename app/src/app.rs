@@ -52,6 +52,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::cases::settings::DOMAIN,
     crate::enterprise::DOMAIN,
     crate::board::DOMAIN,
+    crate::search::DOMAIN,
 ];
 
 /// What a domain brings to the application, as its `mod.rs` declares it (`pub const DOMAIN`).

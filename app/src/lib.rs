@@ -28,6 +28,7 @@ pub mod media;
 pub mod notify;
 pub mod org;
 pub mod people;
+pub mod search;
 pub mod seed;
 pub mod server;
 pub mod web;

@@ -231,6 +231,7 @@ const API: &[(&str, &str, &str)] = &[
     ("POST",  "/patrols/{id}/end",                           "LFFPFFFFFF"),
     ("POST",  "/patrols/{id}/points",                        "LFFPFFFFFF"),
     ("DELETE", "/registrations/{id}",                         "LPPPPPPPPP"),
+    ("GET",   "/search",                                     "PPPPPPPPPP"),
     ("GET",   "/services",                                   "PPPPPPPPPP"),
     ("POST",  "/services",                                   "LPPPPPPPPP"),
     ("GET",   "/services/{id}/slots",                        "PPPPPPPPPP"),
