@@ -27,6 +27,19 @@ fn api() -> utoipa_axum::router::OpenApiRouter<crate::app::AppState> {
     slot_api::router().merge(api::router())
 }
 
+/// A service as search shows it: every service is public (`/services/{id}`).
+pub fn search_document(s: &Service) -> crate::search::Document {
+    crate::search::Document {
+        kind: crate::search::Kind::Service,
+        id: s.id,
+        title: s.name.clone(),
+        url: format!("/services/{}", s.id),
+        body: s.description.clone(),
+        street_id: None,
+        community_id: None,
+    }
+}
+
 /// Where a service sits, for authorization: its department (and that department's street).
 pub async fn service_location(conn: &mut Conn, s: &Service) -> AppResult<Location> {
     Ok(match s.department_id {
