@@ -18,3 +18,4 @@ mod helpers;
 mod notify;
 mod org;
 mod platform;
+mod search;
