@@ -135,7 +135,8 @@ enum SearchCommand {
     /// Segment again the documents indexed by an older segmenter (after a dictionary change);
     /// safe while servers run
     Reindex {
-        /// Every document, whatever segmenter indexed it
+        /// Every document: each domain hands all its public documents in again (this also
+        /// fills the index with what was written before it existed)
         #[arg(long)]
         all: bool,
     },
@@ -244,10 +245,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Search(SearchCommand::Reindex { all }) => {
             let done = crate::search::reindex(&state.db, all, state.clock.unix()).await?;
-            println!(
-                "segmented {done} documents again (segmenter version {})",
-                crate::search::segment::SEGMENTER_VERSION
-            );
+            println!("indexed {done} documents (segmenter version {})", crate::search::segment::SEGMENTER_VERSION);
             Ok(())
         }
         Command::Sms(SmsCommand::Outbox { phone, limit }) => {

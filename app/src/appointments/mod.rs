@@ -19,7 +19,27 @@ use crate::error::{AppError, AppResult};
 use model::Service;
 
 /// The domain: the services' pages and the appointments API.
-pub const DOMAIN: Domain = Domain { name: "appointments", pages: routes::router, api, ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "appointments",
+    pages: routes::router,
+    api,
+    search_documents: Some(|conn, now| Box::pin(index_all_for_search(conn, now))),
+    ..Domain::NONE
+};
+
+/// Hands every service to search again.
+async fn index_all_for_search(conn: &mut Conn, now: i64) -> AppResult<u64> {
+    let (mut after, mut count) = (0, 0);
+    loop {
+        let page = store::list(conn, after, 500).await?;
+        let Some(last) = page.last() else { return Ok(count) };
+        after = last.id;
+        for s in &page {
+            crate::search::index(conn, &search_document(s), now).await?;
+            count += 1;
+        }
+    }
+}
 
 /// The appointments API: services and slots (`slot_api`), then booking them, draws, groups and
 /// the people one books for (`api`).

@@ -75,8 +75,15 @@ use crate::web::backoffice::Tile;
 
 /// The case core as a domain: the case pages and API with those of its parts (photos), the
 /// staff queue's tile, and the reporter's notices' wording.
-pub const DOMAIN: Domain =
-    Domain { name: "cases", pages: pages::router, api, tiles, case_addon: None, notices: Some(&notices::CaseNotices) };
+pub const DOMAIN: Domain = Domain {
+    name: "cases",
+    pages: pages::router,
+    api,
+    tiles,
+    case_addon: None,
+    notices: Some(&notices::CaseNotices),
+    ..Domain::NONE
+};
 
 /// The case API with its photos.
 pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {

@@ -196,16 +196,19 @@ pub async fn change_sessions(
 /// Hands an event to search as the public sees it. A members-only event, or one whose
 /// sessions are all cancelled, is taken out: search answers anyone, and a cancelled activity
 /// is nothing to find. Its body is the description, its kind's names and its campaign tag.
-pub async fn index_for_search(conn: &mut crate::db::Conn, event_id: i64, now: i64) -> AppResult<()> {
+/// Whether it is in the index now.
+pub async fn index_for_search(conn: &mut crate::db::Conn, event_id: i64, now: i64) -> AppResult<bool> {
     use crate::search::{self, Document, Kind};
     use crate::web::i18n::{Locale, t};
     let Some(e) = store::get(conn, event_id).await? else {
-        return Ok(search::remove(conn, Kind::Event, event_id).await?);
+        search::remove(conn, Kind::Event, event_id).await?;
+        return Ok(false);
     };
     let sessions = bookings::offerings_of_event(conn, event_id).await?;
     let cancelled = !sessions.is_empty() && sessions.iter().all(|s| s.status != "open");
     if e.members_only || cancelled {
-        return Ok(search::remove(conn, Kind::Event, event_id).await?);
+        search::remove(conn, Kind::Event, event_id).await?;
+        return Ok(false);
     }
     let kind = e.kind.label_key();
     let body = format!("{}\n{} {} {}", e.description, t(Locale::ZhCn, kind), t(Locale::En, kind), e.campaign);
@@ -218,7 +221,17 @@ pub async fn index_for_search(conn: &mut crate::db::Conn, event_id: i64, now: i6
         street_id: e.street_id,
         community_id: None,
     };
-    Ok(search::index(conn, &doc, now).await?)
+    search::index(conn, &doc, now).await?;
+    Ok(true)
+}
+
+/// Hands every event to search again; how many are public.
+pub async fn index_all_for_search(conn: &mut crate::db::Conn, now: i64) -> AppResult<u64> {
+    let mut public = 0;
+    for e in store::all(conn, i64::MAX).await? {
+        public += u64::from(index_for_search(conn, e.id, now).await?);
+    }
+    Ok(public)
 }
 
 /// Turns a recurrence rule into a plan's start times, or a single start.

@@ -76,16 +76,27 @@ pub async fn query(conn: &mut Conn, q: &str, kind: Option<Kind>, page: u32) -> R
     Ok(Page { items, next_page: (more && page < MAX_PAGE).then_some(page + 1) })
 }
 
-/// Segments again every document stored by another segmenter version (all of them with
-/// `all`); returns how many. Safe beside a running server: each batch is its own transaction,
-/// and a document its domain rewrites meanwhile is simply segmented by the current version.
-pub async fn reindex(db: &crate::db::Db, all: bool, now: i64) -> Result<u64, sqlx::Error> {
+/// A domain's way of handing all its public documents to [`index`] again, in the transaction
+/// given, at the time given; how many it handed in (see `app::Domain::search_documents`).
+pub type Reindex = for<'a> fn(&'a mut Conn, i64) -> crate::db::BoxFuture<'a, crate::error::AppResult<u64>>;
+
+/// Segments again every document stored by another segmenter version; returns how many.
+/// With `all`, first asks every domain to hand in all its documents again (which also brings
+/// in what was written before the index existed) and segments every stored document again.
+/// Safe beside a running server: each step is its own transaction, and a document its domain
+/// rewrites meanwhile is simply indexed by the current version.
+pub async fn reindex(db: &crate::db::Db, all: bool, now: i64) -> crate::error::AppResult<u64> {
+    let mut done = 0;
     if all {
+        for hand_in in crate::app::DOMAINS.iter().filter_map(|d| d.search_documents) {
+            let mut tx = db.begin().await?;
+            done += hand_in(&mut tx, now).await?;
+            tx.commit().await?;
+        }
         let mut tx = db.begin().await?;
-        store::mark_all_stale(&mut tx).await?;
+        store::mark_stale_before(&mut tx, now).await?;
         tx.commit().await?;
     }
-    let mut done = 0;
     loop {
         let mut tx = db.begin().await?;
         let batch = store::stale(&mut tx, 200).await?;

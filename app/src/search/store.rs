@@ -85,9 +85,11 @@ pub async fn stale(conn: &mut Conn, limit: i64) -> Result<Vec<Document>, sqlx::E
         .collect()
 }
 
-/// Marks every stored document as segmented by no version, so the next reindex does them all.
-pub async fn mark_all_stale(conn: &mut Conn) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("update search_documents set segmenter_version = 0").execute(conn).await?.rows_affected())
+/// Marks the documents not indexed since `now` as segmented by no version, so the reindex
+/// that follows does them too.
+pub async fn mark_stale_before(conn: &mut Conn, now: i64) -> Result<u64, sqlx::Error> {
+    let sql = "update search_documents set segmenter_version = 0 where updated_at < $1";
+    Ok(sqlx::query(sql).bind(now).execute(conn).await?.rows_affected())
 }
 
 /// A matching document, before its snippet is cut.

@@ -147,7 +147,7 @@ async fn a_cancelled_activity_leaves_search_at_once_and_members_only_ones_never_
 }
 
 #[tokio::test]
-async fn reindex_segments_again_what_an_older_segmenter_indexed() {
+async fn reindex_segments_again_what_an_older_segmenter_indexed_and_all_fills_the_index() {
     let w = world().await;
     let db = &w.app.state.db;
     sqlx::query("update search_documents set segmenter_version = 0, words = '', title_words = '', chars = '' where kind = 'service'")
@@ -158,5 +158,8 @@ async fn reindex_segments_again_what_an_older_segmenter_indexed() {
     assert_eq!(ejia::search::reindex(db, false, 0).await.unwrap(), 1);
     assert_eq!(titles(&w, "疫苗").await, [VACCINE]);
     assert_eq!(ejia::search::reindex(db, false, 0).await.unwrap(), 0, "nothing stale is left");
-    assert_eq!(ejia::search::reindex(db, true, 0).await.unwrap(), 3, "--all does every document");
+    sqlx::query("delete from search_documents").execute(db.pool()).await.unwrap();
+    assert_eq!(titles(&w, "社区").await, Vec::<String>::new());
+    assert_eq!(ejia::search::reindex(db, true, 0).await.unwrap(), 3, "--all has every domain hand its documents in");
+    assert_eq!(titles(&w, "社区").await.len(), 3);
 }
