@@ -5,6 +5,7 @@
 //! `db::per_engine` picks one.
 
 use sqlx::Row as _;
+use sqlx::any::AnyRow;
 
 use crate::db::{Conn, per_engine};
 use crate::search::model::{Document, Kind};
@@ -61,28 +62,11 @@ pub async fn delete(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), sqlx::Er
 
 /// Documents segmented by another version than this one, a batch at a time.
 pub async fn stale(conn: &mut Conn, limit: i64) -> Result<Vec<Document>, sqlx::Error> {
-    let rows = sqlx::query(
-        "select kind, doc_id, title, url, body, street_id, community_id from search_documents \
-         where segmenter_version <> $1 order by search_document_id limit $2",
-    )
-    .bind(SEGMENTER_VERSION)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            Ok(Document {
-                kind: Kind::parse(&kind).ok_or_else(|| sqlx::Error::Decode(format!("unknown kind {kind}").into()))?,
-                id: r.try_get("doc_id")?,
-                title: r.try_get("title")?,
-                url: r.try_get("url")?,
-                body: r.try_get("body")?,
-                street_id: r.try_get("street_id")?,
-                community_id: r.try_get("community_id")?,
-            })
-        })
-        .collect()
+    let sql = format!(
+        "select {COLUMNS} from search_documents where segmenter_version <> $1 order by search_document_id limit $2"
+    );
+    let rows = sqlx::query(&sql).bind(SEGMENTER_VERSION).bind(limit).fetch_all(conn).await?;
+    rows.iter().map(document_from).collect()
 }
 
 /// Marks the documents not indexed since `now` as segmented by no version, so the reindex
@@ -92,23 +76,24 @@ pub async fn mark_stale_before(conn: &mut Conn, now: i64) -> Result<u64, sqlx::E
     Ok(sqlx::query(sql).bind(now).execute(conn).await?.rows_affected())
 }
 
-/// A matching document, before its snippet is cut.
-pub struct Found {
-    /// What it is.
-    pub kind: Kind,
-    /// Its id in its domain.
-    pub id: i64,
-    /// Title.
-    pub title: String,
-    /// Link.
-    pub url: String,
-    /// The text the snippet comes from.
-    pub body: String,
-    /// Street.
-    pub street_id: Option<i64>,
+/// One row of `search_documents`, as it was handed in (one mapper for every read).
+fn document_from(r: &AnyRow) -> Result<Document, sqlx::Error> {
+    let kind: String = r.try_get("kind")?;
+    Ok(Document {
+        kind: Kind::parse(&kind).ok_or_else(|| sqlx::Error::Decode(format!("unknown kind {kind}").into()))?,
+        id: r.try_get("doc_id")?,
+        title: r.try_get("title")?,
+        url: r.try_get("url")?,
+        body: r.try_get("body")?,
+        street_id: r.try_get("street_id")?,
+        community_id: r.try_get("community_id")?,
+    })
 }
 
-const SQLITE_MATCH: &str = "select d.kind, d.doc_id, d.title, d.url, d.body, d.street_id \
+/// The columns [`document_from`] reads.
+const COLUMNS: &str = "kind, doc_id, title, url, body, street_id, community_id";
+
+const SQLITE_MATCH: &str = "select d.kind, d.doc_id, d.title, d.url, d.body, d.street_id, d.community_id \
      from search_fts join search_documents d on d.search_document_id = search_fts.rowid \
      where search_fts match $1 and ($2 = '' or d.kind = $2) \
      order by d.kind_order, bm25(search_fts, 10.0, 2.0, 1.0), d.search_document_id limit $3 offset $4";
@@ -123,7 +108,7 @@ macro_rules! tsv {
 }
 
 const POSTGRES_MATCH: &str = concat!(
-    "select d.kind, d.doc_id, d.title, d.url, d.body, d.street_id \
+    "select d.kind, d.doc_id, d.title, d.url, d.body, d.street_id, d.community_id \
      from search_documents d, to_tsquery('simple'::regconfig, $1) q where ",
     tsv!(),
     " @@ q and ($2 = '' or d.kind = $2) order by d.kind_order, ts_rank(",
@@ -175,7 +160,7 @@ pub async fn search(
     kind: Option<Kind>,
     limit: i64,
     offset: i64,
-) -> Result<Vec<Found>, sqlx::Error> {
+) -> Result<Vec<Document>, sqlx::Error> {
     if words.is_empty() {
         return Ok(Vec::new());
     }
@@ -187,19 +172,7 @@ pub async fn search(
         .bind(offset)
         .fetch_all(conn)
         .await?;
-    rows.iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            Ok(Found {
-                kind: Kind::parse(&kind).ok_or_else(|| sqlx::Error::Decode(format!("unknown kind {kind}").into()))?,
-                id: r.try_get("doc_id")?,
-                title: r.try_get("title")?,
-                url: r.try_get("url")?,
-                body: r.try_get("body")?,
-                street_id: r.try_get("street_id")?,
-            })
-        })
-        .collect()
+    rows.iter().map(document_from).collect()
 }
 
 #[cfg(test)]
