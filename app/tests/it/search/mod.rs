@@ -163,3 +163,21 @@ async fn reindex_segments_again_what_an_older_segmenter_indexed_and_all_fills_th
     assert_eq!(ejia::search::reindex(db, true, 0).await.unwrap(), 3, "--all has every domain hand its documents in");
     assert_eq!(titles(&w, "社区").await.len(), 3);
 }
+
+#[tokio::test]
+async fn a_public_case_is_found_once_accepted_and_leaves_when_voided() {
+    use crate::helpers::case_cast::{DISPATCHER, RESIDENT};
+    use crate::helpers::{ILLEGAL_BUILDING, act};
+    let w = World::for_cases().await;
+    let case =
+        w.case(ILLEGAL_BUILDING).description("人行道上私搭乱建的棚子，电话13900001111").file(w.api(RESIDENT)).await;
+    assert_eq!(titles(&w, "棚子").await, Vec::<String>::new(), "a report is not searchable before it is accepted");
+    assert_eq!(act(w.api(DISPATCHER), case, json!({"action": "accept"})).await.0, 200);
+    let (_, body) = search(&w, "棚子", "").await;
+    assert_eq!(body["items"][0]["kind"], "case");
+    assert_eq!(body["items"][0]["url"], format!("/board/{case}"));
+    assert!(body["items"][0]["snippet"].as_str().unwrap().contains("<mark>棚子</mark>"), "{body}");
+    assert_eq!(titles(&w, "13900001111").await, Vec::<String>::new());
+    assert_eq!(act(w.api(DISPATCHER), case, json!({"action": "void", "note": "重复"})).await.0, 200);
+    assert_eq!(titles(&w, "棚子").await, Vec::<String>::new(), "a voided case leaves at once");
+}
