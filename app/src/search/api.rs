@@ -14,7 +14,7 @@ use crate::search::{self, Hit, Kind};
 use crate::web::extract::{Json, Query};
 
 /// Characters of a query read at most; the rest is ignored.
-const MAX_QUERY_CHARS: usize = 200;
+pub const MAX_QUERY_CHARS: usize = 200;
 
 /// The API routes of this domain.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -11,20 +11,22 @@
 //!   version;
 //! - `model`: kinds, documents, hits and the highlighted snippet;
 //! - `store`: the index's SQL — FTS5 on SQLite, a GIN-indexed `tsvector` on PostgreSQL;
-//! - `api`: `GET /api/v1/search`.
+//! - `api`: `GET /api/v1/search`; `pages` and `views`: the `/search` page (`app/templates/search/`).
 
 pub mod api;
 pub mod model;
+pub mod pages;
 pub mod segment;
 pub mod store;
+mod views;
 
 pub use model::{Document, Hit, Kind};
 
 use crate::app::Domain;
 use crate::db::Conn;
 
-/// The domain: the search API.
-pub const DOMAIN: Domain = Domain { name: "search", api: api::router, ..Domain::NONE };
+/// The domain: the search page and API.
+pub const DOMAIN: Domain = Domain { name: "search", pages: pages::router, api: api::router, ..Domain::NONE };
 
 /// Results per page.
 pub const PAGE_SIZE: i64 = 20;
@@ -69,8 +71,9 @@ pub async fn query(conn: &mut Conn, q: &str, kind: Option<Kind>, page: u32) -> R
     let items = found
         .into_iter()
         .map(|f| {
-            let snippet = model::snippet(if f.body.trim().is_empty() { &f.title } else { &f.body }, &words);
-            Hit { kind: f.kind, id: f.id, title: f.title, url: f.url, snippet, street_id: f.street_id }
+            let source = if f.body.trim().is_empty() { &f.title } else { &f.body };
+            let (snippet, fragments) = (model::snippet(source, &words), model::excerpt(source, &words));
+            Hit { kind: f.kind, id: f.id, title: f.title, url: f.url, snippet, street_id: f.street_id, fragments }
         })
         .collect();
     Ok(Page { items, next_page: (more && page < MAX_PAGE).then_some(page + 1) })

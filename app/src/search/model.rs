@@ -78,6 +78,9 @@ pub struct Hit {
     pub snippet: String,
     /// Its street, if it has one.
     pub street_id: Option<i64>,
+    /// The same excerpt in pieces, for the site's page to mark (not in the API).
+    #[serde(skip)]
+    pub fragments: Vec<Fragment>,
 }
 
 /// Characters of context kept before the first match in a snippet.
@@ -85,10 +88,19 @@ const BEFORE: usize = 20;
 /// Characters a snippet holds at most.
 const SNIPPET: usize = 90;
 
-/// An excerpt of `text` around the first of `terms` found (or its start), HTML-escaped, with
-/// every occurrence of a term inside it wrapped in `<mark>`. Latin letters match whatever
-/// their case, since the index lower-cases them.
-pub fn snippet(text: &str, terms: &[String]) -> String {
+/// A piece of an excerpt: text, and whether it matched the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fragment {
+    /// The text, as written (not escaped).
+    pub text: String,
+    /// Whether it is a match, to be marked.
+    pub marked: bool,
+}
+
+/// An excerpt of `text` around the first of `terms` found (or its start), cut into fragments
+/// so each occurrence of a term inside it can be marked. Latin letters match whatever their
+/// case, since the index lower-cases them.
+pub fn excerpt(text: &str, terms: &[String]) -> Vec<Fragment> {
     let chars: Vec<char> = text.chars().collect();
     let lower: Vec<char> = chars.iter().map(|c| c.to_lowercase().next().unwrap_or(*c)).collect();
     let needles: Vec<Vec<char>> =
@@ -97,34 +109,44 @@ pub fn snippet(text: &str, terms: &[String]) -> String {
     let first = (0..chars.len()).find(|&i| at(i).is_some()).unwrap_or(0);
     let start = first.saturating_sub(BEFORE);
     let end = (start + SNIPPET).min(chars.len());
-    let mut out = String::new();
+    let mut out: Vec<Fragment> = Vec::new();
+    let mut push = |text: &[char], marked: bool| match out.last_mut() {
+        Some(last) if last.marked == marked && !marked => last.text.extend(text),
+        _ => out.push(Fragment { text: text.iter().collect(), marked }),
+    };
     if start > 0 {
-        out.push('…');
+        push(&['…'], false);
     }
     let mut i = start;
     while i < end {
-        match at(i) {
-            Some(len) => {
-                let stop = (i + len).min(end);
-                out.push_str("<mark>");
-                escape_into(&chars[i..stop], &mut out);
-                out.push_str("</mark>");
-                i = stop;
-            }
-            None => {
-                escape_into(&chars[i..i + 1], &mut out);
-                i += 1;
-            }
-        }
+        let (len, marked) = at(i).map_or((1, false), |len| (len, true));
+        let stop = (i + len).min(end);
+        push(&chars[i..stop], marked);
+        i = stop;
     }
     if end < chars.len() {
-        out.push('…');
+        push(&['…'], false);
     }
     out
 }
 
-fn escape_into(chars: &[char], out: &mut String) {
-    for &c in chars {
+/// An [`excerpt`] as the API gives it: HTML, the text escaped, matches in `<mark>`.
+pub fn snippet(text: &str, terms: &[String]) -> String {
+    let mut out = String::new();
+    for f in excerpt(text, terms) {
+        if f.marked {
+            out.push_str("<mark>");
+        }
+        escape_into(&f.text, &mut out);
+        if f.marked {
+            out.push_str("</mark>");
+        }
+    }
+    out
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -173,6 +195,13 @@ mod tests {
     #[test]
     fn the_longest_term_at_a_place_wins() {
         assert_eq!(snippet("香港中路", &terms(&["香港", "香港中路"])), "<mark>香港中路</mark>");
+    }
+
+    #[test]
+    fn an_excerpt_is_cut_into_marked_and_plain_fragments() {
+        let f = excerpt("学党史，讲党史", &terms(&["党史"]));
+        let shape: Vec<(&str, bool)> = f.iter().map(|f| (f.text.as_str(), f.marked)).collect();
+        assert_eq!(shape, [("学", false), ("党史", true), ("，讲", false), ("党史", true)]);
     }
 
     #[test]

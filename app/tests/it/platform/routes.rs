@@ -165,6 +165,7 @@ const SITE: &[(&str, &str, &str)] = &[
         ("GET",   "/requests.xml",                               "PPPPPPPPPP"),
         ("POST",  "/requests.xml",                               "PPPPPPPPPP"),
         ("GET",   "/requests/{file}",                            "PPPPPPPPPP"),
+        ("GET",   "/search",                                     "PPPPPPPPPP"),
         ("GET",   "/services",                                   "PPPPPPPPPP"),
         ("GET",   "/services.json",                              "PPPPPPPPPP"),
         ("GET",   "/services.xml",                               "PPPPPPPPPP"),

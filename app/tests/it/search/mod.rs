@@ -181,3 +181,17 @@ async fn a_public_case_is_found_once_accepted_and_leaves_when_voided() {
     assert_eq!(act(w.api(DISPATCHER), case, json!({"action": "void", "note": "重复"})).await.0, 200);
     assert_eq!(titles(&w, "棚子").await, Vec::<String>::new(), "a voided case leaves at once");
 }
+
+#[tokio::test]
+async fn the_search_page_groups_results_and_marks_matches_in_escaped_text() {
+    let w = world().await;
+    let (status, html) = w.app.page("/search?q=%E5%85%8D%E8%B4%B9").await; // 免费
+    assert_eq!(status, 200);
+    assert!(html.contains("<h2>活动</h2>"), "{html}");
+    assert!(html.contains("&#60;b&#62;<mark>免费</mark>&#60;/b&#62;"), "{html}");
+    assert!(html.contains("<a href=\"/events/"), "{html}");
+    let (status, html) = w.app.page("/search?q=%E5%8C%97%E4%BA%AC").await; // 北京
+    assert_eq!(status, 200);
+    assert!(html.contains("没有找到"), "{html}");
+    assert_eq!(w.app.page("/search").await.0, 200);
+}
