@@ -123,6 +123,25 @@ async fn the_api_refuses_what_it_cannot_read_and_a_bad_token() {
     assert_eq!(none.json::<Value>().await.unwrap(), json!({"items": []}), "no query, nothing found");
     let bad = reqwest::Client::new().get(w.app.at("/api/v1/search?q=x")).bearer_auth("nonsense").send().await.unwrap();
     assert_eq!(bad.status().as_u16(), 401);
+    for q in [
+        "\"",
+        "'",
+        "a\"b",
+        "x OR y",
+        "NEAR(a b)",
+        "*",
+        "²",
+        "Ⅻ",
+        "Straße ÄÖÜ",
+        "١٢٣",
+        "🙂",
+        "\\",
+        "a:b",
+        "{chars}:x",
+        "^党",
+    ] {
+        assert_eq!(search(&w, q, "").await.0, 200, "{q}: the query language is never the caller's");
+    }
     let (status, body) = w.api(ORGANISER).get("/search?q=党史&page=99").await;
     assert_eq!(
         (status, body["items"].as_array().unwrap().len()),
