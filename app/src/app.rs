@@ -53,6 +53,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::enterprise::DOMAIN,
     crate::board::DOMAIN,
     crate::news::DOMAIN,
+    crate::search::DOMAIN,
 ];
 
 /// What a domain brings to the application, as its `mod.rs` declares it (`pub const DOMAIN`).
@@ -74,6 +75,9 @@ pub struct Domain {
     pub case_addon: Option<&'static dyn crate::cases::addons::CaseAddon>,
     /// How it words the notices it leaves (see `notify::wording`).
     pub notices: Option<&'static dyn crate::notify::wording::Wording>,
+    /// Hands every one of its public documents to search again (`ejia search reindex --all`,
+    /// which also fills the index with what was written before the index existed); how many.
+    pub search_documents: Option<crate::search::Reindex>,
 }
 
 impl Domain {
@@ -85,6 +89,7 @@ impl Domain {
         tiles: |_| Vec::new(),
         case_addon: None,
         notices: None,
+        search_documents: None,
     };
 }
 

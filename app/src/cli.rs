@@ -1,6 +1,6 @@
 //! The command line: `ejia serve`, `ejia migrate`, `ejia district import`, `ejia user add`,
-//! `ejia token create`, `ejia sms outbox`. Every command honours `--data-dir` and `--config`,
-//! and may run while a server uses the same database.
+//! `ejia token create`, `ejia sms outbox`, `ejia search reindex`. Every command honours
+//! `--data-dir` and `--config`, and may run while a server uses the same database.
 
 use std::io::BufRead as _;
 use std::net::SocketAddr;
@@ -61,6 +61,9 @@ enum Command {
     /// Text messages (development: shows what the SMS gateway would have sent)
     #[command(subcommand)]
     Sms(SmsCommand),
+    /// The search index
+    #[command(subcommand)]
+    Search(SearchCommand),
     /// Print the OpenAPI 3.1 document of the JSON API (as served at /api/v1/openapi.json)
     Openapi,
 }
@@ -124,6 +127,18 @@ enum TokenCommand {
         /// ends only when revoked
         #[arg(long)]
         long_lived: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SearchCommand {
+    /// Segment again the documents indexed by an older segmenter (after a dictionary change);
+    /// safe while servers run
+    Reindex {
+        /// Every document: each domain hands all its public documents in again (this also
+        /// fills the index with what was written before it existed)
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -226,6 +241,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let token =
                 credentials::issue(&state, None, user, &label, long_lived).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{}", token.token);
+            Ok(())
+        }
+        Command::Search(SearchCommand::Reindex { all }) => {
+            let done = crate::search::reindex(&state.db, all, state.clock.unix()).await?;
+            println!("indexed {done} documents (segmenter version {})", crate::search::segment::SEGMENTER_VERSION);
             Ok(())
         }
         Command::Sms(SmsCommand::Outbox { phone, limit }) => {

@@ -19,12 +19,45 @@ use crate::error::{AppError, AppResult};
 use model::Service;
 
 /// The domain: the services' pages and the appointments API.
-pub const DOMAIN: Domain = Domain { name: "appointments", pages: routes::router, api, ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "appointments",
+    pages: routes::router,
+    api,
+    search_documents: Some(|conn, now| Box::pin(index_all_for_search(conn, now))),
+    ..Domain::NONE
+};
+
+/// Hands every service to search again.
+async fn index_all_for_search(conn: &mut Conn, now: i64) -> AppResult<u64> {
+    let (mut after, mut count) = (0, 0);
+    loop {
+        let page = store::list(conn, after, 500).await?;
+        let Some(last) = page.last() else { return Ok(count) };
+        after = last.id;
+        for s in &page {
+            crate::search::index(conn, &search_document(s), now).await?;
+            count += 1;
+        }
+    }
+}
 
 /// The appointments API: services and slots (`slot_api`), then booking them, draws, groups and
 /// the people one books for (`api`).
 fn api() -> utoipa_axum::router::OpenApiRouter<crate::app::AppState> {
     slot_api::router().merge(api::router())
+}
+
+/// A service as search shows it: every service is public (`/services/{id}`).
+pub fn search_document(s: &Service) -> crate::search::Document {
+    crate::search::Document {
+        kind: crate::search::Kind::Service,
+        id: s.id,
+        title: s.name.clone(),
+        url: format!("/services/{}", s.id),
+        body: s.description.clone(),
+        street_id: None,
+        community_id: None,
+    }
 }
 
 /// Where a service sits, for authorization: its department (and that department's street).

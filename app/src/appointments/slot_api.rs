@@ -110,8 +110,10 @@ async fn create_service(
         now,
     )
     .await?;
-    let change = crate::audit::Change::new("service", id, None).after(&Service { id, ..draft });
+    let created = Service { id, ..draft };
+    let change = crate::audit::Change::new("service", id, None).after(&created);
     crate::audit::record(&mut tx, now, user.id, "service.create", change).await?;
+    crate::search::index(&mut tx, &crate::appointments::search_document(&created), now).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }

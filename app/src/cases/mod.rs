@@ -56,6 +56,7 @@ pub mod pages;
 pub mod patrol;
 pub mod photos;
 pub mod reveal;
+pub mod searchable;
 pub mod service;
 pub mod settings;
 pub mod stats;
@@ -65,9 +66,11 @@ pub mod views;
 pub mod workflow;
 
 // What the add-ons outside this folder (enterprise assistance, the public board) use of the
-// core's storage: the categories, a case, its timeline, and a guarded move with its step.
-// They name these, never `store`; `seed` (the demo's data) is the one exception.
-pub use store::{Category, add_step, case, categories, category, category_by_code, move_case, steps};
+// core's storage: the categories, a case, its timeline, and a guarded move with its step (and
+// what search holds of the case). They name these, never `store`; `seed` (the demo's data) is
+// the one exception.
+pub use searchable::{index_all as index_all_for_search, move_case};
+pub use store::{Category, add_step, case, categories, category, category_by_code, steps};
 
 use crate::app::{AppState, Domain};
 use crate::authz::{Principal, Role};
@@ -75,8 +78,15 @@ use crate::web::backoffice::Tile;
 
 /// The case core as a domain: the case pages and API with those of its parts (photos), the
 /// staff queue's tile, and the reporter's notices' wording.
-pub const DOMAIN: Domain =
-    Domain { name: "cases", pages: pages::router, api, tiles, case_addon: None, notices: Some(&notices::CaseNotices) };
+pub const DOMAIN: Domain = Domain {
+    name: "cases",
+    pages: pages::router,
+    api,
+    tiles,
+    case_addon: None,
+    notices: Some(&notices::CaseNotices),
+    search_documents: Some(|conn, now| Box::pin(async move { Ok(searchable::index_all(conn, None, now).await?) })),
+};
 
 /// The case API with its photos.
 pub fn api() -> utoipa_axum::router::OpenApiRouter<AppState> {

@@ -163,7 +163,7 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
     for addon in addons::registered(state) {
         addon.check_act(&mut tx, &case, act.action).await?;
     }
-    if !store::move_case(&mut tx, &next, case.state, now).await? {
+    if !crate::cases::searchable::move_case(&mut tx, &next, case.state, now).await? {
         return Err(AppError::Conflict("cases.moved_meanwhile"));
     }
     if let Some(master) = act.merge_into.filter(|_| act.action == Action::Void) {

@@ -206,6 +206,15 @@ pub async fn case(conn: &mut Conn, id: i64) -> Result<Option<Case>> {
     row.as_ref().map(case_from).transpose()
 }
 
+/// Cases after `after` in id order (of one category, when given), a batch at a time.
+pub async fn cases_after(conn: &mut Conn, category: Option<i64>, after: i64, limit: i64) -> Result<Vec<Case>> {
+    let sql = format!(
+        "select {CASE_COLUMNS} from cases where case_id > $1 and ($2 = 0 or category_id = $2) order by case_id limit $3"
+    );
+    let rows = sqlx::query(&sql).bind(after).bind(category.unwrap_or(0)).bind(limit).fetch_all(conn).await?;
+    rows.iter().map(case_from).collect()
+}
+
 /// A user's own cases, newest first.
 pub async fn cases_of_reporter(conn: &mut Conn, user: UserId, limit: i64) -> Result<Vec<Case>> {
     let sql = format!("select {CASE_COLUMNS} from cases where reporter_user_id = $1 order by case_id desc limit $2");

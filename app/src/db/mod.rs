@@ -14,7 +14,10 @@
 //! - rows are mapped once per table for both the pool and the writer thread (`row`);
 //! - after a refused statement PostgreSQL aborts the whole transaction, SQLite only the
 //!   statement ([`write::Attempt`]); PostgreSQL locks a row with `for update`
-//!   ([`Db::lock_offering_sql`]).
+//!   ([`Db::lock_offering_sql`]);
+//! - full-text search is FTS5 on SQLite and a `tsvector` on PostgreSQL: the one statement that
+//!   cannot be written once is written twice, side by side, and [`per_engine`] picks the one
+//!   for a connection (`search::store`).
 //!
 //! SQLite always has its writer: an in-memory database (`:memory:`) is refused, since each
 //! pooled connection would open an empty database of its own and the writer thread another.
@@ -182,6 +185,13 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// What differs between the engines, for a connection that may be inside a transaction:
+/// `sqlite` or `postgres`. For the few statements that cannot be written once, so the code
+/// that needs one names both versions side by side and never asks which engine it is on.
+pub fn per_engine<T>(conn: &Conn, sqlite: T, postgres: T) -> T {
+    if conn.backend_name() == <sqlx::Sqlite as sqlx::Database>::NAME { sqlite } else { postgres }
 }
 
 /// Whether an error is a unique-constraint violation (same check for both engines).

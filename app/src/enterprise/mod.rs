@@ -51,6 +51,7 @@ pub const DOMAIN: Domain = Domain {
     tiles: pages::tiles,
     case_addon: Some(&Assistance),
     notices: Some(&notices::AssistNotices),
+    ..Domain::NONE
 };
 
 /// What assistance adds to a case: its items are a kind of category only enterprises file

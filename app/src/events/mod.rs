@@ -19,7 +19,14 @@ use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;
 
 /// The domain: the activities' pages, public and back office, their API, and the organisers' tile.
-pub const DOMAIN: Domain = Domain { name: "events", pages: router, api: api::router, tiles, ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "events",
+    pages: router,
+    api: api::router,
+    tiles,
+    search_documents: Some(|conn, now| Box::pin(service::index_all_for_search(conn, now))),
+    ..Domain::NONE
+};
 
 /// The activities' pages: the public ones and the back office's.
 pub fn router() -> axum::Router<AppState> {

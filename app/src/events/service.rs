@@ -1,6 +1,7 @@
 //! Activity use cases: creating events, adding sessions one by one or as a series across
 //! venues, and editing or cancelling one session or the rest of its series — registrants of
-//! a cancelled session are told (the reservation trigger writes their inbox notice).
+//! a cancelled session are told (the reservation trigger writes their inbox notice). Each of
+//! them hands the event to search in its own transaction ([`index_for_search`]).
 
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
@@ -44,6 +45,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, e: NewEvent) -> AppRes
     let id = store::insert(&mut tx, &e, user.id, now).await?;
     let after = store::get(&mut tx, id).await?;
     audit::record(&mut tx, now, user.id, "event.create", Change::new("event", id, loc.street).after(&after)).await?;
+    index_for_search(&mut tx, id, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -104,6 +106,7 @@ pub async fn add_sessions(state: &AppState, user: &CurrentUser, event_id: i64, p
     };
     let parent = Parent::Event { event: event_id, series };
     let ids = offer::create(&mut tx, &state.keys, parent, location, &plan.sessions, now).await?;
+    index_for_search(&mut tx, event_id, now).await?;
     let summary = serde_json::json!({ "sessions_created": ids.len(), "rrule": plan.rrule });
     audit::record(
         &mut tx,
@@ -176,6 +179,7 @@ pub async fn change_sessions(
         }
         changed.push(s.id);
     }
+    index_for_search(&mut tx, event_id, now).await?;
     let summary = serde_json::json!({ "sessions": changed, "cancel": change.cancel, "shift": change.shift, "capacity": change.capacity });
     audit::record(
         &mut tx,
@@ -187,6 +191,47 @@ pub async fn change_sessions(
     .await?;
     tx.commit().await?;
     Ok(changed)
+}
+
+/// Hands an event to search as the public sees it. A members-only event, or one whose
+/// sessions are all cancelled, is taken out: search answers anyone, and a cancelled activity
+/// is nothing to find. Its body is the description, its kind's names and its campaign tag.
+/// Whether it is in the index now.
+pub async fn index_for_search(conn: &mut crate::db::Conn, event_id: i64, now: i64) -> AppResult<bool> {
+    use crate::search::{self, Document, Kind};
+    use crate::web::i18n::{Locale, t};
+    let Some(e) = store::get(conn, event_id).await? else {
+        search::remove(conn, Kind::Event, event_id).await?;
+        return Ok(false);
+    };
+    let sessions = bookings::offerings_of_event(conn, event_id).await?;
+    let cancelled = !sessions.is_empty() && sessions.iter().all(|s| s.status != "open");
+    if e.members_only || cancelled {
+        search::remove(conn, Kind::Event, event_id).await?;
+        return Ok(false);
+    }
+    let kind = e.kind.label_key();
+    let body = format!("{}\n{} {} {}", e.description, t(Locale::ZhCn, kind), t(Locale::En, kind), e.campaign);
+    let doc = Document {
+        kind: Kind::Event,
+        id: e.id,
+        url: format!("/events/{}", e.id),
+        title: e.title,
+        body,
+        street_id: e.street_id,
+        community_id: None,
+    };
+    search::index(conn, &doc, now).await?;
+    Ok(true)
+}
+
+/// Hands every event to search again; how many are public.
+pub async fn index_all_for_search(conn: &mut crate::db::Conn, now: i64) -> AppResult<u64> {
+    let mut public = 0;
+    for e in store::all(conn, i64::MAX).await? {
+        public += u64::from(index_for_search(conn, e.id, now).await?);
+    }
+    Ok(public)
 }
 
 /// Turns a recurrence rule into a plan's start times, or a single start.

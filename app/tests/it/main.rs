@@ -19,3 +19,4 @@ mod news;
 mod notify;
 mod org;
 mod platform;
+mod search;

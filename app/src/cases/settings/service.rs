@@ -83,6 +83,9 @@ pub async fn edit_category(state: &AppState, user: &CurrentUser, id: i64, edit: 
         ..before.clone()
     };
     update_category(&mut tx, &after, now).await?;
+    if after.public != before.public {
+        crate::cases::index_all_for_search(&mut tx, Some(id), now).await?;
+    }
     let change = Change::new("case_category", id, None).before(&settings_of(&before)).after(&settings_of(&after));
     audit::record(&mut tx, now, user.id, "case_category.update", change).await?;
     tx.commit().await?;

@@ -1,0 +1,115 @@
+//! Search (搜索): one Chinese-first index over what the public may read — activities,
+//! appointment services, and later news articles and public cases — and the API that queries it.
+//!
+//! Why a domain of its own, below the others: every domain that publishes something hands its
+//! public text to [`index`] (and takes it back with [`remove`]) inside the transaction that
+//! changes it, so a search on any instance sees a change the moment it is committed and nothing
+//! is rebuilt on start. Search never reads another domain's tables; it knows documents only
+//! as they were handed in (`model::Document`), so a new kind (articles) plugs in with one call.
+//!
+//! - `segment`: text into terms (jieba words and the Han characters in order), the segmenter
+//!   version;
+//! - `model`: kinds, documents, hits and the highlighted snippet;
+//! - `store`: the index's SQL — FTS5 on SQLite, a GIN-indexed `tsvector` on PostgreSQL;
+//! - `api`: `GET /api/v1/search`; `pages` and `views`: the `/search` page (`app/templates/search/`).
+
+pub mod api;
+pub mod model;
+pub mod pages;
+pub mod segment;
+pub mod store;
+mod views;
+
+pub use model::{Document, Hit, Kind};
+
+use crate::app::Domain;
+use crate::db::Conn;
+
+/// The domain: the search page and API.
+pub const DOMAIN: Domain = Domain { name: "search", pages: pages::router, api: api::router, ..Domain::NONE };
+
+/// Results per page.
+pub const PAGE_SIZE: i64 = 20;
+/// Pages one may ask for: beyond them a query is too vague to page through.
+pub const MAX_PAGE: u32 = 50;
+/// Query words used at most; a longer query is cut.
+const MAX_WORDS: usize = 16;
+
+/// Puts a document into the index, or replaces it there. Call it in the transaction that
+/// writes the document, with that transaction's time.
+pub async fn index(conn: &mut Conn, doc: &Document, now: i64) -> Result<(), sqlx::Error> {
+    let title = segment::terms(&doc.title);
+    // The body may be an article's whole text: segmented off the runtime's threads.
+    let all = segment::terms_blocking(format!("{}\n{}", doc.title, doc.body)).await;
+    store::upsert(conn, &store::Stored { doc, title, all }, now).await
+}
+
+/// Takes a document out of the index (when it is withdrawn, cancelled or no longer public).
+pub async fn remove(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), sqlx::Error> {
+    store::delete(conn, kind, id).await
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The hits: grouped by kind (articles, events, services, cases), best first in a kind.
+    pub items: Vec<Hit>,
+    /// The next page's number, when there are more.
+    pub next_page: Option<u32>,
+}
+
+/// Searches the index: documents holding every word of `q` (as a word, or as its characters in
+/// a row), of one kind or all, page `page` (from 1), each with a highlighted snippet.
+pub async fn query(conn: &mut Conn, q: &str, kind: Option<Kind>, page: u32) -> Result<Page, sqlx::Error> {
+    let page = page.clamp(1, MAX_PAGE);
+    let mut words = segment::query_words(q);
+    words.truncate(MAX_WORDS);
+    let offset = i64::from(page - 1) * PAGE_SIZE;
+    let mut found = store::search(conn, &words, kind, PAGE_SIZE + 1, offset).await?;
+    let more = found.len() as i64 > PAGE_SIZE;
+    found.truncate(PAGE_SIZE as usize);
+    let items = found
+        .into_iter()
+        .map(|f| {
+            let source = if f.body.trim().is_empty() { &f.title } else { &f.body };
+            let (snippet, fragments) = (model::snippet(source, &words), model::excerpt(source, &words));
+            Hit { kind: f.kind, id: f.id, title: f.title, url: f.url, snippet, street_id: f.street_id, fragments }
+        })
+        .collect();
+    Ok(Page { items, next_page: (more && page < MAX_PAGE).then_some(page + 1) })
+}
+
+/// A domain's way of handing all its public documents to [`index`] again, in the transaction
+/// given, at the time given; how many it handed in (see `app::Domain::search_documents`).
+pub type Reindex = for<'a> fn(&'a mut Conn, i64) -> crate::db::BoxFuture<'a, crate::error::AppResult<u64>>;
+
+/// Segments again every document stored by another segmenter version; returns how many.
+/// With `all`, first asks every domain to hand in all its documents again (which also brings
+/// in what was written before the index existed) and segments every stored document again.
+/// Safe beside a running server: each step is its own transaction, and a document its domain
+/// rewrites meanwhile is simply indexed by the current version.
+pub async fn reindex(db: &crate::db::Db, all: bool, now: i64) -> crate::error::AppResult<u64> {
+    let mut done = 0;
+    if all {
+        for hand_in in crate::app::DOMAINS.iter().filter_map(|d| d.search_documents) {
+            let mut tx = db.begin().await?;
+            done += hand_in(&mut tx, now).await?;
+            tx.commit().await?;
+        }
+        let mut tx = db.begin().await?;
+        store::mark_stale_before(&mut tx, now).await?;
+        tx.commit().await?;
+    }
+    loop {
+        let mut tx = db.begin().await?;
+        let batch = store::stale(&mut tx, 200).await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        for doc in &batch {
+            index(&mut tx, doc, now).await?;
+        }
+        tx.commit().await?;
+        done += batch.len() as u64;
+    }
+}
