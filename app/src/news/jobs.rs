@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::app::AppState;
 use crate::audit::{self, Change};
-use crate::news::store;
+use crate::news::{searchable, store};
 
 /// Publishes the scheduled articles whose time has come; how many.
 pub async fn publish_due(state: &AppState) -> anyhow::Result<usize> {
@@ -20,6 +20,9 @@ pub async fn publish_due(state: &AppState) -> anyhow::Result<usize> {
             .before(&serde_json::json!({"state": "scheduled"}))
             .after(&serde_json::json!({"state": "published"}));
         audit::record(&mut tx, now, None, "article.publish", change).await?;
+        if let Some(article) = store::article(&mut tx, *id).await? {
+            searchable::index(&mut tx, &article, now).await?;
+        }
     }
     tx.commit().await?;
     Ok(published.len())

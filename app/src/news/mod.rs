@@ -10,7 +10,8 @@
 //! Layers: `model` (states, the transition table, four eyes, what a valid article is; pure),
 //! `markdown` (render and sanitise), `store` (SQL), `service` (use cases with their checks and
 //! audit entries), `jobs` (scheduled publishing, safe on several instances), `api` (the JSON
-//! operations). This is the publishing core only: the pages (`/news`, `/topics/{id}`), the
+//! operations), `searchable` (what search holds of an article, written in the same transaction
+//! as the step that changes it). This is the publishing core only: the pages (`/news`, `/topics/{id}`), the
 //! feeds, search and the home page are to plug in on top of `service` and `store`'s reads, as
 //! the API does — they add to this folder and to [`DOMAIN`], not to other domains.
 
@@ -18,10 +19,16 @@ pub mod api;
 pub mod jobs;
 pub mod markdown;
 pub mod model;
+pub mod searchable;
 pub mod service;
 pub mod store;
 
 use crate::app::Domain;
 
 /// The news as a domain: its API operations (pages to come).
-pub const DOMAIN: Domain = Domain { name: "news", api: api::router, ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "news",
+    api: api::router,
+    search_documents: Some(|conn, now| Box::pin(searchable::index_all(conn, now))),
+    ..Domain::NONE
+};

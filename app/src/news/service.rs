@@ -8,9 +8,9 @@ use crate::audit::{self, Change};
 use crate::authz::{Action, Location, Target};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
-use crate::news::markdown;
 use crate::news::model::{self, Article, ArticleState, ArticleText, Party, Refusal, Topic};
 use crate::news::store::{self, NewArticle};
+use crate::news::{markdown, searchable};
 
 /// An article with what is attached to it.
 #[derive(Debug, Clone)]
@@ -176,6 +176,8 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, edit: Edit) -
         store::set_streets(&mut tx, id, &streets).await?;
     }
     let after = store::article(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    // A correction of a published article changes in search at once.
+    searchable::index(&mut tx, &after, now).await?;
     let action = if before.state.corrects() { "article.correct" } else { "article.update" };
     audit::record(
         &mut tx,
@@ -226,6 +228,8 @@ pub async fn transition(
         .after(&serde_json::json!({"state": to, "scheduled_at": scheduled_at}));
     audit::record(&mut tx, now, user.id, model::audit_action(to), change).await?;
     let moved = store::article(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    // Published, it enters search; withdrawn (or anything else), it leaves — in this step.
+    searchable::index(&mut tx, &moved, now).await?;
     let out = full(&mut tx, moved).await?;
     tx.commit().await?;
     Ok(out)

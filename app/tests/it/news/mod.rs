@@ -4,6 +4,7 @@
 //! their history, topics and the public list.
 
 mod publishing;
+mod searching;
 mod workflow;
 
 use serde_json::{Value, json};

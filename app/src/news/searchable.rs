@@ -1,0 +1,46 @@
+//! What search holds of the news: a published article — its title, summary and text — handed
+//! to the search index in the transaction that publishes, corrects or withdraws it, so it
+//! enters, changes in or leaves search at once on every instance. Anything not published
+//! (a draft, one in review, one scheduled for later, one withdrawn) is not in the index.
+
+use crate::db::Conn;
+use crate::error::AppResult;
+use crate::news::model::{Article, ArticleState};
+use crate::news::store;
+use crate::search::{self, Document, Kind};
+
+/// Hands `article` to search as it now stands, or takes it out.
+pub async fn index(conn: &mut Conn, article: &Article, now: i64) -> Result<(), sqlx::Error> {
+    if article.state != ArticleState::Published {
+        return search::remove(conn, Kind::Article, article.id).await;
+    }
+    let text = &article.text;
+    let doc = Document {
+        kind: Kind::Article,
+        id: article.id,
+        title: text.title.clone(),
+        url: format!("/news/{}", article.id),
+        // The Markdown as written: its marks are punctuation to the segmenter, and the
+        // snippet is escaped, so no markup reaches a result.
+        body: format!("{}\n{}", text.summary, text.body_markdown),
+        street_id: article.street.map(|s| s.0),
+        community_id: None,
+    };
+    search::index(conn, &doc, now).await
+}
+
+/// Hands every published article to search again (`ejia search reindex --all`).
+pub async fn index_all(conn: &mut Conn, now: i64) -> AppResult<u64> {
+    let (mut before, mut count) = (0, 0);
+    loop {
+        let page = store::published(conn, None, None, before, 500).await?;
+        let Some(last) = page.last() else { return Ok(count) };
+        before = last.id;
+        for listed in &page {
+            if let Some(article) = store::article(conn, listed.id).await? {
+                index(conn, &article, now).await?;
+                count += 1;
+            }
+        }
+    }
+}
