@@ -18,7 +18,7 @@ command -v curl >/dev/null || { echo "curl is needed" >&2; exit 1; }
 
 RUNS=${BENCH_RUNS:-3}
 PATHS=${BENCH_PATHS:-/}
-cargo build --release --locked --bin ejia -p ejia-probe >&2
+cargo build --release --locked -p ejia -p ejia-probe >&2
 BIN="${CARGO_TARGET_DIR:-target}/release/ejia"
 PROBE="${CARGO_TARGET_DIR:-target}/release/ejia-probe"
 DATA=$(mktemp -d)
@@ -59,7 +59,8 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END { print a[in
 
 "$PROBE" --addr "127.0.0.1:$PROBE_PORT" --db "$DATA/probe.db" > "$DATA/probe.log" 2>&1 &
 PROBE_PID=$!
-until curl -fso /dev/null "$PROBE_URL"; do sleep 0.01; done
+for _ in $(seq 1000); do curl -fso /dev/null "$PROBE_URL" && break; sleep 0.01; done
+curl -fso /dev/null "$PROBE_URL" || { echo "the probe did not start:" >&2; cat "$DATA/probe.log" >&2; exit 1; }
 
 echo "ejia page benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), ${SECONDS_OF_LOAD}s of load, $RUNS runs"
 echo "start to first 200 (fresh data dir, --demo): ${start_ms} ms"
