@@ -110,7 +110,8 @@ async fn form_page(
     let topics = store::topics(&mut *state.db.conn().await?).await?;
     let mut topic_opts = vec![Opt { value: String::new(), label: ctx.t("news.no_topic").into() }];
     topic_opts.extend(topics.iter().map(|t| Opt { value: t.id.to_string(), label: t.title.clone() }));
-    let topic = Field::select("topic_ids", "news.topic", &f.topic_ids, vec![OptGroup { label: None, options: topic_opts }]);
+    let topic =
+        Field::select("topic_ids", "news.topic", &f.topic_ids, vec![OptGroup { label: None, options: topic_opts }]);
     let fields = vec![
         Field::text("title", "news.field.title", &f.title).required(),
         Field::text("summary", "news.field.summary", &f.summary),
@@ -124,22 +125,43 @@ async fn form_page(
             if may(Location::district()) {
                 scopes.push(Opt { value: String::new(), label: ctx.t("news.scope_district").into() });
             }
-            scopes.extend(structure.blocks.iter().filter(|b| may(Location::street(b.street.id))).map(|b| Opt {
-                value: b.street.id.to_string(),
-                label: b.street.name.clone(),
-            }));
+            scopes.extend(
+                structure
+                    .blocks
+                    .iter()
+                    .filter(|b| may(Location::street(b.street.id)))
+                    .map(|b| Opt { value: b.street.id.to_string(), label: b.street.name.clone() }),
+            );
             let after = vec![
                 Field::text("source_line", "news.field.source_line", &f.source_line).hint("news.hint.source_line"),
-                Field::select("street_id", "news.field.scope", &f.street_id, vec![OptGroup { label: None, options: scopes }])
-                    .hint("news.hint.scope"),
+                Field::select(
+                    "street_id",
+                    "news.field.scope",
+                    &f.street_id,
+                    vec![OptGroup { label: None, options: scopes }],
+                )
+                .hint("news.hint.scope"),
                 topic,
             ];
             (ctx.t("news.new").into(), "/manage/news/new".into(), after)
         }
     };
     let steps = article.as_ref().map(|a| steps(user, a)).unwrap_or_default();
-    let at = article.as_ref().and_then(|a| a.scheduled_at).map(|t| format_local(t).replace(' ', "T")).unwrap_or_default();
-    Ok(ManageArticlePage { ctx, title, action, article, fields, body: f.body_markdown.clone(), after, errors, refused, steps, at })
+    let at =
+        article.as_ref().and_then(|a| a.scheduled_at).map(|t| format_local(t).replace(' ', "T")).unwrap_or_default();
+    Ok(ManageArticlePage {
+        ctx,
+        title,
+        action,
+        article,
+        fields,
+        body: f.body_markdown.clone(),
+        after,
+        errors,
+        refused,
+        steps,
+        at,
+    })
 }
 
 /// The steps the workflow table gives this user from the article's state. Scheduling is
@@ -199,7 +221,8 @@ async fn create(
 /// as on the site.
 async fn editable(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Editing> {
     let mut conn = state.db.conn().await?;
-    let article = store::article(&mut conn, id).await?.filter(|a| service::may_edit(user, a)).ok_or(AppError::NotFound)?;
+    let article =
+        store::article(&mut conn, id).await?.filter(|a| service::may_edit(user, a)).ok_or(AppError::NotFound)?;
     let topic_ids = store::topics_of(&mut conn, id).await?;
     Ok(Editing { article, topic_ids })
 }
@@ -277,7 +300,8 @@ async fn transition(
     Form(f): Form<StepForm>,
 ) -> AppResult<Response> {
     let full = editable(&state, &user, id).await?;
-    let to = ArticleState::parse(&f.to).ok_or(AppError::Invalid(vec![FieldError { field: "to", key: "news.error.to" }]));
+    let to =
+        ArticleState::parse(&f.to).ok_or(AppError::Invalid(vec![FieldError { field: "to", key: "news.error.to" }]));
     let result = match (to, local_time(&f.at)) {
         (Ok(to), Ok(at)) => service::transition(&state, &user, id, to, at).await,
         (Err(e), _) => Err(e),

@@ -41,5 +41,9 @@ pub fn router() -> axum::Router<AppState> {
 
 /// The newsroom opens its articles.
 fn tiles(principal: &Principal) -> Vec<Tile> {
-    if crate::authz::gate::Newsroom::admits(principal) { vec![Tile::new("news.manage", "/manage/news")] } else { Vec::new() }
+    if crate::authz::gate::Newsroom::admits(principal) {
+        vec![Tile::new("news.manage", "/manage/news")]
+    } else {
+        Vec::new()
+    }
 }

@@ -115,7 +115,10 @@ async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
         .map(|b| Link { label: b.street.name.clone(), href: format!("/news?street={}", b.street.id) })
         .collect();
     let editable = ctx.user.as_ref().is_some_and(|u| service::may_edit(u, &article));
+    let source =
+        (!article.source_line.is_empty()).then(|| ctx.tf("news.source", &[("source", article.source_line.as_str())]));
     render(&ArticlePage {
+        source,
         published: article.published_at.map(format_local),
         corrected: article.corrected_at.map(format_local),
         topics,
@@ -172,12 +175,18 @@ async fn feed_of(
     let base = public_base(&state.config, headers);
     let meta = Meta { base: &base, self_path: paths.0, page_path: paths.1, title, now: state.clock.unix() };
     let mut response = feed::atom(&meta, &items).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"));
     Ok(response)
 }
 
 /// All published news, or with `?street=` one street's (scoped to it or tagged with it).
-async fn news_feed(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<ListQuery>) -> AppResult<Response> {
+async fn news_feed(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let site = crate::web::i18n::t(Default::default(), "site.name");
     let news = crate::web::i18n::t(Default::default(), "news.title");
     match q.street() {

@@ -271,11 +271,10 @@ pub async fn published_full(
 
 /// The newest articles in any state, for the newsroom's list (each filtered by reach there).
 pub async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<Article>> {
-    let rows =
-        sqlx::query(&format!("select {ARTICLE_COLUMNS} from news_articles order by article_id desc limit $1"))
-            .bind(limit)
-            .fetch_all(conn)
-            .await?;
+    let rows = sqlx::query(&format!("select {ARTICLE_COLUMNS} from news_articles order by article_id desc limit $1"))
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
     rows.iter().map(article_of).collect()
 }
 

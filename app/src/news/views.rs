@@ -31,6 +31,13 @@ pub struct ListPage {
     pub feed: String,
 }
 
+impl ListPage {
+    /// Whether a filter is set.
+    pub fn filtered(&self) -> bool {
+        self.filters.iter().any(|f| !f.value.is_empty())
+    }
+}
+
 /// `/news/{id}`.
 #[derive(askama::Template)]
 #[template(path = "news/article.html")]
@@ -39,6 +46,8 @@ pub struct ArticlePage {
     pub ctx: Ctx,
     /// The article.
     pub article: Article,
+    /// "来源：区委宣传部", when it names its source.
+    pub source: Option<String>,
     /// "2026-12-01 09:00".
     pub published: Option<String>,
     /// The visible "updated" line's time, after a correction.

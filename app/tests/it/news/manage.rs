@@ -26,14 +26,23 @@ async fn an_editor_drafts_and_another_publishes_through_the_forms() {
     assert!(page.contains("aria-invalid=\"true\" aria-describedby=\"f-title-error\""), "the error beside its field");
     assert!(page.contains("标题须为 1 至 120 个字") && page.contains("正文"), "translated, and the text kept");
 
-    let fields = vec![("title", "红色故事会"), ("summary", "讲座回顾"), ("body_markdown", "**红色**故事会"), ("source_line", "区委宣传部"), ("street_id", "")];
+    let fields = vec![
+        ("title", "红色故事会"),
+        ("summary", "讲座回顾"),
+        ("body_markdown", "**红色**故事会"),
+        ("source_line", "区委宣传部"),
+        ("street_id", ""),
+    ];
     let r = post(&author, &w.app, "/manage/news/new", fields).await;
     assert_eq!(r.status(), 303);
     let at = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = at.trim_start_matches("/manage/news/").parse().unwrap();
     let (_, page) = author.page(&at).await;
     assert!(page.contains("value=\"review\"") && !page.contains("value=\"published\""), "the author sends it");
-    assert_eq!(post(&author, &w.app, &format!("/manage/news/{id}/transition"), vec![("to", "review")]).await.status(), 303);
+    assert_eq!(
+        post(&author, &w.app, &format!("/manage/news/{id}/transition"), vec![("to", "review")]).await.status(),
+        303
+    );
     let (_, page) = author.page(&at).await;
     assert!(!page.contains("value=\"published\""), "no publish button for the author");
     let r = post(&author, &w.app, &format!("/manage/news/{id}/transition"), vec![("to", "published")]).await;
@@ -59,7 +68,13 @@ async fn an_editor_drafts_and_another_publishes_through_the_forms() {
     assert_eq!(status, 200);
     assert!(public.contains("2026-12-01 12:00"), "published at its time");
 
-    let r = post(&reviewer, &w.app, &format!("/manage/news/{id}"), vec![("title", "红色故事会（更正）"), ("body_markdown", "更正")]).await;
+    let r = post(
+        &reviewer,
+        &w.app,
+        &format!("/manage/news/{id}"),
+        vec![("title", "红色故事会（更正）"), ("body_markdown", "更正")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     assert!(w.app.page(&format!("/news/{id}")).await.1.contains("class=\"updated\""), "a correction from the form");
     let r = post(&author, &w.app, &step_url, vec![("to", "draft")]).await;

@@ -27,10 +27,14 @@ async fn the_list_and_an_article_show_published_news_only() {
 
     let (status, page) = w.app.page(&format!("/news/{id}")).await;
     assert_eq!(status, 200);
-    for part in ["<h1>红色故事会</h1>", "区委宣传部", "2026-12-01 09:00", "<strong>红色</strong>", "https://example.org/a"] {
+    for part in
+        ["<h1>红色故事会</h1>", "区委宣传部", "2026-12-01 09:00", "<strong>红色</strong>", "https://example.org/a"]
+    {
         assert!(page.contains(part), "{part} missing from the article");
     }
-    assert!(page.contains(&format!("href=\"/topics/{t}\"")) && page.contains(&format!("href=\"/news?street={badaxia}\"")));
+    assert!(
+        page.contains(&format!("href=\"/topics/{t}\"")) && page.contains(&format!("href=\"/news?street={badaxia}\""))
+    );
     assert!(!page.contains("class=\"updated\""), "no correction yet");
     let reads: i64 = sqlx::query_scalar("select reads from news_reads where article_id = $1")
         .bind(id)
