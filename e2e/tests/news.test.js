@@ -6,8 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { startServer, launchBrowser, newPage, checkA11y, login } from '../lib/harness.js';
+import { startServer, launchBrowser, newPage, checkA11y, login, shot } from '../lib/harness.js';
 
 const EDITOR = '13800000004'; // the demo's district editor
 const REVIEWER = '13700000044';
@@ -25,10 +24,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function shot(page, name) {
-  if (process.env.E2E_SHOTS) await page.screenshot({ path: path.join(process.env.E2E_SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** A topic, made over the API with the editor's token (the back office has no topic form yet). */
 async function makeTopic(base) {

@@ -81,7 +81,10 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let found = store::published(&mut conn, q.topic(), q.street(), q.before(), PAGE + 1).await?;
     let topics = store::topics(&mut conn).await?;
     drop(conn);
-    let (rows, older) = paged(found, |id| format!("/news?topic={}&street={}&before={id}", q.topic, q.street));
+    let (topic, street) = (q.topic().map(|t| t.to_string()), q.street().map(|s| s.0.to_string()));
+    let (rows, older) = paged(found, |id| {
+        format!("/news?topic={}&street={}&before={id}", topic.as_deref().unwrap_or(""), street.as_deref().unwrap_or(""))
+    });
     let structure = state.structure.get(&state).await?;
     let any = |key| Opt { value: String::new(), label: ctx.t(key).into() };
     let mut streets = vec![any("events.all_streets")];

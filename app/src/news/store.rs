@@ -278,16 +278,17 @@ pub async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<Article>> {
     rows.iter().map(article_of).collect()
 }
 
+fn topic_of(r: &AnyRow) -> Result<Topic> {
+    Ok(Topic { id: r.try_get("topic_id")?, title: r.try_get("title")?, description: r.try_get("description")? })
+}
+
 /// One topic.
 pub async fn topic(conn: &mut Conn, id: i64) -> Result<Option<Topic>> {
     let row = sqlx::query("select topic_id, title, description from news_topics where topic_id = $1")
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    row.map(|r| {
-        Ok(Topic { id: r.try_get("topic_id")?, title: r.try_get("title")?, description: r.try_get("description")? })
-    })
-    .transpose()
+    row.as_ref().map(topic_of).transpose()
 }
 
 /// Published articles, newest first (by id), before `before` (0: from the newest), of a topic
@@ -354,11 +355,7 @@ pub async fn insert_topic(conn: &mut Conn, title: &str, description: &str, by: U
 pub async fn topics(conn: &mut Conn) -> Result<Vec<Topic>> {
     let rows =
         sqlx::query("select topic_id, title, description from news_topics order by topic_id").fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Topic { id: r.try_get("topic_id")?, title: r.try_get("title")?, description: r.try_get("description")? })
-        })
-        .collect()
+    rows.iter().map(topic_of).collect()
 }
 
 /// How many of `ids` are topics.
