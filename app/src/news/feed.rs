@@ -68,6 +68,9 @@ pub fn atom(meta: &Meta<'_>, items: &[Item<'_>]) -> String {
                 .published(a.published_at.map(at))
                 .link(LinkBuilder::default().rel("alternate").mime_type(Some("text/html".into())).href(url).build())
                 .content(Content {
+                    // The body links this site by path (`/events`, uploaded images): readers
+                    // resolve them against the site, wherever they fetched the feed from.
+                    base: Some(format!("{}/", meta.base)),
                     value: Some(a.html.clone()),
                     content_type: Some("html".into()),
                     ..Content::default()
@@ -117,7 +120,52 @@ pub fn atom(meta: &Meta<'_>, items: &[Item<'_>]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::str::FromStr as _;
+
     use super::*;
+    use crate::news::model::{ArticleState, ArticleText};
+
+    fn article() -> Article {
+        Article {
+            id: 7,
+            text: ArticleText { title: "标题 <b>&</b>".into(), summary: String::new(), body_markdown: String::new() },
+            html: "<p>正文 &amp; <a href=\"/events\">活动</a></p>".into(),
+            source_line: String::new(),
+            state: ArticleState::Published,
+            author: 1,
+            street: None,
+            published_at: Some(1_764_550_800),
+            scheduled_at: None,
+            corrected_at: None,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn urls_are_absolute_from_the_public_url_and_text_is_escaped() {
+        let a = article();
+        let meta = Meta {
+            base: "https://ejia.shinan.gov.cn",
+            self_path: "/news/feed.atom",
+            page_path: "/news",
+            title: "新闻",
+            now: 0,
+        };
+        let xml = atom(&meta, &[Item { article: &a, topics: vec![] }]);
+        let feed = atom_syndication::Feed::from_str(&xml).unwrap();
+        assert_eq!(feed.id(), "https://ejia.shinan.gov.cn/news/feed.atom");
+        assert_eq!(feed.links()[0].href(), "https://ejia.shinan.gov.cn/news/feed.atom");
+        let entry = &feed.entries()[0];
+        assert_eq!(entry.id(), "tag:ejia.shinan.gov.cn,2026:news/7");
+        assert_eq!(entry.title().as_str(), "标题 <b>&</b>", "a title is text, not markup");
+        assert_eq!(entry.links()[0].href(), "https://ejia.shinan.gov.cn/news/7");
+        let content = entry.content().unwrap();
+        assert_eq!((content.content_type(), content.value()), (Some("html"), Some(a.html.as_str())));
+        assert_eq!(content.base(), Some("https://ejia.shinan.gov.cn/"), "relative links resolve to the site");
+        assert!(entry.summary().is_none() && entry.authors().is_empty(), "no empty summary or author");
+        assert_eq!(feed.updated().to_rfc3339(), "2025-12-01T09:00:00+08:00");
+    }
 
     #[test]
     fn the_tag_authority_is_the_bare_host() {
