@@ -27,8 +27,7 @@ async fn the_list_and_an_article_show_published_news_only() {
 
     let (status, page) = w.app.page(&format!("/news/{id}")).await;
     assert_eq!(status, 200);
-    for part in
-        ["<h1>红色故事会</h1>", "区委宣传部", "2026-12-01 09:00", "<strong>红色</strong>", "https://example.org/a"]
+    for part in ["红色故事会</h1>", "区委宣传部", "2026-12-01 09:00", "<strong>红色</strong>", "https://example.org/a"]
     {
         assert!(page.contains(part), "{part} missing from the article");
     }
@@ -55,7 +54,7 @@ async fn the_list_and_an_article_show_published_news_only() {
 
     let (status, topic_page) = w.app.page(&format!("/topics/{t}")).await;
     assert_eq!(status, 200);
-    assert!(topic_page.contains("<h1>学百年党史 聚市南力量</h1>") && topic_page.contains(&format!("/news/{id}")));
+    assert!(topic_page.contains(">学百年党史 聚市南力量</h1>") && topic_page.contains(&format!("/news/{id}")));
     assert!(w.app.page("/topics").await.1.contains(&format!("href=\"/topics/{t}\"")));
     assert_eq!(w.app.page(&format!("/topics/{}", t + 99)).await.0, 404);
 }
