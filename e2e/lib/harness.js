@@ -83,6 +83,11 @@ export async function checkA11y(page, label) {
   assert.deepEqual(page.problems, [], `console errors on ${label}`);
 }
 
+/** With E2E_SHOTS=<dir>, saves a full-page screenshot of the page there as `<name>.png`, to look at. */
+export async function shot(page, name) {
+  if (process.env.E2E_SHOTS) await page.screenshot({ path: path.join(process.env.E2E_SHOTS, `${name}.png`), fullPage: true });
+}
+
 /** Logs in through the form. */
 export async function login(page, base, phone, password) {
   await page.goto(`${base}/login`);

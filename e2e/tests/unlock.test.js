@@ -5,8 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { startServer, launchBrowser, newPage, checkA11y, login } from '../lib/harness.js';
+import { startServer, launchBrowser, newPage, checkA11y, login, shot } from '../lib/harness.js';
 
 let server;
 let browser;
@@ -22,10 +21,6 @@ after(async () => {
   const exit = await server?.stop();
   assert.equal(exit.code, 0, 'ejia exits cleanly on SIGTERM');
 });
-
-async function shot(page, name) {
-  if (process.env.E2E_SHOTS) await page.screenshot({ path: path.join(process.env.E2E_SHOTS, `${name}.png`), fullPage: true });
-}
 
 async function tryLogin(page, base, password) {
   await page.goto(`${base}/login`);

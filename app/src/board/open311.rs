@@ -122,10 +122,7 @@ fn xml(status: StatusCode, template: &impl askama::Template) -> Response {
 }
 
 async fn discovery(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let base = match &state.config.public_url {
-        Some(url) => url.trim_end_matches('/').to_owned(),
-        None => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost")),
-    };
+    let base = crate::web::public_base(&state.config, &headers);
     axum::Json(serde_json::json!({
         "changeset": "2026-11-29T00:00:00+08:00",
         "contact": "市南区数字城管指挥中心",

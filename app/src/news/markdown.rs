@@ -5,15 +5,16 @@
 //!
 //! What survives: text structure (paragraphs, headings, lists, quotes, code, tables, emphasis),
 //! links to `http`, `https` and `mailto` and to this site (a path starting with one `/`), and
-//! images from `http(s)` or this site (the uploads). No script or style (their content goes
-//! too), no event attributes, no `javascript:`/`data:`/`vbscript:` URLs, no SVG or MathML, no
-//! frames or forms; every link gets `rel="noopener noreferrer"`. Run at write time: the HTML is
+//! images from `http(s)` or this site (the uploads), written as `![alt](src)` so that each has
+//! its alt text. No raw `<img>`, no script or style (their content goes too), no event
+//! attributes, no `javascript:`/`data:`/`vbscript:` URLs, no SVG or MathML, no frames or forms;
+//! every link gets `rel="noopener noreferrer"`. Run at write time: the HTML is
 //! stored, so a read never renders.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, html};
 
 const TAGS: &[&str] = &[
     "p",
@@ -52,7 +53,13 @@ pub fn render(markdown: &str) -> String {
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(markdown, options));
+    // Images come from `![alt](src)` only, which always carries its alt text; a raw `<img>`
+    // would survive the sanitiser without one (every image needs alt text), so it goes here.
+    let events = Parser::new_ext(markdown, options).filter(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => !h.to_ascii_lowercase().contains("<img"),
+        _ => true,
+    });
+    html::push_html(&mut raw, events);
     sanitise(&raw)
 }
 
@@ -160,6 +167,12 @@ mod tests {
             assert!(!html.to_lowercase().contains("<script"), "{input} gave {html}");
             assert!(!html.contains(" on"), "{input} gave an event attribute: {html}");
         }
+    }
+
+    #[test]
+    fn images_come_with_alt_text_or_not_at_all() {
+        assert_eq!(render("<img src=\"/a.png\">\n\n前<img src=\"/b.png\">后"), "<p>前后</p>\n");
+        assert!(render("![街景](/a.png)").contains(r#"alt="街景""#));
     }
 
     #[test]

@@ -10,25 +10,49 @@
 //! Layers: `model` (states, the transition table, four eyes, what a valid article is; pure),
 //! `markdown` (render and sanitise), `store` (SQL), `service` (use cases with their checks and
 //! audit entries), `jobs` (scheduled publishing, safe on several instances), `api` (the JSON
-//! operations), `searchable` (what search holds of an article, written in the same transaction
-//! as the step that changes it). This is the publishing core only: the pages (`/news`, `/topics/{id}`), the
-//! feeds, search and the home page are to plug in on top of `service` and `store`'s reads, as
-//! the API does — they add to this folder and to [`DOMAIN`], not to other domains.
+//! operations), `pages` (the public pages and their Atom feeds, `feed`), `manage` (the
+//! newsroom's back office), `views` (their view structs), `searchable` (what search holds of an article,
+//! written in the same transaction as the step that changes it). The home page is to plug
+//! in on top of `service` and `store`'s reads, as these do — they add to this folder and to
+//! [`DOMAIN`], not to other domains.
 
 pub mod api;
+pub mod feed;
 pub mod jobs;
+pub mod manage;
 pub mod markdown;
 pub mod model;
+pub mod pages;
 pub mod searchable;
 pub mod service;
 pub mod store;
+mod views;
 
-use crate::app::Domain;
+use crate::app::{AppState, Domain};
+use crate::authz::{Gate as _, Principal};
+use crate::web::backoffice::Tile;
 
-/// The news as a domain: its API operations (pages to come).
+/// The news as a domain: its pages (site and back office), its API operations and the
+/// newsroom's tile.
 pub const DOMAIN: Domain = Domain {
     name: "news",
+    pages: router,
     api: api::router,
+    tiles,
     search_documents: Some(|conn, now| Box::pin(searchable::index_all(conn, now))),
     ..Domain::NONE
 };
+
+/// The news's pages: the public ones with their feeds, and the newsroom's.
+pub fn router() -> axum::Router<AppState> {
+    pages::router().merge(manage::router())
+}
+
+/// The newsroom opens its articles.
+fn tiles(principal: &Principal) -> Vec<Tile> {
+    if crate::authz::gate::Newsroom::admits(principal) {
+        vec![Tile::new("news.manage", "/manage/news")]
+    } else {
+        Vec::new()
+    }
+}

@@ -52,6 +52,17 @@ impl ArticleState {
         Self::ALL.into_iter().find(|state| state.as_str() == s)
     }
 
+    /// Translation key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            ArticleState::Draft => "news.state.draft",
+            ArticleState::Review => "news.state.review",
+            ArticleState::Scheduled => "news.state.scheduled",
+            ArticleState::Published => "news.state.published",
+            ArticleState::Withdrawn => "news.state.withdrawn",
+        }
+    }
+
     /// Whether the text may still change. A published article may, as a correction that keeps
     /// the text before it ([`ArticleState::corrects`]); a withdrawn one is closed.
     pub fn editable(self) -> bool {

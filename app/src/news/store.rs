@@ -241,6 +241,56 @@ pub struct Listed {
     pub corrected_at: Option<i64>,
 }
 
+/// Published, before `$1` (0: any), of topic `$2` (0: any), tagged with or scoped to street `$3`
+/// (0: any), newest first, at most `$4`: the list's and the feeds' one filter.
+const PUBLISHED_WHERE: &str = "where a.state = 'published' and ($1 = 0 or a.article_id < $1) \
+     and ($2 = 0 or exists (select 1 from news_article_topics t where t.article_id = a.article_id \
+          and t.topic_id = $2)) \
+     and ($3 = 0 or a.street_id = $3 or exists (select 1 from news_article_places p \
+          where p.article_id = a.article_id and p.street_id = $3)) \
+     order by a.article_id desc limit $4";
+
+/// Published articles in full (with their HTML), newest first, of a topic and a street when
+/// asked: what a feed carries.
+pub async fn published_full(
+    conn: &mut Conn,
+    topic: Option<i64>,
+    street: Option<StreetId>,
+    limit: i64,
+) -> Result<Vec<Article>> {
+    let columns = ARTICLE_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
+    let rows = sqlx::query(&format!("select {columns} from news_articles a {PUBLISHED_WHERE}"))
+        .bind(0_i64)
+        .bind(topic.unwrap_or(0))
+        .bind(street.map_or(0, |s| s.0))
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(article_of).collect()
+}
+
+/// The newest articles in any state, for the newsroom's list (each filtered by reach there).
+pub async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<Article>> {
+    let rows = sqlx::query(&format!("select {ARTICLE_COLUMNS} from news_articles order by article_id desc limit $1"))
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(article_of).collect()
+}
+
+fn topic_of(r: &AnyRow) -> Result<Topic> {
+    Ok(Topic { id: r.try_get("topic_id")?, title: r.try_get("title")?, description: r.try_get("description")? })
+}
+
+/// One topic.
+pub async fn topic(conn: &mut Conn, id: i64) -> Result<Option<Topic>> {
+    let row = sqlx::query("select topic_id, title, description from news_topics where topic_id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(topic_of).transpose()
+}
+
 /// Published articles, newest first (by id), before `before` (0: from the newest), of a topic
 /// and tagged with a street when asked.
 pub async fn published(
@@ -250,15 +300,10 @@ pub async fn published(
     before: i64,
     limit: i64,
 ) -> Result<Vec<Listed>> {
-    let rows = sqlx::query(
+    let rows = sqlx::query(&format!(
         "select a.article_id, a.title, a.summary, a.street_id, a.published_at, a.corrected_at \
-         from news_articles a where a.state = 'published' and ($1 = 0 or a.article_id < $1) \
-         and ($2 = 0 or exists (select 1 from news_article_topics t where t.article_id = a.article_id \
-              and t.topic_id = $2)) \
-         and ($3 = 0 or a.street_id = $3 or exists (select 1 from news_article_places p \
-              where p.article_id = a.article_id and p.street_id = $3)) \
-         order by a.article_id desc limit $4",
-    )
+         from news_articles a {PUBLISHED_WHERE}"
+    ))
     .bind(before)
     .bind(topic.unwrap_or(0))
     .bind(street.map_or(0, |s| s.0))
@@ -310,11 +355,7 @@ pub async fn insert_topic(conn: &mut Conn, title: &str, description: &str, by: U
 pub async fn topics(conn: &mut Conn) -> Result<Vec<Topic>> {
     let rows =
         sqlx::query("select topic_id, title, description from news_topics order by topic_id").fetch_all(conn).await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Topic { id: r.try_get("topic_id")?, title: r.try_get("title")?, description: r.try_get("description")? })
-        })
-        .collect()
+    rows.iter().map(topic_of).collect()
 }
 
 /// How many of `ids` are topics.

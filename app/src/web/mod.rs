@@ -48,6 +48,18 @@ pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// The site's origin for absolute URLs (feeds, discovery documents): the configured public URL,
+/// or in a development setup without one, the `Host` the request came to.
+pub fn public_base(config: &crate::config::Config, headers: &axum::http::HeaderMap) -> String {
+    match &config.public_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => {
+            let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+            format!("http://{host}")
+        }
+    }
+}
+
 /// Keeps a user-supplied "return to" path on this site: a single leading slash, no scheme,
 /// no protocol-relative `//host`, no backslashes browsers might normalise.
 pub fn safe_next(next: Option<&str>) -> String {

@@ -1,8 +1,12 @@
 //! News: the article workflow and its four eyes over the API (who may write, send for review,
 //! publish, withdraw — by role and by place), scheduled publishing with the clock and across two
 //! instances (published once), sanitising from Markdown to the served HTML, corrections with
-//! their history, topics and the public list.
+//! their history, topics and the public list; the site's pages, the back office's forms and
+//! the Atom feeds.
 
+mod feeds;
+mod manage;
+mod pages;
 mod publishing;
 mod searching;
 mod workflow;
@@ -58,4 +62,28 @@ pub async fn public(app: &TestApp, path: &str) -> (u16, Value) {
     let r = reqwest::get(app.at(&format!("/api/v1{path}"))).await.unwrap();
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Drafts as the editor and publishes as the other editor: the four eyes' shortest path.
+pub async fn published(w: &World, extra: Value) -> i64 {
+    let id = draft(w.api(EDITOR), extra).await;
+    assert_eq!(step(w.api(EDITOR), id, json!({"to": "review"})).await.0, 200);
+    assert_eq!(step(w.api(OTHER_EDITOR), id, json!({"to": "published"})).await.0, 200);
+    id
+}
+
+/// A topic made by the editor; its id.
+pub async fn topic(w: &World, title: &str) -> i64 {
+    let (status, topic) = w.api(EDITOR).post("/topics", json!({"title": title, "description": "专题介绍"})).await;
+    assert_eq!(status, 201, "{topic}");
+    topic["id"].as_i64().unwrap()
+}
+
+/// Corrects an article's body as the other editor.
+pub async fn correct(w: &World, id: i64, body: &str) {
+    let (status, out) = w
+        .api(OTHER_EDITOR)
+        .send(reqwest::Method::PATCH, &format!("/articles/{id}"), Some(json!({"body_markdown": body})), None)
+        .await;
+    assert_eq!(status, 200, "{out}");
 }

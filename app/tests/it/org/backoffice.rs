@@ -295,12 +295,13 @@ async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
             [&cases[..], &["/manage/patrols", "/manage/hotline"]].concat(),
         ),
         ("13900000105", Role::Organizer, Scope::District, vec!["/manage/events", "/manage/checkin"]),
-        ("13900000106", Role::Editor, Scope::District, vec![]),
+        ("13900000106", Role::Editor, Scope::District, vec!["/manage/news"]),
         (
             "13900000107",
             Role::StreetAdmin,
             Scope::Street(street),
-            [&ORG[..], &["/manage/checkin"], &cases[..], &["/manage/patrols", "/manage/hotline"]].concat(),
+            [&ORG[..], &["/manage/checkin"], &cases[..], &["/manage/patrols", "/manage/hotline", "/manage/news"]]
+                .concat(),
         ),
         (
             "13900000108",
@@ -311,7 +312,7 @@ async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
                 &["/manage/events", "/manage/checkin"],
                 &cases[..],
                 &["/manage/patrols", "/manage/hotline", "/manage/case-categories", "/manage/work-calendar"],
-                &["/manage/assist", "/manage/enterprises"],
+                &["/manage/assist", "/manage/enterprises", "/manage/news"],
             ]
             .concat(),
         ),
