@@ -311,6 +311,8 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         None => None,
     };
     let shutdown = app::shutdown_signal();
+    // The segmenter's dictionary loads in the background while the server starts answering.
+    tokio::task::spawn_blocking(crate::search::segment::warm);
     println!("ejia is serving on http://{addr}");
     if state.config.jobs_every_secs > 0 {
         crate::notify::worker::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
