@@ -11,43 +11,17 @@ XML module.
 Usage: georeport_client.py PATH/TO/ejia   (starts `ejia serve --demo` on a fresh data directory)
 """
 
-import re
-import subprocess
+import os
 import sys
 import tempfile
 
 import requests
 from georeport import GeoReport
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from ejia_server import account, start  # noqa: E402
+
 DEPARTMENT = "区综合行政执法局"
-
-
-def start(binary, data_dir):
-    """Starts ejia with the demo data; returns (process, base URL)."""
-    proc = subprocess.Popen(
-        [binary, "--data-dir", data_dir, "serve", "--demo", "--addr", "127.0.0.1:0"],
-        stdout=subprocess.PIPE,
-        text=True,
-        env={"EJIA_LOG": "warn", "PATH": "/usr/bin:/bin"},
-    )
-    for line in proc.stdout:
-        m = re.match(r"^ejia is serving on (\S+)", line)
-        if m:
-            return proc, m.group(1)
-    raise SystemExit("ejia exited before serving")
-
-
-def cli(binary, data_dir, *args, stdin=""):
-    return subprocess.run(
-        [binary, "--data-dir", data_dir, *args], input=stdin, text=True, capture_output=True, check=True
-    ).stdout
-
-
-def account(binary, data_dir, phone, name, role, scope="district"):
-    """A user with a role and an API token."""
-    cli(binary, data_dir, "user", "add", "--phone", phone, "--name", name, "--role", role,
-        "--scope", scope, "--password-stdin", stdin="georeport-check-pw\n")
-    return cli(binary, data_dir, "token", "create", "--phone", phone).strip().split()[-1]
 
 
 def act(base, token, case_id, action, **body):
