@@ -290,8 +290,8 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
             if let Some(c) = seed::content::load(&state).await? {
                 println!(
                     "Demo content (written for the demo, app/seed/demo.toml): {} topic, {} articles published and {} \
-                     scheduled, {} activities with {} sessions, {} services with {} slots.",
-                    c.topics, c.published, c.scheduled, c.events, c.sessions, c.services, c.slots
+                     scheduled, {} activities with {} sessions, {} services with {} slots, {} residents' reports.",
+                    c.topics, c.published, c.scheduled, c.events, c.sessions, c.services, c.slots, c.cases
                 );
             }
         } else {

@@ -7,6 +7,7 @@
 //! 新时代文明实践站; their addresses and coordinates are not in the data, so they are left empty
 //! rather than invented.
 
+mod cases;
 pub mod content;
 
 use std::collections::HashMap;

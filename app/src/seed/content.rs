@@ -16,7 +16,8 @@
 //! article's `published_at` is then moved back to its demo date (see [`backdate`]); the
 //! articles are written oldest first so the newest-first lists agree with those dates.
 //!
-//! Residents' public board cases are not part of the demo content yet.
+//! Residents' reports on the public board are filed and moved through the case workflow by
+//! the demo resident, command centre and handler (`super::cases`).
 
 use std::collections::HashMap;
 
@@ -48,6 +49,7 @@ struct Content {
     articles: Vec<ArticleData>,
     events: Vec<EventData>,
     services: Vec<ServiceData>,
+    cases: Vec<super::cases::CaseData>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,14 +128,19 @@ pub struct Loaded {
     pub services: usize,
     /// Their slots.
     pub slots: usize,
+    /// Residents' reports, handled as far as each says.
+    pub cases: usize,
 }
 
 /// The demo accounts of [`super::demo_users`] that write the content, by the names the file uses.
-const WRITERS: [(&str, &str); 4] = [
+const WRITERS: [(&str, &str); 7] = [
     ("district_admin", "13800000001"),
     ("street_admin", "13800000002"),
     ("organiser", "13800000003"),
     ("editor", "13800000004"),
+    ("dispatcher", "13800000005"),
+    ("handler", "13800000006"),
+    ("resident", "13800000009"),
 ];
 
 /// Parses the embedded file (a test checks it parses).
@@ -265,6 +272,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Loaded>> {
         }
         loaded.services += 1;
     }
+    loaded.cases = super::cases::load(state, &writers, &places, &content.cases).await?;
     Ok(Some(loaded))
 }
 
@@ -287,7 +295,7 @@ fn minutes_of(time: &str) -> anyhow::Result<i64> {
 }
 
 /// The demo accounts that write, signed in as themselves.
-async fn writers(state: &AppState) -> anyhow::Result<HashMap<&'static str, CurrentUser>> {
+pub(super) async fn writers(state: &AppState) -> anyhow::Result<HashMap<&'static str, CurrentUser>> {
     let mut conn = state.db.conn().await?;
     let mut out = HashMap::new();
     for (name, phone) in WRITERS {
@@ -304,8 +312,9 @@ async fn writers(state: &AppState) -> anyhow::Result<HashMap<&'static str, Curre
 }
 
 /// The district's places and departments by name.
-struct Places {
+pub(super) struct Places {
     streets: HashMap<String, StreetId>,
+    communities: HashMap<String, crate::ids::CommunityId>,
     venues: HashMap<String, (i64, StreetId)>,
     departments: HashMap<String, i64>,
 }
@@ -319,9 +328,11 @@ impl Places {
             .into_iter()
             .map(|v| (v.name, (v.id.0, v.street_id)))
             .collect();
+        let communities =
+            org::list_communities(&mut conn, None, 0, 10_000).await?.into_iter().map(|c| (c.name, c.id)).collect();
         let departments =
             org::list_departments(&mut conn, 0, 10_000).await?.into_iter().map(|d| (d.name, d.id.0)).collect();
-        Ok(Self { streets, venues, departments })
+        Ok(Self { streets, communities, venues, departments })
     }
 
     fn street(&self, name: &str) -> anyhow::Result<StreetId> {
@@ -332,7 +343,11 @@ impl Places {
         self.venues.get(name).copied().with_context(|| format!("no venue {name} in the reference data"))
     }
 
-    fn department(&self, name: &str) -> anyhow::Result<i64> {
+    pub(super) fn community(&self, name: &str) -> anyhow::Result<crate::ids::CommunityId> {
+        self.communities.get(name).copied().with_context(|| format!("no community {name} in the reference data"))
+    }
+
+    pub(super) fn department(&self, name: &str) -> anyhow::Result<i64> {
         self.departments.get(name).copied().with_context(|| format!("no department {name}"))
     }
 }
@@ -358,6 +373,9 @@ mod tests {
         }
         for s in &content.services {
             assert!(s.description.contains("演示内容"), "{}", s.name);
+        }
+        for c in &content.cases {
+            assert!(c.description.contains("演示内容"), "{}", c.description);
         }
         assert_eq!(minutes_of("08:30").unwrap(), 510);
     }

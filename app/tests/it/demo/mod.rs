@@ -54,6 +54,10 @@ async fn the_demo_content_loads_once_and_the_public_pages_show_it() {
     assert_eq!(status, 200);
     assert!(services.contains("老年人流感疫苗接种") && services.contains("法律援助咨询"), "{services}");
 
+    let (status, board) = app.page("/board").await;
+    assert_eq!(status, 200);
+    assert!(board.contains("占道经营") && board.contains("乱堆物堆料"), "handled reports are public: {board}");
+
     // The scheduled article comes out with the job, tomorrow.
     app.clock.advance(chrono::Duration::days(1));
     assert_eq!(ejia::news::jobs::publish_due(&app.state).await.unwrap(), 1);
