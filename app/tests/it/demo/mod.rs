@@ -56,7 +56,7 @@ async fn the_demo_content_loads_once_and_the_public_pages_show_it() {
 
     let (status, board) = app.page("/board").await;
     assert_eq!(status, 200);
-    assert!(board.contains("占道经营") && board.contains("乱堆物堆料"), "handled reports are public: {board}");
+    assert!(board.contains("店外经营") && board.contains("乱堆物堆料"), "handled reports are public: {board}");
 
     // The scheduled article comes out with the job, tomorrow.
     app.clock.advance(chrono::Duration::days(1));
