@@ -24,6 +24,8 @@ pub(super) struct CaseData {
     category: String,
     community: String,
     address: String,
+    /// A landmark whose coordinates place it.
+    near: Option<String>,
     pub(super) description: String,
     /// The handler's report, for a case handled.
     handled: Option<String>,
@@ -53,7 +55,7 @@ pub(super) async fn load(
             community_id: Some(places.community(&c.community)?),
             address: c.address.clone(),
             anonymous: false,
-            coords: None,
+            coords: c.near.as_deref().map(|v| places.coords(v)).transpose()?.flatten(),
             patrol_id: None,
         };
         let id = service::file(state, resident, new).await.map_err(|e| fail(&c.address, e))?.id;

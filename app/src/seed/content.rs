@@ -316,6 +316,7 @@ pub(super) struct Places {
     streets: HashMap<String, StreetId>,
     communities: HashMap<String, crate::ids::CommunityId>,
     venues: HashMap<String, (i64, StreetId)>,
+    coords: HashMap<String, (f64, f64)>,
     departments: HashMap<String, i64>,
 }
 
@@ -323,16 +324,14 @@ impl Places {
     async fn read(state: &AppState) -> anyhow::Result<Self> {
         let mut conn = state.db.conn().await?;
         let streets = org::list_streets(&mut conn, None, 0, 1000).await?.into_iter().map(|s| (s.name, s.id)).collect();
-        let venues = org::list_venues(&mut conn, org::VenueFilter::default(), 0, 100_000)
-            .await?
-            .into_iter()
-            .map(|v| (v.name, (v.id.0, v.street_id)))
-            .collect();
+        let all = org::list_venues(&mut conn, org::VenueFilter::default(), 0, 100_000).await?;
+        let coords = all.iter().filter_map(|v| Some((v.name.clone(), (v.lat?, v.lng?)))).collect();
+        let venues = all.into_iter().map(|v| (v.name, (v.id.0, v.street_id))).collect();
         let communities =
             org::list_communities(&mut conn, None, 0, 10_000).await?.into_iter().map(|c| (c.name, c.id)).collect();
         let departments =
             org::list_departments(&mut conn, 0, 10_000).await?.into_iter().map(|d| (d.name, d.id.0)).collect();
-        Ok(Self { streets, communities, venues, departments })
+        Ok(Self { streets, communities, venues, coords, departments })
     }
 
     fn street(&self, name: &str) -> anyhow::Result<StreetId> {
@@ -341,6 +340,12 @@ impl Places {
 
     fn venue(&self, name: &str) -> anyhow::Result<(i64, StreetId)> {
         self.venues.get(name).copied().with_context(|| format!("no venue {name} in the reference data"))
+    }
+
+    /// A venue's coordinates, if the reference data gives them; an error if there is no such venue.
+    pub(super) fn coords(&self, name: &str) -> anyhow::Result<Option<(f64, f64)>> {
+        self.venue(name)?;
+        Ok(self.coords.get(name).copied())
     }
 
     pub(super) fn community(&self, name: &str) -> anyhow::Result<crate::ids::CommunityId> {
