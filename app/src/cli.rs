@@ -287,6 +287,13 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
             for a in accounts {
                 println!("  {}  {:<16} {} ({})", a.phone, a.role.as_str(), a.name, a.scope);
             }
+            if let Some(c) = seed::content::load(&state).await? {
+                println!(
+                    "Demo content (written for the demo, app/seed/demo.toml): {} topic, {} articles published and {} \
+                     scheduled, {} activities with {} sessions, {} services with {} slots, {} residents' reports.",
+                    c.topics, c.published, c.scheduled, c.events, c.sessions, c.services, c.slots, c.cases
+                );
+            }
         } else {
             println!("The database already holds a district; demo data not loaded.");
         }

@@ -1,10 +1,14 @@
-//! Loading the district's real structure and the demo accounts.
+//! Loading the district's real structure and the demo accounts; the demo's content (articles,
+//! activities, services written for the demo) is in [`content`].
 //!
 //! Source: `data/shinan.json` (copied from the shared reference data): 市南区 with its 11
 //! streets and 50 communities and their official codes (国家统计局 2023 统计用区划代码), and
 //! landmark venues with approximate WGS84 coordinates. Each community gets its
 //! 新时代文明实践站; their addresses and coordinates are not in the data, so they are left empty
 //! rather than invented.
+
+mod cases;
+pub mod content;
 
 use std::collections::HashMap;
 

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod model;
 pub mod routes;
+pub mod service;
 pub mod slot_api;
 pub mod store;
 mod views;

@@ -12,10 +12,10 @@ use utoipa_axum::routes;
 use crate::api::{ApiUser, Created, MaybeApiUser, PageParams, Problem, next_cursor};
 use crate::app::AppState;
 use crate::appointments::model::{Service, Template, day_range, expand, rfc3339};
-use crate::appointments::{runs, service_of_offering, store};
+use crate::appointments::{runs, service, service_of_offering, store};
 use crate::bookings as booking_store;
 use crate::bookings::model::Offering;
-use crate::bookings::offer::{self, NewOfferings, Parent, RulesInput, Terms, check_capacity, parse_time};
+use crate::bookings::offer::{NewOfferings, RulesInput, Terms, check_capacity, parse_time};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::extract::{Json, Path, Query};
 
@@ -79,42 +79,13 @@ async fn create_service(
     State(state): State<AppState>,
     Json(body): Json<NewService>,
 ) -> AppResult<impl IntoResponse> {
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 64 {
-        return Err(AppError::Invalid(vec![FieldError { field: "name", key: "form.name_invalid" }]));
-    }
-    let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
-    let draft = Service {
-        id: 0,
-        name: name.into(),
-        description: body.description.clone(),
+    let new = service::NewService {
+        name: body.name,
+        description: body.description,
         real_name_required: body.real_name_required,
         department_id: body.department_id,
     };
-    if let Some(d) = body.department_id {
-        crate::org::department(&mut tx, crate::ids::DepartmentId(d)).await?.ok_or_else(|| {
-            AppError::Invalid(vec![FieldError { field: "department_id", key: "form.choice_invalid" }])
-        })?;
-    }
-    if !runs(&mut tx, &user, &draft).await? {
-        return Err(AppError::Forbidden);
-    }
-    let id = store::insert(
-        &mut tx,
-        name,
-        body.description.trim(),
-        body.real_name_required,
-        body.department_id,
-        user.id,
-        now,
-    )
-    .await?;
-    let created = Service { id, ..draft };
-    let change = crate::audit::Change::new("service", id, None).after(&created);
-    crate::audit::record(&mut tx, now, user.id, "service.create", change).await?;
-    crate::search::index(&mut tx, &crate::appointments::search_document(&created), now).await?;
-    tx.commit().await?;
+    let id = service::create_service(&state, &user, new).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -178,22 +149,7 @@ async fn create_slots(
         }
     };
     let slots = NewOfferings { times, places: vec![Some(body.venue_id)], online_url: None, terms };
-    let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
-    let service = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    if !runs(&mut tx, &user, &service).await? {
-        return Err(AppError::Forbidden);
-    }
-    let location = crate::appointments::service_location(&mut tx, &service).await?;
-    offer::check_venues(&mut tx, &slots.places, "venue_id", &mut errors).await?;
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let ids = offer::create(&mut tx, &state.keys, Parent::Service(service.id), location, &slots, now).await?;
-    let change = crate::audit::Change::new("service", service.id, None)
-        .after(&serde_json::json!({ "slots_created": ids.len() }));
-    crate::audit::record(&mut tx, now, user.id, "service.create_slots", change).await?;
-    tx.commit().await?;
+    let ids = service::create_slots(&state, &user, id, &slots, errors).await?;
     Ok((StatusCode::CREATED, Json(CreatedSlots { id: ids.first().copied().unwrap_or_default(), ids })))
 }
 

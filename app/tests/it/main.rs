@@ -13,6 +13,7 @@ mod accounts;
 mod board;
 mod bookings;
 mod cases;
+mod demo;
 mod enterprise;
 mod helpers;
 mod news;

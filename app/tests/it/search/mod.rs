@@ -2,6 +2,8 @@
 //! phone numbers are not; a change to an activity shows in search at once; the reindex step.
 //! The same tests run on PostgreSQL (`EJIA_TEST_DATABASE_URL`), so both engines answer alike.
 
+mod quality;
+
 use serde_json::{Value, json};
 
 use crate::helpers::{HEALTH, ORGANISER, PUBLICITY, Person, World};
