@@ -23,6 +23,7 @@ pub mod manage;
 pub mod markdown;
 pub mod model;
 pub mod pages;
+pub mod portal;
 pub mod searchable;
 pub mod service;
 pub mod store;
@@ -40,6 +41,7 @@ pub const DOMAIN: Domain = Domain {
     api: api::router,
     tiles,
     search_documents: Some(|conn, now| Box::pin(searchable::index_all(conn, now))),
+    portal: &[&portal::CAMPAIGN, &portal::LATEST_NEWS],
     ..Domain::NONE
 };
 

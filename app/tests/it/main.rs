@@ -19,4 +19,5 @@ mod news;
 mod notify;
 mod org;
 mod platform;
+mod portal;
 mod search;
