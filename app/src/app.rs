@@ -4,10 +4,10 @@
 //! This is where the domains are put together, and the only place that lists them all:
 //! [`DOMAINS`], one line per domain. Each domain describes itself in its `mod.rs` (a
 //! [`Domain`]: its pages, its API operations, its tiles on the back-office home, and what it
-//! adds to a core another domain owns — a case add-on, the notices it words); the router, the
-//! API document, the back-office home, the case page and the inbox read that one list. So no
-//! domain imports another to plug itself in, and a new domain touches its own folder and one
-//! line here.
+//! adds to a core another domain owns — a case add-on, the notices it words, its sections on
+//! the portal); the router, the API document, the back-office home, the portal, the case page
+//! and the inbox read that one list. So no domain imports another to plug itself in, and a new
+//! domain touches its own folder and one line here.
 
 use std::future::Future;
 use std::sync::Arc;

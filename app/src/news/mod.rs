@@ -12,9 +12,8 @@
 //! audit entries), `jobs` (scheduled publishing, safe on several instances), `api` (the JSON
 //! operations), `pages` (the public pages and their Atom feeds, `feed`), `manage` (the
 //! newsroom's back office), `views` (their view structs), `searchable` (what search holds of an article,
-//! written in the same transaction as the step that changes it). The home page is to plug
-//! in on top of `service` and `store`'s reads, as these do — they add to this folder and to
-//! [`DOMAIN`], not to other domains.
+//! written in the same transaction as the step that changes it). `portal` puts the campaign
+//! (the newest topic) and the latest articles on the home page, read through `store`.
 
 pub mod api;
 pub mod feed;
