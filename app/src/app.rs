@@ -137,8 +137,8 @@ pub struct Shared {
     pub decoders: crate::media::Decoders,
     /// The portal's public sections, kept in memory.
     pub portal: crate::portal::cache::PortalCache,
-    /// Changes to public content announced by every instance (PostgreSQL).
-    pub public_changes: crate::search::changes::Remote,
+    /// Changes to public content, announced here and by every instance (PostgreSQL).
+    pub public_changes: crate::search::changes::Changes,
     /// The domains this application is made of ([`DOMAINS`]): what the cores ask for the
     /// add-ons, tiles and notices registered with them.
     pub domains: &'static [Domain],
@@ -167,10 +167,10 @@ impl AppState {
         // Lotteries opened before seeds were committed get their commitment before any draw.
         crate::bookings::lottery::commit_uncommitted(&db, &keys, clock.unix()).await?;
         let booking_batch = crate::db::batch::Batcher::start(&db);
-        let public_changes = crate::search::changes::Remote::default();
+        let public_changes = crate::search::changes::Changes::of(&mut *db.conn().await?).await?;
         if db.backend() == crate::db::Backend::Postgres {
             // Other instances' changes to public content, for what is kept in memory.
-            crate::search::changes::listen(config.database_url(), public_changes.clone());
+            crate::search::changes::listen(config.database_url(), &public_changes);
         }
         Ok(Self(Arc::new(Shared {
             db,

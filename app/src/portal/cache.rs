@@ -104,7 +104,7 @@ impl PortalCache {
     }
 }
 
-/// The generation public content is at: this process's and the database's announcements.
+/// The generation public content is at.
 fn generation(state: &AppState) -> (u64, u64) {
-    (crate::search::changes::generation(), state.public_changes.generation())
+    state.public_changes.generation()
 }

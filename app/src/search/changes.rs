@@ -1,4 +1,4 @@
-//! The signal that what the public may read has changed: a generation number that anything
+//! The signal that what the public may read has changed: generation numbers that anything
 //! keeping public content in memory (the portal, `/`) compares with what it computed from.
 //!
 //! Why here: every change to public content — an article published, withdrawn or corrected,
@@ -7,72 +7,93 @@
 //! one hook point, so no domain has to remember to signal.
 //!
 //! The signal is given *inside* the writing transaction, before it commits, so:
-//! - in this process, the generation is bumped at once ([`bump`]). A reader that loads the
-//!   generation and then reads the database could read the old data under the new number (the
-//!   writer has not committed yet); so a reader that caches must start its reads with
+//! - in this process, the database's *local* generation is bumped at once. A reader that loads
+//!   the generation and then reads the database could read the old data under the new number
+//!   (the writer has not committed yet); so a reader that caches must start its reads with
 //!   `Db::begin` — on SQLite that is `BEGIN IMMEDIATE`, which waits for the writer in flight
 //!   (every public write runs in such a transaction) and so reads what it committed. A writer
 //!   that rolls back costs one needless recomputation.
 //! - across instances (PostgreSQL), the transaction also runs `pg_notify`, which PostgreSQL
 //!   delivers at commit and only then; each instance's [`listen`] task bumps that instance's
-//!   [`Remote`] generation on arrival, after the data is visible. A reconnecting listener bumps
-//!   too (it may have missed notices), which drops what was cached. So what is cached is good
-//!   for a pair: ([`generation`], [`Remote::generation`]).
+//!   *remote* generation on arrival, after the data is visible. A reconnecting listener bumps
+//!   too (it may have missed notices), which drops what was cached.
 //!
-//! The local number is process-wide, not per `AppState`: `index` is given only a connection.
-//! Several applications in one process (the tests) then invalidate each other's caches, which
-//! costs a recomputation and is never wrong; the remote one is per application, so a test of
-//! two instances can tell that the notice, not the shared process, reached the second.
+//! What is cached is good for the pair ([`Changes::generation`]).
+//!
+//! `index` is given only a connection, so the local number is found by the database the
+//! connection is on (its file, or its PostgreSQL name): one small query per public write. Keyed
+//! so, several applications in one process (the tests) do not invalidate each other's caches,
+//! while two instances on one database in one process share the local number — which is why
+//! a test of two instances looks at the second one's remote number to see the notice arrive.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use crate::db::Conn;
 
 /// The channel public changes are announced on (PostgreSQL).
 pub const CHANNEL: &str = "ejia_public";
 
-static GENERATION: AtomicU64 = AtomicU64::new(1);
+/// Each database's local generation in this process, by the database's name.
+static LOCAL: LazyLock<Mutex<HashMap<String, Arc<AtomicU64>>>> = LazyLock::new(Default::default);
 
-/// The current generation of public content in this process.
-pub fn generation() -> u64 {
-    GENERATION.load(Ordering::SeqCst)
-}
-
-/// Marks public content as changed in this process.
-pub fn bump() {
-    GENERATION.fetch_add(1, Ordering::SeqCst);
+/// The local generation of the database `conn` is on.
+async fn local_of(conn: &mut Conn) -> Result<Arc<AtomicU64>, sqlx::Error> {
+    let sql = crate::db::per_engine(
+        conn,
+        "select file from pragma_database_list where name = 'main'",
+        // `name` is a type the Any driver cannot decode.
+        "select current_database()::text",
+    );
+    let database: String = sqlx::query_scalar(sql).fetch_one(conn).await?;
+    let mut all = LOCAL.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(all.entry(database).or_default().clone())
 }
 
 /// Announces a change from inside its writing transaction: here at once, and to the other
 /// instances at commit (PostgreSQL's notices are transactional).
 pub(super) async fn announce(conn: &mut Conn) -> Result<(), sqlx::Error> {
-    bump();
+    local_of(conn).await?.fetch_add(1, Ordering::SeqCst);
     if crate::db::per_engine(conn, false, true) {
         sqlx::query("select pg_notify($1, '')").bind(CHANNEL).execute(conn).await?;
     }
     Ok(())
 }
 
-/// How many announcements (and listener reconnections) an application has heard from the
-/// database: every instance's changes, its own included (PostgreSQL; stays 0 on SQLite).
-#[derive(Debug, Clone, Default)]
-pub struct Remote(std::sync::Arc<AtomicU64>);
+/// What an application hears of changes to public content.
+#[derive(Debug, Clone)]
+pub struct Changes {
+    local: Arc<AtomicU64>,
+    remote: Arc<AtomicU64>,
+}
 
-impl Remote {
-    /// The current number.
-    pub fn generation(&self) -> u64 {
-        self.0.load(Ordering::SeqCst)
+impl Changes {
+    /// The changes to the database `conn` is on.
+    pub async fn of(conn: &mut Conn) -> Result<Self, sqlx::Error> {
+        Ok(Self { local: local_of(conn).await?, remote: Arc::default() })
     }
 
-    fn bump(&self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
+    /// The generation public content is at: (announced in this process, heard from the
+    /// database). Equal pairs: nothing changed in between.
+    pub fn generation(&self) -> (u64, u64) {
+        (self.local.load(Ordering::SeqCst), self.remote.load(Ordering::SeqCst))
+    }
+
+    /// How many announcements (and listener reconnections) this application has heard from
+    /// the database: every instance's changes, its own included (PostgreSQL; 0 on SQLite).
+    pub fn heard(&self) -> u64 {
+        self.remote.load(Ordering::SeqCst)
     }
 }
 
 /// Listens for the announcements of every instance (PostgreSQL; on SQLite there is one
 /// instance and nothing to listen to) until the process ends, reconnecting after a failure.
-pub fn listen(url: String, remote: Remote) {
-    let bump = move || remote.bump();
+pub fn listen(url: String, changes: &Changes) {
+    let remote = changes.remote.clone();
+    let bump = move || {
+        remote.fetch_add(1, Ordering::SeqCst);
+    };
     tokio::spawn(async move {
         loop {
             match sqlx::postgres::PgListener::connect(&url).await {

@@ -78,17 +78,17 @@ async fn on_postgresql_a_withdrawal_through_one_instance_leaves_the_others_porta
     let page = || async { reqwest::get(format!("{url}/")).await.unwrap().text().await.unwrap() };
     // Its listener is up once it has heard of a change (it counts its (re)connection too).
     let deadline = Instant::now() + Duration::from_secs(2);
-    while second.public_changes.generation() == 0 && Instant::now() < deadline {
+    while second.public_changes.heard() == 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert!(page().await.contains("两台实例都看到的文章"), "cached on the second instance");
-    let heard = second.public_changes.generation();
+    let heard = second.public_changes.heard();
     assert_eq!(step(w.api(OTHER_EDITOR), id, json!({"to": "withdrawn"})).await.0, 200);
     // In one test process both instances share the local generation too: what proves the
     // notice crossed is the second instance's own count of what the database told it.
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        if second.public_changes.generation() > heard && !page().await.contains("两台实例都看到的文章") {
+        if second.public_changes.heard() > heard && !page().await.contains("两台实例都看到的文章") {
             break;
         }
         assert!(Instant::now() < deadline, "the second instance still shows the withdrawn article");
