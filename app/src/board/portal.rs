@@ -44,6 +44,8 @@ impl Section for Handled {
                 .take(SHOWN)
                 .map(|c| Item {
                     id: c.id,
+                    // What was reported, once reviewed (a closed case was); its category else.
+                    title: c.description.as_deref().map(|d| d.chars().take(40).collect()).unwrap_or_default(),
                     category: c.category,
                     street: c.street_id.map(|s| street_name(s.0)).unwrap_or_default(),
                     state: c.state.key(),
@@ -57,6 +59,7 @@ impl Section for Handled {
 
 struct Item {
     id: i64,
+    title: String,
     category: String,
     street: String,
     state: &'static str,

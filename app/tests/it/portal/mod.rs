@@ -78,3 +78,32 @@ async fn activities_of_the_residents_own_community_come_first_then_their_streets
     assert_eq!(order(&home), ["本社区活动", "本街活动", "别街活动"], "the resident's own first");
     assert!(home.contains("本社区</strong>"));
 }
+
+#[tokio::test]
+async fn a_case_closed_after_its_check_shows_at_once_among_the_boards_latest() {
+    use case_cast::*;
+    let w = World::for_cases().await;
+    let id = w
+        .case(ILLEGAL_BUILDING)
+        .description("人行道上私搭乱建的棚子")
+        .in_community(YUNXIAOLU)
+        .file(w.api(RESIDENT))
+        .await;
+    assert!(w.app.page("/").await.1.contains("暂无办结的公开问题"), "cached empty");
+    let dispatch = json!({"action": "dispatch", "department_id": w.department(ENFORCEMENT)});
+    for (who, body) in [
+        (DISPATCHER, dispatch),
+        (HANDLER, json!({"action": "start_handling"})),
+        (HANDLER, json!({"action": "report_handled", "note": "已拆除"})),
+        (INSPECTOR, json!({"action": "check_pass"})),
+    ] {
+        let (status, answer) = act(w.api(who), id, body).await;
+        assert_eq!(status, 200, "{answer}");
+    }
+    let home = w.app.page("/").await.1;
+    assert!(home.contains(&format!("href=\"/board/{id}\"")), "{home}");
+    assert!(
+        home.contains("人行道上私搭乱建的棚子") && home.contains("香港中路街道") && home.contains("已结案"),
+        "{home}"
+    );
+}
