@@ -4,10 +4,10 @@
 //! This is where the domains are put together, and the only place that lists them all:
 //! [`DOMAINS`], one line per domain. Each domain describes itself in its `mod.rs` (a
 //! [`Domain`]: its pages, its API operations, its tiles on the back-office home, and what it
-//! adds to a core another domain owns — a case add-on, the notices it words); the router, the
-//! API document, the back-office home, the case page and the inbox read that one list. So no
-//! domain imports another to plug itself in, and a new domain touches its own folder and one
-//! line here.
+//! adds to a core another domain owns — a case add-on, the notices it words, its sections on
+//! the portal); the router, the API document, the back-office home, the portal, the case page
+//! and the inbox read that one list. So no domain imports another to plug itself in, and a new
+//! domain touches its own folder and one line here.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -54,6 +54,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::board::DOMAIN,
     crate::news::DOMAIN,
     crate::search::DOMAIN,
+    crate::portal::DOMAIN,
 ];
 
 /// What a domain brings to the application, as its `mod.rs` declares it (`pub const DOMAIN`).
@@ -78,6 +79,8 @@ pub struct Domain {
     /// Hands every one of its public documents to search again (`ejia search reindex --all`,
     /// which also fills the index with what was written before the index existed); how many.
     pub search_documents: Option<crate::search::Reindex>,
+    /// Its sections on the portal, the home page (see `portal`).
+    pub portal: &'static [&'static dyn crate::portal::Section],
 }
 
 impl Domain {
@@ -90,6 +93,7 @@ impl Domain {
         case_addon: None,
         notices: None,
         search_documents: None,
+        portal: &[],
     };
 }
 
@@ -131,6 +135,10 @@ pub struct Shared {
     pub hashing: accounts::credentials::password::Hashing,
     /// Picture decoders (a few at a time, a short line, then 503).
     pub decoders: crate::media::Decoders,
+    /// The portal's public sections, kept in memory.
+    pub portal: crate::portal::cache::PortalCache,
+    /// Changes to public content, announced here and by every instance (PostgreSQL).
+    pub public_changes: crate::search::changes::Changes,
     /// The domains this application is made of ([`DOMAINS`]): what the cores ask for the
     /// add-ons, tiles and notices registered with them.
     pub domains: &'static [Domain],
@@ -159,6 +167,11 @@ impl AppState {
         // Lotteries opened before seeds were committed get their commitment before any draw.
         crate::bookings::lottery::commit_uncommitted(&db, &keys, clock.unix()).await?;
         let booking_batch = crate::db::batch::Batcher::start(&db);
+        let public_changes = crate::search::changes::Changes::of(&mut *db.conn().await?).await?;
+        if db.backend() == crate::db::Backend::Postgres {
+            // Other instances' changes to public content, for what is kept in memory.
+            crate::search::changes::listen(config.database_url(), &public_changes);
+        }
         Ok(Self(Arc::new(Shared {
             db,
             config: Arc::new(config),
@@ -171,6 +184,8 @@ impl AppState {
             booking_batch,
             hashing: accounts::credentials::password::Hashing::for_this_machine(),
             decoders: Default::default(),
+            portal: Default::default(),
+            public_changes,
             domains: DOMAINS,
         })))
     }

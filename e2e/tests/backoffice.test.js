@@ -54,7 +54,7 @@ test('a CLI-created district admin logs in and creates a venue', async () => {
   assert.match(await row.textContent(), /影院/);
 
   // It is on the public home page and in the audit log.
-  await page.goto(base + '/');
+  await page.goto(base + '/district');
   assert.match(await page.textContent('#street-370202001'), /市南区红色影院/);
   await page.goto(base + '/manage/audit');
   assert.match(await page.textContent('main'), /区管理员二/);

@@ -22,9 +22,11 @@ after(async () => {
 test('register → log in → English → large text → profile → log out', async () => {
   const page = await newPage(browser);
   const base = server.url;
-  await page.goto(base + '/');
+  await page.goto(base + '/district');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   assert.equal(await page.locator('section.street h2').count(), 11);
+  await checkA11y(page, 'district');
+  await page.goto(base + '/');
   await checkA11y(page, 'home');
 
   // Step one: the phone number. A wrong number is explained next to the field.

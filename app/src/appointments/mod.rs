@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod model;
+pub mod portal;
 pub mod routes;
 pub mod service;
 pub mod slot_api;
@@ -25,6 +26,8 @@ pub const DOMAIN: Domain = Domain {
     pages: routes::router,
     api,
     search_documents: Some(|conn, now| Box::pin(index_all_for_search(conn, now))),
+    // The resident's next booking is shown with the services, whose pages list the bookings.
+    portal: &[&portal::OPEN_SERVICES, &crate::bookings::portal::NEXT_BOOKING],
     ..Domain::NONE
 };
 

@@ -64,3 +64,21 @@ pub async fn list(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<Service
     .await?;
     rows.iter().map(service_from).collect()
 }
+
+/// Services with a slot still to come that is open and not full, each with that slot's start
+/// (the next free one), soonest first, at most `limit`: "open for booking" on the portal.
+pub async fn open_for_booking(conn: &mut Conn, now: i64, limit: i64) -> Result<Vec<(Service, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select s.service_id, s.name, s.description, s.real_name_required, s.department_id, \
+         min(o.starts_at) as next_free from services s join offerings o on o.service_id = s.service_id \
+         where o.status = 'open' and o.starts_at >= $1 and (o.capacity is null or o.booked < o.capacity) \
+         and (o.closes_at is null or o.closes_at > $1) \
+         group by s.service_id, s.name, s.description, s.real_name_required, s.department_id \
+         order by next_free, s.service_id limit $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((service_from(r)?, r.try_get("next_free")?))).collect()
+}

@@ -27,6 +27,7 @@ pub mod map;
 pub mod map_labels;
 pub mod open311;
 pub mod pages;
+pub mod portal;
 pub mod store;
 pub mod views;
 
@@ -34,4 +35,5 @@ use crate::app::Domain;
 
 /// The board as a domain: its pages and its API operation. Open311, a URL tree of its own with
 /// its own layers, is nested by `app::router`.
-pub const DOMAIN: Domain = Domain { name: "board", pages: pages::router, api: api::router, ..Domain::NONE };
+pub const DOMAIN: Domain =
+    Domain { name: "board", pages: pages::router, api: api::router, portal: &[&portal::HANDLED], ..Domain::NONE };

@@ -16,6 +16,7 @@ pub mod lottery;
 pub mod model;
 pub mod offer;
 pub mod pages;
+pub mod portal;
 pub mod service;
 pub mod store;
 pub mod views;

@@ -55,6 +55,7 @@ pub mod notices;
 pub mod pages;
 pub mod patrol;
 pub mod photos;
+pub mod portal;
 pub mod reveal;
 pub mod searchable;
 pub mod service;
@@ -86,6 +87,7 @@ pub const DOMAIN: Domain = Domain {
     case_addon: None,
     notices: Some(&notices::CaseNotices),
     search_documents: Some(|conn, now| Box::pin(async move { Ok(searchable::index_all(conn, None, now).await?) })),
+    portal: &[&portal::REPORT, &portal::MY_REPORTS],
 };
 
 /// The case API with its photos.

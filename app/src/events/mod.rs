@@ -7,6 +7,7 @@ pub mod api;
 pub mod ical;
 pub mod manage;
 pub mod model;
+pub mod portal;
 pub mod routes;
 pub mod service;
 pub mod store;
@@ -25,6 +26,7 @@ pub const DOMAIN: Domain = Domain {
     api: api::router,
     tiles,
     search_documents: Some(|conn, now| Box::pin(service::index_all_for_search(conn, now))),
+    portal: &[&portal::THIS_WEEK],
     ..Domain::NONE
 };
 

@@ -118,3 +118,59 @@ pub async fn all(conn: &mut Conn, limit: i64) -> Result<Vec<Event>, sqlx::Error>
     let rows = sqlx::query(&sql).bind(limit).fetch_all(conn).await?;
     rows.iter().map(event_from).collect()
 }
+
+/// A public activity with an open session in a time range, where its next session is (the
+/// portal's "this week").
+#[derive(Debug, Clone)]
+pub struct Upcoming {
+    /// Event id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Kind.
+    pub kind: EventKind,
+    /// Start of its next open session in the range.
+    pub starts_at: i64,
+    /// That session's venue name, if at a venue.
+    pub venue: Option<String>,
+    /// The venue's street, else the organising street.
+    pub street_id: Option<i64>,
+    /// The venue's community.
+    pub community_id: Option<i64>,
+}
+
+/// Public (not members-only) events with an open session starting in `[from, to)`, soonest
+/// first, each once with its first such session, at most `limit`.
+pub async fn upcoming_public(conn: &mut Conn, from: i64, to: i64, limit: i64) -> Result<Vec<Upcoming>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select e.event_id, e.title, e.kind, o.starts_at, v.name as venue, \
+         coalesce(v.street_id, e.street_id) as street_id, v.community_id from events e \
+         join offerings o on o.event_id = e.event_id left join venues v on v.venue_id = o.venue_id \
+         where o.status = 'open' and o.starts_at >= $1 and o.starts_at < $2 and e.members_only = 0 \
+         order by o.starts_at, e.event_id limit $3",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for r in &rows {
+        let id: i64 = r.try_get("event_id")?;
+        if !seen.insert(id) {
+            continue;
+        }
+        let kind: String = r.try_get("kind")?;
+        out.push(Upcoming {
+            id,
+            title: r.try_get("title")?,
+            kind: EventKind::parse(&kind).unwrap_or(EventKind::Other),
+            starts_at: r.try_get("starts_at")?,
+            venue: r.try_get("venue")?,
+            street_id: r.try_get("street_id")?,
+            community_id: r.try_get("community_id")?,
+        });
+    }
+    Ok(out)
+}

@@ -12,9 +12,8 @@
 //! audit entries), `jobs` (scheduled publishing, safe on several instances), `api` (the JSON
 //! operations), `pages` (the public pages and their Atom feeds, `feed`), `manage` (the
 //! newsroom's back office), `views` (their view structs), `searchable` (what search holds of an article,
-//! written in the same transaction as the step that changes it). The home page is to plug
-//! in on top of `service` and `store`'s reads, as these do — they add to this folder and to
-//! [`DOMAIN`], not to other domains.
+//! written in the same transaction as the step that changes it). `portal` puts the campaign
+//! (the newest topic) and the latest articles on the home page, read through `store`.
 
 pub mod api;
 pub mod feed;
@@ -23,6 +22,7 @@ pub mod manage;
 pub mod markdown;
 pub mod model;
 pub mod pages;
+pub mod portal;
 pub mod searchable;
 pub mod service;
 pub mod store;
@@ -40,6 +40,7 @@ pub const DOMAIN: Domain = Domain {
     api: api::router,
     tiles,
     search_documents: Some(|conn, now| Box::pin(searchable::index_all(conn, now))),
+    portal: &[&portal::CAMPAIGN, &portal::LATEST_NEWS],
     ..Domain::NONE
 };
 

@@ -16,6 +16,7 @@ pub mod api;
 pub mod inbox;
 pub mod model;
 pub mod outbox;
+pub mod portal;
 pub mod routes;
 pub mod store;
 pub mod wording;
@@ -24,5 +25,10 @@ pub mod worker;
 pub use outbox::{SecretText, Sms, queue_secret_sms, queue_sms, recent_sms};
 
 /// The domain: the inbox's page and API.
-pub const DOMAIN: crate::app::Domain =
-    crate::app::Domain { name: "notify", pages: routes::router, api: api::router, ..crate::app::Domain::NONE };
+pub const DOMAIN: crate::app::Domain = crate::app::Domain {
+    name: "notify",
+    pages: routes::router,
+    api: api::router,
+    portal: &[&portal::UNREAD],
+    ..crate::app::Domain::NONE
+};

@@ -139,3 +139,11 @@ pub async fn recipient(conn: &mut Conn, user: i64) -> Result<Option<Recipient>, 
     })
     .transpose()
 }
+
+/// How many of a user's notices are unread.
+pub async fn unread_count(conn: &mut Conn, user: UserId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select count(*) from notifications where user_id = $1 and read_at is null")
+        .bind(user.0)
+        .fetch_one(conn)
+        .await
+}

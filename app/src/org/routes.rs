@@ -1,4 +1,4 @@
-//! Handlers: the public home page, and the back office for streets, communities, venues and
+//! Handlers: the public district directory (`/district`: streets, communities, venues), and the back office for streets, communities, venues and
 //! departments. Each extracts, calls one service or store function, and renders.
 
 use std::future::Future;
@@ -29,7 +29,7 @@ use crate::web::{Ctx, render, render_status, see_other};
 /// Routes of this domain.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route("/district", get(district))
         .route("/manage/streets", get(streets))
         .route("/manage/streets/new", get(street_new).post(street_create))
         .route("/manage/streets/{id}", get(street_edit).post(street_update))
@@ -46,7 +46,9 @@ pub fn router() -> Router<AppState> {
 
 const ALL: i64 = 100_000;
 
-async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+/// The district directory: every street with its communities and venues (it was the home
+/// page before the portal took `/`; its anchors `#street-<code>` are kept).
+async fn district(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let data = state.structure.get(&state).await?;
     render(&HomePage { ctx, data })
 }

@@ -1,4 +1,4 @@
-//! Views of the district: the public home page, and the back-office tables and forms.
+//! Views of the district: the public directory (`/district`), and the back-office tables and forms.
 
 use crate::org::forms::{CommunityFields, DepartmentFields, StreetFields, VenueFields};
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use crate::org::model::*;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 
-/// The public home page.
+/// The district directory (`/district`; the home page before the portal).
 #[derive(askama::Template)]
 #[template(path = "home.html")]
 pub struct HomePage {

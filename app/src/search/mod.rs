@@ -11,9 +11,11 @@
 //!   version;
 //! - `model`: kinds, documents, hits and the highlighted snippet;
 //! - `store`: the index's SQL — FTS5 on SQLite, a GIN-indexed `tsvector` on PostgreSQL;
+//! - `changes`: the signal that public content changed (for what keeps it in memory);
 //! - `api`: `GET /api/v1/search`; `pages` and `views`: the `/search` page (`app/templates/search/`).
 
 pub mod api;
+pub mod changes;
 pub mod model;
 pub mod pages;
 pub mod segment;
@@ -41,12 +43,18 @@ pub async fn index(conn: &mut Conn, doc: &Document, now: i64) -> Result<(), sqlx
     let title = segment::terms(&doc.title);
     // The body may be an article's whole text: segmented off the runtime's threads.
     let all = segment::terms_blocking(format!("{}\n{}", doc.title, doc.body)).await;
-    store::upsert(conn, &store::Stored { doc, title, all }, now).await
+    store::upsert(conn, &store::Stored { doc, title, all }, now).await?;
+    changes::announce(conn).await
 }
 
 /// Takes a document out of the index (when it is withdrawn, cancelled or no longer public).
+/// Only a document that was there is announced as a change (`changes`): a case moving between
+/// states that are not public takes nothing out.
 pub async fn remove(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), sqlx::Error> {
-    store::delete(conn, kind, id).await
+    if store::delete(conn, kind, id).await? > 0 {
+        changes::announce(conn).await?;
+    }
+    Ok(())
 }
 
 /// A page of results.

@@ -50,14 +50,14 @@ pub async fn upsert(conn: &mut Conn, s: &Stored<'_>, now: i64) -> Result<(), sql
     Ok(())
 }
 
-/// Takes a document out of the index (nothing happens when it is not there).
-pub async fn delete(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from search_documents where kind = $1 and doc_id = $2")
+/// Takes a document out of the index (nothing happens when it is not there); how many rows went.
+pub async fn delete(conn: &mut Conn, kind: Kind, id: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("delete from search_documents where kind = $1 and doc_id = $2")
         .bind(kind.as_str())
         .bind(id)
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(done.rows_affected())
 }
 
 /// Documents segmented by another version than this one, a batch at a time.

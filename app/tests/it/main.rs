@@ -20,4 +20,5 @@ mod news;
 mod notify;
 mod org;
 mod platform;
+mod portal;
 mod search;

@@ -5,9 +5,9 @@ use ejia::authz::{Role, Scope};
 use crate::helpers::*;
 
 #[tokio::test]
-async fn home_lists_the_real_district() {
+async fn the_district_page_lists_the_real_district() {
     let app = TestApp::with_district().await;
-    let (status, body) = app.page("/").await;
+    let (status, body) = app.page("/district").await;
     assert_eq!(status, 200);
     for street in [
         "香港中路街道",

@@ -122,6 +122,33 @@ fn the_back_office_home_names_no_domain() {
     assert!(found.is_empty(), "the back-office home asks domains by name instead of app::DOMAINS: {found:#?}");
 }
 
+#[test]
+fn the_portal_names_no_domain() {
+    // What the portal shows comes from `app::DOMAINS` (each domain's `portal` sections); it
+    // may use the shared layers (`app`, `db`, `web`, `error`) and search's change signal.
+    const DOMAINS: [&str; 14] = [
+        "accounts",
+        "appointments",
+        "audit",
+        "board",
+        "bookings",
+        "cases",
+        "checkin",
+        "enterprise",
+        "events",
+        "media",
+        "news",
+        "notify",
+        "org",
+        "people",
+    ];
+    let portal = |m: &str| within(m, "portal");
+    let found = breaches(portal, |_, n| DOMAINS.iter().any(|d| within(n, d)));
+    assert!(found.is_empty(), "the portal asks domains by name instead of app::DOMAINS: {found:#?}");
+    // The rule reads something: the domains' sections do name the portal.
+    assert!(!breaches(|m| m == "news::portal", |_, n| within(n, "portal")).is_empty());
+}
+
 /// The top-level folder a module is in (`cases::patrol::store` → `cases`).
 fn domain_of(module: &str) -> &str {
     module.split("::").next().unwrap_or_default()

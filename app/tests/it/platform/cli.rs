@@ -125,7 +125,7 @@ async fn serve_demo_starts_and_stops_cleanly_on_sigterm() {
     assert!(output.contains("11 streets, 50 communities"), "{output}");
     let password = output.split("password for all: ").nth(1).unwrap().split(';').next().unwrap().to_owned();
     assert!(output.contains("13800000001  district_admin"));
-    let home = reqwest::get(&url).await.unwrap().text().await.unwrap();
+    let home = reqwest::get(format!("{url}/district")).await.unwrap().text().await.unwrap();
     assert!(home.contains("香港中路街道"));
     // A demo account logs in with the printed password.
     let client =

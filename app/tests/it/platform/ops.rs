@@ -120,7 +120,7 @@ async fn importing_the_district_twice_changes_nothing() {
 async fn pages_are_in_the_chosen_language_or_the_browsers() {
     let app = TestApp::with_district().await;
     let en = reqwest::Client::new()
-        .get(app.at("/"))
+        .get(app.at("/district"))
         .header("accept-language", "en-GB,en;q=0.9")
         .send()
         .await
@@ -129,7 +129,7 @@ async fn pages_are_in_the_chosen_language_or_the_browsers() {
         .await
         .unwrap();
     assert!(en.contains("<html lang=\"en\">") && en.contains("Browse by street"));
-    let (_, zh) = app.page("/").await;
+    let (_, zh) = app.page("/district").await;
     assert!(zh.contains("<html lang=\"zh-CN\">") && zh.contains("按街道浏览"));
     let (status, missing) = app.page("/nowhere").await;
     assert_eq!(status, 404);
@@ -137,9 +137,9 @@ async fn pages_are_in_the_chosen_language_or_the_browsers() {
 }
 
 #[tokio::test]
-async fn the_home_page_sees_changes_from_other_instances_within_seconds() {
+async fn the_district_page_sees_changes_from_other_instances_within_seconds() {
     let app = TestApp::with_district().await;
-    assert!(!app.page("/").await.1.contains("另一台实例新建的场所"));
+    assert!(!app.page("/district").await.1.contains("另一台实例新建的场所"));
     // Written straight to the database, as another ejia instance would.
     let street = app.street(XIANGGANG_ZHONGLU).await;
     let venue = ejia::org::model::VenueInput {
@@ -153,7 +153,7 @@ async fn the_home_page_sees_changes_from_other_instances_within_seconds() {
     };
     let mut conn = app.state.db.conn().await.unwrap();
     ejia::org::store::insert_venue(&mut conn, &venue, 0).await.unwrap();
-    assert!(!app.page("/").await.1.contains("另一台实例新建的场所"), "served from memory for now");
+    assert!(!app.page("/district").await.1.contains("另一台实例新建的场所"), "served from memory for now");
     app.clock.advance(chrono::Duration::milliseconds(ejia::org::cache::TTL_MS + 1));
-    assert!(app.page("/").await.1.contains("另一台实例新建的场所"), "read again after the TTL");
+    assert!(app.page("/district").await.1.contains("另一台实例新建的场所"), "read again after the TTL");
 }

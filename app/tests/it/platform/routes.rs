@@ -55,6 +55,7 @@ const SITE: &[(&str, &str, &str)] = &[
         ("POST",  "/cases/{id}/photos/{image}/review",           "LPPPPPPPPP"),
         ("POST",  "/cases/{id}/reporter/reveal",                 "LPPPPPPPPP"),
         ("GET",   "/discovery.json",                             "PPPPPPPPPP"),
+        ("GET",   "/district",                                   "PPPPPPPPPP"),
         ("GET",   "/enterprise",                                 "LPPPPPPPPP"),
         ("GET",   "/enterprise/apply",                           "LPPPPPPPPP"),
         ("POST",  "/enterprise/apply",                           "LPPPPPPPPP"),
