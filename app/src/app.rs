@@ -131,6 +131,8 @@ pub struct Shared {
     pub hashing: accounts::credentials::password::Hashing,
     /// Picture decoders (a few at a time, a short line, then 503).
     pub decoders: crate::media::Decoders,
+    /// The news's read counts not yet written (`news::reads`).
+    pub news_reads: crate::news::reads::ReadCounter,
     /// The domains this application is made of ([`DOMAINS`]): what the cores ask for the
     /// add-ons, tiles and notices registered with them.
     pub domains: &'static [Domain],
@@ -171,6 +173,7 @@ impl AppState {
             booking_batch,
             hashing: accounts::credentials::password::Hashing::for_this_machine(),
             decoders: Default::default(),
+            news_reads: Default::default(),
             domains: DOMAINS,
         })))
     }
@@ -249,6 +252,10 @@ pub async fn serve(
         let _ = stop.send(true);
     };
     tokio::join!(main, side, signal);
+    // The reads counted since the last flush, before the database closes.
+    if let Err(e) = crate::news::reads::flush(&state).await {
+        tracing::warn!(error = %e, "read counts not written at shutdown");
+    }
     db.close().await;
     Ok(())
 }

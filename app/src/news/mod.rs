@@ -19,13 +19,18 @@
 pub mod api;
 pub mod feed;
 pub mod jobs;
+pub mod links;
 pub mod manage;
+pub mod manage_topics;
 pub mod markdown;
 pub mod model;
 pub mod pages;
+pub mod reads;
 pub mod searchable;
 pub mod service;
+pub mod service_topics;
 pub mod store;
+pub mod store_topics;
 mod views;
 
 use crate::app::{AppState, Domain};
@@ -45,14 +50,17 @@ pub const DOMAIN: Domain = Domain {
 
 /// The news's pages: the public ones with their feeds, and the newsroom's.
 pub fn router() -> axum::Router<AppState> {
-    pages::router().merge(manage::router())
+    pages::router().merge(manage::router()).merge(manage_topics::router())
 }
 
-/// The newsroom opens its articles.
+/// The newsroom opens its articles; its editors and the district's admins the topics too.
 fn tiles(principal: &Principal) -> Vec<Tile> {
+    let mut tiles = Vec::new();
     if crate::authz::gate::Newsroom::admits(principal) {
-        vec![Tile::new("news.manage", "/manage/news")]
-    } else {
-        Vec::new()
+        tiles.push(Tile::new("news.manage", "/manage/news"));
     }
+    if principal.can(crate::authz::Action::Manage, &crate::authz::Target::Topic) {
+        tiles.push(Tile::new("news.manage_topics", "/manage/topics"));
+    }
+    tiles
 }
