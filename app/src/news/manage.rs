@@ -5,7 +5,7 @@
 //! offered are only a convenience, the service decides.
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -20,12 +20,12 @@ use crate::clock::{DISTRICT_OFFSET, format_local};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
 use crate::news::links::{self, Extras};
+use crate::news::manage_media;
 use crate::news::model::{self, Article, ArticleState, ItemKind, Party};
 use crate::news::service::{self, Draft, Edit};
 use crate::news::views::{ManageArticlePage, ManageListPage, ManagedRow, MediaForm, PlaceGroup, Step, TopicPick};
 use crate::news::{store, store_topics};
 use crate::web::backoffice::{Field, Opt, OptGroup};
-use crate::web::csrf::UPLOAD_LIMIT;
 use crate::web::extract::{Form, Path};
 use crate::web::forms::Errors;
 use crate::web::guard::Staff;
@@ -38,8 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/news/new", get(new_article).post(create))
         .route("/manage/news/{id}", get(edit_page).post(edit))
         .route("/manage/news/{id}/transition", post(transition))
-        .route("/manage/news/{id}/cover", post(set_cover).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
-        .route("/manage/news/{id}/image", post(upload_image).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)))
+        .merge(manage_media::router())
 }
 
 /// How far back the newsroom's list reaches.
@@ -68,7 +67,7 @@ async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<News
 /// The article form's fields as posted, read by hand: its topic selects and tag checkboxes
 /// repeat one name.
 #[derive(Debug, Default, Clone)]
-struct ArticleForm {
+pub(super) struct ArticleForm {
     title: String,
     summary: String,
     body_markdown: String,
@@ -117,7 +116,7 @@ impl ArticleForm {
         f
     }
 
-    fn of(full: &service::Full) -> Self {
+    pub(super) fn of(full: &service::Full) -> Self {
         let a = &full.article;
         let related = |kind| joined(full.related.iter().filter(|r| r.kind == kind).map(|r| r.id));
         Self {
@@ -167,7 +166,7 @@ impl ArticleForm {
 }
 
 /// The form page: for a new article (`article` None) or an existing one with its steps.
-async fn form_page(
+pub(super) async fn form_page(
     state: &AppState,
     ctx: Ctx,
     user: &CurrentUser,
@@ -337,7 +336,7 @@ async fn create(
 
 /// The article and what is attached to it as its newsroom sees it (no read counted); 404 to
 /// anyone else, as on the site.
-async fn editable(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<service::Full> {
+pub(super) async fn editable(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<service::Full> {
     let mut conn = state.db.conn().await?;
     let article =
         store::article(&mut conn, id).await?.filter(|a| service::may_edit(user, a)).ok_or(AppError::NotFound)?;
@@ -447,79 +446,4 @@ async fn refused(
     let form = ArticleForm::of(&full);
     let page = form_page(state, ctx, user, Some(full.article), &form, Errors::none(), Some(key)).await?;
     render_status(StatusCode::CONFLICT, &page)
-}
-
-/// The cover or body-image form's text: the alt, and the remove button whose presence counts.
-#[derive(Debug, Default, Deserialize)]
-struct MediaPost {
-    #[serde(default)]
-    alt: String,
-    remove: Option<String>,
-}
-
-/// Uploads (with its alt text) or with the remove button takes away the article's cover.
-async fn set_cover(
-    State(state): State<AppState>,
-    Staff { ctx, user, .. }: Staff<Newsroom>,
-    Path(id): Path<i64>,
-    request: axum::extract::Request,
-) -> AppResult<Response> {
-    let (MediaPost { alt, remove }, bytes) = crate::web::extract::form_with_file(request, &state, "cover").await?;
-    let result = if remove.is_some() {
-        links::set_cover(&state, &user, id, None, None).await
-    } else if bytes.is_empty() {
-        // No new picture: the alt text of the one there is changes.
-        links::set_extras(&state, &user, id, Extras { cover_alt: Some(alt.clone()), ..Extras::default() })
-            .await
-            .map(|_| ())
-    } else {
-        links::set_cover(&state, &user, id, Some(bytes), Some(&alt)).await
-    };
-    media_answer(&state, ctx, &user, id, result.map(|()| None), MediaForm { cover_alt: alt, ..MediaForm::default() })
-        .await
-}
-
-/// Keeps an image for the body, with its alt text, and shows the Markdown line to paste.
-async fn upload_image(
-    State(state): State<AppState>,
-    Staff { ctx, user, .. }: Staff<Newsroom>,
-    Path(id): Path<i64>,
-    request: axum::extract::Request,
-) -> AppResult<Response> {
-    let (MediaPost { alt, .. }, bytes) = crate::web::extract::form_with_file(request, &state, "image").await?;
-    let result = links::upload_image(&state, &user, id, bytes, &alt).await.map(Some);
-    media_answer(&state, ctx, &user, id, result, MediaForm { image_alt: alt, ..MediaForm::default() }).await
-}
-
-/// After a cover or image upload: back to the article, or its page with the Markdown line to
-/// paste, or with why the upload was refused beside its field.
-async fn media_answer(
-    state: &AppState,
-    ctx: Ctx,
-    user: &CurrentUser,
-    id: i64,
-    result: AppResult<Option<String>>,
-    mut media: MediaForm,
-) -> AppResult<Response> {
-    let (status, errors) = match result {
-        Ok(None) => return Ok(see_other(&format!("/manage/news/{id}"))),
-        Ok(Some(line)) => {
-            media.snippet = Some(line);
-            media.image_alt.clear();
-            (StatusCode::OK, Errors::none())
-        }
-        Err(AppError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors.into()),
-        // An unreadable picture: said beside the field it came from.
-        Err(AppError::Rule(key)) => {
-            let field = if media.image_alt.is_empty() && !media.cover_alt.is_empty() { "cover" } else { "image" };
-            (StatusCode::UNPROCESSABLE_ENTITY, vec![FieldError { field, key }].into())
-        }
-        Err(other) => return Err(other),
-    };
-    let full = editable(state, user, id).await?;
-    let form = ArticleForm::of(&full);
-    let mut page = form_page(state, ctx, user, Some(full.article), &form, Errors::none(), None).await?;
-    media.errors = errors;
-    page.media = media;
-    render_status(status, &page)
 }

@@ -9,10 +9,14 @@
 //!
 //! Layers: `model` (states, the transition table, four eyes, what a valid article is; pure),
 //! `markdown` (render and sanitise), `store` (SQL), `service` (use cases with their checks and
-//! audit entries), `jobs` (scheduled publishing, safe on several instances), `api` (the JSON
-//! operations), `pages` (the public pages and their Atom feeds, `feed`), `manage` (the
-//! newsroom's back office), `views` (their view structs), `searchable` (what search holds of an article,
-//! written in the same transaction as the step that changes it). The home page is to plug
+//! audit entries), `jobs` (scheduled publishing, safe on several instances, and writing the
+//! read counts `reads` keeps in memory), `api` (the JSON operations), `pages` (the public pages
+//! and their Atom feeds, `feed`), `manage` (the newsroom's back office), `views` (their view
+//! structs), `searchable` (what search holds of an article, written in the same transaction as
+//! the step that changes it). Authoring beyond the text: `links` (cover and body images with
+//! their alt text, related activities and public cases, topic sections, community tags) with
+//! `manage_media` (the form's pictures); topic columns' banner, sections and activities in
+//! `store_topics`, `service_topics` and `manage_topics`. The home page is to plug
 //! in on top of `service` and `store`'s reads, as these do — they add to this folder and to
 //! [`DOMAIN`], not to other domains.
 
@@ -21,6 +25,7 @@ pub mod feed;
 pub mod jobs;
 pub mod links;
 pub mod manage;
+pub mod manage_media;
 pub mod manage_topics;
 pub mod markdown;
 pub mod model;

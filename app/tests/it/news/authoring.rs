@@ -289,3 +289,48 @@ async fn related_activities_and_tags_come_from_the_form_and_show_on_the_article(
         .await;
     assert_eq!(status, 422, "a case not on the public board is refused");
 }
+
+#[tokio::test]
+async fn only_cases_on_the_public_board_may_be_related_and_only_while_they_are() {
+    use ejia::authz::Role;
+    let w = World::for_cases()
+        .await
+        .with([
+            Person::new(EDITOR, "编辑甲").grant(Role::Editor, At::District).api(),
+            Person::new(OTHER_EDITOR, "编辑乙").grant(Role::Editor, At::Department(PUBLICITY)).api(),
+        ])
+        .await;
+    let resident = w.api(crate::helpers::case_cast::RESIDENT);
+    let public = w.case(ILLEGAL_BUILDING).description("人行道上私搭乱建").in_community(YUNXIAOLU).file(resident).await;
+    let hidden = w.case(BEGGING).description("地铁口乞讨").in_community(YUNXIAOLU).file(resident).await;
+    let (status, _) = w
+        .api(EDITOR)
+        .post(
+            "/articles",
+            json!({"title": "违建整治", "body_markdown": "正文", "related": [{"kind": "case", "id": hidden}]}),
+        )
+        .await;
+    assert_eq!(status, 422, "a case not on the public board is refused");
+    let id = published(&w, json!({"title": "违建整治", "related": [{"kind": "case", "id": public}]})).await;
+    let (_, article) = public_get(&w, id).await;
+    assert_eq!(
+        article["related"],
+        json!([{"kind": "case", "id": public, "title": article["related"][0]["title"],
+        "url": format!("/board/{public}")}])
+    );
+    let (_, page) = w.app.page(&format!("/news/{id}")).await;
+    assert!(page.contains("相关案件") && page.contains(&format!("href=\"/board/{public}\"")));
+
+    // Should the case leave the board, the article stops showing it.
+    sqlx::query("update case_categories set public = 0 where code = $1")
+        .bind(ILLEGAL_BUILDING)
+        .execute(w.app.state.db.pool())
+        .await
+        .unwrap();
+    let (_, page) = w.app.page(&format!("/news/{id}")).await;
+    assert!(!page.contains(&format!("/board/{public}")) && !page.contains("相关案件"));
+}
+
+async fn public_get(w: &World, id: i64) -> (u16, Value) {
+    public(&w.app, &format!("/articles/{id}")).await
+}
