@@ -177,6 +177,9 @@ test('an editor builds a topic column and illustrates an article, in Chinese, En
   await editor.fill('#f-image_alt', '放映现场');
   await Promise.all([editor.waitForNavigation(), editor.click('form[action$="/image"] button[type=submit]')]);
   assert.match(await editor.inputValue('#f-snippet'), /^!\[放映现场\]\(\/images\/\d+\.jpg\)$/);
+  // With the script, one click puts the line into the body (without it, it is copied by hand).
+  await editor.click('button[data-insert-snippet]');
+  assert.match(await editor.inputValue('#f-body_markdown'), /放映。\n\n!\[放映现场\]\(\/images\/\d+\.jpg\)/);
   await checkA11y(editor, 'article form with pictures');
   await shot(editor, 'news-form-zh');
 

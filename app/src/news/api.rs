@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_article, update_article))
         .routes(routes!(transition))
         .routes(routes!(list_topics, create_topic))
-        .routes(routes!(update_topic))
+        .routes(routes!(get_topic, update_topic))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(put_cover, delete_cover))
@@ -441,6 +441,64 @@ async fn delete_cover(
 ) -> AppResult<StatusCode> {
     links::set_cover(&state, &staff.user, id, None, None).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// An activity attached to a topic.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicItem {
+    /// The section it is in (0: none).
+    section_id: i64,
+    /// `event`.
+    kind: ItemKind,
+    id: i64,
+    title: String,
+    /// Its public page.
+    url: String,
+}
+
+/// A topic column with its banner, sections and attached activities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicOut {
+    id: i64,
+    title: String,
+    description: String,
+    /// Where the banner is served, if there is one.
+    banner_url: Option<String>,
+    /// The banner's alt text.
+    banner_alt: String,
+    /// Sections in order; articles give theirs in `topic_sections`.
+    sections: Vec<crate::news::model::Section>,
+    /// Attached activities, in order.
+    items: Vec<TopicItem>,
+}
+
+/// One topic column, with its banner, ordered sections and attached activities.
+#[utoipa::path(get, path = "/topics/{id}", tag = "news", params(("id" = i64, Path, description = "Topic id")),
+    responses((status = 200, description = "The topic", body = TopicOut),
+        (status = 404, description = "No such topic", body = Problem, content_type = "application/problem+json")))]
+async fn get_topic(
+    _auth: MaybeApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<TopicOut>> {
+    let mut conn = state.db.conn().await?;
+    let column = crate::news::store_topics::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let mut items = Vec::new();
+    for item in crate::news::store_topics::items(&mut conn, id).await? {
+        if let Some(e) = crate::events::event(&mut conn, item.item_id).await? {
+            let url = ItemKind::Event.url(e.id);
+            items.push(TopicItem { section_id: item.section, kind: ItemKind::Event, id: e.id, title: e.title, url });
+        }
+    }
+    Ok(Json(TopicOut {
+        id: column.topic.id,
+        title: column.topic.title,
+        description: column.topic.description,
+        banner_url: column.banner_image_id.map(crate::media::url),
+        banner_alt: column.banner_alt,
+        sections: column.sections,
+        items,
+    }))
 }
 
 /// Changes to a topic; fields left out stay.

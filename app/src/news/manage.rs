@@ -61,7 +61,8 @@ async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<News
         })
         .filter(|(_, rows)| !rows.is_empty())
         .collect();
-    render(&ManageListPage { ctx, groups })
+    let topics = user.principal.can(Action::Manage, &Target::Topic);
+    render(&ManageListPage { ctx, groups, topics })
 }
 
 /// The article form's fields as posted, read by hand: its topic selects and tag checkboxes

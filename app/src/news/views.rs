@@ -143,6 +143,8 @@ pub struct ManageListPage {
     pub ctx: Ctx,
     /// The articles the user may edit, by state (in the workflow's order), newest first.
     pub groups: Vec<(ArticleState, Vec<ManagedRow>)>,
+    /// Whether the user may edit topic columns (a link to them).
+    pub topics: bool,
 }
 
 /// A topic on the article form.

@@ -183,6 +183,10 @@ async fn a_topic_column_has_a_banner_ordered_sections_articles_and_activities() 
     let n: i64 = sqlx::query_scalar(audit).bind(t).fetch_one(w.app.state.db.pool()).await.unwrap();
     assert!(n >= 8, "every change audited ({n})");
 
+    let (_, api) = public(&w.app, &format!("/topics/{t}")).await;
+    assert_eq!(api["sections"], json!([{"id": 2, "title": "专家讲座"}, {"id": 1, "title": "红色电影展映"}]));
+    assert_eq!(api["items"][0]["url"], format!("/events/{event}"));
+    assert_eq!(api["banner_alt"], "党史学习横幅");
     let patch = Some(json!({"title": "学党史"}));
     let (status, topic) = w.api(EDITOR).send(Method::PATCH, &format!("/topics/{t}"), patch.clone(), None).await;
     assert_eq!((status, topic["title"].as_str()), (200, Some("学党史")));

@@ -275,6 +275,7 @@ const API: &[(&str, &str, &str)] = &[
     ("GET",   "/streets/{id}",                               "PPPPPPPPPP"),
     ("GET",   "/topics",                                     "PPPPPPPPPP"),
     ("POST",  "/topics",                                     "LFFFFFFPPP"),
+    ("GET",   "/topics/{id}",                                "PPPPPPPPPP"),
     ("PATCH", "/topics/{id}",                                "LFFFFFFPPP"),
     ("GET",   "/venues",                                     "PPPPPPPPPP"),
     ("GET",   "/venues/{id}",                                "PPPPPPPPPP"),
