@@ -185,8 +185,9 @@ async fn create_article(
         street_ids: body.street_ids.unwrap_or_default(),
     };
     let more = extras(body.cover_alt, body.topic_sections, body.community_ids, body.related);
+    // Checked first, so a refused request creates nothing; written as the second step.
+    links::check_extras(&state, &more).await?;
     let created = service::create(&state, &staff.user, draft).await?;
-    // The extras are a second step: a draft whose extras are refused stays a draft without them.
     let created = if more.is_empty() {
         created
     } else {

@@ -84,23 +84,26 @@ async fn editable(conn: &mut Conn, user: &CurrentUser, id: i64) -> AppResult<mod
     Ok(article)
 }
 
-/// Sets what `extras` names on an article, checked, in one transaction, audited.
-pub async fn set_extras(state: &AppState, user: &CurrentUser, id: i64, extras: Extras) -> AppResult<Full> {
-    let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
-    let article = editable(&mut tx, user, id).await?;
-    let before = service::full(&mut tx, article.clone()).await?;
+/// `extras` checked: every topic, section, community and related item exists (a case only on
+/// the public board), alt text given; duplicates dropped.
+#[derive(Debug, Default)]
+struct Checked {
+    cover_alt: Option<String>,
+    topic_sections: Option<Vec<(i64, i64)>>,
+    community_ids: Option<Vec<i64>>,
+    related: Option<Vec<(&'static str, i64)>>,
+}
+
+async fn check(conn: &mut Conn, extras: &Extras) -> AppResult<Checked> {
     let invalid = |field, key| AppError::Invalid(vec![FieldError { field, key }]);
+    let mut out = Checked::default();
     if let Some(alt) = &extras.cover_alt {
-        // Kept even before there is a cover: the cover uploaded next takes it.
-        let alt = model::parse_alt("cover_alt", alt).map_err(|e| AppError::Invalid(vec![e]))?;
-        store::set_cover(&mut tx, id, article.cover_image_id, &alt, user.id, now).await?;
+        out.cover_alt = Some(model::parse_alt("cover_alt", alt).map_err(|e| AppError::Invalid(vec![e]))?);
     }
     if let Some(pairs) = &extras.topic_sections {
         let mut checked: Vec<(i64, i64)> = Vec::new();
         for (topic, section) in pairs {
-            let column =
-                store_topics::column(&mut tx, *topic).await?.ok_or(invalid("topic_ids", "news.error.topic"))?;
+            let column = store_topics::column(conn, *topic).await?.ok_or(invalid("topic_ids", "news.error.topic"))?;
             if *section != 0 && !column.sections.iter().any(|s| s.id == *section) {
                 return Err(invalid("topic_ids", "news.error.section"));
             }
@@ -108,30 +111,59 @@ pub async fn set_extras(state: &AppState, user: &CurrentUser, id: i64, extras: E
                 checked.push((*topic, *section));
             }
         }
-        store::set_topic_sections(&mut tx, id, &checked).await?;
+        out.topic_sections = Some(checked);
     }
     if let Some(communities) = &extras.community_ids {
         let mut ids = communities.clone();
         ids.sort_unstable();
         ids.dedup();
         for c in &ids {
-            if crate::org::community(&mut tx, crate::ids::CommunityId(*c)).await?.is_none() {
+            if crate::org::community(conn, crate::ids::CommunityId(*c)).await?.is_none() {
                 return Err(invalid("community_ids", "news.error.community"));
             }
         }
-        store::set_communities(&mut tx, id, &ids).await?;
+        out.community_ids = Some(ids);
     }
     if let Some(items) = &extras.related {
-        let mut rows: Vec<(&str, i64)> = Vec::new();
+        let mut rows: Vec<(&'static str, i64)> = Vec::new();
         for (kind, item) in items {
-            if title_of(&mut tx, *kind, *item).await?.is_none() {
+            if title_of(conn, *kind, *item).await?.is_none() {
                 return Err(invalid("related", "news.error.related"));
             }
             if !rows.contains(&(kind.as_str(), *item)) {
                 rows.push((kind.as_str(), *item));
             }
         }
-        store::set_related(&mut tx, id, &rows).await?;
+        out.related = Some(rows);
+    }
+    Ok(out)
+}
+
+/// 422 if `extras` would be refused: checked before an article is created, so a refused
+/// request creates nothing (and a client that sends it again makes no duplicate).
+pub async fn check_extras(state: &AppState, extras: &Extras) -> AppResult<()> {
+    check(&mut *state.db.conn().await?, extras).await.map(|_| ())
+}
+
+/// Sets what `extras` names on an article, checked, in one transaction, audited.
+pub async fn set_extras(state: &AppState, user: &CurrentUser, id: i64, extras: Extras) -> AppResult<Full> {
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let article = editable(&mut tx, user, id).await?;
+    let before = service::full(&mut tx, article.clone()).await?;
+    let checked = check(&mut tx, &extras).await?;
+    if let Some(alt) = &checked.cover_alt {
+        // Kept even before there is a cover: the cover uploaded next takes it.
+        store::set_cover(&mut tx, id, article.cover_image_id, alt, user.id, now).await?;
+    }
+    if let Some(pairs) = &checked.topic_sections {
+        store::set_topic_sections(&mut tx, id, pairs).await?;
+    }
+    if let Some(ids) = &checked.community_ids {
+        store::set_communities(&mut tx, id, ids).await?;
+    }
+    if let Some(rows) = &checked.related {
+        store::set_related(&mut tx, id, rows).await?;
     }
     let changed = store::article(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let after = service::full(&mut tx, changed).await?;

@@ -308,13 +308,17 @@ async fn create(
         topic_ids: Vec::new(),
         street_ids: f.streets.clone(),
     };
+    // The links are checked before the draft is written, so a refused form creates nothing.
     let created = match extras {
-        Ok(_) => service::create(&state, &user, draft).await,
+        Ok(extras) => match links::check_extras(&state, &extras).await {
+            Ok(()) => service::create(&state, &user, draft).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match created {
-        // The links are the second step; if they are refused the draft exists, and its page
-        // says why with the form as sent.
+        // Written as the second step; should they be refused meanwhile the draft exists, and its
+        // page says why with the form as sent.
         Ok(created) => {
             let id = created.article.id;
             match links::set_extras(&state, &user, id, f.extras()?).await {

@@ -1,10 +1,12 @@
 //! Read counts, kept cheap: a read of a published article adds one to a counter in memory,
-//! per article per district day — no row names a reader, as in `news_reads` — and
-//! [`flush`] writes the increments every few seconds (the shared job loop) and once more at
-//! shutdown. A read then costs no database write, and a burst on one article becomes one
-//! `UPDATE` per flush.
+//! per article per district day — no row names a reader, as in `news_reads` — and [`flush`]
+//! writes the increments at every run of the news job (`app::run_every`, every
+//! `jobs_every_secs`: 10 s by default) and once more at shutdown (`app::serve`). A read then
+//! costs no database write, and a burst on one article becomes one `UPDATE` per flush. The map
+//! holds one entry per article read per day between flushes, so it stays small; with the jobs
+//! turned off (`jobs_every_secs = 0`) it is written at shutdown only.
 //!
-//! What a crash can lose: the reads counted since the last flush (a few seconds of counts) —
+//! What a crash can lose: the reads counted since the last flush (at most one job interval) —
 //! never an article, a booking or anything else, which are written at once. A flush that fails
 //! puts its counts back, to be written at the next one. With several instances each counts its
 //! own reads and adds them, so the sums stay right.

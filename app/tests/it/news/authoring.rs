@@ -265,6 +265,9 @@ async fn related_activities_and_tags_come_from_the_form_and_show_on_the_article(
     ];
     let r = b.client().post(w.app.at("/manage/news/new")).form(&form).send().await.unwrap();
     assert_eq!(r.status(), 422, "no such activity");
+    let articles: i64 =
+        sqlx::query_scalar("select count(*) from news_articles").fetch_one(w.app.state.db.pool()).await.unwrap();
+    assert_eq!(articles, 0, "a refused form creates nothing");
     let mut form = form;
     form.pop();
     form.push(("related_events", event.to_string()));
