@@ -139,6 +139,8 @@ pub struct Shared {
     pub portal: crate::portal::cache::PortalCache,
     /// Changes to public content, announced here and by every instance (PostgreSQL).
     pub public_changes: crate::search::changes::Changes,
+    /// The news's read counts not yet written (`news::reads`).
+    pub news_reads: crate::news::reads::ReadCounter,
     /// The domains this application is made of ([`DOMAINS`]): what the cores ask for the
     /// add-ons, tiles and notices registered with them.
     pub domains: &'static [Domain],
@@ -186,6 +188,7 @@ impl AppState {
             decoders: Default::default(),
             portal: Default::default(),
             public_changes,
+            news_reads: Default::default(),
             domains: DOMAINS,
         })))
     }
@@ -264,6 +267,10 @@ pub async fn serve(
         let _ = stop.send(true);
     };
     tokio::join!(main, side, signal);
+    // The reads counted since the last flush, before the database closes.
+    if let Err(e) = crate::news::reads::flush(&state).await {
+        tracing::warn!(error = %e, "read counts not written at shutdown");
+    }
     db.close().await;
     Ok(())
 }

@@ -25,7 +25,7 @@ after(async () => {
   await server?.stop();
 });
 
-/** A topic, made over the API with the editor's token (the back office has no topic form yet). */
+/** A topic, made over the API with the editor's token. */
 async function makeTopic(base) {
   const token = server.cli(['token', 'create', '--phone', EDITOR, '--label', 'e2e']).trim().split('\n').pop();
   const r = await fetch(`${base}/api/v1/topics`, {
@@ -57,7 +57,7 @@ test('an editor drafts, another publishes, readers find it on the site and in th
   await author.fill('#f-title', TITLE);
   await author.fill('#f-summary', '首场放映《闪闪的红星》，居民可在活动页报名。');
   await author.fill('#f-source_line', '区委宣传部');
-  await author.selectOption('#f-topic_ids', String(topic));
+  await author.selectOption(`#f-topic-${topic}`, `${topic}:0`);
   await author.fill(
     '#f-body_markdown',
     [
@@ -130,4 +130,79 @@ test('an editor drafts, another publishes, readers find it on the site and in th
   await shot(reader, 'news-list-large');
   const width = await reader.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `no sideways scrolling in large text (${width}px)`);
+});
+
+test('an editor builds a topic column and illustrates an article, in Chinese, English and large text', async () => {
+  const base = server.url;
+  const editor = await newPage(browser);
+  await login(editor, base, EDITOR, server.demoPassword);
+  // A picture to upload: a screenshot of the page itself is a real PNG.
+  const png = await editor.screenshot({ clip: { x: 0, y: 0, width: 390, height: 200 } });
+
+  await editor.goto(`${base}/manage/topics`);
+  await checkA11y(editor, 'topics');
+  await editor.fill('#f-title', '红色电影进社区');
+  await editor.fill('#f-description', '八个街道的露天红色电影放映。');
+  await Promise.all([editor.waitForURL(/\/manage\/topics\/\d+$/), editor.click('form:has(#f-title) button[type=submit]')]);
+  const topic = editor.url().match(/(\d+)$/)[1];
+  for (const title of ['放映预告', '观影心得']) {
+    await editor.fill('#f-new-section', title);
+    await Promise.all([editor.waitForNavigation(), editor.click('button:has-text("添加栏目")')]);
+  }
+  await Promise.all([editor.waitForNavigation(), editor.click('button[aria-label="上移: 观影心得"]')]);
+  // The alt text is required (the browser asks for it before the server would refuse).
+  assert.equal(await editor.getAttribute('#f-banner_alt', 'required'), '');
+  await editor.setInputFiles('#f-banner', { name: 'banner.png', mimeType: 'image/png', buffer: png });
+  await editor.fill('#f-banner_alt', '社区广场上的露天银幕');
+  await Promise.all([editor.waitForNavigation(), editor.click('form[action$="/banner"] button.primary')]);
+  assert.equal(await editor.getAttribute('img.banner', 'alt'), '社区广场上的露天银幕');
+  if ((await editor.locator('#f-event_id option').count()) > 0) {
+    await Promise.all([editor.waitForNavigation(), editor.click('button:has-text("加入专题")')]);
+  }
+  await checkA11y(editor, 'topic form');
+  await shot(editor, 'topic-manage-zh');
+
+  // An article filed in a section, with a cover and a body image.
+  await editor.goto(`${base}/manage/news/new`);
+  await editor.fill('#f-title', '露天电影放映回顾');
+  await editor.fill('#f-body_markdown', '八大峡社区的露天放映。');
+  await editor.selectOption(`#f-topic-${topic}`, { label: '放映预告' });
+  await editor.locator('.place-tags details').first().locator('summary').click();
+  await editor.locator('.place-tags details').first().locator('input[name=communities]').first().check();
+  await Promise.all([editor.waitForURL(/\/manage\/news\/\d+$/), editor.click('form[action="/manage/news/new"] button[type=submit]')]);
+  await editor.setInputFiles('#f-cover', { name: 'cover.png', mimeType: 'image/png', buffer: png });
+  await editor.fill('#f-cover_alt', '居民在广场观看电影');
+  await Promise.all([editor.waitForNavigation(), editor.click('form[action$="/cover"] button.primary')]);
+  await editor.setInputFiles('#f-image', { name: 'image.png', mimeType: 'image/png', buffer: png });
+  await editor.fill('#f-image_alt', '放映现场');
+  await Promise.all([editor.waitForNavigation(), editor.click('form[action$="/image"] button[type=submit]')]);
+  assert.match(await editor.inputValue('#f-snippet'), /^!\[放映现场\]\(\/images\/\d+\.jpg\)$/);
+  // With the script, one click puts the line into the body (without it, it is copied by hand).
+  await editor.click('button[data-insert-snippet]');
+  assert.match(await editor.inputValue('#f-body_markdown'), /放映。\n\n!\[放映现场\]\(\/images\/\d+\.jpg\)/);
+  await checkA11y(editor, 'article form with pictures');
+  await shot(editor, 'news-form-zh');
+
+  const reader = await newPage(browser);
+  await reader.goto(`${base}/topics/${topic}`);
+  await checkA11y(reader, 'topic page');
+  await shot(reader, 'topic-page-zh');
+
+  for (const [page, name] of [[editor, 'topic-manage'], [reader, 'topic-page']]) {
+    await Promise.all([page.waitForNavigation(), page.click('button[name=lang]')]);
+    await checkA11y(page, `${name} in English`);
+    await shot(page, `${name}-en`);
+    await Promise.all([page.waitForNavigation(), page.click('button[name=view]')]);
+    await checkA11y(page, `${name} in large text`);
+    await shot(page, `${name}-large`);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `no sideways scrolling on ${name} in large text (${width}px)`);
+  }
+  await editor.goto(`${base}/manage/topics/${topic}`);
+  await shot(editor, 'topic-manage-large-en');
+  await editor.goto(editor.url().replace(/\/manage\/topics\/\d+$/, '/manage/news'));
+  await editor.click('a[href^="/manage/news/"]:has-text("露天电影放映回顾")');
+  await editor.waitForLoadState();
+  await checkA11y(editor, 'article form, large, English');
+  await shot(editor, 'news-form-large-en');
 });

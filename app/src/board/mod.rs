@@ -31,6 +31,10 @@ pub mod portal;
 pub mod store;
 pub mod views;
 
+/// One public case (None unless the board shows it), for what links to cases (the news's
+/// related cases).
+pub use store::{PublicCase, one as public_case};
+
 use crate::app::Domain;
 
 /// The board as a domain: its pages and its API operation. Open311, a URL tree of its own with

@@ -14,6 +14,9 @@ pub mod store;
 mod views;
 
 pub use model::{Event, EventKind};
+/// One event and the newest events, for what links to activities (the news's topics and
+/// related activities).
+pub use store::{all as recent_events, get as event};
 
 use crate::app::{AppState, Domain};
 use crate::authz::{Principal, Role};

@@ -16,7 +16,8 @@ use crate::authz::gate::Newsroom;
 use crate::clock::rfc3339;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
-use crate::news::model::{ArticleState, Topic};
+use crate::news::links::{self, Extras, Related};
+use crate::news::model::{ArticleState, ItemKind, Topic};
 use crate::news::service::{self, Draft, Edit, Full};
 use crate::news::store;
 use crate::web::extract::{Json, Path, Query};
@@ -29,6 +30,44 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_article, update_article))
         .routes(routes!(transition))
         .routes(routes!(list_topics, create_topic))
+        .routes(routes!(get_topic, update_topic))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(put_cover, delete_cover))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::media::model::MAX_UPLOAD_BYTES)),
+        )
+}
+
+/// A topic an article is filed under, and the section in it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TopicSection {
+    topic_id: i64,
+    /// A section of the topic (its id in the topic's sections), or 0 for none.
+    #[serde(default)]
+    section_id: i64,
+}
+
+/// An activity or public case an article relates to.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct RelatedIn {
+    /// `event` or `case`.
+    kind: ItemKind,
+    id: i64,
+}
+
+/// The optional fields of a new article or a change that [`links::set_extras`] writes.
+fn extras(
+    cover_alt: Option<String>,
+    topic_sections: Option<Vec<TopicSection>>,
+    community_ids: Option<Vec<i64>>,
+    related: Option<Vec<RelatedIn>>,
+) -> Extras {
+    Extras {
+        cover_alt,
+        topic_sections: topic_sections.map(|v| v.into_iter().map(|t| (t.topic_id, t.section_id)).collect()),
+        community_ids,
+        related: related.map(|v| v.into_iter().map(|r| (r.kind, r.id)).collect()),
+    }
 }
 
 /// An article.
@@ -57,6 +96,16 @@ pub struct ArticleOut {
     street_id: Option<i64>,
     /// Source line, e.g. 区委宣传部.
     source_line: String,
+    /// Where its cover image is served, if it has one.
+    cover_url: Option<String>,
+    /// The cover's alt text.
+    cover_alt: String,
+    /// Its topics with the section in each.
+    topic_sections: Vec<TopicSection>,
+    /// The communities it is tagged with.
+    community_ids: Vec<i64>,
+    /// Related activities and public cases (a case that left the public board is not listed).
+    related: Vec<Related>,
 }
 
 impl From<Full> for ArticleOut {
@@ -76,6 +125,15 @@ impl From<Full> for ArticleOut {
             street_ids: f.street_ids,
             street_id: a.street.map(|s| s.0),
             source_line: a.source_line,
+            cover_url: a.cover_image_id.map(crate::media::url),
+            cover_alt: a.cover_alt,
+            topic_sections: f
+                .topic_sections
+                .into_iter()
+                .map(|(topic_id, section_id)| TopicSection { topic_id, section_id })
+                .collect(),
+            community_ids: f.community_ids,
+            related: f.related,
         }
     }
 }
@@ -97,6 +155,14 @@ pub struct NewArticleBody {
     street_id: Option<i64>,
     /// Source line, e.g. 区委宣传部.
     source_line: Option<String>,
+    /// The alt text of the cover to come (`PUT /articles/{id}/cover`); every image needs one.
+    cover_alt: Option<String>,
+    /// Topics with a section in each; replaces `topic_ids` when given.
+    topic_sections: Option<Vec<TopicSection>>,
+    /// Communities to tag.
+    community_ids: Option<Vec<i64>>,
+    /// Related activities and public cases, in order.
+    related: Option<Vec<RelatedIn>>,
 }
 
 /// Writes a draft (editors, district admins; street admins for their street).
@@ -118,7 +184,15 @@ async fn create_article(
         topic_ids: body.topic_ids.unwrap_or_default(),
         street_ids: body.street_ids.unwrap_or_default(),
     };
+    let more = extras(body.cover_alt, body.topic_sections, body.community_ids, body.related);
+    // Checked first, so a refused request creates nothing; written as the second step.
+    links::check_extras(&state, &more).await?;
     let created = service::create(&state, &staff.user, draft).await?;
+    let created = if more.is_empty() {
+        created
+    } else {
+        links::set_extras(&state, &staff.user, created.article.id, more).await?
+    };
     Ok((StatusCode::CREATED, Json(created.into())))
 }
 
@@ -142,6 +216,14 @@ pub struct ArticleEditBody {
     body_markdown: Option<String>,
     topic_ids: Option<Vec<i64>>,
     street_ids: Option<Vec<i64>>,
+    /// The cover's alt text.
+    cover_alt: Option<String>,
+    /// Topics with a section in each; replaces the topics.
+    topic_sections: Option<Vec<TopicSection>>,
+    /// Communities to tag.
+    community_ids: Option<Vec<i64>>,
+    /// Related activities and public cases, in order.
+    related: Option<Vec<RelatedIn>>,
 }
 
 /// Changes an article. After publishing, a change of text is a correction: the text before it
@@ -165,7 +247,10 @@ async fn update_article(
         topic_ids: body.topic_ids,
         street_ids: body.street_ids,
     };
-    Ok(Json(service::update(&state, &staff.user, id, edit).await?.into()))
+    let more = extras(body.cover_alt, body.topic_sections, body.community_ids, body.related);
+    let changed = service::update(&state, &staff.user, id, edit).await?;
+    let changed = if more.is_empty() { changed } else { links::set_extras(&state, &staff.user, id, more).await? };
+    Ok(Json(changed.into()))
 }
 
 /// Where to move an article.
@@ -309,4 +394,139 @@ async fn create_topic(
 ) -> AppResult<(StatusCode, Json<Topic>)> {
     let topic = service::create_topic(&state, &staff.user, &body.title, &body.description).await?;
     Ok((StatusCode::CREATED, Json(topic)))
+}
+
+/// The cover's alt text, when the upload brings it.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CoverQuery {
+    /// Alt text; without it the article's `cover_alt` must already be set.
+    alt: Option<String>,
+}
+
+/// Sets the article's cover from a JPEG, PNG or WebP body (its newsroom), scaled to fit
+/// 1200×900 and re-encoded as JPEG, as an event's cover. Every image needs alt text: `?alt=`,
+/// or the `cover_alt` already set.
+#[utoipa::path(put, path = "/articles/{id}/cover", tag = "news", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Article id"), CoverQuery),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP picture, at most 10 MB"),
+    responses((status = 204, description = "Set; the article's `cover_url` serves it"),
+        (status = 403, description = "Not of this article's newsroom", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Withdrawn", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 10 MB"),
+        (status = 422, description = "No alt text, or not a readable JPEG, PNG or WebP", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many pictures being processed; try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json")))]
+async fn put_cover(
+    staff: ApiStaff<Newsroom>,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<CoverQuery>,
+    body: axum::body::Bytes,
+) -> AppResult<StatusCode> {
+    links::set_cover(&state, &staff.user, id, Some(body.to_vec()), q.alt.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes the article's cover.
+#[utoipa::path(delete, path = "/articles/{id}/cover", tag = "news", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Article id")),
+    responses((status = 204, description = "Removed"),
+        (status = 403, description = "Not of this article's newsroom", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Withdrawn", body = Problem, content_type = "application/problem+json")))]
+async fn delete_cover(
+    staff: ApiStaff<Newsroom>,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    links::set_cover(&state, &staff.user, id, None, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An activity attached to a topic.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicItem {
+    /// The section it is in (0: none).
+    section_id: i64,
+    /// `event`.
+    kind: ItemKind,
+    id: i64,
+    title: String,
+    /// Its public page.
+    url: String,
+}
+
+/// A topic column with its banner, sections and attached activities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicOut {
+    id: i64,
+    title: String,
+    description: String,
+    /// Where the banner is served, if there is one.
+    banner_url: Option<String>,
+    /// The banner's alt text.
+    banner_alt: String,
+    /// Sections in order; articles give theirs in `topic_sections`.
+    sections: Vec<crate::news::model::Section>,
+    /// Attached activities, in order.
+    items: Vec<TopicItem>,
+}
+
+/// One topic column, with its banner, ordered sections and attached activities.
+#[utoipa::path(get, path = "/topics/{id}", tag = "news", params(("id" = i64, Path, description = "Topic id")),
+    responses((status = 200, description = "The topic", body = TopicOut),
+        (status = 404, description = "No such topic", body = Problem, content_type = "application/problem+json")))]
+async fn get_topic(
+    _auth: MaybeApiUser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> AppResult<Json<TopicOut>> {
+    let mut conn = state.db.conn().await?;
+    let column = crate::news::store_topics::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let mut items = Vec::new();
+    for item in crate::news::store_topics::items(&mut conn, id).await? {
+        if let Some(e) = crate::events::event(&mut conn, item.item_id).await? {
+            let url = ItemKind::Event.url(e.id);
+            items.push(TopicItem { section_id: item.section, kind: ItemKind::Event, id: e.id, title: e.title, url });
+        }
+    }
+    Ok(Json(TopicOut {
+        id: column.topic.id,
+        title: column.topic.title,
+        description: column.topic.description,
+        banner_url: column.banner_image_id.map(crate::media::url),
+        banner_alt: column.banner_alt,
+        sections: column.sections,
+        items,
+    }))
+}
+
+/// Changes to a topic; fields left out stay.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TopicEditBody {
+    /// 1–120 characters.
+    title: Option<String>,
+    /// Up to 500 characters.
+    description: Option<String>,
+}
+
+/// Changes a topic's title or description (editors and district admins).
+#[utoipa::path(patch, path = "/topics/{id}", tag = "news", request_body = TopicEditBody,
+    params(("id" = i64, Path, description = "Topic id")), security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = Topic),
+        (status = 403, description = "Not an editor or district admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such topic", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Title empty or too long, or description too long", body = Problem, content_type = "application/problem+json")))]
+async fn update_topic(
+    staff: ApiStaff<Newsroom>,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(body): Json<TopicEditBody>,
+) -> AppResult<Json<Topic>> {
+    let now = store::topic(&mut *state.db.conn().await?, id).await?.ok_or(AppError::NotFound)?;
+    let title = body.title.unwrap_or(now.title);
+    let description = body.description.unwrap_or(now.description);
+    let changed = crate::news::service_topics::update_topic(&state, &staff.user, id, &title, &description).await?;
+    Ok(Json(changed.topic))
 }

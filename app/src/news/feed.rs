@@ -75,6 +75,17 @@ pub fn atom(meta: &Meta<'_>, items: &[Item<'_>]) -> String {
                     content_type: Some("html".into()),
                     ..Content::default()
                 });
+            if let Some(image) = a.cover_image_id {
+                // The cover as an enclosure (RFC 4287 §4.2.7.2), its alt text as the link's title.
+                entry.link(
+                    LinkBuilder::default()
+                        .rel("enclosure")
+                        .mime_type(Some("image/jpeg".into()))
+                        .href(format!("{}{}", meta.base, crate::media::url(image)))
+                        .title(Some(a.cover_alt.clone()))
+                        .build(),
+                );
+            }
             if !a.text.summary.is_empty() {
                 entry.summary(Some(Text::plain(a.text.summary.clone())));
             }
@@ -131,6 +142,8 @@ mod tests {
             text: ArticleText { title: "标题 <b>&</b>".into(), summary: String::new(), body_markdown: String::new() },
             html: "<p>正文 &amp; <a href=\"/events\">活动</a></p>".into(),
             source_line: String::new(),
+            cover_image_id: None,
+            cover_alt: String::new(),
             state: ArticleState::Published,
             author: 1,
             street: None,

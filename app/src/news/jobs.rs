@@ -1,4 +1,4 @@
-//! Scheduled publishing: articles approved for a time are published when it comes. Several
+//! Scheduled publishing, and writing the read counts kept in memory (`reads`): articles approved for a time are published when it comes. Several
 //! instances may run the job against one database: the one conditional UPDATE of
 //! `store::publish_due` claims each due article while it is still `scheduled`, so each is
 //! published — and audited — by exactly one of them. Until then a scheduled article is not
@@ -37,6 +37,9 @@ pub fn spawn(state: AppState, every: Duration) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(published = n, "scheduled articles published"),
                 Err(e) => tracing::warn!(error = %e, "scheduled publishing failed; retrying next run"),
+            }
+            if let Err(e) = crate::news::reads::flush(&state).await {
+                tracing::warn!(error = %e, "read counts not written; kept for the next run");
             }
         }
     });

@@ -19,10 +19,12 @@ use crate::authz::{Action, Location, Target};
 use crate::clock::{DISTRICT_OFFSET, format_local};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
-use crate::news::model::{self, Article, ArticleState, Party};
+use crate::news::links::{self, Extras};
+use crate::news::manage_media;
+use crate::news::model::{self, Article, ArticleState, ItemKind, Party};
 use crate::news::service::{self, Draft, Edit};
-use crate::news::store;
-use crate::news::views::{ManageArticlePage, ManageListPage, ManagedRow, Step};
+use crate::news::views::{ManageArticlePage, ManageListPage, ManagedRow, MediaForm, PlaceGroup, Step, TopicPick};
+use crate::news::{store, store_topics};
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::{Form, Path};
 use crate::web::forms::Errors;
@@ -36,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/news/new", get(new_article).post(create))
         .route("/manage/news/{id}", get(edit_page).post(edit))
         .route("/manage/news/{id}/transition", post(transition))
+        .merge(manage_media::router())
 }
 
 /// How far back the newsroom's list reaches.
@@ -58,47 +61,113 @@ async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<News
         })
         .filter(|(_, rows)| !rows.is_empty())
         .collect();
-    render(&ManageListPage { ctx, groups })
+    let topics = user.principal.can(Action::Manage, &Target::Topic);
+    render(&ManageListPage { ctx, groups, topics })
 }
 
-/// The article form's fields as posted.
-#[derive(Debug, Default, Deserialize)]
-struct ArticleForm {
-    #[serde(default)]
+/// The article form's fields as posted, read by hand: its topic selects and tag checkboxes
+/// repeat one name.
+#[derive(Debug, Default, Clone)]
+pub(super) struct ArticleForm {
     title: String,
-    #[serde(default)]
     summary: String,
-    #[serde(default)]
     body_markdown: String,
-    #[serde(default)]
     source_line: String,
     /// The scope: a street's id, or empty for the district.
-    #[serde(default)]
     street_id: String,
-    /// One topic, or empty.
-    #[serde(default)]
-    topic_ids: String,
+    /// One `topic:section` per topic select that files it (`3:0`: the topic, in no section).
+    topics: Vec<String>,
+    /// Street tags.
+    streets: Vec<i64>,
+    /// Community tags.
+    communities: Vec<i64>,
+    /// Related activities' ids, separated by commas or spaces.
+    related_events: String,
+    /// Related public cases' ids.
+    related_cases: String,
+}
+
+/// `1, 2 3，4` as ids; None if one is not a number.
+fn ids(list: &str) -> Option<Vec<i64>> {
+    list.split([',', '，', ' ', '、']).filter(|s| !s.trim().is_empty()).map(|s| s.trim().parse().ok()).collect()
+}
+
+fn joined(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 impl ArticleForm {
-    fn of(a: &Article, topics: &[i64]) -> Self {
+    fn parse(pairs: Vec<(String, String)>) -> Self {
+        let mut f = Self::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "title" => f.title = v,
+                "summary" => f.summary = v,
+                "body_markdown" => f.body_markdown = v,
+                "source_line" => f.source_line = v,
+                "street_id" => f.street_id = v,
+                "topics" if !v.is_empty() => f.topics.push(v),
+                "streets" => f.streets.extend(v.parse::<i64>().ok()),
+                "communities" => f.communities.extend(v.parse::<i64>().ok()),
+                "related_events" => f.related_events = v,
+                "related_cases" => f.related_cases = v,
+                _ => {}
+            }
+        }
+        f
+    }
+
+    pub(super) fn of(full: &service::Full) -> Self {
+        let a = &full.article;
+        let related = |kind| joined(full.related.iter().filter(|r| r.kind == kind).map(|r| r.id));
         Self {
             title: a.text.title.clone(),
             summary: a.text.summary.clone(),
             body_markdown: a.text.body_markdown.clone(),
             source_line: a.source_line.clone(),
             street_id: a.street.map(|s| s.0.to_string()).unwrap_or_default(),
-            topic_ids: topics.first().map(i64::to_string).unwrap_or_default(),
+            topics: full.topic_sections.iter().map(|(t, s)| format!("{t}:{s}")).collect(),
+            streets: full.street_ids.clone(),
+            communities: full.community_ids.clone(),
+            related_events: related(ItemKind::Event),
+            related_cases: related(ItemKind::Case),
         }
     }
 
-    fn topics(&self) -> Vec<i64> {
-        self.topic_ids.parse().ok().into_iter().collect()
+    /// The topics with their sections; the last choice for a topic wins.
+    fn topic_sections(&self) -> Vec<(i64, i64)> {
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for v in &self.topics {
+            let mut parts = v.split(':').map(|p| p.parse::<i64>().ok());
+            if let (Some(Some(t)), s) = (parts.next(), parts.next().flatten().unwrap_or(0)) {
+                out.retain(|(k, _)| *k != t);
+                out.push((t, s));
+            }
+        }
+        out
+    }
+
+    /// What the form sets beside the text; 422 when an id list is not ids.
+    fn extras(&self) -> AppResult<Extras> {
+        let bad = |field| AppError::Invalid(vec![FieldError { field, key: "news.error.related" }]);
+        let events = ids(&self.related_events).ok_or_else(|| bad("related_events"))?;
+        let cases = ids(&self.related_cases).ok_or_else(|| bad("related_cases"))?;
+        let related = events
+            .into_iter()
+            .map(|id| (ItemKind::Event, id))
+            .chain(cases.into_iter().map(|id| (ItemKind::Case, id)))
+            .collect();
+        Ok(Extras {
+            cover_alt: None,
+            topic_sections: Some(self.topic_sections()),
+            community_ids: Some(self.communities.clone()),
+            related: Some(related),
+        })
     }
 }
 
 /// The form page: for a new article (`article` None) or an existing one with its steps.
-async fn form_page(
+pub(super) async fn form_page(
     state: &AppState,
     ctx: Ctx,
     user: &CurrentUser,
@@ -107,19 +176,42 @@ async fn form_page(
     errors: Errors,
     refused: Option<&'static str>,
 ) -> AppResult<ManageArticlePage> {
-    let topics = store::topics(&mut *state.db.conn().await?).await?;
-    let mut topic_opts = vec![Opt { value: String::new(), label: ctx.t("news.no_topic").into() }];
-    topic_opts.extend(topics.iter().map(|t| Opt { value: t.id.to_string(), label: t.title.clone() }));
-    let topic =
-        Field::select("topic_ids", "news.topic", &f.topic_ids, vec![OptGroup { label: None, options: topic_opts }]);
+    let mut conn = state.db.conn().await?;
+    let mut topics = Vec::new();
+    let chosen = f.topic_sections();
+    for t in store::topics(&mut conn).await? {
+        let Some(column) = store_topics::column(&mut conn, t.id).await? else { continue };
+        let selected = chosen.iter().find(|(k, _)| *k == t.id).map(|(k, s)| format!("{k}:{s}")).unwrap_or_default();
+        let mut options = vec![
+            Opt { value: String::new(), label: ctx.t("news.topic_not_filed").into() },
+            Opt { value: format!("{}:0", t.id), label: ctx.t("news.topic_no_section").into() },
+        ];
+        options.extend(
+            column.sections.iter().map(|s| Opt { value: format!("{}:{}", t.id, s.id), label: s.title.clone() }),
+        );
+        topics.push(TopicPick { id: t.id, title: t.title, options, selected });
+    }
+    drop(conn);
+    let structure = state.structure.get(state).await?;
+    let places = structure
+        .blocks
+        .iter()
+        .map(|b| PlaceGroup {
+            street: (b.street.id.0, b.street.name.clone(), f.streets.contains(&b.street.id.0)),
+            communities: b
+                .communities
+                .iter()
+                .map(|c| (c.id.0, c.name.clone(), f.communities.contains(&c.id.0)))
+                .collect(),
+        })
+        .collect();
     let fields = vec![
         Field::text("title", "news.field.title", &f.title).required(),
         Field::text("summary", "news.field.summary", &f.summary),
     ];
     let (title, action, after) = match &article {
-        Some(a) => (a.text.title.clone(), format!("/manage/news/{}", a.id), vec![topic]),
+        Some(a) => (a.text.title.clone(), format!("/manage/news/{}", a.id), Vec::new()),
         None => {
-            let structure = state.structure.get(state).await?;
             let may = |l: Location| user.principal.can(Action::Manage, &Target::Article(l));
             let mut scopes = Vec::new();
             if may(Location::district()) {
@@ -141,11 +233,14 @@ async fn form_page(
                     vec![OptGroup { label: None, options: scopes }],
                 )
                 .hint("news.hint.scope"),
-                topic,
             ];
             (ctx.t("news.new").into(), "/manage/news/new".into(), after)
         }
     };
+    let related = vec![
+        Field::text("related_events", "news.field.related_events", &f.related_events).hint("news.hint.related_events"),
+        Field::text("related_cases", "news.field.related_cases", &f.related_cases).hint("news.hint.related_cases"),
+    ];
     let steps = article.as_ref().map(|a| steps(user, a)).unwrap_or_default();
     let at =
         article.as_ref().and_then(|a| a.scheduled_at).map(|t| format_local(t).replace(' ', "T")).unwrap_or_default();
@@ -157,10 +252,14 @@ async fn form_page(
         fields,
         body: f.body_markdown.clone(),
         after,
+        topics,
+        places,
+        related,
         errors,
         refused,
         steps,
         at,
+        media: MediaForm::default(),
     })
 }
 
@@ -196,19 +295,42 @@ async fn new_article(State(state): State<AppState>, Staff { ctx, user, .. }: Sta
 async fn create(
     State(state): State<AppState>,
     Staff { ctx, user, .. }: Staff<Newsroom>,
-    Form(f): Form<ArticleForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
+    let f = ArticleForm::parse(pairs);
+    let extras = f.extras();
     let draft = Draft {
         title: f.title.clone(),
         summary: f.summary.clone(),
         body_markdown: f.body_markdown.clone(),
         source_line: f.source_line.clone(),
         street: f.street_id.trim().parse().ok().map(StreetId),
-        topic_ids: f.topics(),
-        street_ids: Vec::new(),
+        topic_ids: Vec::new(),
+        street_ids: f.streets.clone(),
     };
-    match service::create(&state, &user, draft).await {
-        Ok(created) => Ok(see_other(&format!("/manage/news/{}", created.article.id))),
+    // The links are checked before the draft is written, so a refused form creates nothing.
+    let created = match extras {
+        Ok(extras) => match links::check_extras(&state, &extras).await {
+            Ok(()) => service::create(&state, &user, draft).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match created {
+        // Written as the second step; should they be refused meanwhile the draft exists, and its
+        // page says why with the form as sent.
+        Ok(created) => {
+            let id = created.article.id;
+            match links::set_extras(&state, &user, id, f.extras()?).await {
+                Ok(_) => Ok(see_other(&format!("/manage/news/{id}"))),
+                Err(AppError::Invalid(errors)) => {
+                    let page =
+                        form_page(&state, ctx, &user, Some(created.article), &f, form_errors(errors), None).await?;
+                    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+                }
+                Err(other) => Err(other),
+            }
+        }
         Err(AppError::Invalid(errors)) => {
             let page = form_page(&state, ctx, &user, None, &f, form_errors(errors), None).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
@@ -217,20 +339,13 @@ async fn create(
     }
 }
 
-/// The article and its topics as its newsroom sees it (no read counted); 404 to anyone else,
-/// as on the site.
-async fn editable(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Editing> {
+/// The article and what is attached to it as its newsroom sees it (no read counted); 404 to
+/// anyone else, as on the site.
+pub(super) async fn editable(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<service::Full> {
     let mut conn = state.db.conn().await?;
     let article =
         store::article(&mut conn, id).await?.filter(|a| service::may_edit(user, a)).ok_or(AppError::NotFound)?;
-    let topic_ids = store::topics_of(&mut conn, id).await?;
-    Ok(Editing { article, topic_ids })
-}
-
-/// An article being edited.
-struct Editing {
-    article: Article,
-    topic_ids: Vec<i64>,
+    service::full(&mut conn, article).await
 }
 
 async fn edit_page(
@@ -239,7 +354,7 @@ async fn edit_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let full = editable(&state, &user, id).await?;
-    let f = ArticleForm::of(&full.article, &full.topic_ids);
+    let f = ArticleForm::of(&full);
     render(&form_page(&state, ctx, &user, Some(full.article), &f, Errors::none(), None).await?)
 }
 
@@ -247,26 +362,31 @@ async fn edit(
     State(state): State<AppState>,
     Staff { ctx, user, .. }: Staff<Newsroom>,
     Path(id): Path<i64>,
-    Form(f): Form<ArticleForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let full = editable(&state, &user, id).await?;
-    // Topics attached through the API beyond the form's one stay unless the form changes it.
-    let topics = f.topics();
-    let topic_ids = (topics.first() != full.topic_ids.first()).then_some(topics);
+    let f = ArticleForm::parse(pairs);
     let change = Edit {
         title: Some(f.title.clone()),
         summary: Some(f.summary.clone()),
         body_markdown: Some(f.body_markdown.clone()),
-        topic_ids,
-        street_ids: None,
+        topic_ids: None,
+        street_ids: Some(f.streets.clone()),
     };
-    match service::update(&state, &user, id, change).await {
+    let result = match f.extras() {
+        Ok(extras) => match service::update(&state, &user, id, change).await {
+            Ok(_) => links::set_extras(&state, &user, id, extras).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(_) => Ok(see_other(&format!("/manage/news/{id}"))),
         Err(AppError::Invalid(errors)) => {
             let page = form_page(&state, ctx, &user, Some(full.article), &f, form_errors(errors), None).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(AppError::Conflict(key)) => refused(&state, ctx, &user, full.article, &full.topic_ids, key).await,
+        Err(AppError::Conflict(key)) => refused(&state, ctx, &user, full, key).await,
         Err(other) => Err(other),
     }
 }
@@ -310,12 +430,12 @@ async fn transition(
     match result {
         Ok(_) => Ok(see_other(&format!("/manage/news/{id}"))),
         Err(AppError::Invalid(errors)) => {
-            let form = ArticleForm::of(&full.article, &full.topic_ids);
+            let form = ArticleForm::of(&full);
             let mut page = form_page(&state, ctx, &user, Some(full.article), &form, errors.into(), None).await?;
             page.at = f.at;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(AppError::Conflict(key)) => refused(&state, ctx, &user, full.article, &full.topic_ids, key).await,
+        Err(AppError::Conflict(key)) => refused(&state, ctx, &user, full, key).await,
         Err(other) => Err(other),
     }
 }
@@ -325,11 +445,10 @@ async fn refused(
     state: &AppState,
     ctx: Ctx,
     user: &CurrentUser,
-    article: Article,
-    topics: &[i64],
+    full: service::Full,
     key: &'static str,
 ) -> AppResult<Response> {
-    let form = ArticleForm::of(&article, topics);
-    let page = form_page(state, ctx, user, Some(article), &form, Errors::none(), Some(key)).await?;
+    let form = ArticleForm::of(&full);
+    let page = form_page(state, ctx, user, Some(full.article), &form, Errors::none(), Some(key)).await?;
     render_status(StatusCode::CONFLICT, &page)
 }

@@ -85,6 +85,37 @@ pub fn sanitise(html: &str) -> String {
         .to_string()
 }
 
+/// Whether the Markdown has an image written without alt text (`![](src)`, or an alt of only
+/// spaces): refused when it is written, since every image needs one. The alt is what the
+/// parser would render, so `![**粗**](x)` has one and `![ ](x)` has none.
+pub fn image_alt_missing(markdown: &str) -> bool {
+    use pulldown_cmark::{Tag, TagEnd};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut depth = 0_usize;
+    let mut alt = String::new();
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Start(Tag::Image { .. }) => {
+                if depth == 0 {
+                    alt.clear();
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Image) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 && alt.trim().is_empty() {
+                    return true;
+                }
+            }
+            Event::Text(t) | Event::Code(t) if depth > 0 => alt.push_str(&t),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// A relative URL is kept only when it is a path of this site: `//host/…` (another site,
 /// without a scheme) and anything else is dropped.
 fn same_site(url: &str) -> Option<Cow<'_, str>> {
@@ -94,7 +125,17 @@ fn same_site(url: &str) -> Option<Cow<'_, str>> {
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{image_alt_missing, render};
+
+    #[test]
+    fn an_image_alt_missing_text_is_found() {
+        assert!(image_alt_missing("前文\n\n![](/images/1.jpg)"));
+        assert!(image_alt_missing("![ ](/images/1.jpg)"));
+        assert!(image_alt_missing("![有](/a.jpg) 和 ![](/b.jpg)"));
+        assert!(!image_alt_missing("![讲座现场](/images/1.jpg)"));
+        assert!(!image_alt_missing("![**粗**](/images/1.jpg)"));
+        assert!(!image_alt_missing("[](/news/1) 不是图片，`![](x)` 是代码"));
+    }
 
     /// Nothing in `html` that a browser would run or fetch from elsewhere.
     fn assert_harmless(html: &str) {

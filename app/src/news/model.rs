@@ -185,6 +185,10 @@ pub struct Article {
     pub html: String,
     /// Source line, e.g. 区委宣传部.
     pub source_line: String,
+    /// Its cover image, if it has one.
+    pub cover_image_id: Option<i64>,
+    /// The cover's alt text (never empty while there is a cover).
+    pub cover_alt: String,
     /// Where it is in its life.
     pub state: ArticleState,
     /// Who wrote it.
@@ -212,6 +216,139 @@ pub struct Topic {
     pub title: String,
     /// What it is about.
     pub description: String,
+}
+
+/// Longest alt text, in characters.
+pub const ALT_MAX: usize = 200;
+
+/// An image's alt text, checked: every image needs one (1–200 characters).
+pub fn parse_alt(field: &'static str, alt: &str) -> Result<String, FieldError> {
+    let alt = alt.trim();
+    if alt.is_empty() || alt.chars().count() > ALT_MAX {
+        return Err(FieldError { field, key: "news.error.alt" });
+    }
+    Ok(alt.to_owned())
+}
+
+/// A topic column with its banner and sections, as the newsroom edits it and the topic page
+/// shows it. [`Topic`] stays the API's fixed shape.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicColumn {
+    /// Id, title and description.
+    #[serde(flatten)]
+    pub topic: Topic,
+    /// The banner image, if any.
+    pub banner_image_id: Option<i64>,
+    /// The banner's alt text.
+    pub banner_alt: String,
+    /// Sections, in order.
+    pub sections: Vec<Section>,
+}
+
+/// A section of a topic column. Its id is stable (what attaches to it keeps it when it is
+/// renamed or moved); 0 is never a section, it means "the topic, in no section".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Section {
+    /// Stable id within the topic.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+}
+
+/// Most sections a topic may have.
+pub const SECTIONS_MAX: usize = 30;
+
+/// A change to a topic's sections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectionOp {
+    /// Adds one at the end.
+    Add(String),
+    /// Renames one.
+    Rename(i64, String),
+    /// Moves one a place up.
+    Up(i64),
+    /// Moves one a place down.
+    Down(i64),
+    /// Removes one (what was attached to it falls back to the topic, in no section).
+    Remove(i64),
+}
+
+/// Applies `op` to `sections`; the key of what is wrong otherwise.
+pub fn apply_section_op(sections: &mut Vec<Section>, op: SectionOp) -> Result<(), FieldError> {
+    let title = |t: &str| {
+        let t = t.trim();
+        if t.is_empty() || t.chars().count() > TITLE_MAX {
+            Err(FieldError { field: "section_title", key: "news.error.section_title" })
+        } else {
+            Ok(t.to_owned())
+        }
+    };
+    let at = |sections: &Vec<Section>, id: i64| {
+        sections.iter().position(|s| s.id == id).ok_or(FieldError { field: "section", key: "news.error.section" })
+    };
+    match op {
+        SectionOp::Add(t) => {
+            if sections.len() >= SECTIONS_MAX {
+                return Err(FieldError { field: "section_title", key: "news.error.sections_max" });
+            }
+            let id = sections.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+            sections.push(Section { id, title: title(&t)? });
+        }
+        SectionOp::Rename(id, t) => {
+            let i = at(sections, id)?;
+            sections[i].title = title(&t)?;
+        }
+        SectionOp::Up(id) => {
+            let i = at(sections, id)?;
+            if i > 0 {
+                sections.swap(i, i - 1);
+            }
+        }
+        SectionOp::Down(id) => {
+            let i = at(sections, id)?;
+            if i + 1 < sections.len() {
+                sections.swap(i, i + 1);
+            }
+        }
+        SectionOp::Remove(id) => {
+            let i = at(sections, id)?;
+            sections.remove(i);
+        }
+    }
+    Ok(())
+}
+
+/// What an article or a topic section links to beside articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    /// An activity (`/events/{id}`).
+    Event,
+    /// A case on the public board (`/board/{id}`).
+    Case,
+}
+
+impl ItemKind {
+    /// Stable name (database, API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Event => "event",
+            ItemKind::Case => "case",
+        }
+    }
+
+    /// Parses [`ItemKind::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [ItemKind::Event, ItemKind::Case].into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Its public page.
+    pub fn url(self, id: i64) -> String {
+        match self {
+            ItemKind::Event => format!("/events/{id}"),
+            ItemKind::Case => format!("/board/{id}"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -260,6 +397,33 @@ mod tests {
         for s in ArticleState::ALL {
             assert_eq!(ArticleState::parse(s.as_str()), Some(s));
         }
+    }
+
+    #[test]
+    fn sections_keep_their_ids_through_every_change() {
+        let mut s = Vec::new();
+        for t in ["活动预告", "图片新闻", "学习资料"] {
+            apply_section_op(&mut s, SectionOp::Add(t.into())).unwrap();
+        }
+        apply_section_op(&mut s, SectionOp::Up(3)).unwrap();
+        apply_section_op(&mut s, SectionOp::Down(1)).unwrap();
+        apply_section_op(&mut s, SectionOp::Rename(2, " 图片 ".into())).unwrap();
+        let order: Vec<_> = s.iter().map(|x| (x.id, x.title.as_str())).collect();
+        assert_eq!(order, [(3, "学习资料"), (1, "活动预告"), (2, "图片")]);
+        apply_section_op(&mut s, SectionOp::Remove(3)).unwrap();
+        apply_section_op(&mut s, SectionOp::Add("新".into())).unwrap();
+        assert_eq!(s.last().unwrap().id, 3, "the next id after the highest left");
+        assert!(apply_section_op(&mut s, SectionOp::Rename(9, "x".into())).is_err());
+        assert!(apply_section_op(&mut s, SectionOp::Add(" ".into())).is_err());
+        apply_section_op(&mut s, SectionOp::Up(1)).unwrap();
+        assert_eq!(s[0].id, 1, "the first stays first");
+    }
+
+    #[test]
+    fn alt_text_is_required() {
+        assert_eq!(parse_alt("cover_alt", " 讲座现场 ").unwrap(), "讲座现场");
+        assert!(parse_alt("cover_alt", "  ").is_err());
+        assert!(parse_alt("cover_alt", &"长".repeat(ALT_MAX + 1)).is_err());
     }
 
     #[test]

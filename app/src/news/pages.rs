@@ -17,15 +17,19 @@ use crate::clock::{format_local, local_day};
 use crate::error::{AppError, AppResult};
 use crate::ids::StreetId;
 use crate::news::feed::{self, Item, Meta};
+use crate::news::model::ItemKind;
 use crate::news::service::{self, Full};
 use crate::news::store::{self, Listed};
-use crate::news::views::{ArticlePage, ListPage, Row, TopicPage, TopicsPage};
+use crate::news::store_topics;
+use crate::news::views::{ArticlePage, ListPage, Row, SectionView, TopicPage, TopicsPage};
 use crate::web::backoffice::{Field, Link, Opt, OptGroup};
 use crate::web::extract::{Path, Query};
 use crate::web::{Ctx, public_base, render};
 
 /// Articles per page.
 const PAGE: i64 = 20;
+/// Most articles a topic page lists in its sections.
+const SECTION_ARTICLES: i64 = 200;
 /// Entries per feed: readers poll, and fifty is more than a week of the district's news.
 const FEED_ENTRIES: i64 = 50;
 
@@ -63,6 +67,22 @@ impl ListQuery {
     }
 }
 
+/// How many articles "most read this week" lists, and over how many days.
+const MOST_READ: i64 = 5;
+const MOST_READ_DAYS: u64 = 7;
+
+/// The week's most read published articles (today and the six days before, district days), of
+/// a topic when asked.
+async fn most_read(state: &AppState, conn: &mut crate::db::Conn, topic: Option<i64>) -> AppResult<Vec<Row>> {
+    let today = local_day(state.clock.unix());
+    let since = today.checked_sub_days(chrono::Days::new(MOST_READ_DAYS - 1)).unwrap_or(today).to_string();
+    let found = store::most_read(conn, &since, topic, MOST_READ).await?;
+    Ok(found
+        .into_iter()
+        .map(|(item, _)| Row { day: item.published_at.map(|t| local_day(t).to_string()).unwrap_or_default(), item })
+        .collect())
+}
+
 /// A page of rows and the link to the older ones when there are more.
 fn paged(mut found: Vec<Listed>, more_href: impl Fn(i64) -> String) -> (Vec<Row>, Option<String>) {
     let older = (found.len() as i64 > PAGE).then(|| {
@@ -80,6 +100,12 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let mut conn = state.db.conn().await?;
     let found = store::published(&mut conn, q.topic(), q.street(), q.before(), PAGE + 1).await?;
     let topics = store::topics(&mut conn).await?;
+    // The week's most read head the first page of the whole list, not a filtered or older one.
+    let most_read = if q.topic().is_none() && q.street().is_none() && q.before() == 0 {
+        most_read(&state, &mut conn, None).await?
+    } else {
+        Vec::new()
+    };
     drop(conn);
     let (topic, street) = (q.topic().map(|t| t.to_string()), q.street().map(|s| s.0.to_string()));
     let (rows, older) = paged(found, |id| {
@@ -100,11 +126,11 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
         Some(s) => format!("/news/feed.atom?street={}", s.0),
         None => "/news/feed.atom".into(),
     };
-    render(&ListPage { ctx, filters, rows, older, feed })
+    render(&ListPage { ctx, filters, rows, older, feed, most_read })
 }
 
 async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let Full { article, topic_ids, street_ids } = service::read(&state, ctx.user.as_ref(), id).await?;
+    let Full { article, topic_ids, street_ids, related, .. } = service::read(&state, ctx.user.as_ref(), id).await?;
     let titles: HashMap<i64, String> =
         store::topics(&mut *state.db.conn().await?).await?.into_iter().map(|t| (t.id, t.title)).collect();
     let topics = topic_ids
@@ -120,7 +146,12 @@ async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
     let editable = ctx.user.as_ref().is_some_and(|u| service::may_edit(u, &article));
     let source =
         (!article.source_line.is_empty()).then(|| ctx.tf("news.source", &[("source", article.source_line.as_str())]));
+    let link = |r: &crate::news::links::Related| Link { label: r.title.clone(), href: r.url.clone() };
+    let related_events = related.iter().filter(|r| r.kind == ItemKind::Event).map(link).collect();
+    let related_cases = related.iter().filter(|r| r.kind == ItemKind::Case).map(link).collect();
     render(&ArticlePage {
+        related_events,
+        related_cases,
         source,
         published: article.published_at.map(format_local),
         corrected: article.corrected_at.map(format_local),
@@ -144,10 +175,38 @@ async fn topic(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let mut conn = state.db.conn().await?;
-    let topic = store::topic(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let column = store_topics::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let found = store::published(&mut conn, Some(id), None, q.before(), PAGE + 1).await?;
     let (rows, older) = paged(found, |before| format!("/topics/{id}?before={before}"));
-    render(&TopicPage { ctx, topic, rows, older })
+    let most_read = most_read(&state, &mut conn, Some(id)).await?;
+    let filed = store_topics::articles(&mut conn, id, SECTION_ARTICLES).await?;
+    let mut events = Vec::new();
+    for item in store_topics::items(&mut conn, id).await? {
+        if let Some(e) = crate::events::event(&mut conn, item.item_id).await? {
+            events.push((item.section, Link { label: e.title, href: ItemKind::Event.url(e.id) }));
+        }
+    }
+    drop(conn);
+    let row = |item: &Listed| Row {
+        day: item.published_at.map(|t| local_day(t).to_string()).unwrap_or_default(),
+        item: item.clone(),
+    };
+    let sections = column
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            title: s.title.clone(),
+            rows: filed.iter().filter(|(sec, _)| *sec == s.id).map(|(_, l)| row(l)).collect(),
+            events: events.iter().filter(|(sec, _)| *sec == s.id).map(|(_, l)| l.clone()).collect(),
+        })
+        .collect();
+    // Activities in no section (or one since removed) are listed after the sections.
+    let other_events = events
+        .iter()
+        .filter(|(sec, _)| !column.sections.iter().any(|s| s.id == *sec))
+        .map(|(_, l)| l.clone())
+        .collect();
+    render(&TopicPage { ctx, column, sections, other_events, rows, older, most_read })
 }
 
 /// Builds a feed of the published articles of a topic and street, newest first.

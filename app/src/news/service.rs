@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
 use crate::news::model::{self, Article, ArticleState, ArticleText, Party, Refusal, Topic};
 use crate::news::store::{self, NewArticle};
-use crate::news::{markdown, searchable};
+use crate::news::{links, markdown, searchable};
 
 /// An article with what is attached to it.
 #[derive(Debug, Clone)]
@@ -21,6 +21,12 @@ pub struct Full {
     pub topic_ids: Vec<i64>,
     /// Its street tags.
     pub street_ids: Vec<i64>,
+    /// Its topics with the section in each (0: none).
+    pub topic_sections: Vec<(i64, i64)>,
+    /// Its community tags.
+    pub community_ids: Vec<i64>,
+    /// Its related activities and public cases that still exist and are public, in order.
+    pub related: Vec<links::Related>,
 }
 
 /// What a new article says and where it belongs.
@@ -75,10 +81,21 @@ fn party(user: &CurrentUser, article: &Article) -> AppResult<Party> {
     Ok(if article.author == user.id.0 { Party::Author } else { Party::Colleague })
 }
 
-async fn full(conn: &mut crate::db::Conn, article: Article) -> AppResult<Full> {
+pub(crate) async fn full(conn: &mut crate::db::Conn, article: Article) -> AppResult<Full> {
     let topic_ids = store::topics_of(conn, article.id).await?;
     let street_ids = store::streets_of(conn, article.id).await?;
-    Ok(Full { article, topic_ids, street_ids })
+    let topic_sections = store::topic_sections_of(conn, article.id).await?;
+    let community_ids = store::communities_of(conn, article.id).await?;
+    let related = links::related(conn, article.id).await?;
+    Ok(Full { article, topic_ids, street_ids, topic_sections, community_ids, related })
+}
+
+/// 422 when the body has an image without alt text (`![](src)`): every image needs one.
+fn check_images(body: &str) -> AppResult<()> {
+    if markdown::image_alt_missing(body) {
+        return Err(AppError::Invalid(vec![FieldError { field: "body_markdown", key: "news.error.image_alt" }]));
+    }
+    Ok(())
 }
 
 /// 422 unless every topic and street named exists.
@@ -108,6 +125,7 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
 /// Writes a new draft, by its author.
 pub async fn create(state: &AppState, user: &CurrentUser, draft: Draft) -> AppResult<Full> {
     let text = ArticleText::parse(&draft.title, &draft.summary, &draft.body_markdown).map_err(AppError::Invalid)?;
+    check_images(&text.body_markdown)?;
     if draft.source_line.chars().count() > model::TITLE_MAX {
         return Err(AppError::Invalid(vec![FieldError { field: "source_line", key: "news.error.source_line" }]));
     }
@@ -157,6 +175,9 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, edit: Edit) -
         edit.body_markdown.as_deref().unwrap_or(&old.body_markdown),
     )
     .map_err(AppError::Invalid)?;
+    if text.body_markdown != old.body_markdown {
+        check_images(&text.body_markdown)?;
+    }
     if text != *old {
         let html = markdown::render(&text.body_markdown);
         if before.state.corrects() {
@@ -245,11 +266,8 @@ pub async fn read(state: &AppState, viewer: Option<&CurrentUser>, id: i64) -> Ap
             return Err(AppError::NotFound);
         }
     } else {
-        let day = crate::clock::local_day(state.clock.unix()).to_string();
-        // A counter that could not be bumped does not keep the article from its reader.
-        if let Err(e) = store::count_read(&mut conn, id, &day).await {
-            tracing::warn!(error = %e, article = id, "read not counted");
-        }
+        // Counted in memory and written every few seconds (`reads`): a read costs no write.
+        state.news_reads.count(id, crate::clock::local_day(state.clock.unix()));
     }
     full(&mut conn, article).await
 }

@@ -10,7 +10,7 @@ use crate::news::model::{Article, ArticleState, ArticleText, Topic};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
-const ARTICLE_COLUMNS: &str = "article_id, title, summary, body_markdown, body_html, source_line, state, \
+const ARTICLE_COLUMNS: &str = "article_id, title, summary, body_markdown, body_html, source_line, cover_image_id, cover_alt, state, \
      author_user_id, street_id, published_at, scheduled_at, corrected_at, created_at, updated_at";
 
 fn article_of(row: &AnyRow) -> Result<Article> {
@@ -24,6 +24,8 @@ fn article_of(row: &AnyRow) -> Result<Article> {
         },
         html: row.try_get("body_html")?,
         source_line: row.try_get("source_line")?,
+        cover_image_id: row.try_get("cover_image_id")?,
+        cover_alt: row.try_get("cover_alt")?,
         state: ArticleState::parse(&state)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown article state {state}").into()))?,
         author: row.try_get("author_user_id")?,
@@ -98,13 +100,108 @@ pub async fn streets_of(conn: &mut Conn, article: i64) -> Result<Vec<i64>> {
     .await
 }
 
-/// Replaces an article's topics.
+/// Replaces an article's topics; a topic it keeps keeps its section.
 pub async fn set_topics(conn: &mut Conn, article: i64, topics: &[i64]) -> Result<()> {
+    let kept = topic_sections_of(conn, article).await?;
+    let pairs: Vec<(i64, i64)> =
+        topics.iter().map(|t| (*t, kept.iter().find(|(k, _)| k == t).map_or(0, |(_, s)| *s))).collect();
+    set_topic_sections(conn, article, &pairs).await
+}
+
+/// The (topic, section) pairs an article is filed under, in topic order; section 0: none.
+pub async fn topic_sections_of(conn: &mut Conn, article: i64) -> Result<Vec<(i64, i64)>> {
+    let rows =
+        sqlx::query("select topic_id, section_id from news_article_topics where article_id = $1 order by topic_id")
+            .bind(article)
+            .fetch_all(conn)
+            .await?;
+    rows.iter().map(|r| Ok((r.try_get("topic_id")?, r.try_get("section_id")?))).collect()
+}
+
+/// Replaces an article's topics, each with its section (0: none).
+pub async fn set_topic_sections(conn: &mut Conn, article: i64, pairs: &[(i64, i64)]) -> Result<()> {
     sqlx::query("delete from news_article_topics where article_id = $1").bind(article).execute(&mut *conn).await?;
-    for topic in topics {
-        sqlx::query("insert into news_article_topics (article_id, topic_id) values ($1, $2)")
+    for (topic, section) in pairs {
+        sqlx::query("insert into news_article_topics (article_id, topic_id, section_id) values ($1, $2, $3)")
             .bind(article)
             .bind(topic)
+            .bind(section)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The communities an article is tagged with, in id order.
+pub async fn communities_of(conn: &mut Conn, article: i64) -> Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "select community_id from news_article_places where article_id = $1 and community_id is not null \
+         order by community_id",
+    )
+    .bind(article)
+    .fetch_all(conn)
+    .await
+}
+
+/// Replaces an article's community tags (its street tags stay).
+pub async fn set_communities(conn: &mut Conn, article: i64, communities: &[i64]) -> Result<()> {
+    sqlx::query("delete from news_article_places where article_id = $1 and community_id is not null")
+        .bind(article)
+        .execute(&mut *conn)
+        .await?;
+    for community in communities {
+        sqlx::query("insert into news_article_places (article_id, community_id) values ($1, $2)")
+            .bind(article)
+            .bind(community)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Sets (or with None, takes away) an article's cover and its alt text.
+pub async fn set_cover(
+    conn: &mut Conn,
+    article: i64,
+    image: Option<i64>,
+    alt: &str,
+    by: UserId,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "update news_articles set cover_image_id = $1, cover_alt = $2, updated_at = $3, updated_by = $4 \
+         where article_id = $5",
+    )
+    .bind(image)
+    .bind(alt)
+    .bind(now)
+    .bind(by.0)
+    .bind(article)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// An article's related activities and cases, in order, as (kind, id).
+pub async fn related_of(conn: &mut Conn, article: i64) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query(
+        "select kind, item_id from news_article_related where article_id = $1 order by position, kind, item_id",
+    )
+    .bind(article)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("kind")?, r.try_get("item_id")?))).collect()
+}
+
+/// Replaces an article's related activities and cases.
+pub async fn set_related(conn: &mut Conn, article: i64, items: &[(&str, i64)]) -> Result<()> {
+    sqlx::query("delete from news_article_related where article_id = $1").bind(article).execute(&mut *conn).await?;
+    for (position, (kind, id)) in items.iter().enumerate() {
+        sqlx::query("insert into news_article_related (article_id, kind, item_id, position) values ($1, $2, $3, $4)")
+            .bind(article)
+            .bind(kind)
+            .bind(id)
+            .bind(position as i64)
             .execute(&mut *conn)
             .await?;
     }
@@ -239,16 +336,42 @@ pub struct Listed {
     pub published_at: Option<i64>,
     /// Corrected (Unix seconds).
     pub corrected_at: Option<i64>,
+    /// Its cover image, if any.
+    pub cover_image_id: Option<i64>,
+    /// The cover's alt text.
+    pub cover_alt: String,
 }
 
-/// Published, before `$1` (0: any), of topic `$2` (0: any), tagged with or scoped to street `$3`
-/// (0: any), newest first, at most `$4`: the list's and the feeds' one filter.
-const PUBLISHED_WHERE: &str = "where a.state = 'published' and ($1 = 0 or a.article_id < $1) \
+const LISTED_COLUMNS: &str =
+    "a.article_id, a.title, a.summary, a.street_id, a.published_at, a.corrected_at, a.cover_image_id, a.cover_alt";
+
+fn listed_of(r: &AnyRow) -> Result<Listed> {
+    Ok(Listed {
+        id: r.try_get("article_id")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        street: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
+        published_at: r.try_get("published_at")?,
+        corrected_at: r.try_get("corrected_at")?,
+        cover_image_id: r.try_get("cover_image_id")?,
+        cover_alt: r.try_get("cover_alt")?,
+    })
+}
+
+/// Published, after article `$1` in the list's order (0: from the start), of topic `$2` (0:
+/// any), tagged with or scoped to street `$3` (0: any), newest published first (then by id, for
+/// a total order), at most `$4`: the list's and the feeds' one filter. The cursor stays an
+/// article id: the rows after it are those published before it, or at the same second with a
+/// smaller id.
+const PUBLISHED_WHERE: &str = "where a.state = 'published' and ($1 = 0 \
+     or a.published_at < (select c.published_at from news_articles c where c.article_id = $1) \
+     or (a.published_at = (select c.published_at from news_articles c where c.article_id = $1) \
+         and a.article_id < $1)) \
      and ($2 = 0 or exists (select 1 from news_article_topics t where t.article_id = a.article_id \
           and t.topic_id = $2)) \
      and ($3 = 0 or a.street_id = $3 or exists (select 1 from news_article_places p \
           where p.article_id = a.article_id and p.street_id = $3)) \
-     order by a.article_id desc limit $4";
+     order by a.published_at desc, a.article_id desc limit $4";
 
 /// Published articles in full (with their HTML), newest first, of a topic and a street when
 /// asked: what a feed carries.
@@ -291,7 +414,7 @@ pub async fn topic(conn: &mut Conn, id: i64) -> Result<Option<Topic>> {
     row.as_ref().map(topic_of).transpose()
 }
 
-/// Published articles, newest first (by id), before `before` (0: from the newest), of a topic
+/// Published articles, newest published first, after `before` (0: from the newest), of a topic
 /// and tagged with a street when asked.
 pub async fn published(
     conn: &mut Conn,
@@ -300,41 +423,47 @@ pub async fn published(
     before: i64,
     limit: i64,
 ) -> Result<Vec<Listed>> {
-    let rows = sqlx::query(&format!(
-        "select a.article_id, a.title, a.summary, a.street_id, a.published_at, a.corrected_at \
-         from news_articles a {PUBLISHED_WHERE}"
-    ))
-    .bind(before)
-    .bind(topic.unwrap_or(0))
-    .bind(street.map_or(0, |s| s.0))
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Listed {
-                id: r.try_get("article_id")?,
-                title: r.try_get("title")?,
-                summary: r.try_get("summary")?,
-                street: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
-                published_at: r.try_get("published_at")?,
-                corrected_at: r.try_get("corrected_at")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("select {LISTED_COLUMNS} from news_articles a {PUBLISHED_WHERE}"))
+        .bind(before)
+        .bind(topic.unwrap_or(0))
+        .bind(street.map_or(0, |s| s.0))
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(listed_of).collect()
 }
 
-/// Counts one read of an article on a district-local day (`YYYY-MM-DD`): a counter, no reader.
-pub async fn count_read(conn: &mut Conn, article: i64, day: &str) -> Result<()> {
+/// Adds `n` reads of an article on a district-local day (`YYYY-MM-DD`): a counter, no reader.
+pub async fn add_reads(conn: &mut Conn, article: i64, day: &str, n: i64) -> Result<()> {
     sqlx::query(
-        "insert into news_reads (article_id, day, reads) values ($1, $2, 1) \
-         on conflict (article_id, day) do update set reads = news_reads.reads + 1",
+        "insert into news_reads (article_id, day, reads) values ($1, $2, $3) \
+         on conflict (article_id, day) do update set reads = news_reads.reads + $3",
     )
     .bind(article)
     .bind(day)
+    .bind(n)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// The most read published articles over the days from `since` (`YYYY-MM-DD`, inclusive), of
+/// a topic when asked, most read first (then newest), with their reads.
+pub async fn most_read(conn: &mut Conn, since: &str, topic: Option<i64>, limit: i64) -> Result<Vec<(Listed, i64)>> {
+    let rows = sqlx::query(&format!(
+        "select {LISTED_COLUMNS}, r.total from news_articles a \
+         join (select article_id, cast(sum(reads) as bigint) as total from news_reads where day >= $1 group by article_id) r \
+           on r.article_id = a.article_id \
+         where a.state = 'published' and ($2 = 0 or exists (select 1 from news_article_topics t \
+           where t.article_id = a.article_id and t.topic_id = $2)) \
+         order by r.total desc, a.published_at desc, a.article_id desc limit $3"
+    ))
+    .bind(since)
+    .bind(topic.unwrap_or(0))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((listed_of(r)?, r.try_get::<i64, _>("total")?))).collect()
 }
 
 /// Inserts a topic; its id.

@@ -1,10 +1,10 @@
 //! The news pages' view structs: the list, an article, the topics and a topic, and the
 //! newsroom's back office.
 
-use crate::news::model::{Article, ArticleState, Topic};
+use crate::news::model::{Article, ArticleState, Topic, TopicColumn};
 use crate::news::store::Listed;
 use crate::web::Ctx;
-use crate::web::backoffice::{Field, Link};
+use crate::web::backoffice::{Field, Link, Opt};
 use crate::web::forms::Errors;
 
 /// A published article in a list, with its date as readers see it.
@@ -29,6 +29,8 @@ pub struct ListPage {
     pub older: Option<String>,
     /// The feed of what is shown.
     pub feed: String,
+    /// The week's most read.
+    pub most_read: Vec<Row>,
 }
 
 impl ListPage {
@@ -58,6 +60,34 @@ pub struct ArticlePage {
     pub streets: Vec<Link>,
     /// Whether the viewer may edit it (the newsroom sees a link and its state).
     pub editable: bool,
+    /// Related activities, as links.
+    pub related_events: Vec<Link>,
+    /// Related cases on the public board, as links.
+    pub related_cases: Vec<Link>,
+}
+
+impl ArticlePage {
+    /// Where the cover is served, if there is one.
+    pub fn cover_url(&self) -> Option<String> {
+        self.article.cover_image_id.map(crate::media::url)
+    }
+}
+
+impl Row {
+    /// Where the article's cover is served, if it has one.
+    pub fn cover_url(&self) -> Option<String> {
+        self.item.cover_image_id.map(crate::media::url)
+    }
+}
+
+/// A section of a topic page.
+pub struct SectionView {
+    /// Its title.
+    pub title: String,
+    /// Its published articles, newest first.
+    pub rows: Vec<Row>,
+    /// Its activities, as links to their pages.
+    pub events: Vec<Link>,
 }
 
 /// `/topics`.
@@ -76,12 +106,25 @@ pub struct TopicsPage {
 pub struct TopicPage {
     /// Page context.
     pub ctx: Ctx,
-    /// The topic.
-    pub topic: Topic,
-    /// Its published articles, newest first.
+    /// The topic with its banner and sections.
+    pub column: TopicColumn,
+    /// Its sections in order, with what is filed in each.
+    pub sections: Vec<SectionView>,
+    /// Activities in no section.
+    pub other_events: Vec<Link>,
+    /// All its published articles, newest first.
     pub rows: Vec<Row>,
     /// The next, older page.
     pub older: Option<String>,
+    /// The week's most read of the topic.
+    pub most_read: Vec<Row>,
+}
+
+impl TopicPage {
+    /// Where the banner is served, if there is one.
+    pub fn banner_url(&self) -> Option<String> {
+        self.column.banner_image_id.map(crate::media::url)
+    }
 }
 
 /// An article in the newsroom's list.
@@ -100,6 +143,49 @@ pub struct ManageListPage {
     pub ctx: Ctx,
     /// The articles the user may edit, by state (in the workflow's order), newest first.
     pub groups: Vec<(ArticleState, Vec<ManagedRow>)>,
+    /// Whether the user may edit topic columns (a link to them).
+    pub topics: bool,
+}
+
+/// A topic on the article form.
+pub struct TopicPick {
+    /// Topic id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Not filed, filed without a section, each section.
+    pub options: Vec<Opt>,
+    /// The option chosen (`""`, `"3:0"`, `"3:2"`).
+    pub selected: String,
+}
+
+/// A street and its communities as tag checkboxes: (id, name, checked).
+pub struct PlaceGroup {
+    /// The street.
+    pub street: (i64, String, bool),
+    /// Its communities.
+    pub communities: Vec<(i64, String, bool)>,
+}
+
+impl PlaceGroup {
+    /// Whether anything in it is ticked (it then shows open).
+    pub fn any(&self) -> bool {
+        self.street.2 || self.communities.iter().any(|c| c.2)
+    }
+}
+
+/// The cover and body-image forms: what was typed, errors, and the Markdown line of the image
+/// just uploaded.
+#[derive(Default)]
+pub struct MediaForm {
+    /// The cover's alt as typed (after a refusal).
+    pub cover_alt: String,
+    /// The body image's alt as typed.
+    pub image_alt: String,
+    /// Why the last upload was refused.
+    pub errors: Errors,
+    /// `![alt](/images/N.jpg)`, to paste into the body.
+    pub snippet: Option<String>,
 }
 
 /// A step the user may take from here, as a button.
@@ -126,8 +212,16 @@ pub struct ManageArticlePage {
     pub fields: Vec<Field>,
     /// The Markdown body's value.
     pub body: String,
-    /// Fields after the body (scope, topic).
+    /// Fields after the body (source, scope).
     pub after: Vec<Field>,
+    /// A select per topic: not filed, filed, or filed in one of its sections.
+    pub topics: Vec<TopicPick>,
+    /// Street and community tags, by street.
+    pub places: Vec<PlaceGroup>,
+    /// Related activities and cases (ids).
+    pub related: Vec<Field>,
+    /// The cover and body-image forms' state.
+    pub media: MediaForm,
     /// Errors of the last submission (text or step).
     pub errors: Errors,
     /// Why the last step was refused, if it was no field's fault.
@@ -148,5 +242,58 @@ impl ManageArticlePage {
     pub fn scheduled_for(&self) -> Option<String> {
         let a = self.article.as_ref().filter(|a| a.state == ArticleState::Scheduled)?;
         a.scheduled_at.map(crate::clock::format_local)
+    }
+}
+
+/// `/manage/topics`: the topics and a form for a new one.
+#[derive(askama::Template)]
+#[template(path = "news/manage_topics.html")]
+pub struct ManageTopicsPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Every topic.
+    pub topics: Vec<Topic>,
+    /// The new topic's title as typed.
+    pub title: String,
+    /// Its description as typed.
+    pub description: String,
+    /// Errors of the last submission.
+    pub errors: Errors,
+}
+
+/// An activity the picker offers.
+pub struct Pickable {
+    /// Event id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+}
+
+/// `/manage/topics/{id}`: a topic column's forms.
+#[derive(askama::Template)]
+#[template(path = "news/manage_topic.html")]
+pub struct ManageTopicPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// The topic as stored.
+    pub column: TopicColumn,
+    /// Title as typed.
+    pub title: String,
+    /// Description as typed.
+    pub description: String,
+    /// The attached activities: link, event id, section title (None: no section).
+    pub attached: Vec<(Link, i64, Option<String>)>,
+    /// Activities to pick from.
+    pub picks: Vec<Pickable>,
+    /// The picker's search.
+    pub q: String,
+    /// Errors of the last form.
+    pub errors: Errors,
+}
+
+impl ManageTopicPage {
+    /// Where the banner is served, if there is one.
+    pub fn banner_url(&self) -> Option<String> {
+        self.column.banner_image_id.map(crate::media::url)
     }
 }

@@ -1,6 +1,7 @@
-//! Static assets, compiled into the binary: one stylesheet, the favicon, and two small scripts
-//! (camera scanning on the staff check-in page, the position on the report and patrol pages; everything works
-//! without them). URLs carry a content fingerprint, so browsers may cache them for a year.
+//! Static assets, compiled into the binary: one stylesheet, the favicon, and three small scripts
+//! (camera scanning on the staff check-in page, the position on the report and patrol pages,
+//! putting an uploaded image's Markdown line into an article's body; everything works without
+//! them). URLs carry a content fingerprint, so browsers may cache them for a year.
 
 use std::sync::LazyLock;
 
@@ -13,9 +14,11 @@ const CSS: &str = include_str!("../../static/ejia.css");
 const ICON: &str = include_str!("../../static/icon.svg");
 const CHECKIN_JS: &str = include_str!("../../static/checkin.js");
 const GEO_JS: &str = include_str!("../../static/geo.js");
+const NEWS_EDITOR_JS: &str = include_str!("../../static/news-editor.js");
 
-static VERSION: LazyLock<String> =
-    LazyLock::new(|| crate::crypto::sha256_hex(&format!("{CSS}{ICON}{CHECKIN_JS}{GEO_JS}"))[..12].to_owned());
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    crate::crypto::sha256_hex(&format!("{CSS}{ICON}{CHECKIN_JS}{GEO_JS}{NEWS_EDITOR_JS}"))[..12].to_owned()
+});
 
 /// The fingerprint of the current assets.
 pub fn version() -> &'static str {
@@ -29,6 +32,7 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         "icon.svg" => (ICON, "image/svg+xml"),
         "checkin.js" => (CHECKIN_JS, "text/javascript; charset=utf-8"),
         "geo.js" => (GEO_JS, "text/javascript; charset=utf-8"),
+        "news-editor.js" => (NEWS_EDITOR_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let mut response = body.into_response();

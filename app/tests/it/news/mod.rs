@@ -4,6 +4,7 @@
 //! their history, topics and the public list; the site's pages, the back office's forms and
 //! the Atom feeds.
 
+mod authoring;
 mod feeds;
 mod manage;
 mod pages;

@@ -35,6 +35,7 @@ async fn the_list_and_an_article_show_published_news_only() {
         page.contains(&format!("href=\"/topics/{t}\"")) && page.contains(&format!("href=\"/news?street={badaxia}\""))
     );
     assert!(!page.contains("class=\"updated\""), "no correction yet");
+    assert_eq!(ejia::news::reads::flush(&w.app.state).await.unwrap(), 1, "counted in memory, written by the job");
     let reads: i64 = sqlx::query_scalar("select reads from news_reads where article_id = $1")
         .bind(id)
         .fetch_one(w.app.state.db.pool())

@@ -39,6 +39,7 @@ async fn a_scheduled_article_is_hidden_until_its_time_then_published_once_by_two
     assert_eq!(read["published_at"], at, "at the time it was scheduled for");
     let published = "select count(*) from audit_log where action = 'article.publish' and object_id = $1";
     assert_eq!(count(&w.app, published, id).await, 1, "one audit entry");
+    ejia::news::reads::flush(&w.app.state).await.unwrap();
     let reads = "select reads from news_reads where article_id = $1";
     assert_eq!(count(&w.app, reads, id).await, 1, "read once, counted by day only");
 }
