@@ -483,9 +483,9 @@ async fn get_topic(
     Path(id): Path<i64>,
 ) -> AppResult<Json<TopicOut>> {
     let mut conn = state.db.conn().await?;
-    let column = crate::news::store_topics::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let column = crate::news::topics::store::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let mut items = Vec::new();
-    for item in crate::news::store_topics::items(&mut conn, id).await? {
+    for item in crate::news::topics::store::items(&mut conn, id).await? {
         if let Some(e) = crate::events::event(&mut conn, item.item_id).await? {
             let url = ItemKind::Event.url(e.id);
             items.push(TopicItem { section_id: item.section, kind: ItemKind::Event, id: e.id, title: e.title, url });
@@ -527,6 +527,6 @@ async fn update_topic(
     let now = store::topic(&mut *state.db.conn().await?, id).await?.ok_or(AppError::NotFound)?;
     let title = body.title.unwrap_or(now.title);
     let description = body.description.unwrap_or(now.description);
-    let changed = crate::news::service_topics::update_topic(&state, &staff.user, id, &title, &description).await?;
+    let changed = crate::news::topics::service::update_topic(&state, &staff.user, id, &title, &description).await?;
     Ok(Json(changed.topic))
 }

@@ -13,7 +13,7 @@ use crate::db::Conn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::news::model::{self, ItemKind};
 use crate::news::service::{self, Full};
-use crate::news::{store, store_topics};
+use crate::news::{store, topics};
 
 /// A related activity or case as readers see it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -103,7 +103,7 @@ async fn check(conn: &mut Conn, extras: &Extras) -> AppResult<Checked> {
     if let Some(pairs) = &extras.topic_sections {
         let mut checked: Vec<(i64, i64)> = Vec::new();
         for (topic, section) in pairs {
-            let column = store_topics::column(conn, *topic).await?.ok_or(invalid("topic_ids", "news.error.topic"))?;
+            let column = topics::store::column(conn, *topic).await?.ok_or(invalid("topic_ids", "news.error.topic"))?;
             if *section != 0 && !column.sections.iter().any(|s| s.id == *section) {
                 return Err(invalid("topic_ids", "news.error.section"));
             }

@@ -24,7 +24,7 @@ use crate::news::manage_media;
 use crate::news::model::{self, Article, ArticleState, ItemKind, Party};
 use crate::news::service::{self, Draft, Edit};
 use crate::news::views::{ManageArticlePage, ManageListPage, ManagedRow, MediaForm, PlaceGroup, Step, TopicPick};
-use crate::news::{store, store_topics};
+use crate::news::{store, topics};
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::{Form, Path};
 use crate::web::forms::Errors;
@@ -180,7 +180,7 @@ pub(super) async fn form_page(
     let mut topics = Vec::new();
     let chosen = f.topic_sections();
     for t in store::topics(&mut conn).await? {
-        let Some(column) = store_topics::column(&mut conn, t.id).await? else { continue };
+        let Some(column) = topics::store::column(&mut conn, t.id).await? else { continue };
         let selected = chosen.iter().find(|(k, _)| *k == t.id).map(|(k, s)| format!("{k}:{s}")).unwrap_or_default();
         let mut options = vec![
             Opt { value: String::new(), label: ctx.t("news.topic_not_filed").into() },

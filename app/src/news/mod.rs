@@ -16,7 +16,7 @@
 //! the step that changes it). Authoring beyond the text: `links` (cover and body images with
 //! their alt text, related activities and public cases, topic sections, community tags) with
 //! `manage_media` (the form's pictures); topic columns' banner, sections and activities in
-//! `store_topics`, `service_topics` and `manage_topics`. `portal` puts the
+//! `topics` (`store`, `service`, `manage`). `portal` puts the
 //! campaign (the newest topic) and the latest articles on the home page, read through `store`.
 
 pub mod api;
@@ -25,7 +25,6 @@ pub mod jobs;
 pub mod links;
 pub mod manage;
 pub mod manage_media;
-pub mod manage_topics;
 pub mod markdown;
 pub mod model;
 pub mod pages;
@@ -33,9 +32,8 @@ pub mod portal;
 pub mod reads;
 pub mod searchable;
 pub mod service;
-pub mod service_topics;
 pub mod store;
-pub mod store_topics;
+pub mod topics;
 mod views;
 
 use crate::app::{AppState, Domain};
@@ -56,7 +54,7 @@ pub const DOMAIN: Domain = Domain {
 
 /// The news's pages: the public ones with their feeds, and the newsroom's.
 pub fn router() -> axum::Router<AppState> {
-    pages::router().merge(manage::router()).merge(manage_topics::router())
+    pages::router().merge(manage::router()).merge(topics::manage::router())
 }
 
 /// The newsroom opens its articles (and from there, editors and district admins the topics).

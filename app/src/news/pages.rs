@@ -20,7 +20,7 @@ use crate::news::feed::{self, Item, Meta};
 use crate::news::model::ItemKind;
 use crate::news::service::{self, Full};
 use crate::news::store::{self, Listed};
-use crate::news::store_topics;
+use crate::news::topics::store as topic_store;
 use crate::news::views::{ArticlePage, ListPage, Row, SectionView, TopicPage, TopicsPage};
 use crate::web::backoffice::{Field, Link, Opt, OptGroup};
 use crate::web::extract::{Path, Query};
@@ -175,13 +175,13 @@ async fn topic(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let mut conn = state.db.conn().await?;
-    let column = store_topics::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let column = topic_store::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let found = store::published(&mut conn, Some(id), None, q.before(), PAGE + 1).await?;
     let (rows, older) = paged(found, |before| format!("/topics/{id}?before={before}"));
     let most_read = most_read(&state, &mut conn, Some(id)).await?;
-    let filed = store_topics::articles(&mut conn, id, SECTION_ARTICLES).await?;
+    let filed = topic_store::articles(&mut conn, id, SECTION_ARTICLES).await?;
     let mut events = Vec::new();
-    for item in store_topics::items(&mut conn, id).await? {
+    for item in topic_store::items(&mut conn, id).await? {
         if let Some(e) = crate::events::event(&mut conn, item.item_id).await? {
             events.push((item.section, Link { label: e.title, href: ItemKind::Event.url(e.id) }));
         }

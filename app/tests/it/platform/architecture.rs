@@ -175,3 +175,26 @@ fn the_import_reader_sees_groups_aliases_and_nested_paths() {
     let code = code_of("use crate::a::{b, c::d as e, self, T};\n// crate::x\nfn f() { crate::y::z(); }");
     assert_eq!(paths(&code), ["a::b", "a::c::d", "a", "y::z"]);
 }
+
+#[test]
+fn no_folder_holds_more_than_fifteen_source_files() {
+    // A folder a reader can take in at a glance: past fifteen files (its `mod.rs` aside), a
+    // domain has parts that deserve a subfolder with a `mod.rs` saying why it is cut there.
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        let mut files = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("mod.rs") {
+                files += 1;
+            }
+        }
+        if files > 15 {
+            out.push(format!("{} holds {files} source files", dir.display()));
+        }
+    }
+    let mut crowded = Vec::new();
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut crowded);
+    assert!(crowded.is_empty(), "{crowded:#?}");
+}

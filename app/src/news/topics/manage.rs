@@ -3,7 +3,7 @@
 //! sections — add, rename, move up or down, remove — and the activities attached to a
 //! section, picked from the activities by a title search). Editors and district admins
 //! (`Target::Topic`); a street admin of the newsroom gets 403. Every form posts through
-//! `service_topics`, which checks and audits.
+//! `service`, which checks and audits.
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -19,7 +19,7 @@ use crate::authz::{Action, Target};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::news::model::{ItemKind, SectionOp};
 use crate::news::views::{ManageTopicPage, ManageTopicsPage, Pickable};
-use crate::news::{service, service_topics, store, store_topics};
+use crate::news::{service, store, topics};
 use crate::web::backoffice::Link;
 use crate::web::csrf::UPLOAD_LIMIT;
 use crate::web::extract::{Form, Path, Query};
@@ -97,9 +97,9 @@ async fn topic_page(
     form: Option<TopicForm>,
 ) -> AppResult<ManageTopicPage> {
     let mut conn = state.db.conn().await?;
-    let column = store_topics::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let column = topics::store::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let mut attached = Vec::new();
-    for item in store_topics::items(&mut conn, id).await? {
+    for item in topics::store::items(&mut conn, id).await? {
         if item.kind != ItemKind::Event.as_str() {
             continue;
         }
@@ -168,7 +168,7 @@ async fn update(
     Form(f): Form<TopicForm>,
 ) -> AppResult<Response> {
     topic_editor(&user)?;
-    let result = service_topics::update_topic(&state, &user, id, &f.title, &f.description).await.map(|_| ());
+    let result = topics::service::update_topic(&state, &user, id, &f.title, &f.description).await.map(|_| ());
     answer(&state, ctx, id, result, Some(f)).await
 }
 
@@ -188,7 +188,7 @@ async fn banner(
 ) -> AppResult<Response> {
     topic_editor(&user)?;
     let (f, bytes): (BannerForm, _) = crate::web::extract::form_with_file(request, &state, "banner").await?;
-    let result = service_topics::set_banner(&state, &user, id, Some(bytes), &f.banner_alt, f.remove.is_some()).await;
+    let result = topics::service::set_banner(&state, &user, id, Some(bytes), &f.banner_alt, f.remove.is_some()).await;
     answer(&state, ctx, id, result.map(|_| ()), None).await
 }
 
@@ -220,7 +220,7 @@ async fn sections(
         "remove" => SectionOp::Remove(section),
         _ => return Err(AppError::BadRequest("error.form_unreadable")),
     };
-    let result = service_topics::change_sections(&state, &user, id, op).await.map(|_| ());
+    let result = topics::service::change_sections(&state, &user, id, op).await.map(|_| ());
     answer(&state, ctx, id, result, None).await
 }
 
@@ -246,9 +246,9 @@ async fn events(
         return answer(&state, ctx, id, Err(AppError::Invalid(errors)), None).await;
     };
     let result = if f.remove.is_some() {
-        service_topics::detach_event(&state, &user, id, event).await
+        topics::service::detach_event(&state, &user, id, event).await
     } else {
-        service_topics::attach_event(&state, &user, id, f.section.trim().parse().unwrap_or(0), event).await
+        topics::service::attach_event(&state, &user, id, f.section.trim().parse().unwrap_or(0), event).await
     };
     answer(&state, ctx, id, result, None).await
 }

@@ -9,7 +9,7 @@ use crate::audit::{self, Change};
 use crate::authz::{Action, Target};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::news::model::{self, ItemKind, SectionOp, TopicColumn};
-use crate::news::store_topics::{self, Attached};
+use crate::news::topics::store::{self, Attached};
 
 /// 403 unless `user` may edit topics.
 fn allowed(user: &CurrentUser) -> AppResult<()> {
@@ -27,13 +27,13 @@ async fn change_column(
     allowed(user)?;
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let before = store_topics::column(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let before = store::column(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let mut after = before.clone();
     let removed = change(&mut after).map_err(|e| AppError::Invalid(vec![e]))?;
     if let Some(section) = removed {
-        store_topics::unsection(&mut tx, id, section).await?;
+        store::unsection(&mut tx, id, section).await?;
     }
-    store_topics::update(&mut tx, &after, user.id, now).await?;
+    store::update(&mut tx, &after, user.id, now).await?;
     audit::record(&mut tx, now, user.id, action, Change::new("topic", id, None).before(&before).after(&after)).await?;
     tx.commit().await?;
     Ok(after)
@@ -122,7 +122,7 @@ pub async fn attach_event(state: &AppState, user: &CurrentUser, id: i64, section
     allowed(user)?;
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    let column = store_topics::column(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let column = store::column(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if section != 0 && !column.sections.iter().any(|s| s.id == section) {
         return Err(AppError::Invalid(vec![FieldError { field: "section", key: "news.error.section" }]));
     }
@@ -130,7 +130,7 @@ pub async fn attach_event(state: &AppState, user: &CurrentUser, id: i64, section
         return Err(AppError::Invalid(vec![FieldError { field: "event_id", key: "news.error.related" }]));
     }
     let item = Attached { section, kind: ItemKind::Event.as_str().into(), item_id: event };
-    store_topics::attach(&mut tx, id, &item).await?;
+    store::attach(&mut tx, id, &item).await?;
     let change =
         Change::new("topic", id, None).after(&serde_json::json!({"attached": {"event": event, "section": section}}));
     audit::record(&mut tx, now, user.id, "topic.attach", change).await?;
@@ -143,8 +143,8 @@ pub async fn detach_event(state: &AppState, user: &CurrentUser, id: i64, event: 
     allowed(user)?;
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
-    store_topics::column(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    store_topics::detach(&mut tx, id, ItemKind::Event.as_str(), event).await?;
+    store::column(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    store::detach(&mut tx, id, ItemKind::Event.as_str(), event).await?;
     let change = Change::new("topic", id, None).before(&serde_json::json!({"attached": {"event": event}}));
     audit::record(&mut tx, now, user.id, "topic.detach", change).await?;
     tx.commit().await?;
