@@ -1,7 +1,8 @@
 // The newsroom in a phone-sized Chromium: an editor drafts an article with a link and an
 // image in the back office and sends it for review; another editor publishes it; it is on
-// /news, on its topic's page and in the Atom feed, and a <script> or onerror= written in the
-// Markdown survives nowhere. Axe checks each page, in Chinese, English and large text.
+// /news, on its topic's page, in the Atom feed and on the home page, a reader finds it by
+// searching a two-character word in the header's search box, and a <script> or onerror= written
+// in the Markdown survives nowhere. Axe checks each page, in Chinese, English and large text.
 // E2E_SHOTS=<dir> saves a screenshot of each page there, to look at.
 
 import { test, before, after } from 'node:test';
@@ -112,6 +113,19 @@ test('an editor drafts, another publishes, readers find it on the site and in th
   assert.match(feed, /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom"/);
   assert.ok(feed.includes(`<title>${TITLE}</title>`), 'in the feed');
   assert.ok(!feed.includes('alert(') && !/onerror/i.test(feed), 'nothing unsafe in the feed');
+
+  // On the home page among the latest news, and found by a two-character word typed into the
+  // search box in the site header.
+  await reader.goto(`${base}/`);
+  assert.equal(await reader.locator(`a[href="/news/${id}"]`).first().textContent(), TITLE, 'on the home page');
+  await reader.fill('#site-q', '开幕');
+  await Promise.all([reader.waitForURL(/\/search\?q=/), reader.press('#site-q', 'Enter')]);
+  assert.equal(await reader.locator(`a[href="/news/${id}"]`).count(), 1, 'found by searching 开幕');
+  assert.match(await reader.locator(`li:has(a[href="/news/${id}"]) mark`).first().textContent(), /开幕/, 'the word highlighted');
+  const found = await reader.content();
+  assert.ok(!found.includes('alert(') && !/onerror/i.test(found), 'nothing unsafe in the results');
+  await checkA11y(reader, 'search results');
+  await shot(reader, 'news-search-zh');
 
   // English, then large text, on the phone.
   await reader.goto(`${base}/news`);

@@ -195,7 +195,8 @@ pub async fn change_sessions(
 
 /// Hands an event to search as the public sees it. A members-only event, or one whose
 /// sessions are all cancelled, is taken out: search answers anyone, and a cancelled activity
-/// is nothing to find. Its body is the description, its kind's names and its campaign tag.
+/// is nothing to find. Its body is the description, where it is held (venues, communities,
+/// streets), its kind's names and its campaign tag.
 /// Whether it is in the index now.
 pub async fn index_for_search(conn: &mut crate::db::Conn, event_id: i64, now: i64) -> AppResult<bool> {
     use crate::search::{self, Document, Kind};
@@ -211,7 +212,9 @@ pub async fn index_for_search(conn: &mut crate::db::Conn, event_id: i64, now: i6
         return Ok(false);
     }
     let kind = e.kind.label_key();
-    let body = format!("{}\n{} {} {}", e.description, t(Locale::ZhCn, kind), t(Locale::En, kind), e.campaign);
+    let places = store::place_names(conn, event_id).await?.join(" ");
+    let body =
+        format!("{}\n{places}\n{} {} {}", e.description, t(Locale::ZhCn, kind), t(Locale::En, kind), e.campaign);
     let doc = Document {
         kind: Kind::Event,
         id: e.id,

@@ -119,6 +119,24 @@ pub async fn all(conn: &mut Conn, limit: i64) -> Result<Vec<Event>, sqlx::Error>
     rows.iter().map(event_from).collect()
 }
 
+/// The names of where an event happens — its sessions' venues with their communities and
+/// streets, and its organising street — for search, so a place's name finds what is held there.
+pub async fn place_names(conn: &mut Conn, event_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select distinct name from ( \
+           select v.name as name from offerings o join venues v on v.venue_id = o.venue_id where o.event_id = $1 \
+           union select c.name from offerings o join venues v on v.venue_id = o.venue_id \
+             join communities c on c.community_id = v.community_id where o.event_id = $1 \
+           union select s.name from offerings o join venues v on v.venue_id = o.venue_id \
+             join streets s on s.street_id = v.street_id where o.event_id = $1 \
+           union select s.name from events e join streets s on s.street_id = e.street_id where e.event_id = $1 \
+         ) places order by name",
+    )
+    .bind(event_id)
+    .fetch_all(conn)
+    .await
+}
+
 /// A public activity with an open session in a time range, where its next session is (the
 /// portal's "this week").
 #[derive(Debug, Clone)]

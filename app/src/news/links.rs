@@ -166,6 +166,8 @@ pub async fn set_extras(state: &AppState, user: &CurrentUser, id: i64, extras: E
         store::set_related(&mut tx, id, rows).await?;
     }
     let changed = store::article(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    // Its place tags are words search holds: a published article's change shows there at once.
+    crate::news::searchable::index(&mut tx, &changed, now).await?;
     let after = service::full(&mut tx, changed).await?;
     let change = Change::new("article", id, article.street)
         .before(&serde_json::json!({"topics": before.topic_sections, "communities": before.community_ids,

@@ -63,6 +63,25 @@ pub fn render(markdown: &str) -> String {
     sanitise(&raw)
 }
 
+/// The article's words without their markup, for search: text, code and images' alt text,
+/// a line per block; no link targets, no raw HTML, no `**` or `#` (a result's snippet is cut
+/// from this, and a reader should see the sentence, not its Markdown).
+pub fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::TagEnd;
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                out.push('\n')
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_owned()
+}
+
 /// `html` with everything outside the allow-list removed.
 pub fn sanitise(html: &str) -> String {
     let tag_attributes: HashMap<&str, HashSet<&str>> = HashMap::from([
@@ -125,6 +144,14 @@ fn same_site(url: &str) -> Option<Cow<'_, str>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_text_keeps_the_words_and_drops_the_markup() {
+        let text = super::plain_text(
+            "## 红色电影周开幕\n\n12 月 5 日晚，**红色电影周**开幕。报名请看[活动列表](/events)。\n\n![e家标志](/static/icon.svg)\n\n<script>alert(1)</script>\n\n- 一\n- `二`",
+        );
+        assert_eq!(text, "红色电影周开幕\n12 月 5 日晚，红色电影周开幕。报名请看活动列表。\ne家标志\n一\n二");
+    }
+
     use super::{image_alt_missing, render};
 
     #[test]

@@ -1,4 +1,5 @@
-//! What search holds of the news: a published article — its title, summary and text — handed
+//! What search holds of the news: a published article — its title, summary, text (without its
+//! Markdown), source line and the names of the places it is tagged with — handed
 //! to the search index in the transaction that publishes, corrects or withdraws it, so it
 //! enters, changes in or leaves search at once on every instance. Anything not published
 //! (a draft, one in review, one scheduled for later, one withdrawn) is not in the index.
@@ -15,14 +16,20 @@ pub async fn index(conn: &mut Conn, article: &Article, now: i64) -> Result<(), s
         return search::remove(conn, Kind::Article, article.id).await;
     }
     let text = &article.text;
+    let places = store::place_names_of(conn, article.id).await?.join(" ");
     let doc = Document {
         kind: Kind::Article,
         id: article.id,
         title: text.title.clone(),
         url: format!("/news/{}", article.id),
-        // The Markdown as written: its marks are punctuation to the segmenter, and the
-        // snippet is escaped, so no markup reaches a result.
-        body: format!("{}\n{}", text.summary, text.body_markdown),
+        // The words without their Markdown (the snippet is cut from them), then the source
+        // line and the places it is tagged with.
+        body: format!(
+            "{}\n{}\n{}\n{places}",
+            text.summary,
+            crate::news::markdown::plain_text(&text.body_markdown),
+            article.source_line
+        ),
         street_id: article.street.map(|s| s.0),
         community_id: None,
     };

@@ -89,6 +89,20 @@ pub async fn topics_of(conn: &mut Conn, article: i64) -> Result<Vec<i64>> {
         .await
 }
 
+/// The names of the streets and communities an article is tagged with (what search adds to its
+/// words, so a street's name finds what is about it).
+pub async fn place_names_of(conn: &mut Conn, article: i64) -> Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select coalesce(s.name, c.name) from news_article_places p \
+         left join streets s on s.street_id = p.street_id \
+         left join communities c on c.community_id = p.community_id \
+         where p.article_id = $1 order by p.street_id, p.community_id",
+    )
+    .bind(article)
+    .fetch_all(conn)
+    .await
+}
+
 /// The streets an article is tagged with, in id order.
 pub async fn streets_of(conn: &mut Conn, article: i64) -> Result<Vec<i64>> {
     sqlx::query_scalar(
