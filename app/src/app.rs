@@ -141,6 +141,8 @@ pub struct Shared {
     pub public_changes: crate::search::changes::Changes,
     /// The news's read counts not yet written (`news::reads`).
     pub news_reads: crate::news::reads::ReadCounter,
+    /// The public news pages' data, kept in memory.
+    pub news_cache: crate::news::site::cache::NewsCache,
     /// The domains this application is made of ([`DOMAINS`]): what the cores ask for the
     /// add-ons, tiles and notices registered with them.
     pub domains: &'static [Domain],
@@ -186,9 +188,10 @@ impl AppState {
             booking_batch,
             hashing: accounts::credentials::password::Hashing::for_this_machine(),
             decoders: Default::default(),
-            portal: Default::default(),
+            portal: crate::portal::cache::new(),
             public_changes,
             news_reads: Default::default(),
+            news_cache: Default::default(),
             domains: DOMAINS,
         })))
     }

@@ -213,8 +213,7 @@ pub async fn index_for_search(conn: &mut crate::db::Conn, event_id: i64, now: i6
     }
     let kind = e.kind.label_key();
     let places = store::place_names(conn, event_id).await?.join(" ");
-    let body =
-        format!("{}\n{places}\n{} {} {}", e.description, t(Locale::ZhCn, kind), t(Locale::En, kind), e.campaign);
+    let body = format!("{}\n{places}\n{} {} {}", e.description, t(Locale::ZhCn, kind), t(Locale::En, kind), e.campaign);
     let doc = Document {
         kind: Kind::Event,
         id: e.id,

@@ -10,8 +10,8 @@
 //! Layers: `model` (states, the transition table, four eyes, what a valid article is; pure),
 //! `markdown` (render and sanitise), `store` (SQL), `service` (use cases with their checks and
 //! audit entries), `jobs` (scheduled publishing, safe on several instances, and writing the
-//! read counts `reads` keeps in memory), `api` (the JSON operations), `pages` (the public pages
-//! and their Atom feeds, `feed`), `manage` (the newsroom's back office), `views` (their view
+//! read counts `reads` keeps in memory), `api` (the JSON operations), `site` (the public pages,
+//! their Atom feeds and what they keep in memory), `manage` (the newsroom's back office), `views` (their view
 //! structs), `searchable` (what search holds of an article, written in the same transaction as
 //! the step that changes it). Authoring beyond the text: `links` (cover and body images with
 //! their alt text, related activities and public cases, topic sections, community tags) with
@@ -20,18 +20,17 @@
 //! campaign (the newest topic) and the latest articles on the home page, read through `store`.
 
 pub mod api;
-pub mod feed;
 pub mod jobs;
 pub mod links;
 pub mod manage;
 pub mod manage_media;
 pub mod markdown;
 pub mod model;
-pub mod pages;
 pub mod portal;
 pub mod reads;
 pub mod searchable;
 pub mod service;
+pub mod site;
 pub mod store;
 pub mod topics;
 mod views;
@@ -54,7 +53,7 @@ pub const DOMAIN: Domain = Domain {
 
 /// The news's pages: the public ones with their feeds, and the newsroom's.
 pub fn router() -> axum::Router<AppState> {
-    pages::router().merge(manage::router()).merge(topics::manage::router())
+    site::pages::router().merge(manage::router()).merge(topics::manage::router())
 }
 
 /// The newsroom opens its articles (and from there, editors and district admins the topics).

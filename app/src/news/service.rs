@@ -293,6 +293,8 @@ pub async fn create_topic(state: &AppState, user: &CurrentUser, title: &str, des
     let id = store::insert_topic(&mut tx, title, description, user.id, now).await?;
     let topic = Topic { id, title: title.to_owned(), description: description.to_owned() };
     audit::record(&mut tx, now, user.id, "topic.create", Change::new("topic", id, None).after(&topic)).await?;
+    // The portal's campaign and the news filters show topics: read them again.
+    crate::search::changed(&mut tx).await?;
     tx.commit().await?;
     Ok(topic)
 }

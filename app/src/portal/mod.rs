@@ -8,7 +8,7 @@
 //! folder (`news/portal.rs`, ...), and the portal lays them out by their [`Slot`].
 //!
 //! A section has two parts. Its *public* part is the same for everyone and is kept in memory
-//! (`cache`): the home page is the busiest page and its steady state must not query the
+//! (`cache`, `web::public_cache`): the home page is the busiest page and its steady state must not query the
 //! database. Its *personal* part is read per request, for a signed-in user only. A public part
 //! may still be arranged for the viewer when rendered (activities of the resident's own
 //! community first) from what it keeps.
@@ -94,7 +94,7 @@ fn sections(state: &AppState) -> Vec<&'static dyn Section> {
 }
 
 async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
-    let public = state.portal.public(&state).await?;
+    let public = cache::public(&state).await?;
     let mut mine = Vec::new();
     if let Some(user) = &ctx.user {
         let now = state.clock.unix();

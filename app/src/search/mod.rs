@@ -57,6 +57,13 @@ pub async fn remove(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), sqlx::Er
     Ok(())
 }
 
+/// Announces a change to public content that the index does not hold (a topic column's title,
+/// banner, sections or activities), in its writing transaction, so what keeps public pages in
+/// memory reads them again at once (`changes`).
+pub async fn changed(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    changes::announce(conn).await
+}
+
 /// A page of results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {

@@ -15,6 +15,7 @@ pub mod forms;
 pub mod guard;
 pub mod i18n;
 pub mod metrics;
+pub mod public_cache;
 pub mod security;
 
 pub use ctx::{Ctx, CurrentUser};

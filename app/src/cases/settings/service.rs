@@ -83,8 +83,11 @@ pub async fn edit_category(state: &AppState, user: &CurrentUser, id: i64, edit: 
         ..before.clone()
     };
     update_category(&mut tx, &after, now).await?;
-    if after.public != before.public {
+    // What search holds of its cases: whether they are there, and the address as shown.
+    // The board changes too, even for cases search does not hold yet: announce it.
+    if after.public != before.public || after.precise != before.precise {
         crate::cases::index_all_for_search(&mut tx, Some(id), now).await?;
+        crate::search::changed(&mut tx).await?;
     }
     let change = Change::new("case_category", id, None).before(&settings_of(&before)).after(&settings_of(&after));
     audit::record(&mut tx, now, user.id, "case_category.update", change).await?;

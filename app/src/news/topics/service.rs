@@ -35,6 +35,8 @@ async fn change_column(
     }
     store::update(&mut tx, &after, user.id, now).await?;
     audit::record(&mut tx, now, user.id, action, Change::new("topic", id, None).before(&before).after(&after)).await?;
+    // Topic pages, the portal's campaign and the news filters show it: read them again.
+    crate::search::changed(&mut tx).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -134,6 +136,8 @@ pub async fn attach_event(state: &AppState, user: &CurrentUser, id: i64, section
     let change =
         Change::new("topic", id, None).after(&serde_json::json!({"attached": {"event": event, "section": section}}));
     audit::record(&mut tx, now, user.id, "topic.attach", change).await?;
+    // Topic pages, the portal's campaign and the news filters show it: read them again.
+    crate::search::changed(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -147,6 +151,8 @@ pub async fn detach_event(state: &AppState, user: &CurrentUser, id: i64, event: 
     store::detach(&mut tx, id, ItemKind::Event.as_str(), event).await?;
     let change = Change::new("topic", id, None).before(&serde_json::json!({"attached": {"event": event}}));
     audit::record(&mut tx, now, user.id, "topic.detach", change).await?;
+    // Topic pages, the portal's campaign and the news filters show it: read them again.
+    crate::search::changed(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -328,12 +328,12 @@ async fn only_cases_on_the_public_board_may_be_related_and_only_while_they_are()
     let (_, page) = w.app.page(&format!("/news/{id}")).await;
     assert!(page.contains("相关案件") && page.contains(&format!("href=\"/board/{public}\"")));
 
-    // Should the case leave the board, the article stops showing it.
-    sqlx::query("update case_categories set public = 0 where code = $1")
-        .bind(ILLEGAL_BUILDING)
-        .execute(w.app.state.db.pool())
-        .await
-        .unwrap();
+    // Should the case leave the board (its category made not public by a district admin), the
+    // article stops showing it at once, though its page was just read and kept in memory.
+    let admin = w.client(Person::new("13600009999", "区管理员").district_admin()).await;
+    let category = format!("/case-categories/{}", w.category(ILLEGAL_BUILDING));
+    let (status, _) = admin.send(reqwest::Method::PATCH, &category, Some(json!({"public": false})), None).await;
+    assert_eq!(status, 204);
     let (_, page) = w.app.page(&format!("/news/{id}")).await;
     assert!(!page.contains(&format!("/board/{public}")) && !page.contains("相关案件"));
 }

@@ -1,5 +1,6 @@
 //! The site's news pages over real HTTP: the list and its filters, an article with its source,
-//! dates, topics and streets, a topic's page, 404 for what is not public, the "updated" line.
+//! dates, topics and streets, a topic's page, 404 for what is not public, the "updated" line —
+//! at once, though the list and the article are kept in memory.
 
 use serde_json::json;
 
@@ -65,6 +66,9 @@ async fn a_correction_shows_an_updated_line_and_a_withdrawn_article_is_gone() {
     let w = newsroom().await;
     let id = published(&w, json!({})).await;
     w.app.clock.advance(chrono::Duration::hours(2));
+    // Read first, so both pages are kept in memory: a change must still show at once.
+    assert!(w.app.page(&format!("/news/{id}")).await.1.contains("<strong>红色</strong>"));
+    assert!(!w.app.page("/news").await.1.contains("有更正"));
     correct(&w, id, "更正：故事会在**云霄路**举行。").await;
     let (_, page) = w.app.page(&format!("/news/{id}")).await;
     assert!(page.contains("class=\"updated\"") && page.contains("2026-12-01 11:00"), "the updated line");
@@ -74,6 +78,13 @@ async fn a_correction_shows_an_updated_line_and_a_withdrawn_article_is_gone() {
     assert_eq!(step(w.api(EDITOR), id, json!({"to": "withdrawn"})).await.0, 200);
     assert_eq!(w.app.page(&format!("/news/{id}")).await.0, 404, "withdrawn: 404 at once");
     assert!(!w.app.page("/news").await.1.contains(&format!("/news/{id}\"")));
+    ejia::news::reads::flush(&w.app.state).await.unwrap();
+    let reads: i64 = sqlx::query_scalar("select sum(reads) from news_reads where article_id = $1")
+        .bind(id)
+        .fetch_one(w.app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(reads, 2, "both reads counted, from memory or not; the withdrawn one's 404 not");
 }
 
 #[tokio::test]

@@ -38,7 +38,7 @@ async fn the_newest_topic_is_the_campaign_banner() {
     let w = newsroom().await;
     topic(&w, "学百年党史 聚市南力量").await;
     // A topic is not a search document: it shows within the portal's TTL.
-    w.app.clock.advance(chrono::Duration::milliseconds(ejia::portal::cache::TTL_MS + 1));
+    w.app.clock.advance(chrono::Duration::milliseconds(ejia::web::public_cache::TTL_MS + 1));
     let home = w.app.page("/").await.1;
     assert!(home.contains("portal-campaign") && home.contains("学百年党史 聚市南力量"), "{home}");
 }
@@ -56,7 +56,7 @@ async fn the_steady_state_is_served_from_memory() {
         .unwrap();
     assert!(w.app.page("/").await.1.contains("缓存里的文章"), "from memory");
     // ...until its TTL has passed.
-    w.app.clock.advance(chrono::Duration::milliseconds(ejia::portal::cache::TTL_MS + 1));
+    w.app.clock.advance(chrono::Duration::milliseconds(ejia::web::public_cache::TTL_MS + 1));
     assert!(w.app.page("/").await.1.contains("背后改的标题"), "read again after the TTL");
 }
 

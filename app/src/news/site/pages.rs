@@ -16,9 +16,10 @@ use crate::app::AppState;
 use crate::clock::{format_local, local_day};
 use crate::error::{AppError, AppResult};
 use crate::ids::StreetId;
-use crate::news::feed::{self, Item, Meta};
 use crate::news::model::ItemKind;
 use crate::news::service::{self, Full};
+use crate::news::site::cache;
+use crate::news::site::feed::{self, Item, Meta};
 use crate::news::store::{self, Listed};
 use crate::news::topics::store as topic_store;
 use crate::news::views::{ArticlePage, ListPage, Row, SectionView, TopicPage, TopicsPage};
@@ -67,48 +68,23 @@ impl ListQuery {
     }
 }
 
-/// How many articles "most read this week" lists, and over how many days.
-const MOST_READ: i64 = 5;
-const MOST_READ_DAYS: u64 = 7;
-
-/// The week's most read published articles (today and the six days before, district days), of
-/// a topic when asked.
-async fn most_read(state: &AppState, conn: &mut crate::db::Conn, topic: Option<i64>) -> AppResult<Vec<Row>> {
-    let today = local_day(state.clock.unix());
-    let since = today.checked_sub_days(chrono::Days::new(MOST_READ_DAYS - 1)).unwrap_or(today).to_string();
-    let found = store::most_read(conn, &since, topic, MOST_READ).await?;
-    Ok(found
-        .into_iter()
-        .map(|(item, _)| Row { day: item.published_at.map(|t| local_day(t).to_string()).unwrap_or_default(), item })
-        .collect())
+/// A list's row: the article with its date as readers see it.
+fn row(item: &Listed) -> Row {
+    Row { day: item.published_at.map(|t| local_day(t).to_string()).unwrap_or_default(), item: item.clone() }
 }
 
 /// A page of rows and the link to the older ones when there are more.
-fn paged(mut found: Vec<Listed>, more_href: impl Fn(i64) -> String) -> (Vec<Row>, Option<String>) {
-    let older = (found.len() as i64 > PAGE).then(|| {
-        found.truncate(PAGE as usize);
-        found.last().map(|l| more_href(l.id)).unwrap_or_default()
-    });
-    let rows = found
-        .into_iter()
-        .map(|item| Row { day: item.published_at.map(|t| local_day(t).to_string()).unwrap_or_default(), item })
-        .collect();
-    (rows, older)
+fn paged(found: &[Listed], more_href: impl Fn(i64) -> String) -> (Vec<Row>, Option<String>) {
+    let shown = &found[..found.len().min(PAGE as usize)];
+    let older = (found.len() > shown.len()).then(|| shown.last().map(|l| more_href(l.id)).unwrap_or_default());
+    (shown.iter().map(row).collect(), older)
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
-    let mut conn = state.db.conn().await?;
-    let found = store::published(&mut conn, q.topic(), q.street(), q.before(), PAGE + 1).await?;
-    let topics = store::topics(&mut conn).await?;
-    // The week's most read head the first page of the whole list, not a filtered or older one.
-    let most_read = if q.topic().is_none() && q.street().is_none() && q.before() == 0 {
-        most_read(&state, &mut conn, None).await?
-    } else {
-        Vec::new()
-    };
-    drop(conn);
+    let data = cache::list(&state, (q.topic(), q.street(), q.before()), PAGE).await?;
+    let most_read = data.most_read.iter().map(row).collect();
     let (topic, street) = (q.topic().map(|t| t.to_string()), q.street().map(|s| s.0.to_string()));
-    let (rows, older) = paged(found, |id| {
+    let (rows, older) = paged(&data.found, |id| {
         format!("/news?topic={}&street={}&before={id}", topic.as_deref().unwrap_or(""), street.as_deref().unwrap_or(""))
     });
     let structure = state.structure.get(&state).await?;
@@ -117,7 +93,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     streets
         .extend(structure.blocks.iter().map(|b| Opt { value: b.street.id.to_string(), label: b.street.name.clone() }));
     let mut topic_opts = vec![any("news.all_topics")];
-    topic_opts.extend(topics.iter().map(|t| Opt { value: t.id.to_string(), label: t.title.clone() }));
+    topic_opts.extend(data.topics.iter().map(|t| Opt { value: t.id.to_string(), label: t.title.clone() }));
     let filters = vec![
         Field::select("topic", "news.topic", &q.topic, vec![OptGroup { label: None, options: topic_opts }]),
         Field::select("street", "field.street", &q.street, vec![OptGroup { label: None, options: streets }]),
@@ -130,9 +106,21 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
 }
 
 async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let Full { article, topic_ids, street_ids, related, .. } = service::read(&state, ctx.user.as_ref(), id).await?;
-    let titles: HashMap<i64, String> =
-        store::topics(&mut *state.db.conn().await?).await?.into_iter().map(|t| (t.id, t.title)).collect();
+    let cached = cache::article(&state, id).await?;
+    let (Full { article, topic_ids, street_ids, related, .. }, titles) = match cached.as_ref() {
+        Some(data) => {
+            // Counted in memory and written every few seconds (`reads`): a read costs no write.
+            state.news_reads.count(id, local_day(state.clock.unix()));
+            (data.full.clone(), std::borrow::Cow::Borrowed(&data.topic_titles))
+        }
+        // Not published: only its newsroom may see it (404 to anyone else), read afresh.
+        None => {
+            let full = service::read(&state, ctx.user.as_ref(), id).await?;
+            let titles: HashMap<i64, String> =
+                store::topics(&mut *state.db.conn().await?).await?.into_iter().map(|t| (t.id, t.title)).collect();
+            (full, std::borrow::Cow::Owned(titles))
+        }
+    };
     let topics = topic_ids
         .iter()
         .filter_map(|t| titles.get(t).map(|title| Link { label: title.clone(), href: format!("/topics/{t}") }))
@@ -177,8 +165,8 @@ async fn topic(
     let mut conn = state.db.conn().await?;
     let column = topic_store::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let found = store::published(&mut conn, Some(id), None, q.before(), PAGE + 1).await?;
-    let (rows, older) = paged(found, |before| format!("/topics/{id}?before={before}"));
-    let most_read = most_read(&state, &mut conn, Some(id)).await?;
+    let (rows, older) = paged(&found, |before| format!("/topics/{id}?before={before}"));
+    let most_read = cache::most_read(&mut conn, state.clock.unix(), Some(id)).await?.iter().map(row).collect();
     let filed = topic_store::articles(&mut conn, id, SECTION_ARTICLES).await?;
     let mut events = Vec::new();
     for item in topic_store::items(&mut conn, id).await? {
@@ -187,10 +175,6 @@ async fn topic(
         }
     }
     drop(conn);
-    let row = |item: &Listed| Row {
-        day: item.published_at.map(|t| local_day(t).to_string()).unwrap_or_default(),
-        item: item.clone(),
-    };
     let sections = column
         .sections
         .iter()
