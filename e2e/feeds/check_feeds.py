@@ -13,24 +13,16 @@ Usage: check_feeds.py PATH/TO/ejia   (starts `ejia serve --demo` on a fresh data
 
 import os
 import sys
-import tempfile
 
 import feedparser
 import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from ejia_server import account, start  # noqa: E402
+from ejia_server import account, run  # noqa: E402
 
 
 def main():
-    binary = sys.argv[1]
-    with tempfile.TemporaryDirectory(prefix="ejia-feeds-") as data_dir:
-        proc, base = start(binary, data_dir)
-        try:
-            check(binary, data_dir, base)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    run(sys.argv[1], "feeds", check)
     print("feeds: feedparser reads the news, topic and street feeds as valid Atom 1.0")
 
 

@@ -1,11 +1,12 @@
 """Starting ejia and making accounts for the Python checks (Open311 client, feeds): what they share.
 
-`start` runs `ejia serve --demo` on a fresh data directory on a free port; `account` makes a
+`run` starts ejia, hands it to a check and stops it; `start` runs `ejia serve --demo` on a fresh data directory on a free port; `account` makes a
 user with a role through the CLI and returns an API token for them.
 """
 
 import re
 import subprocess
+import tempfile
 
 
 def start(binary, data_dir):
@@ -34,3 +35,14 @@ def account(binary, data_dir, phone, name, role, scope="district"):
     cli(binary, data_dir, "user", "add", "--phone", phone, "--name", name, "--role", role,
         "--scope", scope, "--password-stdin", stdin="check-password-1\n")
     return cli(binary, data_dir, "token", "create", "--phone", phone).strip().split()[-1]
+
+
+def run(binary, name, check):
+    """Runs `check(binary, data_dir, base)` against a fresh `ejia serve --demo`, then stops it."""
+    with tempfile.TemporaryDirectory(prefix=f"ejia-{name}-") as data_dir:
+        proc, base = start(binary, data_dir)
+        try:
+            check(binary, data_dir, base)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
