@@ -296,6 +296,21 @@ pub struct DemoAccount {
     pub scope: String,
 }
 
+/// The phone number of the demo account of `role` (what the demo content signs in as, too).
+pub fn demo_phone(role: Role) -> &'static str {
+    match role {
+        Role::DistrictAdmin => "13800000001",
+        Role::StreetAdmin => "13800000002",
+        Role::Organizer => "13800000003",
+        Role::Editor => "13800000004",
+        Role::Dispatcher => "13800000005",
+        Role::Handler => "13800000006",
+        Role::Inspector => "13800000007",
+        Role::Enterprise => "13800000008",
+        Role::Resident => "13800000009",
+    }
+}
+
 /// Creates one account per role, all with one fresh random password, which is returned so it
 /// can be printed once.
 pub async fn demo_users(state: &AppState) -> anyhow::Result<(String, Vec<DemoAccount>)> {
@@ -308,21 +323,27 @@ pub async fn demo_users(state: &AppState) -> anyhow::Result<(String, Vec<DemoAcc
     let community = communities.iter().find(|c| c.street_id == street.id).context("no communities loaded")?;
     let dept = |name: &str| departments.iter().find(|d| d.name == name).map(|d| d.id).unwrap_or(DepartmentId(0));
     let plan: Vec<(&'static str, &'static str, Role, Scope, String)> = vec![
-        ("13800000001", "区管理员", Role::DistrictAdmin, Scope::District, "市南区".into()),
-        ("13800000002", "街道管理员", Role::StreetAdmin, Scope::Street(street.id), street.name.clone()),
-        ("13800000003", "活动组织者", Role::Organizer, Scope::Department(dept("区委宣传部")), "区委宣传部".into()),
-        ("13800000004", "编辑", Role::Editor, Scope::District, "市南区".into()),
-        ("13800000005", "指挥中心", Role::Dispatcher, Scope::District, "市南区".into()),
+        (demo_phone(Role::DistrictAdmin), "区管理员", Role::DistrictAdmin, Scope::District, "市南区".into()),
+        (demo_phone(Role::StreetAdmin), "街道管理员", Role::StreetAdmin, Scope::Street(street.id), street.name.clone()),
         (
-            "13800000006",
+            demo_phone(Role::Organizer),
+            "活动组织者",
+            Role::Organizer,
+            Scope::Department(dept("区委宣传部")),
+            "区委宣传部".into(),
+        ),
+        (demo_phone(Role::Editor), "编辑", Role::Editor, Scope::District, "市南区".into()),
+        (demo_phone(Role::Dispatcher), "指挥中心", Role::Dispatcher, Scope::District, "市南区".into()),
+        (
+            demo_phone(Role::Handler),
             "执法队员",
             Role::Handler,
             Scope::Department(dept("区综合行政执法局")),
             "区综合行政执法局".into(),
         ),
-        ("13800000007", "网格员", Role::Inspector, Scope::Street(street.id), street.name.clone()),
-        ("13800000008", "企业用户", Role::Enterprise, Scope::District, "市南区".into()),
-        ("13800000009", "居民", Role::Resident, Scope::District, "市南区".into()),
+        (demo_phone(Role::Inspector), "网格员", Role::Inspector, Scope::Street(street.id), street.name.clone()),
+        (demo_phone(Role::Enterprise), "企业用户", Role::Enterprise, Scope::District, "市南区".into()),
+        (demo_phone(Role::Resident), "居民", Role::Resident, Scope::District, "市南区".into()),
     ];
     // A password people can type on a phone: 12 characters from a fresh random token.
     let demo_password: String = random_token().chars().filter(char::is_ascii_alphanumeric).take(12).collect();

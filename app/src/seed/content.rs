@@ -27,6 +27,7 @@ use serde::Deserialize;
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::appointments::service::{self as appointments, NewService};
+use crate::authz::Role;
 use crate::bookings::offer::{NewOfferings, Terms};
 use crate::clock::{day_start, local_day};
 use crate::events::model::{EventKind, NewEvent};
@@ -133,14 +134,14 @@ pub struct Loaded {
 }
 
 /// The demo accounts of [`super::demo_users`] that write the content, by the names the file uses.
-const WRITERS: [(&str, &str); 7] = [
-    ("district_admin", "13800000001"),
-    ("street_admin", "13800000002"),
-    ("organiser", "13800000003"),
-    ("editor", "13800000004"),
-    ("dispatcher", "13800000005"),
-    ("handler", "13800000006"),
-    ("resident", "13800000009"),
+const WRITERS: [(&str, Role); 7] = [
+    ("district_admin", Role::DistrictAdmin),
+    ("street_admin", Role::StreetAdmin),
+    ("organiser", Role::Organizer),
+    ("editor", Role::Editor),
+    ("dispatcher", Role::Dispatcher),
+    ("handler", Role::Handler),
+    ("resident", Role::Resident),
 ];
 
 /// Parses the embedded file (a test checks it parses).
@@ -298,7 +299,8 @@ fn minutes_of(time: &str) -> anyhow::Result<i64> {
 pub(super) async fn writers(state: &AppState) -> anyhow::Result<HashMap<&'static str, CurrentUser>> {
     let mut conn = state.db.conn().await?;
     let mut out = HashMap::new();
-    for (name, phone) in WRITERS {
+    for (name, role) in WRITERS {
+        let phone = super::demo_phone(role);
         let index = state.keys.phone_index(phone);
         let id = crate::accounts::user_id_by_phone(&mut conn, &index)
             .await?
