@@ -76,6 +76,8 @@ pub struct Domain {
     pub case_addon: Option<&'static dyn crate::cases::addons::CaseAddon>,
     /// How it words the notices it leaves (see `notify::wording`).
     pub notices: Option<&'static dyn crate::notify::wording::Wording>,
+    /// How it words the entries it records in the audit log (see `audit::Wording`).
+    pub audit: Option<&'static crate::audit::Wording>,
     /// Hands every one of its public documents to search again (`ejia search reindex --all`,
     /// which also fills the index with what was written before the index existed); how many.
     pub search_documents: Option<crate::search::Reindex>,
@@ -92,6 +94,7 @@ impl Domain {
         tiles: |_| Vec::new(),
         case_addon: None,
         notices: None,
+        audit: None,
         search_documents: None,
         portal: &[],
     };

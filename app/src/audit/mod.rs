@@ -28,6 +28,18 @@ fn tiles(principal: &Principal) -> Vec<Tile> {
     }
 }
 
+/// How a domain words the entries it records, for the log's page: its object kinds and actions,
+/// each with its message key. The page knows the platform's own (streets, users, cases, ...);
+/// a domain that records others declares them in its `DOMAIN` (`app::Domain::audit`), so the
+/// audit page names no domain and an entry never reads as "other".
+#[derive(Debug)]
+pub struct Wording {
+    /// Object kinds (`Change::new`'s first argument) and their keys.
+    pub objects: &'static [(&'static str, &'static str)],
+    /// Actions (`record`'s) and their keys.
+    pub actions: &'static [(&'static str, &'static str)],
+}
+
 /// One change, built up before it is recorded.
 #[derive(Debug, Clone)]
 pub struct Change {

@@ -69,8 +69,8 @@ async fn page(
         .map(|e| Row {
             at: format_local(e.at),
             actor: actor(&ctx, e),
-            action: action_label(&ctx, &e.action),
-            object: format!("{} #{}", ctx.t(object_key(&e.object_kind)), e.object_id),
+            action: ctx.t(action_key(&state, &e.action)).to_owned(),
+            object: format!("{} #{}", ctx.t(object_key(&state, &e.object_kind)), e.object_id),
             changes: audit::diff(e.before.as_deref(), e.after.as_deref()),
         })
         .collect();
@@ -89,24 +89,41 @@ fn actor(ctx: &Ctx, e: &audit::Entry) -> String {
     }
 }
 
-fn object_key(kind: &str) -> &'static str {
+/// A domain's wording of its entries, else None.
+fn worded(
+    state: &AppState,
+    pick: impl Fn(&crate::audit::Wording) -> &'static [(&'static str, &'static str)],
+    name: &str,
+) -> Option<&'static str> {
+    state.domains.iter().filter_map(|d| d.audit).flat_map(pick).find(|(n, _)| *n == name).map(|(_, key)| *key)
+}
+
+fn object_key(state: &AppState, kind: &str) -> &'static str {
+    if let Some(key) = worded(state, |w| w.objects, kind) {
+        return key;
+    }
     match kind {
         "street" => "audit.object.street",
         "community" => "audit.object.community",
         "venue" => "audit.object.venue",
         "department" => "audit.object.department",
         "user" => "audit.object.user",
+        "district" => "audit.object.district",
         "case" => "audit.object.case",
         _ => "audit.object.other",
     }
 }
 
-fn action_label(ctx: &Ctx, action: &str) -> String {
-    let key = match action {
+fn action_key(state: &AppState, action: &str) -> &'static str {
+    if let Some(key) = worded(state, |w| w.actions, action) {
+        return key;
+    }
+    match action {
         "street.create" | "community.create" | "venue.create" | "department.create" | "user.create" => {
             "audit.action.create"
         }
         "street.update" | "community.update" | "venue.update" | "department.update" => "audit.action.update",
+        "district.import" | "user.import" => "audit.action.import",
         "user.update_profile" => "audit.action.update_profile",
         "user.change_password" => "audit.action.change_password",
         "user.grant_role" => "audit.action.grant",
@@ -118,6 +135,5 @@ fn action_label(ctx: &Ctx, action: &str) -> String {
         "case.contact_reveal" => "audit.action.contact_reveal",
         "case.reporter_reveal" => "audit.action.reporter_reveal",
         _ => "audit.action.other",
-    };
-    ctx.t(key).to_owned()
+    }
 }

@@ -85,6 +85,7 @@ pub const DOMAIN: Domain = Domain {
     api,
     tiles,
     case_addon: None,
+    audit: None,
     notices: Some(&notices::CaseNotices),
     search_documents: Some(|conn, now| Box::pin(async move { Ok(searchable::index_all(conn, None, now).await?) })),
     portal: &[&portal::REPORT, &portal::MY_REPORTS],

@@ -47,8 +47,33 @@ pub const DOMAIN: Domain = Domain {
     api: api::router,
     tiles,
     search_documents: Some(|conn, now| Box::pin(searchable::index_all(conn, now))),
+    audit: Some(&AUDIT),
     portal: &[&portal::CAMPAIGN, &portal::LATEST_NEWS],
     ..Domain::NONE
+};
+
+/// How the audit log's page names the newsroom's steps.
+const AUDIT: crate::audit::Wording = crate::audit::Wording {
+    objects: &[("article", "news.audit.article"), ("topic", "news.audit.topic")],
+    actions: &[
+        ("article.create", "news.audit.create"),
+        ("article.update", "news.audit.update"),
+        ("article.correct", "news.audit.correct"),
+        ("article.draft", "news.audit.draft"),
+        ("article.review", "news.audit.review"),
+        ("article.schedule", "news.audit.schedule"),
+        ("article.publish", "news.audit.publish"),
+        ("article.withdraw", "news.audit.withdraw"),
+        ("article.links", "news.audit.links"),
+        ("article.cover", "news.audit.cover"),
+        ("article.image", "news.audit.image"),
+        ("topic.create", "news.audit.topic_create"),
+        ("topic.update", "news.audit.topic_update"),
+        ("topic.banner", "news.audit.topic_banner"),
+        ("topic.sections", "news.audit.topic_sections"),
+        ("topic.attach", "news.audit.topic_attach"),
+        ("topic.detach", "news.audit.topic_detach"),
+    ],
 };
 
 /// The news's pages: the public ones with their feeds, and the newsroom's.

@@ -54,6 +54,14 @@ async fn an_article_goes_from_draft_to_review_to_published_by_a_second_pair_of_e
         ["article.create", "article.review", "article.draft", "article.review", "article.publish"],
         "each step, who and when, in the log"
     );
+    // The log's page words each step and names its author, never "other".
+    w.app.login(DISTRICT_ADMIN).await;
+    let (_, log) = w.app.page("/manage/audit").await;
+    for words in ["起草文章", "送审", "退回草稿", "发布", &format!("文章 #{id}"), "编辑甲", "编辑乙"]
+    {
+        assert!(log.contains(words), "{words} missing from the audit page");
+    }
+    assert!(!log.contains("其他操作"), "no step of the newsroom reads as other");
 
     let (status, withdrawn) = step(w.api(EDITOR), id, json!({"to": "withdrawn"})).await;
     assert_eq!((status, withdrawn["state"].as_str()), (200, Some("withdrawn")));
