@@ -1,8 +1,13 @@
 //! SQL for the search index. Writes are one SQL for both engines (SQLite's triggers keep FTS5
-//! in step; PostgreSQL's GIN index is over an expression of the same columns). The match is
-//! the one real difference — FTS5's `match` and `bm25` against a `tsquery` and `ts_rank` — so
-//! both versions sit side by side below, each with the query language it reads, and
-//! `db::per_engine` picks one.
+//! in step; PostgreSQL's GIN index is over a stored vector generated from the same columns).
+//! The match is the one real difference — FTS5's `match` against a `tsquery` —
+//! so both versions sit side by side below, each with the query language it reads,
+//! and `db::per_engine` picks one.
+//!
+//! Speed (issue 11: p99 ≤ 50 ms over 200,000 documents, `bench/search.sh`): a search ranks
+//! at most the newest [`CANDIDATES`] matches of a kind, kind by kind only as far as the page
+//! reaches, and reads whole documents for the page alone; a bulk reindex sets the FTS5
+//! triggers aside and rebuilds the index once ([`bulk_begin`]).
 
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
@@ -60,6 +65,51 @@ pub async fn delete(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), sqlx::Er
     Ok(())
 }
 
+/// Sets the index's upkeep aside for a bulk write, in the transaction given: what to hand to
+/// [`bulk_end`] in the same transaction.
+///
+/// Why: FTS5 writes the terms it holds to disk at every statement of a transaction once it
+/// holds some (each statement opens a savepoint), so documents written one by one through the
+/// triggers make a tiny segment each, and the index spends its time merging them — over an
+/// hour for 100,000 articles. Without the triggers the documents are written alone, and
+/// [`bulk_end`] rebuilds the full-text index from them in one pass. On PostgreSQL nothing
+/// needs setting aside (its GIN index takes rows one by one well).
+pub async fn bulk_begin(conn: &mut Conn) -> Result<Vec<String>, sqlx::Error> {
+    if !per_engine(&*conn, true, false) {
+        return Ok(Vec::new());
+    }
+    let triggers: Vec<(String, String)> = sqlx::query_as(
+        "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'search_documents' order by name",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, _) in &triggers {
+        sqlx::query(&format!("drop trigger {name}")).execute(&mut *conn).await?;
+    }
+    // The rebuild reads and writes some hundreds of megabytes: in SQLite's own cache rather
+    // than through a system call per page (most of its time with the default 2 MB).
+    sqlx::query("pragma cache_size = -262144").execute(&mut *conn).await?;
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Rebuilds the full-text index from the documents and puts its upkeep back (see
+/// [`bulk_begin`]); other connections never see the index without it, as both happen in one
+/// transaction.
+pub async fn bulk_end(conn: &mut Conn, triggers: Vec<String>) -> Result<(), sqlx::Error> {
+    if triggers.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("insert into search_fts (search_fts) values ('rebuild')").execute(&mut *conn).await?;
+    // One segment rather than the rebuild's many: every term a search reads is then one
+    // lookup (twice the searches a second over 200,000 documents, for some seconds here).
+    sqlx::query("insert into search_fts (search_fts) values ('optimize')").execute(&mut *conn).await?;
+    for sql in triggers {
+        sqlx::query(&sql).execute(&mut *conn).await?;
+    }
+    sqlx::query("pragma cache_size = -2000").execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Documents segmented by another version than this one, a batch at a time.
 pub async fn stale(conn: &mut Conn, limit: i64) -> Result<Vec<Document>, sqlx::Error> {
     let sql = format!(
@@ -93,28 +143,43 @@ fn document_from(r: &AnyRow) -> Result<Document, sqlx::Error> {
 /// The columns [`document_from`] reads.
 const COLUMNS: &str = "kind, doc_id, title, url, body, street_id, community_id";
 
-const SQLITE_MATCH: &str = "select d.kind, d.doc_id, d.title, d.url, d.body, d.street_id, d.community_id \
-     from search_fts join search_documents d on d.search_document_id = search_fts.rowid \
-     where search_fts match $1 and ($2 = '' or d.kind = $2) \
-     order by d.kind_order, bm25(search_fts, 10.0, 2.0, 1.0), d.search_document_id limit $3 offset $4";
+/// Matches of one kind a search ranks at most: the newest ones (by when they entered the
+/// index). A common word is in most documents, and ranking costs time in proportion to what
+/// is ranked, so past this many a search ranks the most recent matches rather than all —
+/// enough for every page one may ask for ([`crate::search::MAX_PAGE`] × the page size).
+pub const CANDIDATES: i64 = 1000;
 
-/// The expression the GIN index of migration 0020 is built on, word for word.
-macro_rules! tsv {
-    () => {
-        "(setweight(to_tsvector('simple'::regconfig, d.title_words), 'A') \
-         || setweight(to_tsvector('simple'::regconfig, d.words), 'B') \
-         || setweight(to_tsvector('simple'::regconfig, d.chars), 'D'))"
-    };
-}
+/// A kind's newest matches ranked — those holding every word of the query in their title
+/// first, then the newest — a page of them, and how many candidates there were. FTS5 walks
+/// its index backwards to the newest matches (the kind is a column of the index, migration
+/// 0021), and the title matches are looked up among them alone.
+///
+/// Why not `bm25`: it counts, for every query term, all the documents holding it (its IDF)
+/// — for a common word 100,000 documents' position lists at each search, some 50 ms of CPU
+/// even with the candidates bounded (`bench/search.sh`).
+const SQLITE_RANKED: &str = "with c as (select rowid as id from search_fts where search_fts match $1 \
+       order by rowid desc limit $2) \
+     select c.id, count(*) over () as n from c \
+     order by c.id in (select rowid from search_fts where search_fts match $3 \
+       and rowid >= (select min(id) from c)) desc, c.id desc limit $4 offset $5";
 
-const POSTGRES_MATCH: &str = concat!(
-    "select d.kind, d.doc_id, d.title, d.url, d.body, d.street_id, d.community_id \
-     from search_documents d, to_tsquery('simple'::regconfig, $1) q where ",
-    tsv!(),
-    " @@ q and ($2 = '' or d.kind = $2) order by d.kind_order, ts_rank(",
-    tsv!(),
-    ", q) desc, d.search_document_id limit $3 offset $4"
-);
+/// How many candidates a kind has, for the kinds a page skips whole.
+const SQLITE_COUNT: &str =
+    "select count(*) from (select rowid from search_fts where search_fts match $1 order by rowid desc limit $2) c";
+
+/// The same on PostgreSQL, over the stored vector of migration 0021: the planner walks the
+/// kind's index backwards for a common word and takes the GIN index for a rarer one; the
+/// title is matched from its few words, not from the stored vector.
+const POSTGRES_RANKED: &str = "select c.search_document_id as id, count(*) over () as n from ( \
+       select d.search_document_id, d.title_words from search_documents d \
+       where d.tsv @@ to_tsquery('simple'::regconfig, $1) and d.kind = $2 \
+       order by d.search_document_id desc limit $3) c \
+     order by to_tsvector('simple'::regconfig, c.title_words) @@ to_tsquery('simple'::regconfig, $4) desc, \
+       c.search_document_id desc limit $5 offset $6";
+
+const POSTGRES_COUNT: &str = "select count(*) from (select d.search_document_id from search_documents d \
+     where d.tsv @@ to_tsquery('simple'::regconfig, $1) and d.kind = $2 \
+     order by d.search_document_id desc limit $3) c";
 
 /// FTS5's query: each word as a word (title or body) or as a phrase of its characters.
 fn fts5_query(words: &[String]) -> String {
@@ -152,8 +217,73 @@ fn han_chars(word: &str) -> Option<Vec<String>> {
     word.chars().all(is_han).then(|| word.chars().map(String::from).collect())
 }
 
+/// FTS5's query for one kind's documents.
+fn fts5_query_of(words: &[String], kind: Kind) -> String {
+    format!("({}) AND kind : \"{}\"", fts5_query(words), kind.as_str())
+}
+
+/// FTS5's query for a kind's documents holding every word in their title's words.
+fn fts5_title_query(words: &[String], kind: Kind) -> String {
+    let clauses: Vec<String> = words.iter().map(|w| format!("{{title_words}} : \"{w}\"")).collect();
+    format!("{} AND kind : \"{}\"", clauses.join(" AND "), kind.as_str())
+}
+
+/// The same as a `tsquery` over the title's words alone.
+fn title_tsquery(words: &[String]) -> String {
+    words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" & ")
+}
+
+/// One kind's candidates, ranked: a page of their ids, and how many there are (0 when the
+/// page is past them: then [`candidates`] counts them).
+async fn ranked(
+    conn: &mut Conn,
+    words: &[String],
+    kind: Kind,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    if per_engine(&*conn, true, false) {
+        sqlx::query_as(SQLITE_RANKED)
+            .bind(fts5_query_of(words, kind))
+            .bind(CANDIDATES)
+            .bind(fts5_title_query(words, kind))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(conn)
+            .await
+    } else {
+        sqlx::query_as(POSTGRES_RANKED)
+            .bind(tsquery(words))
+            .bind(kind.as_str())
+            .bind(CANDIDATES)
+            .bind(title_tsquery(words))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(conn)
+            .await
+    }
+}
+
+/// How many candidates one kind has (at most [`CANDIDATES`]).
+async fn candidates(conn: &mut Conn, words: &[String], kind: Kind) -> Result<i64, sqlx::Error> {
+    if per_engine(&*conn, true, false) {
+        sqlx::query_scalar(SQLITE_COUNT).bind(fts5_query_of(words, kind)).bind(CANDIDATES).fetch_one(conn).await
+    } else {
+        sqlx::query_scalar(POSTGRES_COUNT)
+            .bind(tsquery(words))
+            .bind(kind.as_str())
+            .bind(CANDIDATES)
+            .fetch_one(conn)
+            .await
+    }
+}
+
 /// Documents matching every one of `words` (segmented, alphanumeric: nothing in them needs
-/// quoting), grouped by kind and best first within a kind.
+/// quoting), grouped by kind and best first within a kind — of a kind's newest
+/// [`CANDIDATES`] matches.
+///
+/// Kind by kind, in result order, and only as far as the page reaches: the first page of a
+/// common word ranks the articles alone. Then the page's documents, by id.
 pub async fn search(
     conn: &mut Conn,
     words: &[String],
@@ -164,15 +294,47 @@ pub async fn search(
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let (sql, expression) = per_engine(&*conn, (SQLITE_MATCH, fts5_query(words)), (POSTGRES_MATCH, tsquery(words)));
-    let rows = sqlx::query(sql)
-        .bind(expression)
-        .bind(kind.map_or("", Kind::as_str))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(document_from).collect()
+    let kinds = kind.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let (mut ids, mut skip) = (Vec::new(), offset);
+    for kind in kinds {
+        let want = limit - ids.len() as i64;
+        if want <= 0 {
+            break;
+        }
+        let page = ranked(&mut *conn, words, kind, want, skip).await?;
+        if page.is_empty() {
+            if skip > 0 {
+                skip = (skip - candidates(&mut *conn, words, kind).await?).max(0);
+            }
+            continue;
+        }
+        skip = 0;
+        ids.extend(page.into_iter().map(|(id, _)| id));
+    }
+    documents(conn, &ids).await
+}
+
+/// The documents of `ids`, in that order.
+async fn documents(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Document>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let places: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select search_document_id, {COLUMNS} from search_documents where search_document_id in ({})",
+        places.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for r in &rows {
+        found.push((r.try_get::<i64, _>("search_document_id")?, document_from(r)?));
+    }
+    // In the ranked order; a document deleted meanwhile is simply left out.
+    Ok(ids.iter().filter_map(|id| found.iter().position(|(f, _)| f == id).map(|i| found[i].1.clone())).collect())
 }
 
 #[cfg(test)]
