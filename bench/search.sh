@@ -50,7 +50,7 @@ ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 reindex() { # $1 data dir, $2 label, $3 documents expected: times `ejia search reindex --all`
   local t0 ms out
   t0=$(date +%s%N)
-  out=$("$BIN" --data-dir "$1" search reindex --all)
+  out=$(EJIA_LOG=error "$BIN" --data-dir "$1" search reindex --all)
   ms=$(ms_since "$t0")
   awk -v ms="$ms" -v n="$3" -v label="$2" -v out="$out" 'BEGIN {
     printf "   %s: %.1f s, %.0f documents/s (%s)\n", label, ms / 1000, n / (ms / 1000), out }'
