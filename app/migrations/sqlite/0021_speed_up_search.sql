@@ -34,6 +34,7 @@ end;
 insert into search_fts (search_fts) values ('rebuild');
 
 -- PostgreSQL stores the weighted text-search vector in this column (its GIN index and its
--- ranking read it instead of computing it from the text for every match). Here the same terms
--- as one text, computed when read, never stored: FTS5 above is SQLite's index of them.
-alter table search_documents add column tsv text generated always as (title_words || ' ' || words || ' ' || chars) virtual;
+-- matches read it instead of computing it from the text for every candidate). SQLite keeps
+-- those terms in FTS5 above, so here the column stays empty (null), there for the two
+-- engines' tables to keep the same columns.
+alter table search_documents add column tsv text;

@@ -353,4 +353,14 @@ mod tests {
         );
         assert_eq!(tsquery(&w(&["党史", "党", "covid"])), "('党史':AB | '党':D <-> '史':D) & '党':D & 'covid'");
     }
+
+    #[test]
+    fn a_kind_and_its_title_matches_are_asked_of_the_index() {
+        assert_eq!(fts5_query_of(&w(&["党"]), Kind::Case), "(chars : \"党\") AND kind : \"case\"");
+        assert_eq!(
+            fts5_title_query(&w(&["党史", "covid"]), Kind::Article),
+            "{title_words} : \"党史\" AND {title_words} : \"covid\" AND kind : \"article\""
+        );
+        assert_eq!(title_tsquery(&w(&["党史", "covid"])), "'党史' & 'covid'");
+    }
 }
