@@ -191,7 +191,9 @@ const POSTGRES_WINDOW: &str = "select d.search_document_id, \
 /// The first window's width, in ids.
 const FIRST_WINDOW: i64 = 8192;
 
-/// FTS5's query: each word as a word (title or body) or as a phrase of its characters.
+/// FTS5's query: each word as a word (title or body) or as a phrase of its characters. A
+/// Latin word or number is looked for in the text's columns only — never in `kind`, or
+/// "case" would find every case.
 fn fts5_query(words: &[String]) -> String {
     let clauses: Vec<String> = words
         .iter()
@@ -200,7 +202,7 @@ fn fts5_query(words: &[String]) -> String {
                 format!("({{title_words words}} : \"{w}\" OR chars : \"{}\")", chars.join(" "))
             }
             Some(_) => format!("chars : \"{w}\""),
-            None => format!("\"{w}\""),
+            None => format!("{{title_words words chars}} : \"{w}\""),
         })
         .collect();
     clauses.join(" AND ")
@@ -387,7 +389,7 @@ mod tests {
     fn a_han_word_matches_as_a_word_or_as_its_characters_in_a_row() {
         assert_eq!(
             fts5_query(&w(&["党史", "党", "covid"])),
-            "({title_words words} : \"党史\" OR chars : \"党 史\") AND chars : \"党\" AND \"covid\""
+            "({title_words words} : \"党史\" OR chars : \"党 史\") AND chars : \"党\" AND {title_words words chars} : \"covid\""
         );
         assert_eq!(tsquery(&w(&["党史", "党", "covid"])), "('党史' | '党' <-> '史') & '党' & 'covid'");
     }
