@@ -11,11 +11,13 @@
 //! `bench/booking.sh` runs the whole scenario for each backend.
 //!
 //! `cases …` (see `cases.rs`) are the case benchmark's parts, run by `bench/cases.sh`;
-//! `logins` (see `logins.rs`) is the login burst of `bench/logins.sh`.
+//! `logins` (see `logins.rs`) is the login burst of `bench/logins.sh`; `search …` (see
+//! `search.rs`) are the search benchmark's parts, run by `bench/search.sh`.
 
 mod case_http;
 mod cases;
 mod logins;
+mod search;
 
 use std::collections::HashSet;
 use std::io::Write as _;
@@ -85,6 +87,11 @@ enum Command {
         #[command(subcommand)]
         command: cases::Command,
     },
+    /// The search benchmark: generate articles and cases, search concurrently
+    Search {
+        #[command(subcommand)]
+        command: search::Command,
+    },
     /// A burst of parallel logins (each on its own connection); prints the answers by status
     Logins {
         /// Base URL of an ejia server
@@ -122,6 +129,7 @@ fn main() -> anyhow::Result<()> {
             }
             Command::Check { database_url, answers } => check(&database_url, &answers).await,
             Command::Cases { command } => cases::run(command).await,
+            Command::Search { command } => search::run(command).await,
             Command::Logins { url, phone, password, count } => {
                 logins::burst(&url, phone.as_deref(), &password, count).await
             }

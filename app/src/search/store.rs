@@ -1,8 +1,13 @@
 //! SQL for the search index. Writes are one SQL for both engines (SQLite's triggers keep FTS5
-//! in step; PostgreSQL's GIN index is over an expression of the same columns). The match is
-//! the one real difference — FTS5's `match` and `bm25` against a `tsquery` and `ts_rank` — so
-//! both versions sit side by side below, each with the query language it reads, and
-//! `db::per_engine` picks one.
+//! in step; PostgreSQL's GIN index is over a stored vector generated from the same columns).
+//! The match is the one real difference — FTS5's `match` against a `tsquery` —
+//! so both versions sit side by side below, each with the query language it reads,
+//! and `db::per_engine` picks one.
+//!
+//! Speed (issue 11: p99 ≤ 50 ms over 200,000 documents, `bench/search.sh`): a search ranks
+//! at most the newest [`CANDIDATES`] matches of a kind, kind by kind only as far as the page
+//! reaches, and reads whole documents for the page alone; a bulk reindex sets the FTS5
+//! triggers aside and rebuilds the index once ([`bulk_begin`]).
 
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
@@ -60,6 +65,56 @@ pub async fn delete(conn: &mut Conn, kind: Kind, id: i64) -> Result<u64, sqlx::E
     Ok(done.rows_affected())
 }
 
+/// Sets the index's upkeep aside for a bulk write, in the transaction given: what to hand to
+/// [`bulk_end`] in the same transaction.
+///
+/// Why: FTS5 writes the terms it holds to disk at every statement of a transaction once it
+/// holds some (each statement opens a savepoint), so documents written one by one through the
+/// triggers make a tiny segment each, and the index spends its time merging them — 100,000
+/// articles were not indexed after five minutes. Without the triggers the documents are
+/// written alone, and [`bulk_end`] rebuilds the full-text index from them in one pass.
+///
+/// On PostgreSQL the GIN index gathers new entries in a pending list and merges it into the
+/// index whenever it reaches `gin_pending_list_limit` (4 MB: every few hundred documents);
+/// for this transaction the list may grow, and [`bulk_end`] merges it once.
+pub async fn bulk_begin(conn: &mut Conn) -> Result<Vec<String>, sqlx::Error> {
+    if !per_engine(&*conn, true, false) {
+        sqlx::query("set local gin_pending_list_limit = '1GB'").execute(&mut *conn).await?;
+        return Ok(Vec::new());
+    }
+    let triggers: Vec<(String, String)> = sqlx::query_as(
+        "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'search_documents' order by name",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, _) in &triggers {
+        sqlx::query(&format!("drop trigger {name}")).execute(&mut *conn).await?;
+    }
+    // The rebuild reads and writes some hundreds of megabytes: in SQLite's own cache rather
+    // than through a system call per page (most of its time with the default 2 MB).
+    sqlx::query("pragma cache_size = -262144").execute(&mut *conn).await?;
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
+/// Rebuilds the full-text index from the documents and puts its upkeep back (see
+/// [`bulk_begin`]); other connections never see the index without it, as both happen in one
+/// transaction.
+pub async fn bulk_end(conn: &mut Conn, triggers: Vec<String>) -> Result<(), sqlx::Error> {
+    if !per_engine(&*conn, true, false) {
+        sqlx::query("select gin_clean_pending_list('search_documents_tsv'::regclass)").execute(&mut *conn).await?;
+        return Ok(());
+    }
+    sqlx::query("insert into search_fts (search_fts) values ('rebuild')").execute(&mut *conn).await?;
+    // One segment rather than the rebuild's many: every term a search reads is then one
+    // lookup (twice the searches a second over 200,000 documents, for some seconds here).
+    sqlx::query("insert into search_fts (search_fts) values ('optimize')").execute(&mut *conn).await?;
+    for sql in triggers {
+        sqlx::query(&sql).execute(&mut *conn).await?;
+    }
+    sqlx::query("pragma cache_size = -2000").execute(&mut *conn).await?;
+    Ok(())
+}
+
 /// Documents segmented by another version than this one, a batch at a time.
 pub async fn stale(conn: &mut Conn, limit: i64) -> Result<Vec<Document>, sqlx::Error> {
     let sql = format!(
@@ -93,30 +148,52 @@ fn document_from(r: &AnyRow) -> Result<Document, sqlx::Error> {
 /// The columns [`document_from`] reads.
 const COLUMNS: &str = "kind, doc_id, title, url, body, street_id, community_id";
 
-const SQLITE_MATCH: &str = "select d.kind, d.doc_id, d.title, d.url, d.body, d.street_id, d.community_id \
-     from search_fts join search_documents d on d.search_document_id = search_fts.rowid \
-     where search_fts match $1 and ($2 = '' or d.kind = $2) \
-     order by d.kind_order, bm25(search_fts, 10.0, 2.0, 1.0), d.search_document_id limit $3 offset $4";
+/// Matches of one kind a search ranks at most: the newest ones (by when they entered the
+/// index). A common word is in most documents, and ranking costs time in proportion to what
+/// is ranked, so past this many a search ranks the most recent matches rather than all —
+/// enough for every page one may ask for ([`crate::search::MAX_PAGE`] × the page size).
+pub const CANDIDATES: i64 = 1000;
 
-/// The expression the GIN index of migration 0020 is built on, word for word.
-macro_rules! tsv {
-    () => {
-        "(setweight(to_tsvector('simple'::regconfig, d.title_words), 'A') \
-         || setweight(to_tsvector('simple'::regconfig, d.words), 'B') \
-         || setweight(to_tsvector('simple'::regconfig, d.chars), 'D'))"
-    };
-}
+/// A kind's newest matches ranked — those holding every word of the query in their title
+/// first, then the newest — a page of them, and how many candidates there were. FTS5 walks
+/// its index backwards to the newest matches (the kind is a column of the index, migration
+/// 0021), and the title matches are looked up among them alone.
+///
+/// Why not `bm25`: it counts, for every query term, all the documents holding it (its IDF)
+/// — for a common word 100,000 documents' position lists at each search, some 50 ms of CPU
+/// even with the candidates bounded (`bench/search.sh`).
+const SQLITE_RANKED: &str = "with c as (select rowid as id from search_fts where search_fts match $1 \
+       order by rowid desc limit $2) \
+     select c.id, count(*) over () as n from c \
+     order by c.id in (select rowid from search_fts where search_fts match $3 \
+       and rowid >= (select min(id) from c)) desc, c.id desc limit $4 offset $5";
 
-const POSTGRES_MATCH: &str = concat!(
-    "select d.kind, d.doc_id, d.title, d.url, d.body, d.street_id, d.community_id \
-     from search_documents d, to_tsquery('simple'::regconfig, $1) q where ",
-    tsv!(),
-    " @@ q and ($2 = '' or d.kind = $2) order by d.kind_order, ts_rank(",
-    tsv!(),
-    ", q) desc, d.search_document_id limit $3 offset $4"
-);
+/// How many candidates a kind has, for the kinds a page skips whole.
+const SQLITE_COUNT: &str =
+    "select count(*) from (select rowid from search_fts where search_fts match $1 order by rowid desc limit $2) c";
 
-/// FTS5's query: each word as a word (title or body) or as a phrase of its characters.
+/// The same on PostgreSQL, over the stored vector of migration 0021, within the kind's newest
+/// documents (ids from `$5` to `$6`): a kind's newest matches and whether their title holds every
+/// word (matched from the title's few words, not from the stored vector).
+///
+/// Why the window ([`postgres_candidates`] widens it until it holds enough): a row
+/// here is some kilobytes, so PostgreSQL spends its time visiting rows, and it cannot tell
+/// how many rows a phrase matches. Given the whole table it takes the GIN index for a word
+/// in a tenth of the documents and visits all 20,000 of them (200 ms); within the newest
+/// 8,192 it visits a few hundred, or walks the newest rows back for a common word.
+const POSTGRES_WINDOW: &str = "select d.search_document_id, \
+       to_tsvector('simple'::regconfig, d.title_words) @@ to_tsquery('simple'::regconfig, $4) as in_title \
+     from search_documents d \
+     where d.tsv @@ to_tsquery('simple'::regconfig, $1) and d.kind = $2 \
+       and d.search_document_id > $5 and d.search_document_id <= $6 \
+     order by d.search_document_id desc limit $3";
+
+/// The first window's width, in ids.
+const FIRST_WINDOW: i64 = 8192;
+
+/// FTS5's query: each word as a word (title or body) or as a phrase of its characters. A
+/// Latin word or number is looked for in the text's columns only — never in `kind`, or
+/// "case" would find every case.
 fn fts5_query(words: &[String]) -> String {
     let clauses: Vec<String> = words
         .iter()
@@ -125,23 +202,28 @@ fn fts5_query(words: &[String]) -> String {
                 format!("({{title_words words}} : \"{w}\" OR chars : \"{}\")", chars.join(" "))
             }
             Some(_) => format!("chars : \"{w}\""),
-            None => format!("\"{w}\""),
+            None => format!("{{title_words words chars}} : \"{w}\""),
         })
         .collect();
     clauses.join(" AND ")
 }
 
-/// The same query as a PostgreSQL `tsquery`, the characters' phrase restricted to weight D.
+/// The same query as a PostgreSQL `tsquery`. Without weights, though the stored vector has
+/// them: a Han word of two or more characters is only ever a word (the character stream holds
+/// single characters), and a one-character word is always in the character stream too, so
+/// they would not change what matches — but a weight, like a phrase, is something the GIN
+/// index cannot check, and PostgreSQL then reads every matching row's vector again to
+/// recheck it. Unweighted, a document holding the word is a sure match from the index alone;
+/// only one holding just the characters has its phrase rechecked.
 fn tsquery(words: &[String]) -> String {
     let clauses: Vec<String> = words
         .iter()
         .map(|w| match han_chars(w) {
             Some(chars) if chars.len() > 1 => {
-                let phrase: Vec<String> = chars.iter().map(|c| format!("'{c}':D")).collect();
-                format!("('{w}':AB | {})", phrase.join(" <-> "))
+                let phrase: Vec<String> = chars.iter().map(|c| format!("'{c}'")).collect();
+                format!("('{w}' | {})", phrase.join(" <-> "))
             }
-            Some(_) => format!("'{w}':D"),
-            None => format!("'{w}'"),
+            _ => format!("'{w}'"),
         })
         .collect();
     clauses.join(" & ")
@@ -152,8 +234,98 @@ fn han_chars(word: &str) -> Option<Vec<String>> {
     word.chars().all(is_han).then(|| word.chars().map(String::from).collect())
 }
 
+/// FTS5's query for one kind's documents.
+fn fts5_query_of(words: &[String], kind: Kind) -> String {
+    format!("({}) AND kind : \"{}\"", fts5_query(words), kind.as_str())
+}
+
+/// FTS5's query for a kind's documents holding every word in their title's words.
+fn fts5_title_query(words: &[String], kind: Kind) -> String {
+    let clauses: Vec<String> = words.iter().map(|w| format!("{{title_words}} : \"{w}\"")).collect();
+    format!("{} AND kind : \"{}\"", clauses.join(" AND "), kind.as_str())
+}
+
+/// The same as a `tsquery` over the title's words alone.
+fn title_tsquery(words: &[String]) -> String {
+    words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" & ")
+}
+
+/// A page of one kind's candidates, ranked, and how many candidates it has.
+async fn kind_page(
+    conn: &mut Conn,
+    words: &[String],
+    kind: Kind,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<i64>, i64), sqlx::Error> {
+    if !per_engine(&*conn, true, false) {
+        let all = postgres_candidates(conn, words, kind).await?;
+        let n = all.len() as i64;
+        return Ok((all.into_iter().skip(offset as usize).take(limit as usize).collect(), n));
+    }
+    let query = fts5_query_of(words, kind);
+    let page: Vec<(i64, i64)> = sqlx::query_as(SQLITE_RANKED)
+        .bind(&query)
+        .bind(CANDIDATES)
+        .bind(fts5_title_query(words, kind))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    let n = match page.first() {
+        Some((_, n)) => *n,
+        // Past the candidates: count them, for the next kind's page to start at the right place.
+        None if offset > 0 => sqlx::query_scalar(SQLITE_COUNT).bind(&query).bind(CANDIDATES).fetch_one(conn).await?,
+        None => 0,
+    };
+    Ok((page.into_iter().map(|(id, _)| id).collect(), n))
+}
+
+/// A kind's candidates on PostgreSQL, ranked: the newest [`CANDIDATES`] matches, found in
+/// ever wider windows of the newest documents (see [`POSTGRES_WINDOW`]); a word in a tenth of
+/// the documents takes two windows and some 60 ms of one core (most of it visiting rows).
+async fn postgres_candidates(conn: &mut Conn, words: &[String], kind: Kind) -> Result<Vec<i64>, sqlx::Error> {
+    // The kind's own newest: the windows count back from it, so a kind indexed before the
+    // others (all the cases, then all the articles) is not looked for among the others.
+    let top: Option<i64> = sqlx::query_scalar("select max(search_document_id) from search_documents where kind = $1")
+        .bind(kind.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    let Some(top) = top else { return Ok(Vec::new()) };
+    let (query, title) = (tsquery(words), title_tsquery(words));
+    let mut width = FIRST_WINDOW;
+    loop {
+        let floor = top - width;
+        // Planned for these values each time: a prepared statement's generic plan, which
+        // PostgreSQL switches to after five runs, cannot know the window and took the GIN
+        // index for every match of a common word (16 searches a second instead of hundreds).
+        let mut found: Vec<(i64, bool)> = sqlx::query_as(POSTGRES_WINDOW)
+            .persistent(false)
+            .bind(&query)
+            .bind(kind.as_str())
+            .bind(CANDIDATES)
+            .bind(&title)
+            .bind(floor)
+            .bind(top)
+            .fetch_all(&mut *conn)
+            .await?;
+        if found.len() as i64 >= CANDIDATES || floor <= 0 {
+            found.sort_by_key(|(id, in_title)| (!in_title, std::cmp::Reverse(*id)));
+            return Ok(found.into_iter().map(|(id, _)| id).collect());
+        }
+        // Wide enough, at the rate this window matched, for the candidates and a quarter more
+        // (every row visited costs, so no wider); eightfold when it matched nothing.
+        let found = found.len() as i64;
+        width = if found == 0 { width * 8 } else { (width * CANDIDATES * 5 / 4 / found).max(width * 2) };
+    }
+}
+
 /// Documents matching every one of `words` (segmented, alphanumeric: nothing in them needs
-/// quoting), grouped by kind and best first within a kind.
+/// quoting), grouped by kind and best first within a kind — of a kind's newest
+/// [`CANDIDATES`] matches.
+///
+/// Kind by kind, in result order, and only as far as the page reaches: the first page of a
+/// common word ranks the articles alone. Then the page's documents, by id.
 pub async fn search(
     conn: &mut Conn,
     words: &[String],
@@ -164,15 +336,45 @@ pub async fn search(
     if words.is_empty() {
         return Ok(Vec::new());
     }
-    let (sql, expression) = per_engine(&*conn, (SQLITE_MATCH, fts5_query(words)), (POSTGRES_MATCH, tsquery(words)));
-    let rows = sqlx::query(sql)
-        .bind(expression)
-        .bind(kind.map_or("", Kind::as_str))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(conn)
-        .await?;
-    rows.iter().map(document_from).collect()
+    let kinds = kind.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let (mut ids, mut skip) = (Vec::new(), offset);
+    for kind in kinds {
+        let want = limit - ids.len() as i64;
+        if want <= 0 {
+            break;
+        }
+        let (page, candidates) = kind_page(&mut *conn, words, kind, want, skip).await?;
+        if page.is_empty() {
+            skip = (skip - candidates).max(0);
+            continue;
+        }
+        skip = 0;
+        ids.extend(page);
+    }
+    documents(conn, &ids).await
+}
+
+/// The documents of `ids`, in that order.
+async fn documents(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Document>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let places: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select search_document_id, {COLUMNS} from search_documents where search_document_id in ({})",
+        places.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(conn).await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for r in &rows {
+        found.push((r.try_get::<i64, _>("search_document_id")?, document_from(r)?));
+    }
+    // In the ranked order; a document deleted meanwhile is simply left out.
+    Ok(ids.iter().filter_map(|id| found.iter().position(|(f, _)| f == id).map(|i| found[i].1.clone())).collect())
 }
 
 #[cfg(test)]
@@ -187,8 +389,18 @@ mod tests {
     fn a_han_word_matches_as_a_word_or_as_its_characters_in_a_row() {
         assert_eq!(
             fts5_query(&w(&["党史", "党", "covid"])),
-            "({title_words words} : \"党史\" OR chars : \"党 史\") AND chars : \"党\" AND \"covid\""
+            "({title_words words} : \"党史\" OR chars : \"党 史\") AND chars : \"党\" AND {title_words words chars} : \"covid\""
         );
-        assert_eq!(tsquery(&w(&["党史", "党", "covid"])), "('党史':AB | '党':D <-> '史':D) & '党':D & 'covid'");
+        assert_eq!(tsquery(&w(&["党史", "党", "covid"])), "('党史' | '党' <-> '史') & '党' & 'covid'");
+    }
+
+    #[test]
+    fn a_kind_and_its_title_matches_are_asked_of_the_index() {
+        assert_eq!(fts5_query_of(&w(&["党"]), Kind::Case), "(chars : \"党\") AND kind : \"case\"");
+        assert_eq!(
+            fts5_title_query(&w(&["党史", "covid"]), Kind::Article),
+            "{title_words} : \"党史\" AND {title_words} : \"covid\" AND kind : \"article\""
+        );
+        assert_eq!(title_tsquery(&w(&["党史", "covid"])), "'党史' & 'covid'");
     }
 }
