@@ -18,6 +18,7 @@ mod case_http;
 mod cases;
 mod logins;
 mod search;
+mod search_load;
 
 use std::collections::HashSet;
 use std::io::Write as _;

@@ -157,7 +157,7 @@ pub const CANDIDATES: i64 = 1000;
 /// A kind's newest matches ranked — those holding every word of the query in their title
 /// first, then the newest — a page of them, and how many candidates there were. FTS5 walks
 /// its index backwards to the newest matches (the kind is a column of the index, migration
-/// 0021), and the title matches are looked up among them alone.
+/// 0022), and the title matches are looked up among them alone.
 ///
 /// Why not `bm25`: it counts, for every query term, all the documents holding it (its IDF)
 /// — for a common word 100,000 documents' position lists at each search, some 50 ms of CPU
@@ -172,7 +172,7 @@ const SQLITE_RANKED: &str = "with c as (select rowid as id from search_fts where
 const SQLITE_COUNT: &str =
     "select count(*) from (select rowid from search_fts where search_fts match $1 order by rowid desc limit $2) c";
 
-/// The same on PostgreSQL, over the stored vector of migration 0021, within the kind's newest
+/// The same on PostgreSQL, over the stored vector of migration 0022, within the kind's newest
 /// documents (ids from `$5` to `$6`): a kind's newest matches and whether their title holds every
 /// word (matched from the title's few words, not from the stored vector).
 ///
