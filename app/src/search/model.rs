@@ -107,8 +107,19 @@ pub fn excerpt(text: &str, terms: &[String]) -> Vec<Fragment> {
         terms.iter().filter(|t| !t.is_empty()).map(|t| t.chars().collect::<Vec<char>>()).collect();
     let at = |i: usize| needles.iter().filter(|n| lower[i..].starts_with(n)).map(Vec::len).max();
     let first = (0..chars.len()).find(|&i| at(i).is_some()).unwrap_or(0);
-    let start = first.saturating_sub(BEFORE);
-    let end = (start + SNIPPET).min(chars.len());
+    // Cut between words, not inside a Latin one ("…d film" reads as a typo): the start moves
+    // forward to a word's beginning, the end back to a word's end, never past the match.
+    let inside =
+        |i: usize| i > 0 && i < chars.len() && chars[i - 1].is_ascii_alphanumeric() && chars[i].is_ascii_alphanumeric();
+    let mut start = first.saturating_sub(BEFORE);
+    while start < first && inside(start) {
+        start += 1;
+    }
+    let mut end = (start + SNIPPET).min(chars.len());
+    let floor = first + at(first).unwrap_or(0);
+    while end > floor && inside(end) {
+        end -= 1;
+    }
     let mut out: Vec<Fragment> = Vec::new();
     let mut push = |text: &[char], marked: bool| match out.last_mut() {
         Some(last) if last.marked == marked && !marked => last.text.extend(text),
@@ -170,6 +181,16 @@ mod tests {
     fn matches_are_marked_and_everything_else_escaped() {
         let s = snippet("<b>党史</b> & 学习 \"党史\"", &terms(&["党史"]));
         assert_eq!(s, "&lt;b&gt;<mark>党史</mark>&lt;/b&gt; &amp; 学习 &quot;<mark>党史</mark>&quot;");
+    }
+
+    #[test]
+    fn a_cut_falls_between_latin_words() {
+        let text = format!("{} red film screening at 团岛社区 {}", "x".repeat(40), "y ".repeat(80));
+        let s = snippet(&text, &terms(&["团岛"]));
+        assert!(s.starts_with("…") && !s.starts_with("…x"), "{s}");
+        assert!(s.ends_with(" …") || s.ends_with("y…"), "{s}");
+        let words: Vec<&str> = s.trim_start_matches('…').split_whitespace().collect();
+        assert!(["red", "film", "screening", "at"].iter().any(|w| words.first() == Some(w)), "starts at a word: {s}");
     }
 
     #[test]

@@ -79,7 +79,7 @@ async fn a_correction_shows_an_updated_line_and_a_withdrawn_article_is_gone() {
     assert_eq!(w.app.page(&format!("/news/{id}")).await.0, 404, "withdrawn: 404 at once");
     assert!(!w.app.page("/news").await.1.contains(&format!("/news/{id}\"")));
     ejia::news::reads::flush(&w.app.state).await.unwrap();
-    let reads: i64 = sqlx::query_scalar("select sum(reads) from news_reads where article_id = $1")
+    let reads: i64 = sqlx::query_scalar("select cast(sum(reads) as bigint) from news_reads where article_id = $1")
         .bind(id)
         .fetch_one(w.app.state.db.pool())
         .await
