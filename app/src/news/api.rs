@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_topic, update_topic))
         .merge(
             OpenApiRouter::new()
-                .routes(routes!(put_cover, delete_cover))
+                .routes(routes!(put_article_cover, delete_article_cover))
                 .layer(axum::extract::DefaultBodyLimit::max(crate::media::model::MAX_UPLOAD_BYTES)),
         )
 }
@@ -417,7 +417,7 @@ pub struct CoverQuery {
         (status = 413, description = "Larger than 10 MB"),
         (status = 422, description = "No alt text, or not a readable JPEG, PNG or WebP", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many pictures being processed; try again after `Retry-After` seconds", body = Problem, content_type = "application/problem+json")))]
-async fn put_cover(
+async fn put_article_cover(
     staff: ApiStaff<Newsroom>,
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -435,7 +435,7 @@ async fn put_cover(
         (status = 403, description = "Not of this article's newsroom", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Withdrawn", body = Problem, content_type = "application/problem+json")))]
-async fn delete_cover(
+async fn delete_article_cover(
     staff: ApiStaff<Newsroom>,
     State(state): State<AppState>,
     Path(id): Path<i64>,

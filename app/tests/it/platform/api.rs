@@ -165,3 +165,23 @@ async fn every_schema_the_openapi_document_refers_to_is_in_it() {
         .collect();
     assert!(missing.is_empty(), "dangling references: {missing:?}");
 }
+
+#[tokio::test]
+async fn every_operation_has_its_own_id() {
+    // Client generators name their methods after operation ids, and OpenAPI requires them
+    // unique: two domains' handlers of one name (`put_cover`) would collide.
+    let app = TestApp::spawn().await;
+    let (_, _, doc) = json(reqwest::get(app.at("/api/v1/openapi.json")).await.unwrap()).await;
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str() {
+                let at = format!("{method} {path}");
+                if let Some(first) = seen.insert(id.to_owned(), at.clone()) {
+                    panic!("operation id {id} is used by {first} and {at}");
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 50, "the document names its operations");
+}
