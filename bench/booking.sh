@@ -34,10 +34,7 @@ TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --release --locked -p ejia -p ejia-bench >&2
 BIN="$TARGET/release/ejia"
 BENCH="$TARGET/release/ejia-bench"
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+. bench/common.sh
 
 python3 - "$USERS" > "$WORK/users.csv" <<'PY'
 import sys
@@ -48,9 +45,6 @@ for i in range(n):
     print(f"137{i:08d},居民{i},{codes[i % len(codes)]}")
 PY
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-peak_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
-wait_up() { for _ in $(seq 1 500); do curl -fso /dev/null "$1/healthz" && return 0; sleep 0.02; done; echo "server did not start" >&2; return 1; }
 
 start() { # $1 data dir, $2 port → PID on stdout
   EJIA_LOG=warn "$BIN" --data-dir "$1" serve --addr "127.0.0.1:$2" > "$1/serve.log" 2>&1 &
@@ -112,17 +106,11 @@ scenario() { # $1 name, $2 database URL ("" for SQLite), $3 instances, $4 kill (
   return $status
 }
 
-pg_database() { # a fresh database on the PostgreSQL server
-  local name="ejia_bench_$(date +%s)_$RANDOM"
-  psql -q "$PG_URL" -c "create database $name" >&2
-  echo "${PG_URL%/*}/$name"
-}
-
 echo "ejia booking benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); the load generator runs on the same machine"
 rc=0
 case $WHAT in sqlite|all) scenario sqlite "" 1 0 || rc=1 ;; esac
 case $WHAT in plenty|all) scenario plenty "" 1 0 "${BENCH_PLENTY_SEATS:-250}" || rc=1 ;; esac
-case $WHAT in postgres|all) scenario postgres "$(pg_database)" 1 0 || rc=1 ;; esac
-case $WHAT in postgres2|all) scenario postgres2 "$(pg_database)" 2 0 || rc=1 ;; esac
+case $WHAT in postgres|all) scenario postgres "$(pg_database ejia_bench)" 1 0 || rc=1 ;; esac
+case $WHAT in postgres2|all) scenario postgres2 "$(pg_database ejia_bench)" 2 0 || rc=1 ;; esac
 case $WHAT in kill|all) scenario kill "" 1 1 || rc=1 ;; esac
 exit $rc

@@ -40,10 +40,7 @@ PASSWORD=bench-password-1
 cargo build --release --locked -p ejia -p ejia-bench >&2
 BIN="$TARGET/release/ejia"
 BENCH="$TARGET/release/ejia-bench"
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+. bench/common.sh
 
 python3 - "$USERS" > "$WORK/users.csv" <<'PY'
 import sys
@@ -53,9 +50,6 @@ for i in range(int(sys.argv[1])):
     print(f"137{i:08d},居民{i},{codes[i % len(codes)]}")
 PY
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 1500); do curl -fso /dev/null "$1/healthz" && return 0; sleep 0.02; done; echo "server did not start" >&2; return 1; }
-peak_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 settle() { # waits (at most two minutes) for two seconds with the CPUs at least 80 % idle
   python3 - <<'PY'
@@ -137,18 +131,12 @@ PY
   return $status
 }
 
-pg_database() { # a fresh database on the PostgreSQL server
-  local name="ejia_cases_$(date +%s)_$RANDOM"
-  psql -q "$PG_URL" -c "create database $name" >&2
-  echo "${PG_URL%/*}/$name"
-}
-
 echo "ejia case benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); the load generator runs on the same machine"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 rc=0
 case $WHAT in sqlite|all) scenario sqlite "" || rc=1 ;; esac
 case $WHAT in postgres|all)
-  db=$(pg_database)
+  db=$(pg_database ejia_cases)
   scenario postgres "$db" || rc=1
   psql -q "$PG_URL" -c "drop database ${db##*/}" || true ;;
 esac

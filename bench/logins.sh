@@ -25,13 +25,8 @@ PHONE=13600000009
 cargo build --release --locked -p ejia -p ejia-bench >&2
 BIN="$TARGET/release/ejia"
 BENCH="$TARGET/release/ejia-bench"
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+. bench/common.sh
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 1500); do curl -fso /dev/null "$1/healthz" && return 0; sleep 0.02; done; echo "server did not start" >&2; return 1; }
 
 # Samples a process's memory and threads until it exits or the file $2 appears; prints
 # "peak_rss_mb max_threads" at the end.
@@ -98,17 +93,11 @@ scenario() { # $1 name, $2 database URL ("" for SQLite)
   stop_server "$pid"
 }
 
-pg_database() { # a fresh database on the PostgreSQL server
-  local name="ejia_logins_$(date +%s)_$RANDOM"
-  psql -q "$PG_URL" -c "create database $name" >&2
-  echo "${PG_URL%/*}/$name"
-}
-
 echo "ejia login burst benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); the load generator runs on the same machine"
 echo "limits: 10 failures per phone and 50 per address in 15 minutes; hashing: one per core, a queue of two per core"
 case $WHAT in sqlite|all) scenario sqlite "" ;; esac
 case $WHAT in postgres|all)
-  db=$(pg_database)
+  db=$(pg_database ejia_logins)
   scenario postgres "$db"
   psql -q "$PG_URL" -c "drop database ${db##*/}" || true ;;
 esac

@@ -37,14 +37,8 @@ TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --release --locked -p ejia -p ejia-bench >&2
 BIN="$TARGET/release/ejia"
 BENCH="$TARGET/release/ejia-bench"
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
+. bench/common.sh
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 1500); do curl -fso /dev/null "$1/healthz" && return 0; sleep 0.02; done; echo "server did not start" >&2; return 1; }
-peak_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 reindex() { # $1 data dir, $2 label, $3 documents expected: times `ejia search reindex --all`
@@ -99,18 +93,12 @@ scenario() { # $1 name, $2 database URL ("" for SQLite)
   return $status
 }
 
-pg_database() { # a fresh database on the PostgreSQL server
-  local name="ejia_search_$(date +%s)_$RANDOM"
-  psql -q "$PG_URL" -c "create database $name" >&2
-  echo "${PG_URL%/*}/$name"
-}
-
 echo "ejia search benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); the load generator runs on the same machine"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 rc=0
 case $WHAT in sqlite|all) scenario sqlite "" || rc=1 ;; esac
 case $WHAT in postgres|all)
-  db=$(pg_database)
+  db=$(pg_database ejia_search)
   scenario postgres "$db" || rc=1
   psql -q "$PG_URL" -c "drop database ${db##*/}" || true ;;
 esac

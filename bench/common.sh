@@ -1,0 +1,19 @@
+# What the benchmark scripts share (sourced, after `cd` to the repository and after setting
+# PG_URL where PostgreSQL is used): a scratch directory and the processes to kill on exit,
+# a free port, waiting for a server, peak memory, and a fresh PostgreSQL database.
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# Up to 30 s: a server migrating a fresh database or loading the demo takes a moment.
+wait_up() { for _ in $(seq 1 1500); do curl -fso /dev/null "$1/healthz" && return 0; sleep 0.02; done; echo "server did not start" >&2; return 1; }
+peak_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+pg_database() { # $1 a name prefix: a fresh database on the PostgreSQL server, its URL
+  local name="$1_$(date +%s)_$RANDOM"
+  psql -q "$PG_URL" -c "create database $name" >&2
+  echo "${PG_URL%/*}/$name"
+}
