@@ -169,9 +169,9 @@ async fn topic(
     let most_read = cache::most_read(&mut conn, state.clock.unix(), Some(id)).await?.iter().map(row).collect();
     let filed = topic_store::articles(&mut conn, id, SECTION_ARTICLES).await?;
     let mut events = Vec::new();
-    for item in topic_store::items(&mut conn, id).await? {
-        if let Some(e) = crate::events::event(&mut conn, item.item_id).await? {
-            events.push((item.section, Link { label: e.title, href: ItemKind::Event.url(e.id) }));
+    for e in crate::news::topics::service::attached_events(&mut conn, id).await? {
+        if let Some(title) = e.title {
+            events.push((e.section, Link { label: title, href: ItemKind::Event.url(e.id) }));
         }
     }
     drop(conn);

@@ -99,13 +99,9 @@ async fn topic_page(
     let mut conn = state.db.conn().await?;
     let column = topics::store::column(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let mut attached = Vec::new();
-    for item in topics::store::items(&mut conn, id).await? {
-        if item.kind != ItemKind::Event.as_str() {
-            continue;
-        }
-        let title = crate::events::event(&mut conn, item.item_id).await?.map(|e| e.title).unwrap_or_default();
-        let section = column.sections.iter().find(|s| s.id == item.section).map(|s| s.title.clone());
-        attached.push((Link { label: title, href: ItemKind::Event.url(item.item_id) }, item.item_id, section));
+    for e in topics::service::attached_events(&mut conn, id).await? {
+        let section = column.sections.iter().find(|s| s.id == e.section).map(|s| s.title.clone());
+        attached.push((Link { label: e.title.unwrap_or_default(), href: ItemKind::Event.url(e.id) }, e.id, section));
     }
     let needle = q.trim();
     let picks = crate::events::recent_events(&mut conn, PICK_SCAN)

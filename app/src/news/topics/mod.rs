@@ -3,10 +3,11 @@
 //! activities attached to a section, and the published articles filed under each.
 //!
 //! A folder of its own because a column is edited on its own back-office pages
-//! (`/manage/topics`, `manage`) with its own use cases (`service`) and SQL (`store`); the news
+//! (`/manage/topics`, `manage`) and API (`api`) with its own use cases (`service`) and SQL (`store`); the news
 //! core (`news::service::create_topic`, `news::store::topic`) keeps the part articles and
 //! feeds need.
 
+pub mod api;
 pub mod manage;
 pub mod service;
 pub mod store;

@@ -11,6 +11,32 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::news::model::{self, ItemKind, SectionOp, TopicColumn};
 use crate::news::topics::store::{self, Attached};
 
+/// An activity attached to a topic, with its title as it now stands (None: the activity is
+/// gone, which its topic's pages leave out and the back office still lets one detach).
+#[derive(Debug, Clone)]
+pub struct AttachedEvent {
+    /// The section it is in (0: none).
+    pub section: i64,
+    /// The event's id.
+    pub id: i64,
+    /// Its title, if it still exists.
+    pub title: Option<String>,
+}
+
+/// The activities attached to a topic, in their order: what the topic page, its API and its
+/// back-office form list.
+pub async fn attached_events(conn: &mut crate::db::Conn, topic: i64) -> AppResult<Vec<AttachedEvent>> {
+    let mut out = Vec::new();
+    for item in store::items(conn, topic).await? {
+        if item.kind != ItemKind::Event.as_str() {
+            continue;
+        }
+        let title = crate::events::event(conn, item.item_id).await?.map(|e| e.title);
+        out.push(AttachedEvent { section: item.section, id: item.item_id, title });
+    }
+    Ok(out)
+}
+
 /// 403 unless `user` may edit topics.
 fn allowed(user: &CurrentUser) -> AppResult<()> {
     if user.principal.can(Action::Manage, &Target::Topic) { Ok(()) } else { Err(AppError::Forbidden) }
