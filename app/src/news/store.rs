@@ -501,6 +501,11 @@ pub async fn topics(conn: &mut Conn) -> Result<Vec<Topic>> {
     rows.iter().map(topic_of).collect()
 }
 
+/// Every topic's title, by id (what an article's page and the feeds name its topics by).
+pub async fn topic_titles(conn: &mut Conn) -> Result<std::collections::HashMap<i64, String>> {
+    Ok(topics(conn).await?.into_iter().map(|t| (t.id, t.title)).collect())
+}
+
 /// How many of `ids` are topics.
 pub async fn topics_known(conn: &mut Conn, ids: &[i64]) -> Result<usize> {
     let mut known = 0;

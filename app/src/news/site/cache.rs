@@ -88,7 +88,7 @@ pub async fn article(state: &AppState, id: i64) -> AppResult<Arc<Option<ArticleD
                 return Ok(None);
             }
             let full = service::full(conn, article).await?;
-            let topic_titles = store::topics(conn).await?.into_iter().map(|t| (t.id, t.title)).collect();
+            let topic_titles = store::topic_titles(conn).await?;
             Ok(Some(ArticleData { full, topic_titles }))
         })
     });

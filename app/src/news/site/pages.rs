@@ -3,8 +3,6 @@
 //! `/topics/{id}`, and the Atom feeds beside them: `/news/feed.atom` (all, or one street's with
 //! `?street={id}`, the same filter as the list's) and `/topics/{id}/feed.atom`.
 
-use std::collections::HashMap;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -116,8 +114,7 @@ async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
         // Not published: only its newsroom may see it (404 to anyone else), read afresh.
         None => {
             let full = service::read(&state, ctx.user.as_ref(), id).await?;
-            let titles: HashMap<i64, String> =
-                store::topics(&mut *state.db.conn().await?).await?.into_iter().map(|t| (t.id, t.title)).collect();
+            let titles = store::topic_titles(&mut *state.db.conn().await?).await?;
             (full, std::borrow::Cow::Owned(titles))
         }
     };
@@ -204,7 +201,7 @@ async fn feed_of(
 ) -> AppResult<Response> {
     let mut conn = state.db.conn().await?;
     let articles = store::published_full(&mut conn, topic, street, FEED_ENTRIES).await?;
-    let titles: HashMap<i64, String> = store::topics(&mut conn).await?.into_iter().map(|t| (t.id, t.title)).collect();
+    let titles = store::topic_titles(&mut conn).await?;
     let mut attached = Vec::with_capacity(articles.len());
     for a in &articles {
         attached.push(store::topics_of(&mut conn, a.id).await?);
