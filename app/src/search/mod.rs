@@ -15,6 +15,7 @@
 //! - `api`: `GET /api/v1/search`; `pages` and `views`: the `/search` page (`app/templates/search/`).
 
 pub mod api;
+pub mod bulk;
 pub mod changes;
 pub mod model;
 pub mod pages;
@@ -40,10 +41,14 @@ const MAX_WORDS: usize = 16;
 /// Puts a document into the index, or replaces it there. Call it in the transaction that
 /// writes the document, with that transaction's time.
 pub async fn index(conn: &mut Conn, doc: &Document, now: i64) -> Result<(), sqlx::Error> {
+    // In a reindex (`bulk`), gathered and written by the hundred; announced once at its end.
+    if bulk::gather(conn, doc, now).await? {
+        return Ok(());
+    }
     let title = segment::terms(&doc.title);
     // The body may be an article's whole text: segmented off the runtime's threads.
     let all = segment::terms_blocking(format!("{}\n{}", doc.title, doc.body)).await;
-    store::upsert(conn, &store::Stored { doc, title, all }, now).await?;
+    store::upsert(conn, &[store::Stored { doc, title, all }], now).await?;
     changes::announce(conn).await
 }
 
@@ -51,7 +56,9 @@ pub async fn index(conn: &mut Conn, doc: &Document, now: i64) -> Result<(), sqlx
 /// Only a document that was there is announced as a change (`changes`): a case moving between
 /// states that are not public takes nothing out.
 pub async fn remove(conn: &mut Conn, kind: Kind, id: i64) -> Result<(), sqlx::Error> {
-    if store::delete(conn, kind, id).await? > 0 {
+    // What a reindex gathered goes first, so the writes keep their order.
+    bulk::flush(conn).await?;
+    if store::delete(conn, kind, id).await? > 0 && !bulk::is_open() {
         changes::announce(conn).await?;
     }
     Ok(())
@@ -113,11 +120,17 @@ pub async fn reindex(db: &crate::db::Db, all: bool, now: i64) -> crate::error::A
         // minutes on SQLite).
         let mut tx = db.begin().await?;
         let upkeep = store::bulk_begin(&mut tx).await?;
-        for hand_in in crate::app::DOMAINS.iter().filter_map(|d| d.search_documents) {
-            done += hand_in(&mut tx, now).await?;
-        }
+        done += bulk::gathering(&mut tx, async |conn: &mut Conn| {
+            let mut handed = 0;
+            for hand_in in crate::app::DOMAINS.iter().filter_map(|d| d.search_documents) {
+                handed += hand_in(conn, now).await?;
+            }
+            crate::error::AppResult::Ok(handed)
+        })
+        .await?;
         store::mark_stale_before(&mut tx, now).await?;
         store::bulk_end(&mut tx, upkeep).await?;
+        changes::announce(&mut tx).await?;
         tx.commit().await?;
     }
     loop {
@@ -126,9 +139,14 @@ pub async fn reindex(db: &crate::db::Db, all: bool, now: i64) -> crate::error::A
         if batch.is_empty() {
             return Ok(done);
         }
-        for doc in &batch {
-            index(&mut tx, doc, now).await?;
-        }
+        bulk::gathering(&mut tx, async |conn: &mut Conn| {
+            for doc in &batch {
+                index(conn, doc, now).await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        })
+        .await?;
+        changes::announce(&mut tx).await?;
         tx.commit().await?;
         done += batch.len() as u64;
     }

@@ -36,6 +36,10 @@ pub struct Terms {
     pub words: Vec<String>,
     /// The characters of the Chinese in order, with the Latin words and numbers between them.
     pub chars: Vec<String>,
+    /// What PostgreSQL's index holds instead (`store`): each Han character, each two Han
+    /// characters next to each other in the text (bigrams, which stand in for phrases), and the
+    /// Latin words and numbers — sorted, each once.
+    pub grams: Vec<String>,
 }
 
 impl Terms {
@@ -48,6 +52,14 @@ impl Terms {
     pub fn chars_text(&self) -> String {
         self.chars.join(" ")
     }
+
+    /// The grams as a `tsvector` literal: each one quoted, so PostgreSQL takes them as they are
+    /// rather than parsing the text again. Nothing in a gram needs escaping: it is Han
+    /// characters or a run of letters and digits.
+    pub fn grams_tsvector(&self) -> String {
+        let quoted: Vec<String> = self.grams.iter().map(|g| format!("'{g}'")).collect();
+        quoted.join(" ")
+    }
 }
 
 /// Segments a text for the index (search mode: long words also give their parts).
@@ -58,6 +70,7 @@ pub fn terms(text: &str) -> Terms {
         push_words(token.word, &mut out.words);
     }
     out.chars = chars(&clean);
+    out.grams = grams(&clean);
     out
 }
 
@@ -142,6 +155,45 @@ fn chars(text: &str) -> Vec<String> {
     out
 }
 
+/// The grams of a text (see [`Terms::grams`]): a bigram only of characters next to each other in
+/// the text, so 江西。路 gives no 西路.
+fn grams(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut run, mut previous_han) = (String::new(), None);
+    for c in text.chars() {
+        if is_han(c) {
+            if let Some(p) = previous_han {
+                out.push(format!("{p}{c}"));
+            }
+            out.push(c.to_string());
+            previous_han = Some(c);
+        } else {
+            previous_han = None;
+        }
+        if c.is_alphanumeric() && !is_han(c) {
+            run.extend(c.to_lowercase());
+        } else if !run.is_empty() {
+            out.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The bigrams a Han word is matched by in [`Terms::grams`]: the word itself when it has two
+/// characters, its neighbouring pairs when longer, the character alone when it has one.
+pub fn bigrams_of(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 2 {
+        return vec![word.to_owned()];
+    }
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
 /// The text with phone numbers blanked out: an 11-digit mobile (also as 138-0000-0000,
 /// 138 0000 0000 or +86 …), or a landline with its area code (0532-88888888, (0532)8888888,
 /// 053288888888). Short numbers — years, house numbers, the 12345 hotline — stay.
@@ -208,6 +260,21 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         terms(text).words
+    }
+
+    #[test]
+    fn grams_are_characters_neighbouring_pairs_and_latin_words_once_each() {
+        assert_eq!(terms("党史，史学 COVID-19").grams, ["19", "covid", "党", "党史", "史", "史学", "学"]);
+        // Not across punctuation or a Latin word: no 史史, no 学疫.
+        assert_eq!(terms("学5G疫").grams, ["5g", "学", "疫"]);
+        assert_eq!(terms("八大峡").grams_tsvector(), "'八' '八大' '大' '大峡' '峡'");
+    }
+
+    #[test]
+    fn a_word_is_matched_by_its_bigrams() {
+        assert_eq!(bigrams_of("江西路"), ["江西", "西路"]);
+        assert_eq!(bigrams_of("党史"), ["党史"]);
+        assert_eq!(bigrams_of("党"), ["党"]);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 
 use crate::db::{Conn, per_engine};
 use crate::search::model::{Document, Kind};
-use crate::search::segment::{SEGMENTER_VERSION, Terms, is_han};
+use crate::search::segment::{SEGMENTER_VERSION, Terms, bigrams_of, is_han};
 
 /// A document as the index stores it, segmented.
 pub struct Stored<'a> {
@@ -26,32 +26,60 @@ pub struct Stored<'a> {
     pub all: Terms,
 }
 
-/// Adds a document or replaces what the index holds for it.
-pub async fn upsert(conn: &mut Conn, s: &Stored<'_>, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// Adds documents or replaces what the index holds for them, in one statement (a bulk
+/// reindex hands them in by the hundred). A document must not be there twice.
+pub async fn upsert(conn: &mut Conn, docs: &[Stored<'_>], now: i64) -> Result<(), sqlx::Error> {
+    if docs.is_empty() {
+        return Ok(());
+    }
+    let postgres = !per_engine(&*conn, true, false);
+    // PostgreSQL matches from `tsv` (the grams, given as a vector) and leaves `words` and
+    // `chars` empty; SQLite's FTS5 reads those two and leaves `tsv` empty (migration 0029).
+    let columns = if postgres { 14 } else { 13 };
+    let rows: Vec<String> = (0..docs.len())
+        .map(|r| {
+            let places: Vec<String> = (1..=columns)
+                .map(|c| {
+                    let n = r * columns + c;
+                    if c == 14 { format!("cast(${n} as tsvector)") } else { format!("${n}") }
+                })
+                .collect();
+            format!("({})", places.join(", "))
+        })
+        .collect();
+    let (tsv, tsv_set) = if postgres { (", tsv", ", tsv = excluded.tsv") } else { ("", "") };
+    let sql = format!(
         "insert into search_documents (kind, kind_order, doc_id, title, url, body, street_id, community_id, \
-         title_words, words, chars, segmenter_version, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         title_words, words, chars, segmenter_version, updated_at{tsv}) values {} \
          on conflict (kind, doc_id) do update set title = excluded.title, url = excluded.url, body = excluded.body, \
          street_id = excluded.street_id, community_id = excluded.community_id, title_words = excluded.title_words, \
          words = excluded.words, chars = excluded.chars, segmenter_version = excluded.segmenter_version, \
-         updated_at = excluded.updated_at",
-    )
-    .bind(s.doc.kind.as_str())
-    .bind(s.doc.kind.order())
-    .bind(s.doc.id)
-    .bind(&s.doc.title)
-    .bind(&s.doc.url)
-    .bind(&s.doc.body)
-    .bind(s.doc.street_id)
-    .bind(s.doc.community_id)
-    .bind(s.title.words_text())
-    .bind(s.all.words_text())
-    .bind(s.all.chars_text())
-    .bind(SEGMENTER_VERSION)
-    .bind(now)
-    .execute(conn)
-    .await?;
+         updated_at = excluded.updated_at{tsv_set}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for s in docs {
+        let (words, chars) = if postgres { (String::new(), String::new()) } else { (s.all.words_text(), s.all.chars_text()) };
+        query = query
+            .bind(s.doc.kind.as_str())
+            .bind(s.doc.kind.order())
+            .bind(s.doc.id)
+            .bind(&s.doc.title)
+            .bind(&s.doc.url)
+            .bind(&s.doc.body)
+            .bind(s.doc.street_id)
+            .bind(s.doc.community_id)
+            .bind(s.title.words_text())
+            .bind(words)
+            .bind(chars)
+            .bind(SEGMENTER_VERSION)
+            .bind(now);
+        if postgres {
+            query = query.bind(s.all.grams_tsvector());
+        }
+    }
+    // A batch's statement is planned afresh: its shape depends on how many documents it has.
+    query.persistent(docs.len() == 1).execute(conn).await?;
     Ok(())
 }
 
@@ -172,24 +200,24 @@ const SQLITE_RANKED: &str = "with c as (select rowid as id from search_fts where
 const SQLITE_COUNT: &str =
     "select count(*) from (select rowid from search_fts where search_fts match $1 order by rowid desc limit $2) c";
 
-/// The same on PostgreSQL, over the stored vector of migration 0022, within the kind's newest
-/// documents (ids from `$5` to `$6`): a kind's newest matches and whether their title holds every
-/// word (matched from the title's few words, not from the stored vector).
-///
-/// Why the window ([`postgres_candidates`] widens it until it holds enough): a row
-/// here is some kilobytes, so PostgreSQL spends its time visiting rows, and it cannot tell
-/// how many rows a phrase matches. Given the whole table it takes the GIN index for a word
-/// in a tenth of the documents and visits all 20,000 of them (200 ms); within the newest
-/// 8,192 it visits a few hundred, or walks the newest rows back for a common word.
+/// The same on PostgreSQL (migration 0029): a kind's newest matches within the blocks of ids
+/// named in `$2`, and whether their title holds every word. Both conditions are answered by
+/// the one GIN index over (`tsv`, `window_terms`) with no recheck — the grams carry no
+/// positions or weights — so PostgreSQL reads only the narrow rows of the matches, for their
+/// ids (see [`postgres_candidates`] for how the blocks are chosen, and [`search`] for the plan).
 const POSTGRES_WINDOW: &str = "select d.search_document_id, \
-       to_tsvector('simple'::regconfig, d.title_words) @@ to_tsquery('simple'::regconfig, $4) as in_title \
+       d.title_tsv @@ to_tsquery('simple'::regconfig, $3) as in_title \
      from search_documents d \
-     where d.tsv @@ to_tsquery('simple'::regconfig, $1) and d.kind = $2 \
-       and d.search_document_id > $5 and d.search_document_id <= $6 \
-     order by d.search_document_id desc limit $3";
+     where d.tsv @@ cast($1 as tsquery) and d.window_terms @@ cast($2 as tsquery) \
+     order by d.search_document_id desc limit $4";
 
-/// The first window's width, in ids.
-const FIRST_WINDOW: i64 = 8192;
+/// The ids in a block of `window_terms` (migration 0029 divides by the same number).
+const BLOCK: i64 = 1024;
+/// The first window's width, in ids: a word in most documents has its candidates there.
+const FIRST_WINDOW: i64 = 2 * BLOCK;
+/// Blocks a window names at most; a wider one asks for the whole kind (`window_terms` holds
+/// the kind alone too), whose matches are then few enough to read.
+const MOST_BLOCKS: i64 = 32;
 
 /// FTS5's query: each word as a word (title or body) or as a phrase of its characters. A
 /// Latin word or number is looked for in the text's columns only — never in `kind`, or
@@ -208,25 +236,30 @@ fn fts5_query(words: &[String]) -> String {
     clauses.join(" AND ")
 }
 
-/// The same query as a PostgreSQL `tsquery`. Without weights, though the stored vector has
-/// them: a Han word of two or more characters is only ever a word (the character stream holds
-/// single characters), and a one-character word is always in the character stream too, so
-/// they would not change what matches — but a weight, like a phrase, is something the GIN
-/// index cannot check, and PostgreSQL then reads every matching row's vector again to
-/// recheck it. Unweighted, a document holding the word is a sure match from the index alone;
-/// only one holding just the characters has its phrase rechecked.
+/// The same query as a PostgreSQL `tsquery` over the grams (`segment::Terms::grams`): a Han
+/// word as all its bigrams (江西路: '江西' & '西路'), a character or a Latin word as itself.
+/// Only ANDs of whole terms, which the GIN index answers alone. The bigrams stand in for the
+/// phrase: a text holding 江西 and 西路 apart would match too, which a district's texts rarely
+/// do (the search-quality test holds both engines to the same results).
 fn tsquery(words: &[String]) -> String {
-    let clauses: Vec<String> = words
-        .iter()
-        .map(|w| match han_chars(w) {
-            Some(chars) if chars.len() > 1 => {
-                let phrase: Vec<String> = chars.iter().map(|c| format!("'{c}'")).collect();
-                format!("('{w}' | {})", phrase.join(" <-> "))
-            }
-            _ => format!("'{w}'"),
-        })
-        .collect();
-    clauses.join(" & ")
+    let mut terms: Vec<String> = Vec::new();
+    for w in words {
+        let grams = if han_chars(w).is_some() { bigrams_of(w) } else { vec![w.clone()] };
+        terms.extend(grams.into_iter().map(|g| format!("'{g}'")));
+    }
+    terms.dedup();
+    terms.join(" & ")
+}
+
+/// The blocks of a kind's ids from `floor` to `top` as a `tsquery` over `window_terms`, or the
+/// whole kind when that is more than [`MOST_BLOCKS`].
+fn window_tsquery(kind: Kind, floor: i64, top: i64) -> (String, bool) {
+    let (first, last) = (floor.max(0) / BLOCK, top / BLOCK);
+    if floor <= 0 || last - first >= MOST_BLOCKS {
+        return (format!("'{}'", kind.as_str()), true);
+    }
+    let blocks: Vec<String> = (first..=last).map(|b| format!("'{}~{b}'", kind.as_str())).collect();
+    (blocks.join(" | "), false)
 }
 
 /// A word's characters when it is all Han.
@@ -282,8 +315,10 @@ async fn kind_page(
 }
 
 /// A kind's candidates on PostgreSQL, ranked: the newest [`CANDIDATES`] matches, found in
-/// ever wider windows of the newest documents (see [`POSTGRES_WINDOW`]); a word in a tenth of
-/// the documents takes two windows and some 60 ms of one core (most of it visiting rows).
+/// ever wider windows of the kind's newest ids (see [`POSTGRES_WINDOW`]). A word in most
+/// documents is done in the first window; a rarer one is asked of a window wide enough, at the
+/// rate the last one matched, for the candidates and a quarter more; one that matched nothing
+/// of an eightfold wider one, then of the whole kind.
 async fn postgres_candidates(conn: &mut Conn, words: &[String], kind: Kind) -> Result<Vec<i64>, sqlx::Error> {
     // The kind's own newest: the windows count back from it, so a kind indexed before the
     // others (all the cases, then all the articles) is not looked for among the others.
@@ -295,26 +330,18 @@ async fn postgres_candidates(conn: &mut Conn, words: &[String], kind: Kind) -> R
     let (query, title) = (tsquery(words), title_tsquery(words));
     let mut width = FIRST_WINDOW;
     loop {
-        let floor = top - width;
-        // Planned for these values each time: a prepared statement's generic plan, which
-        // PostgreSQL switches to after five runs, cannot know the window and took the GIN
-        // index for every match of a common word (16 searches a second instead of hundreds).
+        let (window, whole_kind) = window_tsquery(kind, top - width, top);
         let mut found: Vec<(i64, bool)> = sqlx::query_as(POSTGRES_WINDOW)
-            .persistent(false)
             .bind(&query)
-            .bind(kind.as_str())
-            .bind(CANDIDATES)
+            .bind(&window)
             .bind(&title)
-            .bind(floor)
-            .bind(top)
+            .bind(CANDIDATES)
             .fetch_all(&mut *conn)
             .await?;
-        if found.len() as i64 >= CANDIDATES || floor <= 0 {
+        if found.len() as i64 >= CANDIDATES || whole_kind {
             found.sort_by_key(|(id, in_title)| (!in_title, std::cmp::Reverse(*id)));
             return Ok(found.into_iter().map(|(id, _)| id).collect());
         }
-        // Wide enough, at the rate this window matched, for the candidates and a quarter more
-        // (every row visited costs, so no wider); eightfold when it matched nothing.
         let found = found.len() as i64;
         width = if found == 0 { width * 8 } else { (width * CANDIDATES * 5 / 4 / found).max(width * 2) };
     }
@@ -336,6 +363,31 @@ pub async fn search(
     if words.is_empty() {
         return Ok(Vec::new());
     }
+    if per_engine(&*conn, true, false) {
+        return ranked(conn, words, kind, limit, offset).await;
+    }
+    // On PostgreSQL, in a transaction whose planner may take neither a sequential scan nor
+    // a walk of the primary key: both read every candidate's vector out of line to test it,
+    // which is what migration 0029 set out to avoid. The planner cannot tell that, and chose
+    // them when it guessed many matches (1.2 s for a common word over 64 blocks, measured);
+    // the GIN index is always the fast way here. One snapshot for all the kinds, too.
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::query("select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")
+        .execute(&mut *tx)
+        .await?;
+    let found = ranked(&mut tx, words, kind, limit, offset).await?;
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// [`search`], with the engine's settings in place.
+async fn ranked(
+    conn: &mut Conn,
+    words: &[String],
+    kind: Option<Kind>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Document>, sqlx::Error> {
     let kinds = kind.map_or(Kind::ALL.to_vec(), |k| vec![k]);
     let (mut ids, mut skip) = (Vec::new(), offset);
     for kind in kinds {
@@ -391,7 +443,14 @@ mod tests {
             fts5_query(&w(&["党史", "党", "covid"])),
             "({title_words words} : \"党史\" OR chars : \"党 史\") AND chars : \"党\" AND {title_words words chars} : \"covid\""
         );
-        assert_eq!(tsquery(&w(&["党史", "党", "covid"])), "('党史' | '党' <-> '史') & '党' & 'covid'");
+        assert_eq!(tsquery(&w(&["江西路", "党", "covid"])), "'江西' & '西路' & '党' & 'covid'");
+    }
+
+    #[test]
+    fn a_window_names_the_blocks_of_ids_it_covers_or_the_whole_kind() {
+        assert_eq!(window_tsquery(Kind::Article, 5000, 7000), ("'article~4' | 'article~5' | 'article~6'".to_owned(), false));
+        assert_eq!(window_tsquery(Kind::Case, -10, 7000), ("'case'".to_owned(), true));
+        assert_eq!(window_tsquery(Kind::Case, 1024, 1024 * 40), ("'case'".to_owned(), true));
     }
 
     #[test]
