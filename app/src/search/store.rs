@@ -290,9 +290,11 @@ async fn kind_page(
     kind: Kind,
     limit: i64,
     offset: i64,
+    tops: &[(Kind, i64)],
 ) -> Result<(Vec<i64>, i64), sqlx::Error> {
     if !per_engine(&*conn, true, false) {
-        let all = postgres_candidates(conn, words, kind).await?;
+        let top = tops.iter().find(|(k, _)| *k == kind).map(|(_, top)| *top);
+        let all = postgres_candidates(conn, words, kind, top).await?;
         let n = all.len() as i64;
         return Ok((all.into_iter().skip(offset as usize).take(limit as usize).collect(), n));
     }
@@ -318,14 +320,17 @@ async fn kind_page(
 /// ever wider windows of the kind's newest ids (see [`POSTGRES_WINDOW`]). A word in most
 /// documents is done in the first window; a rarer one is asked of a window wide enough, at the
 /// rate the last one matched, for the candidates and a quarter more; one that matched nothing
-/// of an eightfold wider one, then of the whole kind.
-async fn postgres_candidates(conn: &mut Conn, words: &[String], kind: Kind) -> Result<Vec<i64>, sqlx::Error> {
-    // The kind's own newest: the windows count back from it, so a kind indexed before the
-    // others (all the cases, then all the articles) is not looked for among the others.
-    let top: Option<i64> = sqlx::query_scalar("select max(search_document_id) from search_documents where kind = $1")
-        .bind(kind.as_str())
-        .fetch_one(&mut *conn)
-        .await?;
+/// of the whole kind at once.
+///
+/// `top` is the kind's newest id ([`postgres_tops`]): the windows count back from it, so a kind
+/// indexed before the others (all the cases, then all the articles) is not looked for among
+/// the others.
+async fn postgres_candidates(
+    conn: &mut Conn,
+    words: &[String],
+    kind: Kind,
+    top: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
     let Some(top) = top else { return Ok(Vec::new()) };
     let (query, title) = (tsquery(words), title_tsquery(words));
     let mut width = FIRST_WINDOW;
@@ -342,8 +347,9 @@ async fn postgres_candidates(conn: &mut Conn, words: &[String], kind: Kind) -> R
             found.sort_by_key(|(id, in_title)| (!in_title, std::cmp::Reverse(*id)));
             return Ok(found.into_iter().map(|(id, _)| id).collect());
         }
+        // None in the newest ids: a rare word, whose matches in the whole kind are few.
         let found = found.len() as i64;
-        width = if found == 0 { width * 8 } else { (width * CANDIDATES * 5 / 4 / found).max(width * 2) };
+        width = if found == 0 { i64::MAX / 2 } else { (width * CANDIDATES * 5 / 4 / found).max(width * 2) };
     }
 }
 
@@ -364,7 +370,7 @@ pub async fn search(
         return Ok(Vec::new());
     }
     if per_engine(&*conn, true, false) {
-        return ranked(conn, words, kind, limit, offset).await;
+        return ranked(conn, words, kind, limit, offset, &[]).await;
     }
     // On PostgreSQL, in a transaction whose planner may take neither a sequential scan nor
     // a walk of the primary key: both read every candidate's vector out of line to test it,
@@ -372,12 +378,29 @@ pub async fn search(
     // them when it guessed many matches (1.2 s for a common word over 64 blocks, measured);
     // the GIN index is always the fast way here. One snapshot for all the kinds, too.
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    sqlx::query("select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")
-        .execute(&mut *tx)
-        .await?;
-    let found = ranked(&mut tx, words, kind, limit, offset).await?;
+    let tops = postgres_tops(&mut tx).await?;
+    let found = ranked(&mut tx, words, kind, limit, offset, &tops).await?;
     tx.commit().await?;
     Ok(found)
+}
+
+/// Each kind's newest id, and the planner's settings for the rest of the transaction (taking
+/// effect after this statement, planned without them), in one statement.
+async fn postgres_tops(conn: &mut Conn) -> Result<Vec<(Kind, i64)>, sqlx::Error> {
+    let mut columns: Vec<String> = Kind::ALL
+        .iter()
+        .map(|k| format!("(select max(search_document_id) from search_documents where kind = '{}')", k.as_str()))
+        .collect();
+    columns.push("set_config('enable_seqscan', 'off', true)".into());
+    columns.push("set_config('enable_indexscan', 'off', true)".into());
+    let row = sqlx::query(&format!("select {}", columns.join(", "))).fetch_one(conn).await?;
+    let mut tops = Vec::new();
+    for (i, kind) in Kind::ALL.iter().enumerate() {
+        if let Some(top) = row.try_get::<Option<i64>, _>(i)? {
+            tops.push((*kind, top));
+        }
+    }
+    Ok(tops)
 }
 
 /// [`search`], with the engine's settings in place.
@@ -387,6 +410,7 @@ async fn ranked(
     kind: Option<Kind>,
     limit: i64,
     offset: i64,
+    tops: &[(Kind, i64)],
 ) -> Result<Vec<Document>, sqlx::Error> {
     let kinds = kind.map_or(Kind::ALL.to_vec(), |k| vec![k]);
     let (mut ids, mut skip) = (Vec::new(), offset);
@@ -395,7 +419,7 @@ async fn ranked(
         if want <= 0 {
             break;
         }
-        let (page, candidates) = kind_page(&mut *conn, words, kind, want, skip).await?;
+        let (page, candidates) = kind_page(&mut *conn, words, kind, want, skip, tops).await?;
         if page.is_empty() {
             skip = (skip - candidates).max(0);
             continue;
