@@ -28,10 +28,7 @@ tokio::task_local! {
 
 /// Runs `work` with a bulk open on this task; what it hands in is written before this returns
 /// (with `conn`, which must be the connection `work` hands documents in on).
-pub async fn gathering<T, E>(
-    conn: &mut Conn,
-    work: impl AsyncFnOnce(&mut Conn) -> Result<T, E>,
-) -> Result<T, E>
+pub async fn gathering<T, E>(conn: &mut Conn, work: impl AsyncFnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E>
 where
     E: From<sqlx::Error>,
 {
