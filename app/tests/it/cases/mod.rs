@@ -9,6 +9,7 @@ mod filing_crowd;
 mod pages;
 mod patrol_pages;
 mod photos;
+mod report_menu;
 mod reporter_reveal;
 mod settings_pages;
 mod stats;
