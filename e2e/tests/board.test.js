@@ -104,7 +104,8 @@ test('a located report is listed at once and on the map once accepted; its revie
   ]);
   assert.match(await staff.textContent('.photos'), /已审核，公开展示/);
   await checkA11y(staff, 'case page with a reviewed photo');
-  await Promise.all([staff.waitForURL(`${base}/cases/${id}`), staff.click('#act-accept button[type=submit]')]);
+  await staff.check('#action-accept');
+  await Promise.all([staff.waitForURL(`${base}/cases/${id}`), staff.click('#act button[type=submit]')]);
   await staff.context().close();
 
   // On the board now: a point on the map, the way to the case.

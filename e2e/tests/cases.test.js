@@ -39,11 +39,11 @@ async function as(phone) {
   return page;
 }
 
-/** Submits one of the case page's action forms (`act-<action>`), with an optional note. */
+/** Takes one of the actions of the case page's action form (`#act`), with an optional note. */
 async function act(page, action, note) {
-  const form = page.locator(`#act-${action}`);
-  if (note) await form.locator('textarea[name=note]').fill(note);
-  await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  await page.check(`#action-${action}`);
+  if (note) await page.fill('#f-note', note);
+  await Promise.all([page.waitForNavigation(), page.click('#act button[type=submit]')]);
   await checkA11y(page, `case after ${action}`);
 }
 
@@ -85,7 +85,7 @@ test('a patrol finding goes from the street to the statistics page', async () =>
   await Promise.all([dispatcher.waitForNavigation(), dispatcher.click(`a[href="/cases/${stall}"]`)]);
   await checkA11y(dispatcher, 'case for the dispatcher');
   assert.ok(await dispatcher.locator('img[src^="/cases/"]').count() >= 1, 'the finding photo is shown');
-  await dispatcher.selectOption('#department-dispatch', { label: '区综合行政执法局' });
+  await dispatcher.selectOption('#f-department_id', { label: '区综合行政执法局' });
   await act(dispatcher, 'dispatch');
   assert.match(await dispatcher.locator('.status').first().innerText(), /派遣/);
 
@@ -110,6 +110,7 @@ test('a patrol finding goes from the street to the statistics page', async () =>
   await inspector.goto(casePage);
   await act(inspector, 'check_pass');
   assert.match(await inspector.locator('.status').first().innerText(), /结案/);
+  await inspector.check('#action-rate');
   await inspector.check('#rating-satisfied');
   await act(inspector, 'rate');
   assert.match(await inspector.locator('.summary').innerText(), /满意/);

@@ -180,6 +180,11 @@ impl Lookup {
         self.categories.iter().find(|c| c.id == id).map(|c| menu::plain_name(&c.name)).unwrap_or_default()
     }
 
+    /// The department a category's cases go to first, if it names one.
+    pub fn department_of(&self, category: i64) -> Option<crate::ids::DepartmentId> {
+        self.categories.iter().find(|c| c.id == category).and_then(|c| c.department_id)
+    }
+
     /// "香港中路街道 · 云霄路社区"; empty when unknown.
     pub fn place(&self, community: Option<CommunityId>) -> String {
         for b in &self.structure.blocks {

@@ -4,6 +4,7 @@
 mod access_matrix;
 mod api;
 mod caller_reveal;
+mod dispatch_page;
 mod duplicate_pages;
 mod filing_crowd;
 mod pages;

@@ -248,10 +248,14 @@ async fn a_dispatcher_finds_the_report_in_the_queue_and_dispatches_it_from_the_c
     // A missing department or reason is shown at its form, and nothing moves.
     let (status, page) = act_on_page(app, id, &[("action", "dispatch"), ("department_id", ""), ("note", "")]).await;
     assert_eq!(status, 422);
-    assert!(page.contains("id=\"department-dispatch-error\" role=\"alert\""));
+    assert!(
+        page.contains("id=\"f-department_id-error\" role=\"alert\"") && page.contains("value=\"dispatch\" checked")
+    );
     let (status, page) = act_on_page(app, id, &[("action", "reject"), ("note", " ")]).await;
     assert_eq!(status, 422);
-    assert!(page.contains("id=\"note-reject-error\" role=\"alert\">请写明原因"));
+    assert!(
+        page.contains("id=\"f-note-error\" role=\"alert\">请写明原因") && page.contains("value=\"reject\" checked")
+    );
     // Dispatched to 区综合行政执法局, with a deadline.
     let enforcement = w.department(ENFORCEMENT).to_string();
     let (status, _) =
