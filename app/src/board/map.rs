@@ -23,7 +23,7 @@ pub const WIDTH: f64 = 400.0;
 /// placed on either side, see `map_labels`).
 const PAD: (f64, f64, f64, f64) = (30.0, 24.0, 24.0, 30.0); // top, left, right, bottom
 /// Shortest and tallest map area.
-const HEIGHT: (f64, f64) = (220.0, 520.0);
+const HEIGHT: (f64, f64) = (180.0, 520.0);
 /// Radius of the ring of communities placed around their street's landmarks.
 const RING: f64 = 22.0;
 /// A case point further than this (degrees) outside the located area is not drawn.
