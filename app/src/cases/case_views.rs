@@ -1,4 +1,4 @@
-//! The case page: one case with its facts, its photos, its timeline, and one form offering the
+//! The staff queue (the cases within reach, filtered), and the case page: one case with its facts, its photos, its timeline, and one form offering the
 //! actions the viewer may take now as one choice (from the workflow's table over the viewer's
 //! parts in the case), with the last failure shown in it; the possible duplicates for whoever may
 //! merge it; and the panels the registered add-ons show (`addons::Panel`).
@@ -16,7 +16,7 @@ use crate::cases::workflow::{Action, Party, State};
 use crate::error::{AppResult, FieldError};
 use crate::ids::DepartmentId;
 use crate::web::Ctx;
-use crate::web::backoffice::Opt;
+use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
 
 /// A rating's translation key.
@@ -399,4 +399,66 @@ pub async fn case_page(
         panels,
         duplicates,
     })
+}
+
+/// One case in the staff queue.
+pub struct QueueRow {
+    /// Case id.
+    pub id: i64,
+    /// Category name.
+    pub category: String,
+    /// Street · community.
+    pub place: String,
+    /// State.
+    pub state: State,
+    /// Deadline, district time (empty before dispatch).
+    pub deadline: String,
+    /// Past its deadline.
+    pub overdue: bool,
+    /// Escalated.
+    pub escalated: bool,
+}
+
+/// The staff queue.
+#[derive(askama::Template)]
+#[template(path = "cases/queue.html")]
+pub struct QueuePage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Filter fields (a GET form).
+    pub filters: Vec<Field>,
+    /// The overdue box is ticked.
+    pub overdue: bool,
+    /// Cases.
+    pub rows: Vec<QueueRow>,
+}
+
+impl Lookup {
+    /// The queue page: filters as submitted, rows of the cases found.
+    pub fn queue(&self, ctx: Ctx, filter: (&str, bool, &str), cases: Vec<Case>, now: i64) -> QueuePage {
+        let (state, overdue, sort) = filter;
+        let mut states = vec![Opt { value: String::new(), label: ctx.t("cases_manage.all_states").into() }];
+        states.extend(State::ALL.iter().map(|s| Opt { value: s.as_str().into(), label: ctx.t(s.key()).into() }));
+        let sorts = [("newest", "cases_manage.sort_newest"), ("deadline", "cases_manage.sort_deadline")]
+            .into_iter()
+            .map(|(value, key)| Opt { value: value.into(), label: ctx.t(key).into() })
+            .collect();
+        let filters = vec![
+            Field::select("state", "cases_manage.state", state, vec![OptGroup { label: None, options: states }]),
+            Field::select("sort", "cases_manage.sort", sort, vec![OptGroup { label: None, options: sorts }]),
+        ];
+        let rows = cases
+            .into_iter()
+            .map(|c| QueueRow {
+                id: c.id,
+                category: self.category_name(c.category_id),
+                place: self.case_place(&c),
+                state: c.state,
+                deadline: c.deadline_at.map(crate::clock::format_local).unwrap_or_default(),
+                overdue: c.overdue(now),
+                escalated: c.escalated,
+            })
+            .collect();
+        QueuePage { ctx, filters, overdue, rows }
+    }
 }

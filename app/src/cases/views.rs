@@ -1,6 +1,6 @@
-//! View structs of the case pages, and the look-ups that turn ids into names for them: the
-//! resident's three-screen report, their list of reports, one case with its timeline and the
-//! forms of the actions the viewer may take, and the staff queue.
+//! View structs of the resident's case pages, and the look-ups that turn ids into names for
+//! them (also for the case page and the staff queue, `case_views`): the three-screen report and
+//! the resident's list of reports.
 //!
 //! The report's screens carry the answers so far in the form itself (hidden fields), so every
 //! screen works with plain HTML forms and going back loses nothing.
@@ -448,38 +448,6 @@ pub struct MyCasesPage {
     pub rows: Vec<MyCaseRow>,
 }
 
-/// One case in the staff queue.
-pub struct QueueRow {
-    /// Case id.
-    pub id: i64,
-    /// Category name.
-    pub category: String,
-    /// Street · community.
-    pub place: String,
-    /// State.
-    pub state: State,
-    /// Deadline, district time (empty before dispatch).
-    pub deadline: String,
-    /// Past its deadline.
-    pub overdue: bool,
-    /// Escalated.
-    pub escalated: bool,
-}
-
-/// The staff queue.
-#[derive(askama::Template)]
-#[template(path = "cases/queue.html")]
-pub struct QueuePage {
-    /// Page context.
-    pub ctx: Ctx,
-    /// Filter fields (a GET form).
-    pub filters: Vec<Field>,
-    /// The overdue box is ticked.
-    pub overdue: bool,
-    /// Cases.
-    pub rows: Vec<QueueRow>,
-}
-
 impl Lookup {
     /// Rows of the resident's own list.
     pub fn my_rows(&self, cases: Vec<Case>) -> Vec<MyCaseRow> {
@@ -492,33 +460,5 @@ impl Lookup {
                 filed: crate::clock::format_local(c.created_at),
             })
             .collect()
-    }
-
-    /// The queue page: filters as submitted, rows of the cases found.
-    pub fn queue(&self, ctx: Ctx, filter: (&str, bool, &str), cases: Vec<Case>, now: i64) -> QueuePage {
-        let (state, overdue, sort) = filter;
-        let mut states = vec![Opt { value: String::new(), label: ctx.t("cases_manage.all_states").into() }];
-        states.extend(State::ALL.iter().map(|s| Opt { value: s.as_str().into(), label: ctx.t(s.key()).into() }));
-        let sorts = [("newest", "cases_manage.sort_newest"), ("deadline", "cases_manage.sort_deadline")]
-            .into_iter()
-            .map(|(value, key)| Opt { value: value.into(), label: ctx.t(key).into() })
-            .collect();
-        let filters = vec![
-            Field::select("state", "cases_manage.state", state, vec![OptGroup { label: None, options: states }]),
-            Field::select("sort", "cases_manage.sort", sort, vec![OptGroup { label: None, options: sorts }]),
-        ];
-        let rows = cases
-            .into_iter()
-            .map(|c| QueueRow {
-                id: c.id,
-                category: self.category_name(c.category_id),
-                place: self.case_place(&c),
-                state: c.state,
-                deadline: c.deadline_at.map(crate::clock::format_local).unwrap_or_default(),
-                overdue: c.overdue(now),
-                escalated: c.escalated,
-            })
-            .collect();
-        QueuePage { ctx, filters, overdue, rows }
     }
 }
