@@ -29,10 +29,17 @@
   if (form.getAttribute('data-geo') === 'button') {
     var button = document.getElementById('geo-button');
     if (!button) return;
-    button.hidden = false;
-    button.addEventListener('click', function () {
+    var locate = function () {
       navigator.geolocation.getCurrentPosition(found, failed, { enableHighAccuracy: true, timeout: 15000 });
-    });
+    };
+    button.hidden = false;
+    button.addEventListener('click', locate);
+    // Allowed once already: take the position at once, one tap fewer (the browser asks nothing).
+    if (!lat.value && navigator.permissions) {
+      navigator.permissions.query({ name: 'geolocation' }).then(function (p) {
+        if (p.state === 'granted') locate();
+      }).catch(function () {});
+    }
     return;
   }
   navigator.geolocation.watchPosition(found, failed, { enableHighAccuracy: true, maximumAge: 30000 });

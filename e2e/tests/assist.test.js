@@ -112,10 +112,12 @@ test('a company asks for help with a food licence, the agent walks the checklist
   await checkA11y(company, 'enterprise page with the checklist done');
 
   // The agent reports it handled; the company confirms and the case closes.
-  await submit(agent, '#act-report_handled button[type=submit]');
+  await agent.check('#action-report_handled');
+  await submit(agent, '#act button[type=submit]');
   await company.goto(`${base}/cases/${caseId}`);
   await checkA11y(company, 'case page for the company');
-  await submit(company, '#act-check_pass button[type=submit]');
+  await company.check('#action-check_pass');
+  await submit(company, '#act button[type=submit]');
   assert.match(await company.textContent('main'), /已结案/);
   await company.goto(`${base}/me/inbox`);
   assert.match(await company.textContent('main'), /已完成一步：领取食品经营许可证/);

@@ -1,11 +1,11 @@
 // The public board: a resident's located report is listed at once, without its place; once a
 // dispatcher accepts it (and approves its photo on the case page) it shows as a point on the
 // server-drawn SVG map, and a visitor sees the case with its address and that photo. Every page
-// passes axe at phone width, the map scrolls inside its own box.
+// passes axe at phone width; the map scales to its box, every dot inside it.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, checkA11y, login } from '../lib/harness.js';
+import { startServer, launchBrowser, newPage, checkA11y, login, shot } from '../lib/harness.js';
 
 let server;
 let browser;
@@ -63,15 +63,23 @@ test('a located report is listed at once and on the map once accepted; its revie
   assert.equal(await point.count(), 0);
   assert.equal(await page.locator(`#case-${id} a[href="/board/${id}"]`).count(), 1, 'listed');
   assert.match(await page.textContent(`#case-${id}`), /未公开位置/);
-  // Phone width: the page itself does not scroll sideways; the map does, inside its box.
-  const widths = await page.evaluate(() => ({
-    page: document.documentElement.scrollWidth,
-    view: window.innerWidth,
-    map: document.querySelector('.board-map').scrollWidth,
-    box: document.querySelector('.board-map').clientWidth,
-  }));
+  // Phone width: neither the page nor the map scrolls sideways; every dot is inside the box.
+  const widths = await page.evaluate(() => {
+    const box = document.querySelector('.board-map').getBoundingClientRect();
+    const outside = [...document.querySelectorAll('.board-map circle')].filter((c) => {
+      const r = c.getBoundingClientRect();
+      return r.left < box.left || r.right > box.right || r.top < box.top || r.bottom > box.bottom;
+    }).length;
+    return {
+      page: document.documentElement.scrollWidth,
+      view: window.innerWidth,
+      map: document.querySelector('.board-map').scrollWidth,
+      box: document.querySelector('.board-map').clientWidth,
+      outside,
+    };
+  });
   assert.ok(widths.page <= widths.view, JSON.stringify(widths));
-  assert.ok(widths.map > widths.box, 'labels stay readable: the map scrolls');
+  assert.ok(widths.map <= widths.box && widths.outside === 0, `the map fits its box: ${JSON.stringify(widths)}`);
   await checkA11y(page, 'board');
   await page.selectOption('#f-state', 'open');
   await Promise.all([page.waitForURL(/state=open/), page.click('form[action="/board"] button[type=submit]')]);
@@ -96,7 +104,8 @@ test('a located report is listed at once and on the map once accepted; its revie
   ]);
   assert.match(await staff.textContent('.photos'), /已审核，公开展示/);
   await checkA11y(staff, 'case page with a reviewed photo');
-  await Promise.all([staff.waitForURL(`${base}/cases/${id}`), staff.click('#act-accept button[type=submit]')]);
+  await staff.check('#action-accept');
+  await Promise.all([staff.waitForURL(`${base}/cases/${id}`), staff.click('#act button[type=submit]')]);
   await staff.context().close();
 
   // On the board now: a point on the map, the way to the case.
@@ -105,6 +114,9 @@ test('a located report is listed at once and on the map once accepted; its revie
   assert.match(await point.getAttribute('aria-label'), /私搭乱建，已立案/);
   const box = await point.locator('circle').boundingBox();
   assert.ok(box && box.width > 0, 'the point is drawn');
+  const frame = await page.locator('.board-map').boundingBox();
+  assert.ok(box.x >= frame.x && box.x + box.width <= frame.x + frame.width, 'the point is inside the map');
+  await shot(page, 'board-map');
   await point.click();
   await page.waitForURL(`${base}/board/${id}`);
   assert.match(await page.textContent('main'), /人行道上私搭乱建的棚子/);

@@ -15,19 +15,24 @@ use crate::board::map_labels::{self, Label, Rect};
 use crate::cases::workflow::State;
 use crate::ids::{CommunityId, StreetId};
 
-/// Width of the drawing (SVG user units).
-pub const WIDTH: f64 = 960.0;
-/// Room around the located points for the rings around them, and for the labels written to
-/// the right of their dots.
-const PAD: (f64, f64, f64, f64) = (56.0, 56.0, 120.0, 56.0); // top, left, right, bottom
-/// Tallest and shortest map area.
-const HEIGHT: (f64, f64) = (320.0, 640.0);
+/// Width of the drawing (SVG user units). The SVG scales to its box (`viewBox`, no fixed size):
+/// drawn about as wide as a phone's screen, its 14-unit text reads at about 11 px there and
+/// no bigger than the page's text on a desk (the stylesheet caps the width).
+pub const WIDTH: f64 = 400.0;
+/// Room around the located points for the rings around them and their names (names are
+/// placed on either side, see `map_labels`).
+const PAD: (f64, f64, f64, f64) = (30.0, 24.0, 24.0, 30.0); // top, left, right, bottom
+/// Shortest and tallest map area.
+const HEIGHT: (f64, f64) = (180.0, 520.0);
 /// Radius of the ring of communities placed around their street's landmarks.
-const RING: f64 = 42.0;
+const RING: f64 = 22.0;
 /// A case point further than this (degrees) outside the located area is not drawn.
 const TOLERANCE_DEG: f64 = 0.03;
-/// Height of one row of the strip of unlocated communities, and the width of one dot in it.
-const ROW: (f64, f64) = (34.0, 118.0);
+/// Height of one row of the strip of unlocated communities, and the width of one dot's cell
+/// (a dot and a name of up to six characters, with room to spare).
+const ROW: (f64, f64) = (26.0, 124.0);
+/// Where the strip's dots start (after the left margin).
+const STRIP_LEFT: f64 = 14.0;
 
 /// A located thing of the district (a venue with coordinates).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -137,9 +142,14 @@ pub struct Map {
 }
 
 impl Map {
-    /// `0 0 960 h`, for the `viewBox`.
+    /// `0 0 400 h`, for the `viewBox`.
     pub fn view_box(&self) -> String {
         format!("0 0 {WIDTH} {}", round(self.height))
+    }
+
+    /// The map area alone, without the strip of unlocated communities under it.
+    pub fn area_view_box(&self) -> String {
+        format!("0 0 {WIDTH} {}", round(self.strip_top))
     }
 
     /// Whether some communities are placed schematically.
@@ -241,21 +251,49 @@ pub fn layout(
     }
     let strip_top = project.height;
     let mut strip = Vec::new();
-    let mut y = strip_top;
+    let mut y = strip_top + ROW.0 / 2.0;
+    // Each street of the strip: its name on a row, then its communities wrapped to the width.
+    let per_row = (((WIDTH - 2.0 * STRIP_LEFT) / ROW.1).floor() as usize).max(1);
     for (street, name) in streets {
         let members: Vec<&&Community> = unplaced.iter().filter(|c| c.street == *street).collect();
         if members.is_empty() {
             continue;
         }
         y += ROW.0;
-        strip.push(StreetLabel { x: 40.0, y, street: name.clone() });
+        strip.push(StreetLabel { x: STRIP_LEFT, y, street: name.clone() });
         for (i, c) in members.iter().enumerate() {
-            dots.push(Dot { x: 170.0 + ROW.1 * i as f64, y, name: c.name.clone(), placed: Placed::Strip, label: None });
+            if i % per_row == 0 {
+                y += ROW.0;
+            }
+            let x = STRIP_LEFT + 4.0 + ROW.1 * (i % per_row) as f64;
+            dots.push(Dot { x, y, name: c.name.clone(), placed: Placed::Strip, label: None });
         }
     }
     let height = if strip.is_empty() { strip_top } else { y + PAD.3 / 2.0 };
-    // Street names are written first (centred at their rings; at the head of their strip rows).
-    let mut written: Vec<Rect> = labels.iter().map(|l| map_labels::centred(l.x, l.y, &l.street)).collect();
+    // Street names are written first: centred at their rings where no dot is in the way, else
+    // just above or below the ring, or a line further out (八大峡 and 中山路 share a corner);
+    // left out where none of these is free. At the head of their strip rows.
+    let dot_boxes: Vec<Rect> = dots.iter().map(|d| Rect(d.x - 4.0, d.y - 4.0, d.x + 4.0, d.y + 4.0)).collect();
+    let mut written: Vec<Rect> = Vec::new();
+    let line = map_labels::LINE;
+    let out = RING + line / 2.0 + 2.0;
+    labels.retain_mut(|l| {
+        // A name near the edge is pulled in, so it is written whole.
+        let half = map_labels::width(&l.street) / 2.0;
+        l.x = round(l.x.clamp(half, WIDTH - half));
+        let free = [0.0, -out, out, -out - line, out + line, -line, line]
+            .into_iter()
+            .map(|dy| (dy, map_labels::centred(l.x, l.y + dy, &l.street)))
+            .find(|(_, r)| r.1 >= 0.0 && r.3 <= strip_top && !written.iter().chain(&dot_boxes).any(|w| w.overlaps(r)));
+        match free {
+            Some((dy, rect)) => {
+                l.y = round(l.y + dy);
+                written.push(rect);
+                true
+            }
+            None => false,
+        }
+    });
     written.extend(strip.iter().map(|l| {
         let w = map_labels::width(&l.street);
         Rect(l.x, l.y - 8.0, l.x + w, l.y + 8.0)
@@ -398,7 +436,39 @@ mod tests {
         assert_eq!(classes, [(1, "pt-work"), (2, "pt-closed")]);
         assert_eq!(map.off_map, 1);
         assert!(map.points[0].x > map.points[1].x && map.points[0].y < map.points[1].y);
-        assert!(map.view_box().starts_with("0 0 960 "));
+        assert!(map.view_box().starts_with("0 0 400 "));
+    }
+
+    #[test]
+    fn street_names_at_the_same_corner_do_not_overlap_and_the_strip_wraps_inside_the_width() {
+        // 八大峡 and 中山路: their landmarks (the station, the pier) are a few hundred metres apart.
+        let streets = vec![
+            (StreetId(1), "八大峡街道".to_owned()),
+            (StreetId(2), "中山路街道".to_owned()),
+            (StreetId(3), "香港中路街道".to_owned()),
+            (StreetId(4), "金门路街道".to_owned()),
+        ];
+        let landmarks = vec![
+            Landmark { street: StreetId(1), community: None, coords: (36.064, 120.313) },
+            Landmark { street: StreetId(2), community: None, coords: (36.063, 120.316) },
+            Landmark { street: StreetId(3), community: None, coords: (36.062, 120.384) },
+        ];
+        let communities: Vec<Community> = (0..8).map(|i| community(40 + i, 4)).collect();
+        let map = layout(&streets, &communities, &landmarks, &[]);
+        assert_eq!(map.streets.len(), 3, "every street on the map is named");
+        let boxes: Vec<Rect> = map.streets.iter().map(|l| map_labels::centred(l.x, l.y, &l.street)).collect();
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(a.0 >= 0.0 && a.2 <= WIDTH, "{a:?} inside");
+            for b in &boxes[i + 1..] {
+                assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+            }
+        }
+        for d in &map.communities {
+            assert!((0.0..=WIDTH).contains(&d.x) && (0.0..=map.height).contains(&d.y), "{d:?} inside");
+        }
+        let rows: std::collections::BTreeSet<i64> =
+            map.communities.iter().filter(|d| d.placed == Placed::Strip).map(|d| d.y as i64).collect();
+        assert!(rows.len() >= 2, "eight communities wrap: {rows:?}");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! as its tooltip, and the list under the map names every case's community anyway.
 
 /// Height of a written name (SVG units; the map's text is 14 px).
-const LINE: f64 = 16.0;
+pub const LINE: f64 = 16.0;
 /// Gap between a dot and its name.
 const GAP: f64 = 7.0;
 
@@ -26,7 +26,8 @@ pub struct Label {
 pub struct Rect(pub f64, pub f64, pub f64, pub f64);
 
 impl Rect {
-    fn overlaps(&self, o: &Rect) -> bool {
+    /// Whether the two share any area.
+    pub fn overlaps(&self, o: &Rect) -> bool {
         self.0 < o.2 && o.0 < self.2 && self.1 < o.3 && o.1 < self.3
     }
 }

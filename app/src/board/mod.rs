@@ -13,7 +13,8 @@
 //! public, without an account) and its own URL trees, and it only reads what the core writes.
 //! Layers: `store` (the public view of cases: types, the rules of what shows, SQL), `pages` and
 //! `views` (the site), `map` and `map_labels` (the SVG map drawn on the server, its community
-//! names placed so they do not collide), `api` (a dispatcher's review of which photos the board
+//! names placed so they do not collide), `locate` (a report's position on the map before filing, as an add-on of the case
+//! core), `api` (a dispatcher's review of which photos the board
 //! may show), `open311` (GeoReport v2 in JSON and XML, handlers and view structs together, as its
 //! templates are the spec's formats). Templates: `app/templates/board/` and
 //! `app/templates/open311/`.
@@ -23,6 +24,7 @@
 //! possible duplicates it tells a resident of: the core never imports the board.
 
 pub mod api;
+pub mod locate;
 pub mod map;
 pub mod map_labels;
 pub mod open311;
@@ -39,5 +41,11 @@ use crate::app::Domain;
 
 /// The board as a domain: its pages and its API operation. Open311, a URL tree of its own with
 /// its own layers, is nested by `app::router`.
-pub const DOMAIN: Domain =
-    Domain { name: "board", pages: pages::router, api: api::router, portal: &[&portal::HANDLED], ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "board",
+    pages: pages::router,
+    api: api::router,
+    portal: &[&portal::HANDLED],
+    case_addon: Some(&locate::Board),
+    ..Domain::NONE
+};

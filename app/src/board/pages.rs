@@ -60,7 +60,7 @@ async fn board_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Boa
     .await?;
     let categories = cases::categories(&mut conn).await?;
     drop(conn);
-    let names = Names::new(&categories, state.structure.get(&state).await?);
+    let names = Names::new(state.structure.get(&state).await?);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let map = names.map(&ctx, &on_map);
     let off_map = (map.off_map > 0).then(|| ctx.tf("board.off_map", &[("n", &map.off_map.to_string())]));
@@ -84,9 +84,8 @@ async fn case_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let case = board::one(&mut conn, id).await?.ok_or(AppError::NotFound)?;
     let steps = board::steps(&mut conn, id).await?;
     let photos = board::photos(&mut conn, id).await?;
-    let categories = cases::categories(&mut conn).await?;
     drop(conn);
-    let names = Names::new(&categories, state.structure.get(&state).await?);
+    let names = Names::new(state.structure.get(&state).await?);
     render(&BoardCasePage {
         category: names.category(&case),
         class: crate::board::map::class(case.state),

@@ -2,7 +2,6 @@
 //! and one public case. Names come from the categories and the (cached) district structure;
 //! nothing here knows who reported a case.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -80,24 +79,21 @@ impl BoardQuery {
     }
 }
 
-/// Names for ids and codes: categories by code, places from the structure.
+/// Names for ids: places from the structure.
 pub struct Names {
-    categories: HashMap<String, String>,
     structure: Arc<Structure>,
 }
 
 impl Names {
-    /// From the categories and the structure.
-    pub fn new(categories: &[Category], structure: Arc<Structure>) -> Self {
-        Self { categories: categories.iter().map(|c| (c.code.clone(), c.name.clone())).collect(), structure }
+    /// From the structure.
+    pub fn new(structure: Arc<Structure>) -> Self {
+        Self { structure }
     }
 
-    /// "市容环境 · 私搭乱建".
+    /// "私搭乱建": the category's own name, as the case core titles a case (the standard's
+    /// major, such as 扩展事件, means nothing to the public).
     pub fn category(&self, c: &PublicCase) -> String {
-        match c.major.as_ref().and_then(|m| self.categories.get(m)) {
-            Some(major) => format!("{major} · {}", c.category),
-            None => c.category.clone(),
-        }
+        c.category.clone()
     }
 
     /// "香港中路街道 · 云霄路社区", or the street alone, or empty.
@@ -113,21 +109,6 @@ impl Names {
 
     /// The map of these cases over the district's communities.
     pub fn map(&self, ctx: &Ctx, cases: &[PublicCase]) -> Map {
-        let blocks = &self.structure.blocks;
-        let streets: Vec<(StreetId, String)> = blocks.iter().map(|b| (b.street.id, b.street.name.clone())).collect();
-        let communities: Vec<board_map::Community> = blocks
-            .iter()
-            .flat_map(|b| b.communities.iter())
-            .map(|c| board_map::Community { id: c.id, street: c.street_id, name: c.name.clone() })
-            .collect();
-        let landmarks: Vec<board_map::Landmark> = blocks
-            .iter()
-            .flat_map(|b| b.venues.iter())
-            .filter_map(|v| {
-                let coords = v.lat.zip(v.lng)?;
-                Some(board_map::Landmark { street: v.street_id, community: v.community_id, coords })
-            })
-            .collect();
         let points: Vec<board_map::Point> = cases
             .iter()
             .filter_map(|c| {
@@ -138,7 +119,7 @@ impl Names {
                 Some(board_map::Point { id: c.id, coords: c.coords?, state: c.state, title })
             })
             .collect();
-        let mut map = board_map::layout(&streets, &communities, &landmarks, &points);
+        let mut map = district_map(&self.structure, &points);
         map.off_map += cases.len() - points.len();
         map
     }
@@ -191,6 +172,27 @@ impl Names {
             on_map: c.coords.is_some(),
         }
     }
+}
+
+/// The district's communities, streets and landmarks with these points, laid out (the board's
+/// map, and a report's position before filing, `board::locate`).
+pub fn district_map(structure: &Structure, points: &[board_map::Point]) -> Map {
+    let blocks = &structure.blocks;
+    let streets: Vec<(StreetId, String)> = blocks.iter().map(|b| (b.street.id, b.street.name.clone())).collect();
+    let communities: Vec<board_map::Community> = blocks
+        .iter()
+        .flat_map(|b| b.communities.iter())
+        .map(|c| board_map::Community { id: c.id, street: c.street_id, name: c.name.clone() })
+        .collect();
+    let landmarks: Vec<board_map::Landmark> = blocks
+        .iter()
+        .flat_map(|b| b.venues.iter())
+        .filter_map(|v| {
+            let coords = v.lat.zip(v.lng)?;
+            Some(board_map::Landmark { street: v.street_id, community: v.community_id, coords })
+        })
+        .collect();
+    board_map::layout(&streets, &communities, &landmarks, points)
 }
 
 /// One case in the list.

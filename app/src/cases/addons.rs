@@ -22,6 +22,8 @@ use crate::cases::reveal::Answer;
 use crate::cases::workflow::{Action, Party};
 use crate::db::{BoxFuture, Conn};
 use crate::error::AppResult;
+use crate::ids::CommunityId;
+use crate::org::cache::Structure;
 use crate::web::Ctx;
 
 /// What an add-on adds to the case core. Each method is one extension point; the defaults add
@@ -47,6 +49,13 @@ pub trait CaseAddon: Sync {
         Box::pin(std::future::ready(Ok(())))
     }
 
+    /// Where a report's position `coords` is, for the resident to check before filing: the
+    /// nearest community and a drawing of the district with the point marked (an add-on that
+    /// draws the district, the public board). The first add-on that answers is shown.
+    fn locate(&self, _ctx: &Ctx, _structure: &Structure, _coords: (f64, f64)) -> Option<Located> {
+        None
+    }
+
     /// What it shows on the case page to this viewer, if anything: read here, rendered when
     /// the page is (see [`Panel`]).
     fn panel<'a>(
@@ -66,6 +75,15 @@ pub fn registered(state: &AppState) -> impl Iterator<Item = &'static dyn CaseAdd
 /// The kinds reserved by the registered add-ons.
 pub fn reserved(state: &AppState) -> Vec<Reserved> {
     registered(state).filter_map(|addon| addon.reserved_kind()).collect()
+}
+
+/// A report's position as an add-on places it (see [`CaseAddon::locate`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// The community nearest to it, when the district's data places one near enough.
+    pub community: Option<CommunityId>,
+    /// The district's map with the point marked: the add-on's own template, rendered (HTML).
+    pub map: String,
 }
 
 /// The case as one viewer sees it on the case page: what a panel is read for.

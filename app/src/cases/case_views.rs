@@ -1,6 +1,6 @@
-//! The case page: one case with its facts, its photos, its timeline, and one form per action
-//! the viewer may take now (from the workflow's table over the viewer's parts in the case), with
-//! the last failure shown at the form it came from; the possible duplicates for whoever may
+//! The staff queue (the cases within reach, filtered), and the case page: one case with its facts, its photos, its timeline, and one form offering the
+//! actions the viewer may take now as one choice (from the workflow's table over the viewer's
+//! parts in the case), with the last failure shown in it; the possible duplicates for whoever may
 //! merge it; and the panels the registered add-ons show (`addons::Panel`).
 
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ use crate::cases::workflow::{Action, Party, State};
 use crate::error::{AppResult, FieldError};
 use crate::ids::DepartmentId;
 use crate::web::Ctx;
-use crate::web::backoffice::Opt;
+use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
 
 /// A rating's translation key.
@@ -71,7 +71,7 @@ pub struct StepRow {
     pub note: String,
 }
 
-/// The form of one action the viewer may take.
+/// One action the viewer may take, as a choice of the case page's one action form.
 pub struct ActionForm {
     /// The action.
     pub action: Action,
@@ -81,15 +81,49 @@ pub struct ActionForm {
     pub note_required: bool,
     /// The reporter's rating.
     pub rate: bool,
+    /// Chosen when the page opens: the last attempt's, else the usual next step.
+    pub checked: bool,
+}
+
+/// The case page's one action form: the actions as one choice, with the fields they need and
+/// one note box, instead of a form with a text box per action (five for a new case). It works
+/// without script; `case-actions.js` shows only the chosen action's fields.
+pub struct ActPanel {
+    /// The actions the viewer may take now.
+    pub choices: Vec<ActionForm>,
     /// Errors of the last attempt.
     pub errors: Errors,
     /// A refusal of the last attempt.
     pub refusal: Option<&'static str>,
     /// The note as typed.
     pub note: String,
-    /// The department as chosen.
-    pub chosen: String,
+    /// The department as chosen, else the category's own department while the case waits to
+    /// be dispatched.
+    pub department: String,
 }
+
+impl ActPanel {
+    /// Whether any choice needs a department.
+    pub fn has_department(&self) -> bool {
+        self.choices.iter().any(|c| c.department)
+    }
+
+    /// Whether any choice is a rating.
+    pub fn has_rating(&self) -> bool {
+        self.choices.iter().any(|c| c.rate)
+    }
+}
+
+/// The step usually taken next, first offered (checked) when the page opens.
+const USUAL_NEXT: [Action; 7] = [
+    Action::Dispatch,
+    Action::StartHandling,
+    Action::ReportHandled,
+    Action::CheckPass,
+    Action::Resume,
+    Action::Rate,
+    Action::Comment,
+];
 
 /// One case.
 #[derive(askama::Template)]
@@ -115,8 +149,10 @@ pub struct CasePage {
     pub rating: Option<&'static str>,
     /// The timeline, oldest first.
     pub steps: Vec<StepRow>,
-    /// The actions the viewer may take now.
-    pub forms: Vec<ActionForm>,
+    /// The actions the viewer may take now, as one form.
+    pub act: ActPanel,
+    /// The reporter's name, for the command centre when the report is not anonymous.
+    pub reporter_name: Option<String>,
     /// Departments to dispatch to.
     pub departments: Vec<Opt>,
     /// The rating choices: (value, key).
@@ -235,27 +271,48 @@ fn who_key(actor: Option<i64>, action: &str, case: &Case) -> &'static str {
     }
 }
 
-/// The forms of the actions the viewer's parts allow now, in the workflow's order; the
-/// rating only while the case is unrated.
-fn action_forms(case: &Case, parties: &[Party], failed: Option<&Failed>) -> Vec<ActionForm> {
-    Action::ALL
+/// The actions the viewer's parts allow now, in the workflow's order (the rating only while
+/// the case is unrated), as one form: the last attempt's action, note and department kept;
+/// else the usual next step chosen and, for a case waiting to be dispatched, its category's
+/// department (`default_department`) preselected.
+fn act_panel(
+    case: &Case,
+    parties: &[Party],
+    failed: Option<&Failed>,
+    default_department: Option<DepartmentId>,
+) -> ActPanel {
+    let actions: Vec<Action> = Action::ALL
         .into_iter()
         .filter(|a| parties.iter().any(|p| crate::cases::workflow::actions_for(case.state, *p).contains(a)))
         .filter(|a| *a != Action::Rate || case.rating.is_none())
-        .map(|action| {
-            let last = failed.filter(|f| f.action == action.as_str());
-            ActionForm {
-                action,
-                department: matches!(action, Action::Dispatch | Action::Redispatch),
-                note_required: matches!(action, Action::Reject | Action::Void | Action::Postpone),
-                rate: action == Action::Rate,
-                errors: last.map(|f| f.errors.clone()).unwrap_or_default().into(),
-                refusal: last.and_then(|f| f.refusal),
-                note: last.map(|f| f.note.clone()).unwrap_or_default(),
-                chosen: last.map(|f| f.department.clone()).unwrap_or_default(),
-            }
+        .collect();
+    let last = failed.filter(|f| actions.iter().any(|a| a.as_str() == f.action));
+    let checked = last
+        .and_then(|f| Action::parse(&f.action))
+        .or_else(|| USUAL_NEXT.into_iter().find(|a| actions.contains(a)))
+        .or_else(|| actions.first().copied());
+    let choices = actions
+        .iter()
+        .map(|&action| ActionForm {
+            action,
+            department: matches!(action, Action::Dispatch | Action::Redispatch),
+            note_required: matches!(action, Action::Reject | Action::Void | Action::Postpone),
+            rate: action == Action::Rate,
+            checked: Some(action) == checked,
         })
-        .collect()
+        .collect();
+    let department = match last {
+        Some(f) => f.department.clone(),
+        None if actions.contains(&Action::Dispatch) => default_department.map(|d| d.to_string()).unwrap_or_default(),
+        None => String::new(),
+    };
+    ActPanel {
+        choices,
+        errors: last.map(|f| f.errors.clone()).unwrap_or_default().into(),
+        refusal: last.and_then(|f| f.refusal),
+        note: last.map(|f| f.note.clone()).unwrap_or_default(),
+        department,
+    }
 }
 
 /// The case page for the viewer, with the last failure shown where it belongs.
@@ -286,10 +343,10 @@ pub async fn case_page(
     let lookup = Lookup::load(state).await?;
     let list = crate::org::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
     let names: Departments = list.iter().map(|d| (d.id, d.name.clone())).collect();
-    let forms = action_forms(&case, &parts, failed.as_ref());
-    // A failure whose form is gone (someone moved the case meanwhile) is shown at the top.
+    let act = act_panel(&case, &parts, failed.as_ref(), lookup.department_of(case.category_id));
+    // A failure whose action is gone (someone moved the case meanwhile) is shown at the top.
     let alert = failed
-        .filter(|f| !forms.iter().any(|a| a.action.as_str() == f.action))
+        .filter(|f| !act.choices.iter().any(|a| a.action.as_str() == f.action))
         .and_then(|f| f.refusal.or_else(|| f.errors.first().map(|e| e.key)));
     let mut departments = vec![Opt { value: String::new(), label: ctx.t("form.choose").into() }];
     departments.extend(list.into_iter().map(|d| Opt { value: d.id.to_string(), label: d.name }));
@@ -303,6 +360,16 @@ pub async fn case_page(
             note: s.note,
         })
         .collect();
+    // The command centre sees who reported, unless the report is anonymous (then only
+    // through the audited reveal).
+    let reporter_name = match case.reporter {
+        Some(user)
+            if !case.anonymous && parts.iter().any(|p| matches!(p, Party::Dispatcher | Party::DistrictAdmin)) =>
+        {
+            store::reporter_name(&mut *state.db.conn().await?, user).await?
+        }
+        _ => None,
+    };
     let ratings = [Rating::Satisfied, Rating::FairlySatisfied, Rating::Unsatisfied]
         .into_iter()
         .map(|r| (r.as_str(), rating_key(r)))
@@ -318,7 +385,8 @@ pub async fn case_page(
         ctx,
         case,
         steps,
-        forms,
+        act,
+        reporter_name,
         departments,
         ratings,
         alert,
@@ -331,4 +399,66 @@ pub async fn case_page(
         panels,
         duplicates,
     })
+}
+
+/// One case in the staff queue.
+pub struct QueueRow {
+    /// Case id.
+    pub id: i64,
+    /// Category name.
+    pub category: String,
+    /// Street · community.
+    pub place: String,
+    /// State.
+    pub state: State,
+    /// Deadline, district time (empty before dispatch).
+    pub deadline: String,
+    /// Past its deadline.
+    pub overdue: bool,
+    /// Escalated.
+    pub escalated: bool,
+}
+
+/// The staff queue.
+#[derive(askama::Template)]
+#[template(path = "cases/queue.html")]
+pub struct QueuePage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Filter fields (a GET form).
+    pub filters: Vec<Field>,
+    /// The overdue box is ticked.
+    pub overdue: bool,
+    /// Cases.
+    pub rows: Vec<QueueRow>,
+}
+
+impl Lookup {
+    /// The queue page: filters as submitted, rows of the cases found.
+    pub fn queue(&self, ctx: Ctx, filter: (&str, bool, &str), cases: Vec<Case>, now: i64) -> QueuePage {
+        let (state, overdue, sort) = filter;
+        let mut states = vec![Opt { value: String::new(), label: ctx.t("cases_manage.all_states").into() }];
+        states.extend(State::ALL.iter().map(|s| Opt { value: s.as_str().into(), label: ctx.t(s.key()).into() }));
+        let sorts = [("newest", "cases_manage.sort_newest"), ("deadline", "cases_manage.sort_deadline")]
+            .into_iter()
+            .map(|(value, key)| Opt { value: value.into(), label: ctx.t(key).into() })
+            .collect();
+        let filters = vec![
+            Field::select("state", "cases_manage.state", state, vec![OptGroup { label: None, options: states }]),
+            Field::select("sort", "cases_manage.sort", sort, vec![OptGroup { label: None, options: sorts }]),
+        ];
+        let rows = cases
+            .into_iter()
+            .map(|c| QueueRow {
+                id: c.id,
+                category: self.category_name(c.category_id),
+                place: self.case_place(&c),
+                state: c.state,
+                deadline: c.deadline_at.map(crate::clock::format_local).unwrap_or_default(),
+                overdue: c.overdue(now),
+                escalated: c.escalated,
+            })
+            .collect();
+        QueuePage { ctx, filters, overdue, rows }
+    }
 }

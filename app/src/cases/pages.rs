@@ -61,6 +61,9 @@ struct ReportQuery {
     /// `request`: screen 1 offers the resident's own requests (急难愁盼).
     #[serde(default)]
     kind: String,
+    /// A search of screen 1 (hanzi or pinyin).
+    #[serde(default)]
+    q: String,
 }
 
 /// Screen 1, or screen 2 for a category given in the link.
@@ -74,13 +77,19 @@ async fn report(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ReportQ
     };
     let lookup = Lookup::load(&state).await?;
     let screen = if lookup.check_category(&draft).is_empty() { Screen::Describe } else { Screen::Category };
-    render(&lookup.page(ctx, screen, draft, Errors::none()))
+    render(&lookup.page(ctx, screen, draft, Errors::none(), &q.q))
 }
 
 #[derive(Debug, Deserialize)]
 struct ReportForm {
     #[serde(default)]
     step: String,
+    /// A category tapped on screen 1 (its id): straight on to screen 2.
+    #[serde(default)]
+    pick: String,
+    /// Screen 1's search, as typed.
+    #[serde(default)]
+    q: String,
     #[serde(flatten)]
     draft: Draft,
 }
@@ -91,11 +100,16 @@ async fn report_step(State(state): State<AppState>, ctx: Ctx, request: Request) 
     let user = &ctx.user()?.clone();
     let (mut f, photo): (ReportForm, Vec<u8>) = crate::web::extract::form_with_file(request, &state, "photo").await?;
     let lookup = Lookup::load(&state).await?;
+    if !f.pick.trim().is_empty() {
+        f.draft.category_id = std::mem::take(&mut f.pick);
+        f.step = "describe".into();
+    }
+    let q = std::mem::take(&mut f.q);
     if !photo.is_empty() {
         match report_photos::keep(&state, user, &f.draft.photos, photo).await {
             Ok(photos) => f.draft.photos = photos,
             Err(AppError::Invalid(errors)) => {
-                let page = lookup.page(ctx, Screen::Describe, f.draft, errors.into());
+                let page = lookup.page(ctx, Screen::Describe, f.draft, errors.into(), "");
                 return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
             Err(other) => return Err(other),
@@ -117,9 +131,9 @@ async fn report_step(State(state): State<AppState>, ctx: Ctx, request: Request) 
         _ => (Screen::Category, Vec::new()),
     };
     if errors.is_empty() {
-        render(&lookup.page(ctx, next, f.draft, Errors::none()))
+        render(&lookup.page(ctx, next, f.draft, Errors::none(), &q))
     } else {
-        let page = lookup.page(ctx, Screen::for_errors(&errors), f.draft, errors.into());
+        let page = lookup.page(ctx, Screen::for_errors(&errors), f.draft, errors.into(), "");
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     }
 }

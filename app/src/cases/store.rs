@@ -206,6 +206,12 @@ pub async fn case(conn: &mut Conn, id: i64) -> Result<Option<Case>> {
     row.as_ref().map(case_from).transpose()
 }
 
+/// The display name of a case's reporter (shown to the command centre when the report is not
+/// anonymous; an anonymous one only through the audited reveal, `cases::reveal`).
+pub async fn reporter_name(conn: &mut Conn, user: UserId) -> Result<Option<String>> {
+    sqlx::query_scalar("select display_name from users where user_id = $1").bind(user.0).fetch_optional(conn).await
+}
+
 /// Cases after `after` in id order (of one category, when given), a batch at a time.
 pub async fn cases_after(conn: &mut Conn, category: Option<i64>, after: i64, limit: i64) -> Result<Vec<Case>> {
     let sql = format!(

@@ -1,6 +1,6 @@
-//! View structs of the case pages, and the look-ups that turn ids into names for them: the
-//! resident's three-screen report, their list of reports, one case with its timeline and the
-//! forms of the actions the viewer may take, and the staff queue.
+//! View structs of the resident's case pages, and the look-ups that turn ids into names for
+//! them (also for the case page and the staff queue, `case_views`): the three-screen report and
+//! the resident's list of reports.
 //!
 //! The report's screens carry the answers so far in the form itself (hidden fields), so every
 //! screen works with plain HTML forms and going back loses nothing.
@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::cases::addons;
-use crate::cases::filing::Reserved;
+use crate::cases::filing::{Reserved, menu};
 use crate::cases::model::Case;
 use crate::cases::service::NewCase;
 use crate::cases::store::{self, Category};
@@ -122,17 +122,33 @@ impl Screen {
     }
 }
 
-/// A major category with its minors, as a group of radio options.
-pub struct CategoryGroup {
-    /// The major's name.
+/// A category as screen 1 offers it: one tap picks it.
+pub struct Choice {
+    /// Category id.
+    pub id: String,
+    /// Its plain name.
     pub name: String,
-    /// (id, name) of its minors.
-    pub options: Vec<(String, String)>,
+    /// Its pinyin keys for the filtering script ("zhandaojingying zdjy").
+    pub keys: String,
+    /// Its icon (common problems only; empty otherwise).
+    pub icon: &'static str,
+    /// The draft's category already.
+    pub chosen: bool,
+}
+
+/// A heading of screen 1 with its categories.
+pub struct CategoryGroup {
+    /// The heading, in the resident's words.
+    pub name: String,
+    /// Its categories.
+    pub options: Vec<Choice>,
 }
 
 /// What the report's screens look ids up in: the categories and the district's structure.
 pub struct Lookup {
     categories: Vec<Category>,
+    /// The registered add-ons (one of them may place a report's position on a map).
+    addons: Vec<&'static dyn addons::CaseAddon>,
     structure: Arc<Structure>,
     /// Kinds an add-on's own intake files (`addons::CaseAddon::reserved_kind`).
     reserved: Vec<Reserved>,
@@ -142,7 +158,12 @@ impl Lookup {
     /// Loads the categories and the (cached) structure.
     pub async fn load(state: &AppState) -> AppResult<Self> {
         let categories = store::categories(&mut *state.db.conn().await?).await?;
-        Ok(Self { categories, structure: state.structure.get(state).await?, reserved: addons::reserved(state) })
+        Ok(Self {
+            categories,
+            structure: state.structure.get(state).await?,
+            reserved: addons::reserved(state),
+            addons: addons::registered(state).collect(),
+        })
     }
 
     fn minor(&self, id: &str) -> Option<&Category> {
@@ -153,13 +174,15 @@ impl Lookup {
             .find(|c| c.id == id && c.parent_code.is_some() && !self.reserved.iter().any(|r| r.kind == c.kind))
     }
 
-    /// "市容环境 · 私搭乱建" for a minor category's id.
+    /// A category's name as residents and staff read it: the minor's own name ("占道经营"),
+    /// without the standard's major (the title of a case, the lists).
     pub fn category_name(&self, id: i64) -> String {
-        let Some(c) = self.categories.iter().find(|c| c.id == id) else { return String::new() };
-        match self.categories.iter().find(|m| Some(&m.code) == c.parent_code.as_ref()) {
-            Some(major) => format!("{} · {}", major.name, c.name),
-            None => c.name.clone(),
-        }
+        self.categories.iter().find(|c| c.id == id).map(|c| menu::plain_name(&c.name)).unwrap_or_default()
+    }
+
+    /// The department a category's cases go to first, if it names one.
+    pub fn department_of(&self, category: i64) -> Option<crate::ids::DepartmentId> {
+        self.categories.iter().find(|c| c.id == category).and_then(|c| c.department_id)
     }
 
     /// "香港中路街道 · 云霄路社区"; empty when unknown.
@@ -233,24 +256,61 @@ impl Lookup {
         }
     }
 
-    /// One report screen.
-    pub fn page(&self, ctx: Ctx, screen: Screen, draft: Draft, errors: Errors) -> ReportPage {
+    /// One report screen; `query` narrows screen 1 to the categories it finds.
+    pub fn page(&self, ctx: Ctx, screen: Screen, draft: Draft, errors: Errors, query: &str) -> ReportPage {
         let kind = self.kind(&draft);
-        let groups = self
+        let q = menu::normalise(query);
+        let offered: Vec<&Category> = self
             .categories
             .iter()
-            .filter(|m| m.parent_code.is_none() && m.kind == kind)
-            .map(|m| CategoryGroup {
-                name: m.name.clone(),
-                options: self
-                    .categories
-                    .iter()
-                    .filter(|c| c.parent_code.as_ref() == Some(&m.code))
-                    .map(|c| (c.id.to_string(), c.name.clone()))
-                    .collect(),
-            })
-            .filter(|g| !g.options.is_empty())
+            .filter(|c| c.parent_code.is_some() && c.kind == kind && self.minor(&c.id.to_string()).is_some())
             .collect();
+        let choice = |c: &Category| Choice {
+            id: c.id.to_string(),
+            name: menu::plain_name(&c.name),
+            keys: menu::Keys::of(&c.name).attr(),
+            icon: menu::icon_of(&c.code).unwrap_or_default(),
+            chosen: c.id.to_string() == draft.category_id.trim(),
+        };
+        let common: Vec<Choice> = menu::COMMON
+            .iter()
+            .filter_map(|(code, _)| offered.iter().find(|c| c.code == *code))
+            .map(|c| choice(c))
+            .collect();
+        // The resident's headings first, in their order; then any major they do not cover
+        // (residents' requests, a major the back office adds) under its own name.
+        let mut groups: Vec<CategoryGroup> = menu::GROUPS
+            .iter()
+            .map(|(key, _)| CategoryGroup { name: ctx.t(key).to_owned(), options: Vec::new() })
+            .collect();
+        for c in &offered {
+            let keys = menu::Keys::of(&c.name);
+            if !menu::matches(&c.name, &keys, &q) {
+                continue;
+            }
+            let at = match menu::group_of(&c.code).and_then(|key| menu::GROUPS.iter().position(|(k, _)| *k == key)) {
+                Some(i) => i,
+                None => {
+                    let major = self.categories.iter().find(|m| Some(&m.code) == c.parent_code.as_ref());
+                    let name = major.map(|m| m.name.clone()).unwrap_or_default();
+                    match groups.iter().position(|g| g.name == name) {
+                        Some(i) => i,
+                        None => {
+                            groups.push(CategoryGroup { name, options: Vec::new() });
+                            groups.len() - 1
+                        }
+                    }
+                }
+            };
+            groups[at].options.push(choice(c));
+        }
+        groups.retain(|g| !g.options.is_empty());
+        let found: Option<usize> = (!q.is_empty()).then(|| groups.iter().map(|g| g.options.len()).sum());
+        let search_status = match found {
+            Some(0) => ctx.t("report_page.search_none").to_owned(),
+            Some(n) => ctx.tf("report_page.search_found", &[("n", &n.to_string())]),
+            None => String::new(),
+        };
         let communities = community_groups(&ctx, &self.structure, true, |_| true);
         let fields = vec![
             Field::select("community_id", "field.community", draft.community_id.clone(), communities)
@@ -258,8 +318,49 @@ impl Lookup {
             Field::text("address", "report_page.address", draft.address.clone()).hint("report_page.address_hint"),
         ];
         let category = self.minor(&draft.category_id).map(|c| self.category_name(c.id)).unwrap_or_default();
+        let (photos, position) = match screen {
+            Screen::Confirm => (
+                crate::cases::photos::report_service::tokens(&draft.photos)
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let alt = ctx.tf("report_page.photo_alt", &[("n", &(i + 1).to_string())]);
+                        (format!("/report/photos/{t}"), alt)
+                    })
+                    .collect(),
+                self.position(&ctx, &draft),
+            ),
+            _ => (Vec::new(), None),
+        };
         let place = self.place(draft.community_id.trim().parse().ok().map(CommunityId));
-        ReportPage { ctx, screen, draft, errors, groups, fields, category, place, kind }
+        ReportPage {
+            ctx,
+            screen,
+            draft,
+            errors,
+            common,
+            groups,
+            query: query.trim().to_owned(),
+            found,
+            search_status,
+            fields,
+            category,
+            place,
+            kind,
+            photos,
+            position,
+        }
+    }
+
+    /// Where the draft's position is: the nearest community and the district's map, from the
+    /// add-on that draws it; None without a position (or without such an add-on).
+    fn position(&self, ctx: &Ctx, draft: &Draft) -> Option<Position> {
+        let coords = draft.to_new_case().coords.filter(|c| crate::cases::model::valid_coords(*c))?;
+        let located = self.addons.iter().find_map(|a| a.locate(ctx, &self.structure, coords))?;
+        let nearest = match self.place(located.community) {
+            p if p.is_empty() => ctx.t("report_page.position_found").to_owned(),
+            p => ctx.tf("report_page.near", &[("place", &p)]),
+        };
+        Some(Position { nearest, map: located.map })
     }
 }
 
@@ -281,6 +382,14 @@ pub fn community_groups(
     first.into_iter().chain(streets).collect()
 }
 
+/// A report's position on screen 3.
+pub struct Position {
+    /// "Near 香港中路街道 · 五四广场社区", or that the position was found when no community is near.
+    pub nearest: String,
+    /// The district's map with the point marked (HTML from the add-on's template).
+    pub map: String,
+}
+
 /// A screen of the report.
 #[derive(askama::Template)]
 #[template(path = "cases/report.html")]
@@ -293,8 +402,20 @@ pub struct ReportPage {
     pub draft: Draft,
     /// Errors of the last step.
     pub errors: Errors,
-    /// Screen 1: the categories.
+    /// Screen 1: the common problems, with their icons (not while searching).
+    pub common: Vec<Choice>,
+    /// Screen 1: every category under the resident's headings (those found, when searching).
     pub groups: Vec<CategoryGroup>,
+    /// Screen 1: the search as typed.
+    pub query: String,
+    /// Screen 1: how many categories the search found (None: no search).
+    pub found: Option<usize>,
+    /// Screen 1: what the search found, in words (empty: no search).
+    pub search_status: String,
+    /// Screen 3: the attached photos' addresses (`/report/photos/{token}`) and alt texts.
+    pub photos: Vec<(String, String)>,
+    /// Screen 3: where the phone put the problem, on the district's map, when it gave a position.
+    pub position: Option<Position>,
     /// Screen 2: community and address.
     pub fields: Vec<Field>,
     /// The chosen category's name (screens 2 and 3).
@@ -327,38 +448,6 @@ pub struct MyCasesPage {
     pub rows: Vec<MyCaseRow>,
 }
 
-/// One case in the staff queue.
-pub struct QueueRow {
-    /// Case id.
-    pub id: i64,
-    /// Category name.
-    pub category: String,
-    /// Street · community.
-    pub place: String,
-    /// State.
-    pub state: State,
-    /// Deadline, district time (empty before dispatch).
-    pub deadline: String,
-    /// Past its deadline.
-    pub overdue: bool,
-    /// Escalated.
-    pub escalated: bool,
-}
-
-/// The staff queue.
-#[derive(askama::Template)]
-#[template(path = "cases/queue.html")]
-pub struct QueuePage {
-    /// Page context.
-    pub ctx: Ctx,
-    /// Filter fields (a GET form).
-    pub filters: Vec<Field>,
-    /// The overdue box is ticked.
-    pub overdue: bool,
-    /// Cases.
-    pub rows: Vec<QueueRow>,
-}
-
 impl Lookup {
     /// Rows of the resident's own list.
     pub fn my_rows(&self, cases: Vec<Case>) -> Vec<MyCaseRow> {
@@ -371,33 +460,5 @@ impl Lookup {
                 filed: crate::clock::format_local(c.created_at),
             })
             .collect()
-    }
-
-    /// The queue page: filters as submitted, rows of the cases found.
-    pub fn queue(&self, ctx: Ctx, filter: (&str, bool, &str), cases: Vec<Case>, now: i64) -> QueuePage {
-        let (state, overdue, sort) = filter;
-        let mut states = vec![Opt { value: String::new(), label: ctx.t("cases_manage.all_states").into() }];
-        states.extend(State::ALL.iter().map(|s| Opt { value: s.as_str().into(), label: ctx.t(s.key()).into() }));
-        let sorts = [("newest", "cases_manage.sort_newest"), ("deadline", "cases_manage.sort_deadline")]
-            .into_iter()
-            .map(|(value, key)| Opt { value: value.into(), label: ctx.t(key).into() })
-            .collect();
-        let filters = vec![
-            Field::select("state", "cases_manage.state", state, vec![OptGroup { label: None, options: states }]),
-            Field::select("sort", "cases_manage.sort", sort, vec![OptGroup { label: None, options: sorts }]),
-        ];
-        let rows = cases
-            .into_iter()
-            .map(|c| QueueRow {
-                id: c.id,
-                category: self.category_name(c.category_id),
-                place: self.case_place(&c),
-                state: c.state,
-                deadline: c.deadline_at.map(crate::clock::format_local).unwrap_or_default(),
-                overdue: c.overdue(now),
-                escalated: c.escalated,
-            })
-            .collect();
-        QueuePage { ctx, filters, overdue, rows }
     }
 }

@@ -1,6 +1,7 @@
 //! Static assets, compiled into the binary: one stylesheet, the favicon, and three small scripts
 //! (camera scanning on the staff check-in page, the position on the report and patrol pages,
-//! putting an uploaded image's Markdown line into an article's body; everything works without
+//! putting an uploaded image's Markdown line into an article's body, filtering the report's problem
+//! types as one types, showing the fields of the case page's chosen action; everything works without
 //! them). URLs carry a content fingerprint, so browsers may cache them for a year.
 
 use std::sync::LazyLock;
@@ -15,9 +16,13 @@ const ICON: &str = include_str!("../../static/icon.svg");
 const CHECKIN_JS: &str = include_str!("../../static/checkin.js");
 const GEO_JS: &str = include_str!("../../static/geo.js");
 const NEWS_EDITOR_JS: &str = include_str!("../../static/news-editor.js");
+const REPORT_JS: &str = include_str!("../../static/report.js");
+const CASE_ACTIONS_JS: &str = include_str!("../../static/case-actions.js");
 
 static VERSION: LazyLock<String> = LazyLock::new(|| {
-    crate::crypto::sha256_hex(&format!("{CSS}{ICON}{CHECKIN_JS}{GEO_JS}{NEWS_EDITOR_JS}"))[..12].to_owned()
+    crate::crypto::sha256_hex(&format!("{CSS}{ICON}{CHECKIN_JS}{GEO_JS}{NEWS_EDITOR_JS}{REPORT_JS}{CASE_ACTIONS_JS}"))
+        [..12]
+        .to_owned()
 });
 
 /// The fingerprint of the current assets.
@@ -33,6 +38,8 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         "checkin.js" => (CHECKIN_JS, "text/javascript; charset=utf-8"),
         "geo.js" => (GEO_JS, "text/javascript; charset=utf-8"),
         "news-editor.js" => (NEWS_EDITOR_JS, "text/javascript; charset=utf-8"),
+        "report.js" => (REPORT_JS, "text/javascript; charset=utf-8"),
+        "case-actions.js" => (CASE_ACTIONS_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let mut response = body.into_response();

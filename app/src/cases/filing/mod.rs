@@ -5,6 +5,7 @@
 //! pool and the SQLite writer thread check a filing alike — on SQLite in the same thread and
 //! transaction as the write, so a category retired or a patrol ended meanwhile cannot slip by.
 
+pub mod menu;
 pub mod store;
 
 use crate::cases::model::{Case, Source, valid_coords};

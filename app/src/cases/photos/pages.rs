@@ -18,6 +18,7 @@ use crate::web::{Ctx, render_status, see_other};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cases/{id}/photos/{file}", get(picture))
+        .route("/report/photos/{token}", get(draft_picture))
         .route("/cases/{id}/photos/{image}/review", axum::routing::post(review))
         .route(
             "/cases/{id}/photos",
@@ -50,6 +51,15 @@ async fn picture(
 ) -> AppResult<Response> {
     let image: i64 = file.strip_suffix(".jpg").and_then(|n| n.parse().ok()).ok_or(AppError::NotFound)?;
     Ok(photos::response(photos::image(&state, ctx.user()?, id, image).await?))
+}
+
+/// A photo the resident attached to a report not filed yet (the thumbnail of the report's last
+/// screen): its signed token (`report_service`) is the proof it is theirs.
+async fn draft_picture(State(state): State<AppState>, ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let image = state.keys.upload_image(user.id.0, &token).ok_or(AppError::NotFound)?;
+    let stored = crate::media::get(&mut *state.db.conn().await?, image, false).await?.ok_or(AppError::NotFound)?;
+    Ok(photos::response(stored))
 }
 
 /// The upload form's text: what the photo shows (`report` unless it says `after`).

@@ -275,6 +275,18 @@ mod tests {
     }
 
     #[test]
+    fn the_residents_common_problems_and_headings_name_seeded_categories() {
+        use crate::cases::filing::menu;
+        let all = city_categories().unwrap();
+        let names: Vec<&str> = menu::COMMON.iter().map(|(code, _)| find(&all, code).name.as_str()).collect();
+        assert_eq!(names[..3], ["占道经营", "暴露垃圾", "机动车乱停放"]);
+        // Every minor the district starts with has a plain heading.
+        for c in all.iter().filter(|c| c.parent.is_some()) {
+            assert!(menu::group_of(&c.code).is_some(), "{} {} has no heading", c.code, c.name);
+        }
+    }
+
+    #[test]
     fn codes_are_unique_two_level_and_names_appear_once() {
         let all = city_categories().unwrap();
         let mut codes = std::collections::HashSet::new();

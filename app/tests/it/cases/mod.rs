@@ -4,11 +4,13 @@
 mod access_matrix;
 mod api;
 mod caller_reveal;
+mod dispatch_page;
 mod duplicate_pages;
 mod filing_crowd;
 mod pages;
 mod patrol_pages;
 mod photos;
+mod report_menu;
 mod reporter_reveal;
 mod settings_pages;
 mod stats;

@@ -113,14 +113,13 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     app.login(RESIDENT).await;
     let (_, mine) = app.page("/me/cases").await;
     assert!(mine.contains("您还没有反映过问题") && mine.contains("href=\"/report\""));
-    // Screen 1: majors as headings, minors as radio options.
+    // Screen 1: the common problems first, then every category under plain headings, each one
+    // tap (the standard's majors, such as 扩展事件, are not shown to residents).
     let (status, page) = app.page("/report").await;
     assert_eq!(status, 200);
-    assert!(page.contains("第 1 步") && page.contains("<legend><h2>"));
-    assert!(page.contains(&format!(
-        "type=\"radio\" id=\"cat-{0}\" name=\"category_id\" value=\"{0}\"",
-        w.category(ILLEGAL_BUILDING)
-    )));
+    assert!(page.contains("第 1 步") && page.contains("常见问题") && page.contains("环境卫生"));
+    assert!(!page.contains("扩展事件"), "no jargon headings");
+    assert!(page.contains(&format!("name=\"pick\" value=\"{}\"", w.category(ILLEGAL_BUILDING))));
     // Screen 2: the category is shown; the community defaults to the resident's own.
     let (category, community) = (w.category(ILLEGAL_BUILDING).to_string(), w.community(YUNXIAOLU).to_string());
     let r = app.post("/report", &[("step", "describe"), ("category_id", &category)]).await;
@@ -153,13 +152,25 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     let page = r.text().await.unwrap();
     assert!(page.contains("第 3 步") && page.contains(DESCRIPTION) && page.contains("香港中路街道 · 云霄路社区"));
     assert!(page.contains("云霄路 88 号") && page.contains("匿名（仅指挥中心可查看，每次查看都会记录）"));
+    // The photo shows as a thumbnail, served to its uploader only.
+    let thumb = page
+        .split("<img src=\"")
+        .find(|s| s.starts_with("/report/photos/"))
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(thumb.starts_with("/report/photos/"), "{thumb}");
+    let r = app.get(&thumb).await;
+    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
     assert_eq!(app.count("cases").await, 0);
     // Going back keeps every answer: to screen 2, and to screen 1.
     let page = app.post("/report", &report.fields("edit", &category, &community)).await.text().await.unwrap();
     assert!(page.contains("第 2 步") && page.contains(&format!(">{DESCRIPTION}</textarea>")));
     assert!(page.contains("value=\"云霄路 88 号\"") && page.contains("name=\"anonymous\" value=\"1\""));
     let page = app.post("/report", &report.fields("category", &category, &community)).await.text().await.unwrap();
-    assert!(page.contains("第 1 步") && page.contains(&format!("value=\"{category}\" checked")));
+    assert!(page.contains("第 1 步") && page.contains(&format!("value=\"{category}\" aria-current=\"true\"")));
     assert!(page.contains(&format!("name=\"description\" value=\"{DESCRIPTION}\"")));
     // Submit: filed, and the case page says so.
     let id = report.file().await;
@@ -237,10 +248,14 @@ async fn a_dispatcher_finds_the_report_in_the_queue_and_dispatches_it_from_the_c
     // A missing department or reason is shown at its form, and nothing moves.
     let (status, page) = act_on_page(app, id, &[("action", "dispatch"), ("department_id", ""), ("note", "")]).await;
     assert_eq!(status, 422);
-    assert!(page.contains("id=\"department-dispatch-error\" role=\"alert\""));
+    assert!(
+        page.contains("id=\"f-department_id-error\" role=\"alert\"") && page.contains("value=\"dispatch\" checked")
+    );
     let (status, page) = act_on_page(app, id, &[("action", "reject"), ("note", " ")]).await;
     assert_eq!(status, 422);
-    assert!(page.contains("id=\"note-reject-error\" role=\"alert\">请写明原因"));
+    assert!(
+        page.contains("id=\"f-note-error\" role=\"alert\">请写明原因") && page.contains("value=\"reject\" checked")
+    );
     // Dispatched to 区综合行政执法局, with a deadline.
     let enforcement = w.department(ENFORCEMENT).to_string();
     let (status, _) =

@@ -179,6 +179,7 @@ const SITE: &[(&str, &str, &str)] = &[
         ("POST",  "/register/verify",                            "PPPPPPPPPP"),
         ("GET",   "/report",                                     "LPPPPPPPPP"),
         ("POST",  "/report",                                     "LPPPPPPPPP"),
+        ("GET",   "/report/photos/{token}",                      "LPPPPPPPPP"),
         ("GET",   "/requests.json",                              "PPPPPPPPPP"),
         ("POST",  "/requests.json",                              "PPPPPPPPPP"),
         ("GET",   "/requests.xml",                               "PPPPPPPPPP"),
