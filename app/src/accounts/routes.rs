@@ -15,6 +15,7 @@ use crate::accounts::login::unlock::UNLOCK_COOKIE;
 use crate::accounts::model::{Phone, parse_display_name};
 use crate::accounts::register::{self, Completion};
 use crate::accounts::service::{self, LoginError};
+use crate::accounts::store;
 use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, profile_fields};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
@@ -23,6 +24,7 @@ use crate::org::Directory;
 use crate::web::client::{client_ip, is_https};
 use crate::web::csrf::time_days;
 use crate::web::extract::{Form, Query};
+use crate::web::flash::{self, Flash};
 use crate::web::forms::Errors;
 use crate::web::i18n::Locale;
 use crate::web::{Ctx, LANG_COOKIE, SESSION_COOKIE, VIEW_COOKIE, render, render_status, safe_next, see_other};
@@ -37,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(profile))
         .route("/me/profile", post(update_profile))
         .route("/me/password", post(change_password))
+        .route("/me/digest", post(set_digest))
         .route("/prefs", post(preferences))
         .merge(crate::accounts::login::unlock_pages::router())
         .merge(crate::accounts::credentials::pages::router())
@@ -93,7 +96,7 @@ async fn login(State(state): State<AppState>, ctx: Ctx, parts: Parts, Form(f): F
             if unlock.is_some() {
                 jar = jar.remove(Cookie::build(UNLOCK_COOKIE).path("/login"));
             }
-            if let Some(u) = prefs {
+            if let Some(u) = &prefs {
                 if let Some(locale) = u.locale {
                     jar = jar.add(pref_cookie(&state, &parts.headers, LANG_COOKIE, locale.tag()));
                 }
@@ -104,7 +107,10 @@ async fn login(State(state): State<AppState>, ctx: Ctx, parts: Parts, Form(f): F
                     if u.large_text { "large" } else { "normal" },
                 ));
             }
-            Ok((jar, see_other(&next)).into_response())
+            // Staff land on their work (see `authz::start`), unless they were on their way somewhere.
+            let to =
+                prefs.as_ref().map_or_else(|| next.clone(), |u| crate::authz::start::after_login(&u.principal, &next));
+            Ok(flash::with((jar, see_other(&to)).into_response(), Flash::LoggedIn))
         }
         Err(LoginError::Invalid) => {
             again(ctx, StatusCode::UNPROCESSABLE_ENTITY, invalid("password", "form.login_failed"))
@@ -126,7 +132,7 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<Resp
     if let Some(c) = jar.get(SESSION_COOKIE) {
         sessions::end(&mut *state.db.conn().await?, c.value()).await?;
     }
-    Ok((jar.remove(sessions::removal()), see_other("/")).into_response())
+    Ok(flash::with((jar.remove(sessions::removal()), see_other("/")).into_response(), Flash::LoggedOut))
 }
 
 async fn register_page(ctx: Ctx) -> AppResult<Response> {
@@ -231,13 +237,18 @@ async fn profile_page(
     let (name, community_id) = form
         .unwrap_or_else(|| (user.display_name.clone(), user.community_id.map(|c| c.to_string()).unwrap_or_default()));
     let (profile_fields, password_fields) = profile_fields(&name, &community_id, communities);
-    Ok(ProfilePage { ctx, profile_fields, password_fields, roles, profile_errors, password_errors, notice })
+    let digest = match user.principal.is_staff() {
+        true => Some(store::staff_digest(&mut *state.db.conn().await?, user.id).await?),
+        false => None,
+    };
+    Ok(ProfilePage { ctx, profile_fields, password_fields, roles, profile_errors, password_errors, notice, digest })
 }
 
 async fn profile(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NoticeQuery>) -> AppResult<Response> {
     let notice = match q.done.as_deref() {
         Some("profile") => Some("profile.saved"),
         Some("password") => Some("profile.password_changed"),
+        Some("digest") => Some("digest.saved"),
         _ => None,
     };
     render(&profile_page(&state, ctx, None, Errors::none(), Errors::none(), notice).await?)
@@ -267,6 +278,22 @@ async fn update_profile(State(state): State<AppState>, ctx: Ctx, Form(f): Form<P
         }
         Err(other) => Err(other),
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct DigestForm {
+    /// A checkbox: present ("on") when ticked.
+    digest: Option<String>,
+}
+
+/// Staff turn their daily digest on or off (see `notify::digest`).
+async fn set_digest(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DigestForm>) -> AppResult<Response> {
+    let user = ctx.user()?;
+    if !user.principal.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    store::set_staff_digest(&mut *state.db.conn().await?, user.id, f.digest.is_some()).await?;
+    Ok(see_other("/me?done=digest"))
 }
 
 #[derive(Debug, Deserialize)]

@@ -169,6 +169,8 @@ pub struct ProfilePage {
     pub password_errors: Errors,
     /// A success message key.
     pub notice: Option<&'static str>,
+    /// Staff only: whether the daily digest of their queues is texted to them.
+    pub digest: Option<bool>,
 }
 
 /// The fields of the profile page's two forms.

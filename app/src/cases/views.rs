@@ -357,6 +357,8 @@ pub struct QueuePage {
     pub overdue: bool,
     /// Cases.
     pub rows: Vec<QueueRow>,
+    /// The viewer's queue counts and other work pages (the queue is a start page).
+    pub strip: crate::cases::queues::Strip,
 }
 
 impl Lookup {
@@ -398,6 +400,6 @@ impl Lookup {
                 escalated: c.escalated,
             })
             .collect();
-        QueuePage { ctx, filters, overdue, rows }
+        QueuePage { ctx, filters, overdue, rows, strip: Default::default() }
     }
 }

@@ -153,6 +153,7 @@ const SITE: &[(&str, &str, &str)] = &[
         ("GET",   "/me/bookings",                                "LPPPPPPPPP"),
         ("POST",  "/me/calendar/rotate",                         "LPPPPPPPPP"),
         ("GET",   "/me/cases",                                   "LPPPPPPPPP"),
+        ("POST",  "/me/digest",                                  "LFFPPPPPPP"),
         ("GET",   "/me/inbox",                                   "LPPPPPPPPP"),
         ("POST",  "/me/inbox/read",                              "LPPPPPPPPP"),
         ("POST",  "/me/password",                                "LPPPPPPPPP"),
