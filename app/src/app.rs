@@ -43,6 +43,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::events::DOMAIN,
     crate::checkin::DOMAIN,
     crate::appointments::DOMAIN,
+    crate::people::DOMAIN,
     crate::notify::DOMAIN,
     crate::media::DOMAIN,
     crate::cases::DOMAIN,

@@ -16,7 +16,7 @@ use crate::accounts::model::{Phone, parse_display_name};
 use crate::accounts::register::{self, Completion};
 use crate::accounts::service::{self, LoginError};
 use crate::accounts::store;
-use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, profile_fields};
+use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, WelcomePage, profile_fields};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::CommunityId;
@@ -37,11 +37,13 @@ pub fn router() -> Router<AppState> {
         .route("/register", get(register_page).post(register_start))
         .route("/register/verify", get(verify_page).post(register_complete))
         .route("/me", get(profile))
+        .route("/welcome", get(welcome))
         .route("/me/profile", post(update_profile))
         .route("/me/password", post(change_password))
         .route("/me/digest", post(set_digest))
         .route("/prefs", post(preferences))
         .merge(crate::accounts::login::unlock_pages::router())
+        .merge(crate::accounts::login::reset_pages::router())
         .merge(crate::accounts::credentials::pages::router())
 }
 
@@ -206,7 +208,8 @@ async fn register_complete(
     match register::complete(&state, completion).await {
         Ok((_, session)) => {
             let jar = CookieJar::from_headers(&parts.headers).add(sessions::cookie(&state, &parts.headers, session));
-            Ok((jar, see_other("/me")).into_response())
+            // A new resident's first page: what they can do next (see `welcome`).
+            Ok((jar, see_other("/welcome")).into_response())
         }
         Err(AppError::Invalid(errors)) => {
             let communities = communities(&state, &ctx).await?;
@@ -215,6 +218,13 @@ async fn register_complete(
         }
         Err(other) => Err(other),
     }
+}
+
+/// After registering: a welcome with the next steps (large text, activities, booking,
+/// reporting), each one tap away.
+async fn welcome(ctx: Ctx) -> AppResult<Response> {
+    ctx.user()?;
+    render(&WelcomePage { ctx })
 }
 
 #[derive(Debug, Default, Deserialize)]

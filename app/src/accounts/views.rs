@@ -73,6 +73,53 @@ impl UnlockPage {
     }
 }
 
+/// The welcome after registering: the next steps.
+#[derive(askama::Template)]
+#[template(path = "accounts/welcome.html")]
+pub struct WelcomePage {
+    /// Page context.
+    pub ctx: Ctx,
+}
+
+/// 忘记密码: step one (the phone) or two (the code and the new password).
+#[derive(askama::Template)]
+#[template(path = "accounts/reset.html")]
+pub struct ResetPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Step two's verification token; None on step one.
+    pub token: Option<String>,
+    /// The step's fields.
+    pub fields: Vec<Field>,
+    /// Errors.
+    pub errors: Errors,
+}
+
+impl ResetPage {
+    /// Step one, with the phone as typed.
+    pub fn phone(ctx: Ctx, phone: &str, errors: Errors) -> Self {
+        let field =
+            Field::text("phone", "field.phone", phone).kind("tel").inputmode("tel").autocomplete("tel").required();
+        Self { ctx, token: None, fields: vec![field], errors }
+    }
+
+    /// Step two: the code and the new password, twice (never shown back).
+    pub fn code(ctx: Ctx, token: String, errors: Errors) -> Self {
+        let fields = vec![
+            Field::text("code", "field.code", "").inputmode("numeric").autocomplete("one-time-code").required(),
+            Field::text("new_password", "field.new_password", "")
+                .kind("password")
+                .autocomplete("new-password")
+                .required(),
+            Field::text("confirm_password", "field.confirm_password", "")
+                .kind("password")
+                .autocomplete("new-password")
+                .required(),
+        ];
+        Self { ctx, token: Some(token), fields, errors }
+    }
+}
+
 /// My API tokens and calendar link.
 #[derive(askama::Template)]
 #[template(path = "accounts/tokens.html")]

@@ -128,9 +128,13 @@ async fn registration_needs_the_code_texted_to_the_phone() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("这个密码太容易被猜到"));
     assert_eq!(app.count("users").await, users);
-    // Right code: account created, logged in.
+    // Right code: account created, logged in, welcomed with the next steps.
     let r = submit(code.clone(), "海边散步2026").await;
     assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/welcome");
+    let (_, welcome) = app.page("/welcome").await;
+    assert!(welcome.contains("欢迎来到 e家，王五") && welcome.contains("name=\"view\" value=\"large\""));
+    assert!(["/events", "/services", "/report"].iter().all(|p| welcome.contains(&format!("<a href=\"{p}\">"))));
     let (_, me) = app.page("/me").await;
     assert!(me.contains("139****5678") && me.contains("王五"));
     // The same code cannot be used twice.

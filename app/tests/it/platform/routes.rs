@@ -67,6 +67,10 @@ const SITE: &[(&str, &str, &str)] = &[
         ("GET",   "/images/{file}",                              "PPPPPPPPPP"),
         ("GET",   "/login",                                      "PPPPPPPPPP"),
         ("POST",  "/login",                                      "PPPPPPPPPP"),
+        ("GET",   "/login/reset",                                "PPPPPPPPPP"),
+        ("POST",  "/login/reset",                                "PPPPPPPPPP"),
+        ("GET",   "/login/reset/verify",                         "PPPPPPPPPP"),
+        ("POST",  "/login/reset/verify",                         "PPPPPPPPPP"),
         ("GET",   "/login/unlock",                               "PPPPPPPPPP"),
         ("POST",  "/login/unlock",                               "PPPPPPPPPP"),
         ("GET",   "/login/unlock/verify",                        "PPPPPPPPPP"),
@@ -159,6 +163,10 @@ const SITE: &[(&str, &str, &str)] = &[
         ("POST",  "/me/password",                                "LPPPPPPPPP"),
         ("GET",   "/me/people",                                  "LPPPPPPPPP"),
         ("POST",  "/me/people",                                  "LPPPPPPPPP"),
+        ("GET",   "/me/people/{id}",                             "LPPPPPPPPP"),
+        ("POST",  "/me/people/{id}",                             "LPPPPPPPPP"),
+        ("GET",   "/me/people/{id}/remove",                      "LPPPPPPPPP"),
+        ("POST",  "/me/people/{id}/remove",                      "LPPPPPPPPP"),
         ("POST",  "/me/profile",                                 "LPPPPPPPPP"),
         ("GET",   "/me/tokens",                                  "LPPPPPPPPP"),
         ("POST",  "/me/tokens",                                  "LPPPPPPPPP"),
@@ -198,6 +206,7 @@ const SITE: &[(&str, &str, &str)] = &[
         ("GET",   "/topics/{id}/feed.atom",                      "PPPPPPPPPP"),
         ("GET",   "/static/{name}",                              "PPPPPPPPPP"),
         ("GET",   "/venues/{id}/calendar.ics",                   "PPPPPPPPPP"),
+        ("GET",   "/welcome",                                    "LPPPPPPPPP"),
 ];
 
 /// API operations, `(method, path as the document spells it, letters)`.
