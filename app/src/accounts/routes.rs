@@ -204,6 +204,7 @@ async fn register_complete(
         name: f.name.clone(),
         community_id: f.community_id.trim().parse().ok().map(CommunityId),
         password: f.password.clone(),
+        locale: ctx.locale,
     };
     match register::complete(&state, completion).await {
         Ok((_, session)) => {

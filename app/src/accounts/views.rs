@@ -186,13 +186,15 @@ impl VerifyPage {
     ) -> Self {
         let fields = vec![
             Field::text("code", "field.code", "").inputmode("numeric").autocomplete("one-time-code").required(),
-            Field::text("name", "field.display_name", name).autocomplete("name").required(),
-            Field::select("community_id", "field.community", community_id, communities).required(),
             Field::text("password", "field.new_password", "")
                 .kind("password")
                 .autocomplete("new-password")
                 .hint("hint.password")
                 .required(),
+            // Optional, so that registering takes six taps (issue 12): both can be set later on
+            // the profile page, and the welcome says so.
+            Field::text("name", "field.display_name", name).autocomplete("name").hint("register.name_hint"),
+            Field::select("community_id", "field.community", community_id, communities).hint("register.community_hint"),
         ];
         Self { ctx, token, fields, errors }
     }

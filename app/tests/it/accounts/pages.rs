@@ -281,3 +281,19 @@ async fn street_admin_role_shows_the_back_office_link_residents_do_not_see_it() 
     app.login("13911112222").await;
     assert!(app.page("/").await.1.contains("href=\"/manage\""));
 }
+
+#[tokio::test]
+async fn registering_needs_only_the_code_and_a_password_the_rest_can_wait() {
+    let app = TestApp::with_district().await;
+    let r = app.post("/register", &[("phone", "13912345678")]).await;
+    let token =
+        r.headers()["location"].to_str().unwrap().split("token=").nth(1).unwrap().split('&').next().unwrap().to_owned();
+    let code = latest_code(&app).await;
+    let fields =
+        [("token", token.as_str()), ("code", &code), ("password", "海边散步2026"), ("name", ""), ("community_id", "")];
+    let r = app.post("/register/verify", &fields).await;
+    assert_eq!(r.status(), 303);
+    let (_, welcome) = app.page("/welcome").await;
+    assert!(welcome.contains("欢迎来到 e家，居民5678"), "{welcome}");
+    assert!(welcome.contains("选择您住的社区"), "the community can be chosen next");
+}
