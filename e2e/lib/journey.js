@@ -35,6 +35,8 @@ export function journey(page, name, budget) {
     fill: (selector, value, label) => act(label, () => page.fill(selector, value), false),
     /** Chooses an option: one tap. */
     choose: (selector, value, label) => act(label, () => page.selectOption(selector, value), false),
+    /** Attaches a file (a photo taken or chosen): one tap. */
+    attach: (selector, file, label) => act(label, () => page.setInputFiles(selector, file), false),
     /** Ticks a box: one tap. */
     check: (selector, label) => act(label, () => page.check(selector), false),
     /** A screenshot without a tap (the start, the end). */
