@@ -29,6 +29,8 @@ pub enum Flash {
     LoggedOut,
     /// 巡查已结束.
     PatrolEnded,
+    /// A family member was added (for the appointments' add form).
+    PersonAdded,
     /// A family member's details were saved.
     PersonSaved,
     /// A family member was removed.
@@ -39,10 +41,11 @@ pub enum Flash {
 
 impl Flash {
     /// Every message.
-    pub const ALL: [Flash; 6] = [
+    pub const ALL: [Flash; 7] = [
         Flash::LoggedIn,
         Flash::LoggedOut,
         Flash::PatrolEnded,
+        Flash::PersonAdded,
         Flash::PersonSaved,
         Flash::PersonRemoved,
         Flash::PasswordReset,
@@ -54,6 +57,7 @@ impl Flash {
             Flash::LoggedIn => "logged_in",
             Flash::LoggedOut => "logged_out",
             Flash::PatrolEnded => "patrol_ended",
+            Flash::PersonAdded => "person_added",
             Flash::PersonSaved => "person_saved",
             Flash::PersonRemoved => "person_removed",
             Flash::PasswordReset => "password_reset",
@@ -71,6 +75,7 @@ impl Flash {
             Flash::LoggedIn => "flash.logged_in",
             Flash::LoggedOut => "flash.logged_out",
             Flash::PatrolEnded => "flash.patrol_ended",
+            Flash::PersonAdded => "flash.person_added",
             Flash::PersonSaved => "flash.person_saved",
             Flash::PersonRemoved => "flash.person_removed",
             Flash::PasswordReset => "flash.password_reset",
