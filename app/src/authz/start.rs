@@ -55,6 +55,30 @@ pub fn pages(principal: &Principal) -> Vec<StartPage> {
     out
 }
 
+/// The strip at the top of a start page: links to the start pages of the viewer's other roles
+/// and, where the page's domain knows them, counts of what waits (the case queues fill
+/// `counts`, see `cases::queues::strip`). Rendered by `templates/_start_strip.html`.
+#[derive(Debug, Clone, Default)]
+pub struct Strip {
+    /// (name key, where, how many) for each queue they work.
+    pub counts: Vec<(&'static str, &'static str, i64)>,
+    /// (page name key, where) for their other start pages.
+    pub others: Vec<(&'static str, &'static str)>,
+}
+
+impl Strip {
+    /// The links to `principal`'s start pages other than `here`; no counts.
+    pub fn links(principal: &Principal, here: &str) -> Self {
+        let others = pages(principal).into_iter().filter(|p| p.path != here).map(|p| (key(p.role), p.path)).collect();
+        Self { counts: Vec::new(), others }
+    }
+
+    /// Whether there is anything to show.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty() && self.others.is_empty()
+    }
+}
+
 /// Where to go after logging in: where they asked to return to (`next`, already made safe),
 /// or else their most senior role's start page, or else the home page.
 pub fn after_login(principal: &Principal, next: &str) -> String {

@@ -358,7 +358,7 @@ pub struct QueuePage {
     /// Cases.
     pub rows: Vec<QueueRow>,
     /// The viewer's queue counts and other work pages (the queue is a start page).
-    pub strip: crate::cases::queues::Strip,
+    pub strip: crate::authz::start::Strip,
 }
 
 impl Lookup {

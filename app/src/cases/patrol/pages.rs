@@ -88,7 +88,7 @@ pub struct PatrolPage {
     refusal: Option<&'static str>,
     filed: Option<i64>,
     /// The counts of the inspector's queues and their other work pages (their start page).
-    strip: crate::cases::queues::Strip,
+    strip: crate::authz::start::Strip,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,6 +9,7 @@
 //! follows the grants alone ([`Queue::role`]), not the wider reach a street or district admin
 //! holds: an admin oversees, and would otherwise hear of every case of the street.
 
+use crate::authz::start::Strip;
 use crate::authz::{Grant, Principal, Role, Scope};
 use crate::cases::model::Case;
 use crate::cases::workflow::{Action, State};
@@ -163,32 +164,12 @@ pub async fn counts(conn: &mut Conn, principal: &Principal) -> Result<Vec<(Queue
     Ok(out)
 }
 
-/// The strip at the top of a start page: how many cases wait in each of the viewer's queues,
-/// and links to the start pages of their other roles (see `authz::start`).
-#[derive(Debug, Clone, Default)]
-pub struct Strip {
-    /// (queue name key, where, how many) for each queue they work.
-    pub counts: Vec<(&'static str, &'static str, i64)>,
-    /// (page name key, where) for their other start pages.
-    pub others: Vec<(&'static str, &'static str)>,
-}
-
-impl Strip {
-    /// Whether there is anything to show.
-    pub fn is_empty(&self) -> bool {
-        self.counts.is_empty() && self.others.is_empty()
-    }
-}
-
-/// The strip for `principal` on the start page at `here`.
+/// The strip for `principal` on the start page at `here`: their other start pages (see
+/// `authz::start`) and the counts of their queues.
 pub async fn strip(conn: &mut Conn, principal: &Principal, here: &str) -> Result<Strip, sqlx::Error> {
-    let counts = counts(conn, principal).await?.into_iter().map(|(q, n)| (q.key(), q.path(), n)).collect();
-    let others = crate::authz::start::pages(principal)
-        .into_iter()
-        .filter(|p| p.path != here)
-        .map(|p| (crate::authz::start::key(p.role), p.path))
-        .collect();
-    Ok(Strip { counts, others })
+    let mut strip = Strip::links(principal, here);
+    strip.counts = counts(conn, principal).await?.into_iter().map(|(q, n)| (q.key(), q.path(), n)).collect();
+    Ok(strip)
 }
 
 /// A stored queue notice in words; None for kinds or cases no longer known.

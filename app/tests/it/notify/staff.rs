@@ -77,9 +77,12 @@ async fn the_header_counts_the_unread_and_the_inbox_links_the_case() {
 async fn staff_land_on_their_work_with_its_counts_and_links_to_their_other_pages() {
     let w = World::for_cases().await;
     let w = w
-        .with([Person::new("13600000010", "用户10")
-            .grant(ejia::authz::Role::Inspector, At::Street(XIANGGANG_ZHONGLU))
-            .dispatcher()])
+        .with([
+            Person::new("13600000010", "用户10")
+                .grant(ejia::authz::Role::Inspector, At::Street(XIANGGANG_ZHONGLU))
+                .dispatcher(),
+            Person::new("13600000011", "用户11").street_admin_of(XIANGGANG_ZHONGLU).inspector_of(XIANGGANG_ZHONGLU),
+        ])
         .await;
     w.case(ILLEGAL_BUILDING).in_community(YUNXIAOLU).file(w.api(RESIDENT)).await;
     let app = &w.app;
@@ -110,6 +113,11 @@ async fn staff_land_on_their_work_with_its_counts_and_links_to_their_other_pages
         patrol.contains("<strong>0</strong> 待核查")
             && patrol.contains("<a href=\"/manage/cases?state=reported\">待派遣案件</a>")
     );
+
+    // An admin who patrols too: the back office, with a link to the patrol.
+    assert_eq!(landing("13600000011").await, "/manage");
+    let (_, home) = app.page("/manage").await;
+    assert!(home.contains("<a href=\"/patrol\">巡查</a>"), "{home}");
 
     // Logging out says so.
     assert_eq!(app.post("/logout", &[]).await.status(), 303);
