@@ -28,14 +28,8 @@ pub use crate::cases::filing::{MAX_ADDRESS, MAX_TEXT, NewCase, OnBehalf};
 pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResult<Case> {
     let filer = Filer::new(user.id, Source::for_filer(&user.principal), &new, None);
     let reserved = addons::reserved(state);
-    let case = state.db.write(File { new, user: user.id, filer, reserved, now: state.clock.unix() }).await?;
-    // The dispatchers hear of it after the filing is durable, in a transaction of their own:
-    // the filing stays one write (see `filing::store`), and a notice lost to a crash in
-    // between leaves the case in their queue all the same.
-    let mut tx = state.db.begin().await?;
-    crate::cases::queues::tell(&mut tx, &case, None, None, Some(user.id), case.created_at).await?;
-    tx.commit().await?;
-    Ok(case)
+    // The filing's write leaves the dispatchers' notices too (`queues::store::TELL_DISPATCHERS`).
+    state.db.write(File { new, user: user.id, filer, reserved, now: state.clock.unix() }).await
 }
 
 /// Files a case in `tx`, which the caller commits (so that what it stores beside the case is

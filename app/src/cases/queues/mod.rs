@@ -131,6 +131,11 @@ pub fn area_sql(grants: &[Grant], queue: Queue) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" or "))
 }
 
+/// The parameters of a notice about case `id`.
+pub fn params(id: i64) -> String {
+    serde_json::json!({ "case_id": id }).to_string()
+}
+
 /// Leaves a notice for everyone who works the queue `case` (as it now is) entered by this
 /// move, but the one who moved it.
 pub async fn tell(
@@ -144,7 +149,7 @@ pub async fn tell(
     let Some(queue) = entered(from, action, case.state) else { return Ok(0) };
     let people = store::workers(conn, queue, case).await?;
     let kind = format!("{PREFIX}{}", queue.as_str());
-    let params = serde_json::json!({ "case_id": case.id }).to_string();
+    let params = params(case.id);
     let mut told = 0;
     for person in people.into_iter().filter(|p| Some(*p) != actor) {
         store::leave_notice(conn, person, &kind, &params, now).await?;
@@ -222,5 +227,12 @@ mod tests {
         for q in Queue::ALL {
             assert_eq!(Queue::parse(q.as_str()), Some(q));
         }
+        // The filing's one statement spells the dispatchers' kind and scopes itself.
+        assert!(store::TELL_DISPATCHERS.contains(&format!("'{PREFIX}{}'", Queue::Dispatch.as_str())));
+        assert!(
+            Role::Dispatcher.allows_scope(&Scope::District)
+                && Role::Dispatcher.allows_scope(&Scope::Street(StreetId(1)))
+        );
+        assert!(!Role::Dispatcher.allows_scope(&Scope::Community(crate::ids::CommunityId(1))));
     }
 }

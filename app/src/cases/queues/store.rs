@@ -6,6 +6,15 @@ use crate::cases::queues::Queue;
 use crate::db::Conn;
 use crate::ids::UserId;
 
+/// A filing's notices to the dispatchers ($1 the notice's parameters, $2 now, $3 who filed it,
+/// $4 the case's street): one statement, run inside the filing's own durable write (see
+/// `filing::store`) so that a crowd of filings stays one group commit — the same people as
+/// [`workers`] for [`Queue::Dispatch`], whose role allows the district and street scopes.
+pub const TELL_DISPATCHERS: &str = "insert into notifications (user_id, kind, params_json, created_at) \
+     select distinct g.user_id, 'case.queue_dispatch', $1, $2 from role_grants g join users u on u.user_id = g.user_id \
+     where g.role = 'dispatcher' and u.disabled_at is null and g.user_id <> $3 \
+     and (g.scope_kind = 'district' or (g.scope_kind = 'street' and g.scope_id = $4))";
+
 /// The live staff whose grants of the queue's role cover `case`: the district, its street, its
 /// community, or (handlers) its department.
 pub async fn workers(conn: &mut Conn, queue: Queue, case: &Case) -> Result<Vec<UserId>, sqlx::Error> {
