@@ -43,6 +43,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::events::DOMAIN,
     crate::checkin::DOMAIN,
     crate::appointments::DOMAIN,
+    crate::people::DOMAIN,
     crate::notify::DOMAIN,
     crate::media::DOMAIN,
     crate::cases::DOMAIN,
@@ -215,7 +216,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), web::csrf::protect))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .layer(CatchPanicLayer::new())
-        .layer(from_fn_with_state(state.clone(), web::error_pages::render));
+        .layer(from_fn_with_state(state.clone(), web::error_pages::render))
+        .layer(axum::middleware::from_fn(web::flash::clear));
 
     let ops = Router::new().route("/healthz", get(|| async { "ok" })).route("/readyz", get(readyz));
 

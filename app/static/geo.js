@@ -44,15 +44,27 @@
   }
   navigator.geolocation.watchPosition(found, failed, { enableHighAccuracy: true, maximumAge: 30000 });
   if (!route) return;
+  var body = function () {
+    var points = pending.join(';');
+    pending = [];
+    return points;
+  };
   var send = function () {
     if (pending.length === 0) return;
-    var body = new URLSearchParams({ points: pending.join(';'), _csrf: csrf });
-    pending = [];
-    fetch(route, { method: 'POST', body: body, credentials: 'same-origin' }).catch(function () {});
+    var data = new URLSearchParams({ points: body(), _csrf: csrf });
+    // A beacon outlives the page it leaves (a finding's form submission navigates away).
+    if (navigator.sendBeacon && navigator.sendBeacon(route, data)) return;
+    fetch(route, { method: 'POST', body: data, credentials: 'same-origin', keepalive: true }).catch(function () {});
   };
   window.setInterval(send, 60000);
-  // The last points go out with the finding or the end of the patrol.
   form.addEventListener('submit', send);
+  // The last points of a patrol go in the end form itself: sent beside it, they could arrive
+  // after the patrol had ended and be refused (409).
   var end = document.getElementById('end-form');
-  if (end) end.addEventListener('submit', send);
+  var last = document.getElementById('end-points');
+  if (end && last) {
+    end.addEventListener('submit', function () {
+      last.value = body();
+    });
+  }
 })();

@@ -48,7 +48,8 @@ test('register → log in → English → large text → profile → log out', a
   await page.fill('#f-name', '王阿姨');
   await page.selectOption('#f-community_id', { label: '云霄路社区' });
   await page.fill('#f-password', '栈桥边看海鸥飞过来');
-  await Promise.all([page.waitForURL(/\/me$/), page.click('form[action="/register/verify"] button[type=submit]')]);
+  await Promise.all([page.waitForURL(/\/welcome$/), page.click('form[action="/register/verify"] button[type=submit]')]);
+  await page.goto(base + '/me');
   assert.equal(await page.inputValue('#f-name'), '王阿姨');
   assert.match(await page.textContent('main'), /139\*\*\*\*5678/);
   await checkA11y(page, 'profile');

@@ -42,6 +42,8 @@ pub fn router() -> Router<AppState> {
 struct IndexPage {
     ctx: Ctx,
     sections: Vec<Link>,
+    /// Links to the user's other start pages (the back office is the admins' start page).
+    strip: crate::authz::start::Strip,
 }
 
 /// The back-office home asks every domain for its tiles, in the order of `app::DOMAINS`: it
@@ -54,7 +56,8 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
         .flat_map(|domain| (domain.tiles)(&user.principal))
         .map(|tile| Link { label: ctx.t(tile.key).into(), href: tile.href.into() })
         .collect();
-    render(&IndexPage { ctx, sections })
+    let strip = crate::authz::start::Strip::links(&user.principal, "/manage");
+    render(&IndexPage { ctx, sections, strip })
 }
 
 /// Streets in which `admin` administers people (None: everywhere).

@@ -103,6 +103,8 @@ pub struct CurrentUser {
     pub large_text: bool,
     /// Roles, for authorization.
     pub principal: Principal,
+    /// How many of their inbox's notices are unread (the header's 消息 badge).
+    pub unread: i64,
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Self-registration with a verified phone number.
 //!
-//! Step one sends a six-digit code to the phone; step two takes the code with the person's
-//! name, community and password. The page after step one reads the same whether or not the
+//! Step one sends a six-digit code to the phone; step two takes the code with a password and,
+//! if they like, the person's name and community (both can wait for the profile page). The page after step one reads the same whether or not the
 //! number already has an account: the owner of a registered number gets a text saying so
 //! instead of a code. So nobody learns who is registered without holding the phone.
 
@@ -13,7 +13,7 @@ use crate::accounts::model::{Phone, check_new_password, parse_display_name};
 use crate::accounts::service::{self, NewAccount, RESIDENT};
 use crate::accounts::store;
 use crate::app::AppState;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::ids::{CommunityId, UserId};
 use crate::web::i18n::Locale;
 
@@ -36,17 +36,21 @@ pub struct Completion {
     pub community_id: Option<CommunityId>,
     /// Password.
     pub password: String,
+    /// The page's language, for the name given when none is typed.
+    pub locale: Locale,
 }
 
 /// Step two: checks the code and creates the account; returns the user and a session.
 pub async fn complete(state: &AppState, c: Completion) -> AppResult<(UserId, String)> {
     let mut errors = Vec::new();
-    let name = parse_display_name(&c.name).map_err(|e| errors.push(e)).ok();
-    if c.community_id.is_none() {
-        errors.push(FieldError { field: "community_id", key: "form.required" });
-    }
     let mut conn = state.db.conn().await?;
     let pending = codes::pending(state, &mut conn, &c.token, Purpose::Register).await?;
+    // Name and community may wait (the profile page sets them): without a name, the account
+    // is called after the phone's last four digits, e.g. 居民5678.
+    let name = match c.name.trim() {
+        "" => Some(default_name(&pending.phone, c.locale)),
+        typed => parse_display_name(typed).map_err(|e| errors.push(e)).ok(),
+    };
     if let Err(e) = check_new_password("password", &c.password, Some(&pending.phone)) {
         errors.push(e);
     }
@@ -84,4 +88,11 @@ pub async fn complete(state: &AppState, c: Completion) -> AppResult<(UserId, Str
     let session = sessions::start(&mut tx, user, now).await?;
     tx.commit().await?;
     Ok((user, session))
+}
+
+/// The name of an account registered without one: 居民 and the phone's last four digits.
+pub fn default_name(phone: &Phone, locale: Locale) -> String {
+    let digits = phone.as_str();
+    let last4 = &digits[digits.len().saturating_sub(4)..];
+    crate::web::i18n::tf(locale, "register.default_name", &[("digits", last4)])
 }

@@ -15,7 +15,8 @@ use crate::accounts::login::unlock::UNLOCK_COOKIE;
 use crate::accounts::model::{Phone, parse_display_name};
 use crate::accounts::register::{self, Completion};
 use crate::accounts::service::{self, LoginError};
-use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, profile_fields};
+use crate::accounts::store;
+use crate::accounts::views::{LoginPage, ProfilePage, RegisterPage, VerifyPage, WelcomePage, profile_fields};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::CommunityId;
@@ -23,6 +24,7 @@ use crate::org::Directory;
 use crate::web::client::{client_ip, is_https};
 use crate::web::csrf::time_days;
 use crate::web::extract::{Form, Query};
+use crate::web::flash::{self, Flash};
 use crate::web::forms::Errors;
 use crate::web::i18n::Locale;
 use crate::web::{Ctx, LANG_COOKIE, SESSION_COOKIE, VIEW_COOKIE, render, render_status, safe_next, see_other};
@@ -35,10 +37,13 @@ pub fn router() -> Router<AppState> {
         .route("/register", get(register_page).post(register_start))
         .route("/register/verify", get(verify_page).post(register_complete))
         .route("/me", get(profile))
+        .route("/welcome", get(welcome))
         .route("/me/profile", post(update_profile))
         .route("/me/password", post(change_password))
+        .route("/me/digest", post(set_digest))
         .route("/prefs", post(preferences))
         .merge(crate::accounts::login::unlock_pages::router())
+        .merge(crate::accounts::login::reset_pages::router())
         .merge(crate::accounts::credentials::pages::router())
 }
 
@@ -93,7 +98,7 @@ async fn login(State(state): State<AppState>, ctx: Ctx, parts: Parts, Form(f): F
             if unlock.is_some() {
                 jar = jar.remove(Cookie::build(UNLOCK_COOKIE).path("/login"));
             }
-            if let Some(u) = prefs {
+            if let Some(u) = &prefs {
                 if let Some(locale) = u.locale {
                     jar = jar.add(pref_cookie(&state, &parts.headers, LANG_COOKIE, locale.tag()));
                 }
@@ -104,7 +109,10 @@ async fn login(State(state): State<AppState>, ctx: Ctx, parts: Parts, Form(f): F
                     if u.large_text { "large" } else { "normal" },
                 ));
             }
-            Ok((jar, see_other(&next)).into_response())
+            // Staff land on their work (see `authz::start`), unless they were on their way somewhere.
+            let to =
+                prefs.as_ref().map_or_else(|| next.clone(), |u| crate::authz::start::after_login(&u.principal, &next));
+            Ok(flash::with((jar, see_other(&to)).into_response(), Flash::LoggedIn))
         }
         Err(LoginError::Invalid) => {
             again(ctx, StatusCode::UNPROCESSABLE_ENTITY, invalid("password", "form.login_failed"))
@@ -126,7 +134,7 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> AppResult<Resp
     if let Some(c) = jar.get(SESSION_COOKIE) {
         sessions::end(&mut *state.db.conn().await?, c.value()).await?;
     }
-    Ok((jar.remove(sessions::removal()), see_other("/")).into_response())
+    Ok(flash::with((jar.remove(sessions::removal()), see_other("/")).into_response(), Flash::LoggedOut))
 }
 
 async fn register_page(ctx: Ctx) -> AppResult<Response> {
@@ -196,11 +204,13 @@ async fn register_complete(
         name: f.name.clone(),
         community_id: f.community_id.trim().parse().ok().map(CommunityId),
         password: f.password.clone(),
+        locale: ctx.locale,
     };
     match register::complete(&state, completion).await {
         Ok((_, session)) => {
             let jar = CookieJar::from_headers(&parts.headers).add(sessions::cookie(&state, &parts.headers, session));
-            Ok((jar, see_other("/me")).into_response())
+            // A new resident's first page: what they can do next (see `welcome`).
+            Ok((jar, see_other("/welcome")).into_response())
         }
         Err(AppError::Invalid(errors)) => {
             let communities = communities(&state, &ctx).await?;
@@ -209,6 +219,13 @@ async fn register_complete(
         }
         Err(other) => Err(other),
     }
+}
+
+/// After registering: a welcome with the next steps (large text, activities, booking,
+/// reporting), each one tap away.
+async fn welcome(ctx: Ctx) -> AppResult<Response> {
+    ctx.user()?;
+    render(&WelcomePage { ctx })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -231,13 +248,18 @@ async fn profile_page(
     let (name, community_id) = form
         .unwrap_or_else(|| (user.display_name.clone(), user.community_id.map(|c| c.to_string()).unwrap_or_default()));
     let (profile_fields, password_fields) = profile_fields(&name, &community_id, communities);
-    Ok(ProfilePage { ctx, profile_fields, password_fields, roles, profile_errors, password_errors, notice })
+    let digest = match user.principal.is_staff() {
+        true => Some(store::staff_digest(&mut *state.db.conn().await?, user.id).await?),
+        false => None,
+    };
+    Ok(ProfilePage { ctx, profile_fields, password_fields, roles, profile_errors, password_errors, notice, digest })
 }
 
 async fn profile(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NoticeQuery>) -> AppResult<Response> {
     let notice = match q.done.as_deref() {
         Some("profile") => Some("profile.saved"),
         Some("password") => Some("profile.password_changed"),
+        Some("digest") => Some("digest.saved"),
         _ => None,
     };
     render(&profile_page(&state, ctx, None, Errors::none(), Errors::none(), notice).await?)
@@ -267,6 +289,22 @@ async fn update_profile(State(state): State<AppState>, ctx: Ctx, Form(f): Form<P
         }
         Err(other) => Err(other),
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct DigestForm {
+    /// A checkbox: present ("on") when ticked.
+    digest: Option<String>,
+}
+
+/// Staff turn their daily digest on or off (see `notify::digest`).
+async fn set_digest(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DigestForm>) -> AppResult<Response> {
+    let user = ctx.user()?;
+    if !user.principal.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    store::set_staff_digest(&mut *state.db.conn().await?, user.id, f.digest.is_some()).await?;
+    Ok(see_other("/me?done=digest"))
 }
 
 #[derive(Debug, Deserialize)]

@@ -183,6 +183,23 @@ pub async fn set_preferences(
     Ok(())
 }
 
+/// Whether a member of staff gets the daily digest of their queues by text (`notify::digest`).
+pub async fn staff_digest(conn: &mut Conn, id: UserId) -> Result<bool> {
+    let on: Option<i64> =
+        sqlx::query_scalar("select staff_digest from users where user_id = $1").bind(id.0).fetch_optional(conn).await?;
+    Ok(on == Some(1))
+}
+
+/// Turns the daily digest on or off.
+pub async fn set_staff_digest(conn: &mut Conn, id: UserId, on: bool) -> Result<()> {
+    sqlx::query("update users set staff_digest = $1 where user_id = $2")
+        .bind(i64::from(on))
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// A user's grants.
 pub async fn grants(conn: &mut Conn, id: UserId) -> Result<Vec<Grant>> {
     let rows =

@@ -73,6 +73,53 @@ impl UnlockPage {
     }
 }
 
+/// The welcome after registering: the next steps.
+#[derive(askama::Template)]
+#[template(path = "accounts/welcome.html")]
+pub struct WelcomePage {
+    /// Page context.
+    pub ctx: Ctx,
+}
+
+/// 忘记密码: step one (the phone) or two (the code and the new password).
+#[derive(askama::Template)]
+#[template(path = "accounts/reset.html")]
+pub struct ResetPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// Step two's verification token; None on step one.
+    pub token: Option<String>,
+    /// The step's fields.
+    pub fields: Vec<Field>,
+    /// Errors.
+    pub errors: Errors,
+}
+
+impl ResetPage {
+    /// Step one, with the phone as typed.
+    pub fn phone(ctx: Ctx, phone: &str, errors: Errors) -> Self {
+        let field =
+            Field::text("phone", "field.phone", phone).kind("tel").inputmode("tel").autocomplete("tel").required();
+        Self { ctx, token: None, fields: vec![field], errors }
+    }
+
+    /// Step two: the code and the new password, twice (never shown back).
+    pub fn code(ctx: Ctx, token: String, errors: Errors) -> Self {
+        let fields = vec![
+            Field::text("code", "field.code", "").inputmode("numeric").autocomplete("one-time-code").required(),
+            Field::text("new_password", "field.new_password", "")
+                .kind("password")
+                .autocomplete("new-password")
+                .required(),
+            Field::text("confirm_password", "field.confirm_password", "")
+                .kind("password")
+                .autocomplete("new-password")
+                .required(),
+        ];
+        Self { ctx, token: Some(token), fields, errors }
+    }
+}
+
 /// My API tokens and calendar link.
 #[derive(askama::Template)]
 #[template(path = "accounts/tokens.html")]
@@ -139,13 +186,15 @@ impl VerifyPage {
     ) -> Self {
         let fields = vec![
             Field::text("code", "field.code", "").inputmode("numeric").autocomplete("one-time-code").required(),
-            Field::text("name", "field.display_name", name).autocomplete("name").required(),
-            Field::select("community_id", "field.community", community_id, communities).required(),
             Field::text("password", "field.new_password", "")
                 .kind("password")
                 .autocomplete("new-password")
                 .hint("hint.password")
                 .required(),
+            // Optional, so that registering takes six taps (issue 12): both can be set later on
+            // the profile page, and the welcome says so.
+            Field::text("name", "field.display_name", name).autocomplete("name").hint("register.name_hint"),
+            Field::select("community_id", "field.community", community_id, communities).hint("register.community_hint"),
         ];
         Self { ctx, token, fields, errors }
     }
@@ -169,6 +218,8 @@ pub struct ProfilePage {
     pub password_errors: Errors,
     /// A success message key.
     pub notice: Option<&'static str>,
+    /// Staff only: whether the daily digest of their queues is texted to them.
+    pub digest: Option<bool>,
 }
 
 /// The fields of the profile page's two forms.

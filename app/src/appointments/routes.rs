@@ -141,8 +141,10 @@ async fn service(
 async fn people_page(state: &AppState, ctx: Ctx, values: (&str, &str), errors: Errors) -> AppResult<PeoplePage> {
     let user = ctx.user()?;
     let list = crate::people::list(&mut *state.db.conn().await?, user.id).await?;
-    let people =
-        list.into_iter().map(|p| (p.name, p.relation.label_key(), p.id_masked.unwrap_or_else(|| "—".into()))).collect();
+    let people = list
+        .into_iter()
+        .map(|p| (p.name, p.relation.label_key(), p.id_masked.unwrap_or_else(|| "—".into()), p.id))
+        .collect();
     let relations = crate::people::model::Relation::ALL
         .iter()
         .map(|r| Opt { value: r.as_str().into(), label: ctx.t(r.label_key()).into() })

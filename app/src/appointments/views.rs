@@ -78,7 +78,7 @@ pub struct PeoplePage {
     /// Page context.
     pub ctx: Ctx,
     /// People: (name, relation key, masked ID).
-    pub people: Vec<(String, &'static str, String)>,
+    pub people: Vec<(String, &'static str, String, i64)>,
     /// The add form.
     pub fields: Vec<Field>,
     /// Its errors.

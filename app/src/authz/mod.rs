@@ -12,6 +12,7 @@ use crate::ids::{CommunityId, DepartmentId, StreetId, UserId};
 
 pub mod gate;
 pub mod reach;
+pub mod start;
 #[cfg(test)]
 mod tests;
 

@@ -431,6 +431,8 @@ pub struct QueuePage {
     pub overdue: bool,
     /// Cases.
     pub rows: Vec<QueueRow>,
+    /// The viewer's queue counts and other work pages (the queue is a start page).
+    pub strip: crate::authz::start::Strip,
 }
 
 impl Lookup {
@@ -459,6 +461,6 @@ impl Lookup {
                 escalated: c.escalated,
             })
             .collect();
-        QueuePage { ctx, filters, overdue, rows }
+        QueuePage { ctx, filters, overdue, rows, strip: Default::default() }
     }
 }

@@ -7,7 +7,8 @@
 //! take them: one table), `filing` (what a new case must be, and in `filing/store` the filing as
 //! one durable write, see `db::write`), `store` (SQL of cases, timelines
 //! and categories), `service` (filing, seeing, acting, merging: one transaction each),
-//! `notices` (what the reporter hears), `jobs` (escalating overdue cases), `timeline` (the
+//! `notices` (what the reporter hears), `queues` (what staff hear of the cases waiting for
+//! them, and how many wait), `jobs` (escalating overdue cases), `timeline` (the
 //! timeline as the API tells it), `api` (the case API), `pages` and `views` (report, my reports,
 //! the queue), `case_views` (the case page), `duplicate_pages` (merging a possible duplicate
 //! from the case page), `reveal` (showing a masked number or an anonymous reporter, audited),
@@ -56,6 +57,7 @@ pub mod pages;
 pub mod patrol;
 pub mod photos;
 pub mod portal;
+pub mod queues;
 pub mod reveal;
 pub mod searchable;
 pub mod service;

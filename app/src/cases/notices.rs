@@ -1,7 +1,8 @@
 //! What the reporter hears: a notice in their inbox at each public step of their case
 //! (accepted or not, dispatched, postponed, handled, closed, voided). Stored as
 //! `case.<state>` with the case's id; worded when the inbox is read, in the reader's language,
-//! by [`CaseNotices`], which the core registers with the inbox (`notify::wording`).
+//! by [`CaseNotices`], which the core registers with the inbox (`notify::wording`). The staff's
+//! notices of their queues (`case.queue_…`, see `queues`) are worded through it too.
 
 use crate::cases::store;
 use crate::cases::workflow::State;
@@ -49,14 +50,19 @@ pub async fn text(
     params_json: &str,
     locale: Locale,
 ) -> Result<Option<String>, sqlx::Error> {
+    if kind.starts_with(crate::cases::queues::PREFIX) {
+        return crate::cases::queues::text(conn, kind, params_json, locale).await;
+    }
     let Some(key) = kind.strip_prefix(PREFIX).and_then(State::parse).and_then(inbox_key) else { return Ok(None) };
-    let Some(id) = serde_json::from_str::<serde_json::Value>(params_json).ok().and_then(|v| v["case_id"].as_i64())
-    else {
-        return Ok(None);
-    };
+    let Some(id) = case_of(params_json) else { return Ok(None) };
     let Some(case) = store::case(conn, id).await? else { return Ok(None) };
     let category = store::category(conn, case.category_id).await?.map(|c| c.name).unwrap_or_default();
     Ok(Some(i18n::tf(locale, key, &[("number", &id.to_string()), ("category", &category)])))
+}
+
+/// The case a stored case notice speaks of.
+pub fn case_of(params_json: &str) -> Option<i64> {
+    serde_json::from_str::<serde_json::Value>(params_json).ok().and_then(|v| v["case_id"].as_i64())
 }
 
 /// The case notices' wording, registered with the inbox by the core's `DOMAIN`.
@@ -75,5 +81,9 @@ impl Wording for CaseNotices {
         locale: Locale,
     ) -> BoxFuture<'a, Result<Option<String>, sqlx::Error>> {
         Box::pin(text(conn, kind, params_json, locale))
+    }
+
+    fn link(&self, _kind: &str, params_json: &str) -> Option<String> {
+        case_of(params_json).map(|id| format!("/cases/{id}"))
     }
 }

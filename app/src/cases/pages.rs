@@ -239,9 +239,14 @@ async fn queue(
         limit: LIST_LIMIT,
         ..Filter::default()
     };
-    let cases = store::list(&mut *state.db.conn().await?, user.principal.reach(), &filter).await?;
+    let mut conn = state.db.conn().await?;
+    let cases = store::list(&mut conn, user.principal.reach(), &filter).await?;
+    let strip = crate::cases::queues::strip(&mut conn, &user.principal, &ctx.path).await?;
+    drop(conn);
     let lookup = Lookup::load(&state).await?;
-    render(&lookup.queue(ctx, (&q.state, !q.overdue.is_empty(), &q.sort), cases, now))
+    let mut page = lookup.queue(ctx, (&q.state, !q.overdue.is_empty(), &q.sort), cases, now);
+    page.strip = strip;
+    render(&page)
 }
 
 /// The case page with the whole number (or why it cannot be shown), answered to the POST

@@ -28,6 +28,7 @@ pub use crate::cases::filing::{MAX_ADDRESS, MAX_TEXT, NewCase, OnBehalf};
 pub async fn file(state: &AppState, user: &CurrentUser, new: NewCase) -> AppResult<Case> {
     let filer = Filer::new(user.id, Source::for_filer(&user.principal), &new, None);
     let reserved = addons::reserved(state);
+    // The filing's write leaves the dispatchers' notices too (`queues::store::TELL_DISPATCHERS`).
     state.db.write(File { new, user: user.id, filer, reserved, now: state.clock.unix() }).await
 }
 
@@ -45,6 +46,7 @@ pub async fn file_in(
     let mut case = filing::check(new, &refs, filer, &addons::reserved(state), state.clock.unix())?;
     case.id = store::insert_case(tx, &case, user.id, case.created_at).await?;
     audit::record(tx, case.created_at, audit_actor(&case, user.id), "case.file", filing_change(&case)).await?;
+    crate::cases::queues::tell(tx, &case, None, None, Some(user.id), case.created_at).await?;
     Ok(case)
 }
 
@@ -198,6 +200,8 @@ pub async fn act(state: &AppState, user: &CurrentUser, id: i64, act: Act) -> App
             }
         }
     }
+    // The staff whose queue it now reaches hear of it (see `queues`).
+    crate::cases::queues::tell(&mut tx, &next, Some(case.state), Some(act.action), Some(user.id), now).await?;
     tx.commit().await?;
     Ok(next)
 }

@@ -119,6 +119,15 @@ impl Wording for AssistNotices {
     fn text_message(&self, kind: &str, params_json: &str) -> Option<Message> {
         Decision::parse(kind, params_json).map(|d| d.sms_message())
     }
+
+    /// A decision links to the enterprise's page; an assignment or a step to its case.
+    fn link(&self, kind: &str, params_json: &str) -> Option<String> {
+        if Decision::parse(kind, params_json).is_some() {
+            return Some("/enterprise".to_owned());
+        }
+        let params: serde_json::Value = serde_json::from_str(params_json).ok()?;
+        params["case_id"].as_i64().map(|id| format!("/cases/{id}"))
+    }
 }
 
 /// Leaves the applicant a notice of the decision on their application, in the caller's

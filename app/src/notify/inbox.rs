@@ -27,6 +27,8 @@ pub struct Entry {
     pub created_at: i64,
     /// Whether the user has marked it read.
     pub read: bool,
+    /// Where to see what it speaks of (the case, my bookings), if anywhere.
+    pub link: Option<String>,
 }
 
 /// The newest notices of a user, worded in `locale`: the bookings' here, the others by the
@@ -39,7 +41,9 @@ pub async fn entries(state: &AppState, user: UserId, locale: Locale) -> AppResul
     for n in notices {
         if let Some(words) = wording::of(state, &n.kind) {
             if let Some(text) = words.inbox_text(&mut conn, &n.kind, &n.params_json, locale).await? {
-                out.push(Entry { id: n.id, kind: n.kind, text, created_at: n.created_at, read: n.read_at.is_some() });
+                let link = words.link(&n.kind, &n.params_json);
+                let read = n.read_at.is_some();
+                out.push(Entry { id: n.id, kind: n.kind, text, created_at: n.created_at, read, link });
             }
             continue;
         }
@@ -54,6 +58,9 @@ pub async fn entries(state: &AppState, user: UserId, locale: Locale) -> AppResul
             text: i18n::tf(locale, kind.inbox_key(), &args),
             created_at: n.created_at,
             read: n.read_at.is_some(),
+            // A booking's notice speaks of one of my bookings: they are listed, with their
+            // tickets, on one page.
+            link: Some("/me/bookings".to_owned()),
         });
     }
     Ok(out)

@@ -13,6 +13,7 @@
 //! expires).
 
 pub mod api;
+pub mod digest;
 pub mod inbox;
 pub mod model;
 pub mod outbox;

@@ -24,6 +24,12 @@ pub trait Wording: Sync {
         locale: Locale,
     ) -> BoxFuture<'a, Result<Option<String>, sqlx::Error>>;
 
+    /// Where the reader finds what a stored notice speaks of (the case, the booking), if
+    /// anywhere: the inbox links the notice there.
+    fn link(&self, _kind: &str, _params_json: &str) -> Option<String> {
+        None
+    }
+
     /// The text message a stored notice deserves, if any (most deserve none).
     fn text_message(&self, _kind: &str, _params_json: &str) -> Option<Message> {
         None

@@ -85,6 +85,8 @@ pub struct Report {
     pub queued_sent: usize,
     /// Codes dropped from the outbox because they expired.
     pub codes_dropped: u64,
+    /// Staff texted their daily digest (see [`super::digest`]).
+    pub digests: usize,
 }
 
 /// Runs the jobs once, at the state's clock time.
@@ -94,6 +96,7 @@ pub async fn run_once(state: &AppState, gateway: &impl SmsGateway) -> anyhow::Re
     let mut tx = state.db.begin().await?;
     report.reminded = store::remind_due(&mut tx, now, BATCH * BATCHES_PER_RUN as i64).await?;
     tx.commit().await?;
+    report.digests = super::digest::send_due(state, now).await?;
     // Codes first: somebody is waiting for each, with a form open.
     if gateway.hands_over() {
         report.queued_sent = send_queued(state, gateway, now).await?;
@@ -193,11 +196,12 @@ pub fn spawn(state: AppState, every: Duration) {
         let state = state.clone();
         async move {
             match run_once(&state, &OutboxGateway).await {
-                Ok(r) if r.reminded + r.texted + r.queued_sent > 0 => {
+                Ok(r) if r.reminded + r.texted + r.queued_sent + r.digests > 0 => {
                     tracing::info!(
                         reminded = r.reminded,
                         texted = r.texted,
                         codes = r.queued_sent,
+                        digests = r.digests,
                         "notifications sent"
                     );
                 }

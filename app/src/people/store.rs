@@ -50,10 +50,13 @@ pub async fn insert(conn: &mut Conn, owner: UserId, p: &NewRow<'_>, now: i64) ->
     .await
 }
 
-/// `select` of the columns [`person_from`] reads, from people, where `$where`.
+/// `select` of the columns [`person_from`] reads, from the people not removed, where `$where`.
 macro_rules! select_people {
     ($where:literal) => {
-        concat!("select person_id, name, relation, id_masked, birth_date, id_index from people where ", $where)
+        concat!(
+            "select person_id, name, relation, id_masked, birth_date, id_index from people where removed_at is null and ",
+            $where
+        )
     };
 }
 
@@ -80,4 +83,53 @@ pub async fn get(conn: &mut Conn, owner: UserId, id: i64) -> Result<Option<Perso
 pub async fn myself(conn: &mut Conn, owner: UserId) -> Result<Option<Person>, sqlx::Error> {
     let row = sqlx::query(MYSELF).bind(owner.0).fetch_optional(conn).await?;
     row.as_ref().map(person_from).transpose()
+}
+
+/// Changes a person's name and relation, and their ID number when `id` is given.
+pub async fn update(conn: &mut Conn, owner: UserId, person: i64, p: &NewRow<'_>) -> Result<bool, sqlx::Error> {
+    let (index, sealed, masked, birth) = match &p.id {
+        Some((i, s, m, b)) => (Some(i.as_str()), Some(s.as_str()), Some(m.as_str()), Some(b.as_str())),
+        None => (None, None, None, None),
+    };
+    let done = sqlx::query(
+        "update people set name = $1, relation = $2, id_index = coalesce($3, id_index), \
+         id_sealed = coalesce($4, id_sealed), id_masked = coalesce($5, id_masked), birth_date = coalesce($6, birth_date) \
+         where owner_user_id = $7 and person_id = $8 and removed_at is null",
+    )
+    .bind(p.name)
+    .bind(p.relation.as_str())
+    .bind(index)
+    .bind(sealed)
+    .bind(masked)
+    .bind(birth)
+    .bind(owner.0)
+    .bind(person)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks a person removed; false if there was none to remove.
+pub async fn remove(conn: &mut Conn, owner: UserId, person: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update people set removed_at = $1 where owner_user_id = $2 and person_id = $3 and removed_at is null",
+    )
+    .bind(now)
+    .bind(owner.0)
+    .bind(person)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many bookings for `person` are still ahead (booked, waiting or in a draw).
+pub async fn future_bookings(conn: &mut Conn, person: i64, now: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "select count(*) from reservations r join offerings o on o.offering_id = r.offering_id \
+         where r.person_id = $1 and r.status in ('requested', 'confirmed', 'waitlisted') and o.starts_at > $2",
+    )
+    .bind(person)
+    .bind(now)
+    .fetch_one(conn)
+    .await
 }

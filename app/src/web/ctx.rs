@@ -32,6 +32,8 @@ pub struct Ctx {
     pub path: String,
     /// Fingerprint appended to asset URLs.
     pub asset_version: &'static str,
+    /// What the last action did, said once on this page (see `web::flash`).
+    pub flash: Option<crate::web::flash::Flash>,
 }
 
 impl Ctx {
@@ -61,7 +63,8 @@ impl Ctx {
             Some(v) => v == "large",
             None => user.as_ref().is_some_and(|u| u.large_text),
         };
-        Ok(Self { locale, large_text, user, csrf, path, asset_version: assets::version() })
+        let flash = crate::web::flash::of(&jar);
+        Ok(Self { locale, large_text, user, csrf, path, asset_version: assets::version(), flash })
     }
 
     /// Translates a catalog key.

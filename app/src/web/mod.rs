@@ -11,6 +11,7 @@ pub mod csv;
 pub mod ctx;
 pub mod error_pages;
 pub mod extract;
+pub mod flash;
 pub mod forms;
 pub mod guard;
 pub mod i18n;

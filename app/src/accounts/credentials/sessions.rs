@@ -51,11 +51,17 @@ pub async fn current_user(state: &AppState, cookie: &str) -> AppResult<Option<Cu
     Ok(load_user(&mut conn, UserId(user_id)).await?)
 }
 
-/// A user with their grants, in one statement (one row per grant; a user without grants
-/// gives one row of NULLs). `{from_where}` names the user `u`.
+/// A user with their grants and unread count, in one statement (one row per grant; a user
+/// without grants gives one row of NULLs). `{from_where}` names the user `u`.
+///
+/// The unread count is the header's badge on every signed-in page. It is counted here, in
+/// the statement that loads the session anyway, rather than cached per session: no second
+/// round trip, no staleness after reading the inbox or a new notice, and the count reads only
+/// the unread notices' index entries (`notifications_unread_idx`), a handful per user.
 fn user_with_grants(from_where: &str) -> String {
     format!(
         "select u.user_id, u.display_name, u.phone_masked, u.community_id, u.locale, u.large_text, \
+         (select count(*) from notifications n where n.user_id = u.user_id and n.read_at is null) as unread, \
          g.role, g.scope_kind, g.scope_id {from_where} and u.disabled_at is null order by g.role_grant_id"
     )
 }
@@ -85,6 +91,7 @@ fn user_from_rows(rows: &[sqlx::any::AnyRow]) -> Result<Option<CurrentUser>, sql
         locale: locale.as_deref().and_then(Locale::from_tag),
         large_text: first.try_get::<i64, _>("large_text")? == 1,
         principal: Principal::new(user_id, grants),
+        unread: first.try_get("unread")?,
     }))
 }
 

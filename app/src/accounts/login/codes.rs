@@ -1,5 +1,5 @@
-//! Six-digit codes texted to a phone, proving the person holds it: for registering, and for
-//! unlocking a phone that wrong passwords locked. The database keeps a code only as a hash
+//! Six-digit codes texted to a phone, proving the person holds it: for registering, for
+//! unlocking a phone that wrong passwords locked, and for setting a forgotten password anew. The database keeps a code only as a hash
 //! (and the outbox its text only sealed, until the gateway has it).
 //!
 //! Sending is throttled per phone and per client address (the two purposes share the counts,
@@ -34,6 +34,8 @@ pub enum Purpose {
     Register,
     /// Unlocking a phone's logins.
     Unlock,
+    /// Setting a new password, the old one forgotten (`reset`).
+    Reset,
 }
 
 impl Purpose {
@@ -41,6 +43,7 @@ impl Purpose {
         match self {
             Purpose::Register => "register",
             Purpose::Unlock => "unlock",
+            Purpose::Reset => "reset",
         }
     }
 
@@ -49,7 +52,7 @@ impl Purpose {
     fn sends_code(self, registered: bool) -> bool {
         match self {
             Purpose::Register => !registered,
-            Purpose::Unlock => registered,
+            Purpose::Unlock | Purpose::Reset => registered,
         }
     }
 
@@ -58,6 +61,7 @@ impl Purpose {
         match self {
             Purpose::Register => ("sms.register_code", "sms.already_registered"),
             Purpose::Unlock => ("sms.unlock_code", "sms.unlock_no_account"),
+            Purpose::Reset => ("reset.sms_code", "reset.sms_no_account"),
         }
     }
 }

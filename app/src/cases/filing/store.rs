@@ -1,13 +1,13 @@
 //! A filing, durably (`db::Write`): the one read of what it refers to
 //! (`cases::store::FILING_REFS`), the rules ([`check`]), then the case, its first timeline step and
-//! its audit entry. Filings come in crowds (a morning's reports, an API client's backlog).
+//! its audit entry, and the dispatchers' notices (`cases::queues`). Filings come in crowds (a morning's reports, an API client's backlog).
 //!
 //! On the SQLite writer thread ([`Write::on_writer`]) the read, the checks and the three
 //! INSERTs run in-thread, in the group commit's transaction: no pooled connection, and nothing
 //! can change between check and write.
 //!
 //! On the pool ([`Write::on_pool`], PostgreSQL) in two statements: the read, then the case, its
-//! step and its audit entry in one data-modifying statement, which commits as a whole.
+//! step, its audit entry and the dispatchers' notices in one data-modifying statement, which commits as a whole.
 //! PostgreSQL's work here is per statement, not per row (profiled under load: a flat spread of
 //! executor start-up and parsing), and a filing was six — begin, the read, three inserts,
 //! commit. The read and the write need no transaction around them: at READ COMMITTED a
@@ -43,7 +43,12 @@ const FILE: &str = "with c as (insert into cases (category_id, source, state, de
      select case_id, $10, $14, 'file', null, $3, null, '' from c), \
      a as (insert into audit_log (at, actor_user_id, action, object_kind, object_id, street_id, summary, \
      before_json, after_json) select $10, case when $9 = 1 then null else $14 end, 'case.file', 'case', case_id, \
-     street_id, 'case#' || case_id, null, case when $9 = 1 then '{\"anonymous\":true}' else null end from c) \
+     street_id, 'case#' || case_id, null, case when $9 = 1 then '{\"anonymous\":true}' else null end from c), \
+     n as (insert into notifications (user_id, kind, params_json, created_at) \
+     select distinct g.user_id, 'case.queue_dispatch', '{\"case_id\":' || c.case_id || '}', $10 \
+     from c, role_grants g join users u on u.user_id = g.user_id \
+     where g.role = 'dispatcher' and u.disabled_at is null and g.user_id <> $14 \
+     and (g.scope_kind = 'district' or (g.scope_kind = 'street' and g.scope_id = c.street_id))) \
      select case_id from c";
 
 /// What the audit entry of an anonymous filing says instead of naming its reporter (the same as
@@ -149,6 +154,13 @@ fn insert(conn: &Connection, case: &Case, filer: UserId) -> rusqlite::Result<i64
         format!("case#{id}"),
         None::<String>,
         case.anonymous.then_some(ANONYMOUS),
+    ])?;
+    // The dispatchers hear of it (`cases::queues`), in the same group commit.
+    conn.prepare_cached(crate::cases::queues::store::TELL_DISPATCHERS)?.execute(params![
+        crate::cases::queues::params(id),
+        case.created_at,
+        filer.0,
+        case.street_id.map_or(-1, |s| s.0),
     ])?;
     Ok(id)
 }

@@ -26,6 +26,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::CommunityId;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::{Form, Query};
+use crate::web::flash::{self, Flash};
 use crate::web::forms::Errors;
 use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
@@ -86,6 +87,8 @@ pub struct PatrolPage {
     errors: Errors,
     refusal: Option<&'static str>,
     filed: Option<i64>,
+    /// The counts of the inspector's queues and their other work pages (their start page).
+    strip: crate::authz::start::Strip,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -128,6 +131,7 @@ async fn build(
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     let categories = store::categories(&mut conn).await?;
+    let strip = crate::cases::queues::strip(&mut conn, &user.principal, "/patrol").await?;
     // The open patrol (if any) and the log's rows.
     let patrols = patrols::mine(state, user, LOG_LIMIT as i64 + 1).await?;
     let mut rows = Vec::with_capacity(patrols.len());
@@ -148,7 +152,7 @@ async fn build(
         Field::text("address", "report_page.address", draft.address).hint("report_page.address_hint"),
     ];
     let (description, lat, lng) = (draft.description, draft.lat, draft.lng);
-    Ok(PatrolPage { ctx, open, log: rows, fields, description, lat, lng, errors, refusal, filed })
+    Ok(PatrolPage { ctx, open, log: rows, fields, description, lat, lng, errors, refusal, filed, strip })
 }
 
 /// City categories for the finding form: the common ones first, then every major's minors.
@@ -203,17 +207,42 @@ async fn start(State(state): State<AppState>, Staff { ctx, .. }: Staff<Inspector
     }
 }
 
-async fn end(State(state): State<AppState>, Staff { ctx, .. }: Staff<Inspector>) -> AppResult<Response> {
+/// Ends the open patrol, with the last route points the page's script put in the form (sent
+/// with the end rather than beside it: a separate request could arrive after the patrol had
+/// ended, and be refused).
+async fn end(
+    State(state): State<AppState>,
+    Staff { ctx, .. }: Staff<Inspector>,
+    Form(f): Form<PointsForm>,
+) -> AppResult<Response> {
     match open_id(&state, &ctx).await {
-        Ok(id) => patrols::end(&state, ctx.user()?, id).await.map(drop)?,
+        Ok(id) => {
+            // Points that do not parse are dropped: the patrol ends all the same.
+            if let Some(points) = parse_points(&f.points).filter(|p| !p.is_empty()) {
+                patrols::add_points(&state, ctx.user()?, id, &points).await?;
+            }
+            patrols::end(&state, ctx.user()?, id).await.map(drop)?;
+        }
         // Already ended (a second tap): the log shows it.
         Err(AppError::Conflict(_)) => {}
         Err(e) => return Err(e),
     }
-    Ok(see_other("/patrol"))
+    Ok(flash::redirect("/patrol", Flash::PatrolEnded))
 }
 
-#[derive(Debug, Deserialize)]
+/// `lat,lng;lat,lng;…` as the script gathers them; None if any does not parse.
+fn parse_points(points: &str) -> Option<Vec<(f64, f64)>> {
+    points
+        .split(';')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let (lat, lng) = p.split_once(',')?;
+            Some((lat.trim().parse().ok()?, lng.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Deserialize)]
 struct PointsForm {
     /// `lat,lng;lat,lng;…` as the script gathered them.
     #[serde(default)]
@@ -226,17 +255,8 @@ async fn points(
     Staff { ctx, .. }: Staff<Inspector>,
     Form(f): Form<PointsForm>,
 ) -> AppResult<StatusCode> {
-    let parsed: Option<Vec<(f64, f64)>> = f
-        .points
-        .split(';')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| {
-            let (lat, lng) = p.split_once(',')?;
-            Some((lat.trim().parse().ok()?, lng.trim().parse().ok()?))
-        })
-        .collect();
-    let points =
-        parsed.ok_or(AppError::Invalid(vec![FieldError { field: "points", key: "form.coordinate_invalid" }]))?;
+    let points = parse_points(&f.points)
+        .ok_or(AppError::Invalid(vec![FieldError { field: "points", key: "form.coordinate_invalid" }]))?;
     let id = open_id(&state, &ctx).await?;
     patrols::add_points(&state, ctx.user()?, id, &points).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,3 +3,4 @@
 mod credentials;
 mod login_limits;
 mod pages;
+mod reset;

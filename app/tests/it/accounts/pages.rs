@@ -128,9 +128,13 @@ async fn registration_needs_the_code_texted_to_the_phone() {
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("这个密码太容易被猜到"));
     assert_eq!(app.count("users").await, users);
-    // Right code: account created, logged in.
+    // Right code: account created, logged in, welcomed with the next steps.
     let r = submit(code.clone(), "海边散步2026").await;
     assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/welcome");
+    let (_, welcome) = app.page("/welcome").await;
+    assert!(welcome.contains("欢迎来到 e家，王五") && welcome.contains("name=\"view\" value=\"large\""));
+    assert!(["/events", "/services", "/report"].iter().all(|p| welcome.contains(&format!("<a href=\"{p}\">"))));
     let (_, me) = app.page("/me").await;
     assert!(me.contains("139****5678") && me.contains("王五"));
     // The same code cannot be used twice.
@@ -276,4 +280,20 @@ async fn street_admin_role_shows_the_back_office_link_residents_do_not_see_it() 
     assert_eq!(resident.get("/manage").await.status(), 403);
     app.login("13911112222").await;
     assert!(app.page("/").await.1.contains("href=\"/manage\""));
+}
+
+#[tokio::test]
+async fn registering_needs_only_the_code_and_a_password_the_rest_can_wait() {
+    let app = TestApp::with_district().await;
+    let r = app.post("/register", &[("phone", "13912345678")]).await;
+    let token =
+        r.headers()["location"].to_str().unwrap().split("token=").nth(1).unwrap().split('&').next().unwrap().to_owned();
+    let code = latest_code(&app).await;
+    let fields =
+        [("token", token.as_str()), ("code", &code), ("password", "海边散步2026"), ("name", ""), ("community_id", "")];
+    let r = app.post("/register/verify", &fields).await;
+    assert_eq!(r.status(), 303);
+    let (_, welcome) = app.page("/welcome").await;
+    assert!(welcome.contains("欢迎来到 e家，居民5678"), "{welcome}");
+    assert!(welcome.contains("选择您住的社区"), "the community can be chosen next");
 }

@@ -9,6 +9,7 @@ mod checkin_guard;
 mod event_covers;
 mod events;
 mod exports;
+mod family;
 mod group_bookings;
 mod lottery;
 mod rebooking;

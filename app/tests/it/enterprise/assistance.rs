@@ -138,6 +138,7 @@ async fn an_enterprise_files_a_food_licence_request_the_agent_walks_the_checklis
     assert_eq!(seen["steps"][0]["note"], "营业执照和平面图已预审");
     let (_, inbox) = w.api(COMPANY).get("/me/notifications").await;
     assert_eq!(inbox[0]["kind"], "case.assist_step");
+    assert_eq!(inbox[0]["link"], format!("/cases/{id}"), "the notice links its case");
     assert_eq!(
         inbox[0]["text"],
         format!("您的帮办事项（食品经营许可，案件 {id}）已完成一步：申请前辅导与材料预审。进度 1/5。")

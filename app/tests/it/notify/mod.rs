@@ -1,3 +1,4 @@
 //! Notices: the inbox, reminders, and text messages through the outbox.
 
 mod notices;
+mod staff;

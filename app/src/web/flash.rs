@@ -1,0 +1,141 @@
+//! "Say what happened" after an action (issue 12, point 5): a one-time message on the next page
+//! — 已登录, 已退出, 巡查已结束, 家人信息已保存 — that works without JavaScript and is announced by
+//! screen readers (`role="status"` in `base.html`).
+//!
+//! The action's redirect sets a short-lived cookie naming a [`Flash`] ([`redirect`]); the next
+//! page reads it into its [`crate::web::Ctx`] and shows it; [`clear`] drops the cookie once an
+//! HTML page has been answered (not on a redirect, so the message survives one more hop). The
+//! cookie carries only a name from this closed list, never text: nothing a request sends is
+//! shown. Cookie rather than session: it works for a visitor who just logged out, and needs no
+//! write to the database.
+//!
+//! To add a message: a variant here, its name, and its `flash.*` key in both catalogues.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse as _, Response};
+use axum_extra::extract::cookie::CookieJar;
+
+/// The cookie carrying the message's name.
+pub const FLASH_COOKIE: &str = "ejia_flash";
+
+/// A message shown once on the next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flash {
+    /// 已登录.
+    LoggedIn,
+    /// 已退出.
+    LoggedOut,
+    /// 巡查已结束.
+    PatrolEnded,
+    /// A family member was added (for the appointments' add form).
+    PersonAdded,
+    /// A family member's details were saved.
+    PersonSaved,
+    /// A family member was removed.
+    PersonRemoved,
+    /// The password was reset; every session ended.
+    PasswordReset,
+}
+
+impl Flash {
+    /// Every message.
+    pub const ALL: [Flash; 7] = [
+        Flash::LoggedIn,
+        Flash::LoggedOut,
+        Flash::PatrolEnded,
+        Flash::PersonAdded,
+        Flash::PersonSaved,
+        Flash::PersonRemoved,
+        Flash::PasswordReset,
+    ];
+
+    /// Its name in the cookie.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flash::LoggedIn => "logged_in",
+            Flash::LoggedOut => "logged_out",
+            Flash::PatrolEnded => "patrol_ended",
+            Flash::PersonAdded => "person_added",
+            Flash::PersonSaved => "person_saved",
+            Flash::PersonRemoved => "person_removed",
+            Flash::PasswordReset => "password_reset",
+        }
+    }
+
+    /// Parses [`Flash::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// Catalog key of the message.
+    pub fn key(self) -> &'static str {
+        match self {
+            Flash::LoggedIn => "flash.logged_in",
+            Flash::LoggedOut => "flash.logged_out",
+            Flash::PatrolEnded => "flash.patrol_ended",
+            Flash::PersonAdded => "flash.person_added",
+            Flash::PersonSaved => "flash.person_saved",
+            Flash::PersonRemoved => "flash.person_removed",
+            Flash::PasswordReset => "flash.password_reset",
+        }
+    }
+
+    /// The `Set-Cookie` value that carries it: short-lived, for this site's pages only.
+    fn cookie(self) -> HeaderValue {
+        HeaderValue::from_str(&format!("{FLASH_COOKIE}={}; Path=/; Max-Age=60; HttpOnly; SameSite=Lax", self.as_str()))
+            .unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+}
+
+/// The message a request's cookies carry, if any.
+pub fn of(jar: &CookieJar) -> Option<Flash> {
+    jar.get(FLASH_COOKIE).and_then(|c| Flash::parse(c.value()))
+}
+
+/// Adds `flash` to a response (usually a redirect).
+pub fn with(mut response: Response, flash: Flash) -> Response {
+    response.headers_mut().append(header::SET_COOKIE, flash.cookie());
+    response
+}
+
+/// 303 See Other to `to`, saying `flash` there.
+pub fn redirect(to: &str, flash: Flash) -> Response {
+    with(crate::web::see_other(to), flash)
+}
+
+/// Middleware: once a page has been answered to a request that carried a message, the message
+/// is gone (its cookie removed). A redirect keeps it for the page it leads to.
+pub async fn clear(request: Request, next: Next) -> Response {
+    let carried =
+        request.headers().get_all(header::COOKIE).iter().any(|v| v.to_str().is_ok_and(|s| s.contains(FLASH_COOKIE)));
+    let mut response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if carried && html && !response.status().is_redirection() {
+        let gone = HeaderValue::from_static("ejia_flash=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+        response.headers_mut().append(header::SET_COOKIE, gone);
+    }
+    response.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flash_travels_by_name_only() {
+        for f in Flash::ALL {
+            assert_eq!(Flash::parse(f.as_str()), Some(f));
+            assert_eq!(f.key().split('.').next(), Some("flash"), "in the catalogues' [flash] table");
+        }
+        assert_eq!(Flash::parse("<script>"), None);
+        let r = redirect("/patrol", Flash::PatrolEnded);
+        let cookie = r.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
+        assert!(cookie.starts_with("ejia_flash=patrol_ended;"), "{cookie}");
+    }
+}
