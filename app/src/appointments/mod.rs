@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod model;
+mod people_pages;
 pub mod portal;
 pub mod routes;
 pub mod service;

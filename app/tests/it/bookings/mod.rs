@@ -4,6 +4,7 @@
 mod appointment_pages;
 mod appointments;
 mod batch;
+mod booking_flow;
 mod checkin;
 mod checkin_guard;
 mod event_covers;
