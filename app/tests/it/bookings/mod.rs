@@ -13,3 +13,4 @@ mod exports;
 mod group_bookings;
 mod lottery;
 mod rebooking;
+mod session_form;
