@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/services/{id}", get(service))
         .route("/slots/{id}/book", post(booking_pages::book::<Slots>))
         .route("/me/bookings", get(booking_pages::my_bookings))
-        .route("/bookings/{id}/cancel", post(booking_pages::cancel))
+        .route("/bookings/{id}/cancel", get(crate::bookings::cancel::confirm).post(crate::bookings::cancel::cancel))
         .route("/bookings/{id}/reschedule", post(booking_pages::reschedule::<Slots>))
         .route("/bookings/{id}/ticket.svg", get(booking_pages::ticket))
         .route("/me/people", get(people_pages::people).post(people_pages::add_person))

@@ -188,18 +188,25 @@ pub fn rows(lines: Vec<Line>, now: i64) -> Vec<BookingRow> {
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
+    /// The booking the notice is about.
+    id: Option<i64>,
 }
 
-async fn my_bookings_page(
+/// The resident's list, with a notice of what was just done (`done`: the booking it was
+/// about, named in the notice) or an error.
+pub(crate) async fn my_bookings_page(
     state: &AppState,
     ctx: Ctx,
     notice: Option<&'static str>,
     error: Option<&'static str>,
+    done: Option<i64>,
 ) -> AppResult<MyBookingsPage> {
     let user = ctx.user()?;
     let lines = listing::of_user(&mut *state.db.conn().await?, user.id, 200).await?;
     let calendar_url = crate::accounts::credentials::feed_path(state, user.id).await?;
-    Ok(MyBookingsPage { rows: rows(lines, state.clock.unix()), ctx, notice, error, calendar_url })
+    let now = state.clock.unix();
+    let done = notice.and(done).and_then(|id| lines.iter().find(|l| l.id == id)).map(|l| super::cancel::what(l));
+    Ok(MyBookingsPage { rows: rows(lines, now), ctx, notice, error, calendar_url, done })
 }
 
 /// The resident's bookings and registrations, with a notice of what was just done.
@@ -214,20 +221,7 @@ pub async fn my_bookings(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
         Some("calendar") => Some("events.my_calendar_rotated"),
         _ => None,
     };
-    render(&my_bookings_page(&state, ctx, notice, None).await?)
-}
-
-/// Cancels one of the resident's own bookings (staff cancel over the API). A refusal shows the
-/// list again with the reason.
-pub async fn cancel(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let user = ctx.user()?;
-    match service::cancel(&state, user, id, service::CancelAs::Booker).await {
-        Ok(_) => Ok(see_other("/me/bookings?done=cancelled")),
-        Err(AppError::Conflict(key) | AppError::Rule(key)) => {
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &my_bookings_page(&state, ctx, None, Some(key)).await?)
-        }
-        Err(other) => Err(other),
-    }
+    render(&my_bookings_page(&state, ctx, notice, None, q.id).await?)
 }
 
 /// The ticket's QR code: the ticket code, for staff to scan at the door.

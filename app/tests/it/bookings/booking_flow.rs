@@ -94,3 +94,42 @@ async fn a_person_added_from_the_list_is_confirmed_there() {
     let (_, page) = app.page("/me/people?added=1").await;
     assert!(page.contains("已添加") && page.contains("王秀英"));
 }
+
+#[tokio::test]
+async fn cancelling_asks_again_then_says_what_was_cancelled() {
+    let (w, _, slot) = real_name_service().await;
+    let app = &w.app;
+    w.user(Person::new("13911112222", "王女士")).await;
+    app.login("13911112222").await;
+    let id = resident_id("37020219500101123");
+    app.post("/me/people", &[("name", "王秀英"), ("relation", "parent"), ("id_number", &id)]).await;
+    let (_, page) = app.page("/me/people").await;
+    assert!(page.contains("王秀英"));
+    let mut conn = app.state.db.conn().await.unwrap();
+    let person: i64 = sqlx::query_scalar("select person_id from people").fetch_one(&mut *conn).await.unwrap();
+    drop(conn);
+    let r = app.post(&format!("/slots/{slot}/book"), &[("token", "a-form-token-of-the-page-1"), ("person_id", &person.to_string())]).await;
+    assert_eq!(r.status(), 303);
+    let (_, mine) = app.page("/me/bookings").await;
+    let booking: i64 = mine.split("/bookings/").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
+    // The list's button only opens the second step; it is a link, not a form that cancels.
+    let confirm = format!("/bookings/{booking}/cancel");
+    assert!(mine.contains(&format!("href=\"{confirm}\"")) && !mine.contains(&format!("action=\"{confirm}\"")));
+    let (status, step) = app.page(&confirm).await;
+    assert_eq!(status, 200);
+    assert!(step.contains("确认取消预约？") && step.contains("流感疫苗接种") && step.contains("王秀英"));
+    assert!(step.contains(&format!("action=\"{confirm}\"")) && step.contains("不取消，返回"));
+    assert_eq!(app.count("reservations where status = 'confirmed'").await, 1, "looking cancels nothing");
+    // Someone else's booking has no such page.
+    let other = TestAppBrowser::new(app);
+    w.user(Person::new("13911113333", "别人")).await;
+    other.login("13911113333", PASSWORD).await;
+    assert_eq!(other.get(&confirm).await.status(), 404);
+    // Confirmed: cancelled, and the list says which.
+    let r = app.post(&confirm, &[]).await;
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/me/bookings?done=cancelled&id={booking}"));
+    let (_, mine) = app.page(&format!("/me/bookings?done=cancelled&id={booking}")).await;
+    assert!(mine.contains("预约已取消。 流感疫苗接种 · 2026-12-02 08:30–09:00 · 王秀英"), "{mine}");
+    // A booking that can no longer be cancelled sends the step back to the list.
+    assert_eq!(app.get(&confirm).await.status(), 303);
+}

@@ -38,6 +38,7 @@ const SITE: &[(&str, &str, &str)] = &[
         ("GET",   "/board",                                      "PPPPPPPPPP"),
         ("GET",   "/board/{id}",                                 "PPPPPPPPPP"),
         ("GET",   "/board/{id}/photos/{file}",                   "PPPPPPPPPP"),
+        ("GET",   "/bookings/{id}/cancel",                       "LPPPPPPPPP"),
         ("POST",  "/bookings/{id}/cancel",                       "LPPPPPPPPP"),
         ("POST",  "/bookings/{id}/checkin",                      "LPPPPPPPPP"),
         ("POST",  "/bookings/{id}/reschedule",                   "PPPPPPPPPP"),
