@@ -116,8 +116,8 @@ mod tests {
     fn the_summary_links_each_error_to_its_field() {
         let errors: Errors = vec![
             FieldError { field: "id_number", key: "form.id_number_invalid" },
-            FieldError { field: "person_id", key: "booking.real_name" },
-            FieldError { field: "", key: "form.stale" },
+            FieldError { field: "person_id", key: "booking.real_name_required" },
+            FieldError { field: "", key: "form.required" },
         ]
         .into();
         let errors = errors.label("id_number", "field.id_number").anchor("person_id", "person-7");

@@ -2,6 +2,7 @@
 //! rescheduling, the PostgreSQL batcher, exports and check-in.
 
 mod appointment_pages;
+mod activity_pages;
 mod appointments;
 mod batch;
 mod booking_flow;

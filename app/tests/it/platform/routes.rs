@@ -197,6 +197,7 @@ const SITE: &[(&str, &str, &str)] = &[
         ("GET",   "/topics/{id}",                                "PPPPPPPPPP"),
         ("GET",   "/topics/{id}/feed.atom",                      "PPPPPPPPPP"),
         ("GET",   "/static/{name}",                              "PPPPPPPPPP"),
+        ("GET",   "/venues/{id}",                                "PPPPPPPPPP"),
         ("GET",   "/venues/{id}/calendar.ics",                   "PPPPPPPPPP"),
 ];
 
