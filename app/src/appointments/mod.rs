@@ -7,6 +7,7 @@
 pub mod api;
 pub mod model;
 mod people_pages;
+mod phone_pages;
 pub mod portal;
 pub mod routes;
 pub mod service;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::appointments::store;
-use crate::appointments::views::PeoplePage;
+use crate::appointments::views::{PeoplePage, PersonRow};
 use crate::error::{AppError, AppResult};
 use crate::people::model::{Relation, check_person};
 use crate::web::backoffice::{Field, Opt, OptGroup};
@@ -27,7 +27,7 @@ pub struct BackTo {
     /// The day, `YYYY-MM-DD`.
     #[serde(default)]
     date: String,
-    /// Set after a person was added (`/me/people?added=1`).
+    /// What was just done: a person added (`1`), a phone verified (`phone`).
     #[serde(default)]
     added: String,
 }
@@ -69,8 +69,18 @@ async fn page(state: &AppState, ctx: Ctx, f: &PersonForm, back: &BackTo, errors:
     let user = ctx.user()?;
     let mut conn = state.db.conn().await?;
     let list = crate::people::list(&mut conn, user.id).await?;
-    let people =
-        list.into_iter().map(|p| (p.name, p.relation.label_key(), p.id_masked.unwrap_or_else(|| "—".into()))).collect();
+    let phones = crate::people::verified_phones(&mut conn, user.id).await?;
+    let people = list
+        .into_iter()
+        .map(|p| PersonRow {
+            id: p.id,
+            relation: p.relation.label_key(),
+            id_masked: p.id_masked.unwrap_or_else(|| "—".into()),
+            family: p.relation != Relation::Myself,
+            phone: phones.iter().find(|(id, _)| *id == p.id).map(|(_, m)| m.clone()),
+            name: p.name,
+        })
+        .collect();
     let relations =
         Relation::ALL.iter().map(|r| Opt { value: r.as_str().into(), label: ctx.t(r.label_key()).into() }).collect();
     let service = match back.service() {
@@ -92,8 +102,12 @@ async fn page(state: &AppState, ctx: Ctx, f: &PersonForm, back: &BackTo, errors:
     ];
     let errors = errors.labelled(&fields);
     let back_date = back.date().map(|d| d.to_string()).unwrap_or_default();
-    let added = back.added == "1";
-    Ok(PeoplePage { ctx, people, fields, errors, service, back_date, added })
+    let done = match back.added.as_str() {
+        "1" => Some("people.added"),
+        "phone" => Some("people.phone_verified"),
+        _ => None,
+    };
+    Ok(PeoplePage { ctx, people, fields, errors, service, back_date, done })
 }
 
 /// The list and the add form; `?service=&date=` when reached from a booking page.

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::appointments::model::{day_range, local_date, time_range};
-use crate::appointments::people_pages;
+use crate::appointments::{people_pages, phone_pages};
 use crate::appointments::views::{Day, DayFree, DaySheetPage, ServicePage, ServicesPage, SlotRow};
 use crate::appointments::{runs, service_of_offering, store};
 use crate::bookings as booking_store;
@@ -38,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/bookings/{id}/reschedule", post(booking_pages::reschedule::<Slots>))
         .route("/bookings/{id}/ticket.svg", get(booking_pages::ticket))
         .route("/me/people", get(people_pages::people).post(people_pages::add_person))
+        .route("/me/people/{id}/phone", get(phone_pages::show).post(phone_pages::send))
+        .route("/me/people/{id}/phone/verify", post(phone_pages::verify))
         .route("/manage/services/{id}", get(day_sheet))
         .route("/manage/services/{id}/export.csv", get(export))
         .route("/manage/services/{id}/export.xlsx", get(export))

@@ -137,8 +137,8 @@ pub struct ServicePage {
 pub struct PeoplePage {
     /// Page context.
     pub ctx: Ctx,
-    /// People: (name, relation key, masked ID).
-    pub people: Vec<(String, &'static str, String)>,
+    /// People, in the order added.
+    pub people: Vec<PersonRow>,
     /// The add form.
     pub fields: Vec<Field>,
     /// Its errors.
@@ -147,8 +147,40 @@ pub struct PeoplePage {
     pub service: Option<Service>,
     /// The day they were looking at (`YYYY-MM-DD`, or blank).
     pub back_date: String,
-    /// A person was just added.
-    pub added: bool,
+    /// What was just done (message key).
+    pub done: Option<&'static str>,
+}
+
+/// A person on the list.
+pub struct PersonRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Relation (translation key).
+    pub relation: &'static str,
+    /// Masked ID number, or "—".
+    pub id_masked: String,
+    /// A family member (not the user themself), who may have a phone of their own.
+    pub family: bool,
+    /// Their verified phone, masked.
+    pub phone: Option<String>,
+}
+
+/// A family member's phone for reminders: the number, then the texted code.
+#[derive(askama::Template)]
+#[template(path = "appointments/person_phone.html")]
+pub struct PersonPhonePage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// The family member.
+    pub person: crate::people::model::Person,
+    /// The number typed (kept when refused).
+    pub phone: String,
+    /// "A code went to 138****0000", when one is out.
+    pub sent: Option<String>,
+    /// Errors of the last step.
+    pub errors: Errors,
 }
 
 /// The staff's sheet of one service and day.

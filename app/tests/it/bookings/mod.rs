@@ -11,6 +11,7 @@ mod checkin_guard;
 mod event_covers;
 mod events;
 mod exports;
+mod family_phone;
 mod group_bookings;
 mod lottery;
 mod rebooking;
