@@ -87,11 +87,8 @@ async fn page(state: &AppState, ctx: Ctx, f: &PersonForm, back: &BackTo, errors:
         Some(id) => store::get(&mut conn, id).await?,
         None => None,
     };
-    let id_hint = if service.as_ref().is_some_and(|s| s.real_name_required) {
-        "people.id_needed_hint"
-    } else {
-        "hint.id_number"
-    };
+    let id_hint =
+        if service.as_ref().is_some_and(|s| s.real_name_required) { "people.id_needed_hint" } else { "hint.id_number" };
     let fields = vec![
         Field::text("name", "field.person_name", &f.name).autocomplete("off").required(),
         Field::select("relation", "field.relation", &f.relation, vec![OptGroup { label: None, options: relations }])

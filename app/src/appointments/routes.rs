@@ -15,8 +15,8 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::appointments::model::{day_range, local_date, time_range};
-use crate::appointments::{people_pages, phone_pages};
 use crate::appointments::views::{Day, DayFree, DaySheetPage, ServicePage, ServicesPage, SlotRow};
+use crate::appointments::{people_pages, phone_pages};
 use crate::appointments::{runs, service_of_offering, store};
 use crate::bookings as booking_store;
 use crate::bookings::listing;
@@ -108,9 +108,7 @@ const DAYS_SHOWN: i64 = 14;
 /// What a refusal is about: whom the booking is for (the select), or the slot itself.
 fn refusal_field(key: &str) -> &'static str {
     match key {
-        "booking.real_name_required" | "booking.age" | "booking.age_unknown" | "booking.already_booked" => {
-            "person_id"
-        }
+        "booking.real_name_required" | "booking.age" | "booking.age_unknown" | "booking.already_booked" => "person_id",
         _ => "slot",
     }
 }
@@ -166,7 +164,9 @@ async fn service_page(
         Some((slot, key)) => {
             let field = refusal_field(key);
             let anchor = if field == "person_id" { format!("person-{slot}") } else { format!("slot-{slot}") };
-            Errors::from(vec![FieldError { field, key }]).anchor(field, anchor).label("person_id", "appointments.for_whom")
+            Errors::from(vec![FieldError { field, key }])
+                .anchor(field, anchor)
+                .label("person_id", "appointments.for_whom")
         }
         None => Errors::none(),
     };

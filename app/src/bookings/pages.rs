@@ -93,7 +93,12 @@ pub async fn book<K: Offered>(
     match service::book(&state, user, offering, person, Some(key)).await {
         Ok(b) => Ok(see_other(&format!("/me/bookings?done={}", b.reservation.status.as_str()))),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
-            let page = K::refused(&state, ctx, Refused { offering, key, day: f.date, moving: None, person: Some(f.person_id) }).await?;
+            let page = K::refused(
+                &state,
+                ctx,
+                Refused { offering, key, day: f.date, moving: None, person: Some(f.person_id) },
+            )
+            .await?;
             render_status(refusal_status(key), &page)
         }
         Err(other) => Err(other),
@@ -205,7 +210,7 @@ pub(crate) async fn my_bookings_page(
     let lines = listing::of_user(&mut *state.db.conn().await?, user.id, 200).await?;
     let calendar_url = crate::accounts::credentials::feed_path(state, user.id).await?;
     let now = state.clock.unix();
-    let done = notice.and(done).and_then(|id| lines.iter().find(|l| l.id == id)).map(|l| super::cancel::what(l));
+    let done = notice.and(done).and_then(|id| lines.iter().find(|l| l.id == id)).map(super::cancel::what);
     Ok(MyBookingsPage { rows: rows(lines, now), ctx, notice, error, calendar_url, done })
 }
 

@@ -140,7 +140,10 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
         .into_iter()
         .map(|l| EventRow {
             next: day_time(&ctx, l.next_start),
-            place: l.next_venue.and_then(|v| venue_names.get(&v).cloned()).unwrap_or_else(|| ctx.t("events.online").into()),
+            place: l
+                .next_venue
+                .and_then(|v| venue_names.get(&v).cloned())
+                .unwrap_or_else(|| ctx.t("events.online").into()),
             venue_id: l.next_venue,
             event: l.event,
         })
@@ -228,8 +231,9 @@ async fn event_page(
     let days = group_by_day(&ctx, sessions);
     let people = booking_pages::whom_choices(&mut conn, &ctx).await?;
     let errors = match error {
-        Some((session, key)) => Errors::from(vec![FieldError { field: "session", key }])
-            .anchor("session", format!("session-{session}")),
+        Some((session, key)) => {
+            Errors::from(vec![FieldError { field: "session", key }]).anchor("session", format!("session-{session}"))
+        }
         None => Errors::none(),
     };
     let chosen = person.unwrap_or_default();

@@ -119,7 +119,13 @@ pub async fn list(conn: &mut Conn, f: &Filter, limit: i64) -> Result<Vec<Listed>
         .fetch_all(conn)
         .await?;
     rows.iter()
-        .map(|r| Ok(Listed { event: event_from(r)?, next_start: r.try_get("next_start")?, next_venue: r.try_get("next_venue")? }))
+        .map(|r| {
+            Ok(Listed {
+                event: event_from(r)?,
+                next_start: r.try_get("next_start")?,
+                next_venue: r.try_get("next_venue")?,
+            })
+        })
         .collect()
 }
 

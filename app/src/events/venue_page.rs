@@ -55,8 +55,8 @@ pub async fn venue(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let mut titles = std::collections::HashMap::new();
     for s in sessions.iter().filter(|s| s.status == "open").take(50) {
         let Some(e) = s.event_id else { continue };
-        if !titles.contains_key(&e) {
-            titles.insert(e, store::get(&mut conn, e).await?);
+        if let std::collections::hash_map::Entry::Vacant(slot) = titles.entry(e) {
+            slot.insert(store::get(&mut conn, e).await?);
         }
         // Members-only activities are listed to those signed in, as on the activity list.
         if let Some(Some(event)) = titles.get(&e)

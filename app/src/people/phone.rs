@@ -97,8 +97,7 @@ pub async fn confirm(state: &AppState, owner: UserId, person: i64, code: &str) -
     }
     let mut tx = state.db.begin().await?;
     store::set_phone(&mut tx, p.id, &pending.phone_sealed, &pending.phone_masked, now).await?;
-    let change =
-        Change::new("person", p.id, None).after(&serde_json::json!({ "phone_masked": pending.phone_masked }));
+    let change = Change::new("person", p.id, None).after(&serde_json::json!({ "phone_masked": pending.phone_masked }));
     audit::record(&mut tx, now, owner, "person.phone_verified", change).await?;
     tx.commit().await?;
     Ok(())

@@ -16,11 +16,12 @@ async fn film_in_two_places() -> (World, Event, i64, i64, i64) {
         .fetch_one(&mut *conn)
         .await
         .unwrap();
-    let away: i64 = sqlx::query_scalar("select min(venue_id) from venues where community_id is not null and community_id <> $1")
-        .bind(community)
-        .fetch_one(&mut *conn)
-        .await
-        .unwrap();
+    let away: i64 =
+        sqlx::query_scalar("select min(venue_id) from venues where community_id is not null and community_id <> $1")
+            .bind(community)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
     drop(conn);
     (w, e, community, home, away)
 }
@@ -73,7 +74,10 @@ async fn shortcuts_this_week_and_my_community_and_cards_with_weekday_and_place()
     assert!(page.contains("<details class=\"filters-fold\">"), "the filter is folded");
     let away_name = venue_name(&w, away).await;
     let home_name = venue_name(&w, home).await;
-    assert!(page.contains(&format!("<time>周四 12月3日 19:00</time> · <a href=\"/venues/{away}\">{away_name}</a>")), "{page}");
+    assert!(
+        page.contains(&format!("<time>周四 12月3日 19:00</time> · <a href=\"/venues/{away}\">{away_name}</a>")),
+        "{page}"
+    );
     let (_, mine) = app.page(&format!("/events?community={community}&from=2026-12-01&to=2026-12-06")).await;
     assert!(mine.contains(&format!("<time>周六 12月5日 19:00</time> · <a href=\"/venues/{home}\">{home_name}</a>")));
     assert!(mine.contains("aria-current=\"true\">本周") && mine.contains("aria-current=\"true\">我的社区"));

@@ -76,7 +76,8 @@ async fn a_first_booking_for_a_parent_goes_through_adding_her_and_back() {
     assert!(page.contains(&format!("<option value=\"{person}\" selected>")));
     // Booking for oneself (no ID) is refused with the summary on top, linked to the choice.
     let token = page.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let r = app.post(&format!("/slots/{slot}/book"), &[("token", &token), ("person_id", ""), ("date", "2026-12-02")]).await;
+    let r =
+        app.post(&format!("/slots/{slot}/book"), &[("token", &token), ("person_id", ""), ("date", "2026-12-02")]).await;
     assert_eq!(r.status(), 422);
     let refused = r.text().await.unwrap();
     assert!(refused.contains(&format!("<a href=\"#person-{slot}\">为谁预约：这项服务需要实名预约")), "{refused}");
@@ -108,7 +109,12 @@ async fn cancelling_asks_again_then_says_what_was_cancelled() {
     let mut conn = app.state.db.conn().await.unwrap();
     let person: i64 = sqlx::query_scalar("select person_id from people").fetch_one(&mut *conn).await.unwrap();
     drop(conn);
-    let r = app.post(&format!("/slots/{slot}/book"), &[("token", "a-form-token-of-the-page-1"), ("person_id", &person.to_string())]).await;
+    let r = app
+        .post(
+            &format!("/slots/{slot}/book"),
+            &[("token", "a-form-token-of-the-page-1"), ("person_id", &person.to_string())],
+        )
+        .await;
     assert_eq!(r.status(), 303);
     let (_, mine) = app.page("/me/bookings").await;
     let booking: i64 = mine.split("/bookings/").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();

@@ -52,8 +52,10 @@ async fn a_parent_with_a_verified_phone_gets_her_own_reminder() {
     app.clock.advance(chrono::Duration::hours(9) + chrono::Duration::minutes(1)); // 18:01
     assert_eq!(run_once(&app.state, &OutboxGateway).await.unwrap().reminded, 1);
     let mut conn = app.state.db.conn().await.unwrap();
-    let sent: Vec<(String, String)> =
-        sqlx::query_as("select phone_masked, body from sms_outbox order by sms_id").fetch_all(&mut *conn).await.unwrap();
+    let sent: Vec<(String, String)> = sqlx::query_as("select phone_masked, body from sms_outbox order by sms_id")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
     let reminder = sent.iter().find(|(_, body)| body.contains("提醒")).expect("a reminder");
     assert_eq!(reminder.0, "139****0000", "{sent:?}");
     let confirmation = sent.iter().find(|(_, body)| body.contains("预约成功")).expect("a confirmation");

@@ -1,8 +1,8 @@
 //! Bookings: appointments and activities (events, sessions, covers), lotteries, groups,
 //! rescheduling, the PostgreSQL batcher, exports and check-in.
 
-mod appointment_pages;
 mod activity_pages;
+mod appointment_pages;
 mod appointments;
 mod batch;
 mod booking_flow;
