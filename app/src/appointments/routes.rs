@@ -88,6 +88,15 @@ fn weekday_key(d: NaiveDate) -> &'static str {
     }
 }
 
+/// "12月2日 周三" / "Wed 2 Dec": the day whose slots are shown.
+fn day_heading(ctx: &Ctx, d: NaiveDate) -> String {
+    let weekday = ctx.t(weekday_key(d));
+    match ctx.locale {
+        crate::web::Locale::ZhCn => format!("{}月{}日 {weekday}", d.month(), d.day()),
+        crate::web::Locale::En => format!("{weekday} {}", d.format("%-d %b")),
+    }
+}
+
 fn days(ctx: &Ctx, today: NaiveDate, current: NaiveDate, count: i64) -> Vec<Day> {
     (0..count)
         .map(|i| {
@@ -172,6 +181,7 @@ async fn service_page(
     };
     let add_person = format!("/me/people?service={}&date={date}", service.id);
     Ok(ServicePage {
+        date_heading: day_heading(&ctx, date),
         ctx,
         service,
         days,

@@ -113,6 +113,8 @@ pub struct ServicePage {
     pub days: Vec<Day>,
     /// The chosen day.
     pub date: String,
+    /// It as a heading: "12月2日 周三".
+    pub date_heading: String,
     /// Its slots.
     pub slots: Vec<SlotRow>,
     /// Whom the user can book for (value "" = themself).

@@ -34,7 +34,7 @@ async fn a_first_booking_for_a_parent_goes_through_adding_her_and_back() {
     // say which days have one.
     let (status, page) = app.page(&format!("/services/{service}")).await;
     assert_eq!(status, 200);
-    assert!(page.contains("可预约时段 2026-12-02"), "opens on tomorrow, the first free day");
+    assert!(page.contains("可预约时段 12月2日 周三"), "opens on tomorrow, the first free day");
     assert!(page.contains("<li class=\"free\"><a href=\"/services/") && page.contains("有号"));
     assert!(page.contains("<li class=\"none\">") && page.contains("无号"));
     // Nobody with an ID yet: the page says so and offers to add the person, coming back here.
