@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, checkA11y, login } from '../lib/harness.js';
+import { startServer, launchBrowser, newPage, checkA11y, login, shot } from '../lib/harness.js';
 import { journey } from '../lib/journey.js';
 
 let server;
@@ -105,6 +105,31 @@ for (const mode of MODES) {
     await checkA11y(page, 'my bookings');
     const { taps, aside, screens } = j.done();
     console.log(`booking journey (${mode.name}): ${taps} taps (+${aside} for the deliberate slip), ${screens} screens`);
+
+    // Afterwards (not part of the journey): give her own phone for the reminder, by texted code.
+    const phone = mode.phone.replace(/^139/, '137');
+    await page.goto(`${base}/me/people`);
+    await Promise.all([page.waitForNavigation(), page.click('.grants a[href$="/phone"]')]);
+    await checkA11y(page, 'family phone');
+    await page.fill('#f-phone', phone);
+    await Promise.all([page.waitForNavigation(), page.click('form[action*="/phone#"] button[type=submit]')]);
+    const outbox = server.cli(['sms', 'outbox', '--phone', phone, '--limit', '1']);
+    const code = outbox.match(/(?:验证码|Code) (\d{6})/)[1];
+    await checkA11y(page, 'family phone code');
+    await shot(page, `booking-${mode.name}-phone-code`);
+    await page.fill('#f-code', code);
+    await Promise.all([page.waitForNavigation(), page.click('form[action*="/verify"] button[type=submit]')]);
+    assert.match(await page.textContent('.grants'), new RegExp(phone.slice(0, 3) + '\\*{4}' + phone.slice(7)));
+    await shot(page, `booking-${mode.name}-phone-done`);
+
+    // Cancelling asks again on its own page, then says which booking was cancelled.
+    await page.goto(`${base}/me/bookings`);
+    await Promise.all([page.waitForNavigation(), page.click('.bookings a[href$="/cancel"]')]);
+    await checkA11y(page, 'cancel confirmation');
+    await shot(page, `booking-${mode.name}-cancel-confirm`);
+    await Promise.all([page.waitForNavigation(), page.click('form.confirm button[type=submit]')]);
+    assert.match(await page.textContent('.notice'), new RegExp(mode.parent));
+    await shot(page, `booking-${mode.name}-cancelled`);
     await page.context().close();
   });
 }

@@ -46,7 +46,7 @@ impl BackTo {
     /// The booking page with `person` chosen.
     fn url(&self, service: i64, person: i64) -> String {
         let date = self.date().map(|d| format!("date={d}&")).unwrap_or_default();
-        format!("/services/{service}?{date}person={person}#slots-h")
+        format!("/services/{service}?{date}person={person}&added=1#slots-h")
     }
 }
 
@@ -141,9 +141,9 @@ mod tests {
     #[test]
     fn the_way_back_is_only_ever_a_service_page() {
         let back = BackTo { service: "3".into(), date: "2026-12-08".into(), added: String::new() };
-        assert_eq!(back.url(3, 9), "/services/3?date=2026-12-08&person=9#slots-h");
+        assert_eq!(back.url(3, 9), "/services/3?date=2026-12-08&person=9&added=1#slots-h");
         let odd = BackTo { service: "//evil".into(), date: "x&y=1".into(), added: String::new() };
         assert_eq!((odd.service(), odd.date()), (None, None));
-        assert_eq!(BackTo { date: "x".into(), ..back }.url(3, 9), "/services/3?person=9#slots-h");
+        assert_eq!(BackTo { date: "x".into(), ..back }.url(3, 9), "/services/3?person=9&added=1#slots-h");
     }
 }

@@ -56,7 +56,7 @@ impl Offered for Slots {
     async fn refused(state: &AppState, ctx: Ctx, refusal: Refused) -> AppResult<ServicePage> {
         let service = service_of_offering(&mut *state.db.conn().await?, refusal.offering).await?;
         let error = Some((refusal.offering, refusal.key));
-        let q = DayQuery { date: Some(refusal.day), moving: refusal.moving, person: refusal.person };
+        let q = DayQuery { date: Some(refusal.day), moving: refusal.moving, person: refusal.person, added: None };
         service_page(state, ctx, service.id, &q, error).await
     }
 }
@@ -74,6 +74,8 @@ struct DayQuery {
     moving: Option<i64>,
     /// The person to book for, preselected (back from adding them; "" the user themself).
     person: Option<String>,
+    /// Back from adding `person` (the page says so).
+    added: Option<String>,
 }
 
 fn weekday_key(d: NaiveDate) -> &'static str {
@@ -167,8 +169,14 @@ async fn service_page(
     let people = booking_pages::whom(&mut conn, &ctx).await?;
     let eligible = |w: &&Whom| !service.real_name_required || w.has_id;
     let asked = q.person.as_deref().map(str::trim).filter(|p| people.iter().any(|w| w.value == *p)).map(str::to_owned);
-    let chosen = asked.or_else(|| people.iter().find(eligible).map(|w| w.value.clone())).unwrap_or_default();
+    let chosen = asked.clone().or_else(|| people.iter().find(eligible).map(|w| w.value.clone())).unwrap_or_default();
     let nobody_eligible = ctx.user.is_some() && !people.iter().any(|w| eligible(&w));
+    // Back from adding someone: say so, naming them as the choice now reads.
+    let added = asked
+        .as_ref()
+        .filter(|_| q.added.as_deref() == Some("1"))
+        .and_then(|p| people.iter().find(|w| w.value == *p))
+        .map(|w| ctx.tf("appointments.person_added", &[("person", &w.label)]));
     let errors = match error {
         Some((slot, key)) => {
             let field = refusal_field(key);
@@ -190,6 +198,7 @@ async fn service_page(
         people,
         chosen,
         nobody_eligible,
+        added,
         add_person,
         errors,
         form_token: random_token(),

@@ -123,6 +123,8 @@ pub struct ServicePage {
     pub chosen: String,
     /// A signed-in user with nobody who may book this (real-name) service yet.
     pub nobody_eligible: bool,
+    /// "已添加 父母 · 王秀英…", back from adding the person chosen.
+    pub added: Option<String>,
     /// The add-a-person page, coming back here.
     pub add_person: String,
     /// A refused booking, as the error summary at the top.

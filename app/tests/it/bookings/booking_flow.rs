@@ -71,6 +71,7 @@ async fn a_first_booking_for_a_parent_goes_through_adding_her_and_back() {
     assert!(back.starts_with(&format!("/services/{service}?date=2026-12-02&person={person}")), "{back}");
     assert!(page.contains(&format!("<option value=\"{person}\" selected>父母 · 王秀英")), "{page}");
     assert!(page.contains("本人 · 王女士（未填身份证号）"));
+    assert!(page.contains("已添加“父母 · 王秀英”"), "the page says what happened");
     // Even without `person`, a real-name service now chooses her: the first who may book it.
     let (_, page) = app.page(&format!("/services/{service}")).await;
     assert!(page.contains(&format!("<option value=\"{person}\" selected>")));
