@@ -105,3 +105,27 @@ async fn a_venue_page_says_where_it_is_and_what_is_on() {
     assert!(page.contains(&format!("/venues/{home}/calendar.ics")));
     assert_eq!(w.app.get("/venues/999999").await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_refused_registration_is_summarised_at_the_top_and_keeps_the_choice() {
+    let (w, e, _, home, _) = film_in_two_places().await;
+    let full = e.session(session(home, "2026-12-05")).await;
+    let app = &w.app;
+    w.user(Person::new("13911112222", "王女士")).await;
+    app.login("13911112222").await;
+    app.post("/me/people", &[("name", "王秀英"), ("relation", "parent"), ("id_number", "")]).await;
+    let (_, page) = app.page(&format!("/events/{}", e.id)).await;
+    assert_eq!(page.matches("<select").count(), 1, "one choice of whom, for every session");
+    let person = page.split("\">父母 · 王秀英").next().unwrap().rsplit('"').next().unwrap().to_owned();
+    let token = page.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let r = app.post(&format!("/sessions/{full}/register"), &[("token", &token), ("person_id", &person)]).await;
+    assert_eq!(r.status(), 303);
+    // The same person again, from a fresh page: refused.
+    let again = format!("{token}x");
+    let r = app.post(&format!("/sessions/{full}/register"), &[("token", &again), ("person_id", &person)]).await;
+    let status = r.status().as_u16();
+    let page = r.text().await.unwrap();
+    assert!(status == 409 || status == 422, "{status}");
+    assert!(page.contains("id=\"form-errors\"") && page.contains(&format!("<a href=\"#session-{full}\">")), "{page}");
+    assert!(page.contains(&format!("<option value=\"{person}\" selected>父母 · 王秀英")), "the choice is kept");
+}
