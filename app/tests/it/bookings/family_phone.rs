@@ -61,3 +61,23 @@ async fn a_parent_with_a_verified_phone_gets_her_own_reminder() {
     let confirmation = sent.iter().find(|(_, body)| body.contains("预约成功")).expect("a confirmation");
     assert_ne!(confirmation.0, "139****0000", "the booker keeps the confirmation");
 }
+
+#[tokio::test]
+async fn codes_to_one_number_are_throttled() {
+    let w = World::district().await;
+    let app = &w.app;
+    w.user(Person::new("13911112222", "王女士")).await;
+    app.login("13911112222").await;
+    app.post("/me/people", &[("name", "王秀英"), ("relation", "parent"), ("id_number", "")]).await;
+    let (_, list) = app.page("/me/people").await;
+    let person: i64 = list.split("/me/people/").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
+    let path = format!("/me/people/{person}/phone");
+    for _ in 0..5 {
+        assert_eq!(app.post(&path, &[("phone", "13912340000")]).await.status(), 303);
+    }
+    assert_eq!(app.post(&path, &[("phone", "13912340000")]).await.status(), 429, "the number's hourly limit");
+    // Only the newest code is live: the earlier ones were replaced.
+    let mut conn = app.state.db.conn().await.unwrap();
+    let live: i64 = sqlx::query_scalar("select count(*) from person_phone_codes").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(live, 1);
+}
