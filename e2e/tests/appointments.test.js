@@ -61,7 +61,7 @@ test('a resident books a vaccination slot for an elderly parent', async () => {
   await page.fill('#f-name', '王秀英');
   await page.selectOption('#f-relation', 'parent');
   await page.fill('#f-id_number', residentId('37020219500101123'));
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/me/people"] button[type=submit]')]);
+  await Promise.all([page.waitForNavigation(), page.click('form[action^="/me/people"] button[type=submit]')]);
   assert.match(await page.textContent('main'), /王秀英/);
   assert.match(await page.textContent('main'), /3702\*{10}/);
 

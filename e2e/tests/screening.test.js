@@ -58,9 +58,11 @@ test('register, wait, be promoted, be checked in', async () => {
   assert.match(await second.textContent('.notice'), /候补/);
   await checkA11y(second, 'waiting list');
 
-  // The first cancels; the second is promoted.
+  // The first cancels (the list's button asks again first); the second is promoted.
   await first.goto(`${base}/me/bookings`);
-  await Promise.all([first.waitForURL(/done=cancelled/), first.click('.bookings form[action$="/cancel"] button')]);
+  await Promise.all([first.waitForURL(/\/cancel$/), first.click('.bookings a[href$="/cancel"]')]);
+  await checkA11y(first, 'cancel confirmation');
+  await Promise.all([first.waitForURL(/done=cancelled/), first.click('form.confirm button[type=submit]')]);
   await second.goto(`${base}/me/bookings`);
   assert.match(await second.textContent('.bookings'), /预约成功/);
   const code = (await second.textContent('.bookings .code')).trim();

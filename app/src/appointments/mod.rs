@@ -6,6 +6,8 @@
 
 pub mod api;
 pub mod model;
+mod people_pages;
+mod phone_pages;
 pub mod portal;
 pub mod routes;
 pub mod service;

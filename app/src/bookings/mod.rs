@@ -9,6 +9,7 @@
 //! the engine's statements through the re-exports below, not `store` or `engine`.
 
 pub mod api;
+pub mod cancel;
 pub mod engine;
 pub mod export;
 pub mod listing;

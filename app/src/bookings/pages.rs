@@ -53,6 +53,9 @@ pub struct Refused {
     pub day: String,
     /// The booking being moved, when a move was refused.
     pub moving: Option<i64>,
+    /// Whom the refused booking was for, as sent ("" the user themself; None when the form
+    /// has no choice), so the page keeps the choice.
+    pub person: Option<String>,
 }
 
 /// A refusal's status: no seat is a conflict, any other rule is unprocessable.
@@ -90,7 +93,12 @@ pub async fn book<K: Offered>(
     match service::book(&state, user, offering, person, Some(key)).await {
         Ok(b) => Ok(see_other(&format!("/me/bookings?done={}", b.reservation.status.as_str()))),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
-            let page = K::refused(&state, ctx, Refused { offering, key, day: f.date, moving: None }).await?;
+            let page = K::refused(
+                &state,
+                ctx,
+                Refused { offering, key, day: f.date, moving: None, person: Some(f.person_id) },
+            )
+            .await?;
             render_status(refusal_status(key), &page)
         }
         Err(other) => Err(other),
@@ -117,28 +125,49 @@ pub async fn reschedule<K: Offered>(
     match service::reschedule(&state, user, id, f.slot_id).await {
         Ok(_) => Ok(see_other("/me/bookings?done=rescheduled")),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
-            let refusal = Refused { offering: f.slot_id, key, day: f.date, moving: Some(id) };
+            let refusal = Refused { offering: f.slot_id, key, day: f.date, moving: Some(id), person: None };
             render_status(refusal_status(key), &K::refused(&state, ctx, refusal).await?)
         }
         Err(other) => Err(other),
     }
 }
 
+/// Someone the user can book for.
+#[derive(Debug, Clone)]
+pub struct Whom {
+    /// The form's value: "" for the user themself, else the person's id.
+    pub value: String,
+    /// "父母 · 王秀英".
+    pub label: String,
+    /// Whether their resident ID is on file (a real-name service needs it).
+    pub has_id: bool,
+}
+
+/// Whom the user can book for: themself (value "", with an ID when they added their own
+/// record with one) and the people on their list, in the order added.
+pub async fn whom(conn: &mut Conn, ctx: &Ctx) -> AppResult<Vec<Whom>> {
+    let Some(user) = &ctx.user else { return Ok(Vec::new()) };
+    let list = crate::people::list(conn, user.id).await?;
+    let myself = list.iter().find(|p| p.relation == crate::people::model::Relation::Myself);
+    let mut people = vec![Whom {
+        value: String::new(),
+        label: format!("{} · {}", ctx.t("relation.self"), user.display_name),
+        has_id: myself.is_some_and(|p| p.id_masked.is_some()),
+    }];
+    for p in list.iter().filter(|p| p.relation != crate::people::model::Relation::Myself) {
+        people.push(Whom {
+            value: p.id.to_string(),
+            label: format!("{} · {}", ctx.t(p.relation.label_key()), p.name),
+            has_id: p.id_masked.is_some(),
+        });
+    }
+    Ok(people)
+}
+
 /// Whom the user can book for, as a form's choices: themself (value "") and the people on
 /// their list.
 pub async fn whom_choices(conn: &mut Conn, ctx: &Ctx) -> AppResult<Vec<Opt>> {
-    let Some(user) = &ctx.user else { return Ok(Vec::new()) };
-    let mut people =
-        vec![Opt { value: String::new(), label: format!("{} · {}", ctx.t("relation.self"), user.display_name) }];
-    for p in crate::people::list(conn, user.id).await? {
-        if p.relation != crate::people::model::Relation::Myself {
-            people.push(Opt {
-                value: p.id.to_string(),
-                label: format!("{} · {}", ctx.t(p.relation.label_key()), p.name),
-            });
-        }
-    }
-    Ok(people)
+    Ok(whom(conn, ctx).await?.into_iter().map(|w| Opt { value: w.value, label: w.label }).collect())
 }
 
 /// Reservations as rows of a list at `now`.
@@ -164,18 +193,25 @@ pub fn rows(lines: Vec<Line>, now: i64) -> Vec<BookingRow> {
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
+    /// The booking the notice is about.
+    id: Option<i64>,
 }
 
-async fn my_bookings_page(
+/// The resident's list, with a notice of what was just done (`done`: the booking it was
+/// about, named in the notice) or an error.
+pub(crate) async fn my_bookings_page(
     state: &AppState,
     ctx: Ctx,
     notice: Option<&'static str>,
     error: Option<&'static str>,
+    done: Option<i64>,
 ) -> AppResult<MyBookingsPage> {
     let user = ctx.user()?;
     let lines = listing::of_user(&mut *state.db.conn().await?, user.id, 200).await?;
     let calendar_url = crate::accounts::credentials::feed_path(state, user.id).await?;
-    Ok(MyBookingsPage { rows: rows(lines, state.clock.unix()), ctx, notice, error, calendar_url })
+    let now = state.clock.unix();
+    let done = notice.and(done).and_then(|id| lines.iter().find(|l| l.id == id)).map(super::cancel::what);
+    Ok(MyBookingsPage { rows: rows(lines, now), ctx, notice, error, calendar_url, done })
 }
 
 /// The resident's bookings and registrations, with a notice of what was just done.
@@ -190,20 +226,7 @@ pub async fn my_bookings(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
         Some("calendar") => Some("events.my_calendar_rotated"),
         _ => None,
     };
-    render(&my_bookings_page(&state, ctx, notice, None).await?)
-}
-
-/// Cancels one of the resident's own bookings (staff cancel over the API). A refusal shows the
-/// list again with the reason.
-pub async fn cancel(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let user = ctx.user()?;
-    match service::cancel(&state, user, id, service::CancelAs::Booker).await {
-        Ok(_) => Ok(see_other("/me/bookings?done=cancelled")),
-        Err(AppError::Conflict(key) | AppError::Rule(key)) => {
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &my_bookings_page(&state, ctx, None, Some(key)).await?)
-        }
-        Err(other) => Err(other),
-    }
+    render(&my_bookings_page(&state, ctx, notice, None, q.id).await?)
 }
 
 /// The ticket's QR code: the ticket code, for staff to scan at the door.

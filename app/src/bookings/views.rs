@@ -32,4 +32,16 @@ pub struct MyBookingsPage {
     pub error: Option<&'static str>,
     /// The private calendar feed of these bookings.
     pub calendar_url: String,
+    /// Which booking the notice speaks of ("流感疫苗接种 · 2026-12-02 08:30–09:00").
+    pub done: Option<String>,
+}
+
+/// The second step of cancelling: what will be cancelled, and the button that does it.
+#[derive(askama::Template)]
+#[template(path = "bookings/cancel.html")]
+pub struct CancelPage {
+    /// Page context.
+    pub ctx: Ctx,
+    /// The booking.
+    pub row: BookingRow,
 }

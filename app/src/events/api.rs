@@ -92,6 +92,8 @@ pub struct EventQuery {
     pub street: Option<i64>,
     /// Sessions at this venue (id).
     pub venue: Option<i64>,
+    /// Sessions at venues of this community (id).
+    pub community: Option<i64>,
     /// Kind of event.
     pub kind: Option<EventKind>,
 }
@@ -125,6 +127,7 @@ pub fn filter(state: &AppState, q: &EventQuery, members: bool) -> AppResult<Filt
         to: day_bound(q.to.as_deref(), today + chrono::Duration::days(30), true)?,
         street: q.street,
         venue: q.venue,
+        community: q.community,
         kind: q.kind,
         members,
     })
@@ -141,7 +144,7 @@ async fn list_events(
 ) -> AppResult<Json<Vec<EventSummary>>> {
     let f = filter(&state, &q, user.is_some())?;
     let found = store::list(&mut *state.db.conn().await?, &f, 500).await?;
-    Ok(Json(found.into_iter().map(|(event, next)| EventSummary { event, next_session: rfc3339(next) }).collect()))
+    Ok(Json(found.into_iter().map(|l| EventSummary { event: l.event, next_session: rfc3339(l.next_start) }).collect()))
 }
 
 /// A new event.

@@ -261,6 +261,19 @@ async fn admin_page(
             (b.street.name.clone(), venues)
         })
         .collect();
+    // The summary at the top names each field; the weekdays and venues are checkbox groups,
+    // linked through their first box and their fieldset, and the rule's errors through 重复到.
+    let errors = errors
+        .label("first_date", "events.first_date")
+        .label("start_time", "events.start_time")
+        .label("end_time", "events.end_time")
+        .label("weekday", "events.repeat")
+        .label("until", "events.until")
+        .label("rrule", "events.until")
+        .label("venue", "events.venues")
+        .label("online_url", "events.online_url")
+        .label("capacity", "field.capacity")
+        .anchor("rrule", "f-until");
     Ok(AdminPage { ctx, event, sessions, streets, form, errors, created, cover_error: None, session_error: None })
 }
 
@@ -277,6 +290,9 @@ async fn event_admin(
 ) -> AppResult<Response> {
     render(&admin_page(&state, ctx, &user, id, SessionsForm::default(), Errors::none(), q.created).await?)
 }
+
+/// How long a weekly series runs when 重复到 is left blank.
+const DEFAULT_WEEKS: i64 = 12;
 
 /// The add-sessions form, read by hand: its venue checkboxes repeat one name.
 #[derive(Debug, Default, Clone)]
@@ -352,9 +368,14 @@ impl SessionsForm {
         }
         let first = DISTRICT_OFFSET.from_local_datetime(&date.and_time(start)).single()?.timestamp();
         let (starts, rrule) = if self.repeat {
-            let until = NaiveDate::parse_from_str(self.until.trim(), "%Y-%m-%d")
-                .map_err(|_| errors.push(FieldError { field: "until", key: "form.date_invalid" }))
-                .ok()?;
+            // 重复到 may be left blank: the series then runs for [`DEFAULT_WEEKS`] weeks, as the
+            // hint says, instead of refusing a field the organiser took to be optional.
+            let until = match self.until.trim() {
+                "" => date + chrono::Duration::weeks(DEFAULT_WEEKS) - chrono::Duration::days(1),
+                raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| errors.push(FieldError { field: "until", key: "form.date_invalid" }))
+                    .ok()?,
+            };
             const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
             let days: Vec<&str> = DAYS.iter().copied().filter(|d| self.has_weekday(d)).collect();
             if days.is_empty() {

@@ -11,6 +11,7 @@ pub mod portal;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod venue_page;
 mod views;
 
 pub use model::{Event, EventKind};

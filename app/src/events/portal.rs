@@ -80,7 +80,7 @@ impl Part for WeekPart {
                 id: u.id,
                 title: &u.title,
                 kind: u.kind.label_key(),
-                when: crate::clock::format_local(u.starts_at),
+                when: crate::events::views::day_time(ctx, u.starts_at),
                 venue: u.venue.as_deref().unwrap_or_default(),
                 near: community.is_some() && u.community_id == community,
             })

@@ -3,27 +3,31 @@
 //! the shared booking pages (`bookings::pages`), routed here at the activity URLs; the event's
 //! page is the page a session is registered from.
 
+use std::collections::HashMap;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
+use chrono::Datelike as _;
 use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::bookings as booking_store;
 use crate::bookings::model::Offering;
 use crate::bookings::pages::{self as booking_pages, Format, Offered, Refused};
-use crate::clock::{local_day, local_time, time_range};
+use crate::clock::{local_day, time_range};
 use crate::crypto::random_token;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::events::api::{EventQuery, filter};
 use crate::events::ical::{self, Entry};
 use crate::events::model::EventKind;
 use crate::events::store;
-use crate::events::views::{EventPage, EventRow, EventsPage, SessionRow};
+use crate::events::views::{EventPage, EventRow, EventsPage, SessionDay, SessionRow, Shortcut, day_label, day_time};
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::{Path, Query};
+use crate::web::forms::Errors;
 use crate::web::{Ctx, render};
 
 /// Routes of this domain (site side).
@@ -32,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/events", get(list))
         .route("/events/{file}", get(event_or_calendar))
         .route("/sessions/{id}/register", post(booking_pages::book::<Sessions>))
+        .route("/venues/{id}", get(crate::events::venue_page::venue))
         .route("/venues/{id}/calendar.ics", get(venue_calendar))
         .route("/calendar/{file}", get(my_calendar))
         .route("/manage/sessions/{id}/registrations.csv", get(registrations))
@@ -48,7 +53,7 @@ impl Offered for Sessions {
     async fn refused(state: &AppState, ctx: Ctx, refusal: Refused) -> AppResult<EventPage> {
         let o = booking_store::offering(&mut *state.db.conn().await?, refusal.offering).await?;
         let event = o.and_then(|o| o.event_id).ok_or(AppError::NotFound)?;
-        event_page(state, ctx, event, Some((refusal.offering, refusal.key))).await
+        event_page(state, ctx, event, Some((refusal.offering, refusal.key)), refusal.person).await
     }
 }
 
@@ -62,10 +67,60 @@ struct ListQuery {
     venue: String,
     #[serde(default)]
     kind: String,
+    /// Sessions at venues of this community (the 我的社区 shortcut).
+    #[serde(default)]
+    community: String,
 }
 
-fn when(starts: i64, ends: i64) -> String {
-    format!("{} {}", local_day(starts), time_range(starts, ends))
+impl ListQuery {
+    /// The query string of this filter, for a shortcut's link.
+    fn href(&self) -> String {
+        let pairs = [
+            ("from", self.from.as_deref().unwrap_or_default()),
+            ("to", self.to.as_deref().unwrap_or_default()),
+            ("street", &self.street),
+            ("venue", &self.venue),
+            ("kind", &self.kind),
+            ("community", &self.community),
+        ];
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+            q.append_pair(k, v);
+        }
+        let q = q.finish();
+        if q.is_empty() { "/events".into() } else { format!("/events?{q}") }
+    }
+}
+
+/// 本周 (today to Sunday) and, for a resident whose community is known, 我的社区: each a link
+/// that turns its filter on or off and keeps the rest.
+fn shortcuts(q: &ListQuery, today: chrono::NaiveDate, community: Option<i64>) -> Vec<Shortcut> {
+    let sunday = today + chrono::Duration::days(7 - i64::from(today.weekday().number_from_monday()));
+    let (from, to) = (today.to_string(), sunday.to_string());
+    let week_on = q.from.as_deref() == Some(from.as_str()) && q.to.as_deref() == Some(to.as_str());
+    let week = if week_on {
+        ListQuery { from: None, to: None, ..clone_query(q) }
+    } else {
+        ListQuery { from: Some(from), to: Some(to), ..clone_query(q) }
+    };
+    let mut out = vec![Shortcut { key: "events.this_week", href: week.href(), on: week_on }];
+    if let Some(c) = community {
+        let on = q.community == c.to_string();
+        let mine = ListQuery { community: if on { String::new() } else { c.to_string() }, ..clone_query(q) };
+        out.push(Shortcut { key: "events.my_community", href: mine.href(), on });
+    }
+    out
+}
+
+fn clone_query(q: &ListQuery) -> ListQuery {
+    ListQuery {
+        from: q.from.clone(),
+        to: q.to.clone(),
+        street: q.street.clone(),
+        venue: q.venue.clone(),
+        kind: q.kind.clone(),
+        community: q.community.clone(),
+    }
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
@@ -74,15 +129,25 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
         to: q.to.clone().filter(|s| !s.is_empty()),
         street: q.street.parse().ok(),
         venue: q.venue.parse().ok(),
+        community: q.community.parse().ok(),
         kind: EventKind::parse(&q.kind),
     };
     let f = filter(&state, &query, ctx.user.is_some())?;
     let found = store::list(&mut *state.db.conn().await?, &f, 200).await?;
+    let structure = state.structure.get(&state).await?;
+    let venue_names = structure.venue_names();
     let rows = found
         .into_iter()
-        .map(|(event, next)| EventRow { event, next: format!("{} {}", local_day(next), local_time(next)) })
+        .map(|l| EventRow {
+            next: day_time(&ctx, l.next_start),
+            place: l
+                .next_venue
+                .and_then(|v| venue_names.get(&v).cloned())
+                .unwrap_or_else(|| ctx.t("events.online").into()),
+            venue_id: l.next_venue,
+            event: l.event,
+        })
         .collect();
-    let structure = state.structure.get(&state).await?;
     let mut streets = vec![Opt { value: String::new(), label: ctx.t("events.all_streets").into() }];
     streets
         .extend(structure.blocks.iter().map(|b| Opt { value: b.street.id.to_string(), label: b.street.name.clone() }));
@@ -97,6 +162,11 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     }));
     let mut kinds = vec![Opt { value: String::new(), label: ctx.t("events.all_kinds").into() }];
     kinds.extend(EventKind::ALL.iter().map(|k| Opt { value: k.as_str().into(), label: ctx.t(k.label_key()).into() }));
+    let today = local_day(state.clock.unix());
+    let community = ctx.user.as_ref().and_then(|u| u.community_id).map(|c| c.0);
+    let shortcuts = shortcuts(&q, today, community);
+    let filtered = !(q.street.is_empty() && q.venue.is_empty() && q.kind.is_empty())
+        || (q.from.as_deref().is_some_and(|s| !s.is_empty()) && !shortcuts[0].on);
     let filters = vec![
         Field::text("from", "events.from", q.from.unwrap_or_default()).kind("date"),
         Field::text("to", "events.to", q.to.unwrap_or_default()).kind("date"),
@@ -104,31 +174,84 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
         Field::select("venue", "events.venue", q.venue, venues),
         Field::select("kind", "events.kind", q.kind, vec![OptGroup { label: None, options: kinds }]),
     ];
-    render(&EventsPage { ctx, filters, rows })
+    render(&EventsPage { ctx, filters, filtered, shortcuts, rows, community: q.community })
 }
 
-async fn event_page(state: &AppState, ctx: Ctx, id: i64, error: Option<(i64, &'static str)>) -> AppResult<EventPage> {
+async fn event_page(
+    state: &AppState,
+    ctx: Ctx,
+    id: i64,
+    error: Option<(i64, &'static str)>,
+    person: Option<String>,
+) -> AppResult<EventPage> {
     let mut conn = state.db.conn().await?;
     let event =
         store::get(&mut conn, id).await?.filter(|e| !e.members_only || ctx.user.is_some()).ok_or(AppError::NotFound)?;
     let offerings = booking_store::offerings_of_event(&mut conn, id).await?;
-    let venues = state.structure.get(state).await?.venue_names();
+    // What the resident already holds here: those sessions say 已报名.
+    let held: Vec<i64> = match &ctx.user {
+        Some(u) => crate::bookings::listing::of_user(&mut conn, u.id, 500)
+            .await?
+            .into_iter()
+            .filter(|l| l.event_id == Some(id) && l.status.is_active())
+            .map(|l| l.offering_id)
+            .collect(),
+        None => Vec::new(),
+    };
+    let structure = state.structure.get(state).await?;
+    let venues: HashMap<i64, (String, Option<i64>)> = structure
+        .blocks
+        .iter()
+        .flat_map(|b| b.venues.iter())
+        .map(|v| (v.id.0, (v.name.clone(), v.community_id.map(|c| c.0))))
+        .collect();
+    let home = ctx.user.as_ref().and_then(|u| u.community_id).map(|c| c.0);
     let now = state.clock.unix();
     let sessions = offerings
         .iter()
         .filter(|o| o.ends_at > now)
-        .map(|o| SessionRow {
-            id: o.id,
-            when: when(o.starts_at, o.ends_at),
-            place: o.venue_id.and_then(|v| venues.get(&v).cloned()).unwrap_or_else(|| ctx.t("events.online").into()),
-            left: o.seats_left(),
-            cancelled: o.status != "open",
-            open: o.window_open(now),
-            error: error.filter(|(s, _)| *s == o.id).map(|(_, k)| k),
+        .map(|o| {
+            let venue = o.venue_id.and_then(|v| venues.get(&v));
+            SessionRow {
+                id: o.id,
+                day: local_day(o.starts_at),
+                starts_at: o.starts_at,
+                time: time_range(o.starts_at, o.ends_at),
+                place: venue.map_or_else(|| ctx.t("events.online").into(), |(name, _)| name.clone()),
+                venue_id: o.venue_id,
+                near: home.is_some() && venue.and_then(|(_, c)| *c) == home,
+                left: o.seats_left(),
+                cancelled: o.status != "open",
+                open: o.window_open(now),
+                held: held.contains(&o.id),
+                error: error.filter(|(s, _)| *s == o.id).map(|(_, k)| k),
+            }
         })
         .collect();
+    let days = group_by_day(&ctx, sessions);
     let people = booking_pages::whom_choices(&mut conn, &ctx).await?;
-    Ok(EventPage { ctx, event, sessions, people, form_token: random_token() })
+    let errors = match error {
+        Some((session, key)) => {
+            Errors::from(vec![FieldError { field: "session", key }]).anchor("session", format!("session-{session}"))
+        }
+        None => Errors::none(),
+    };
+    let chosen = person.unwrap_or_default();
+    Ok(EventPage { ctx, event, days, people, chosen, errors, form_token: random_token() })
+}
+
+/// Sessions by day, the nearest day first; within a day the resident's own community's
+/// sessions first, then by time.
+fn group_by_day(ctx: &Ctx, mut sessions: Vec<SessionRow>) -> Vec<SessionDay> {
+    sessions.sort_by_key(|s| (s.day, !s.near, s.starts_at, s.id));
+    let mut days: Vec<SessionDay> = Vec::new();
+    for s in sessions {
+        match days.last_mut() {
+            Some(d) if d.date == s.day => d.sessions.push(s),
+            _ => days.push(SessionDay { date: s.day, label: day_label(ctx, s.day), sessions: vec![s] }),
+        }
+    }
+    days
 }
 
 fn ics(body: String, name: &str) -> Response {
@@ -167,7 +290,7 @@ async fn event_or_calendar(State(state): State<AppState>, ctx: Ctx, Path(file): 
         return Ok(ics(body, &format!("event-{id}.ics")));
     }
     let id: i64 = file.parse().map_err(|_| AppError::NotFound)?;
-    render(&event_page(&state, ctx, id, None).await?)
+    render(&event_page(&state, ctx, id, None, None).await?)
 }
 
 /// Upcoming public sessions at a venue (the coming year).

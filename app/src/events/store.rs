@@ -73,21 +73,39 @@ pub struct Filter {
     pub street: Option<i64>,
     /// At this venue.
     pub venue: Option<i64>,
+    /// At venues of this community (我的社区).
+    pub community: Option<i64>,
     /// Of this kind.
     pub kind: Option<EventKind>,
     /// Include members-only events (the viewer is logged in).
     pub members: bool,
 }
 
+/// An event found by [`list`]: its next session in the filter, and where that is.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The event.
+    pub event: Event,
+    /// Start of its next open session in the range.
+    pub next_start: i64,
+    /// That session's venue (the lowest id when several start at once), if at a venue.
+    pub next_venue: Option<i64>,
+}
+
 /// Events with an open session in the filter's range, soonest first, with that session's
-/// start.
-pub async fn list(conn: &mut Conn, f: &Filter, limit: i64) -> Result<Vec<(Event, i64)>, sqlx::Error> {
+/// start and venue.
+pub async fn list(conn: &mut Conn, f: &Filter, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
+    // The filter's conditions on a session `o` at venue `v`, used twice: to find the events
+    // with their next start, then that session's venue (so a card's place matches the filter).
+    const MATCHES: &str = "o.status = 'open' and o.starts_at >= $1 and o.starts_at < $2 \
+         and ($3 = 0 or v.street_id = $3) and ($4 = 0 or o.venue_id = $4) and ($8 = 0 or v.community_id = $8)";
     let sql = format!(
-        "select {COLUMNS}, min(o.starts_at) as next_start from events e \
+        "select x.*, (select min(o.venue_id) from offerings o left join venues v on v.venue_id = o.venue_id \
+         where o.event_id = x.event_id and o.starts_at = x.next_start and {MATCHES}) as next_venue \
+         from (select {COLUMNS}, min(o.starts_at) as next_start from events e \
          join offerings o on o.event_id = e.event_id left join venues v on v.venue_id = o.venue_id \
-         where o.status = 'open' and o.starts_at >= $1 and o.starts_at < $2 and ($3 = 0 or v.street_id = $3) \
-         and ($4 = 0 or o.venue_id = $4) and ($5 = '' or e.kind = $5) and ($6 = 1 or e.members_only = 0) \
-         group by {COLUMNS} order by next_start, e.event_id limit $7"
+         where {MATCHES} and ($5 = '' or e.kind = $5) and ($6 = 1 or e.members_only = 0) \
+         group by {COLUMNS}) x order by x.next_start, x.event_id limit $7"
     );
     let rows = sqlx::query(&sql)
         .bind(f.from)
@@ -97,9 +115,18 @@ pub async fn list(conn: &mut Conn, f: &Filter, limit: i64) -> Result<Vec<(Event,
         .bind(f.kind.map_or("", EventKind::as_str))
         .bind(i64::from(f.members))
         .bind(limit)
+        .bind(f.community.unwrap_or(0))
         .fetch_all(conn)
         .await?;
-    rows.iter().map(|r| Ok((event_from(r)?, r.try_get("next_start")?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok(Listed {
+                event: event_from(r)?,
+                next_start: r.try_get("next_start")?,
+                next_venue: r.try_get("next_venue")?,
+            })
+        })
+        .collect()
 }
 
 /// Records a series.

@@ -174,7 +174,14 @@ async fn compose(state: &AppState, notices: &[Notice]) -> anyhow::Result<Vec<Tex
         let details = describe(&line, locale);
         let args: Vec<(&str, &str)> = details.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let body = i18n::tf(locale, key, &args);
-        out.push(Text { phone_sealed: to.phone_sealed, phone_masked: to.phone_masked, body });
+        // A reminder goes to the person who attends, when the booker gave them a verified
+        // phone of their own (issue 12); everything else stays with the booker.
+        let attendee = match Kind::parse(&n.kind) {
+            Some(Kind::Reminder) => crate::people::reminder_phone(&mut conn, reservation).await?,
+            _ => None,
+        };
+        let (phone_sealed, phone_masked) = attendee.unwrap_or((to.phone_sealed, to.phone_masked));
+        out.push(Text { phone_sealed, phone_masked, body });
     }
     Ok(out)
 }

@@ -5,12 +5,13 @@
 
 pub mod model;
 pub mod pages;
+pub mod phone;
 pub mod store;
 
 // What bookings read of the people a user books for: the list, one person, oneself, and — for
 // the booking engine's writer thread — the statements and the row mapper. Never `store`.
 pub(crate) use store::{BY_ID, MYSELF, person_from};
-pub use store::{get, list, myself};
+pub use store::{get, list, myself, reminder_phone, verified_phones};
 
 use crate::app::AppState;
 use crate::audit::{self, Change};

@@ -109,6 +109,92 @@ pub async fn update(conn: &mut Conn, owner: UserId, person: i64, p: &NewRow<'_>)
     Ok(done.rows_affected() == 1)
 }
 
+/// A family member's phone as shown: (person, masked number) of those verified.
+pub async fn verified_phones(conn: &mut Conn, owner: UserId) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "select person_id, phone_masked from people where owner_user_id = $1 and phone_verified_at is not null \
+         order by person_id",
+    )
+    .bind(owner.0)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(|r| Ok((sqlx::Row::try_get(r, 0)?, sqlx::Row::try_get(r, 1)?))).collect()
+}
+
+/// A code texted to a number being added to a person.
+#[derive(Debug, Clone)]
+pub struct PhoneCode {
+    /// The number, sealed.
+    pub phone_sealed: String,
+    /// The number, masked.
+    pub phone_masked: String,
+    /// The hash's salt.
+    pub salt: String,
+    /// SHA-256 of `salt:code`.
+    pub code_hash: String,
+    /// Guesses spent.
+    pub attempts: i64,
+    /// When it stops being good.
+    pub expires_at: i64,
+}
+
+/// Stores a person's new code, replacing any earlier one.
+pub async fn put_phone_code(conn: &mut Conn, person: i64, c: &PhoneCode, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from person_phone_codes where person_id = $1").bind(person).execute(&mut *conn).await?;
+    sqlx::query(
+        "insert into person_phone_codes (person_id, phone_sealed, phone_masked, salt, code_hash, attempts, created_at, \
+         expires_at) values ($1, $2, $3, $4, $5, 0, $6, $7)",
+    )
+    .bind(person)
+    .bind(&c.phone_sealed)
+    .bind(&c.phone_masked)
+    .bind(&c.salt)
+    .bind(&c.code_hash)
+    .bind(now)
+    .bind(c.expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A person's pending code.
+pub async fn phone_code(conn: &mut Conn, person: i64) -> Result<Option<PhoneCode>, sqlx::Error> {
+    let row = sqlx::query(
+        "select phone_sealed, phone_masked, salt, code_hash, attempts, expires_at from person_phone_codes \
+         where person_id = $1",
+    )
+    .bind(person)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        use sqlx::Row as _;
+        Ok(PhoneCode {
+            phone_sealed: r.try_get(0)?,
+            phone_masked: r.try_get(1)?,
+            salt: r.try_get(2)?,
+            code_hash: r.try_get(3)?,
+            attempts: r.try_get(4)?,
+            expires_at: r.try_get(5)?,
+        })
+    })
+    .transpose()
+}
+
+/// Spends one guess on a person's code, in the statement that checks one is left (so guesses
+/// sent at once cannot outnumber them); false when none is.
+pub async fn spend_guess(conn: &mut Conn, person: i64, max: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update person_phone_codes set attempts = attempts + 1 where person_id = $1 and attempts < $2 \
+         and expires_at > $3",
+    )
+    .bind(person)
+    .bind(max)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Marks a person removed; false if there was none to remove.
 pub async fn remove(conn: &mut Conn, owner: UserId, person: i64, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -132,4 +218,30 @@ pub async fn future_bookings(conn: &mut Conn, person: i64, now: i64) -> Result<i
     .bind(now)
     .fetch_one(conn)
     .await
+}
+
+/// Sets a person's verified phone and deletes the code that proved it (it is used once).
+pub async fn set_phone(conn: &mut Conn, person: i64, sealed: &str, masked: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("update people set phone_sealed = $1, phone_masked = $2, phone_verified_at = $3 where person_id = $4")
+        .bind(sealed)
+        .bind(masked)
+        .bind(now)
+        .bind(person)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("delete from person_phone_codes where person_id = $1").bind(person).execute(conn).await?;
+    Ok(())
+}
+
+/// The verified phone (sealed, masked) of the person a reservation is for, if they have one:
+/// where that booking's reminder goes.
+pub async fn reminder_phone(conn: &mut Conn, reservation: i64) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "select p.phone_sealed, p.phone_masked from reservations r join people p on p.person_id = r.person_id \
+         where r.reservation_id = $1 and p.phone_verified_at is not null",
+    )
+    .bind(reservation)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| Ok((sqlx::Row::try_get(&r, 0)?, sqlx::Row::try_get(&r, 1)?))).transpose()
 }

@@ -147,7 +147,7 @@ async fn events_are_found_by_date_street_venue_and_kind_and_members_only_ones_st
     assert_eq!((status, body["status"].as_i64()), (400, Some(400)));
     // The site list shows it too, filtered the same way.
     let (_, page) = w.app.page(&format!("/events?from=2026-12-01&to=2026-12-31&street={street}")).await;
-    assert!(page.contains("红色电影展播：《长津湖》") && page.contains("2026-12-10"));
+    assert!(page.contains("红色电影展播：《长津湖》") && page.contains("周四 12月10日 09:00"));
     let (_, page) = w.app.page(&format!("/events?from=2026-12-10&to=2026-12-10&venue={elsewhere}")).await;
     assert!(!page.contains("红色电影展播：《长津湖》"));
     assert!(page.contains(&format!("<option value=\"{elsewhere}\" selected")), "the chosen venue stays selected");
