@@ -34,7 +34,7 @@ pub async fn upsert(conn: &mut Conn, docs: &[Stored<'_>], now: i64) -> Result<()
     }
     let postgres = !per_engine(&*conn, true, false);
     // PostgreSQL matches from `tsv` (the grams, given as a vector) and leaves `words` and
-    // `chars` empty; SQLite's FTS5 reads those two and leaves `tsv` empty (migration 0029).
+    // `chars` empty; SQLite's FTS5 reads those two and leaves `tsv` empty (migration 0026).
     let columns = if postgres { 14 } else { 13 };
     let rows: Vec<String> = (0..docs.len())
         .map(|r| {
@@ -212,7 +212,7 @@ const SQLITE_RANKED: &str = "with c as (select rowid as id from search_fts where
 const SQLITE_COUNT: &str =
     "select count(*) from (select rowid from search_fts where search_fts match $1 order by rowid desc limit $2) c";
 
-/// The same on PostgreSQL (migration 0029): a kind's newest matches within the blocks of ids
+/// The same on PostgreSQL (migration 0026): a kind's newest matches within the blocks of ids
 /// named in `$2`, and whether their title holds every word. Both conditions are answered by
 /// the one GIN index over (`tsv`, `window_terms`) with no recheck — the grams carry no
 /// positions or weights — so PostgreSQL reads only the narrow rows of the matches, for their
@@ -223,7 +223,7 @@ const POSTGRES_WINDOW: &str = "select d.search_document_id, \
      where d.tsv @@ cast($1 as tsquery) and d.window_terms @@ cast($2 as tsquery) \
      order by d.search_document_id desc limit $4";
 
-/// The ids in a block of `window_terms` (migration 0029 divides by the same number).
+/// The ids in a block of `window_terms` (migration 0026 divides by the same number).
 const BLOCK: i64 = 1024;
 /// The first window's width, in ids: a word in most documents has its candidates there.
 const FIRST_WINDOW: i64 = 2 * BLOCK;
@@ -386,7 +386,7 @@ pub async fn search(
     }
     // On PostgreSQL, in a transaction whose planner may take neither a sequential scan nor
     // a walk of the primary key: both read every candidate's vector out of line to test it,
-    // which is what migration 0029 set out to avoid. The planner cannot tell that, and chose
+    // which is what migration 0026 set out to avoid. The planner cannot tell that, and chose
     // them when it guessed many matches (1.2 s for a common word over 64 blocks, measured);
     // the GIN index is always the fast way here. One snapshot for all the kinds, too.
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
