@@ -325,6 +325,7 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         crate::notify::worker::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
         crate::cases::jobs::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
         crate::news::jobs::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
+        crate::search::catch_up(state.db.clone(), state.clock.unix());
     }
     tracing::info!(%addr, backend = ?state.db.backend(), "serving");
     app::serve(state, listener, metrics, shutdown).await

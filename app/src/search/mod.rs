@@ -101,6 +101,20 @@ pub async fn query(conn: &mut Conn, q: &str, kind: Option<Kind>, page: u32) -> R
     Ok(Page { items, next_page: (more && page < MAX_PAGE).then_some(page + 1) })
 }
 
+/// Segments again, in the background of a starting server, what an older segmenter or an
+/// older shape of the index left (migration 0026 emptied PostgreSQL's terms), so that search
+/// finds those documents again without anyone having to remember `ejia search reindex`.
+/// Instances starting together may do a batch twice, which only writes it twice.
+pub fn catch_up(db: crate::db::Db, now: i64) {
+    tokio::spawn(async move {
+        match reindex(&db, false, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(documents = n, "search index caught up"),
+            Err(e) => tracing::warn!(error = %e, "search index could not catch up; run `ejia search reindex`"),
+        }
+    });
+}
+
 /// A domain's way of handing all its public documents to [`index`] again, in the transaction
 /// given, at the time given; how many it handed in (see `app::Domain::search_documents`).
 pub type Reindex = for<'a> fn(&'a mut Conn, i64) -> crate::db::BoxFuture<'a, crate::error::AppResult<u64>>;

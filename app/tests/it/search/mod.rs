@@ -170,16 +170,34 @@ async fn a_cancelled_activity_leaves_search_at_once_and_members_only_ones_never_
     assert_eq!(titles(&w, "长津湖").await, Vec::<String>::new());
 }
 
-#[tokio::test]
-async fn reindex_segments_again_what_an_older_segmenter_indexed_and_all_fills_the_index() {
-    let w = world().await;
-    let db = &w.app.state.db;
-    // What an older segmenter left: no terms (PostgreSQL matches from `tsv`, SQLite from the rest).
+/// What an older segmenter left of the services: no terms (PostgreSQL matches from `tsv`,
+/// SQLite from the rest).
+async fn forget_services(db: &ejia::db::Db) {
     let blank = if crate::helpers::postgres_url().is_some() { ", tsv = ''" } else { "" };
     let sql = format!(
         "update search_documents set segmenter_version = 0, words = '', title_words = '', chars = ''{blank} where kind = 'service'"
     );
     sqlx::query(&sql).execute(db.pool()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_starting_server_catches_up_with_what_an_older_index_left() {
+    let w = world().await;
+    forget_services(&w.app.state.db).await;
+    assert_eq!(titles(&w, "疫苗").await, Vec::<String>::new());
+    ejia::search::catch_up(w.app.state.db.clone(), 0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while titles(&w, "疫苗").await != [VACCINE] {
+        assert!(std::time::Instant::now() < deadline, "the service is found again in the background");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn reindex_segments_again_what_an_older_segmenter_indexed_and_all_fills_the_index() {
+    let w = world().await;
+    let db = &w.app.state.db;
+    forget_services(db).await;
     assert_eq!(titles(&w, "疫苗").await, Vec::<String>::new(), "the words are gone");
     assert_eq!(ejia::search::reindex(db, false, 0).await.unwrap(), 1);
     assert_eq!(titles(&w, "疫苗").await, [VACCINE]);
