@@ -73,6 +73,8 @@ async fn set_cover(
 struct ListPage {
     ctx: Ctx,
     events: Vec<Event>,
+    /// The organiser's other work pages (this list is their start page).
+    strip: crate::authz::start::Strip,
 }
 
 async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<Organising>) -> AppResult<Response> {
@@ -84,7 +86,8 @@ async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<Orga
             events.push(e);
         }
     }
-    render(&ListPage { ctx, events })
+    let strip = crate::authz::start::Strip::links(&user.principal, &ctx.path);
+    render(&ListPage { ctx, events, strip })
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -62,7 +62,8 @@ async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<News
         .filter(|(_, rows)| !rows.is_empty())
         .collect();
     let topics = user.principal.can(Action::Manage, &Target::Topic);
-    render(&ManageListPage { ctx, groups, topics })
+    let strip = crate::authz::start::Strip::links(&user.principal, &ctx.path);
+    render(&ManageListPage { ctx, groups, topics, strip })
 }
 
 /// The article form's fields as posted, read by hand: its topic selects and tag checkboxes

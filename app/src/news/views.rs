@@ -145,6 +145,8 @@ pub struct ManageListPage {
     pub groups: Vec<(ArticleState, Vec<ManagedRow>)>,
     /// Whether the user may edit topic columns (a link to them).
     pub topics: bool,
+    /// The editor's other work pages (this list is their start page).
+    pub strip: crate::authz::start::Strip,
 }
 
 /// A topic on the article form.

@@ -126,6 +126,24 @@ async fn staff_land_on_their_work_with_its_counts_and_links_to_their_other_pages
 }
 
 #[tokio::test]
+async fn an_organiser_who_edits_too_finds_each_work_page_linked_from_the_other() {
+    let w = World::for_cases()
+        .await
+        .with([Person::new("13600000012", "用户12")
+            .grant(ejia::authz::Role::Organizer, At::District)
+            .grant(ejia::authz::Role::Editor, At::District)])
+        .await;
+    let app = &w.app;
+    let r = app.post("/login", &[("phone", "13600000012"), ("password", PASSWORD)]).await;
+    let landing = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(["/manage/events", "/manage/news"].contains(&landing.as_str()), "{landing}");
+    let (_, events) = app.page("/manage/events").await;
+    assert!(events.contains("start-others") && events.contains("<a href=\"/manage/news\">"), "{events}");
+    let (_, news) = app.page("/manage/news").await;
+    assert!(news.contains("start-others") && news.contains("<a href=\"/manage/events\">"), "{news}");
+}
+
+#[tokio::test]
 async fn the_daily_digest_is_texted_once_a_day_to_those_who_asked() {
     let w = World::for_cases().await;
     w.case(ILLEGAL_BUILDING).in_community(YUNXIAOLU).file(w.api(RESIDENT)).await;
