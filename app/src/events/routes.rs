@@ -41,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/calendar/{file}", get(my_calendar))
         .route("/manage/sessions/{id}/registrations.csv", get(registrations))
         .route("/manage/sessions/{id}/registrations.xlsx", get(registrations))
+        .route("/manage/events/{id}/registrations.csv", get(event_registrations))
+        .route("/manage/events/{id}/registrations.xlsx", get(event_registrations))
 }
 
 /// Activity sessions, to the shared booking pages: registered for from their event's page.
@@ -357,4 +359,51 @@ async fn registrations(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i
     }
     let lines = crate::bookings::listing::of_offering(&mut conn, id).await?;
     booking_pages::download(&ctx, &lines, &format!("session-{id}"), Format::of(&uri))
+}
+
+/// The days an event's export covers (district days, both included; either may be left out).
+#[derive(Debug, Default, Deserialize)]
+struct ExportRange {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// Every session's registrations of one event in one file — a series of 15 sessions is one
+/// download, not 15 — earliest session first, optionally only the sessions on the days given.
+async fn event_registrations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(range): Query<ExportRange>,
+    uri: Uri,
+) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let day = |s: &str| -> AppResult<Option<chrono::NaiveDate>> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::BadRequest("form.date_invalid"))
+    };
+    let (from, to) = (day(&range.from)?, day(&range.to)?);
+    let mut conn = state.db.conn().await?;
+    let event = store::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    if !crate::events::service::runs(&mut conn, &user, &event).await? {
+        return Err(AppError::Forbidden);
+    }
+    let mut sessions = booking_store::offerings_of_event(&mut conn, id).await?;
+    sessions.retain(|s| {
+        let d = crate::clock::local_day(s.starts_at);
+        from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)
+    });
+    sessions.sort_by_key(|s| (s.starts_at, s.id));
+    let mut lines = Vec::new();
+    for s in &sessions {
+        lines.extend(crate::bookings::listing::of_offering(&mut conn, s.id).await?);
+    }
+    booking_pages::download(&ctx, &lines, &format!("event-{id}"), Format::of(&uri))
 }

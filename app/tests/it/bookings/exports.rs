@@ -67,3 +67,44 @@ async fn a_sessions_registrations_csv_neutralises_names_that_start_a_formula() {
     let expected: Vec<String> = HOSTILE.iter().map(|n| format!("'{n}")).collect();
     assert_eq!(bookers, expected);
 }
+
+#[tokio::test]
+async fn an_events_registrations_come_in_one_file_for_every_session_or_the_days_asked() {
+    let (w, event) = World::with_event(false).await;
+    let mut sessions = Vec::new();
+    // Given out of order: the file lists the earliest first.
+    for day in ["2026-12-12", "2026-12-05", "2026-12-19"] {
+        let s = event
+            .session(json!({"venue_id": LESSON_VENUE, "starts_at": format!("{day}T19:00:00+08:00"),
+                "ends_at": format!("{day}T21:00:00+08:00"), "capacity": 30}))
+            .await;
+        sessions.push(s);
+    }
+    for (i, s) in sessions.iter().enumerate() {
+        let resident = w.client(Person::new(format!("1391111100{i}"), format!("观众{i}"))).await;
+        assert_eq!(register(&resident, *s).await["status"], "confirmed");
+    }
+    let app = &w.app;
+    app.login(ORGANISER).await;
+    let path = format!("/manage/events/{}/registrations.csv", event.id);
+    let all = rows(app.get(&path).await).await;
+    let days: Vec<&str> = all[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(days, ["2026-12-05", "2026-12-12", "2026-12-19"]);
+    let some = rows(app.get(&format!("{path}?from=2026-12-10&to=")).await).await;
+    let bookers: Vec<&str> = some[1..].iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(bookers, ["观众0", "观众2"]);
+    let xlsx = app.get(&format!("/manage/events/{}/registrations.xlsx?to=2026-12-06", event.id)).await;
+    assert_eq!(xlsx.status(), 200);
+    use calamine::Reader as _;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx.bytes().await.unwrap().to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cells: Vec<String> = sheet.rows().skip(1).map(|r| r[3].to_string()).collect();
+    assert_eq!(cells, ["观众1"]);
+    let bad = app.get(&format!("{path}?from=12/10")).await;
+    assert_eq!(bad.status(), 400);
+    assert!(!bad.text().await.unwrap().contains("ParseError"), "a translated refusal");
+    w.user(Person::new("13911112000", "居民")).await;
+    let resident = TestAppBrowser::new(app);
+    resident.login("13911112000", PASSWORD).await;
+    assert_eq!(resident.get(&path).await.status(), 403);
+}

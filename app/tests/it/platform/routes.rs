@@ -133,6 +133,8 @@ const SITE: &[(&str, &str, &str)] = &[
         ("POST",  "/manage/sessions/{id}/edit",                  "LFFFFFPFFP"),
         ("GET",   "/manage/sessions/{id}/registrations.csv",     "LFFPPPPPPP"),
         ("GET",   "/manage/sessions/{id}/registrations.xlsx",    "LFFPPPPPPP"),
+        ("GET",   "/manage/events/{id}/registrations.csv",       "LFFPPPPPPP"),
+        ("GET",   "/manage/events/{id}/registrations.xlsx",      "LFFPPPPPPP"),
         ("GET",   "/manage/streets",                             "LFFPPPPPPP"),
         ("GET",   "/manage/streets/new",                         "LFFFFFFFFP"),
         ("POST",  "/manage/streets/new",                         "LFFPPPPPPP"),
