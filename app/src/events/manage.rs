@@ -128,7 +128,7 @@ async fn event_form(
         Field::select("department_id", "events.organiser", &f.department_id, vec![OptGroup { label: None, options }])
             .required(),
         Field::text("campaign", "events.campaign", &f.campaign).hint("hint.campaign"),
-        Field::text("description", "events.description", &f.description),
+        Field::textarea("description", "events.description", &f.description),
     ];
     let title = ctx.t("events.new").into();
     let back = Link { label: ctx.t("events.manage").into(), href: "/manage/events".into() };

@@ -109,6 +109,11 @@ impl Field {
         }
     }
 
+    /// A text area, for text of several lines (an activity's introduction).
+    pub fn textarea(name: &'static str, label_key: &'static str, value: impl Into<String>) -> Self {
+        Self { kind: "textarea", ..Self::text(name, label_key, value) }
+    }
+
     /// A select with the given groups.
     pub fn select(
         name: &'static str,

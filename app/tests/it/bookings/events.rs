@@ -247,8 +247,15 @@ async fn an_organiser_builds_a_weekly_series_at_54_venues_in_the_back_office() {
     let (status, form) = app.page("/manage/events/new").await;
     assert_eq!(status, 200);
     assert!(form.contains("区委宣传部") && !form.contains("区卫健局"), "only departments the organiser works for");
-    let r = app.post("/manage/events/new", &[("title", ""), ("kind", "film"), ("department_id", "1")]).await;
+    assert!(form.contains("<textarea id=\"f-description\" name=\"description\""), "an introduction of several lines");
+    let r = app
+        .post(
+            "/manage/events/new",
+            &[("title", ""), ("kind", "film"), ("department_id", "1"), ("description", "第一行\n第二行")],
+        )
+        .await;
     assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains(">第一行\n第二行</textarea>"), "kept as typed, lines and all");
     let r = app
         .post(
             "/manage/events/new",
