@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{NaiveDate, NaiveTime, TimeZone as _};
+use chrono::TimeZone as _;
 use serde::Deserialize;
 
 use crate::accounts::CurrentUser;
@@ -15,11 +15,11 @@ use crate::app::AppState;
 use crate::authz::gate::Organising;
 use crate::authz::{Action, Location, Target};
 use crate::bookings as booking_store;
-use crate::bookings::offer::{NewOfferings, Terms, check_capacity, check_online_url};
 use crate::clock::{DISTRICT_OFFSET, local_day, time_range};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::events::model::{Event, EventKind, check_event};
-use crate::events::service::{self, Plan, Scope, SessionChange};
+use crate::events::service::{self, Scope, SessionChange};
+use crate::events::sessions_form::SessionsForm;
 use crate::events::store;
 use crate::web::backoffice::{Field, FormPage, Link, Opt, OptGroup};
 use crate::web::extract::{Form, Path};
@@ -292,116 +292,6 @@ async fn event_admin(
     crate::web::extract::Query(q): crate::web::extract::Query<CreatedQuery>,
 ) -> AppResult<Response> {
     render(&admin_page(&state, ctx, &user, id, SessionsForm::default(), Errors::none(), q.created).await?)
-}
-
-/// How long a weekly series runs when 重复到 is left blank.
-const DEFAULT_WEEKS: i64 = 12;
-
-/// The add-sessions form, read by hand: its venue checkboxes repeat one name.
-#[derive(Debug, Default, Clone)]
-struct SessionsForm {
-    first_date: String,
-    start_time: String,
-    end_time: String,
-    repeat: bool,
-    weekdays: Vec<String>,
-    until: String,
-    venues: Vec<i64>,
-    online_url: String,
-    capacity: String,
-}
-
-impl SessionsForm {
-    fn parse(body: &[u8]) -> Self {
-        let mut f = SessionsForm::default();
-        for (k, v) in form_urlencoded::parse(body) {
-            let v = v.into_owned();
-            match k.as_ref() {
-                "first_date" => f.first_date = v,
-                "start_time" => f.start_time = v,
-                "end_time" => f.end_time = v,
-                "repeat" => f.repeat = v == "weekly",
-                "weekday" => f.weekdays.push(v),
-                "until" => f.until = v,
-                "venue" => f.venues.extend(v.parse::<i64>().ok()),
-                "online_url" => f.online_url = v,
-                "capacity" => f.capacity = v,
-                _ => {}
-            }
-        }
-        f
-    }
-
-    fn has_weekday(&self, day: &str) -> bool {
-        self.weekdays.iter().any(|d| d == day)
-    }
-
-    /// The plan: one session, or a weekly RRULE (RFC 5545) from the first date until a date.
-    fn plan(&self, errors: &mut Vec<FieldError>) -> Option<Plan> {
-        let date = NaiveDate::parse_from_str(self.first_date.trim(), "%Y-%m-%d")
-            .map_err(|_| errors.push(FieldError { field: "first_date", key: "form.date_invalid" }))
-            .ok();
-        let start = NaiveTime::parse_from_str(self.start_time.trim(), "%H:%M")
-            .map_err(|_| errors.push(FieldError { field: "start_time", key: "form.time_invalid" }))
-            .ok();
-        let end = NaiveTime::parse_from_str(self.end_time.trim(), "%H:%M")
-            .map_err(|_| errors.push(FieldError { field: "end_time", key: "form.time_invalid" }))
-            .ok();
-        let capacity = match self.capacity.trim() {
-            "" => None,
-            c => match c.parse::<i64>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    errors.push(FieldError { field: "capacity", key: "form.capacity_invalid" });
-                    None
-                }
-            },
-        };
-        if let Some(c) = capacity {
-            check_capacity(c, errors);
-        }
-        let terms = Terms { capacity, ..Terms::default() };
-        let online_url = check_online_url(Some(&self.online_url), errors);
-        if self.venues.is_empty() && online_url.is_none() {
-            errors.push(FieldError { field: "venue", key: "form.venue_or_online" });
-        }
-        let (Some(date), Some(start), Some(end)) = (date, start, end) else { return None };
-        if end <= start {
-            errors.push(FieldError { field: "end_time", key: "form.time_order" });
-        }
-        let first = DISTRICT_OFFSET.from_local_datetime(&date.and_time(start)).single()?.timestamp();
-        let (starts, rrule) = if self.repeat {
-            // 重复到 may be left blank: the series then runs for [`DEFAULT_WEEKS`] weeks, as the
-            // hint says, instead of refusing a field the organiser took to be optional.
-            let until = match self.until.trim() {
-                "" => date + chrono::Duration::weeks(DEFAULT_WEEKS) - chrono::Duration::days(1),
-                raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                    .map_err(|_| errors.push(FieldError { field: "until", key: "form.date_invalid" }))
-                    .ok()?,
-            };
-            const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
-            let days: Vec<&str> = DAYS.iter().copied().filter(|d| self.has_weekday(d)).collect();
-            if days.is_empty() {
-                errors.push(FieldError { field: "weekday", key: "form.choice_invalid" });
-                return None;
-            }
-            // UNTIL is inclusive of the last day, given in UTC as RFC 5545 requires.
-            let until = DISTRICT_OFFSET.from_local_datetime(&until.and_hms_opt(23, 59, 59)?).single()?.naive_utc();
-            let rule = format!(
-                "DTSTART;TZID=Asia/Shanghai:{}\nRRULE:FREQ=WEEKLY;BYDAY={};UNTIL={}Z",
-                date.and_time(start).format("%Y%m%dT%H%M%S"),
-                days.join(","),
-                until.format("%Y%m%dT%H%M%S")
-            );
-            (service::starts(Some(&rule), None, errors), Some(rule))
-        } else {
-            (vec![first], None)
-        };
-        let duration = (end - start).num_seconds();
-        let times = starts.iter().map(|s| (*s, s + duration)).collect();
-        let sessions = NewOfferings { times, places: NewOfferings::places(&self.venues), online_url, terms };
-        errors.is_empty().then_some(Plan { sessions, rrule })
-    }
 }
 
 async fn add_sessions(

@@ -10,6 +10,7 @@ pub mod model;
 pub mod portal;
 pub mod routes;
 pub mod service;
+mod sessions_form;
 pub mod store;
 pub mod venue_page;
 mod views;

@@ -392,7 +392,7 @@ async fn event_registrations(
     let (from, to) = (day(&range.from)?, day(&range.to)?);
     let mut conn = state.db.conn().await?;
     let event = store::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    if !crate::events::service::runs(&mut conn, &user, &event).await? {
+    if !crate::events::service::runs(&mut conn, user, &event).await? {
         return Err(AppError::Forbidden);
     }
     let mut sessions = booking_store::offerings_of_event(&mut conn, id).await?;
