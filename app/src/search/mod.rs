@@ -10,7 +10,9 @@
 //! - `segment`: text into terms (jieba words and the Han characters in order), the segmenter
 //!   version;
 //! - `model`: kinds, documents, hits and the highlighted snippet;
-//! - `store`: the index's SQL — FTS5 on SQLite, a GIN-indexed `tsvector` on PostgreSQL;
+//! - `store`: the index's SQL — FTS5 on SQLite, a GIN index over position-free grams on
+//!   PostgreSQL, whose windows of ids are in `postgres`;
+//! - `bulk`: documents handed in by the hundred during a reindex;
 //! - `changes`: the signal that public content changed (for what keeps it in memory);
 //! - `api`: `GET /api/v1/search`; `pages` and `views`: the `/search` page (`app/templates/search/`).
 
@@ -19,6 +21,7 @@ pub mod bulk;
 pub mod changes;
 pub mod model;
 pub mod pages;
+mod postgres;
 pub mod segment;
 pub mod store;
 mod views;

@@ -1,8 +1,8 @@
-//! SQL for the search index. Writes are one SQL for both engines (SQLite's triggers keep FTS5
-//! in step; PostgreSQL's GIN index is over a stored vector generated from the same columns).
-//! The match is the one real difference — FTS5's `match` against a `tsquery` —
-//! so both versions sit side by side below, each with the query language it reads,
-//! and `db::per_engine` picks one.
+//! SQL for the search index. Writes are one SQL for both engines but for a column (SQLite's
+//! triggers keep FTS5 in step with the segmented words and characters; PostgreSQL's GIN index
+//! is over the grams the application writes, migration 0026). The match is the real
+//! difference: FTS5's here, PostgreSQL's windows of ids in `postgres.rs`; `db::per_engine`
+//! picks one.
 //!
 //! Speed (issue 11: p99 ≤ 50 ms over 200,000 documents, `bench/search.sh`): a search ranks
 //! at most the newest [`CANDIDATES`] matches of a kind, kind by kind only as far as the page
@@ -14,7 +14,8 @@ use sqlx::any::AnyRow;
 
 use crate::db::{Conn, per_engine};
 use crate::search::model::{Document, Kind};
-use crate::search::segment::{SEGMENTER_VERSION, Terms, bigrams_of, is_han};
+use crate::search::postgres;
+use crate::search::segment::{SEGMENTER_VERSION, Terms, is_han};
 
 /// A document as the index stores it, segmented.
 pub struct Stored<'a> {
@@ -212,25 +213,6 @@ const SQLITE_RANKED: &str = "with c as (select rowid as id from search_fts where
 const SQLITE_COUNT: &str =
     "select count(*) from (select rowid from search_fts where search_fts match $1 order by rowid desc limit $2) c";
 
-/// The same on PostgreSQL (migration 0026): a kind's newest matches within the blocks of ids
-/// named in `$2`, and whether their title holds every word. Both conditions are answered by
-/// the one GIN index over (`tsv`, `window_terms`) with no recheck — the grams carry no
-/// positions or weights — so PostgreSQL reads only the narrow rows of the matches, for their
-/// ids (see [`postgres_candidates`] for how the blocks are chosen, and [`search`] for the plan).
-const POSTGRES_WINDOW: &str = "select d.search_document_id, \
-       d.title_tsv @@ to_tsquery('simple'::regconfig, $3) as in_title \
-     from search_documents d \
-     where d.tsv @@ cast($1 as tsquery) and d.window_terms @@ cast($2 as tsquery) \
-     order by d.search_document_id desc limit $4";
-
-/// The ids in a block of `window_terms` (migration 0026 divides by the same number).
-const BLOCK: i64 = 1024;
-/// The first window's width, in ids: a word in most documents has its candidates there.
-const FIRST_WINDOW: i64 = 2 * BLOCK;
-/// Blocks a window names at most; a wider one asks for the whole kind (`window_terms` holds
-/// the kind alone too), whose matches are then few enough to read.
-const MOST_BLOCKS: i64 = 32;
-
 /// FTS5's query: each word as a word (title or body) or as a phrase of its characters. A
 /// Latin word or number is looked for in the text's columns only — never in `kind`, or
 /// "case" would find every case.
@@ -248,34 +230,8 @@ fn fts5_query(words: &[String]) -> String {
     clauses.join(" AND ")
 }
 
-/// The same query as a PostgreSQL `tsquery` over the grams (`segment::Terms::grams`): a Han
-/// word as all its bigrams (江西路: '江西' & '西路'), a character or a Latin word as itself.
-/// Only ANDs of whole terms, which the GIN index answers alone. The bigrams stand in for the
-/// phrase: a text holding 江西 and 西路 apart would match too, which a district's texts rarely
-/// do (the search-quality test holds both engines to the same results).
-fn tsquery(words: &[String]) -> String {
-    let mut terms: Vec<String> = Vec::new();
-    for w in words {
-        let grams = if han_chars(w).is_some() { bigrams_of(w) } else { vec![w.clone()] };
-        terms.extend(grams.into_iter().map(|g| format!("'{g}'")));
-    }
-    terms.dedup();
-    terms.join(" & ")
-}
-
-/// The blocks of a kind's ids from `floor` to `top` as a `tsquery` over `window_terms`, or the
-/// whole kind when that is more than [`MOST_BLOCKS`].
-fn window_tsquery(kind: Kind, floor: i64, top: i64) -> (String, bool) {
-    let (first, last) = (floor.max(0) / BLOCK, top / BLOCK);
-    if floor <= 0 || last - first >= MOST_BLOCKS {
-        return (format!("'{}'", kind.as_str()), true);
-    }
-    let blocks: Vec<String> = (first..=last).map(|b| format!("'{}~{b}'", kind.as_str())).collect();
-    (blocks.join(" | "), false)
-}
-
 /// A word's characters when it is all Han.
-fn han_chars(word: &str) -> Option<Vec<String>> {
+pub(super) fn han_chars(word: &str) -> Option<Vec<String>> {
     word.chars().all(is_han).then(|| word.chars().map(String::from).collect())
 }
 
@@ -290,11 +246,6 @@ fn fts5_title_query(words: &[String], kind: Kind) -> String {
     format!("{} AND kind : \"{}\"", clauses.join(" AND "), kind.as_str())
 }
 
-/// The same as a `tsquery` over the title's words alone.
-fn title_tsquery(words: &[String]) -> String {
-    words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" & ")
-}
-
 /// A page of one kind's candidates, ranked, and how many candidates it has.
 async fn kind_page(
     conn: &mut Conn,
@@ -306,7 +257,7 @@ async fn kind_page(
 ) -> Result<(Vec<i64>, i64), sqlx::Error> {
     if !per_engine(&*conn, true, false) {
         let top = tops.iter().find(|(k, _)| *k == kind).map(|(_, top)| *top);
-        let all = postgres_candidates(conn, words, kind, top).await?;
+        let all = postgres::candidates(conn, words, kind, top).await?;
         let n = all.len() as i64;
         return Ok((all.into_iter().skip(offset as usize).take(limit as usize).collect(), n));
     }
@@ -326,43 +277,6 @@ async fn kind_page(
         None => 0,
     };
     Ok((page.into_iter().map(|(id, _)| id).collect(), n))
-}
-
-/// A kind's candidates on PostgreSQL, ranked: the newest [`CANDIDATES`] matches, found in
-/// ever wider windows of the kind's newest ids (see [`POSTGRES_WINDOW`]). A word in most
-/// documents is done in the first window; a rarer one is asked of a window wide enough, at the
-/// rate the last one matched, for the candidates and a quarter more; one that matched nothing
-/// of the whole kind at once.
-///
-/// `top` is the kind's newest id ([`postgres_tops`]): the windows count back from it, so a kind
-/// indexed before the others (all the cases, then all the articles) is not looked for among
-/// the others.
-async fn postgres_candidates(
-    conn: &mut Conn,
-    words: &[String],
-    kind: Kind,
-    top: Option<i64>,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let Some(top) = top else { return Ok(Vec::new()) };
-    let (query, title) = (tsquery(words), title_tsquery(words));
-    let mut width = FIRST_WINDOW;
-    loop {
-        let (window, whole_kind) = window_tsquery(kind, top - width, top);
-        let mut found: Vec<(i64, bool)> = sqlx::query_as(POSTGRES_WINDOW)
-            .bind(&query)
-            .bind(&window)
-            .bind(&title)
-            .bind(CANDIDATES)
-            .fetch_all(&mut *conn)
-            .await?;
-        if found.len() as i64 >= CANDIDATES || whole_kind {
-            found.sort_by_key(|(id, in_title)| (!in_title, std::cmp::Reverse(*id)));
-            return Ok(found.into_iter().map(|(id, _)| id).collect());
-        }
-        // None in the newest ids: a rare word, whose matches in the whole kind are few.
-        let found = found.len() as i64;
-        width = if found == 0 { i64::MAX / 2 } else { (width * CANDIDATES * 5 / 4 / found).max(width * 2) };
-    }
 }
 
 /// Documents matching every one of `words` (segmented, alphanumeric: nothing in them needs
@@ -390,34 +304,10 @@ pub async fn search(
     // them when it guessed many matches (1.2 s for a common word over 64 blocks, measured);
     // the GIN index is always the fast way here. One snapshot for all the kinds, too.
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let tops = postgres_tops(&mut tx).await?;
+    let tops = postgres::tops(&mut tx).await?;
     let found = ranked(&mut tx, words, kind, limit, offset, &tops).await?;
     tx.commit().await?;
     Ok(found)
-}
-
-/// Each kind's newest id, and the planner's settings for the rest of the transaction (taking
-/// effect after this statement, planned without them), in one statement. Besides the scans
-/// (see [`search`]), each statement is planned for its values rather than once for any: the
-/// queries then hold as constants (PostgreSQL parses the title's `tsquery` once, not for
-/// every candidate), which took the benchmark from 544 to 702–752 searches a second, p99
-/// 52.6 ms to 40–42 ms.
-async fn postgres_tops(conn: &mut Conn) -> Result<Vec<(Kind, i64)>, sqlx::Error> {
-    let mut columns: Vec<String> = Kind::ALL
-        .iter()
-        .map(|k| format!("(select max(search_document_id) from search_documents where kind = '{}')", k.as_str()))
-        .collect();
-    columns.push("set_config('enable_seqscan', 'off', true)".into());
-    columns.push("set_config('enable_indexscan', 'off', true)".into());
-    columns.push("set_config('plan_cache_mode', 'force_custom_plan', true)".into());
-    let row = sqlx::query(&format!("select {}", columns.join(", "))).fetch_one(conn).await?;
-    let mut tops = Vec::new();
-    for (i, kind) in Kind::ALL.iter().enumerate() {
-        if let Some(top) = row.try_get::<Option<i64>, _>(i)? {
-            tops.push((*kind, top));
-        }
-    }
-    Ok(tops)
 }
 
 /// [`search`], with the engine's settings in place.
@@ -484,17 +374,6 @@ mod tests {
             fts5_query(&w(&["党史", "党", "covid"])),
             "({title_words words} : \"党史\" OR chars : \"党 史\") AND chars : \"党\" AND {title_words words chars} : \"covid\""
         );
-        assert_eq!(tsquery(&w(&["江西路", "党", "covid"])), "'江西' & '西路' & '党' & 'covid'");
-    }
-
-    #[test]
-    fn a_window_names_the_blocks_of_ids_it_covers_or_the_whole_kind() {
-        assert_eq!(
-            window_tsquery(Kind::Article, 5000, 7000),
-            ("'article~4' | 'article~5' | 'article~6'".to_owned(), false)
-        );
-        assert_eq!(window_tsquery(Kind::Case, -10, 7000), ("'case'".to_owned(), true));
-        assert_eq!(window_tsquery(Kind::Case, 1024, 1024 * 40), ("'case'".to_owned(), true));
     }
 
     #[test]
@@ -504,6 +383,5 @@ mod tests {
             fts5_title_query(&w(&["党史", "covid"]), Kind::Article),
             "{title_words} : \"党史\" AND {title_words} : \"covid\" AND kind : \"article\""
         );
-        assert_eq!(title_tsquery(&w(&["党史", "covid"])), "'党史' & 'covid'");
     }
 }
