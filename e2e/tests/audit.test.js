@@ -26,9 +26,11 @@ for (const mode of MODES) {
   test(`the audit log, filtered to one action, reads as sentences in ≤ 3 taps (${mode.name})`, async () => {
     const base = server.url;
     const page = await newPage(browser);
-    await useMode(page, base, mode);
+    // After logging in: the login sets the account's own view and language cookies.
     await login(page, base, '13800000001', server.demoPassword);
+    await useMode(page, base, mode);
     await page.goto(`${base}/manage`);
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains('large')), mode.name === 'large');
     const j = journey(page, `audit-${mode.name}`, 3);
     await j.shot('manage');
     await j.tap('a[href="/manage/audit"]', 'log');
