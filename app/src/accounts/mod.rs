@@ -9,6 +9,7 @@
 //! `login` (what defends logging in: attempt throttling, texted codes, unlocking a locked phone).
 
 pub mod api;
+pub mod audit_wording;
 pub mod credentials;
 pub mod import;
 pub mod login;
@@ -31,7 +32,14 @@ use crate::web::backoffice::Tile;
 
 /// The domain: login, registration and the profile, the people's back office (with the
 /// back-office home) and the accounts API.
-pub const DOMAIN: Domain = Domain { name: "accounts", pages: router, api: api::router, tiles, ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "accounts",
+    pages: router,
+    api: api::router,
+    tiles,
+    audit: Some(&audit_wording::AUDIT),
+    ..Domain::NONE
+};
 
 /// The accounts' pages: the public ones and the back office's.
 pub fn router() -> axum::Router<AppState> {

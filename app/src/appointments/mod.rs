@@ -5,6 +5,7 @@
 //! slot templates, lottery draws, group bookings and the people one books for.
 
 pub mod api;
+pub mod audit_wording;
 pub mod model;
 mod people_pages;
 mod phone_pages;
@@ -30,6 +31,7 @@ pub const DOMAIN: Domain = Domain {
     search_documents: Some(|conn, now| Box::pin(index_all_for_search(conn, now))),
     // The resident's next booking is shown with the services, whose pages list the bookings.
     portal: &[&portal::OPEN_SERVICES, &crate::bookings::portal::NEXT_BOOKING],
+    audit: Some(&audit_wording::AUDIT),
     ..Domain::NONE
 };
 

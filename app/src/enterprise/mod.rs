@@ -26,6 +26,7 @@
 //! notices for the inbox and the text messages (`notices::AssistNotices`).
 
 pub mod api;
+pub mod audit_wording;
 pub mod model;
 pub mod notices;
 pub mod pages;
@@ -51,6 +52,7 @@ pub const DOMAIN: Domain = Domain {
     tiles: pages::tiles,
     case_addon: Some(&Assistance),
     notices: Some(&notices::AssistNotices),
+    audit: Some(&audit_wording::AUDIT),
     ..Domain::NONE
 };
 

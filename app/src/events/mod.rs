@@ -4,6 +4,7 @@
 //! venues. Residents register; the same engine guarantees no session is overfilled.
 
 pub mod api;
+pub mod audit_wording;
 pub mod ical;
 pub mod manage;
 pub mod model;
@@ -32,6 +33,7 @@ pub const DOMAIN: Domain = Domain {
     tiles,
     search_documents: Some(|conn, now| Box::pin(service::index_all_for_search(conn, now))),
     portal: &[&portal::THIS_WEEK],
+    audit: Some(&audit_wording::AUDIT),
     ..Domain::NONE
 };
 

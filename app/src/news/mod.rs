@@ -74,6 +74,8 @@ const AUDIT: crate::audit::Wording = crate::audit::Wording {
         ("topic.attach", "news.audit.topic_attach"),
         ("topic.detach", "news.audit.topic_detach"),
     ],
+    links: &[("article", "/manage/news/{id}"), ("topic", "/manage/topics/{id}")],
+    fields: &[],
 };
 
 /// The news's pages: the public ones with their feeds, and the newsroom's.

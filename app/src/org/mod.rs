@@ -3,6 +3,7 @@
 //! changed in the back office by district admins and, within their street, street admins.
 
 pub mod api;
+pub mod audit_wording;
 pub mod cache;
 pub mod directory;
 pub mod forms;
@@ -22,7 +23,14 @@ use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;
 
 /// The domain: the structure's pages and API, and its tiles on the back-office home.
-pub const DOMAIN: Domain = Domain { name: "org", pages: routes::router, api: api::router, tiles, ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "org",
+    pages: routes::router,
+    api: api::router,
+    tiles,
+    audit: Some(&audit_wording::AUDIT),
+    ..Domain::NONE
+};
 
 /// The structure is kept by the district's and the streets' admins.
 fn tiles(principal: &Principal) -> Vec<Tile> {

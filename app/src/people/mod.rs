@@ -3,6 +3,7 @@
 //! blind index — so the same person cannot be booked twice through two accounts — and shown
 //! masked.
 
+pub mod audit_wording;
 pub mod model;
 pub mod pages;
 pub mod phone;
@@ -21,8 +22,12 @@ use model::{NewPerson, Person, Relation};
 
 /// The domain: the pages to edit and remove a family member (adding one, and the list, are
 /// on the appointments' `/me/people`, where booking leads).
-pub const DOMAIN: crate::app::Domain =
-    crate::app::Domain { name: "people", pages: pages::router, ..crate::app::Domain::NONE };
+pub const DOMAIN: crate::app::Domain = crate::app::Domain {
+    name: "people",
+    pages: pages::router,
+    audit: Some(&audit_wording::AUDIT),
+    ..crate::app::Domain::NONE
+};
 
 /// The sealed, indexed and masked forms of a checked ID number, as stored.
 fn sealed_id(state: &AppState, p: &NewPerson) -> Option<(String, String, String, String)> {

@@ -10,6 +10,7 @@
 )]
 
 mod accounts;
+mod audit;
 mod board;
 mod bookings;
 mod cases;

@@ -18,6 +18,7 @@
 //! page and the caller's reveal form, gives the tile, and registers [`Hotline`] with the case
 //! core, which shows the caller on the case page.
 
+pub mod audit_wording;
 pub mod pages;
 pub mod service;
 pub mod store;
@@ -30,8 +31,14 @@ use crate::error::AppResult;
 
 /// The hotline as a domain: the call-taking page (and the caller's reveal form), its tile, and
 /// what it adds to the case core.
-pub const DOMAIN: Domain =
-    Domain { name: "hotline", pages: pages::router, tiles: pages::tiles, case_addon: Some(&Hotline), ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "hotline",
+    pages: pages::router,
+    tiles: pages::tiles,
+    case_addon: Some(&Hotline),
+    audit: Some(&audit_wording::AUDIT),
+    ..Domain::NONE
+};
 
 /// What the hotline adds to a case: the caller's rows on the case page, for staff (the whole
 /// number revealed by `store::CALLER`).

@@ -19,6 +19,7 @@
 //! Templates: `cases/categories.html`, `cases/category.html`, `cases/calendar.html`.
 
 pub mod api;
+pub mod audit_wording;
 pub mod calendar_pages;
 pub mod catalog;
 pub mod category_pages;
@@ -29,7 +30,14 @@ use crate::authz::{Principal, Role};
 use crate::web::backoffice::Tile;
 
 /// The settings as a domain: the categories' and the calendar's pages, their API and tiles.
-pub const DOMAIN: Domain = Domain { name: "case settings", pages: router, api: api::router, tiles, ..Domain::NONE };
+pub const DOMAIN: Domain = Domain {
+    name: "case settings",
+    pages: router,
+    api: api::router,
+    tiles,
+    audit: Some(&audit_wording::AUDIT),
+    ..Domain::NONE
+};
 
 /// The categories' pages and the calendar's.
 pub fn router() -> axum::Router<AppState> {

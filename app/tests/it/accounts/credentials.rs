@@ -200,7 +200,7 @@ async fn a_grant_is_in_the_audit_log_of_the_street_it_applies_to() {
         .await;
     assert_eq!(r.status(), 303);
     let mut conn = app.state.db.conn().await.unwrap();
-    let filter = |street| ejia::audit::Filter { street: Some(street), before_id: None };
+    let filter = |street| ejia::audit::Filter { street: Some(street), before_id: None, ..Default::default() };
     let here = ejia::audit::list(&mut conn, filter(mine), 20).await.unwrap();
     assert!(here.iter().any(|e| e.action == "user.grant_role"), "this street's admin sees who got power in it");
     let there = ejia::audit::list(&mut conn, filter(other), 20).await.unwrap();

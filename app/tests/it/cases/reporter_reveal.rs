@@ -163,7 +163,13 @@ async fn only_the_command_centre_learns_who_reported_anonymously_by_an_audited_r
     assert!(!names_resident(&again), "the page itself stays anonymous");
     app.login(ADMIN).await;
     let (_, log) = app.page("/manage/audit").await;
-    let entry = log.split("<li>").find(|e| e.contains("查看匿名反映人身份")).unwrap();
+    let entry = log
+        .split("id=\"audit-entries\"")
+        .nth(1)
+        .unwrap()
+        .split("<li>")
+        .find(|e| e.contains("查看匿名反映人身份"))
+        .unwrap();
     assert!(entry.contains("<strong>调度员</strong>") && entry.contains(&format!("案件 #{id}<")));
     assert!(!names_resident(entry), "{entry}");
     // A report that is not anonymous hides nobody: there is nothing to reveal.

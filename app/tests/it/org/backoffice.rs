@@ -101,7 +101,10 @@ async fn district_admin_creates_and_edits_a_venue_with_an_audit_trail() {
         .await;
     assert_eq!(r.status(), 303);
     let (_, audit) = app.page("/manage/audit").await;
-    assert!(audit.contains("区管理员") && audit.contains("capacity"));
+    assert!(
+        audit.contains("区管理员") && audit.contains("名额") && !audit.contains("capacity"),
+        "fields by their labels"
+    );
     assert!(audit.contains(">300<") && audit.contains(">280<"), "before and after shown");
 }
 
