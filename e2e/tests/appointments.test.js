@@ -56,6 +56,7 @@ test('a resident books a vaccination slot for an elderly parent', async () => {
   await login(page, base, '13800000009', server.demoPassword);
 
   // Add the parent with her ID number.
+  await page.click('header summary'); // 家人 is in the header's menu
   await page.click('nav a[href="/me/people"]');
   await checkA11y(page, 'family members');
   await page.fill('#f-name', '王秀英');

@@ -56,6 +56,7 @@ test('a located report is listed at once and on the map once accepted; its revie
 
   // A visitor: the board, reached from the navigation. The report is listed, but a report
   // nobody has taken on yet has no public position: no point on the map.
+  await page.click('header summary'); // the board is in the header's menu
   await page.click('nav a[href="/board"]');
   assert.equal(await page.locator('h1').textContent(), '公开案件');
   assert.equal(await page.locator('.board-map svg .map-community').count(), 50);

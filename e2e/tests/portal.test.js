@@ -40,11 +40,14 @@ test('the portal for a visitor: sections, English, large text, the search box', 
   assert.equal(await page.getAttribute('html', 'class'), 'large');
   await checkA11y(page, 'portal in English, large text');
   await shot(page, 'portal-anon-en-large');
-  await Promise.all([page.waitForNavigation(), page.click('.toggles button[name=lang]')]);
+  // In large text the language switch and the search box are in the header's menu (issue 12 point 7).
+  await page.click('header summary');
+  await Promise.all([page.waitForNavigation(), page.click('header button[name=lang]')]);
   await checkA11y(page, 'portal in large text');
   await shot(page, 'portal-anon-zh-large');
 
   // The header's search box, a plain GET form.
+  await page.click('header summary');
   await page.fill('#site-q', '党史');
   await Promise.all([page.waitForNavigation(), page.press('#site-q', 'Enter')]);
   assert.match(page.url(), /\/search\?q=%E5%85%9A%E5%8F%B2/);

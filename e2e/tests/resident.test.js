@@ -55,7 +55,7 @@ test('register → log in → English → large text → profile → log out', a
   await checkA11y(page, 'profile');
 
   // Log out, then in again with the new password.
-  await Promise.all([page.waitForURL(base + '/'), page.click('form[action="/logout"] button')]);
+  await Promise.all([page.waitForURL(base + '/'), page.click('header summary').then(() => page.click('form[action="/logout"] button'))]);
   assert.equal(await page.locator('nav a[href^="/login"]').count(), 1);
   await login(page, base, '13912345678', '栈桥边看海鸥飞过来');
   await page.goto(base + '/me');
@@ -91,7 +91,7 @@ test('register → log in → English → large text → profile → log out', a
   assert.equal(await page.getAttribute('html', 'class'), 'large');
   await checkA11y(page, 'home in English, large text');
 
-  await Promise.all([page.waitForURL(base + '/'), page.click('form[action="/logout"] button')]);
+  await Promise.all([page.waitForURL(base + '/'), page.click('header summary').then(() => page.click('form[action="/logout"] button'))]);
   assert.match(await page.textContent('nav'), /Log in/);
   const me = await page.goto(base + '/me');
   assert.match(me.url(), /\/login\?next=%2Fme/);

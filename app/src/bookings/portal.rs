@@ -40,7 +40,7 @@ struct NextPart {
 
 impl Part for NextPart {
     fn render(&self, ctx: &Ctx) -> AppResult<String> {
-        let when = crate::clock::format_local(self.line.starts_at);
+        let when = ctx.when(self.line.starts_at);
         Ok(NextView { ctx, line: &self.line, when }.render()?)
     }
 }

@@ -26,7 +26,7 @@ struct InboxPage {
 
 impl InboxPage {
     fn when(&self, unix: &i64) -> String {
-        crate::clock::format_local(*unix)
+        self.ctx.when(*unix)
     }
 }
 

@@ -72,6 +72,15 @@ impl Ctx {
         i18n::t(self.locale, key)
     }
 
+    /// A moment as residents read it, the weekday included (a date alone makes them count on
+    /// their fingers): `2026-11-29 17:05 周日`, `2026-11-29 17:05 Sun` — the shape the working
+    /// calendar's pages already use. Empty for a time out of range.
+    pub fn when(&self, unix: i64) -> String {
+        let Some(t) = chrono::DateTime::from_timestamp(unix, 0) else { return String::new() };
+        let t = t.with_timezone(&crate::clock::DISTRICT_OFFSET);
+        format!("{} {}", t.format("%Y-%m-%d %H:%M"), self.t(i18n::weekday_key(t.date_naive())))
+    }
+
     /// Translates a key with `{placeholders}`.
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         i18n::tf(self.locale, key, args)

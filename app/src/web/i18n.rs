@@ -142,6 +142,13 @@ fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// The catalogue key of a day's weekday (`weekday.mon` … `weekday.sun`).
+pub fn weekday_key(d: chrono::NaiveDate) -> &'static str {
+    use chrono::Datelike as _;
+    ["weekday.mon", "weekday.tue", "weekday.wed", "weekday.thu", "weekday.fri", "weekday.sat", "weekday.sun"]
+        [d.weekday().num_days_from_monday() as usize]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +182,13 @@ mod tests {
         assert_eq!(Locale::from_accept_language("fr-FR,en;q=0.8,zh;q=0.5"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("zh-TW,en"), Some(Locale::ZhCn));
         assert_eq!(Locale::from_accept_language("fr"), None);
+    }
+
+    #[test]
+    fn weekdays_are_named_from_monday() {
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        assert_eq!(t(Locale::ZhCn, weekday_key(day("2026-12-07"))), "周一");
+        assert_eq!(t(Locale::En, weekday_key(day("2026-12-13"))), "Sun");
     }
 
     #[test]

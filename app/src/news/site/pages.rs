@@ -11,7 +11,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::clock::{format_local, local_day};
+use crate::clock::local_day;
 use crate::error::{AppError, AppResult};
 use crate::ids::StreetId;
 use crate::news::model::ItemKind;
@@ -138,8 +138,8 @@ async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
         related_events,
         related_cases,
         source,
-        published: article.published_at.map(format_local),
-        corrected: article.corrected_at.map(format_local),
+        published: article.published_at.map(|t| ctx.when(t)),
+        corrected: article.corrected_at.map(|t| ctx.when(t)),
         topics,
         streets,
         editable,

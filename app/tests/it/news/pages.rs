@@ -28,7 +28,8 @@ async fn the_list_and_an_article_show_published_news_only() {
 
     let (status, page) = w.app.page(&format!("/news/{id}")).await;
     assert_eq!(status, 200);
-    for part in ["红色故事会</h1>", "区委宣传部", "2026-12-01 09:00", "<strong>红色</strong>", "https://example.org/a"]
+    for part in
+        ["红色故事会</h1>", "区委宣传部", "2026-12-01 09:00 周二", "<strong>红色</strong>", "https://example.org/a"]
     {
         assert!(page.contains(part), "{part} missing from the article");
     }
