@@ -74,7 +74,7 @@ async fn not_a_picture_or_not_the_organiser_changes_nothing() {
     let gif = put_cover(&w, &e, e.organizer.token(), b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec()).await;
     assert_eq!(gif.status(), 422);
     let problem: serde_json::Value = gif.json().await.unwrap();
-    assert_eq!(problem["detail"], "只能上传 JPG、PNG 或 WebP 图片。", "{problem}");
+    assert_eq!(problem["detail"], "这个文件不是能用的照片，请换一张手机拍的照片或图片。", "{problem}");
 
     let resident = w.client(Person::new("13900000123", "居民").lives_in(YUNXIAOLU)).await;
     assert_eq!(put_cover(&w, &e, resident.token(), picture(100, 100)).await.status(), 403);
@@ -112,7 +112,7 @@ async fn the_back_office_uploads_a_cover_with_its_form() {
 
     let wrong = upload(Some(&csrf), b"%PDF-1.7".to_vec(), "a.pdf").send().await.unwrap();
     assert_eq!(wrong.status(), 422);
-    assert!(wrong.text().await.unwrap().contains("只能上传 JPG、PNG 或 WebP 图片"));
+    assert!(wrong.text().await.unwrap().contains("这个文件不是能用的照片"));
 
     let ok = upload(Some(&csrf), picture(300, 200), "cover.png").send().await.unwrap();
     assert_eq!(ok.status(), 303);

@@ -72,7 +72,7 @@ async fn an_inspector_files_two_findings_on_a_patrol_and_finds_them_in_the_log()
     let r = file(app, &fields, Some(garbage)).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("只能上传 JPG、PNG 或 WebP 图片") && html.contains("流动摊点占用人行道"));
+    assert!(html.contains("这个文件不是能用的照片") && html.contains("流动摊点占用人行道"));
     assert_eq!(app.count("cases").await, 0);
     assert_eq!(app.count("images").await, 0);
 

@@ -36,8 +36,8 @@ async fn photos_are_checked_stripped_and_private() {
     // Hostile or wrong files: a clear message, nothing stored.
     for (body, why) in [
         (Vec::new(), "请选择一张图片"),
-        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(), "只能上传 JPG、PNG 或 WebP 图片"),
-        (b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(), "只能上传 JPG、PNG 或 WebP 图片"),
+        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec(), "这个文件不是能用的照片"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(), "这个文件不是能用的照片"),
         (picture(image::ImageFormat::Png)[..60].to_vec(), "无法读取"),
     ] {
         let (status, _, text) = w.api(RESIDENT).raw(Method::POST, &photos, body).await;
@@ -95,7 +95,7 @@ async fn the_case_page_shows_its_photos_and_takes_new_ones() {
     };
     let wrong = upload(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec()).await.unwrap();
     assert_eq!(wrong.status(), 422);
-    assert!(wrong.text().await.unwrap().contains("只能上传 JPG、PNG 或 WebP 图片"));
+    assert!(wrong.text().await.unwrap().contains("这个文件不是能用的照片"));
     let done = upload(picture(image::ImageFormat::Png)).await.unwrap();
     assert_eq!(done.status(), 303);
     let (_, page) = w.app.page(&format!("/cases/{id}")).await;
