@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::accounts::credentials::sessions;
 use crate::accounts::login::unlock::UNLOCK_COOKIE;
+use crate::accounts::login::{PhoneForm, TokenQuery};
 use crate::accounts::model::{Phone, parse_display_name};
 use crate::accounts::register::{self, Completion};
 use crate::accounts::service::{self, LoginError};
@@ -141,12 +142,6 @@ async fn register_page(ctx: Ctx) -> AppResult<Response> {
     render(&RegisterPage::new(ctx, "", Errors::none()))
 }
 
-#[derive(Debug, Deserialize)]
-struct PhoneForm {
-    #[serde(default)]
-    phone: String,
-}
-
 async fn register_start(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -162,18 +157,12 @@ async fn register_start(
     Ok(see_other(&format!("/register/verify?token={token}&sent={sent}")))
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct VerifyQuery {
-    #[serde(default)]
-    token: String,
-}
-
 async fn communities(state: &AppState, ctx: &Ctx) -> AppResult<Vec<crate::web::backoffice::OptGroup>> {
     let directory = Directory::load(&mut *state.db.conn().await?).await?;
     Ok(directory.community_options(ctx, None, Some("form.choose")))
 }
 
-async fn verify_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<VerifyQuery>) -> AppResult<Response> {
+async fn verify_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let communities = communities(&state, &ctx).await?;
     render(&VerifyPage::new(ctx, q.token, "", "", communities, Errors::none()))
 }

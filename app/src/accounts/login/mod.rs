@@ -10,3 +10,18 @@ pub mod reset_pages;
 pub mod throttle;
 pub mod unlock;
 pub mod unlock_pages;
+
+/// The first step of every flow that texts a code to a phone (registering, unlocking logins,
+/// 忘记密码): the number as typed.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct PhoneForm {
+    #[serde(default)]
+    pub(crate) phone: String,
+}
+
+/// The code step's page address: the flow's token (`?token=`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct TokenQuery {
+    #[serde(default)]
+    pub(crate) token: String,
+}

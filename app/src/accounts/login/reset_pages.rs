@@ -9,6 +9,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use crate::accounts::login::reset::{self, NewPassword};
+use crate::accounts::login::{PhoneForm, TokenQuery};
 use crate::accounts::model::Phone;
 use crate::accounts::views::ResetPage;
 use crate::app::AppState;
@@ -30,12 +31,6 @@ async fn phone_page(ctx: Ctx) -> AppResult<Response> {
     render(&ResetPage::phone(ctx, "", Errors::none()))
 }
 
-#[derive(Debug, Deserialize)]
-struct PhoneForm {
-    #[serde(default)]
-    phone: String,
-}
-
 async fn send_code(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -48,12 +43,6 @@ async fn send_code(
     };
     let token = reset::start(&state, &phone, client_ip(&parts, &state.config), ctx.locale).await?;
     Ok(see_other(&format!("/login/reset/verify?token={token}")))
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct TokenQuery {
-    #[serde(default)]
-    token: String,
 }
 
 async fn code_page(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
