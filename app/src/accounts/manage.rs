@@ -143,7 +143,16 @@ async fn user_form(
     ];
     let title = ctx.t("action.new_user").into();
     let back = Link { label: ctx.t("nav.users").into(), href: "/manage/users".into() };
-    Ok(FormPage { ctx, title, action: "/manage/users/new".into(), fields, errors, submit_key: "action.create", back })
+    Ok(FormPage {
+        ctx,
+        title,
+        action: "/manage/users/new".into(),
+        fields,
+        errors,
+        submit_key: "action.create",
+        back,
+        preview: Default::default(),
+    })
 }
 
 async fn user_new(State(state): State<AppState>, admin: Staff<Administrator>) -> AppResult<Response> {

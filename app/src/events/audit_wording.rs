@@ -7,6 +7,7 @@ pub const AUDIT: Wording = Wording {
     objects: &[("event", "audit.object.event")],
     actions: &[
         ("event.create", "audit.action.event_create"),
+        ("event.update", "audit.action.event_update"),
         ("event.cover", "audit.action.event_cover"),
         ("event.add_sessions", "audit.action.event_add_sessions"),
         ("event.change_sessions", "audit.action.event_change_sessions"),

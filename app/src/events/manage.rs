@@ -13,15 +13,14 @@ use serde::Deserialize;
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::authz::gate::Organising;
-use crate::authz::{Action, Location, Target};
 use crate::bookings as booking_store;
 use crate::clock::{DISTRICT_OFFSET, local_day, time_range};
 use crate::error::{AppError, AppResult};
-use crate::events::model::{Event, EventKind, check_event};
+use crate::events::event_form::{create_event, edit_event, new_event, update_event};
+use crate::events::model::Event;
 use crate::events::service::{self, Scope, SessionChange};
 use crate::events::sessions_form::SessionsForm;
 use crate::events::store;
-use crate::web::backoffice::{Field, FormPage, Link, Opt, OptGroup};
 use crate::web::extract::{Form, Path};
 use crate::web::forms::Errors;
 use crate::web::guard::Staff;
@@ -33,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/manage/events", get(list))
         .route("/manage/events/new", get(new_event).post(create_event))
         .route("/manage/events/{id}", get(event_admin))
+        .route("/manage/events/{id}/edit", get(edit_event).post(update_event))
         .route("/manage/events/{id}/sessions", post(add_sessions))
         .route("/manage/sessions/{id}/cancel", post(cancel_sessions))
         .route("/manage/sessions/{id}/edit", post(edit_sessions))
@@ -88,74 +88,6 @@ async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<Orga
     }
     let strip = crate::authz::start::Strip::links(&user.principal, &ctx.path);
     render(&ListPage { ctx, events, strip })
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct EventForm {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    campaign: String,
-    #[serde(default)]
-    department_id: String,
-}
-
-async fn event_form(
-    state: &AppState,
-    ctx: Ctx,
-    user: &CurrentUser,
-    f: &EventForm,
-    errors: Errors,
-) -> AppResult<FormPage> {
-    let departments = crate::org::list_departments(&mut *state.db.conn().await?, 0, 1000).await?;
-    let options: Vec<Opt> = departments
-        .iter()
-        .filter(|d| {
-            let loc = Location { department: Some(d.id), street: d.street_id, community: None };
-            user.principal.can(Action::Manage, &Target::Offering(loc))
-        })
-        .map(|d| Opt { value: d.id.to_string(), label: d.name.clone() })
-        .collect();
-    let kinds =
-        EventKind::ALL.iter().map(|k| Opt { value: k.as_str().into(), label: ctx.t(k.label_key()).into() }).collect();
-    let fields = vec![
-        Field::text("title", "events.field_title", &f.title).required(),
-        Field::select("kind", "events.kind", &f.kind, vec![OptGroup { label: None, options: kinds }]).required(),
-        Field::select("department_id", "events.organiser", &f.department_id, vec![OptGroup { label: None, options }])
-            .required(),
-        Field::text("campaign", "events.campaign", &f.campaign).hint("hint.campaign"),
-        Field::textarea("description", "events.description", &f.description),
-    ];
-    let title = ctx.t("events.new").into();
-    let back = Link { label: ctx.t("events.manage").into(), href: "/manage/events".into() };
-    Ok(FormPage { ctx, title, action: "/manage/events/new".into(), fields, errors, submit_key: "action.create", back })
-}
-
-async fn new_event(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<Organising>) -> AppResult<Response> {
-    render(&event_form(&state, ctx, &user, &EventForm::default(), Errors::none()).await?)
-}
-
-async fn create_event(
-    State(state): State<AppState>,
-    Staff { ctx, user, .. }: Staff<Organising>,
-    Form(f): Form<EventForm>,
-) -> AppResult<Response> {
-    let department = f.department_id.trim().parse::<i64>().ok();
-    let result = match check_event(&f.title, &f.kind, &f.description, &f.campaign, department, None, false) {
-        Ok(e) => service::create(&state, &user, e).await,
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(id) => Ok(see_other(&format!("/manage/events/{id}"))),
-        Err(AppError::Invalid(errors)) => {
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &event_form(&state, ctx, &user, &f, errors.into()).await?)
-        }
-        Err(other) => Err(other),
-    }
 }
 
 /// A session row for organisers.

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod audit_wording;
+mod event_form;
 pub mod ical;
 pub mod manage;
 pub mod model;

@@ -50,6 +50,25 @@ pub async fn create(state: &AppState, user: &CurrentUser, e: NewEvent) -> AppRes
     Ok(id)
 }
 
+/// Changes an event's title, kind, text, campaign or organiser (organisers who run it, and
+/// who may also run it under the new organiser). Search sees the new text at once.
+pub async fn update(state: &AppState, user: &CurrentUser, event_id: i64, e: NewEvent) -> AppResult<()> {
+    let now = state.clock.unix();
+    let mut tx = state.db.begin().await?;
+    let before = store::get(&mut tx, event_id).await?.ok_or(AppError::NotFound)?;
+    let loc = location(&mut tx, e.department_id, e.street_id).await?;
+    if !runs(&mut tx, user, &before).await? || !user.principal.can(Action::Manage, &Target::Offering(loc)) {
+        return Err(AppError::Forbidden);
+    }
+    store::update(&mut tx, event_id, &e, now).await?;
+    let after = store::get(&mut tx, event_id).await?;
+    let change = Change::new("event", event_id, loc.street).before(&before).after(&after);
+    audit::record(&mut tx, now, user.id, "event.update", change).await?;
+    index_for_search(&mut tx, event_id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Gives an event a cover image from an upload, or with `None` takes it away (organisers
 /// who run the event). The rights are checked before the picture is decoded.
 pub async fn set_cover(state: &AppState, user: &CurrentUser, event_id: i64, upload: Option<Vec<u8>>) -> AppResult<()> {

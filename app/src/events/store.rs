@@ -44,6 +44,26 @@ pub async fn insert(conn: &mut Conn, e: &NewEvent, by: UserId, now: i64) -> Resu
     .await
 }
 
+/// Rewrites an event's own fields (its sessions and cover stay).
+pub async fn update(conn: &mut Conn, id: i64, e: &NewEvent, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update events set title = $1, kind = $2, description = $3, campaign = $4, department_id = $5, \
+         street_id = $6, members_only = $7, updated_at = $8 where event_id = $9",
+    )
+    .bind(&e.title)
+    .bind(e.kind.as_str())
+    .bind(&e.description)
+    .bind(&e.campaign)
+    .bind(e.department_id)
+    .bind(e.street_id)
+    .bind(i64::from(e.members_only))
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Sets or removes an event's cover image.
 pub async fn set_cover(conn: &mut Conn, event: i64, image: Option<i64>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("update events set cover_image_id = $1, updated_at = $2 where event_id = $3")

@@ -101,7 +101,7 @@ fn form_page(
 ) -> FormPage {
     let title = ctx.t(title_key).into();
     let back = back(&ctx, list.0, list.1);
-    FormPage { ctx, title, action, fields, errors, submit_key: "action.save", back }
+    FormPage { ctx, title, action, fields, errors, submit_key: "action.save", back, preview: Default::default() }
 }
 
 // ---- streets ----

@@ -193,4 +193,32 @@ pub struct FormPage {
     pub submit_key: &'static str,
     /// Link back to the list.
     pub back: Link,
+    /// Whether the form offers a look at the text as residents will see it.
+    pub preview: Preview,
+}
+
+/// A form's "preview" step, which works without JavaScript: the button posts the form, the
+/// page comes back with what was typed and, above it, the text as residents will read it.
+/// Nothing is saved by a preview.
+#[derive(Debug, Clone, Default)]
+pub enum Preview {
+    /// No preview button.
+    #[default]
+    Off,
+    /// A preview button, nothing shown yet.
+    Offered,
+    /// The preview of a title and its text.
+    Shown {
+        /// Title as it will read.
+        title: String,
+        /// Text, paragraphs kept.
+        body: String,
+    },
+}
+
+impl Preview {
+    /// Whether the form shows the preview button.
+    pub fn offered(&self) -> bool {
+        !matches!(self, Self::Off)
+    }
 }

@@ -37,11 +37,13 @@ pub enum Flash {
     PersonRemoved,
     /// The password was reset; every session ended.
     PasswordReset,
+    /// An activity was created or its details saved.
+    EventSaved,
 }
 
 impl Flash {
     /// Every message.
-    pub const ALL: [Flash; 7] = [
+    pub const ALL: [Flash; 8] = [
         Flash::LoggedIn,
         Flash::LoggedOut,
         Flash::PatrolEnded,
@@ -49,6 +51,7 @@ impl Flash {
         Flash::PersonSaved,
         Flash::PersonRemoved,
         Flash::PasswordReset,
+        Flash::EventSaved,
     ];
 
     /// Its name in the cookie.
@@ -61,6 +64,7 @@ impl Flash {
             Flash::PersonSaved => "person_saved",
             Flash::PersonRemoved => "person_removed",
             Flash::PasswordReset => "password_reset",
+            Flash::EventSaved => "event_saved",
         }
     }
 
@@ -79,6 +83,7 @@ impl Flash {
             Flash::PersonSaved => "flash.person_saved",
             Flash::PersonRemoved => "flash.person_removed",
             Flash::PasswordReset => "flash.password_reset",
+            Flash::EventSaved => "flash.event_saved",
         }
     }
 

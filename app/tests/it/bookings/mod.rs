@@ -9,6 +9,7 @@ mod booking_flow;
 mod checkin;
 mod checkin_guard;
 mod event_covers;
+mod event_form;
 mod events;
 mod exports;
 mod family;

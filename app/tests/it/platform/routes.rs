@@ -106,6 +106,8 @@ const SITE: &[(&str, &str, &str)] = &[
         ("GET",   "/manage/events/new",                          "LFFFFFPFFP"),
         ("POST",  "/manage/events/new",                          "LFFFFFPFFP"),
         ("GET",   "/manage/events/{id}",                         "LFFFFFPFFP"),
+        ("GET",   "/manage/events/{id}/edit",                    "LFFFFFPFFP"),
+        ("POST",  "/manage/events/{id}/edit",                    "LFFFFFPFFP"),
         ("POST",  "/manage/events/{id}/cover",                   "LFFFFFPFFP"),
         ("POST",  "/manage/events/{id}/sessions",                "LFFFFFPFFP"),
         ("GET",   "/manage/hotline",                             "LFFFFPFFPP"),
