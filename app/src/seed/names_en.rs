@@ -1,6 +1,6 @@
 //! The project's English names for the district's reference data (`data/names_en.json`):
 //! case categories by code, departments by their Chinese name. English pages show them
-//! (`web::i18n::Shown`); the Chinese names stay the names of record.
+//! (`web::i18n::LocalName`); the Chinese names stay the names of record.
 //!
 //! Why a catch-up rather than a migration: SQL cannot read the file, and a district seeded
 //! before English names existed has rows without them. [`fill`] writes a name only where a row

@@ -81,9 +81,9 @@ impl Ctx {
         format!("{} {}", t.format("%Y-%m-%d %H:%M"), self.t(i18n::weekday_key(t.date_naive())))
     }
 
-    /// A reference-data name in this page's language (see [`i18n::Shown`]).
-    pub fn name(&self, zh: &str, en: Option<&str>) -> i18n::Shown {
-        i18n::Shown::pick(self.locale, zh, en)
+    /// A reference-data name in this page's language (see [`i18n::LocalName`]).
+    pub fn name(&self, zh: &str, en: Option<&str>) -> i18n::LocalName {
+        i18n::LocalName::pick(self.locale, zh, en)
     }
 
     /// Translates a key with `{placeholders}`.

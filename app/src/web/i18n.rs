@@ -152,16 +152,16 @@ pub fn weekday_key(d: chrono::NaiveDate) -> &'static str {
 /// A name of reference data (a case category, a department) as one page shows it: the English
 /// name on an English page when the district gave one, else the Chinese name of record. `zh`
 /// says the text is Chinese on a page that is not, so templates mark it `lang="zh-CN"` (screen
-/// readers then read it in the right voice) with [`Shown::lang_attr`].
+/// readers then read it in the right voice) with [`LocalName::lang_attr`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Shown {
+pub struct LocalName {
     /// What is printed.
     pub text: String,
     /// Chinese text on a page in another language.
     pub zh: bool,
 }
 
-impl Shown {
+impl LocalName {
     /// Picks the name for `locale`: `en` on an English page unless it is empty.
     pub fn pick(locale: Locale, zh: &str, en: Option<&str>) -> Self {
         match (locale, en.map(str::trim).filter(|e| !e.is_empty())) {
@@ -178,7 +178,7 @@ impl Shown {
     }
 }
 
-impl std::fmt::Display for Shown {
+impl std::fmt::Display for LocalName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.text)
     }
@@ -221,14 +221,14 @@ mod tests {
 
     #[test]
     fn english_pages_show_english_names_and_mark_the_chinese_fallback() {
-        assert_eq!(Shown::pick(Locale::ZhCn, "占道经营", Some("Street vending")).text, "占道经营");
-        let en = Shown::pick(Locale::En, "占道经营", Some("Street vending"));
+        assert_eq!(LocalName::pick(Locale::ZhCn, "占道经营", Some("Street vending")).text, "占道经营");
+        let en = LocalName::pick(Locale::En, "占道经营", Some("Street vending"));
         assert_eq!((en.text.as_str(), en.lang_attr()), ("Street vending", ""));
         for missing in [None, Some(""), Some("  ")] {
-            let fallback = Shown::pick(Locale::En, "占道经营", missing);
+            let fallback = LocalName::pick(Locale::En, "占道经营", missing);
             assert_eq!((fallback.text.as_str(), fallback.lang_attr()), ("占道经营", " lang=\"zh-CN\""));
         }
-        assert!(!Shown::pick(Locale::En, "ACME", None).zh, "a Latin name needs no mark");
+        assert!(!LocalName::pick(Locale::En, "ACME", None).zh, "a Latin name needs no mark");
     }
 
     #[test]

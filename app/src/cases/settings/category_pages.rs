@@ -18,7 +18,7 @@ use crate::ids::DepartmentId;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
-use crate::web::i18n::Shown;
+use crate::web::i18n::LocalName;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// Most departments offered (a district has a few dozen).
@@ -38,16 +38,16 @@ pub struct Row {
     /// Code.
     pub code: String,
     /// Name, in the page's language.
-    pub name: Shown,
+    pub name: LocalName,
     /// Department name (empty: none).
-    pub department: Shown,
+    pub department: LocalName,
     /// "4 工作时" (empty: none).
     pub limit: String,
     /// Reports need a photo.
     pub photos_required: bool,
     /// On the public board.
     pub public: bool,
-    /// Shown there at its exact place.
+    /// LocalName there at its exact place.
     pub precise: bool,
     /// Offered for new cases.
     pub active: bool,
@@ -58,7 +58,7 @@ pub struct Group {
     /// Code.
     pub code: String,
     /// Name, in the page's language.
-    pub name: Shown,
+    pub name: LocalName,
     /// Its minors.
     pub rows: Vec<Row>,
 }
