@@ -209,8 +209,12 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
     let mut enforcement = None;
     let mut approval = None;
     for (name, kind) in DEPARTMENTS {
-        let id = store::insert_department(&mut tx, &DepartmentInput { name: name.into(), name_en: None, kind, street_id: None }, now)
-            .await?;
+        let id = store::insert_department(
+            &mut tx,
+            &DepartmentInput { name: name.into(), name_en: None, kind, street_id: None },
+            now,
+        )
+        .await?;
         if name == ENFORCEMENT {
             enforcement = Some(id);
         }
@@ -258,7 +262,8 @@ async fn request_categories(tx: &mut crate::db::Conn, now: i64) -> anyhow::Resul
     let mut added = 0;
     for name in [catalog::CIVIL_AFFAIRS, catalog::HOUSING] {
         if !known.contains_key(name) {
-            let input = DepartmentInput { name: name.into(), name_en: None, kind: DepartmentKind::District, street_id: None };
+            let input =
+                DepartmentInput { name: name.into(), name_en: None, kind: DepartmentKind::District, street_id: None };
             known.insert(name.to_owned(), store::insert_department(tx, &input, now).await?);
             added += 1;
         }

@@ -115,7 +115,11 @@ impl Names {
             .filter_map(|c| {
                 let title = ctx.tf(
                     "board.point_title",
-                    &[("category", &self.category(ctx.locale, c).text), ("state", ctx.t(c.state.key())), ("id", &c.id.to_string())],
+                    &[
+                        ("category", &self.category(ctx.locale, c).text),
+                        ("state", ctx.t(c.state.key())),
+                        ("id", &c.id.to_string()),
+                    ],
                 );
                 Some(board_map::Point { id: c.id, coords: c.coords?, state: c.state, title })
             })

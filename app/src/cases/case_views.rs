@@ -15,10 +15,10 @@ use crate::cases::views::Lookup;
 use crate::cases::workflow::{Action, Party, State};
 use crate::error::{AppResult, FieldError};
 use crate::ids::DepartmentId;
-use crate::web::i18n::LocalName;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
+use crate::web::i18n::LocalName;
 
 /// A rating's translation key.
 pub fn rating_key(r: Rating) -> &'static str {

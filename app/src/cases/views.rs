@@ -22,7 +22,7 @@ use crate::org::cache::Structure;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
-use crate::web::i18n::{Locale, LocalName};
+use crate::web::i18n::{LocalName, Locale};
 
 // The service's limits, checked here already so that nobody reaches the confirm screen only
 // to be refused (the service checks again when filing).
@@ -283,7 +283,10 @@ impl Lookup {
         // (residents' requests, a major the back office adds) under its own name.
         let mut groups: Vec<CategoryGroup> = menu::GROUPS
             .iter()
-            .map(|(key, _)| CategoryGroup { name: LocalName { text: ctx.t(key).to_owned(), zh: false }, options: Vec::new() })
+            .map(|(key, _)| CategoryGroup {
+                name: LocalName { text: ctx.t(key).to_owned(), zh: false },
+                options: Vec::new(),
+            })
             .collect();
         for c in &offered {
             let keys = menu::Keys::of(&c.name);

@@ -264,13 +264,12 @@ mod tests {
 
     #[test]
     fn a_street_office_needs_a_street_and_others_drop_it() {
-        let office =
-            DepartmentFields {
-                name: "香港中路街道办事处".into(),
-                name_en: "".into(),
-                kind: "street_office".into(),
-                street_id: "".into(),
-            };
+        let office = DepartmentFields {
+            name: "香港中路街道办事处".into(),
+            name_en: "".into(),
+            kind: "street_office".into(),
+            street_id: "".into(),
+        };
         assert!(office.parse().unwrap_err().iter().any(|e| e.field == "street_id"));
         let bureau = DepartmentFields {
             name: "区卫健局".into(),

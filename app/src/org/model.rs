@@ -266,12 +266,7 @@ pub fn parse_name(field: &'static str, raw: &str, max: usize, errors: &mut Vec<F
 }
 
 /// An optional name, such as an English name: empty means none; otherwise as [`parse_name`].
-pub fn parse_optional_name(
-    field: &'static str,
-    raw: &str,
-    max: usize,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
+pub fn parse_optional_name(field: &'static str, raw: &str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
     if raw.trim().is_empty() { None } else { Some(parse_name(field, raw, max, errors)) }
 }
 

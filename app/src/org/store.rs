@@ -215,10 +215,11 @@ pub async fn list_departments(conn: &mut Conn, after: i64, limit: i64) -> Result
 
 /// One department.
 pub async fn department(conn: &mut Conn, id: DepartmentId) -> Result<Option<Department>> {
-    let row = sqlx::query("select department_id, name, name_en, kind, street_id from departments where department_id = $1")
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query("select department_id, name, name_en, kind, street_id from departments where department_id = $1")
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await?;
     row.as_ref().map(department_from).transpose()
 }
 

@@ -178,7 +178,11 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let departments = crate::org::list_departments(&mut conn, 0, MAX_DEPARTMENTS).await?;
     drop(conn);
     let department = |id: Option<DepartmentId>| {
-        departments.iter().find(|d| Some(d.id) == id).map(|d| ctx.name(&d.name, d.name_en.as_deref())).unwrap_or_default()
+        departments
+            .iter()
+            .find(|d| Some(d.id) == id)
+            .map(|d| ctx.name(&d.name, d.name_en.as_deref()))
+            .unwrap_or_default()
     };
     let groups = all
         .iter()
@@ -223,7 +227,9 @@ async fn category_page(
     let form = form.unwrap_or_else(|| CategoryForm::of(&category));
     let mut options = vec![Opt { value: String::new(), label: ctx.t("form.choose").into() }];
     options.extend(
-        departments.iter().map(|d| Opt { value: d.id.to_string(), label: ctx.name(&d.name, d.name_en.as_deref()).text }),
+        departments
+            .iter()
+            .map(|d| Opt { value: d.id.to_string(), label: ctx.name(&d.name, d.name_en.as_deref()).text }),
     );
     let department = Field::select(
         "department_id",

@@ -52,7 +52,9 @@ async fn english_pages_name_categories_and_departments_in_english() {
     assert!(board.contains("<optgroup label=\"Street order\">") && board.contains(">Badly parked car</option>"));
     assert!(!board.contains("机动车乱停放") && !board.contains("街面秩序"));
     let case = english(app, &format!("/board/{id}")).await;
-    assert!(case.contains("<h1>Street vending on the pavement</h1>") && case.contains("District Law Enforcement Bureau"));
+    assert!(
+        case.contains("<h1>Street vending on the pavement</h1>") && case.contains("District Law Enforcement Bureau")
+    );
 }
 
 #[tokio::test]
@@ -89,7 +91,10 @@ async fn the_api_round_trips_english_names_and_a_category_without_one_falls_back
     assert_eq!(patch(json!({"name_en": "x\u{7}"})).await.0, 422);
     assert_eq!(patch(json!({"name_en": " Pavement stalls "})).await.0, 204);
     let (_, all) = w.api(RESIDENT).get("/case-categories").await;
-    assert_eq!((listed(&all)["name_en"].as_str(), listed(&all)["name"].as_str()), (Some("Pavement stalls"), Some("占道经营")));
+    assert_eq!(
+        (listed(&all)["name_en"].as_str(), listed(&all)["name"].as_str()),
+        (Some("Pavement stalls"), Some("占道经营"))
+    );
     // Cleared: null in the API, and English pages show the Chinese name marked as Chinese.
     assert_eq!(patch(json!({"name_en": ""})).await.0, 204);
     let (_, all) = w.api(RESIDENT).get("/case-categories").await;
