@@ -103,8 +103,8 @@ async fn the_api_round_trips_english_names_and_a_category_without_one_falls_back
     let board = english(&w.app, &format!("/board/{id}")).await;
     assert!(board.contains("<h1 lang=\"zh-CN\">占道经营</h1>"), "{board}");
     // The start's catch-up leaves a cleared name cleared; the audit log kept both changes.
-    ejia::seed::names_en::fill(&mut *w.app.state.db.conn().await.unwrap()).await.unwrap();
-    let stored = store::category(&mut *w.app.state.db.conn().await.unwrap(), stall).await.unwrap().unwrap();
+    ejia::seed::names_en::fill(&mut w.app.state.db.conn().await.unwrap()).await.unwrap();
+    let stored = store::category(&mut w.app.state.db.conn().await.unwrap(), stall).await.unwrap().unwrap();
     assert_eq!(stored.name_en.as_deref(), Some(""));
     let changes: Vec<String> = sqlx::query_scalar(
         "select after_json from audit_log where action = 'case_category.update' and object_id = $1 order by audit_id",
