@@ -45,7 +45,9 @@ fn department_from(row: &AnyRow) -> Result<Department> {
     Ok(Department {
         id: DepartmentId(row.try_get("department_id")?),
         name: row.try_get("name")?,
-        name_en: row.try_get("name_en")?,
+        // A name the back office cleared is stored as '' (so the start's catch-up leaves it);
+        // readers see none.
+        name_en: row.try_get::<Option<String>, _>("name_en")?.filter(|n| !n.is_empty()),
         kind: DepartmentKind::parse(&kind).unwrap_or(DepartmentKind::Other),
         street_id: row.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
     })

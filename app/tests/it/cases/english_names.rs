@@ -114,6 +114,18 @@ async fn the_api_round_trips_english_names_and_a_category_without_one_falls_back
     .await
     .unwrap();
     assert_eq!(changes.len(), 2);
+    // A district seeded before English names (null) gets them on the next start.
+    sqlx::query("update case_categories set name_en = null where code = '0101'")
+        .execute(w.app.state.db.pool())
+        .await
+        .unwrap();
+    sqlx::query("update departments set name_en = null").execute(w.app.state.db.pool()).await.unwrap();
+    let filled = ejia::seed::names_en::fill(&mut w.app.state.db.conn().await.unwrap()).await.unwrap();
+    assert_eq!(filled, 1 + 8, "0101 and the eight departments the file names");
+    let illegal = store::category(&mut w.app.state.db.conn().await.unwrap(), w.category(ILLEGAL_BUILDING)).await;
+    assert_eq!(illegal.unwrap().unwrap().name_en.as_deref(), Some("Unauthorised structures"));
+    let (_, d) = w.api(DISPATCHER).get(&format!("/departments/{}", w.department(ENFORCEMENT).0)).await;
+    assert_eq!(d["name_en"], "District Law Enforcement Bureau");
     assert!(changes[0].contains("\"name_en\":\"Pavement stalls\"") && changes[1].contains("\"name_en\":\"\""));
 }
 
