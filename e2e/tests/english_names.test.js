@@ -41,6 +41,12 @@ for (const mode of MODES) {
     const tile = await page.textContent('.problem-tiles li:first-child button');
     assert.match(tile, en ? /Street vending on the pavement/ : /占道经营/);
     await look(page, `${mode.name}-report`);
+    if (en) {
+      // The filtering script finds a problem by its English name too.
+      await page.fill('#f-q', 'vending');
+      const shown = await page.$$eval('#categories li[data-keys]:not([hidden]) button', (b) => b.map((x) => x.textContent));
+      assert.deepEqual(shown, ['Street vending on the pavement']);
+    }
 
     await page.goto(base + '/board');
     const filter = await page.textContent('#f-category');
