@@ -298,6 +298,11 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
             println!("The database already holds a district; demo data not loaded.");
         }
     }
+    // English names a district seeded before them lacks (see seed::names_en).
+    let filled = seed::names_en::fill(&mut *state.db.conn().await?).await?;
+    if filled > 0 {
+        tracing::info!(filled, "English names filled from data/names_en.json");
+    }
     let listener = tokio::net::TcpListener::bind(state.config.addr)
         .await
         .with_context(|| format!("cannot listen on {}", state.config.addr))?;

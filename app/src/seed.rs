@@ -9,6 +9,7 @@
 
 mod cases;
 pub mod content;
+pub mod names_en;
 
 use std::collections::HashMap;
 
@@ -208,8 +209,12 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
     let mut enforcement = None;
     let mut approval = None;
     for (name, kind) in DEPARTMENTS {
-        let id = store::insert_department(&mut tx, &DepartmentInput { name: name.into(), kind, street_id: None }, now)
-            .await?;
+        let id = store::insert_department(
+            &mut tx,
+            &DepartmentInput { name: name.into(), name_en: None, kind, street_id: None },
+            now,
+        )
+        .await?;
         if name == ENFORCEMENT {
             enforcement = Some(id);
         }
@@ -232,12 +237,14 @@ pub async fn structure(state: &AppState) -> anyhow::Result<Option<Loaded>> {
     for (name, street) in &streets {
         let office = DepartmentInput {
             name: format!("{name}办事处"),
+            name_en: None,
             kind: DepartmentKind::StreetOffice,
             street_id: Some(*street),
         };
         store::insert_department(&mut tx, &office, now).await?;
         loaded.departments += 1;
     }
+    names_en::fill(&mut tx).await?;
     audit::record(&mut tx, now, None, "district.import", Change::new("district", district_id.0, None)).await?;
     tx.commit().await?;
     state.structure.invalidate().await;
@@ -255,7 +262,8 @@ async fn request_categories(tx: &mut crate::db::Conn, now: i64) -> anyhow::Resul
     let mut added = 0;
     for name in [catalog::CIVIL_AFFAIRS, catalog::HOUSING] {
         if !known.contains_key(name) {
-            let input = DepartmentInput { name: name.into(), kind: DepartmentKind::District, street_id: None };
+            let input =
+                DepartmentInput { name: name.into(), name_en: None, kind: DepartmentKind::District, street_id: None };
             known.insert(name.to_owned(), store::insert_department(tx, &input, now).await?);
             added += 1;
         }

@@ -258,7 +258,7 @@ async fn user_view(state: &AppState, ctx: Ctx, id: UserId, errors: Errors) -> Ap
         let options = directory
             .departments
             .iter()
-            .map(|d| Opt { value: format!("department:{}", d.id), label: d.name.clone() })
+            .map(|d| Opt { value: format!("department:{}", d.id), label: ctx.name(&d.name, d.name_en.as_deref()).text })
             .collect();
         scope_options.push(OptGroup { label: Some(ctx.t("nav.departments").into()), options });
     }

@@ -7,6 +7,7 @@ use crate::app::Domain;
 const COMMON_FIELDS: &[(&str, &str)] = &[
     ("id", "audit.fields.id"),
     ("name", "audit.fields.name"),
+    ("name_en", "audit.fields.name_en"),
     ("title", "audit.fields.title"),
     ("code", "audit.fields.code"),
     ("summary", "audit.fields.summary"),

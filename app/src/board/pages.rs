@@ -71,7 +71,7 @@ async fn board_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Boa
         off_map,
         map,
         legend: &LEGEND,
-        rows: listed.iter().map(|c| names.row(c)).collect(),
+        rows: listed.iter().map(|c| names.row(ctx.locale, c)).collect(),
         prev: (page > 1).then(|| q.url(page - 1)),
         next: (page < pages).then(|| q.url(page + 1)),
         ctx,
@@ -87,12 +87,13 @@ async fn case_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     drop(conn);
     let names = Names::new(state.structure.get(&state).await?);
     render(&BoardCasePage {
-        category: names.category(&case),
+        category: names.category(ctx.locale, &case),
+        department: case.department.as_deref().map(|d| ctx.name(d, case.department_en.as_deref())),
         class: crate::board::map::class(case.state),
         place: names.place(case.street_id, case.community_id),
         filed: ctx.when(case.created_at),
         deadline: case.deadline_at.map(|t| ctx.when(t)),
-        steps: steps.into_iter().map(|s| BoardStep::new(&state, s)).collect(),
+        steps: steps.into_iter().map(|s| BoardStep::new(&state, ctx.locale, s)).collect(),
         photos,
         case,
         ctx,

@@ -47,6 +47,7 @@ impl Section for Handled {
                     // What was reported, once reviewed (a closed case was); its category else.
                     title: c.description.as_deref().map(|d| d.chars().take(40).collect()).unwrap_or_default(),
                     category: c.category,
+                    category_en: c.category_en,
                     street: c.street_id.map(|s| street_name(s.0)).unwrap_or_default(),
                     state: c.state.key(),
                     day: crate::clock::local_day(c.updated_at).to_string(),
@@ -61,9 +62,17 @@ struct Item {
     id: i64,
     title: String,
     category: String,
+    category_en: Option<String>,
     street: String,
     state: &'static str,
     day: String,
+}
+
+impl Item {
+    /// The category's name in the page's language.
+    fn category(&self, ctx: &Ctx) -> crate::web::i18n::LocalName {
+        ctx.name(&self.category, self.category_en.as_deref())
+    }
 }
 
 struct HandledPart {

@@ -27,6 +27,8 @@ pub struct PublicCase {
     pub code: String,
     /// Category name.
     pub category: String,
+    /// Its English name, if the district gave one.
+    pub category_en: Option<String>,
     /// The major's code.
     pub major: Option<String>,
     /// State.
@@ -43,6 +45,8 @@ pub struct PublicCase {
     pub community_id: Option<CommunityId>,
     /// The department it is with.
     pub department: Option<String>,
+    /// Its English name, if the district gave one.
+    pub department_en: Option<String>,
     /// Filed.
     pub created_at: i64,
     /// Last change.
@@ -121,8 +125,8 @@ pub async fn list(conn: &mut Conn, q: &Query) -> Result<Vec<PublicCase>, sqlx::E
 /// Public cases, newest first, narrowed for the board.
 pub async fn search(conn: &mut Conn, q: &Query, n: &Narrow) -> Result<Vec<PublicCase>, sqlx::Error> {
     let sql = format!(
-        "select c.case_id, k.code, k.name, k.parent_code, k.precise, c.state, c.description, c.address, c.lat, \
-         c.lng, c.street_id, c.community_id, d.name as department, c.created_at, c.updated_at, c.deadline_at {} \
+        "select c.case_id, k.code, k.name, k.name_en, k.parent_code, k.precise, c.state, c.description, c.address, c.lat, \
+         c.lng, c.street_id, c.community_id, d.name as department, d.name_en as department_en, c.created_at, c.updated_at, c.deadline_at {} \
          order by c.case_id desc limit $6 offset $7",
         conditions(q)
     );
@@ -142,6 +146,7 @@ pub async fn search(conn: &mut Conn, q: &Query, n: &Narrow) -> Result<Vec<Public
             id: r.try_get("case_id")?,
             code: r.try_get("code")?,
             category: r.try_get("name")?,
+            category_en: r.try_get("name_en")?,
             major: r.try_get("parent_code")?,
             description: description_shown(state).then_some(description),
             state,
@@ -150,6 +155,7 @@ pub async fn search(conn: &mut Conn, q: &Query, n: &Narrow) -> Result<Vec<Public
             street_id: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
             community_id: r.try_get::<Option<i64>, _>("community_id")?.map(CommunityId),
             department: r.try_get("department")?,
+            department_en: r.try_get("department_en")?,
             created_at: r.try_get("created_at")?,
             updated_at: r.try_get("updated_at")?,
             deadline_at: r.try_get("deadline_at")?,
@@ -179,13 +185,15 @@ pub struct PublicStep {
     pub action: String,
     /// The department it went to (dispatch, redispatch).
     pub department: Option<String>,
+    /// Its English name, if the district gave one.
+    pub department_en: Option<String>,
 }
 
 /// The public steps of a case, oldest first: every step but the messages between the
 /// parties (comments).
 pub async fn steps(conn: &mut Conn, case_id: i64) -> Result<Vec<PublicStep>, sqlx::Error> {
     let rows = sqlx::query(
-        "select e.at, e.action, d.name as department from case_events e \
+        "select e.at, e.action, d.name as department, d.name_en as department_en from case_events e \
          left join departments d on d.department_id = e.department_id \
          where e.case_id = $1 and e.action <> 'comment' order by e.case_event_id",
     )
@@ -194,7 +202,12 @@ pub async fn steps(conn: &mut Conn, case_id: i64) -> Result<Vec<PublicStep>, sql
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(PublicStep { at: r.try_get("at")?, action: r.try_get("action")?, department: r.try_get("department")? })
+            Ok(PublicStep {
+                at: r.try_get("at")?,
+                action: r.try_get("action")?,
+                department: r.try_get("department")?,
+                department_en: r.try_get("department_en")?,
+            })
         })
         .collect()
 }

@@ -15,6 +15,7 @@ use crate::ids::{CommunityId, StreetId};
 use crate::org::cache::Structure;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
+use crate::web::i18n::{LocalName, Locale};
 
 /// Cases on one page of the list.
 pub const PAGE_SIZE: i64 = 20;
@@ -92,8 +93,8 @@ impl Names {
 
     /// "私搭乱建": the category's own name, as the case core titles a case (the standard's
     /// major, such as 扩展事件, means nothing to the public).
-    pub fn category(&self, c: &PublicCase) -> String {
-        c.category.clone()
+    pub fn category(&self, locale: Locale, c: &PublicCase) -> LocalName {
+        LocalName::pick(locale, &c.category, c.category_en.as_deref())
     }
 
     /// "香港中路街道 · 云霄路社区", or the street alone, or empty.
@@ -114,7 +115,11 @@ impl Names {
             .filter_map(|c| {
                 let title = ctx.tf(
                     "board.point_title",
-                    &[("category", &c.category), ("state", ctx.t(c.state.key())), ("id", &c.id.to_string())],
+                    &[
+                        ("category", &self.category(ctx.locale, c).text),
+                        ("state", ctx.t(c.state.key())),
+                        ("id", &c.id.to_string()),
+                    ],
                 );
                 Some(board_map::Point { id: c.id, coords: c.coords?, state: c.state, title })
             })
@@ -133,14 +138,15 @@ impl Names {
             let minors: Vec<Opt> = categories
                 .iter()
                 .filter(|c| c.public && c.parent_code.as_ref() == Some(&major.code))
-                .map(|c| one(&c.code, &c.name))
+                .map(|c| one(&c.code, &ctx.name(&c.name, c.name_en.as_deref()).text))
                 .collect();
             if minors.is_empty() {
                 continue;
             }
-            let mut options = vec![one(&major.code, &ctx.tf("board.all_of", &[("name", &major.name)]))];
+            let major_name = ctx.name(&major.name, major.name_en.as_deref()).text;
+            let mut options = vec![one(&major.code, &ctx.tf("board.all_of", &[("name", &major_name)]))];
             options.extend(minors);
-            kinds.push(OptGroup { label: Some(major.name.clone()), options });
+            kinds.push(OptGroup { label: Some(major_name), options });
         }
         let states = vec![
             one("", ctx.t("board.any_state")),
@@ -161,10 +167,10 @@ impl Names {
     }
 
     /// A row of the list.
-    pub fn row(&self, c: &PublicCase) -> BoardRow {
+    pub fn row(&self, locale: Locale, c: &PublicCase) -> BoardRow {
         BoardRow {
             id: c.id,
-            category: self.category(c),
+            category: self.category(locale, c),
             state: c.state,
             class: board_map::class(c.state),
             place: self.place(c.street_id, c.community_id),
@@ -199,8 +205,8 @@ pub fn district_map(structure: &Structure, points: &[board_map::Point]) -> Map {
 pub struct BoardRow {
     /// Case id.
     pub id: i64,
-    /// "major · minor".
-    pub category: String,
+    /// The category's name.
+    pub category: LocalName,
     /// State.
     pub state: State,
     /// Colour group of the state (as on the map).
@@ -246,16 +252,16 @@ pub struct BoardStep {
     /// What happened.
     pub action_key: &'static str,
     /// The department it was sent to.
-    pub department: Option<String>,
+    pub department: Option<LocalName>,
 }
 
 impl BoardStep {
     /// From the stored step, named as the case page names it.
-    pub fn new(state: &AppState, s: PublicStep) -> Self {
+    pub fn new(state: &AppState, locale: Locale, s: PublicStep) -> Self {
         Self {
             at: crate::clock::format_local(s.at),
             action_key: crate::cases::case_views::step_key(state, &s.action),
-            department: s.department,
+            department: s.department.map(|d| LocalName::pick(locale, &d, s.department_en.as_deref())),
         }
     }
 }
@@ -268,8 +274,10 @@ pub struct BoardCasePage {
     pub ctx: Ctx,
     /// The case.
     pub case: PublicCase,
-    /// "major · minor".
-    pub category: String,
+    /// The category's name.
+    pub category: LocalName,
+    /// The department it is with.
+    pub department: Option<LocalName>,
     /// Colour group of its state (as on the map).
     pub class: &'static str,
     /// Street · community.

@@ -39,6 +39,8 @@ pub struct CategoryOut {
     /// Two-level code (majors: two digits).
     code: String,
     name: String,
+    /// English name (null: English pages show `name`).
+    name_en: Option<String>,
     parent_code: Option<String>,
     /// Handling limit in working time: `4h`, `3d`.
     time_limit: Option<String>,
@@ -59,6 +61,7 @@ async fn categories(State(state): State<AppState>) -> AppResult<Json<Vec<Categor
                 id: c.id,
                 code: c.code,
                 name: c.name,
+                name_en: c.name_en.filter(|n| !n.is_empty()),
                 parent_code: c.parent_code,
                 time_limit: c.limit.map(|l| l.as_code()),
                 photos_required: c.photos_required,

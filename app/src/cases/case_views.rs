@@ -18,6 +18,7 @@ use crate::ids::DepartmentId;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
+use crate::web::i18n::LocalName;
 
 /// A rating's translation key.
 pub fn rating_key(r: Rating) -> &'static str {
@@ -29,7 +30,7 @@ pub fn rating_key(r: Rating) -> &'static str {
 }
 
 /// Department names by id.
-pub type Departments = HashMap<DepartmentId, String>;
+pub type Departments = HashMap<DepartmentId, LocalName>;
 
 /// The name of a timeline step: the filing's, an add-on's own step's, or the action's.
 pub fn step_key(state: &AppState, action: &str) -> &'static str {
@@ -66,7 +67,7 @@ pub struct StepRow {
     /// Who did it: the reporter, staff, the system.
     pub who_key: &'static str,
     /// The department it was sent to.
-    pub department: Option<String>,
+    pub department: Option<LocalName>,
     /// Note.
     pub note: String,
 }
@@ -134,11 +135,11 @@ pub struct CasePage {
     /// The case.
     pub case: Case,
     /// Category name.
-    pub category: String,
+    pub category: LocalName,
     /// Street · community.
     pub place: String,
     /// The department it is with.
-    pub department: Option<String>,
+    pub department: Option<LocalName>,
     /// Deadline, district time.
     pub deadline: Option<String>,
     /// Past its deadline.
@@ -342,14 +343,14 @@ pub async fn case_page(
     let duplicates = candidates(state, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
     let list = crate::org::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
-    let names: Departments = list.iter().map(|d| (d.id, d.name.clone())).collect();
+    let names: Departments = list.iter().map(|d| (d.id, ctx.name(&d.name, d.name_en.as_deref()))).collect();
     let act = act_panel(&case, &parts, failed.as_ref(), lookup.department_of(case.category_id));
     // A failure whose action is gone (someone moved the case meanwhile) is shown at the top.
     let alert = failed
         .filter(|f| !act.choices.iter().any(|a| a.action.as_str() == f.action))
         .and_then(|f| f.refusal.or_else(|| f.errors.first().map(|e| e.key)));
     let mut departments = vec![Opt { value: String::new(), label: ctx.t("form.choose").into() }];
-    departments.extend(list.into_iter().map(|d| Opt { value: d.id.to_string(), label: d.name }));
+    departments.extend(list.iter().map(|d| Opt { value: d.id.to_string(), label: names[&d.id].text.clone() }));
     let steps = steps
         .into_iter()
         .map(|s| StepRow {
@@ -375,7 +376,7 @@ pub async fn case_page(
         .map(|r| (r.as_str(), rating_key(r)))
         .collect();
     Ok(CasePage {
-        category: lookup.category_name(case.category_id),
+        category: lookup.category_name(ctx.locale, case.category_id),
         place: lookup.case_place(&case),
         department: case.department_id.and_then(|d| names.get(&d).cloned()),
         deadline: case.deadline_at.map(|t| ctx.when(t)),
@@ -406,7 +407,7 @@ pub struct QueueRow {
     /// Case id.
     pub id: i64,
     /// Category name.
-    pub category: String,
+    pub category: LocalName,
     /// Street · community.
     pub place: String,
     /// State.
@@ -453,7 +454,7 @@ impl Lookup {
             .into_iter()
             .map(|c| QueueRow {
                 id: c.id,
-                category: self.category_name(c.category_id),
+                category: self.category_name(ctx.locale, c.category_id),
                 place: self.case_place(&c),
                 state: c.state,
                 deadline: c.deadline_at.map(crate::clock::format_local).unwrap_or_default(),

@@ -56,7 +56,9 @@ pub async fn text(
     let Some(key) = kind.strip_prefix(PREFIX).and_then(State::parse).and_then(inbox_key) else { return Ok(None) };
     let Some(id) = case_of(params_json) else { return Ok(None) };
     let Some(case) = store::case(conn, id).await? else { return Ok(None) };
-    let category = store::category(conn, case.category_id).await?.map(|c| c.name).unwrap_or_default();
+    let category = store::category(conn, case.category_id).await?;
+    let category =
+        category.map(|c| i18n::LocalName::pick(locale, &c.name, c.name_en.as_deref()).text).unwrap_or_default();
     Ok(Some(i18n::tf(locale, key, &[("number", &id.to_string()), ("category", &category)])))
 }
 

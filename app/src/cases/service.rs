@@ -327,6 +327,7 @@ mod tests {
             id: 1,
             code: "0101".into(),
             name: String::new(),
+            name_en: None,
             parent_code: Some("01".into()),
             kind: store::KIND_CITY.into(),
             department_id: None,

@@ -29,6 +29,8 @@ pub struct Category {
     pub code: String,
     /// Name.
     pub name: String,
+    /// English name (None: English pages show the Chinese name, marked `lang="zh"`).
+    pub name_en: Option<String>,
     /// The major's code (None for a major).
     pub parent_code: Option<String>,
     /// `city` (more kinds come with residents' requests and enterprise assistance).
@@ -50,7 +52,7 @@ pub struct Category {
 /// Every category, majors before their minors, in code order.
 pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
     let rows = sqlx::query(
-        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public, precise, \
+        "select category_id, code, name, name_en, parent_code, kind, department_id, time_limit, photos_required, public, precise, \
          active \
          from case_categories where active = 1 order by code",
     )
@@ -65,6 +67,7 @@ fn category_from(r: &sqlx::any::AnyRow) -> Result<Category> {
         id: r.try_get("category_id")?,
         code: r.try_get("code")?,
         name: r.try_get("name")?,
+        name_en: r.try_get("name_en")?,
         parent_code: r.try_get("parent_code")?,
         kind: r.try_get("kind")?,
         department_id: r.try_get::<Option<i64>, _>("department_id")?.map(DepartmentId),
@@ -88,7 +91,7 @@ pub async fn category(conn: &mut Conn, id: i64) -> Result<Option<Category>> {
 
 async fn categories_where(conn: &mut Conn, condition: &str, value: i64) -> Result<Vec<Category>> {
     let sql = format!(
-        "select category_id, code, name, parent_code, kind, department_id, time_limit, photos_required, public, precise, \
+        "select category_id, code, name, name_en, parent_code, kind, department_id, time_limit, photos_required, public, precise, \
          active \
          from case_categories where {condition}"
     );

@@ -22,6 +22,7 @@ use crate::org::cache::Structure;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
+use crate::web::i18n::{LocalName, Locale};
 
 // The service's limits, checked here already so that nobody reaches the confirm screen only
 // to be refused (the service checks again when filing).
@@ -126,8 +127,8 @@ impl Screen {
 pub struct Choice {
     /// Category id.
     pub id: String,
-    /// Its plain name.
-    pub name: String,
+    /// Its plain name, in the page's language.
+    pub name: LocalName,
     /// Its pinyin keys for the filtering script ("zhandaojingying zdjy").
     pub keys: String,
     /// Its icon (common problems only; empty otherwise).
@@ -139,7 +140,7 @@ pub struct Choice {
 /// A heading of screen 1 with its categories.
 pub struct CategoryGroup {
     /// The heading, in the resident's words.
-    pub name: String,
+    pub name: LocalName,
     /// Its categories.
     pub options: Vec<Choice>,
 }
@@ -175,9 +176,9 @@ impl Lookup {
     }
 
     /// A category's name as residents and staff read it: the minor's own name ("占道经营"),
-    /// without the standard's major (the title of a case, the lists).
-    pub fn category_name(&self, id: i64) -> String {
-        self.categories.iter().find(|c| c.id == id).map(|c| menu::plain_name(&c.name)).unwrap_or_default()
+    /// without the standard's major (the title of a case, the lists), in the page's language.
+    pub fn category_name(&self, locale: Locale, id: i64) -> LocalName {
+        self.categories.iter().find(|c| c.id == id).map(|c| local_name(locale, c)).unwrap_or_default()
     }
 
     /// The department a category's cases go to first, if it names one.
@@ -267,8 +268,9 @@ impl Lookup {
             .collect();
         let choice = |c: &Category| Choice {
             id: c.id.to_string(),
-            name: menu::plain_name(&c.name),
-            keys: menu::Keys::of(&c.name).attr(),
+            name: local_name(ctx.locale, c),
+            // The filtering script finds a problem by its English name too, on either page.
+            keys: format!("{} {}", menu::Keys::of(&c.name).attr(), english_keys(c)),
             icon: menu::icon_of(&c.code).unwrap_or_default(),
             chosen: c.id.to_string() == draft.category_id.trim(),
         };
@@ -281,18 +283,21 @@ impl Lookup {
         // (residents' requests, a major the back office adds) under its own name.
         let mut groups: Vec<CategoryGroup> = menu::GROUPS
             .iter()
-            .map(|(key, _)| CategoryGroup { name: ctx.t(key).to_owned(), options: Vec::new() })
+            .map(|(key, _)| CategoryGroup {
+                name: LocalName { text: ctx.t(key).to_owned(), zh: false },
+                options: Vec::new(),
+            })
             .collect();
         for c in &offered {
             let keys = menu::Keys::of(&c.name);
-            if !menu::matches(&c.name, &keys, &q) {
+            if !menu::matches(&c.name, &keys, &q) && !english_keys(c).contains(q.as_str()) {
                 continue;
             }
             let at = match menu::group_of(&c.code).and_then(|key| menu::GROUPS.iter().position(|(k, _)| *k == key)) {
                 Some(i) => i,
                 None => {
                     let major = self.categories.iter().find(|m| Some(&m.code) == c.parent_code.as_ref());
-                    let name = major.map(|m| m.name.clone()).unwrap_or_default();
+                    let name = major.map(|m| ctx.name(&m.name, m.name_en.as_deref())).unwrap_or_default();
                     match groups.iter().position(|g| g.name == name) {
                         Some(i) => i,
                         None => {
@@ -317,7 +322,7 @@ impl Lookup {
                 .hint("report_page.community_hint"),
             Field::text("address", "report_page.address", draft.address.clone()).hint("report_page.address_hint"),
         ];
-        let category = self.minor(&draft.category_id).map(|c| self.category_name(c.id)).unwrap_or_default();
+        let category = self.minor(&draft.category_id).map(|c| self.category_name(ctx.locale, c.id)).unwrap_or_default();
         let (photos, position) = match screen {
             Screen::Confirm => (
                 crate::cases::photos::report_service::tokens(&draft.photos)
@@ -419,7 +424,7 @@ pub struct ReportPage {
     /// Screen 2: community and address.
     pub fields: Vec<Field>,
     /// The chosen category's name (screens 2 and 3).
-    pub category: String,
+    pub category: LocalName,
     /// The chosen community with its street (screen 3).
     pub place: String,
     /// Screen 1 offers `city` problems or `request`s.
@@ -431,7 +436,7 @@ pub struct MyCaseRow {
     /// Case id.
     pub id: i64,
     /// Category name.
-    pub category: String,
+    pub category: LocalName,
     /// State.
     pub state: State,
     /// Filed at, district time.
@@ -450,15 +455,27 @@ pub struct MyCasesPage {
 
 impl Lookup {
     /// Rows of the resident's own list.
-    pub fn my_rows(&self, cases: Vec<Case>) -> Vec<MyCaseRow> {
+    pub fn my_rows(&self, locale: Locale, cases: Vec<Case>) -> Vec<MyCaseRow> {
         cases
             .into_iter()
             .map(|c| MyCaseRow {
                 id: c.id,
-                category: self.category_name(c.category_id),
+                category: self.category_name(locale, c.category_id),
                 state: c.state,
                 filed: crate::clock::format_local(c.created_at),
             })
             .collect()
     }
+}
+
+/// A category's name for `locale`: its English name on English pages, else its plain Chinese
+/// name (marked so, see [`LocalName`]).
+pub fn local_name(locale: Locale, c: &Category) -> LocalName {
+    LocalName::pick(locale, &menu::plain_name(&c.name), c.name_en.as_deref())
+}
+
+/// What a search compares a category's English name with: lowercase, without spaces (as
+/// `menu::normalise` leaves a query), so "vending" and "Street vending" find 占道经营.
+fn english_keys(c: &Category) -> String {
+    c.name_en.as_deref().unwrap_or_default().to_lowercase().split_whitespace().collect()
 }

@@ -84,7 +84,8 @@ async fn home(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HomeQuery
         let rows = db::list(&mut conn, &Filter { enterprise: Some(e.id), ..Filter::default() }).await?;
         for row in rows.into_iter().take(SHOWN) {
             let Some(case) = cases::case(&mut conn, row.id).await? else { continue };
-            let item = cases::category(&mut conn, row.item_id).await?.map(|c| c.name).unwrap_or_default();
+            let item = cases::category(&mut conn, row.item_id).await?;
+            let item = item.map(|c| ctx.name(&c.name, c.name_en.as_deref()).text).unwrap_or_default();
             let steps = db::checklist(&mut conn, row.id, row.item_id).await?;
             let timeline = cases::steps(&mut conn, row.id).await?;
             total += row.progress.visits_spared;
@@ -311,7 +312,7 @@ async fn list(
     let rows = found
         .into_iter()
         .map(|row| ListRow {
-            item: items.iter().find(|i| i.id == row.item_id).map(|i| i.name.clone()).unwrap_or_default(),
+            item: items.iter().find(|i| i.id == row.item_id).map(|i| i.local_name(&ctx).text).unwrap_or_default(),
             deadline: row.deadline_at.map(crate::clock::format_local).unwrap_or_default(),
             overdue: crate::cases::model::LATE_STATES.contains(&row.state) && row.deadline_at.is_some_and(|d| now > d),
             progress_text: progress_text(&ctx, row.progress),

@@ -388,7 +388,8 @@ pub async fn notice_text(
     let params: serde_json::Value = serde_json::from_str(params_json).unwrap_or_default();
     let Some(id) = params["case_id"].as_i64() else { return Ok(None) };
     let Some(case) = cases::case(conn, id).await? else { return Ok(None) };
-    let item = cases::category(conn, case.category_id).await?.map(|c| c.name).unwrap_or_default();
+    let item = cases::category(conn, case.category_id).await?;
+    let item = item.map(|c| i18n::LocalName::pick(locale, &c.name, c.name_en.as_deref()).text).unwrap_or_default();
     let number = id.to_string();
     match kind.strip_prefix(NOTICE_PREFIX) {
         Some("agent") => Ok(Some(i18n::tf(locale, "assist.inbox_agent", &[("number", &number), ("item", &item)]))),

@@ -69,6 +69,8 @@ pub struct Item {
     pub code: String,
     /// Its name.
     pub name: String,
+    /// Its English name (null: English pages show `name`).
+    pub name_en: Option<String>,
     /// Time limit: `10d` working days.
     pub time_limit: Option<String>,
     /// The department it goes to first.
@@ -81,7 +83,7 @@ pub struct Item {
 /// The active assistance items, in code order, with their checklists.
 pub async fn items(conn: &mut Conn) -> Result<Vec<Item>> {
     let rows = sqlx::query(
-        "select category_id, code, name, department_id, time_limit from case_categories \
+        "select category_id, code, name, name_en, department_id, time_limit from case_categories \
          where kind = $1 and parent_code is not null and active = 1 order by code",
     )
     .bind(assist::KIND)
@@ -95,6 +97,7 @@ pub async fn items(conn: &mut Conn) -> Result<Vec<Item>> {
             id,
             code: r.try_get("code")?,
             name: r.try_get("name")?,
+            name_en: r.try_get::<Option<String>, _>("name_en")?.filter(|n| !n.is_empty()),
             time_limit: limit.as_deref().and_then(TimeLimit::parse).map(|l| l.as_code()),
             department_id: r.try_get::<Option<i64>, _>("department_id")?.map(DepartmentId),
             steps: checklist(conn, 0, id).await?,

@@ -145,6 +145,13 @@ pub struct RequestPage {
     pub errors: Errors,
 }
 
+impl Item {
+    /// Its name in the page's language.
+    pub fn local_name(&self, ctx: &Ctx) -> crate::web::i18n::LocalName {
+        ctx.name(&self.name, self.name_en.as_deref())
+    }
+}
+
 impl RequestPage {
     /// "少跑 N 次" for an item's whole checklist.
     pub fn item_visits(&self, item: &Item) -> String {
@@ -205,7 +212,7 @@ impl AssistListPage {
     pub fn filters(ctx: &Ctx, items: &[Item], chosen: (&str, &str, &str)) -> Vec<Field> {
         let (item, state, sort) = chosen;
         let mut item_opts = vec![Opt { value: String::new(), label: ctx.t("assist.all_items").into() }];
-        item_opts.extend(items.iter().map(|i| Opt { value: i.id.to_string(), label: i.name.clone() }));
+        item_opts.extend(items.iter().map(|i| Opt { value: i.id.to_string(), label: i.local_name(ctx).text }));
         let mut states = vec![Opt { value: String::new(), label: ctx.t("cases_manage.all_states").into() }];
         states.extend(State::ALL.iter().map(|s| Opt { value: s.as_str().into(), label: ctx.t(s.key()).into() }));
         let sorts = [("newest", "cases_manage.sort_newest"), ("deadline", "cases_manage.sort_deadline")]

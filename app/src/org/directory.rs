@@ -72,12 +72,14 @@ impl Directory {
 
     /// "街道管理员 · 香港中路街道".
     pub fn describe(&self, ctx: &Ctx, g: &Grant) -> String {
+        let department =
+            |id| self.departments.iter().find(|d| d.id == id).map(|d| ctx.name(&d.name, d.name_en.as_deref()));
         let place = match g.scope {
-            Scope::District => Some(ctx.t("scope.district")),
-            Scope::Street(id) => self.street_name(id),
-            Scope::Community(id) => self.community_name(id),
-            Scope::Department(id) => self.departments.iter().find(|d| d.id == id).map(|d| d.name.as_str()),
+            Scope::District => Some(ctx.t("scope.district").to_owned()),
+            Scope::Street(id) => self.street_name(id).map(str::to_owned),
+            Scope::Community(id) => self.community_name(id).map(str::to_owned),
+            Scope::Department(id) => department(id).map(|d| d.text),
         };
-        format!("{} · {}", ctx.t(g.role.label_key()), place.unwrap_or("—"))
+        format!("{} · {}", ctx.t(g.role.label_key()), place.as_deref().unwrap_or("—"))
     }
 }

@@ -169,6 +169,8 @@ impl CommunityFields {
 pub struct DepartmentFields {
     /// Name.
     pub name: String,
+    /// English name (optional).
+    pub name_en: String,
     /// Kind.
     pub kind: String,
     /// Street id, for street offices.
@@ -180,6 +182,8 @@ impl DepartmentFields {
     pub fn parse(&self) -> Result<DepartmentInput, Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = parse_name("name", &self.name, 64, &mut errors);
+        // Empty is kept as '' (cleared), not None, so the start's catch-up does not refill it.
+        let name_en = Some(parse_optional_name("name_en", &self.name_en, 100, &mut errors).unwrap_or_default());
         let kind = DepartmentKind::parse(self.kind.trim());
         let street_id = parse_optional_id("street_id", &self.street_id, &mut errors).map(StreetId);
         match kind {
@@ -192,6 +196,7 @@ impl DepartmentFields {
         match kind {
             Some(kind) if errors.is_empty() => Ok(DepartmentInput {
                 name,
+                name_en,
                 kind,
                 street_id: if kind == DepartmentKind::StreetOffice { street_id } else { None },
             }),
@@ -203,6 +208,7 @@ impl DepartmentFields {
     pub fn from_department(d: &Department) -> Self {
         Self {
             name: d.name.clone(),
+            name_en: d.name_en.clone().unwrap_or_default(),
             kind: d.kind.as_str().to_owned(),
             street_id: d.street_id.map(|s| s.to_string()).unwrap_or_default(),
         }
@@ -258,13 +264,21 @@ mod tests {
 
     #[test]
     fn a_street_office_needs_a_street_and_others_drop_it() {
-        let office =
-            DepartmentFields {
-                name: "香港中路街道办事处".into(), kind: "street_office".into(), street_id: "".into()
-            };
+        let office = DepartmentFields {
+            name: "香港中路街道办事处".into(),
+            name_en: "".into(),
+            kind: "street_office".into(),
+            street_id: "".into(),
+        };
         assert!(office.parse().unwrap_err().iter().any(|e| e.field == "street_id"));
-        let bureau = DepartmentFields { name: "区卫健局".into(), kind: "district".into(), street_id: "3".into() };
-        assert_eq!(bureau.parse().unwrap().street_id, None);
+        let bureau = DepartmentFields {
+            name: "区卫健局".into(),
+            name_en: " District Health Commission ".into(),
+            kind: "district".into(),
+            street_id: "3".into(),
+        };
+        let parsed = bureau.parse().unwrap();
+        assert_eq!((parsed.street_id, parsed.name_en.as_deref()), (None, Some("District Health Commission")));
     }
 
     #[test]

@@ -96,6 +96,9 @@ pub struct Department {
     pub id: DepartmentId,
     /// Name.
     pub name: String,
+    /// English name, shown on English pages (null: they show the Chinese name).
+    #[serde(default)]
+    pub name_en: Option<String>,
     /// Kind.
     pub kind: DepartmentKind,
     /// For street offices: their street.
@@ -224,6 +227,8 @@ pub struct CommunityInput {
 pub struct DepartmentInput {
     /// Name.
     pub name: String,
+    /// English name (None: English pages show the Chinese name).
+    pub name_en: Option<String>,
     /// Kind.
     pub kind: DepartmentKind,
     /// Street, for street offices.
@@ -258,6 +263,11 @@ pub fn parse_name(field: &'static str, raw: &str, max: usize, errors: &mut Vec<F
         errors.push(FieldError { field, key: "form.name_invalid" });
     }
     name.to_owned()
+}
+
+/// An optional name, such as an English name: empty means none; otherwise as [`parse_name`].
+pub fn parse_optional_name(field: &'static str, raw: &str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
+    if raw.trim().is_empty() { None } else { Some(parse_name(field, raw, max, errors)) }
 }
 
 /// A division code of exactly `len` digits.

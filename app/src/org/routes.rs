@@ -362,7 +362,7 @@ async fn departments(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
         .map(|d| {
             let street = d.street_id.and_then(|id| streets.iter().find(|s| s.id == id)).map(|s| s.name.clone());
             vec![
-                Cell::link(&d.name, format!("/manage/departments/{}", d.id)),
+                Cell::link(&ctx.name(&d.name, d.name_en.as_deref()).text, format!("/manage/departments/{}", d.id)),
                 Cell::text(ctx.t(d.kind.label_key())),
                 Cell::text(street.unwrap_or_else(|| "—".into())),
             ]

@@ -45,6 +45,9 @@ fn department_from(row: &AnyRow) -> Result<Department> {
     Ok(Department {
         id: DepartmentId(row.try_get("department_id")?),
         name: row.try_get("name")?,
+        // A name the back office cleared is stored as '' (so the start's catch-up leaves it);
+        // readers see none.
+        name_en: row.try_get::<Option<String>, _>("name_en")?.filter(|n| !n.is_empty()),
         kind: DepartmentKind::parse(&kind).unwrap_or(DepartmentKind::Other),
         street_id: row.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
     })
@@ -203,7 +206,7 @@ pub async fn update_community(conn: &mut Conn, id: CommunityId, c: &CommunityInp
 /// Departments in id order after `after`.
 pub async fn list_departments(conn: &mut Conn, after: i64, limit: i64) -> Result<Vec<Department>> {
     let rows = sqlx::query(
-        "select department_id, name, kind, street_id from departments where department_id > $1 order by department_id limit $2",
+        "select department_id, name, name_en, kind, street_id from departments where department_id > $1 order by department_id limit $2",
     )
     .bind(after)
     .bind(limit)
@@ -214,22 +217,25 @@ pub async fn list_departments(conn: &mut Conn, after: i64, limit: i64) -> Result
 
 /// One department.
 pub async fn department(conn: &mut Conn, id: DepartmentId) -> Result<Option<Department>> {
-    let row = sqlx::query("select department_id, name, kind, street_id from departments where department_id = $1")
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query("select department_id, name, name_en, kind, street_id from departments where department_id = $1")
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await?;
     row.as_ref().map(department_from).transpose()
 }
 
 /// Creates a department.
 pub async fn insert_department(conn: &mut Conn, d: &DepartmentInput, now: i64) -> Result<DepartmentId> {
     let id: i64 = sqlx::query_scalar(
-        "insert into departments (name, kind, street_id, created_at, updated_at) values ($1, $2, $3, $4, $4) returning department_id",
+        "insert into departments (name, kind, street_id, created_at, updated_at, name_en) \
+         values ($1, $2, $3, $4, $4, $5) returning department_id",
     )
     .bind(&d.name)
     .bind(d.kind.as_str())
     .bind(d.street_id.map(|s| s.0))
     .bind(now)
+    .bind(d.name_en.as_deref())
     .fetch_one(conn)
     .await?;
     Ok(DepartmentId(id))
@@ -238,13 +244,15 @@ pub async fn insert_department(conn: &mut Conn, d: &DepartmentInput, now: i64) -
 /// Changes a department.
 pub async fn update_department(conn: &mut Conn, id: DepartmentId, d: &DepartmentInput, now: i64) -> Result<()> {
     sqlx::query(
-        "update departments set name = $1, kind = $2, street_id = $3, updated_at = $4 where department_id = $5",
+        "update departments set name = $1, kind = $2, street_id = $3, updated_at = $4, name_en = $6 \
+         where department_id = $5",
     )
     .bind(&d.name)
     .bind(d.kind.as_str())
     .bind(d.street_id.map(|s| s.0))
     .bind(now)
     .bind(id.0)
+    .bind(d.name_en.as_deref())
     .execute(conn)
     .await?;
     Ok(())

@@ -92,6 +92,7 @@ pub fn community_fields(ctx: &Ctx, f: &CommunityFields, streets: &[Street]) -> V
 pub fn department_fields(ctx: &Ctx, f: &DepartmentFields, streets: &[Street]) -> Vec<Field> {
     vec![
         Field::text("name", "field.name", &f.name).required(),
+        Field::text("name_en", "field.name_en", &f.name_en).hint("hint.name_en"),
         Field::select(
             "kind",
             "field.department_kind",

@@ -81,6 +81,11 @@ impl Ctx {
         format!("{} {}", t.format("%Y-%m-%d %H:%M"), self.t(i18n::weekday_key(t.date_naive())))
     }
 
+    /// A reference-data name in this page's language (see [`i18n::LocalName`]).
+    pub fn name(&self, zh: &str, en: Option<&str>) -> i18n::LocalName {
+        i18n::LocalName::pick(self.locale, zh, en)
+    }
+
     /// Translates a key with `{placeholders}`.
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         i18n::tf(self.locale, key, args)

@@ -149,6 +149,41 @@ pub fn weekday_key(d: chrono::NaiveDate) -> &'static str {
         [d.weekday().num_days_from_monday() as usize]
 }
 
+/// A name of reference data (a case category, a department) as one page shows it: the English
+/// name on an English page when the district gave one, else the Chinese name of record. `zh`
+/// says the text is Chinese on a page that is not, so templates mark it `lang="zh-CN"` (screen
+/// readers then read it in the right voice) with [`LocalName::lang_attr`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocalName {
+    /// What is printed.
+    pub text: String,
+    /// Chinese text on a page in another language.
+    pub zh: bool,
+}
+
+impl LocalName {
+    /// Picks the name for `locale`: `en` on an English page unless it is empty.
+    pub fn pick(locale: Locale, zh: &str, en: Option<&str>) -> Self {
+        match (locale, en.map(str::trim).filter(|e| !e.is_empty())) {
+            (Locale::ZhCn, _) => Self { text: zh.to_owned(), zh: false },
+            (Locale::En, Some(en)) => Self { text: en.to_owned(), zh: false },
+            (Locale::En, None) => Self { text: zh.to_owned(), zh: !zh.is_ascii() },
+        }
+    }
+
+    /// ` lang="zh-CN"` for Chinese text on a page in another language, else nothing; printed
+    /// inside the tag that holds the name (`<span{{ n.lang_attr()|safe }}>{{ n }}</span>`).
+    pub fn lang_attr(&self) -> &'static str {
+        if self.zh { " lang=\"zh-CN\"" } else { "" }
+    }
+}
+
+impl std::fmt::Display for LocalName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +217,18 @@ mod tests {
         assert_eq!(Locale::from_accept_language("fr-FR,en;q=0.8,zh;q=0.5"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("zh-TW,en"), Some(Locale::ZhCn));
         assert_eq!(Locale::from_accept_language("fr"), None);
+    }
+
+    #[test]
+    fn english_pages_show_english_names_and_mark_the_chinese_fallback() {
+        assert_eq!(LocalName::pick(Locale::ZhCn, "占道经营", Some("Street vending")).text, "占道经营");
+        let en = LocalName::pick(Locale::En, "占道经营", Some("Street vending"));
+        assert_eq!((en.text.as_str(), en.lang_attr()), ("Street vending", ""));
+        for missing in [None, Some(""), Some("  ")] {
+            let fallback = LocalName::pick(Locale::En, "占道经营", missing);
+            assert_eq!((fallback.text.as_str(), fallback.lang_attr()), ("占道经营", " lang=\"zh-CN\""));
+        }
+        assert!(!LocalName::pick(Locale::En, "ACME", None).zh, "a Latin name needs no mark");
     }
 
     #[test]

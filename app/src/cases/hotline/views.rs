@@ -70,11 +70,11 @@ impl HotlinePage {
                 .iter()
                 .filter(|m| m.parent_code.is_none() && CALL_KINDS.contains(&m.kind.as_str()))
                 .map(|m| OptGroup {
-                    label: Some(m.name.clone()),
+                    label: Some(ctx.name(&m.name, m.name_en.as_deref()).text),
                     options: categories
                         .iter()
                         .filter(|c| c.parent_code.as_ref() == Some(&m.code))
-                        .map(|c| Opt { value: c.id.to_string(), label: c.name.clone() })
+                        .map(|c| Opt { value: c.id.to_string(), label: ctx.name(&c.name, c.name_en.as_deref()).text })
                         .collect(),
                 })
                 .filter(|g| !g.options.is_empty()),

@@ -136,7 +136,7 @@ async fn build(
     let patrols = patrols::mine(state, user, LOG_LIMIT as i64 + 1).await?;
     let mut rows = Vec::with_capacity(patrols.len());
     for p in patrols {
-        rows.push(row(&mut conn, &categories, p).await?);
+        rows.push(row(&ctx, &mut conn, &categories, p).await?);
     }
     drop(conn);
     let open = rows.first().filter(|r| r.ended.is_empty()).is_some();
@@ -158,7 +158,7 @@ async fn build(
 /// City categories for the finding form: the common ones first, then every major's minors.
 fn category_groups(ctx: &Ctx, categories: &[Category]) -> Vec<OptGroup> {
     let city = |c: &&Category| c.kind == "city" && c.parent_code.is_some();
-    let opt = |c: &Category| Opt { value: c.id.to_string(), label: c.name.clone() };
+    let opt = |c: &Category| Opt { value: c.id.to_string(), label: ctx.name(&c.name, c.name_en.as_deref()).text };
     let mut groups = vec![OptGroup {
         label: None,
         options: vec![Opt { value: String::new(), label: ctx.t("patrol_page.choose_category").into() }],
@@ -170,17 +170,18 @@ fn category_groups(ctx: &Ctx, categories: &[Category]) -> Vec<OptGroup> {
         let options: Vec<Opt> =
             categories.iter().filter(city).filter(|c| c.parent_code.as_ref() == Some(&major.code)).map(opt).collect();
         if !options.is_empty() {
-            groups.push(OptGroup { label: Some(major.name.clone()), options });
+            groups.push(OptGroup { label: Some(ctx.name(&major.name, major.name_en.as_deref()).text), options });
         }
     }
     groups
 }
 
-async fn row(conn: &mut crate::db::Conn, categories: &[Category], p: Patrol) -> AppResult<PatrolRow> {
+async fn row(ctx: &Ctx, conn: &mut crate::db::Conn, categories: &[Category], p: Patrol) -> AppResult<PatrolRow> {
     let mut findings = Vec::with_capacity(p.cases.len());
     for id in &p.cases {
         if let Some(c) = store::case(conn, *id).await? {
-            let category = categories.iter().find(|k| k.id == c.category_id).map(|k| k.name.clone());
+            let category =
+                categories.iter().find(|k| k.id == c.category_id).map(|k| ctx.name(&k.name, k.name_en.as_deref()).text);
             findings.push(FindingRow { id: c.id, category: category.unwrap_or_default(), state_key: c.state.key() });
         }
     }

@@ -186,7 +186,8 @@ pub async fn text(
 ) -> Result<Option<String>, sqlx::Error> {
     let Some(queue) = kind.strip_prefix(PREFIX).and_then(Queue::parse) else { return Ok(None) };
     let Some(id) = crate::cases::notices::case_of(params_json) else { return Ok(None) };
-    let Some(category) = store::category_name(conn, id).await? else { return Ok(None) };
+    let Some((zh, en)) = store::category_name(conn, id).await? else { return Ok(None) };
+    let category = i18n::LocalName::pick(locale, &zh, en.as_deref()).text;
     Ok(Some(i18n::tf(locale, queue.inbox_key(), &[("number", &id.to_string()), ("category", &category)])))
 }
 

@@ -65,10 +65,11 @@ pub async fn count(conn: &mut Conn, queue: Queue, area: &str) -> Result<i64, sql
     sqlx::query_scalar(&sql).fetch_one(conn).await
 }
 
-/// The name of case `id`'s category, if the case is there.
-pub async fn category_name(conn: &mut Conn, id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "select c.name from cases k join case_categories c on c.category_id = k.category_id where k.case_id = $1",
+/// The name of case `id`'s category and its English name, if the case is there.
+pub async fn category_name(conn: &mut Conn, id: i64) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "select c.name, c.name_en from cases k join case_categories c on c.category_id = k.category_id \
+         where k.case_id = $1",
     )
     .bind(id)
     .fetch_optional(conn)

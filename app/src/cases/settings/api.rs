@@ -40,6 +40,8 @@ pub struct CategoryChange {
     precise: Option<bool>,
     /// Offered for new cases (false retires the category).
     active: Option<bool>,
+    /// English name, shown on English pages; `""` clears it (they then show the Chinese name).
+    name_en: Option<String>,
 }
 
 /// Changes a minor category's department, time limit or flags (district admins).
@@ -62,6 +64,7 @@ async fn change_category(
         public: body.public,
         precise: body.precise,
         active: body.active,
+        name_en: body.name_en,
     };
     settings_service::edit_category(&state, &user, id, edit).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -18,6 +18,7 @@ use crate::ids::DepartmentId;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
+use crate::web::i18n::LocalName;
 use crate::web::{Ctx, render, render_status, see_other};
 
 /// Most departments offered (a district has a few dozen).
@@ -36,17 +37,17 @@ pub struct Row {
     pub id: i64,
     /// Code.
     pub code: String,
-    /// Name.
-    pub name: String,
+    /// Name, in the page's language.
+    pub name: LocalName,
     /// Department name (empty: none).
-    pub department: String,
+    pub department: LocalName,
     /// "4 工作时" (empty: none).
     pub limit: String,
     /// Reports need a photo.
     pub photos_required: bool,
     /// On the public board.
     pub public: bool,
-    /// Shown there at its exact place.
+    /// LocalName there at its exact place.
     pub precise: bool,
     /// Offered for new cases.
     pub active: bool,
@@ -56,8 +57,8 @@ pub struct Row {
 pub struct Group {
     /// Code.
     pub code: String,
-    /// Name.
-    pub name: String,
+    /// Name, in the page's language.
+    pub name: LocalName,
     /// Its minors.
     pub rows: Vec<Row>,
 }
@@ -84,6 +85,8 @@ pub struct CategoryPage {
     pub category: Category,
     /// "市容环境 · 私搭乱建".
     pub title: String,
+    /// English name.
+    pub name_en: Field,
     /// Department and the limit's unit.
     pub department: Field,
     /// The limit's unit.
@@ -98,6 +101,8 @@ pub struct CategoryPage {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct CategoryForm {
+    /// English name ('' clears it).
+    pub name_en: String,
     /// Department id.
     pub department_id: String,
     /// The limit's number.
@@ -123,6 +128,7 @@ impl CategoryForm {
         };
         let tick = |b: bool| if b { "1".to_owned() } else { String::new() };
         Self {
+            name_en: c.name_en.clone().unwrap_or_default(),
             department_id: c.department_id.map(|d| d.to_string()).unwrap_or_default(),
             time_limit: n,
             time_limit_unit: unit.into(),
@@ -144,6 +150,7 @@ impl CategoryForm {
             public: Some(!self.public.is_empty()),
             precise: Some(!self.precise.is_empty()),
             active: Some(!self.active.is_empty()),
+            name_en: Some(self.name_en.clone()),
         }
     }
 }
@@ -171,21 +178,25 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let departments = crate::org::list_departments(&mut conn, 0, MAX_DEPARTMENTS).await?;
     drop(conn);
     let department = |id: Option<DepartmentId>| {
-        departments.iter().find(|d| Some(d.id) == id).map(|d| d.name.clone()).unwrap_or_default()
+        departments
+            .iter()
+            .find(|d| Some(d.id) == id)
+            .map(|d| ctx.name(&d.name, d.name_en.as_deref()))
+            .unwrap_or_default()
     };
     let groups = all
         .iter()
         .filter(|m| m.parent_code.is_none())
         .map(|m| Group {
             code: m.code.clone(),
-            name: m.name.clone(),
+            name: ctx.name(&m.name, m.name_en.as_deref()),
             rows: all
                 .iter()
                 .filter(|c| c.parent_code.as_ref() == Some(&m.code))
                 .map(|c| Row {
                     id: c.id,
                     code: c.code.clone(),
-                    name: c.name.clone(),
+                    name: ctx.name(&c.name, c.name_en.as_deref()),
                     department: department(c.department_id),
                     limit: limit_text(&ctx, c.limit),
                     photos_required: c.photos_required,
@@ -215,7 +226,11 @@ async fn category_page(
     drop(conn);
     let form = form.unwrap_or_else(|| CategoryForm::of(&category));
     let mut options = vec![Opt { value: String::new(), label: ctx.t("form.choose").into() }];
-    options.extend(departments.into_iter().map(|d| Opt { value: d.id.to_string(), label: d.name }));
+    options.extend(
+        departments
+            .iter()
+            .map(|d| Opt { value: d.id.to_string(), label: ctx.name(&d.name, d.name_en.as_deref()).text }),
+    );
     let department = Field::select(
         "department_id",
         "case_admin.department",
@@ -233,11 +248,15 @@ async fn category_page(
         form.time_limit_unit.clone(),
         vec![OptGroup { label: None, options: units }],
     );
+    let name = |c: &Category| ctx.name(&c.name, c.name_en.as_deref()).text;
     let title = match major {
-        Some(m) => format!("{} · {}", m.name, category.name),
-        None => category.name.clone(),
+        Some(m) => format!("{} · {}", name(m), name(&category)),
+        None => name(&category),
     };
-    Ok(CategoryPage { ctx, category, title, department, unit, form, errors })
+    // The Chinese name of record stays in the summary above the form, so the English one is
+    // written beside it.
+    let name_en = Field::text("name_en", "field.name_en", form.name_en.clone()).hint("hint.name_en");
+    Ok(CategoryPage { ctx, category, title, name_en, department, unit, form, errors })
 }
 
 /// The form to change a category.

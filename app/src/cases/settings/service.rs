@@ -48,7 +48,12 @@ pub struct CategoryEdit {
     pub precise: Option<bool>,
     /// Offered for new cases.
     pub active: Option<bool>,
+    /// English name; an empty one clears it (English pages then show the Chinese name).
+    pub name_en: Option<String>,
 }
+
+/// Longest English name kept.
+pub const MAX_NAME_EN: usize = 100;
 
 /// Changes a minor category (district admins): every problem is reported at once, next to its
 /// field, and nothing is stored unless all is well. Returns the category as stored.
@@ -62,6 +67,10 @@ pub async fn edit_category(state: &AppState, user: &CurrentUser, id: i64, edit: 
         }
         limit
     });
+    let name_en = edit.name_en.as_deref().map(str::trim);
+    if name_en.is_some_and(|n| n.chars().count() > MAX_NAME_EN || n.chars().any(char::is_control)) {
+        errors.push(error("name_en", "form.name_invalid"));
+    }
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
     let before = store::category(&mut tx, id).await?.filter(|c| c.parent_code.is_some()).ok_or(AppError::NotFound)?;
@@ -80,6 +89,8 @@ pub async fn edit_category(state: &AppState, user: &CurrentUser, id: i64, edit: 
         public: edit.public.unwrap_or(before.public),
         precise: edit.precise.unwrap_or(before.precise),
         active: edit.active.unwrap_or(before.active),
+        // Cleared is '' rather than null, so the start's catch-up (`seed::names_en`) leaves it.
+        name_en: name_en.map(str::to_owned).or_else(|| before.name_en.clone()),
         ..before.clone()
     };
     update_category(&mut tx, &after, now).await?;
@@ -104,13 +115,14 @@ fn settings_of(c: &Category) -> serde_json::Value {
         "public": c.public,
         "precise": c.precise,
         "active": c.active,
+        "name_en": c.name_en,
     })
 }
 
 async fn update_category(conn: &mut Conn, c: &Category, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update case_categories set department_id = $1, time_limit = $2, photos_required = $3, public = $4, \
-         precise = $5, active = $6, updated_at = $7 where category_id = $8",
+         precise = $5, active = $6, updated_at = $7, name_en = $9 where category_id = $8",
     )
     .bind(c.department_id.map(|d| d.0))
     .bind(c.limit.map(|l| l.as_code()))
@@ -120,6 +132,7 @@ async fn update_category(conn: &mut Conn, c: &Category, now: i64) -> Result<(), 
     .bind(i64::from(c.active))
     .bind(now)
     .bind(c.id)
+    .bind(c.name_en.as_deref())
     .execute(conn)
     .await?;
     Ok(())

@@ -104,11 +104,14 @@ async fn load(state: &AppState, ctx: &Ctx, chosen: &Chosen) -> AppResult<(Vec<Na
         By::Street => (streets.clone(), "case_stats.no_street"),
         By::Department => {
             let departments = crate::org::list_departments(&mut conn, 0, 10_000).await?;
-            (departments.into_iter().map(|d| (d.id.0, d.name)).collect(), "case_stats.no_department")
+            // Named in the page's language, in the table and the chart alike.
+            let name = |d: &crate::org::Department| ctx.name(&d.name, d.name_en.as_deref()).text;
+            (departments.iter().map(|d| (d.id.0, name(d))).collect(), "case_stats.no_department")
         }
         By::Category => {
             let categories = stats_store::category_names(&mut conn).await?;
-            (categories.into_iter().map(|(id, _, name)| (id, name)).collect(), "case_stats.no_category")
+            let named = categories.into_iter().map(|(id, _, name, en)| (id, ctx.name(&name, en.as_deref()).text));
+            (named.collect(), "case_stats.no_category")
         }
     };
     let scope = match chosen.street {

@@ -142,9 +142,9 @@ pub async fn figures(
 }
 
 /// Names of the categories (inactive ones too: their old cases still count), by id, with their
-/// codes for sorting.
-pub async fn category_names(conn: &mut Conn) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    sqlx::query_as("select category_id, code, name from case_categories order by code").fetch_all(conn).await
+/// codes for sorting and their English names.
+pub async fn category_names(conn: &mut Conn) -> Result<Vec<(i64, String, String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("select category_id, code, name, name_en from case_categories order by code").fetch_all(conn).await
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod api;
 mod caller_reveal;
 mod dispatch_page;
 mod duplicate_pages;
+mod english_names;
 mod filing_crowd;
 mod pages;
 mod patrol_pages;
