@@ -179,8 +179,7 @@ async fn page(
     let mut days: Vec<DayGroup> = Vec::new();
     for o in offerings.iter().take(MAX_SHOWN) {
         let line = slot_line(&mut conn, &ctx, o, &names, now).await?;
-        let day = local_date(o.starts_at);
-        let heading = format!("{day} {}", ctx.t(crate::web::i18n::weekday_key(day)));
+        let heading = day_heading(&ctx, o.starts_at);
         match days.last_mut() {
             Some(d) if d.heading == heading => d.slots.push(line),
             _ => days.push(DayGroup { heading, slots: vec![line] }),
@@ -217,6 +216,12 @@ async fn page(
         preview: None,
         done: None,
     })
+}
+
+/// `2026-12-02 周三`: the district-time day of `unix`, with its weekday.
+fn day_heading(ctx: &Ctx, unix: i64) -> String {
+    let day = local_date(unix);
+    format!("{day} {}", ctx.t(crate::web::i18n::weekday_key(day)))
 }
 
 async fn slot_line(
@@ -289,7 +294,7 @@ pub(super) async fn add_slots(
         Ok(slots) if form.step == "create" => service::create_slots(&state, &user, id, &slots, Vec::new()).await,
         Ok(slots) => {
             let mut p = page(&state, ctx, &user, id, Some(form.clone()), Errors::none()).await?;
-            let when = |(s, e): &(i64, i64)| format!("{}–{}", p.ctx.when(*s), crate::clock::local_time(*e));
+            let when = |&(s, e): &(i64, i64)| format!("{} {}", day_heading(&p.ctx, s), time_range(s, e));
             let n = slots.count().to_string();
             p.preview = Some(Preview {
                 count: slots.count(),
