@@ -78,8 +78,11 @@ async fn list(
         }
         let slots = booking_store::offerings_of_service(&mut conn, s.id, now, now + AHEAD_DAYS * 86_400).await?;
         let open: Vec<_> = slots.iter().filter(|o| o.status == "open").collect();
-        let (upcoming, booked, offered) =
-            (open.len(), open.iter().map(|o| o.booked).sum::<i64>(), open.iter().filter_map(|o| o.capacity).sum::<i64>());
+        let (upcoming, booked, offered) = (
+            open.len(),
+            open.iter().map(|o| o.booked).sum::<i64>(),
+            open.iter().filter_map(|o| o.capacity).sum::<i64>(),
+        );
         let counts = ctx.tf(
             "manage_services.counts",
             &[("slots", &upcoming.to_string()), ("booked", &booked.to_string()), ("offered", &offered.to_string())],

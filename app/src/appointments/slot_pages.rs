@@ -18,6 +18,7 @@ use crate::appointments::model::{Service, day_range, local_date, time_range};
 use crate::appointments::service::{self, SlotChange};
 use crate::appointments::service_of_offering;
 use crate::appointments::slots_form::SlotsForm;
+use crate::authz::gate::Organising;
 use crate::bookings as booking_store;
 use crate::bookings::model::{Mode, Offering, Status};
 use crate::error::{AppError, AppResult, FieldError};
@@ -26,7 +27,6 @@ use crate::web::extract::{Form, Path, Query};
 use crate::web::forms::Errors;
 use crate::web::guard::Staff;
 use crate::web::{Ctx, render, render_status, see_other};
-use crate::authz::gate::Organising;
 
 /// How far ahead the slots page lists slots, and at most how many.
 const AHEAD_DAYS: i64 = 60;
@@ -104,8 +104,13 @@ impl SlotFields {
             ],
             times: vec![
                 Field::text("start", "manage_services.start", &f.start).kind("time").required(),
-                Field::text("end", "manage_services.end", &f.end).kind("time").required().hint("manage_services.end_hint"),
-                number("minutes", "manage_services.minutes", &f.minutes).required().hint("manage_services.minutes_hint"),
+                Field::text("end", "manage_services.end", &f.end)
+                    .kind("time")
+                    .required()
+                    .hint("manage_services.end_hint"),
+                number("minutes", "manage_services.minutes", &f.minutes)
+                    .required()
+                    .hint("manage_services.minutes_hint"),
             ],
             seats: vec![number("capacity", "manage_services.capacity", &f.capacity).required()],
             closes: vec![
@@ -310,9 +315,10 @@ pub(super) async fn add_slots(
     };
     match result {
         Ok(ids) => Ok(see_other(&format!("/manage/services/{id}/slots?done=created&n={}", ids.len()))),
-        Err(AppError::Invalid(errors)) => {
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, ctx, &user, id, Some(form), errors.into()).await?)
-        }
+        Err(AppError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(&state, ctx, &user, id, Some(form), errors.into()).await?,
+        ),
         Err(other) => Err(other),
     }
 }
@@ -368,7 +374,7 @@ struct CancelSlotPage {
     ctx: Ctx,
     service: Service,
     slot: SlotLine,
-    /// `2026-12-02 08:30 周三`.
+    /// `2026-12-02 周三 08:30–09:00`.
     when: String,
 }
 
@@ -389,7 +395,7 @@ pub(super) async fn confirm_cancel(
     }
     let names = state.structure.get(&state).await?.venue_names();
     let line = slot_line(&mut conn, &ctx, &o, &names, state.clock.unix()).await?;
-    let when = ctx.when(o.starts_at);
+    let when = format!("{} {}", day_heading(&ctx, o.starts_at), time_range(o.starts_at, o.ends_at));
     render(&CancelSlotPage { ctx, service, slot: line, when })
 }
 

@@ -44,7 +44,12 @@ async fn an_organiser_creates_and_edits_a_service_in_the_back_office() {
     let r = app
         .post(
             "/manage/services/new",
-            &[("name", "流感疫苗接种"), ("description", "请带身份证"), ("real_name_required", "yes"), ("department_id", &health)],
+            &[
+                ("name", "流感疫苗接种"),
+                ("description", "请带身份证"),
+                ("real_name_required", "yes"),
+                ("department_id", &health),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -60,7 +65,12 @@ async fn an_organiser_creates_and_edits_a_service_in_the_back_office() {
     let r = app
         .post(
             &format!("/manage/services/{id}/edit"),
-            &[("name", "流感疫苗接种（老年人）"), ("description", ""), ("real_name_required", "no"), ("department_id", &health)],
+            &[
+                ("name", "流感疫苗接种（老年人）"),
+                ("description", ""),
+                ("real_name_required", "no"),
+                ("department_id", &health),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
@@ -165,9 +175,13 @@ async fn a_lottery_is_drawn_from_the_page_once_entries_close() {
     let (w, service) = World::with_service(false).await;
     let app = &w.app;
     let closed = service.slot(1, json!({"mode": "lottery", "closes_at": "2026-12-01T08:00:00+08:00"})).await;
-    let open = service.slot(1, json!({"mode": "lottery", "starts_at": "2026-12-02T09:00:00+08:00",
-        "ends_at": "2026-12-02T09:30:00+08:00"}))
-    .await;
+    let open = service
+        .slot(
+            1,
+            json!({"mode": "lottery", "starts_at": "2026-12-02T09:00:00+08:00",
+        "ends_at": "2026-12-02T09:30:00+08:00"}),
+        )
+        .await;
     app.login(ORGANISER).await;
     let (_, page) = app.page(&format!("/manage/services/{}/slots", service.id)).await;
     assert!(page.contains(&format!("/manage/slots/{closed}/draw")), "{page}");
@@ -192,16 +206,16 @@ async fn organisers_elsewhere_cannot_reach_the_service() {
         app.login(who).await;
         let (_, list) = app.page("/manage/services").await;
         assert!(!list.contains("新冠疫苗接种"), "{who} does not see it listed");
-        for path in [format!("/manage/services/{}/slots", service.id), format!("/manage/services/{}/edit", service.id)] {
+        for path in [format!("/manage/services/{}/slots", service.id), format!("/manage/services/{}/edit", service.id)]
+        {
             assert_eq!(app.get(&path).await.status(), 403, "{who} {path}");
         }
         let r = app.post(&format!("/manage/slots/{slot}/capacity"), &[("capacity", "9")]).await;
         assert_eq!(r.status(), 403, "{who}");
         let r = app.post(&format!("/manage/slots/{slot}/cancel"), &[]).await;
         assert_eq!(r.status(), 403, "{who}");
-        let r = app
-            .post(&format!("/manage/services/{}/slots", service.id), &[("venue_id", "1"), ("step", "create")])
-            .await;
+        let r =
+            app.post(&format!("/manage/services/{}/slots", service.id), &[("venue_id", "1"), ("step", "create")]).await;
         assert_eq!(r.status(), 403, "{who}");
     }
     assert_eq!(w.offering(slot).await.capacity, Some(2));
