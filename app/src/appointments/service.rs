@@ -155,11 +155,8 @@ pub async fn change_slot(
         return Err(AppError::Forbidden);
     }
     let before = crate::bookings::offering(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let action = match change {
-        SlotChange::Capacity(c) => {
-            crate::bookings::service::resize(&mut tx, id, c, now).await?;
-            "offering.update"
-        }
+    match change {
+        SlotChange::Capacity(c) => crate::bookings::service::resize(&mut tx, id, c, now).await?,
         SlotChange::Cancel => {
             if before.status == "open" {
                 crate::bookings::set_offering_status(&mut tx, id, "cancelled", now).await?;
@@ -167,12 +164,14 @@ pub async fn change_slot(
                     crate::bookings::transition(&mut tx, r.id, r.status, Status::Cancelled, Some(user.id), now).await?;
                 }
             }
-            "offering.cancel"
         }
-    };
+    }
     let after = crate::bookings::offering(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let change = crate::audit::Change::new("offering", id, None).before(&before).after(&after);
-    crate::audit::record(&mut tx, now, user.id, action, change).await?;
+    let entry = crate::audit::Change::new("offering", id, None).before(&before).after(&after);
+    match change {
+        SlotChange::Capacity(_) => crate::audit::record(&mut tx, now, user.id, "offering.update", entry).await?,
+        SlotChange::Cancel => crate::audit::record(&mut tx, now, user.id, "offering.cancel", entry).await?,
+    };
     tx.commit().await?;
     Ok(after)
 }
