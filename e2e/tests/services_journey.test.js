@@ -81,6 +81,17 @@ for (const mode of MODES) {
     await j.shot('cancel-confirm');
     await Promise.all([page.waitForNavigation(), page.click('form.confirm button.danger')]);
     assert.equal(await page.locator('.status-cancelled').count(), 1);
+
+    // A slip (the day ends before it starts) is summarised at the top, focused, linked to the
+    // field, with what was typed kept.
+    await page.selectOption('#f-venue_id', '1');
+    await page.fill('#f-end', '08:00');
+    await Promise.all([page.waitForNavigation(), page.click('button[name=step][value=preview]')]);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'form-errors');
+    assert.equal(await page.getAttribute('#form-errors a', 'href'), '#f-end');
+    assert.equal(await page.inputValue('#f-end'), '08:00');
+    await checkA11y(page, 'slots form with an error');
+    await screen(page, `services-${mode.name}-error-summary`, '#form-errors');
     await page.context().close();
   });
 }

@@ -23,12 +23,20 @@ pub struct NewService {
     pub department_id: Option<i64>,
 }
 
+/// A service's name, trimmed: 1–64 characters (a blank one is asked for, a long one refused).
+fn check_name(raw: &str) -> AppResult<&str> {
+    let name = raw.trim();
+    let key = match name.chars().count() {
+        0 => "form.required",
+        1..=64 => return Ok(name),
+        _ => "form.name_invalid",
+    };
+    Err(AppError::Invalid(vec![FieldError { field: "name", key }]))
+}
+
 /// Creates a service (organisers of the department, district admins); it is searchable at once.
 pub async fn create_service(state: &AppState, user: &CurrentUser, new: NewService) -> AppResult<i64> {
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 64 {
-        return Err(AppError::Invalid(vec![FieldError { field: "name", key: "form.name_invalid" }]));
-    }
+    let name = check_name(&new.name)?;
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
     let draft = Service {
@@ -89,10 +97,7 @@ pub async fn create_slots(
 /// Renames, redescribes or moves a service (organisers who run it both before and after: a
 /// service cannot be handed to a department one does not run). Audited with before and after.
 pub async fn update_service(state: &AppState, user: &CurrentUser, id: i64, new: NewService) -> AppResult<()> {
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 64 {
-        return Err(AppError::Invalid(vec![FieldError { field: "name", key: "form.name_invalid" }]));
-    }
+    let name = check_name(&new.name)?;
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
     let before = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;

@@ -144,7 +144,7 @@ impl SlotsForm {
         };
         let venue = self.venue_id.trim().parse::<i64>().ok();
         if venue.is_none() {
-            errors.push(FieldError { field: "venue_id", key: "form.required" });
+            errors.push(FieldError { field: "venue_id", key: "form.choice_invalid" });
         }
         if capacity.is_none() && !errors.iter().any(|e| e.field == "capacity") {
             errors.push(FieldError { field: "capacity", key: "form.required" });

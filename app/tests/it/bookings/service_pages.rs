@@ -39,7 +39,10 @@ async fn an_organiser_creates_and_edits_a_service_in_the_back_office() {
         .await;
     assert_eq!(r.status(), 422);
     let page = r.text().await.unwrap();
-    assert!(page.contains("id=\"form-errors\"") && page.contains("<a href=\"#f-name\">服务名称："), "{page}");
+    assert!(
+        page.contains("id=\"form-errors\"") && page.contains("<a href=\"#f-name\">服务名称：请填写此项。"),
+        "{page}"
+    );
     assert!(page.contains("请带身份证"), "what was typed is kept");
     let r = app
         .post(
