@@ -333,9 +333,14 @@ async fn refused(
     key: &'static str,
 ) -> AppResult<Response> {
     let mut p = page(state, ctx, user, service, None, Errors::none()).await?;
-    p.slot_errors = Errors::from(vec![FieldError { field: "slot", key }])
-        .anchor("slot", format!("cap-{slot}"))
-        .label("slot", "manage_services.capacity");
+    // A refused capacity links its field; a refused draw, the slot's row.
+    let draw = key.starts_with("booking.lottery") || key == "booking.wrong_state";
+    let errors = Errors::from(vec![FieldError { field: "slot", key }]);
+    p.slot_errors = if draw {
+        errors.anchor("slot", format!("slot-{slot}"))
+    } else {
+        errors.anchor("slot", format!("cap-{slot}")).label("slot", "manage_services.capacity")
+    };
     p.failed_slot = Some((slot, key));
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &p)
 }
