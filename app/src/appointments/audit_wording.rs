@@ -9,6 +9,8 @@ pub const AUDIT: Wording = Wording {
         ("service.create", "audit.action.service_create"),
         ("service.create_slots", "audit.action.service_create_slots"),
         ("offering.update", "audit.action.offering_update"),
+        ("service.update", "audit.action.service_update"),
+        ("offering.cancel", "audit.action.offering_cancel"),
     ],
     // A slot has no page of its own; its service's day sheet lists it.
     links: &[("service", "/manage/services/{id}")],

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod audit_wording;
+mod manage;
 pub mod model;
 mod people_pages;
 mod phone_pages;
@@ -13,6 +14,8 @@ pub mod portal;
 pub mod routes;
 pub mod service;
 pub mod slot_api;
+mod slot_pages;
+mod slots_form;
 pub mod store;
 mod views;
 
@@ -26,7 +29,8 @@ use model::Service;
 /// The domain: the services' pages and the appointments API.
 pub const DOMAIN: Domain = Domain {
     name: "appointments",
-    pages: routes::router,
+    pages: || routes::router().merge(manage::router()),
+    tiles,
     api,
     search_documents: Some(|conn, now| Box::pin(index_all_for_search(conn, now))),
     // The resident's next booking is shown with the services, whose pages list the bookings.
@@ -34,6 +38,16 @@ pub const DOMAIN: Domain = Domain {
     audit: Some(&audit_wording::AUDIT),
     ..Domain::NONE
 };
+
+/// Organisers and the district's admins run services: their tile opens the list.
+fn tiles(principal: &crate::authz::Principal) -> Vec<crate::web::backoffice::Tile> {
+    use crate::authz::gate::{Gate as _, Organising};
+    if Organising::admits(principal) {
+        vec![crate::web::backoffice::Tile::new("manage_services.title", "/manage/services")]
+    } else {
+        Vec::new()
+    }
+}
 
 /// Hands every service to search again.
 async fn index_all_for_search(conn: &mut Conn, now: i64) -> AppResult<u64> {

@@ -12,10 +12,10 @@ use utoipa_axum::routes;
 use crate::api::{ApiUser, Created, MaybeApiUser, PageParams, Problem, next_cursor};
 use crate::app::AppState;
 use crate::appointments::model::{Service, Template, day_range, expand, rfc3339};
-use crate::appointments::{runs, service, service_of_offering, store};
+use crate::appointments::{service, store};
 use crate::bookings as booking_store;
 use crate::bookings::model::Offering;
-use crate::bookings::offer::{NewOfferings, RulesInput, Terms, check_capacity, parse_time};
+use crate::bookings::offer::{NewOfferings, RulesInput, Terms, parse_time};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::web::extract::{Json, Path, Query};
 
@@ -257,22 +257,6 @@ async fn update_slot(
     Path(id): Path<i64>,
     Json(body): Json<SlotChange>,
 ) -> AppResult<Json<SlotView>> {
-    let mut errors = Vec::new();
-    check_capacity(body.capacity, &mut errors);
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let now = state.clock.unix();
-    let mut tx = state.db.begin().await?;
-    let service = service_of_offering(&mut tx, id).await?;
-    if !runs(&mut tx, &user, &service).await? {
-        return Err(AppError::Forbidden);
-    }
-    let before = booking_store::offering(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    crate::bookings::service::resize(&mut tx, id, body.capacity, now).await?;
-    let after = booking_store::offering(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let change = crate::audit::Change::new("offering", id, None).before(&before).after(&after);
-    crate::audit::record(&mut tx, now, user.id, "offering.update", change).await?;
-    tx.commit().await?;
+    let after = service::change_slot(&state, &user, id, service::SlotChange::Capacity(body.capacity)).await?;
     Ok(Json(SlotView::from(&after)))
 }

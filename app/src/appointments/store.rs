@@ -82,3 +82,20 @@ pub async fn open_for_booking(conn: &mut Conn, now: i64, limit: i64) -> Result<V
     .await?;
     rows.iter().map(|r| Ok((service_from(r)?, r.try_get("next_free")?))).collect()
 }
+
+/// Saves a service's name, description, real-name rule and department.
+pub async fn update(conn: &mut Conn, s: &Service, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update services set name = $1, description = $2, real_name_required = $3, department_id = $4, \
+         updated_at = $5 where service_id = $6",
+    )
+    .bind(&s.name)
+    .bind(&s.description)
+    .bind(i64::from(s.real_name_required))
+    .bind(s.department_id)
+    .bind(now)
+    .bind(s.id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -28,6 +28,15 @@ pub fn of(role: Role) -> Option<&'static str> {
     })
 }
 
+/// The work pages a role has besides its start page (an organiser's appointment services,
+/// next to their activities), as (name key, where): the strip links them too.
+pub fn also(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Organizer => &[("start.page_services", "/manage/services")],
+        _ => &[],
+    }
+}
+
 /// Catalog key of a role's start page's name.
 pub fn key(role: Role) -> &'static str {
     match role {
@@ -69,7 +78,15 @@ pub struct Strip {
 impl Strip {
     /// The links to `principal`'s start pages other than `here`; no counts.
     pub fn links(principal: &Principal, here: &str) -> Self {
-        let others = pages(principal).into_iter().filter(|p| p.path != here).map(|p| (key(p.role), p.path)).collect();
+        let mut others: Vec<(&'static str, &'static str)> =
+            pages(principal).into_iter().filter(|p| p.path != here).map(|p| (key(p.role), p.path)).collect();
+        for role in Role::ALL.into_iter().rev().filter(|r| principal.has_role(*r)) {
+            for &(name, path) in also(role) {
+                if path != here && !others.iter().any(|(_, p)| *p == path) {
+                    others.push((name, path));
+                }
+            }
+        }
         Self { counts: Vec::new(), others }
     }
 
@@ -130,6 +147,14 @@ mod tests {
         let admins =
             principal(&[(Role::StreetAdmin, Scope::Street(StreetId(1))), (Role::DistrictAdmin, Scope::District)]);
         assert_eq!(pages(&admins).len(), 1, "one page, once");
+    }
+
+    #[test]
+    fn an_organiser_is_linked_to_their_services_too() {
+        let organiser = principal(&[(Role::Organizer, Scope::District)]);
+        let strip = Strip::links(&organiser, "/manage/events");
+        assert_eq!(strip.others, [("start.page_services", "/manage/services")]);
+        assert_eq!(Strip::links(&organiser, "/manage/services").others, [("start.page_organizer", "/manage/events")]);
     }
 
     #[test]

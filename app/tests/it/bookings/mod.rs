@@ -17,4 +17,5 @@ mod family_phone;
 mod group_bookings;
 mod lottery;
 mod rebooking;
+mod service_pages;
 mod session_form;

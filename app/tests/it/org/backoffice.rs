@@ -297,7 +297,12 @@ async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
             Scope::Street(street),
             [&cases[..], &["/manage/patrols", "/manage/hotline"]].concat(),
         ),
-        ("13900000105", Role::Organizer, Scope::District, vec!["/manage/events", "/manage/checkin"]),
+        (
+            "13900000105",
+            Role::Organizer,
+            Scope::District,
+            vec!["/manage/events", "/manage/checkin", "/manage/services"],
+        ),
         ("13900000106", Role::Editor, Scope::District, vec!["/manage/news"]),
         (
             "13900000107",
@@ -312,7 +317,7 @@ async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
             Scope::District,
             [
                 &ORG[..],
-                &["/manage/events", "/manage/checkin"],
+                &["/manage/events", "/manage/checkin", "/manage/services"],
                 &cases[..],
                 &["/manage/patrols", "/manage/hotline", "/manage/case-categories", "/manage/work-calendar"],
                 &["/manage/assist", "/manage/enterprises", "/manage/news"],
