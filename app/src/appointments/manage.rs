@@ -169,7 +169,7 @@ async fn service_form(
         Some(id) => (ctx.t("manage_services.edit").into(), format!("/manage/services/{id}/edit"), "action.save"),
     };
     let back = Link { label: ctx.t("manage_services.title").into(), href: "/manage/services".into() };
-    Ok(FormPage { ctx, title, action, fields, errors, submit_key, back })
+    Ok(FormPage { ctx, title, action, fields, errors, submit_key, back, preview: Default::default() })
 }
 
 async fn new_service(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<Organising>) -> AppResult<Response> {
