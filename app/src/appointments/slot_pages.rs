@@ -334,7 +334,7 @@ async fn refused(
 ) -> AppResult<Response> {
     let mut p = page(state, ctx, user, service, None, Errors::none()).await?;
     // A refused capacity links its field; a refused draw, the slot's row.
-    let draw = key.starts_with("booking.lottery") || key == "booking.wrong_state";
+    let draw = matches!(key, "booking.lottery_uncommitted" | "booking.wrong_state");
     let errors = Errors::from(vec![FieldError { field: "slot", key }]);
     p.slot_errors = if draw {
         errors.anchor("slot", format!("slot-{slot}"))
