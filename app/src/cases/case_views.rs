@@ -353,7 +353,7 @@ pub async fn case_page(
     let steps = steps
         .into_iter()
         .map(|s| StepRow {
-            at: crate::clock::format_local(s.at),
+            at: ctx.when(s.at),
             action_key: step_key(state, &s.action),
             who_key: who_key(s.actor, &s.action, &case),
             department: s.department_id.and_then(|d| names.get(&DepartmentId(d)).cloned()),
@@ -456,7 +456,7 @@ impl Lookup {
                 category: self.category_name(c.category_id),
                 place: self.case_place(&c),
                 state: c.state,
-                deadline: c.deadline_at.map(crate::clock::format_local).unwrap_or_default(),
+                deadline: c.deadline_at.map(|t| ctx.when(t)).unwrap_or_default(),
                 overdue: c.overdue(now),
                 escalated: c.escalated,
             })
