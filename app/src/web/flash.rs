@@ -37,11 +37,25 @@ pub enum Flash {
     PersonRemoved,
     /// The password was reset; every session ended.
     PasswordReset,
+    /// A booking or registration was confirmed.
+    BookingConfirmed,
+    /// Fully booked: on the waiting list.
+    BookingWaitlisted,
+    /// Entered in a lottery.
+    BookingRequested,
+    /// A booking was cancelled (the list scrolls to it).
+    BookingCancelled,
+    /// A booking moved to another time.
+    BookingRescheduled,
+    /// Checked in at the door with the day's code.
+    CheckedIn,
+    /// The calendar feed's address changed.
+    CalendarRotated,
 }
 
 impl Flash {
     /// Every message.
-    pub const ALL: [Flash; 7] = [
+    pub const ALL: [Flash; 14] = [
         Flash::LoggedIn,
         Flash::LoggedOut,
         Flash::PatrolEnded,
@@ -49,6 +63,13 @@ impl Flash {
         Flash::PersonSaved,
         Flash::PersonRemoved,
         Flash::PasswordReset,
+        Flash::BookingConfirmed,
+        Flash::BookingWaitlisted,
+        Flash::BookingRequested,
+        Flash::BookingCancelled,
+        Flash::BookingRescheduled,
+        Flash::CheckedIn,
+        Flash::CalendarRotated,
     ];
 
     /// Its name in the cookie.
@@ -61,6 +82,13 @@ impl Flash {
             Flash::PersonSaved => "person_saved",
             Flash::PersonRemoved => "person_removed",
             Flash::PasswordReset => "password_reset",
+            Flash::BookingConfirmed => "booking_confirmed",
+            Flash::BookingWaitlisted => "booking_waitlisted",
+            Flash::BookingRequested => "booking_requested",
+            Flash::BookingCancelled => "booking_cancelled",
+            Flash::BookingRescheduled => "booking_rescheduled",
+            Flash::CheckedIn => "checked_in",
+            Flash::CalendarRotated => "calendar_rotated",
         }
     }
 
@@ -79,6 +107,13 @@ impl Flash {
             Flash::PersonSaved => "flash.person_saved",
             Flash::PersonRemoved => "flash.person_removed",
             Flash::PasswordReset => "flash.password_reset",
+            Flash::BookingConfirmed => "flash.booking_confirmed",
+            Flash::BookingWaitlisted => "flash.booking_waitlisted",
+            Flash::BookingRequested => "flash.booking_requested",
+            Flash::BookingCancelled => "flash.booking_cancelled",
+            Flash::BookingRescheduled => "flash.booking_rescheduled",
+            Flash::CheckedIn => "flash.checked_in",
+            Flash::CalendarRotated => "flash.calendar_rotated",
         }
     }
 
