@@ -71,13 +71,36 @@ impl Directory {
     }
 
     /// "街道管理员 · 香港中路街道".
-    pub fn describe(&self, ctx: &Ctx, g: &Grant) -> String {
-        let place = match g.scope {
-            Scope::District => Some(ctx.t("scope.district")),
+    pub fn describe(&self, ctx: &Ctx, g: &Grant) -> GrantText {
+        let name = match g.scope {
+            Scope::District => None,
             Scope::Street(id) => self.street_name(id),
             Scope::Community(id) => self.community_name(id),
             Scope::Department(id) => self.departments.iter().find(|d| d.id == id).map(|d| d.name.as_str()),
         };
-        format!("{} · {}", ctx.t(g.role.label_key()), place.unwrap_or("—"))
+        GrantText {
+            role: ctx.t(g.role.label_key()).to_owned(),
+            place: name.map_or_else(|| ctx.t("scope.district").to_owned(), str::to_owned),
+            place_is_name: name.is_some(),
+        }
+    }
+}
+
+/// A grant as people read it: the role, and where it applies. The place is a street's,
+/// community's or department's name (data in the district's language, which templates mark
+/// `lang="zh-CN"`) or the translated word for the whole district.
+#[derive(Debug, Clone)]
+pub struct GrantText {
+    /// The role's name, translated.
+    pub role: String,
+    /// Where it applies.
+    pub place: String,
+    /// Whether `place` is a name rather than translated wording.
+    pub place_is_name: bool,
+}
+
+impl std::fmt::Display for GrantText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} · {}", self.role, self.place)
     }
 }
