@@ -239,7 +239,7 @@ pub struct Candidate {
 }
 
 /// The candidates to show `user` on `case`'s page: none unless they may void it.
-pub async fn candidates(state: &AppState, user: &CurrentUser, case: &Case) -> AppResult<Vec<Candidate>> {
+pub async fn candidates(state: &AppState, ctx: &Ctx, user: &CurrentUser, case: &Case) -> AppResult<Vec<Candidate>> {
     let may_void = crate::cases::workflow::may(&parties(&user.principal, case), case.state, Action::Void);
     if !may_void || case.merged_into.is_some() {
         return Ok(Vec::new());
@@ -250,12 +250,7 @@ pub async fn candidates(state: &AppState, user: &CurrentUser, case: &Case) -> Ap
     // Only cases the viewer has a part in can be merged into: those told by id.
     for (id, metres) in found.into_iter().filter_map(|d| Some((d.id?, d.metres))) {
         if let Some(c) = store::case(&mut conn, id).await? {
-            out.push(Candidate {
-                id,
-                metres,
-                state_key: c.state.key(),
-                filed: crate::clock::format_local(c.created_at),
-            });
+            out.push(Candidate { id, metres, state_key: c.state.key(), filed: ctx.when(c.created_at) });
         }
     }
     Ok(out)
@@ -339,7 +334,7 @@ pub async fn case_page(
     for addon in addons::registered(state) {
         panels.extend(addon.panel(state, &view).await?);
     }
-    let duplicates = candidates(state, &user, &case).await?;
+    let duplicates = candidates(state, &ctx, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
     let list = crate::org::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
     let names: Departments = list.iter().map(|d| (d.id, d.name.clone())).collect();

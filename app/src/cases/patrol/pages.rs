@@ -136,7 +136,7 @@ async fn build(
     let patrols = patrols::mine(state, user, LOG_LIMIT as i64 + 1).await?;
     let mut rows = Vec::with_capacity(patrols.len());
     for p in patrols {
-        rows.push(row(&mut conn, &categories, p).await?);
+        rows.push(row(&ctx, &mut conn, &categories, p).await?);
     }
     drop(conn);
     let open = rows.first().filter(|r| r.ended.is_empty()).is_some();
@@ -176,7 +176,7 @@ fn category_groups(ctx: &Ctx, categories: &[Category]) -> Vec<OptGroup> {
     groups
 }
 
-async fn row(conn: &mut crate::db::Conn, categories: &[Category], p: Patrol) -> AppResult<PatrolRow> {
+async fn row(ctx: &Ctx, conn: &mut crate::db::Conn, categories: &[Category], p: Patrol) -> AppResult<PatrolRow> {
     let mut findings = Vec::with_capacity(p.cases.len());
     for id in &p.cases {
         if let Some(c) = store::case(conn, *id).await? {
@@ -185,8 +185,8 @@ async fn row(conn: &mut crate::db::Conn, categories: &[Category], p: Patrol) -> 
         }
     }
     Ok(PatrolRow {
-        started: crate::clock::format_local(p.started_at),
-        ended: p.ended_at.map(crate::clock::format_local).unwrap_or_default(),
+        started: ctx.when(p.started_at),
+        ended: p.ended_at.map(|t| ctx.when(t)).unwrap_or_default(),
         minutes: p.minutes,
         points: p.points,
         findings,
