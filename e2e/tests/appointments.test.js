@@ -74,7 +74,7 @@ test('a resident books a vaccination slot for an elderly parent', async () => {
   await checkA11y(page, 'service day');
   const form = page.locator('form.book').first();
   await form.locator('select').selectOption({ label: '父母 · 王秀英' });
-  await Promise.all([page.waitForURL(/\/me\/bookings\?done=confirmed/), form.locator('button[type=submit]').click()]);
+  await Promise.all([page.waitForURL(/\/me\/bookings(#[\w-]*)?$/), form.locator('button[type=submit]').click()]);
   assert.match(await page.textContent('.notice'), /预约成功/);
   assert.match(await page.textContent('.bookings'), /王秀英/);
   const code = (await page.textContent('.bookings .code')).trim();

@@ -122,13 +122,15 @@ for (const mode of MODES) {
     assert.match(await page.textContent('.grants'), new RegExp(phone.slice(0, 3) + '\\*{4}' + phone.slice(7)));
     await shot(page, `booking-${mode.name}-phone-done`);
 
-    // Cancelling asks again on its own page, then says which booking was cancelled.
+    // Cancelling asks again on its own page (saying which booking), then says it was cancelled.
     await page.goto(`${base}/me/bookings`);
     await Promise.all([page.waitForNavigation(), page.click('.bookings a[href$="/cancel"]')]);
     await checkA11y(page, 'cancel confirmation');
+    assert.match(await page.textContent('main'), new RegExp(mode.parent));
     await shot(page, `booking-${mode.name}-cancel-confirm`);
     await Promise.all([page.waitForNavigation(), page.click('form.confirm button[type=submit]')]);
-    assert.match(await page.textContent('.notice'), new RegExp(mode.parent));
+    assert.match(await page.textContent('.notice.flash'), mode.lang === 'en' ? /Booking cancelled/ : /预约已取消/);
+    assert.equal(await page.locator('.bookings .status-cancelled').count(), 1);
     await shot(page, `booking-${mode.name}-cancelled`);
     await page.context().close();
   });

@@ -47,14 +47,14 @@ test('register, wait, be promoted, be checked in', async () => {
   await checkA11y(first, 'activities');
   await first.click(`a[href="/events/${event}"]`);
   await checkA11y(first, 'screening');
-  await Promise.all([first.waitForURL(/done=confirmed/), first.click('form.book button[type=submit]')]);
+  await Promise.all([first.waitForURL(/\/me\/bookings(#[\w-]*)?$/), first.click('form.book button[type=submit]')]);
   assert.equal(await first.locator('img.qr').count(), 1);
 
   // The second waits, as the session is full.
   const second = await newPage(browser);
   await login(second, base, '13700000077', 'e2e-resident-password');
   await second.goto(`${base}/events/${event}`);
-  await Promise.all([second.waitForURL(/done=waitlisted/), second.click('form.book button[type=submit]')]);
+  await Promise.all([second.waitForURL(/\/me\/bookings(#[\w-]*)?$/), second.click('form.book button[type=submit]')]);
   assert.match(await second.textContent('.notice'), /候补/);
   await checkA11y(second, 'waiting list');
 
@@ -62,7 +62,7 @@ test('register, wait, be promoted, be checked in', async () => {
   await first.goto(`${base}/me/bookings`);
   await Promise.all([first.waitForURL(/\/cancel$/), first.click('.bookings a[href$="/cancel"]')]);
   await checkA11y(first, 'cancel confirmation');
-  await Promise.all([first.waitForURL(/done=cancelled/), first.click('form.confirm button[type=submit]')]);
+  await Promise.all([first.waitForURL(/\/me\/bookings(#[\w-]*)?$/), first.click('form.confirm button[type=submit]')]);
   await second.goto(`${base}/me/bookings`);
   assert.match(await second.textContent('.bookings'), /预约成功/);
   const code = (await second.textContent('.bookings .code')).trim();

@@ -211,7 +211,7 @@ pub struct ProfilePage {
     /// Password fields.
     pub password_fields: Vec<Field>,
     /// Roles, translated with their scope.
-    pub roles: Vec<String>,
+    pub roles: Vec<crate::org::directory::GrantText>,
     /// Errors of the profile form.
     pub profile_errors: Errors,
     /// Errors of the password form.
@@ -273,7 +273,7 @@ pub struct UserPage {
     /// Their community's name.
     pub community: String,
     /// Grants with a description and the form values to revoke them.
-    pub grants: Vec<(String, String, String)>,
+    pub grants: Vec<(crate::org::directory::GrantText, String, String)>,
     /// Roles the viewer may grant (value, label).
     pub role_options: Vec<Opt>,
     /// Scopes the viewer may grant in.

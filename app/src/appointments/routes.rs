@@ -237,7 +237,7 @@ async fn day_sheet(
     let (from, to) = day_range(date);
     let lines = listing::of_service(&mut *state.db.conn().await?, id, from, to).await?;
     let days = days(&ctx, date - Duration::days(3), date, 7);
-    render(&DaySheetPage { rows: booking_pages::rows(lines, now), ctx, service, days, date: date.to_string() })
+    render(&DaySheetPage { rows: booking_pages::rows(&ctx, lines, now), ctx, service, days, date: date.to_string() })
 }
 
 /// A day's sheet of a service as CSV or XLSX, by the URL's extension (staff who run it).

@@ -2,7 +2,6 @@
 
 use crate::app::Domain;
 use crate::audit::{Entry, wording};
-use crate::clock::format_local;
 use crate::web::Ctx;
 use crate::web::backoffice::{Field, Opt, OptGroup};
 use crate::web::forms::Errors;
@@ -106,7 +105,7 @@ impl Row {
             .map(|(field, before, after)| (ctx.t(wording::field(domains, &field)).to_owned(), before, after))
             .collect();
         Row {
-            at: format_local(e.at),
+            at: ctx.when(e.at),
             actor,
             action: ctx.t(wording::action(domains, &e.action)).to_owned(),
             object: format!("{} #{}", ctx.t(wording::object(domains, &e.object_kind)), e.object_id),

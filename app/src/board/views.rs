@@ -166,15 +166,15 @@ impl Names {
         ]
     }
 
-    /// A row of the list.
-    pub fn row(&self, locale: Locale, c: &PublicCase) -> BoardRow {
+    /// A row of the list, dated in `ctx`'s language.
+    pub fn row(&self, ctx: &Ctx, c: &PublicCase) -> BoardRow {
         BoardRow {
             id: c.id,
-            category: self.category(locale, c),
+            category: self.category(ctx.locale, c),
             state: c.state,
             class: board_map::class(c.state),
             place: self.place(c.street_id, c.community_id),
-            filed: crate::clock::format_local(c.created_at),
+            filed: ctx.when(c.created_at),
             on_map: c.coords.is_some(),
         }
     }
@@ -257,11 +257,11 @@ pub struct BoardStep {
 
 impl BoardStep {
     /// From the stored step, named as the case page names it.
-    pub fn new(state: &AppState, locale: Locale, s: PublicStep) -> Self {
+    pub fn new(state: &AppState, ctx: &Ctx, s: PublicStep) -> Self {
         Self {
-            at: crate::clock::format_local(s.at),
+            at: ctx.when(s.at),
             action_key: crate::cases::case_views::step_key(state, &s.action),
-            department: s.department.map(|d| LocalName::pick(locale, &d, s.department_en.as_deref())),
+            department: s.department.map(|d| LocalName::pick(ctx.locale, &d, s.department_en.as_deref())),
         }
     }
 }

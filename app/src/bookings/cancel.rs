@@ -1,31 +1,21 @@
 //! Cancelling one's booking or registration, in two steps: the list's 取消 button opens a page
 //! that says what will be cancelled and asks again (a plain link and a form, so it works
 //! without script, and a stray tap in large-text mode cancels nothing); confirming cancels it
-//! and the list then says which booking was cancelled.
+//! and the list then says it was (a one-time message, `web::flash`), where the booking shows
+//! as cancelled.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::app::AppState;
-use crate::bookings::listing::{self, Line};
+use crate::bookings::listing;
 use crate::bookings::pages::{my_bookings_page, rows};
 use crate::bookings::service;
 use crate::bookings::views::CancelPage;
-use crate::clock::{local_day, time_range};
 use crate::error::{AppError, AppResult};
 use crate::web::extract::Path;
 use crate::web::{Ctx, render, render_status, see_other};
-
-/// "流感疫苗接种 · 2026-12-02 08:30–09:00 · 王秀英": which booking a notice speaks of.
-pub(crate) fn what(line: &Line) -> String {
-    let mut s = format!("{} · {} {}", line.title, local_day(line.starts_at), time_range(line.starts_at, line.ends_at));
-    if let Some(p) = &line.person {
-        s.push_str(" · ");
-        s.push_str(p);
-    }
-    s
-}
 
 /// The second step: what will be cancelled, and the button that does it. Only the booker's
 /// own bookings (others' are not found); one that can no longer be cancelled goes back to the
@@ -36,7 +26,7 @@ pub async fn confirm(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
     let mine = crate::bookings::store::reservation(&mut conn, id).await?.is_some_and(|r| r.booker == user.id);
     let line = listing::one(&mut conn, id).await?.filter(|_| mine).ok_or(AppError::NotFound)?;
     drop(conn);
-    let Some(row) = rows(vec![line], state.clock.unix()).pop().filter(|r| r.cancellable) else {
+    let Some(row) = rows(&ctx, vec![line], state.clock.unix()).pop().filter(|r| r.cancellable) else {
         return Ok(see_other("/me/bookings"));
     };
     render(&CancelPage { ctx, row })
@@ -47,11 +37,10 @@ pub async fn confirm(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 pub async fn cancel(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let user = ctx.user()?;
     match service::cancel(&state, user, id, service::CancelAs::Booker).await {
-        Ok(_) => Ok(see_other(&format!("/me/bookings?done=cancelled&id={id}"))),
-        Err(AppError::Conflict(key) | AppError::Rule(key)) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &my_bookings_page(&state, ctx, None, Some(key), None).await?,
-        ),
+        Ok(_) => Ok(crate::web::flash::redirect("/me/bookings", crate::web::flash::Flash::BookingCancelled)),
+        Err(AppError::Conflict(key) | AppError::Rule(key)) => {
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &my_bookings_page(&state, ctx, Some(key)).await?)
+        }
         Err(other) => Err(other),
     }
 }

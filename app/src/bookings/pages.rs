@@ -19,11 +19,11 @@ use crate::bookings::model::{CHECKIN_EARLY_SECS, Status};
 use crate::bookings::service;
 use crate::bookings::store;
 use crate::bookings::views::{BookingRow, MyBookingsPage};
-use crate::clock::{local_day, time_range};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult};
 use crate::web::backoffice::Opt;
-use crate::web::extract::{Form, Path, Query};
+use crate::web::extract::{Form, Path};
+use crate::web::flash::{self, Flash};
 use crate::web::{Ctx, render, render_status, safe_next, see_other};
 
 /// What a kind of offering (an appointment slot, an activity session) gives the shared booking
@@ -91,7 +91,7 @@ pub async fn book<K: Offered>(
     let key = service::form_key(&f.token, K::FORM_TOKEN_MAX)?;
     let person = f.person_id.trim().parse::<i64>().ok();
     match service::book(&state, user, offering, person, Some(key)).await {
-        Ok(b) => Ok(see_other(&format!("/me/bookings?done={}", b.reservation.status.as_str()))),
+        Ok(b) => Ok(flash::redirect("/me/bookings", booked_flash(b.reservation.status))),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
             let page = K::refused(
                 &state,
@@ -123,7 +123,7 @@ pub async fn reschedule<K: Offered>(
 ) -> AppResult<Response> {
     let user = ctx.user()?;
     match service::reschedule(&state, user, id, f.slot_id).await {
-        Ok(_) => Ok(see_other("/me/bookings?done=rescheduled")),
+        Ok(_) => Ok(flash::redirect("/me/bookings", Flash::BookingRescheduled)),
         Err(AppError::Conflict(key) | AppError::Rule(key)) => {
             let refusal = Refused { offering: f.slot_id, key, day: f.date, moving: Some(id), person: None };
             render_status(refusal_status(key), &K::refused(&state, ctx, refusal).await?)
@@ -170,12 +170,12 @@ pub async fn whom_choices(conn: &mut Conn, ctx: &Ctx) -> AppResult<Vec<Opt>> {
     Ok(whom(conn, ctx).await?.into_iter().map(|w| Opt { value: w.value, label: w.label }).collect())
 }
 
-/// Reservations as rows of a list at `now`.
-pub fn rows(lines: Vec<Line>, now: i64) -> Vec<BookingRow> {
+/// Reservations as rows of a list at `now`, their times with the weekday in `ctx`'s language.
+pub fn rows(ctx: &Ctx, lines: Vec<Line>, now: i64) -> Vec<BookingRow> {
     lines
         .into_iter()
         .map(|line| BookingRow {
-            when: format!("{} {}", local_day(line.starts_at), time_range(line.starts_at, line.ends_at)),
+            when: ctx.when_range(line.starts_at, line.ends_at),
             cancellable: line.status.is_active() && line.starts_at > now,
             checkin_open: line.status == Status::Confirmed
                 && !line.venue.is_empty()
@@ -189,44 +189,32 @@ pub fn rows(lines: Vec<Line>, now: i64) -> Vec<BookingRow> {
         .collect()
 }
 
-/// What was just done, from the redirect to the list.
-#[derive(Debug, Default, Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-    /// The booking the notice is about.
-    id: Option<i64>,
+/// What a booking's outcome says on the list it leads to (a one-time message, `web::flash`).
+fn booked_flash(status: Status) -> Flash {
+    match status {
+        Status::Waitlisted => Flash::BookingWaitlisted,
+        Status::Requested => Flash::BookingRequested,
+        _ => Flash::BookingConfirmed,
+    }
 }
 
-/// The resident's list, with a notice of what was just done (`done`: the booking it was
-/// about, named in the notice) or an error.
+/// The resident's list, with an error after a refused action. What was just done is said by
+/// the flash message the action left (`web::flash`).
 pub(crate) async fn my_bookings_page(
     state: &AppState,
     ctx: Ctx,
-    notice: Option<&'static str>,
     error: Option<&'static str>,
-    done: Option<i64>,
 ) -> AppResult<MyBookingsPage> {
     let user = ctx.user()?;
     let lines = listing::of_user(&mut *state.db.conn().await?, user.id, 200).await?;
     let calendar_url = crate::accounts::credentials::feed_path(state, user.id).await?;
     let now = state.clock.unix();
-    let done = notice.and(done).and_then(|id| lines.iter().find(|l| l.id == id)).map(super::cancel::what);
-    Ok(MyBookingsPage { rows: rows(lines, now), ctx, notice, error, calendar_url, done })
+    Ok(MyBookingsPage { rows: rows(&ctx, lines, now), ctx, error, calendar_url })
 }
 
-/// The resident's bookings and registrations, with a notice of what was just done.
-pub async fn my_bookings(State(state): State<AppState>, ctx: Ctx, Query(q): Query<DoneQuery>) -> AppResult<Response> {
-    let notice = match q.done.as_deref() {
-        Some("confirmed") => Some("booking.done_confirmed"),
-        Some("waitlisted") => Some("booking.done_waitlisted"),
-        Some("requested") => Some("booking.done_requested"),
-        Some("cancelled") => Some("booking.done_cancelled"),
-        Some("rescheduled") => Some("booking.done_rescheduled"),
-        Some("checked_in") => Some("checkin.self_done"),
-        Some("calendar") => Some("events.my_calendar_rotated"),
-        _ => None,
-    };
-    render(&my_bookings_page(&state, ctx, notice, None, q.id).await?)
+/// The resident's bookings and registrations.
+pub async fn my_bookings(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    render(&my_bookings_page(&state, ctx, None).await?)
 }
 
 /// The ticket's QR code: the ticket code, for staff to scan at the door.

@@ -26,14 +26,10 @@ pub struct MyBookingsPage {
     pub ctx: Ctx,
     /// Bookings.
     pub rows: Vec<BookingRow>,
-    /// A message key after an action.
-    pub notice: Option<&'static str>,
     /// An error message key after an action.
     pub error: Option<&'static str>,
     /// The private calendar feed of these bookings.
     pub calendar_url: String,
-    /// Which booking the notice speaks of ("流感疫苗接种 · 2026-12-02 08:30–09:00").
-    pub done: Option<String>,
 }
 
 /// The second step of cancelling: what will be cancelled, and the button that does it.

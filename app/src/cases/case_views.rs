@@ -240,7 +240,7 @@ pub struct Candidate {
 }
 
 /// The candidates to show `user` on `case`'s page: none unless they may void it.
-pub async fn candidates(state: &AppState, user: &CurrentUser, case: &Case) -> AppResult<Vec<Candidate>> {
+pub async fn candidates(state: &AppState, ctx: &Ctx, user: &CurrentUser, case: &Case) -> AppResult<Vec<Candidate>> {
     let may_void = crate::cases::workflow::may(&parties(&user.principal, case), case.state, Action::Void);
     if !may_void || case.merged_into.is_some() {
         return Ok(Vec::new());
@@ -251,12 +251,7 @@ pub async fn candidates(state: &AppState, user: &CurrentUser, case: &Case) -> Ap
     // Only cases the viewer has a part in can be merged into: those told by id.
     for (id, metres) in found.into_iter().filter_map(|d| Some((d.id?, d.metres))) {
         if let Some(c) = store::case(&mut conn, id).await? {
-            out.push(Candidate {
-                id,
-                metres,
-                state_key: c.state.key(),
-                filed: crate::clock::format_local(c.created_at),
-            });
+            out.push(Candidate { id, metres, state_key: c.state.key(), filed: ctx.when(c.created_at) });
         }
     }
     Ok(out)
@@ -340,7 +335,7 @@ pub async fn case_page(
     for addon in addons::registered(state) {
         panels.extend(addon.panel(state, &view).await?);
     }
-    let duplicates = candidates(state, &user, &case).await?;
+    let duplicates = candidates(state, &ctx, &user, &case).await?;
     let lookup = Lookup::load(state).await?;
     let list = crate::org::list_departments(&mut *state.db.conn().await?, 0, 200).await?;
     let names: Departments = list.iter().map(|d| (d.id, ctx.name(&d.name, d.name_en.as_deref()))).collect();
@@ -354,7 +349,7 @@ pub async fn case_page(
     let steps = steps
         .into_iter()
         .map(|s| StepRow {
-            at: crate::clock::format_local(s.at),
+            at: ctx.when(s.at),
             action_key: step_key(state, &s.action),
             who_key: who_key(s.actor, &s.action, &case),
             department: s.department_id.and_then(|d| names.get(&DepartmentId(d)).cloned()),
@@ -457,7 +452,7 @@ impl Lookup {
                 category: self.category_name(ctx.locale, c.category_id),
                 place: self.case_place(&c),
                 state: c.state,
-                deadline: c.deadline_at.map(crate::clock::format_local).unwrap_or_default(),
+                deadline: c.deadline_at.map(|t| ctx.when(t)).unwrap_or_default(),
                 overdue: c.overdue(now),
                 escalated: c.escalated,
             })

@@ -142,7 +142,7 @@ async fn report_step(State(state): State<AppState>, ctx: Ctx, request: Request) 
 async fn my_cases(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user()?.id;
     let mine = store::cases_of_reporter(&mut *state.db.conn().await?, user, LIST_LIMIT).await?;
-    let rows = Lookup::load(&state).await?.my_rows(ctx.locale, mine);
+    let rows = Lookup::load(&state).await?.my_rows(&ctx, mine);
     render(&MyCasesPage { ctx, rows })
 }
 

@@ -454,15 +454,15 @@ pub struct MyCasesPage {
 }
 
 impl Lookup {
-    /// Rows of the resident's own list.
-    pub fn my_rows(&self, locale: Locale, cases: Vec<Case>) -> Vec<MyCaseRow> {
+    /// Rows of the resident's own list, dated in `ctx`'s language.
+    pub fn my_rows(&self, ctx: &Ctx, cases: Vec<Case>) -> Vec<MyCaseRow> {
         cases
             .into_iter()
             .map(|c| MyCaseRow {
                 id: c.id,
-                category: self.category_name(locale, c.category_id),
+                category: self.category_name(ctx.locale, c.category_id),
                 state: c.state,
-                filed: crate::clock::format_local(c.created_at),
+                filed: ctx.when(c.created_at),
             })
             .collect()
     }

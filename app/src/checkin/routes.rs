@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult, ErrorInfo};
 use crate::web::client::client_ip;
 use crate::web::extract::{Form, Path};
 use crate::web::guard::Staff;
-use crate::web::{Ctx, render, render_status, see_other};
+use crate::web::{Ctx, render, render_status};
 
 /// Routes.
 pub fn router() -> Router<AppState> {
@@ -147,7 +147,7 @@ async fn self_checkin(
     let offering = bookings::offering(&mut conn, r.offering_id).await?.ok_or(AppError::NotFound)?;
     let venue = offering.venue_id.ok_or(AppError::Rule("checkin.no_venue"))?;
     if r.status == Status::Attended {
-        return Ok(see_other("/me/bookings?done=checked_in"));
+        return Ok(crate::web::flash::redirect("/me/bookings", crate::web::flash::Flash::CheckedIn));
     }
     if r.status != Status::Confirmed {
         return Err(AppError::Rule("checkin.not_confirmed"));
@@ -170,5 +170,5 @@ async fn self_checkin(
     throttle::give_back(&mut tx, reserved).await?;
     attempt_transition(&mut tx, r.id, Status::Confirmed, Status::Attended, Some(user.id), now).await?;
     tx.commit().await?;
-    Ok(see_other("/me/bookings?done=checked_in"))
+    Ok(crate::web::flash::redirect("/me/bookings", crate::web::flash::Flash::CheckedIn))
 }

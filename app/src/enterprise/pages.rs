@@ -93,13 +93,13 @@ async fn home(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HomeQuery
                 id: row.id,
                 item,
                 state: row.state,
-                filed: crate::clock::format_local(row.created_at),
+                filed: ctx.when(row.created_at),
                 agent: row.agent_name,
                 progress: row.progress,
                 progress_text: progress_text(&ctx, row.progress),
                 visits_text: visits_text(&ctx, row.progress.visits_spared),
                 steps,
-                messages: messages(&timeline, &case),
+                messages: messages(&ctx, &timeline, &case),
             });
         }
     }
@@ -239,7 +239,7 @@ async fn applications_page(
     let rows = all
         .into_iter()
         .map(|e| ApplicationRow {
-            applied: crate::clock::format_local(e.created_at),
+            applied: ctx.when(e.created_at),
             error: failed.filter(|f| f.0 == e.id).map(|f| f.1),
             enterprise: e,
         })
@@ -313,7 +313,7 @@ async fn list(
         .into_iter()
         .map(|row| ListRow {
             item: items.iter().find(|i| i.id == row.item_id).map(|i| i.local_name(&ctx).text).unwrap_or_default(),
-            deadline: row.deadline_at.map(crate::clock::format_local).unwrap_or_default(),
+            deadline: row.deadline_at.map(|t| ctx.when(t)).unwrap_or_default(),
             overdue: crate::cases::model::LATE_STATES.contains(&row.state) && row.deadline_at.is_some_and(|d| now > d),
             progress_text: progress_text(&ctx, row.progress),
             row,

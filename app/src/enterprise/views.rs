@@ -36,13 +36,14 @@ pub struct Message {
     pub text: String,
 }
 
-/// The comments of a timeline, as messages between the company and the agent.
-pub fn messages(steps: &[Step], case: &Case) -> Vec<Message> {
+/// The comments of a timeline, as messages between the company and the agent, dated in
+/// `ctx`'s language.
+pub fn messages(ctx: &Ctx, steps: &[Step], case: &Case) -> Vec<Message> {
     steps
         .iter()
         .filter(|s| s.action == "comment" && !s.note.is_empty())
         .map(|s| Message {
-            at: crate::clock::format_local(s.at),
+            at: ctx.when(s.at),
             who_key: match s.actor {
                 Some(a) if case.reporter.is_some_and(|r| r.0 == a) => "assist.by_company",
                 Some(a) if case.agent.is_some_and(|r| r.0 == a) => "assist.by_agent",

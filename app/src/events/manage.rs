@@ -14,7 +14,7 @@ use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::authz::gate::Organising;
 use crate::bookings as booking_store;
-use crate::clock::{DISTRICT_OFFSET, local_day, time_range};
+use crate::clock::DISTRICT_OFFSET;
 use crate::error::{AppError, AppResult};
 use crate::events::event_form::{create_event, edit_event, new_event, update_event};
 use crate::events::model::Event;
@@ -172,7 +172,7 @@ async fn admin_page(
         .take(500)
         .map(|o| AdminSession {
             id: o.id,
-            when: format!("{} {}", local_day(o.starts_at), time_range(o.starts_at, o.ends_at)),
+            when: ctx.when_range(o.starts_at, o.ends_at),
             place: o.venue_id.and_then(venue_name).unwrap_or_else(|| ctx.t("events.online").into()),
             capacity: o.capacity.map(|c| c.to_string()).unwrap_or_else(|| "—".into()),
             booked: o.booked,

@@ -53,7 +53,7 @@ async fn list(State(state): State<AppState>, Staff { ctx, user, .. }: Staff<News
                 .iter()
                 .filter(|a| a.state == s && service::may_edit(&user, a))
                 .map(|a| ManagedRow {
-                    when: format_local(a.scheduled_at.filter(|_| s == ArticleState::Scheduled).unwrap_or(a.updated_at)),
+                    when: ctx.when(a.scheduled_at.filter(|_| s == ArticleState::Scheduled).unwrap_or(a.updated_at)),
                     article: a.clone(),
                 })
                 .collect();

@@ -48,7 +48,8 @@ pub struct ArticlePage {
     pub ctx: Ctx,
     /// The article.
     pub article: Article,
-    /// "来源：区委宣传部", when it names its source.
+    /// The source line ("区委宣传部"), when it names one; printed after `news.source` and
+    /// marked Chinese, as it is written in the district's language.
     pub source: Option<String>,
     /// "2026-12-01 09:00".
     pub published: Option<String>,
@@ -243,7 +244,7 @@ impl ManageArticlePage {
     /// When a scheduled article is to go public, district time.
     pub fn scheduled_for(&self) -> Option<String> {
         let a = self.article.as_ref().filter(|a| a.state == ArticleState::Scheduled)?;
-        a.scheduled_at.map(crate::clock::format_local)
+        a.scheduled_at.map(|t| self.ctx.when(t))
     }
 }
 

@@ -28,6 +28,15 @@ impl InboxPage {
     fn when(&self, unix: &i64) -> String {
         self.ctx.when(*unix)
     }
+
+    /// A notice's text in runs, its Chinese names marked as such on an English page (a
+    /// Chinese page is Chinese throughout: one run).
+    fn runs(&self, text: &str) -> Vec<crate::web::i18n::Run> {
+        match self.ctx.locale {
+            crate::web::i18n::Locale::ZhCn => vec![crate::web::i18n::Run { text: text.to_owned(), zh: false }],
+            _ => crate::web::i18n::script_runs(text),
+        }
+    }
 }
 
 async fn page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {

@@ -71,15 +71,37 @@ impl Directory {
     }
 
     /// "街道管理员 · 香港中路街道".
-    pub fn describe(&self, ctx: &Ctx, g: &Grant) -> String {
-        let department =
-            |id| self.departments.iter().find(|d| d.id == id).map(|d| ctx.name(&d.name, d.name_en.as_deref()));
-        let place = match g.scope {
-            Scope::District => Some(ctx.t("scope.district").to_owned()),
-            Scope::Street(id) => self.street_name(id).map(str::to_owned),
-            Scope::Community(id) => self.community_name(id).map(str::to_owned),
-            Scope::Department(id) => department(id).map(|d| d.text),
+    pub fn describe(&self, ctx: &Ctx, g: &Grant) -> GrantText {
+        // A department has an English name; streets and communities are place names.
+        let name = match g.scope {
+            Scope::District => None,
+            Scope::Street(id) => self.street_name(id).map(|n| (n.to_owned(), true)),
+            Scope::Community(id) => self.community_name(id).map(|n| (n.to_owned(), true)),
+            Scope::Department(id) => self.departments.iter().find(|d| d.id == id).map(|d| {
+                let n = ctx.name(&d.name, d.name_en.as_deref());
+                (n.text, n.zh)
+            }),
         };
-        format!("{} · {}", ctx.t(g.role.label_key()), place.as_deref().unwrap_or("—"))
+        let (place, place_is_name) = name.unwrap_or_else(|| (ctx.t("scope.district").to_owned(), false));
+        GrantText { role: ctx.t(g.role.label_key()).to_owned(), place, place_is_name }
+    }
+}
+
+/// A grant as people read it: the role, and where it applies. The place is a street's,
+/// community's or department's name (data in the district's language, which templates mark
+/// `lang="zh-CN"`) or the translated word for the whole district.
+#[derive(Debug, Clone)]
+pub struct GrantText {
+    /// The role's name, translated.
+    pub role: String,
+    /// Where it applies.
+    pub place: String,
+    /// Whether `place` is a name rather than translated wording.
+    pub place_is_name: bool,
+}
+
+impl std::fmt::Display for GrantText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} · {}", self.role, self.place)
     }
 }

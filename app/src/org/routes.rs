@@ -117,7 +117,7 @@ async fn streets(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response>
         .iter()
         .map(|s| {
             vec![
-                Cell::link(&s.name, format!("/manage/streets/{}", s.id)),
+                Cell::link(&s.name, format!("/manage/streets/{}", s.id)).data(),
                 Cell::text(&s.code),
                 Cell::link(ctx.t("nav.communities"), format!("/manage/communities?street_id={}", s.id)),
                 Cell::link(ctx.t("nav.venues"), format!("/manage/venues?street_id={}", s.id)),
@@ -196,7 +196,11 @@ async fn communities(State(state): State<AppState>, ctx: Ctx, Query(q): Query<St
         .filter(|c| ctx.can(Action::View, &Target::Community(service::community_location(c))))
         .map(|c| {
             let street = streets.iter().find(|s| s.id == c.street_id).map(|s| s.name.clone()).unwrap_or_default();
-            vec![Cell::link(&c.name, format!("/manage/communities/{}", c.id)), Cell::text(&c.code), Cell::text(street)]
+            vec![
+                Cell::link(&c.name, format!("/manage/communities/{}", c.id)).data(),
+                Cell::text(&c.code),
+                Cell::text(street).data(),
+            ]
         })
         .collect();
     let mut actions = Vec::new();
@@ -277,10 +281,10 @@ async fn venues(State(state): State<AppState>, ctx: Ctx, Query(q): Query<StreetQ
         .map(|v| {
             let street = streets.iter().find(|s| s.id == v.street_id).map(|s| s.name.clone()).unwrap_or_default();
             vec![
-                Cell::link(&v.name, format!("/manage/venues/{}", v.id)),
+                Cell::link(&v.name, format!("/manage/venues/{}", v.id)).data(),
                 Cell::text(ctx.t(v.kind.label_key())),
-                Cell::text(street),
-                Cell::text(if v.address.is_empty() { "—".to_owned() } else { v.address.clone() }),
+                Cell::text(street).data(),
+                Cell::text(if v.address.is_empty() { "—".to_owned() } else { v.address.clone() }).data(),
             ]
         })
         .collect();
@@ -362,9 +366,13 @@ async fn departments(State(state): State<AppState>, ctx: Ctx) -> AppResult<Respo
         .map(|d| {
             let street = d.street_id.and_then(|id| streets.iter().find(|s| s.id == id)).map(|s| s.name.clone());
             vec![
-                Cell::link(&ctx.name(&d.name, d.name_en.as_deref()).text, format!("/manage/departments/{}", d.id)),
+                {
+                    let n = ctx.name(&d.name, d.name_en.as_deref());
+                    let cell = Cell::link(&n.text, format!("/manage/departments/{}", d.id));
+                    if n.zh { cell.data() } else { cell }
+                },
                 Cell::text(ctx.t(d.kind.label_key())),
-                Cell::text(street.unwrap_or_else(|| "—".into())),
+                Cell::text(street.unwrap_or_else(|| "—".into())).data(),
             ]
         })
         .collect();

@@ -38,17 +38,27 @@ pub struct Cell {
     pub text: String,
     /// Makes the cell a link.
     pub href: Option<String>,
+    /// The text is data in the district's language (a name, an address), not wording: the
+    /// cell says `lang="zh-CN"`, so an English page reads it as Chinese (issue 12).
+    pub data: bool,
 }
 
 impl Cell {
     /// A plain cell.
     pub fn text(text: impl Into<String>) -> Self {
-        Self { text: text.into(), href: None }
+        Self { text: text.into(), href: None, data: false }
     }
 
     /// A linked cell.
     pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
-        Self { text: text.into(), href: Some(href.into()) }
+        Self { text: text.into(), href: Some(href.into()), data: false }
+    }
+
+    /// Marks the cell's text as data (a name, an address) rather than translated wording.
+    #[must_use]
+    pub fn data(mut self) -> Self {
+        self.data = true;
+        self
     }
 }
 
@@ -59,6 +69,17 @@ pub struct Opt {
     pub value: String,
     /// Visible label.
     pub label: String,
+}
+
+impl Opt {
+    /// Whether the label is a row's name (a street, a venue, a person) rather than wording:
+    /// such options carry a row's id as value (`12`, or `street:12` for a scope), wording
+    /// options a keyword (`open`, `cinema`) or nothing ("all", "choose"). Templates mark them
+    /// `lang="zh-CN"` so an English page reads names as Chinese (issue 12).
+    pub fn is_data(&self) -> bool {
+        let id = self.value.rsplit(':').next().unwrap_or_default();
+        !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+    }
 }
 
 /// An `<optgroup>` (label None: options without a group).

@@ -86,6 +86,13 @@ impl Ctx {
         i18n::LocalName::pick(self.locale, zh, en)
     }
 
+    /// "2026-12-09 19:30–20:30 周三": a span of time on one day, with the weekday as [`Ctx::when`]
+    /// gives it.
+    pub fn when_range(&self, start: i64, end: i64) -> String {
+        let day = crate::clock::local_day(start);
+        format!("{day} {} {}", crate::clock::time_range(start, end), self.t(i18n::weekday_key(day)))
+    }
+
     /// Translates a key with `{placeholders}`.
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         i18n::tf(self.locale, key, args)

@@ -39,11 +39,25 @@ pub enum Flash {
     PasswordReset,
     /// An activity was created or its details saved.
     EventSaved,
+    /// A booking or registration was confirmed.
+    BookingConfirmed,
+    /// Fully booked: on the waiting list.
+    BookingWaitlisted,
+    /// Entered in a lottery.
+    BookingRequested,
+    /// A booking was cancelled (the list scrolls to it).
+    BookingCancelled,
+    /// A booking moved to another time.
+    BookingRescheduled,
+    /// Checked in at the door with the day's code.
+    CheckedIn,
+    /// The calendar feed's address changed.
+    CalendarRotated,
 }
 
 impl Flash {
     /// Every message.
-    pub const ALL: [Flash; 8] = [
+    pub const ALL: [Flash; 15] = [
         Flash::LoggedIn,
         Flash::LoggedOut,
         Flash::PatrolEnded,
@@ -52,6 +66,13 @@ impl Flash {
         Flash::PersonRemoved,
         Flash::PasswordReset,
         Flash::EventSaved,
+        Flash::BookingConfirmed,
+        Flash::BookingWaitlisted,
+        Flash::BookingRequested,
+        Flash::BookingCancelled,
+        Flash::BookingRescheduled,
+        Flash::CheckedIn,
+        Flash::CalendarRotated,
     ];
 
     /// Its name in the cookie.
@@ -65,6 +86,13 @@ impl Flash {
             Flash::PersonRemoved => "person_removed",
             Flash::PasswordReset => "password_reset",
             Flash::EventSaved => "event_saved",
+            Flash::BookingConfirmed => "booking_confirmed",
+            Flash::BookingWaitlisted => "booking_waitlisted",
+            Flash::BookingRequested => "booking_requested",
+            Flash::BookingCancelled => "booking_cancelled",
+            Flash::BookingRescheduled => "booking_rescheduled",
+            Flash::CheckedIn => "checked_in",
+            Flash::CalendarRotated => "calendar_rotated",
         }
     }
 
@@ -84,6 +112,13 @@ impl Flash {
             Flash::PersonRemoved => "flash.person_removed",
             Flash::PasswordReset => "flash.password_reset",
             Flash::EventSaved => "flash.event_saved",
+            Flash::BookingConfirmed => "flash.booking_confirmed",
+            Flash::BookingWaitlisted => "flash.booking_waitlisted",
+            Flash::BookingRequested => "flash.booking_requested",
+            Flash::BookingCancelled => "flash.booking_cancelled",
+            Flash::BookingRescheduled => "flash.booking_rescheduled",
+            Flash::CheckedIn => "flash.checked_in",
+            Flash::CalendarRotated => "flash.calendar_rotated",
         }
     }
 

@@ -184,6 +184,52 @@ impl std::fmt::Display for LocalName {
     }
 }
 
+/// A piece of a worded text: `zh` when it holds Chinese characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// The text.
+    pub text: String,
+    /// Whether it is written in Chinese (a page marks it `lang="zh-CN"`).
+    pub zh: bool,
+}
+
+/// Splits a text worded from a translated sentence and data ("Booked: 法律援助咨询, 2026-12-09
+/// 14:00–15:00, 江苏路社区新时代文明实践站.") into runs, so a page in English can mark the
+/// names it carries as Chinese (issue 12). The sentences come from the catalogues, whose English
+/// has no Chinese, so a Chinese run is data: a title, a place, a person. Runs break at spaces
+/// and ASCII punctuation; a run with a Chinese character is `zh`.
+pub fn script_runs(text: &str) -> Vec<Run> {
+    let is_han = |c: char| matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}');
+    let breaks = |c: char| c.is_ascii_whitespace() || matches!(c, ',' | '.' | ';' | '!' | '?' | '(' | ')' | '"');
+    let mut runs: Vec<Run> = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, runs: &mut Vec<Run>| {
+        if word.is_empty() {
+            return;
+        }
+        let zh = word.chars().any(is_han);
+        match runs.last_mut() {
+            Some(last) if last.zh == zh => last.text.push_str(word),
+            _ => runs.push(Run { text: std::mem::take(word), zh }),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if breaks(c) {
+            flush(&mut word, &mut runs);
+            // Punctuation and spaces join the text around them when it is not Chinese.
+            match runs.last_mut() {
+                Some(last) if !last.zh => last.text.push(c),
+                _ => runs.push(Run { text: c.to_string(), zh: false }),
+            }
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut runs);
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +288,17 @@ mod tests {
     fn placeholders_are_filled() {
         let text = tf(Locale::En, "error.retry_in", &[("minutes", "15")]);
         assert_eq!(text, "Please try again in 15 minutes.");
+    }
+
+    #[test]
+    fn chinese_runs_in_a_worded_notice_are_marked() {
+        let runs = script_runs("Booked: 法律援助咨询, 2026-12-09 14:00–15:00, 江苏路社区新时代文明实践站.");
+        let zh: Vec<&str> = runs.iter().filter(|r| r.zh).map(|r| r.text.as_str()).collect();
+        assert_eq!(zh, ["法律援助咨询", "江苏路社区新时代文明实践站"]);
+        assert_eq!(
+            runs.iter().map(|r| r.text.as_str()).collect::<String>(),
+            "Booked: 法律援助咨询, 2026-12-09 14:00–15:00, 江苏路社区新时代文明实践站."
+        );
+        assert!(script_runs("All done.").iter().all(|r| !r.zh));
     }
 }

@@ -13,7 +13,6 @@ use crate::accounts::credentials;
 use crate::accounts::views::TokensPage;
 use crate::app::AppState;
 use crate::authz::gate::DistrictAdmin;
-use crate::clock::format_local;
 use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
 use crate::web::backoffice::Field;
@@ -42,7 +41,7 @@ async fn page(
     let tokens = credentials::list(state, user.id)
         .await?
         .into_iter()
-        .map(|t| (t.id, t.label, format_local(t.created_at), t.long_lived))
+        .map(|t| (t.id, t.label, ctx.when(t.created_at), t.long_lived))
         .collect();
     let fields = vec![Field::text("label", "field.token_label", "").hint("hint.token_label").required()];
     Ok(TokensPage { ctx, tokens, new_token, fields, errors, notice })
@@ -88,7 +87,7 @@ async fn revoke(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
 
 async fn rotate_calendar(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     credentials::rotate_feed(&state, ctx.user()?.id).await?;
-    Ok(see_other("/me/bookings?done=calendar"))
+    Ok(crate::web::flash::redirect("/me/bookings", crate::web::flash::Flash::CalendarRotated))
 }
 
 /// A long-lived service token for an integration's account: district administrators only,

@@ -119,8 +119,8 @@ async fn log(
         let ended: Option<i64> = r.try_get("ended_at")?;
         out.push(Row {
             inspector: r.try_get("display_name")?,
-            started: crate::clock::format_local(started),
-            ended: ended.map(crate::clock::format_local).unwrap_or_default(),
+            started: ctx.when(started),
+            ended: ended.map(|t| ctx.when(t)).unwrap_or_default(),
             minutes: (ended.unwrap_or(now) - started).max(0) / 60,
             points: r.try_get("points")?,
             findings: r.try_get("findings")?,

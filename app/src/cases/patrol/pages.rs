@@ -186,8 +186,8 @@ async fn row(ctx: &Ctx, conn: &mut crate::db::Conn, categories: &[Category], p: 
         }
     }
     Ok(PatrolRow {
-        started: crate::clock::format_local(p.started_at),
-        ended: p.ended_at.map(crate::clock::format_local).unwrap_or_default(),
+        started: ctx.when(p.started_at),
+        ended: p.ended_at.map(|t| ctx.when(t)).unwrap_or_default(),
         minutes: p.minutes,
         points: p.points,
         findings,

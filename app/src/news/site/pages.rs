@@ -129,8 +129,7 @@ async fn article(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
         .map(|b| Link { label: b.street.name.clone(), href: format!("/news?street={}", b.street.id) })
         .collect();
     let editable = ctx.user.as_ref().is_some_and(|u| service::may_edit(u, &article));
-    let source =
-        (!article.source_line.is_empty()).then(|| ctx.tf("news.source", &[("source", article.source_line.as_str())]));
+    let source = (!article.source_line.is_empty()).then(|| article.source_line.clone());
     let link = |r: &crate::news::links::Related| Link { label: r.title.clone(), href: r.url.clone() };
     let related_events = related.iter().filter(|r| r.kind == ItemKind::Event).map(link).collect();
     let related_cases = related.iter().filter(|r| r.kind == ItemKind::Case).map(link).collect();

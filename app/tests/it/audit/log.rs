@@ -58,9 +58,9 @@ async fn entries_read_as_sentences_with_links_and_labelled_fields() {
     let (status, page) = app.page("/manage/audit").await;
     assert_eq!(status, 200);
     let list = entries(&page);
-    assert!(list.contains("<strong>区管理员</strong> 修改了场所"), "{list}");
+    assert!(list.contains("<strong lang=\"zh-CN\">区管理员</strong> 修改了场所"), "{list}");
     assert!(list.contains("<a href=\"/manage/venues/7\">场所 #7</a>"), "{list}");
-    assert!(list.contains("<strong>系统</strong> 案件超时，自动上报督办"), "{list}");
+    assert!(list.contains("<strong lang=\"zh-CN\">系统</strong> 案件超时，自动上报督办"), "{list}");
     assert!(list.contains("<a href=\"/cases/42\">案件 #42</a>"), "{list}");
     assert!(list.contains(">名额<") && list.contains(">300<") && list.contains(">280<"), "{list}");
     assert!(list.contains(">其他信息<"), "an unknown field reads generically: {list}");

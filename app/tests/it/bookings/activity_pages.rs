@@ -56,7 +56,7 @@ async fn sessions_come_by_day_with_my_community_first_and_what_i_hold_marked() {
     let r = app.post(&format!("/sessions/{home_first}/register"), &[("token", &token), ("person_id", "")]).await;
     assert_eq!(r.status(), 303);
     // The venue has a page of its own.
-    assert!(page.contains(&format!("<a href=\"/venues/{home}\">")));
+    assert!(page.contains(&format!("<a href=\"/venues/{home}\" lang=\"zh-CN\">")));
 }
 
 #[tokio::test]
@@ -75,11 +75,15 @@ async fn shortcuts_this_week_and_my_community_and_cards_with_weekday_and_place()
     let away_name = venue_name(&w, away).await;
     let home_name = venue_name(&w, home).await;
     assert!(
-        page.contains(&format!("<time>周四 12月3日 19:00</time> · <a href=\"/venues/{away}\">{away_name}</a>")),
+        page.contains(&format!(
+            "<time>周四 12月3日 19:00</time> · <a href=\"/venues/{away}\" lang=\"zh-CN\">{away_name}</a>"
+        )),
         "{page}"
     );
     let (_, mine) = app.page(&format!("/events?community={community}&from=2026-12-01&to=2026-12-06")).await;
-    assert!(mine.contains(&format!("<time>周六 12月5日 19:00</time> · <a href=\"/venues/{home}\">{home_name}</a>")));
+    assert!(mine.contains(&format!(
+        "<time>周六 12月5日 19:00</time> · <a href=\"/venues/{home}\" lang=\"zh-CN\">{home_name}</a>"
+    )));
     assert!(mine.contains("aria-current=\"true\">本周") && mine.contains("aria-current=\"true\">我的社区"));
     assert!(mine.contains(&format!("name=\"community\" value=\"{community}\"")), "the form keeps the shortcut");
     // Turning 我的社区 off keeps 本周.
@@ -116,7 +120,7 @@ async fn a_refused_registration_is_summarised_at_the_top_and_keeps_the_choice() 
     app.post("/me/people", &[("name", "王秀英"), ("relation", "parent"), ("id_number", "")]).await;
     let (_, page) = app.page(&format!("/events/{}", e.id)).await;
     assert_eq!(page.matches("<select").count(), 1, "one choice of whom, for every session");
-    let person = page.split("\">父母 · 王秀英").next().unwrap().rsplit('"').next().unwrap().to_owned();
+    let person = page.split("\" lang=\"zh-CN\">父母 · 王秀英").next().unwrap().rsplit('"').next().unwrap().to_owned();
     let token = page.split("name=\"token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
     let r = app.post(&format!("/sessions/{full}/register"), &[("token", &token), ("person_id", &person)]).await;
     assert_eq!(r.status(), 303);
@@ -127,5 +131,8 @@ async fn a_refused_registration_is_summarised_at_the_top_and_keeps_the_choice() 
     let page = r.text().await.unwrap();
     assert!(status == 409 || status == 422, "{status}");
     assert!(page.contains("id=\"form-errors\"") && page.contains(&format!("<a href=\"#session-{full}\">")), "{page}");
-    assert!(page.contains(&format!("<option value=\"{person}\" selected>父母 · 王秀英")), "the choice is kept");
+    assert!(
+        page.contains(&format!("<option value=\"{person}\" selected lang=\"zh-CN\">父母 · 王秀英")),
+        "the choice is kept"
+    );
 }

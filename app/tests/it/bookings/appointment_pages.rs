@@ -73,10 +73,10 @@ async fn a_resident_books_for_a_parent_and_a_double_submit_books_once() {
             )
             .await;
         assert_eq!(r.status(), 303);
-        assert_eq!(r.headers()["location"], "/me/bookings?done=confirmed");
+        assert_eq!(r.headers()["location"], "/me/bookings");
     }
     assert_eq!(app.count("reservations").await, 1);
-    let (_, mine) = app.page("/me/bookings?done=confirmed").await;
+    let (_, mine) = app.page("/me/bookings").await;
     assert!(mine.contains("预约成功") && mine.contains("王秀英") && mine.contains("流感疫苗接种"));
     let id: i64 = mine.split("/bookings/").nth(1).unwrap().split('/').next().unwrap().parse().unwrap();
     let qr = app.get(&format!("/bookings/{id}/ticket.svg")).await;
@@ -89,7 +89,7 @@ async fn a_resident_books_for_a_parent_and_a_double_submit_books_once() {
     assert_eq!(other.get(&format!("/bookings/{id}/ticket.svg")).await.status(), 404);
     // Cancelling from the page.
     assert_eq!(app.post(&format!("/bookings/{id}/cancel"), &[]).await.status(), 303);
-    let (_, mine) = app.page("/me/bookings?done=cancelled").await;
+    let (_, mine) = app.page("/me/bookings").await;
     assert!(mine.contains("预约已取消"));
 }
 

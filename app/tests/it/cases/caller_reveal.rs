@@ -82,7 +82,7 @@ async fn the_dispatcher_reveals_a_callers_number_once_and_the_reveal_is_audited_
     let id = call_from(&w, "135 5555 6666").await;
     let (status, page) = app.page(&format!("/cases/{id}")).await;
     assert_eq!(status, 200);
-    assert!(page.contains("李先生 · 135****6666 · 需回复处理结果"));
+    assert!(page.contains("<span lang=\"zh-CN\">李先生</span> · 135****6666 · 需回复处理结果"));
     assert!(page.contains(&format!("action=\"{}\"", reveal_path(id))) && page.contains("显示完整号码（将被记录）"));
     assert!(!page.contains(CALLER) && !page.contains("135 5555 6666"));
     // Without the page's token (none, or a forged one) nothing is shown or recorded.

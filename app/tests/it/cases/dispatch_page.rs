@@ -47,9 +47,11 @@ async fn a_new_case_offers_one_choice_of_actions_with_dispatch_and_the_categorys
         assert!(page.contains(&format!("type=\"radio\" id=\"action-{action}\"")), "{action}");
     }
     assert!(page.contains("value=\"dispatch\" checked"));
-    assert!(page.contains(&format!("<option value=\"{enforcement}\" selected>区综合行政执法局</option>")));
+    assert!(
+        page.contains(&format!("<option value=\"{enforcement}\" selected lang=\"zh-CN\">区综合行政执法局</option>"))
+    );
     // The reporter's name, since the report is not anonymous.
-    assert!(page.contains("<dt>反映人</dt><dd>孙秀英</dd>"));
+    assert!(page.contains("<dt>反映人</dt><dd lang=\"zh-CN\">孙秀英</dd>"));
     // Dispatching is one submission of what is already chosen.
     let fields = [("action", "dispatch"), ("department_id", &*enforcement.to_string()), ("note", "")];
     let r = app.post(&format!("/cases/{id}/act"), &fields).await;

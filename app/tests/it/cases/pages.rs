@@ -126,7 +126,7 @@ async fn a_resident_reports_in_three_screens_keeping_answers_and_follows_the_cas
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
     assert!(page.contains("第 2 步") && page.contains("私搭乱建") && page.contains("<textarea"));
-    assert!(page.contains("<optgroup label=\"香港中路街道\">"));
+    assert!(page.contains("<optgroup label=\"香港中路街道\" lang=\"zh-CN\">"));
     // A link with a category lands on screen 2 as well.
     let (_, page) = app.page(&format!("/report?category={category}")).await;
     assert!(page.contains("第 2 步") && page.contains(&format!("value=\"{community}\" selected")));

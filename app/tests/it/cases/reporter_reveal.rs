@@ -87,7 +87,7 @@ async fn an_anonymous_reporter_is_in_no_audit_entry_and_no_view_of_the_case_but_
     let about: Vec<&str> = log.split("<li>").filter(|e| e.contains(&format!("案件 #{id}<"))).collect();
     assert_eq!(about.len(), 4, "{log}");
     assert!(about.iter().all(|e| !names_resident(e)), "{about:?}");
-    let by: Vec<bool> = about.iter().map(|e| e.contains("<strong>匿名反映人</strong>")).collect();
+    let by: Vec<bool> = about.iter().map(|e| e.contains("<strong lang=\"zh-CN\">匿名反映人</strong>")).collect();
     assert_eq!(by, [false, true, true, true], "newest first: the dispatcher's step, then the reporter's");
     // Over the API nobody else gets the reporter's user id: not the department, not the centre.
     let resident_actor = format!("\"actor\":{}", w.id(RESIDENT).0);
@@ -170,7 +170,7 @@ async fn only_the_command_centre_learns_who_reported_anonymously_by_an_audited_r
         .split("<li>")
         .find(|e| e.contains("查看匿名反映人身份"))
         .unwrap();
-    assert!(entry.contains("<strong>调度员</strong>") && entry.contains(&format!("案件 #{id}<")));
+    assert!(entry.contains("<strong lang=\"zh-CN\">调度员</strong>") && entry.contains(&format!("案件 #{id}<")));
     assert!(!names_resident(entry), "{entry}");
     // A report that is not anonymous hides nobody: there is nothing to reveal.
     let named = file(&w, false).await;

@@ -301,7 +301,7 @@ async fn a_hotline_call_from_a_registered_resident_becomes_their_case_and_a_stra
     app.login(DISPATCHER).await;
     let (status, form) = app.page("/manage/hotline").await;
     assert_eq!(status, 200);
-    assert!(form.contains("id=\"f-caller_phone\"") && form.contains("<optgroup label=\"市容环境\">"));
+    assert!(form.contains("id=\"f-caller_phone\"") && form.contains("<optgroup label=\"市容环境\" lang=\"zh-CN\">"));
     // Everything missing at once, and nothing stored.
     let r = app.post("/manage/hotline", &[("caller_name", " "), ("caller_phone", "12"), ("category_id", &ids.0)]).await;
     assert_eq!(r.status(), 422);
@@ -345,7 +345,7 @@ async fn a_hotline_call_from_a_registered_resident_becomes_their_case_and_a_stra
     assert!(done.contains(&format!("href=\"/cases/{first}\"")) && done.contains("已注册居民"));
     pages.push(done);
     let (_, staff_view) = app.page(&format!("/cases/{first}")).await;
-    assert!(staff_view.contains("王女士 · 139****2222 · 需回复处理结果"));
+    assert!(staff_view.contains("<span lang=\"zh-CN\">王女士</span> · 139****2222 · 需回复处理结果"));
     assert!(staff_view.contains("提交反映") && staff_view.contains("工作人员"), "filed by staff");
     pages.push(staff_view);
     // A stranger calls about the same spot from a landline: no reporter, the contact only, and
@@ -361,7 +361,7 @@ async fn a_hotline_call_from_a_registered_resident_becomes_their_case_and_a_stra
     assert!(done.contains(&format!("action=\"/cases/{second}/merge\"")));
     pages.push(done);
     let (_, staff_view) = app.page(&format!("/cases/{second}")).await;
-    assert!(staff_view.contains("李先生 · 0532****1234"));
+    assert!(staff_view.contains("<span lang=\"zh-CN\">李先生</span> · 0532****1234"));
     pages.push(staff_view);
     pages.push(app.page("/manage/cases").await.1);
     let into = first.to_string();
@@ -398,7 +398,10 @@ async fn a_streets_dispatcher_takes_calls_only_about_their_street() {
     app.login(STREET_DISPATCHER).await;
     let (status, form) = app.page("/manage/hotline").await;
     assert_eq!(status, 200);
-    assert!(form.contains("<optgroup label=\"八大峡街道\">") && !form.contains("<optgroup label=\"香港中路街道\">"));
+    assert!(
+        form.contains("<optgroup label=\"八大峡街道\" lang=\"zh-CN\">")
+            && !form.contains("<optgroup label=\"香港中路街道\" lang=\"zh-CN\">")
+    );
     // 云霄路 is in 香港中路街道: refused at the community, with the call kept as typed.
     let r = app.post("/manage/hotline", &call("赵先生", UNREGISTERED, &ids)).await;
     assert_eq!(r.status(), 422);

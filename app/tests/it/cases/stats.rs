@@ -13,8 +13,10 @@ use crate::helpers::*;
 
 /// The cells of the table row headed `row`: (column, text) in order.
 fn row_cells(html: &str, row: &str) -> Vec<(String, String)> {
-    let head = format!("<th scope=\"row\">{row}</th>");
-    let start = html.find(&head).unwrap_or_else(|| panic!("no row {row} in {html}"));
+    // A group's name is marked Chinese (a street's, a category's); the total row's is wording.
+    let named = format!("<th scope=\"row\" lang=\"zh-CN\">{row}</th>");
+    let total = format!("<th scope=\"row\">{row}</th>");
+    let start = html.find(&named).or_else(|| html.find(&total)).unwrap_or_else(|| panic!("no row {row} in {html}"));
     let tr = &html[start..start + html[start..].find("</tr>").unwrap()];
     tr.split("<td data-col=\"")
         .skip(1)
@@ -237,7 +239,7 @@ async fn district_staff_see_every_street_street_staff_their_own_and_others_nothi
     assert!(html.contains("href=\"/manage/case-stats\""), "a back-office tile");
     let (status, html) = w.app.page("/manage/case-stats?by=category").await;
     assert_eq!(status, 200);
-    assert!(html.contains(&format!("<h2 id=\"stats-heading\">{street} · ")), "{html}");
+    assert!(html.contains(&format!("<h2 id=\"stats-heading\"><span lang=\"zh-CN\">{street}</span> · ")), "{html}");
     assert_eq!(cell(&html, "私搭乱建", "cases"), "3");
     assert!(!html.contains("name=\"street\""), "nothing to choose for the staff of one street");
     assert_eq!(w.app.page(&format!("/manage/case-stats?street={second}")).await.0, 403);
@@ -246,7 +248,7 @@ async fn district_staff_see_every_street_street_staff_their_own_and_others_nothi
     w.app.login("13600000005").await;
     let (status, html) = w.app.page("/manage/case-stats").await;
     assert_eq!(status, 200);
-    assert!(html.contains(&format!("{other_street} · ")) && html.contains("这个时段没有案件。"), "{html}");
+    assert!(html.contains(&format!("{other_street}</span> · ")) && html.contains("这个时段没有案件。"), "{html}");
     // A district dispatcher may pick a street or the whole district.
     w.app.login_with("13600000002", PASSWORD).await;
     let (_, html) = w.app.page(&format!("/manage/case-stats?street={second}")).await;

@@ -259,7 +259,7 @@ async fn the_pages_carry_an_application_a_request_the_assignment_and_the_checkli
     assert!(
         page.contains("帮办进度")
             && page.contains("帮办员小王")
-            && page.contains("李经理 <span class=\"code\">135****0001</span>")
+            && page.contains("<span lang=\"zh-CN\">李经理</span> <span class=\"code\">135****0001</span>")
     );
     assert!(!page.contains("13512340001"), "the whole number only in the answer to a reveal");
     let r = app.post(&format!("/cases/{case}/assist/agent"), &[("agent_user_id", &w.id(ENFORCER).0.to_string())]).await;
@@ -412,8 +412,8 @@ async fn the_applicant_hears_once_that_the_application_was_approved_or_refused_a
     let (_, page) = app.page("/me/inbox").await;
     assert!(
         page.contains(
-            "Your enterprise application (青岛王记商贸有限公司) was not approved; you may correct it and apply again \
-             at /enterprise. Reason: 名称与营业执照不符，请按执照填写"
+            "Your enterprise application (<span lang=\"zh-CN\">青岛王记商贸有限公司</span>) was not approved; you may \
+             correct it and apply again at /enterprise. Reason: <span lang=\"zh-CN\">名称与营业执照不符，请按执照填写</span>"
         ),
         "{page}"
     );

@@ -205,7 +205,7 @@ async fn roles_are_granted_within_scope_and_audited() {
     // A resident of another street is not even visible.
     assert_eq!(app.get(&format!("/manage/users/{stranger}")).await.status(), 404);
     let (_, page) = app.page(&format!("/manage/users/{resident}")).await;
-    assert!(page.contains("网格员/巡查员 · 香港中路街道"));
+    assert!(page.contains("网格员/巡查员 · <span lang=\"zh-CN\">香港中路街道</span>"));
     // Revoke.
     assert_eq!(
         app.post(&path, &[("role", "inspector"), ("scope", &format!("street:{mine}")), ("revoke", "1")]).await.status(),
