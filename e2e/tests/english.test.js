@@ -9,8 +9,6 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { startServer, launchBrowser, newPage, login } from '../lib/harness.js';
 import { useMode, MODES } from '../lib/journey.js';
 

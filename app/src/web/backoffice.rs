@@ -14,6 +14,15 @@ pub struct Link {
     pub href: String,
 }
 
+impl Link {
+    /// ` lang="zh-CN"` when the label holds Chinese: the English catalogue has none, so on an
+    /// English page that is data (an activity's title), which screen readers should read as
+    /// Chinese. Printed inside the `<a>` tag.
+    pub fn lang_attr(&self) -> &'static str {
+        if crate::web::i18n::has_chinese(&self.label) { " lang=\"zh-CN\"" } else { "" }
+    }
+}
+
 /// A tile on the back-office home: a section a user may open. Every domain lists its own
 /// (`app::Domain::tiles`); the home shows them in the order of `app::DOMAINS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,13 +81,10 @@ pub struct Opt {
 }
 
 impl Opt {
-    /// Whether the label is a row's name (a street, a venue, a person) rather than wording:
-    /// such options carry a row's id as value (`12`, or `street:12` for a scope), wording
-    /// options a keyword (`open`, `cinema`) or nothing ("all", "choose"). Templates mark them
-    /// `lang="zh-CN"` so an English page reads names as Chinese (issue 12).
+    /// Whether the option's text is data in Chinese (a name) on a page in another language;
+    /// templates mark it `lang="zh-CN"` (see [`crate::web::i18n::has_chinese`]).
     pub fn is_data(&self) -> bool {
-        let id = self.value.rsplit(':').next().unwrap_or_default();
-        !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+        crate::web::i18n::has_chinese(&self.label)
     }
 }
 
@@ -89,6 +95,13 @@ pub struct OptGroup {
     pub label: Option<String>,
     /// Options.
     pub options: Vec<Opt>,
+}
+
+impl OptGroup {
+    /// Whether the label is data in Chinese, as [`Opt::is_data`].
+    pub fn is_data(&self) -> bool {
+        self.label.as_deref().is_some_and(crate::web::i18n::has_chinese)
+    }
 }
 
 /// A form field.

@@ -193,6 +193,12 @@ pub struct Run {
     pub zh: bool,
 }
 
+/// Whether a text holds Chinese. The English catalogue has none, so on an English page such
+/// text is data (a title, a place, a person's name), which a page marks `lang="zh-CN"`.
+pub fn has_chinese(text: &str) -> bool {
+    script_runs(text).iter().any(|r| r.zh)
+}
+
 /// Splits a text worded from a translated sentence and data ("Booked: 法律援助咨询, 2026-12-09
 /// 14:00–15:00, 江苏路社区新时代文明实践站.") into runs, so a page in English can mark the
 /// names it carries as Chinese (issue 12). The sentences come from the catalogues, whose English
