@@ -209,6 +209,13 @@ pub struct ListPage {
     pub more: Option<Link>,
 }
 
+impl ListPage {
+    /// The key of column `i`'s header (each cell is labelled with it on a phone).
+    pub fn header(&self, i: usize) -> &'static str {
+        self.headers.get(i).copied().unwrap_or("form.none")
+    }
+}
+
 /// A form page.
 #[derive(askama::Template)]
 #[template(path = "manage/form.html")]
