@@ -61,14 +61,16 @@ async fn mine(State(state): State<AppState>, ctx: Ctx, Query(q): Query<HistoryQu
     let how = rules
         .iter()
         .filter(|r| r.points > 0)
-        .map(|r| HowRow {
-            source_key: r.source.label_key(),
-            how_key: r.source.how_key(),
-            figures: ctx
-                .tf("points.how_figures", &[("points", &r.points.to_string()), ("cap", &r.daily_cap.to_string())]),
-        })
+        .map(|r| HowRow { source_key: r.source.label_key(), figures: how_line(&ctx, r) })
         .collect();
     render(&MyPointsPage { ctx, total, rows, older, later_page: before > 0, how })
+}
+
+/// "Attend … and check in there. 10 points each, at most 20 a day."
+fn how_line(ctx: &Ctx, r: &Rule) -> String {
+    let key = if r.points == 1 { "points.how_figures_one" } else { "points.how_figures" };
+    let figures = ctx.tf(key, &[("points", &r.points.to_string()), ("cap", &r.daily_cap.to_string())]);
+    ctx.tf("points.how_line", &[("how", ctx.t(r.source.how_key())), ("figures", &figures)])
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -26,9 +26,7 @@ pub struct HistoryRow {
 pub struct HowRow {
     /// The source's name (catalog key).
     pub source_key: &'static str,
-    /// What earns it (catalog key).
-    pub how_key: &'static str,
-    /// "5 points each, at most 10 a day".
+    /// What earns it, and how many points: "check in … 5 points each, at most 10 a day."
     pub figures: String,
 }
 
