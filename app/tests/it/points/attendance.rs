@@ -56,3 +56,17 @@ async fn an_appointment_attended_earns_no_study_points() {
     assert_eq!(code, 200);
     assert_eq!(w.app.count("points_entries").await, 0);
 }
+
+#[tokio::test]
+async fn a_ticket_checked_in_at_the_desk_twice_earns_points_once() {
+    let (w, session) = World::with_lesson("微党课：红色记忆", 10).await;
+    let residents = w.residents(1).await;
+    let code = register(&residents[0], session).await["code"].as_str().unwrap().to_owned();
+    w.app.login(ORGANISER).await;
+    for _ in 0..2 {
+        assert_eq!(w.app.post("/manage/checkin", &[("code", &code)]).await.status(), 200);
+    }
+    let (_, mine) = residents[0].get("/me/points").await;
+    assert_eq!(mine["total"], 10, "{mine}");
+    assert_eq!(w.app.count("points_entries").await, 1);
+}
