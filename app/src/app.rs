@@ -54,6 +54,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::enterprise::DOMAIN,
     crate::board::DOMAIN,
     crate::news::DOMAIN,
+    crate::points::DOMAIN,
     crate::search::DOMAIN,
     crate::portal::DOMAIN,
 ];

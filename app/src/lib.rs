@@ -29,6 +29,7 @@ pub mod news;
 pub mod notify;
 pub mod org;
 pub mod people;
+pub mod points;
 pub mod portal;
 pub mod search;
 pub mod seed;

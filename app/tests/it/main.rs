@@ -21,5 +21,6 @@ mod news;
 mod notify;
 mod org;
 mod platform;
+mod points;
 mod portal;
 mod search;

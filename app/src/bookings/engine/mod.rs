@@ -12,7 +12,8 @@
 //! a reservation ([`attempt_transition`], [`promote`]); in `book`, the single booking of the
 //! rush as one durable write (`db::write`); in `batch`, what a PostgreSQL batch of bookings
 //! does; in `cache`, what booking remembers between requests; in `insert`, the statements
-//! that take a seat. Which engine runs a write is `db`'s business, not this folder's.
+//! that take a seat; in `points`, the attendance points a move to or from attended awards or
+//! reverses. Which engine runs a write is `db`'s business, not this folder's.
 
 use rand::Rng as _;
 
@@ -27,6 +28,7 @@ pub mod batch;
 pub mod book;
 pub mod cache;
 pub mod insert;
+mod points;
 
 /// A booking to make.
 #[derive(Debug, Clone)]
@@ -197,7 +199,11 @@ pub async fn attempt_transition(
     let mut attempt = Attempt::begin(conn).await?;
     let result = store::transition(attempt.conn(), id, from, to, by, now).await;
     match attempt.end(result).await {
-        Ok(true) => Ok(Moved::Done),
+        Ok(true) => {
+            // Attendance earns points in the same transaction (see `points`).
+            points::attendance_moved(conn, id, from, to, now).await?;
+            Ok(Moved::Done)
+        }
         Ok(false) => Ok(Moved::Gone),
         Err(e) if is_no_seat(&e) => Ok(Moved::NoSeat),
         Err(e) => Err(e),

@@ -308,8 +308,13 @@ async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
             "13900000107",
             Role::StreetAdmin,
             Scope::Street(street),
-            [&ORG[..], &["/manage/checkin"], &cases[..], &["/manage/patrols", "/manage/hotline", "/manage/news"]]
-                .concat(),
+            [
+                &ORG[..],
+                &["/manage/checkin"],
+                &cases[..],
+                &["/manage/patrols", "/manage/hotline", "/manage/news", "/manage/points"],
+            ]
+            .concat(),
         ),
         (
             "13900000108",
@@ -320,7 +325,7 @@ async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
                 &["/manage/events", "/manage/checkin", "/manage/services"],
                 &cases[..],
                 &["/manage/patrols", "/manage/hotline", "/manage/case-categories", "/manage/work-calendar"],
-                &["/manage/assist", "/manage/enterprises", "/manage/news"],
+                &["/manage/assist", "/manage/enterprises", "/manage/news", "/manage/points"],
             ]
             .concat(),
         ),
