@@ -104,7 +104,8 @@ MODES.forEach((mode, i) => {
     await j.tap('form[action="/patrol/start"] button', 'started');
     await checkA11y(page, 'patrol, open');
     await page.waitForFunction(() => document.getElementById('f-lat').value !== '');
-    await j.choose('#f-category_id', { label: '占道经营' }, 'category');
+    // English pages name the category in English (issue 12 point 8).
+    await j.choose('#f-category_id', { label: mode.name === 'en' ? 'Street vending on the pavement' : '占道经营' }, 'category');
     const photo = { name: 'scene.png', mimeType: 'image/png', buffer: await page.screenshot({ clip: { x: 0, y: 0, width: 240, height: 160 } }) };
     await j.attach('#f-photo', photo, 'photo');
     await j.tap('#finding-form button[type=submit]', 'filed');
