@@ -485,6 +485,7 @@ async fn progress(
 #[into_params(parameter_in = Query)]
 pub struct BoardQuery {
     /// `team` (default), `street` or `person` (when the organiser turned it on; signed in).
+    #[param(inline)]
     pub by: Option<BoardBy>,
 }
 

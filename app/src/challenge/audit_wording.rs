@@ -10,11 +10,11 @@ pub const AUDIT: Wording = Wording {
         ("challenge_checkin", "challenge.audit.checkin"),
     ],
     actions: &[
-        ("challenge.create", "challenge.audit.create"),
-        ("challenge.team_create", "challenge.audit.team_create"),
-        ("challenge.join", "challenge.audit.join"),
-        ("challenge.checkin_replace", "challenge.audit.checkin_replace"),
-        ("challenge.checkin_review", "challenge.audit.checkin_review"),
+        ("challenges.create", "challenge.audit.create"),
+        ("challenges.team_create", "challenge.audit.team_create"),
+        ("challenges.join", "challenge.audit.join"),
+        ("challenges.checkin_replace", "challenge.audit.checkin_replace"),
+        ("challenges.checkin_review", "challenge.audit.checkin_review"),
     ],
     links: &[],
     // `challenge::store`'s rows, as recorded.

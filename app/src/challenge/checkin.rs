@@ -135,7 +135,7 @@ pub async fn check_in(state: &AppState, user: &CurrentUser, challenge_id: i64, n
     let checkin = store::checkin(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if let Some(before) = &existing {
         let change = Change::new("challenge_checkin", id, p.street_id.map(StreetId)).before(before).after(&checkin);
-        audit::record(&mut tx, now, user.id, "challenge.checkin_replace", change).await?;
+        audit::record(&mut tx, now, user.id, "challenges.checkin_replace", change).await?;
     }
     tx.commit().await?;
     Ok(Answer { checkin, created: existing.is_none() })
@@ -196,7 +196,7 @@ pub async fn review(
     // longer does (`before.counted_m` vs `counted_m`), in this transaction (`points` domain).
     let after = store::checkin(&mut tx, checkin_id).await?.ok_or(AppError::NotFound)?;
     let change = Change::new("challenge_checkin", checkin_id, p.street_id.map(StreetId)).before(&before).after(&after);
-    audit::record(&mut tx, now, user.id, "challenge.checkin_review", change).await?;
+    audit::record(&mut tx, now, user.id, "challenges.checkin_review", change).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -45,7 +45,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, c: Challenge) -> AppRe
     check_places(&mut tx, &c).await?;
     let id = store::insert_challenge(&mut tx, &c, Some(user.id), now).await?;
     let after = store::challenge(&mut tx, id).await?;
-    audit::record(&mut tx, now, user.id, "challenge.create", Change::new("challenge", id, c.street_id.map(StreetId)).after(&after))
+    audit::record(&mut tx, now, user.id, "challenges.create", Change::new("challenge", id, c.street_id.map(StreetId)).after(&after))
         .await?;
     tx.commit().await?;
     Ok(id)
@@ -128,7 +128,7 @@ pub async fn create_team(
     let id = store::insert_team(&mut tx, &team, user.id, now).await?;
     let saved = store::team(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let change = Change::new("challenge_team", id, c.street_id.map(StreetId)).after(&saved);
-    audit::record(&mut tx, now, user.id, "challenge.team_create", change).await?;
+    audit::record(&mut tx, now, user.id, "challenges.team_create", change).await?;
     tx.commit().await?;
     Ok(saved)
 }
@@ -216,7 +216,7 @@ pub async fn join(
             store::add_member(&mut tx, t.id, 0, now).await?;
         }
         let change = Change::new("challenge", challenge_id, p.street_id.map(StreetId)).after(&p);
-        audit::record(&mut tx, now, user.id, "challenge.join", change).await?;
+        audit::record(&mut tx, now, user.id, "challenges.join", change).await?;
     } else if let Some(t) = &team {
         match p.team_id {
             Some(mine) if mine == t.id => {}
@@ -228,7 +228,7 @@ pub async fn join(
                     p.team_id = Some(t.id);
                     let change =
                         Change::new("challenge", challenge_id, p.street_id.map(StreetId)).before(&before).after(&p);
-                    audit::record(&mut tx, now, user.id, "challenge.join", change).await?;
+                    audit::record(&mut tx, now, user.id, "challenges.join", change).await?;
                 }
             }
         }

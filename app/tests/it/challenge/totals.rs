@@ -43,7 +43,7 @@ async fn a_second_check_in_of_the_day_and_kind_replaces_the_first_and_its_metres
     assert_eq!((status, third["status"].as_str()), (200, Some("held")));
     assert_eq!(progress(me, id).await["km"], 0.0);
     assert_eq!(w.app.count("challenge_checkins").await, 1);
-    let audited = scalar(&w.app, "select count(*) from audit_log where action = 'challenge.checkin_replace'").await;
+    let audited = scalar(&w.app, "select count(*) from audit_log where action = 'challenges.checkin_replace'").await;
     assert_eq!(audited, 2, "each replacement is audited");
     totals_agree(&w.app).await;
 }
@@ -81,7 +81,7 @@ async fn an_organiser_reduces_a_held_check_in_and_its_owner_can_no_longer_replac
     let (status, _) = w.api(ORGANISER).post(&review, json!({ "decision": "refuse", "reason": "重复申报" })).await;
     assert_eq!(status, 200);
     assert_eq!(progress(me, id).await["team"]["km"], 0.0);
-    let audited = scalar(&w.app, "select count(*) from audit_log where action = 'challenge.checkin_review'").await;
+    let audited = scalar(&w.app, "select count(*) from audit_log where action = 'challenges.checkin_review'").await;
     assert_eq!(audited, 2);
     totals_agree(&w.app).await;
 }
