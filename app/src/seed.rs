@@ -8,6 +8,7 @@
 //! rather than invented.
 
 mod cases;
+pub mod challenge;
 pub mod content;
 
 use std::collections::HashMap;

@@ -3,6 +3,7 @@
 //! concurrent check-ins of one person, the team mean and the boards, and who may do what.
 
 mod access;
+mod demo;
 mod rules;
 mod totals;
 
