@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// A kind of exercise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ExerciseKind)]
 pub enum Kind {
     /// 步行
     Walk,
@@ -71,6 +72,7 @@ impl Kind {
 /// Where a check-in's figures came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CheckinSource)]
 pub enum Source {
     /// Entered by hand.
     Manual,
@@ -94,6 +96,7 @@ impl Source {
 /// A check-in's state. Only `accepted` and `reduced` count, with their `counted_m`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CheckinStatus)]
 pub enum Status {
     /// Counted in full.
     Accepted,
@@ -244,6 +247,7 @@ impl Rules {
 /// Who may join a challenge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[schema(as = ChallengeAudience)]
 pub enum Audience {
     /// Anyone signed in.
     Everyone,
