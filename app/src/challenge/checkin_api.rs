@@ -21,10 +21,7 @@ use crate::web::i18n::{Locale, t};
 
 /// The API routes of check-ins.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(held_checkins, check_in))
-        .routes(routes!(my_checkins))
-        .routes(routes!(review))
+    OpenApiRouter::new().routes(routes!(held_checkins, check_in)).routes(routes!(my_checkins)).routes(routes!(review))
 }
 
 /// The caller's language, for the reasons they read.

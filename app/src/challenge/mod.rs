@@ -28,4 +28,5 @@ pub use route::{Milestone, Route};
 use crate::app::Domain;
 
 /// The challenge as a domain: its API and how the audit log words its entries.
-pub const DOMAIN: Domain = Domain { name: "challenge", api: api::router, audit: Some(&audit_wording::AUDIT), ..Domain::NONE };
+pub const DOMAIN: Domain =
+    Domain { name: "challenge", api: api::router, audit: Some(&audit_wording::AUDIT), ..Domain::NONE };

@@ -309,7 +309,9 @@ impl TeamKind {
 
     /// Parses [`TeamKind::as_str`].
     pub fn parse(s: &str) -> Option<TeamKind> {
-        [TeamKind::Street, TeamKind::Community, TeamKind::Branch, TeamKind::Custom].into_iter().find(|k| k.as_str() == s)
+        [TeamKind::Street, TeamKind::Community, TeamKind::Branch, TeamKind::Custom]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 
     /// Whether joining takes the team's code (otherwise: living in its place).

@@ -26,7 +26,11 @@ pub async fn location(conn: &mut crate::db::Conn, c: &Challenge) -> AppResult<Lo
         Some(d) => crate::org::department(conn, DepartmentId(d)).await?.and_then(|d| d.street_id),
         None => None,
     };
-    Ok(Location { street: c.street_id.map(StreetId).or(dept_street), community: None, department: c.department_id.map(DepartmentId) })
+    Ok(Location {
+        street: c.street_id.map(StreetId).or(dept_street),
+        community: None,
+        department: c.department_id.map(DepartmentId),
+    })
 }
 
 /// Whether the user runs this challenge (its teams, its review queue).
@@ -45,8 +49,14 @@ pub async fn create(state: &AppState, user: &CurrentUser, c: Challenge) -> AppRe
     check_places(&mut tx, &c).await?;
     let id = store::insert_challenge(&mut tx, &c, Some(user.id), now).await?;
     let after = store::challenge(&mut tx, id).await?;
-    audit::record(&mut tx, now, user.id, "challenges.create", Change::new("challenge", id, c.street_id.map(StreetId)).after(&after))
-        .await?;
+    audit::record(
+        &mut tx,
+        now,
+        user.id,
+        "challenges.create",
+        Change::new("challenge", id, c.street_id.map(StreetId)).after(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -143,9 +153,11 @@ pub async fn may_join(conn: &mut crate::db::Conn, user: &CurrentUser, c: &Challe
         Audience::Everyone => true,
         Audience::Street(s) => home.is_some_and(|h| h.street_id.0 == s),
         Audience::Community(k) => home.is_some_and(|h| h.id.0 == k),
-        Audience::Department(d) => {
-            user.principal.grants().iter().any(|g| g.role != Role::Resident && g.scope == Scope::Department(DepartmentId(d)))
-        }
+        Audience::Department(d) => user
+            .principal
+            .grants()
+            .iter()
+            .any(|g| g.role != Role::Resident && g.scope == Scope::Department(DepartmentId(d))),
     })
 }
 
@@ -332,7 +344,12 @@ pub struct BoardRow {
 }
 
 /// A board of the challenge, best first; ties keep a stable order (id, then name).
-pub async fn board(state: &AppState, user: Option<&CurrentUser>, challenge_id: i64, by: BoardBy) -> AppResult<(Challenge, Vec<BoardRow>)> {
+pub async fn board(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    challenge_id: i64,
+    by: BoardBy,
+) -> AppResult<(Challenge, Vec<BoardRow>)> {
     let mut conn = state.db.conn().await?;
     let c = store::challenge(&mut conn, challenge_id).await?.ok_or(AppError::NotFound)?;
     let mut rows: Vec<BoardRow> = match by {
@@ -371,7 +388,14 @@ pub async fn board(state: &AppState, user: Option<&CurrentUser>, challenge_id: i
             store::top_people(&mut conn, challenge_id, 100)
                 .await?
                 .into_iter()
-                .map(|p| BoardRow { id: None, name: p.name, real_m: p.counted_m, total_m: p.counted_m, members: 1, team: p.team })
+                .map(|p| BoardRow {
+                    id: None,
+                    name: p.name,
+                    real_m: p.counted_m,
+                    total_m: p.counted_m,
+                    members: 1,
+                    team: p.team,
+                })
                 .collect()
         }
     };

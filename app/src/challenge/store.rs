@@ -165,8 +165,7 @@ pub struct Team {
     pub counted_m: i64,
 }
 
-const TEAM_COLUMNS: &str =
-    "team_id, challenge_id, kind, name, street_id, community_id, join_code, members, counted_m";
+const TEAM_COLUMNS: &str = "team_id, challenge_id, kind, name, street_id, community_id, join_code, members, counted_m";
 
 fn team_from(r: &AnyRow) -> Result<Team> {
     Ok(Team {
@@ -248,8 +247,16 @@ fn participant_from(r: &AnyRow) -> Result<Participant> {
 
 /// The person's participation, if they joined.
 pub async fn participant(conn: &mut Conn, challenge: i64, user: UserId) -> Result<Option<Participant>> {
-    let sql = format!("select {PARTICIPANT_COLUMNS} from challenge_participants where challenge_id = $1 and user_id = $2");
-    sqlx::query(&sql).bind(challenge).bind(user.0).fetch_optional(conn).await?.as_ref().map(participant_from).transpose()
+    let sql =
+        format!("select {PARTICIPANT_COLUMNS} from challenge_participants where challenge_id = $1 and user_id = $2");
+    sqlx::query(&sql)
+        .bind(challenge)
+        .bind(user.0)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(participant_from)
+        .transpose()
 }
 
 /// The person's participation, locked until the transaction ends: an UPDATE takes the row's
@@ -261,7 +268,15 @@ pub async fn lock_participant(conn: &mut Conn, challenge: i64, user: i64, now: i
         "update challenge_participants set updated_at = $3 where challenge_id = $1 and user_id = $2 \
          returning {PARTICIPANT_COLUMNS}"
     );
-    sqlx::query(&sql).bind(challenge).bind(user).bind(now).fetch_optional(conn).await?.as_ref().map(participant_from).transpose()
+    sqlx::query(&sql)
+        .bind(challenge)
+        .bind(user)
+        .bind(now)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(participant_from)
+        .transpose()
 }
 
 /// Adds the person (once: a second join finds the first row); whether a row was added.
@@ -311,12 +326,14 @@ pub async fn add_member(conn: &mut Conn, team: i64, counted_m: i64, now: i64) ->
 /// Adds `delta` counted metres to a participant and their team (if any): the running totals,
 /// in the transaction of the check-in change that moves them.
 pub async fn add_counted(conn: &mut Conn, p: &Participant, delta: i64, now: i64) -> Result<()> {
-    sqlx::query("update challenge_participants set counted_m = counted_m + $2, updated_at = $3 where participant_id = $1")
-        .bind(p.id)
-        .bind(delta)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "update challenge_participants set counted_m = counted_m + $2, updated_at = $3 where participant_id = $1",
+    )
+    .bind(p.id)
+    .bind(delta)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
     if let Some(team) = p.team_id {
         sqlx::query("update challenge_teams set counted_m = counted_m + $2, updated_at = $3 where team_id = $1")
             .bind(team)
@@ -397,7 +414,13 @@ pub async fn checkin(conn: &mut Conn, id: i64) -> Result<Option<Checkin>> {
 }
 
 /// The person's check-in for a day and kind.
-pub async fn checkin_of(conn: &mut Conn, challenge: i64, user: UserId, day: &str, kind: Kind) -> Result<Option<Checkin>> {
+pub async fn checkin_of(
+    conn: &mut Conn,
+    challenge: i64,
+    user: UserId,
+    day: &str,
+    kind: Kind,
+) -> Result<Option<Checkin>> {
     let sql = format!(
         "select {CHECKIN_COLUMNS} from challenge_checkins where challenge_id = $1 and user_id = $2 and day = $3 \
          and kind = $4"
@@ -469,7 +492,13 @@ pub struct CheckinWrite<'a> {
 }
 
 /// Saves a first check-in for its day and kind; its id.
-pub async fn insert_checkin(conn: &mut Conn, challenge: i64, user: UserId, w: &CheckinWrite<'_>, now: i64) -> Result<i64> {
+pub async fn insert_checkin(
+    conn: &mut Conn,
+    challenge: i64,
+    user: UserId,
+    w: &CheckinWrite<'_>,
+    now: i64,
+) -> Result<i64> {
     sqlx::query(
         "insert into challenge_checkins (challenge_id, user_id, day, kind, claimed_m, steps, minutes, source, status, \
          counted_m, reason, track_hash, idempotency_key, created_at, updated_at) \
@@ -584,7 +613,14 @@ pub async fn street_totals(conn: &mut Conn, challenge: i64) -> Result<Vec<Street
     .fetch_all(conn)
     .await?;
     rows.iter()
-        .map(|r| Ok(StreetTotal { street_id: r.try_get(0)?, name: r.try_get(1)?, members: r.try_get(2)?, counted_m: r.try_get(3)? }))
+        .map(|r| {
+            Ok(StreetTotal {
+                street_id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                members: r.try_get(2)?,
+                counted_m: r.try_get(3)?,
+            })
+        })
         .collect()
 }
 
@@ -610,5 +646,7 @@ pub async fn top_people(conn: &mut Conn, challenge: i64, limit: i64) -> Result<V
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    rows.iter().map(|r| Ok(PersonTotal { name: r.try_get(0)?, team: r.try_get(1)?, counted_m: r.try_get(2)? })).collect()
+    rows.iter()
+        .map(|r| Ok(PersonTotal { name: r.try_get(0)?, team: r.try_get(1)?, counted_m: r.try_get(2)? }))
+        .collect()
 }

@@ -110,7 +110,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Loaded>> {
         loaded.teams += 1;
     }
     let branch = team(TeamKind::Branch, "区委宣传部机关党支部".into(), None, None);
-    let branch = service::create_team(state, organiser, id, branch, "CZ1934".into()).await.map_err(|e| fail("team", e))?;
+    let branch =
+        service::create_team(state, organiser, id, branch, "CZ1934".into()).await.map_err(|e| fail("team", e))?;
     loaded.teams += 1;
 
     // The nine accounts in three teams, each with a week of walks (and some runs) of a few km.

@@ -10,8 +10,11 @@ async fn a_street_organiser_runs_their_streets_challenges_and_no_others() {
     let w = world().await;
     let street = w.street(XIANGGANG_ZHONGLU).0;
     let other = w.street(BADAXIA).0;
-    let organiser =
-        w.client(Person::new("13700000009", "街道组织者").grant(ejia::authz::Role::Organizer, At::Street(XIANGGANG_ZHONGLU))).await;
+    let organiser = w
+        .client(
+            Person::new("13700000009", "街道组织者").grant(ejia::authz::Role::Organizer, At::Street(XIANGGANG_ZHONGLU)),
+        )
+        .await;
     let (status, _) = organiser.post("/challenges", body(json!({ "street_id": other }))).await;
     assert_eq!(status, 403, "another street's");
     let (status, _) = organiser.post("/challenges", body(json!({}))).await;
@@ -30,8 +33,9 @@ async fn a_street_organiser_runs_their_streets_challenges_and_no_others() {
     // A held check-in of the street's challenge: the other street's organiser may not review it.
     join(w.api(RESIDENT), id, None).await;
     let (_, held) = check_in(w.api(RESIDENT), id, json!({ "day": TODAY, "kind": "walk", "km": 40 })).await;
-    let stranger =
-        w.client(Person::new("13700000010", "别街组织者").grant(ejia::authz::Role::Organizer, At::Street(BADAXIA))).await;
+    let stranger = w
+        .client(Person::new("13700000010", "别街组织者").grant(ejia::authz::Role::Organizer, At::Street(BADAXIA)))
+        .await;
     let review = format!("/checkins/{}/review", held["id"]);
     let (status, _) = stranger.post(&review, json!({ "decision": "accept" })).await;
     assert_eq!(status, 403);
@@ -61,7 +65,8 @@ async fn residents_join_their_own_places_teams_and_custom_teams_with_the_code() 
     let friend = w.api(OTHER_RESIDENT);
     let (status, _) = friend.post(&path, json!({ "team_id": custom["id"], "join_code": "WRONG2" })).await;
     assert_eq!(status, 422);
-    let (status, joined) = friend.post(&path, json!({ "team_id": custom["id"], "join_code": code.to_lowercase() })).await;
+    let (status, joined) =
+        friend.post(&path, json!({ "team_id": custom["id"], "join_code": code.to_lowercase() })).await;
     assert_eq!((status, &joined["team_id"]), (201, &custom["id"]));
     // Joined without a team, then with one: the same participation, now in the team.
     let (status, _) = me.post(&path, json!({})).await;
@@ -96,12 +101,23 @@ async fn a_new_challenge_is_checked_field_by_field() {
         )
         .await;
     assert_eq!(status, 422);
-    let mut fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let mut fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     fields.sort_unstable();
     assert_eq!(fields, ["daily_cap_km", "days_back", "ends_on", "name", "route", "scale"]);
     let (status, c) = w.api(ORGANISER).post("/challenges", body(json!({ "caps": { "swim": 2 } }))).await;
     assert_eq!(status, 201);
-    assert_eq!((c["route_length_km"].as_f64(), c["caps"]["swim"].as_f64(), c["steps_per_km"].as_i64()), (Some(12500.0), Some(2.0), Some(1400)));
-    let (status, got) = w.app.get(&format!("/api/v1/challenges/{}", c["id"])).await.json::<serde_json::Value>().await.map(|v| (200, v)).unwrap();
+    assert_eq!(
+        (c["route_length_km"].as_f64(), c["caps"]["swim"].as_f64(), c["steps_per_km"].as_i64()),
+        (Some(12500.0), Some(2.0), Some(1400))
+    );
+    let (status, got) = w
+        .app
+        .get(&format!("/api/v1/challenges/{}", c["id"]))
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .map(|v| (200, v))
+        .unwrap();
     assert_eq!((status, got["name"].as_str()), (200, Some("重走长征路")));
 }

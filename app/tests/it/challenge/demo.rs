@@ -11,7 +11,8 @@ async fn the_demo_challenge_loads_once_with_teams_and_a_week_of_check_ins() {
     let list: serde_json::Value = app.get("/api/v1/challenges").await.json().await.unwrap();
     let c = &list["items"][0];
     assert_eq!((c["demo"].as_bool(), c["name"].as_str()), (Some(true), Some(ejia::seed::challenge::NAME)));
-    let board: serde_json::Value = app.get(&format!("/api/v1/challenges/{}/board", c["id"])).await.json().await.unwrap();
+    let board: serde_json::Value =
+        app.get(&format!("/api/v1/challenges/{}/board", c["id"])).await.json().await.unwrap();
     let items = board["items"].as_array().unwrap();
     assert_eq!(items.len(), loaded.teams);
     let moving = items.iter().filter(|t| t["km"].as_f64().unwrap() > 0.0).count();

@@ -25,12 +25,14 @@ pub const YESTERDAY: &str = "2026-11-30";
 
 /// A district with an organiser and two residents of different streets.
 pub async fn world() -> World {
-    World::district().await.with([
-        Person::new(ORGANISER, "组织者").grant(ejia::authz::Role::Organizer, At::District).api(),
-        Person::new(RESIDENT, "居民甲").lives_in(YUNXIAOLU).api(),
-        Person::new(OTHER_RESIDENT, "居民乙").lives_in(TUANDAO).api(),
-    ])
-    .await
+    World::district()
+        .await
+        .with([
+            Person::new(ORGANISER, "组织者").grant(ejia::authz::Role::Organizer, At::District).api(),
+            Person::new(RESIDENT, "居民甲").lives_in(YUNXIAOLU).api(),
+            Person::new(OTHER_RESIDENT, "居民乙").lives_in(TUANDAO).api(),
+        ])
+        .await
 }
 
 /// The rules of a district challenge, with `extra` fields over them.

@@ -25,9 +25,7 @@ async fn check_ins_over_the_daily_cap_or_a_kinds_cap_are_held_and_say_why() {
     assert_eq!(ok["status"], "accepted", "2.5 held km do not count towards the cap: {ok}");
     assert_eq!(progress(me, id).await["km"], 47.5);
     // The person sees why, in their language, in their list.
-    let (status, mine) = me
-        .send(reqwest::Method::GET, "/me/checkins", None, None)
-        .await;
+    let (status, mine) = me.send(reqwest::Method::GET, "/me/checkins", None, None).await;
     assert_eq!(status, 200);
     let held: Vec<_> = mine["items"].as_array().unwrap().iter().filter(|c| c["status"] == "held").collect();
     assert_eq!(held.len(), 2);
@@ -58,12 +56,7 @@ async fn speeds_beyond_each_kinds_limit_are_held() {
     let me = w.api(RESIDENT);
     join(me, id, None).await;
     // (kind, km, minutes, held?)
-    let cases = [
-        ("walk", 10.0, 60, true),
-        ("run", 10.0, 30, false),
-        ("cycle", 50.0, 60, true),
-        ("swim", 1.0, 9, true),
-    ];
+    let cases = [("walk", 10.0, 60, true), ("run", 10.0, 30, false), ("cycle", 50.0, 60, true), ("swim", 1.0, 9, true)];
     for (kind, km, minutes, held) in cases {
         let (status, c) = check_in(me, id, json!({ "day": TODAY, "kind": kind, "km": km, "minutes": minutes })).await;
         assert_eq!(status, 201, "{c}");

@@ -69,14 +69,20 @@ async fn an_organiser_reduces_a_held_check_in_and_its_owner_can_no_longer_replac
         w.api(ORGANISER).post(&review, json!({ "decision": "reduce", "km": 6, "reason": "按步行时速核减" })).await;
     assert_eq!(status, 200, "{reduced}");
     assert_eq!((reduced["status"].as_str(), reduced["counted_km"].as_f64()), (Some("reduced"), Some(6.0)));
-    assert_eq!((reduced["reason"].as_str(), reduced["reason_code"].as_str()), (Some("按步行时速核减"), Some("organiser")));
+    assert_eq!(
+        (reduced["reason"].as_str(), reduced["reason_code"].as_str()),
+        (Some("按步行时速核减"), Some("organiser"))
+    );
     let p = progress(me, id).await;
     assert_eq!((p["km"].as_f64(), p["team"]["km"].as_f64()), (Some(6.0), Some(6.0)));
     let (status, problem) = check_in(me, id, json!({ "day": TODAY, "kind": "walk", "km": 12 })).await;
     assert_eq!(status, 409, "{problem}");
     assert!(problem["detail"].as_str().unwrap().contains("审核"), "{problem}");
     let (_, mine) = me.get("/me/checkins").await;
-    assert_eq!((mine["items"][0]["status"].as_str(), mine["items"][0]["reviewed"].as_bool()), (Some("reduced"), Some(true)));
+    assert_eq!(
+        (mine["items"][0]["status"].as_str(), mine["items"][0]["reviewed"].as_bool()),
+        (Some("reduced"), Some(true))
+    );
     // Refused after all: the team loses the 6 km.
     let (status, _) = w.api(ORGANISER).post(&review, json!({ "decision": "refuse", "reason": "重复申报" })).await;
     assert_eq!(status, 200);
@@ -93,7 +99,9 @@ async fn a_retry_with_the_same_idempotency_key_answers_the_first_and_writes_noth
     let me = w.api(RESIDENT);
     join(me, id, None).await;
     let path = format!("/challenges/{id}/checkins");
-    let send = |km: f64| me.send(reqwest::Method::POST, &path, Some(json!({ "day": TODAY, "kind": "run", "km": km })), Some("k-1"));
+    let send = |km: f64| {
+        me.send(reqwest::Method::POST, &path, Some(json!({ "day": TODAY, "kind": "run", "km": km })), Some("k-1"))
+    };
     let (first_status, first) = send(5.0).await;
     let (retry_status, retry) = send(5.0).await;
     assert_eq!((first_status, retry_status), (201, 201));
@@ -174,7 +182,10 @@ async fn a_team_of_ten_and_a_team_of_one_with_the_same_mean_stand_at_the_same_pl
         assert_eq!((t["km"].as_f64(), t["route_km"].as_f64()), (Some(5.5), Some(220.0)), "{t}");
         assert_eq!(t["milestone"], "于都");
     }
-    assert_eq!((item(&board, "十人队")["members"].as_i64(), item(&board, "十人队")["total_km"].as_f64()), (Some(10), Some(55.0)));
+    assert_eq!(
+        (item(&board, "十人队")["members"].as_i64(), item(&board, "十人队")["total_km"].as_f64()),
+        (Some(10), Some(55.0))
+    );
     totals_agree(&w.app).await;
 }
 
