@@ -12,21 +12,29 @@
 //! Layers: `route` and `model` (pure: the route and positions; kinds, rules, the plausibility
 //! verdict, the team mean), `store` (SQL, with the running totals), `service` (challenges,
 //! teams, joining, progress, boards), `checkin` (the check-in and its review: the writes that
-//! move the totals), `api` and `checkin_api` (the JSON contract of issue 13), `audit_wording`.
+//! move the totals), `api` and `checkin_api` (the JSON contract of issue 13), `pages` and
+//! `views` (the resident's page), `audit_wording`.
 
 pub mod api;
 pub mod audit_wording;
 pub mod checkin;
 pub mod checkin_api;
 pub mod model;
+pub mod pages;
 pub mod route;
 pub mod service;
 pub mod store;
+mod views;
 
 pub use route::{Milestone, Route};
 
 use crate::app::Domain;
 
-/// The challenge as a domain: its API and how the audit log words its entries.
-pub const DOMAIN: Domain =
-    Domain { name: "challenge", api: api::router, audit: Some(&audit_wording::AUDIT), ..Domain::NONE };
+/// The challenge as a domain: the resident's page, its API and how the audit log words its entries.
+pub const DOMAIN: Domain = Domain {
+    name: "challenge",
+    pages: pages::router,
+    api: api::router,
+    audit: Some(&audit_wording::AUDIT),
+    ..Domain::NONE
+};

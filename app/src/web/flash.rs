@@ -39,11 +39,17 @@ pub enum Flash {
     PasswordReset,
     /// An activity was created or its details saved.
     EventSaved,
+    /// A challenge's check-in counts (网上重走长征路).
+    CheckinCounted,
+    /// A challenge's check-in is held for an organiser (the page's list says why).
+    CheckinHeld,
+    /// Joined a challenge.
+    ChallengeJoined,
 }
 
 impl Flash {
     /// Every message.
-    pub const ALL: [Flash; 8] = [
+    pub const ALL: [Flash; 11] = [
         Flash::LoggedIn,
         Flash::LoggedOut,
         Flash::PatrolEnded,
@@ -52,6 +58,9 @@ impl Flash {
         Flash::PersonRemoved,
         Flash::PasswordReset,
         Flash::EventSaved,
+        Flash::CheckinCounted,
+        Flash::CheckinHeld,
+        Flash::ChallengeJoined,
     ];
 
     /// Its name in the cookie.
@@ -65,6 +74,9 @@ impl Flash {
             Flash::PersonRemoved => "person_removed",
             Flash::PasswordReset => "password_reset",
             Flash::EventSaved => "event_saved",
+            Flash::CheckinCounted => "checkin_counted",
+            Flash::CheckinHeld => "checkin_held",
+            Flash::ChallengeJoined => "challenge_joined",
         }
     }
 
@@ -84,6 +96,9 @@ impl Flash {
             Flash::PersonRemoved => "flash.person_removed",
             Flash::PasswordReset => "flash.password_reset",
             Flash::EventSaved => "flash.event_saved",
+            Flash::CheckinCounted => "flash.checkin_counted",
+            Flash::CheckinHeld => "flash.checkin_held",
+            Flash::ChallengeJoined => "flash.challenge_joined",
         }
     }
 
