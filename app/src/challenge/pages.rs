@@ -103,7 +103,8 @@ async fn show(
     let day = if form.day.is_empty() { today.as_str() } else { form.day.as_str() };
     let kind = if form.kind.is_empty() { "walk" } else { form.kind.as_str() };
     let fields = views::fields(&ctx, &today, &yesterday, &[day, kind, &form.km, &form.steps, &form.minutes]);
-    let rows = views::rows(&ctx, &checkins);
+    // The last fortnight's, at most: the page is for today; the API lists them all.
+    let rows = views::rows(&ctx, &checkins[..checkins.len().min(14)]);
     let board =
         board.into_iter().take(10).map(|r| (r.name, Place::of(&service::standing(&challenge, r.real_m)))).collect();
     let route_km = Route::named(&challenge.route).map_or_else(String::new, |r| km_text(r.finish_m()));
