@@ -7,6 +7,8 @@ use serde::Serialize;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use crate::db::row::Row;
+
 use crate::challenge::model::{Audience, Kind, Rules, Status, TeamKind};
 use crate::db::Conn;
 use crate::ids::UserId;
@@ -69,29 +71,31 @@ impl Challenge {
     }
 }
 
-const CHALLENGE_COLUMNS: &str = "challenge_id, name, route, scale_milli, starts_on, ends_on, daily_cap_m, cap_walk_m, \
+/// A challenge's columns, in [`challenge_from`]'s order.
+pub const CHALLENGE_COLUMNS: &str = "challenge_id, name, route, scale_milli, starts_on, ends_on, daily_cap_m, cap_walk_m, \
     cap_run_m, cap_cycle_m, cap_swim_m, steps_per_km, days_back, audience, audience_id, street_id, department_id, \
     personal_board, demo, created_at";
 
-fn challenge_from(r: &AnyRow) -> Result<Challenge> {
-    let (audience, audience_id): (String, Option<i64>) = (r.try_get(13)?, r.try_get(14)?);
+/// A challenge from a row of [`CHALLENGE_COLUMNS`] (the pool's or the writer thread's).
+pub fn challenge_from<R: Row>(r: &R) -> std::result::Result<Challenge, R::Error> {
+    let (audience, audience_id): (String, Option<i64>) = (r.get(13)?, r.get(14)?);
     Ok(Challenge {
-        id: r.try_get(0)?,
-        name: r.try_get(1)?,
-        route: r.try_get(2)?,
-        scale_milli: r.try_get(3)?,
-        starts_on: r.try_get(4)?,
-        ends_on: r.try_get(5)?,
-        daily_cap_m: r.try_get(6)?,
-        caps_m: [r.try_get(7)?, r.try_get(8)?, r.try_get(9)?, r.try_get(10)?],
-        steps_per_km: r.try_get(11)?,
-        days_back: r.try_get(12)?,
+        id: r.get(0)?,
+        name: r.get(1)?,
+        route: r.get(2)?,
+        scale_milli: r.get(3)?,
+        starts_on: r.get(4)?,
+        ends_on: r.get(5)?,
+        daily_cap_m: r.get(6)?,
+        caps_m: [r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?],
+        steps_per_km: r.get(11)?,
+        days_back: r.get(12)?,
         audience: Audience::from_parts(&audience, audience_id).unwrap_or(Audience::Everyone),
-        street_id: r.try_get(15)?,
-        department_id: r.try_get(16)?,
-        personal_board: r.try_get::<i64, _>(17)? != 0,
-        demo: r.try_get::<i64, _>(18)? != 0,
-        created_at: r.try_get(19)?,
+        street_id: r.get(15)?,
+        department_id: r.get(16)?,
+        personal_board: r.get::<i64>(17)? != 0,
+        demo: r.get::<i64>(18)? != 0,
+        created_at: r.get(19)?,
     })
 }
 
@@ -132,8 +136,13 @@ pub async fn insert_challenge(conn: &mut Conn, c: &Challenge, by: Option<UserId>
 
 /// One challenge.
 pub async fn challenge(conn: &mut Conn, id: i64) -> Result<Option<Challenge>> {
-    let sql = format!("select {CHALLENGE_COLUMNS} from challenges where challenge_id = $1");
+    let sql = challenge_sql();
     sqlx::query(&sql).bind(id).fetch_optional(conn).await?.as_ref().map(challenge_from).transpose()
+}
+
+/// One challenge's statement (id $1).
+pub fn challenge_sql() -> String {
+    format!("select {CHALLENGE_COLUMNS} from challenges where challenge_id = $1")
 }
 
 /// The newest challenges first.
@@ -231,17 +240,20 @@ pub struct Participant {
     pub counted_m: i64,
 }
 
-const PARTICIPANT_COLUMNS: &str = "participant_id, challenge_id, user_id, team_id, street_id, community_id, counted_m";
+/// A participant's columns, in [`participant_from`]'s order.
+pub const PARTICIPANT_COLUMNS: &str =
+    "participant_id, challenge_id, user_id, team_id, street_id, community_id, counted_m";
 
-fn participant_from(r: &AnyRow) -> Result<Participant> {
+/// A participant from a row of [`PARTICIPANT_COLUMNS`].
+pub fn participant_from<R: Row>(r: &R) -> std::result::Result<Participant, R::Error> {
     Ok(Participant {
-        id: r.try_get(0)?,
-        challenge_id: r.try_get(1)?,
-        user_id: r.try_get(2)?,
-        team_id: r.try_get(3)?,
-        street_id: r.try_get(4)?,
-        community_id: r.try_get(5)?,
-        counted_m: r.try_get(6)?,
+        id: r.get(0)?,
+        challenge_id: r.get(1)?,
+        user_id: r.get(2)?,
+        team_id: r.get(3)?,
+        street_id: r.get(4)?,
+        community_id: r.get(5)?,
+        counted_m: r.get(6)?,
     })
 }
 
@@ -264,19 +276,17 @@ pub async fn participant(conn: &mut Conn, challenge: i64, user: UserId) -> Resul
 /// person's check-ins and their reviews run one after the other and the caps and totals read
 /// under the lock stay true.
 pub async fn lock_participant(conn: &mut Conn, challenge: i64, user: i64, now: i64) -> Result<Option<Participant>> {
-    let sql = format!(
-        "update challenge_participants set updated_at = $3 where challenge_id = $1 and user_id = $2 \
+    let row = sqlx::query(&lock_participant_sql()).bind(now).bind(challenge).bind(user).fetch_optional(conn).await?;
+    row.as_ref().map(participant_from).transpose()
+}
+
+/// [`lock_participant`]'s statement: now ($1), challenge ($2), user ($3). Parameters appear in
+/// order, so SQLite's writer thread binds them by position too.
+pub fn lock_participant_sql() -> String {
+    format!(
+        "update challenge_participants set updated_at = $1 where challenge_id = $2 and user_id = $3 \
          returning {PARTICIPANT_COLUMNS}"
-    );
-    sqlx::query(&sql)
-        .bind(challenge)
-        .bind(user)
-        .bind(now)
-        .fetch_optional(conn)
-        .await?
-        .as_ref()
-        .map(participant_from)
-        .transpose()
+    )
 }
 
 /// Adds the person (once: a second join finds the first row); whether a row was added.
@@ -326,24 +336,19 @@ pub async fn add_member(conn: &mut Conn, team: i64, counted_m: i64, now: i64) ->
 /// Adds `delta` counted metres to a participant and their team (if any): the running totals,
 /// in the transaction of the check-in change that moves them.
 pub async fn add_counted(conn: &mut Conn, p: &Participant, delta: i64, now: i64) -> Result<()> {
-    sqlx::query(
-        "update challenge_participants set counted_m = counted_m + $2, updated_at = $3 where participant_id = $1",
-    )
-    .bind(p.id)
-    .bind(delta)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query(ADD_TO_PARTICIPANT).bind(delta).bind(now).bind(p.id).execute(&mut *conn).await?;
     if let Some(team) = p.team_id {
-        sqlx::query("update challenge_teams set counted_m = counted_m + $2, updated_at = $3 where team_id = $1")
-            .bind(team)
-            .bind(delta)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(ADD_TO_TEAM).bind(delta).bind(now).bind(team).execute(&mut *conn).await?;
     }
     Ok(())
 }
+
+/// Adds metres ($1) to a participant ($3) at $2.
+pub const ADD_TO_PARTICIPANT: &str =
+    "update challenge_participants set counted_m = counted_m + $1, updated_at = $2 where participant_id = $3";
+/// Adds metres ($1) to a team ($3) at $2.
+pub const ADD_TO_TEAM: &str =
+    "update challenge_teams set counted_m = counted_m + $1, updated_at = $2 where team_id = $3";
 
 /// A check-in.
 #[derive(Debug, Clone, Serialize)]
@@ -383,33 +388,47 @@ pub struct Checkin {
     pub updated_at: i64,
 }
 
-const CHECKIN_COLUMNS: &str = "checkin_id, challenge_id, user_id, day, kind, claimed_m, steps, minutes, source, \
+/// A check-in's columns, in [`checkin_from`]'s order.
+pub const CHECKIN_COLUMNS: &str = "checkin_id, challenge_id, user_id, day, kind, claimed_m, steps, minutes, source, \
     status, counted_m, reason, reviewed_by, idempotency_key, revision, updated_at";
 
-fn checkin_from(r: &AnyRow) -> Result<Checkin> {
+/// A check-in from a row of [`CHECKIN_COLUMNS`].
+pub fn checkin_from<R: Row>(r: &R) -> std::result::Result<Checkin, R::Error> {
     Ok(Checkin {
-        id: r.try_get(0)?,
-        challenge_id: r.try_get(1)?,
-        user_id: r.try_get(2)?,
-        day: r.try_get(3)?,
-        kind: Kind::parse(&r.try_get::<String, _>(4)?).unwrap_or(Kind::Walk),
-        claimed_m: r.try_get(5)?,
-        steps: r.try_get(6)?,
-        minutes: r.try_get(7)?,
-        source: r.try_get(8)?,
-        status: Status::parse(&r.try_get::<String, _>(9)?).unwrap_or(Status::Held),
-        counted_m: r.try_get(10)?,
-        reason: r.try_get(11)?,
-        reviewed_by: r.try_get(12)?,
-        idempotency_key: r.try_get(13)?,
-        revision: r.try_get(14)?,
-        updated_at: r.try_get(15)?,
+        id: r.get(0)?,
+        challenge_id: r.get(1)?,
+        user_id: r.get(2)?,
+        day: r.get(3)?,
+        kind: Kind::parse(&r.get::<String>(4)?).unwrap_or(Kind::Walk),
+        claimed_m: r.get(5)?,
+        steps: r.get(6)?,
+        minutes: r.get(7)?,
+        source: r.get(8)?,
+        status: Status::parse(&r.get::<String>(9)?).unwrap_or(Status::Held),
+        counted_m: r.get(10)?,
+        reason: r.get(11)?,
+        reviewed_by: r.get(12)?,
+        idempotency_key: r.get(13)?,
+        revision: r.get(14)?,
+        updated_at: r.get(15)?,
     })
 }
 
+/// Check-ins chosen by `filter` (one of [`BY_ID`], [`BY_KEY`], [`BY_DAY_AND_KIND`]).
+pub fn select_checkins(filter: &str) -> String {
+    format!("select {CHECKIN_COLUMNS} from challenge_checkins where {filter}")
+}
+
+/// One check-in by id ($1).
+pub const BY_ID: &str = "checkin_id = $1";
+/// The person's ($1) check-in written with an idempotency key ($2).
+pub const BY_KEY: &str = "user_id = $1 and idempotency_key = $2";
+/// The person's check-in for a challenge ($1), person ($2), day ($3) and kind ($4).
+pub const BY_DAY_AND_KIND: &str = "challenge_id = $1 and user_id = $2 and day = $3 and kind = $4";
+
 /// One check-in.
 pub async fn checkin(conn: &mut Conn, id: i64) -> Result<Option<Checkin>> {
-    let sql = format!("select {CHECKIN_COLUMNS} from challenge_checkins where checkin_id = $1");
+    let sql = select_checkins(BY_ID);
     sqlx::query(&sql).bind(id).fetch_optional(conn).await?.as_ref().map(checkin_from).transpose()
 }
 
@@ -421,48 +440,44 @@ pub async fn checkin_of(
     day: &str,
     kind: Kind,
 ) -> Result<Option<Checkin>> {
-    let sql = format!(
-        "select {CHECKIN_COLUMNS} from challenge_checkins where challenge_id = $1 and user_id = $2 and day = $3 \
-         and kind = $4"
-    );
+    let sql = select_checkins(BY_DAY_AND_KIND);
     let row = sqlx::query(&sql).bind(challenge).bind(user.0).bind(day).bind(kind.as_str()).fetch_optional(conn).await?;
     row.as_ref().map(checkin_from).transpose()
 }
 
 /// The check-in last written by the person's request with this idempotency key.
 pub async fn checkin_by_key(conn: &mut Conn, user: UserId, key: &str) -> Result<Option<Checkin>> {
-    let sql = format!("select {CHECKIN_COLUMNS} from challenge_checkins where user_id = $1 and idempotency_key = $2");
+    let sql = select_checkins(BY_KEY);
     sqlx::query(&sql).bind(user.0).bind(key).fetch_optional(conn).await?.as_ref().map(checkin_from).transpose()
 }
 
 /// Metres the person's other kinds count on `day`.
 pub async fn others_today(conn: &mut Conn, challenge: i64, user: UserId, day: &str, kind: Kind) -> Result<i64> {
-    sqlx::query(
-        "select cast(coalesce(sum(counted_m), 0) as bigint) from challenge_checkins where challenge_id = $1 \
-         and user_id = $2 and day = $3 and kind <> $4",
-    )
-    .bind(challenge)
-    .bind(user.0)
-    .bind(day)
-    .bind(kind.as_str())
-    .fetch_one(conn)
-    .await?
-    .try_get(0)
+    sqlx::query(OTHERS_TODAY)
+        .bind(challenge)
+        .bind(user.0)
+        .bind(day)
+        .bind(kind.as_str())
+        .fetch_one(conn)
+        .await?
+        .try_get(0)
 }
+
+/// [`others_today`]'s statement.
+pub const OTHERS_TODAY: &str = "select cast(coalesce(sum(counted_m), 0) as bigint) from challenge_checkins \
+    where challenge_id = $1 and user_id = $2 and day = $3 and kind <> $4";
 
 /// Whether a track with this hash was already checked in to the challenge (by anyone), other
 /// than by the check-in `except`.
 pub async fn track_used(conn: &mut Conn, challenge: i64, hash: &str, except: Option<i64>) -> Result<bool> {
-    let found = sqlx::query(
-        "select 1 from challenge_checkins where challenge_id = $1 and track_hash = $2 and checkin_id <> $3",
-    )
-    .bind(challenge)
-    .bind(hash)
-    .bind(except.unwrap_or(0))
-    .fetch_optional(conn)
-    .await?;
+    let found =
+        sqlx::query(TRACK_USED).bind(challenge).bind(hash).bind(except.unwrap_or(0)).fetch_optional(conn).await?;
     Ok(found.is_some())
 }
+
+/// [`track_used`]'s statement.
+pub const TRACK_USED: &str =
+    "select 1 from challenge_checkins where challenge_id = $1 and track_hash = $2 and checkin_id <> $3";
 
 /// What a check-in write sets.
 #[derive(Debug, Clone)]
@@ -499,52 +514,54 @@ pub async fn insert_checkin(
     w: &CheckinWrite<'_>,
     now: i64,
 ) -> Result<i64> {
-    sqlx::query(
-        "insert into challenge_checkins (challenge_id, user_id, day, kind, claimed_m, steps, minutes, source, status, \
-         counted_m, reason, track_hash, idempotency_key, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) returning checkin_id",
-    )
-    .bind(challenge)
-    .bind(user.0)
-    .bind(w.day)
-    .bind(w.kind.as_str())
-    .bind(w.claimed_m)
-    .bind(w.steps)
-    .bind(w.minutes)
-    .bind(w.source)
-    .bind(w.status.as_str())
-    .bind(w.counted_m)
-    .bind(w.reason)
-    .bind(w.track_hash)
-    .bind(w.idempotency_key)
-    .bind(now)
-    .fetch_one(conn)
-    .await?
-    .try_get(0)
+    sqlx::query(INSERT_CHECKIN)
+        .bind(challenge)
+        .bind(user.0)
+        .bind(w.day)
+        .bind(w.kind.as_str())
+        .bind(w.claimed_m)
+        .bind(w.steps)
+        .bind(w.minutes)
+        .bind(w.source)
+        .bind(w.status.as_str())
+        .bind(w.counted_m)
+        .bind(w.reason)
+        .bind(w.track_hash)
+        .bind(w.idempotency_key)
+        .bind(now)
+        .fetch_one(conn)
+        .await?
+        .try_get(0)
 }
+
+/// [`insert_checkin`]'s statement.
+pub const INSERT_CHECKIN: &str = "insert into challenge_checkins (challenge_id, user_id, day, kind, claimed_m, steps, \
+    minutes, source, status, counted_m, reason, track_hash, idempotency_key, created_at, updated_at) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) returning checkin_id";
 
 /// Replaces a check-in's figures and verdict (its day and kind stay).
 pub async fn replace_checkin(conn: &mut Conn, id: i64, w: &CheckinWrite<'_>, now: i64) -> Result<()> {
-    sqlx::query(
-        "update challenge_checkins set claimed_m = $2, steps = $3, minutes = $4, source = $5, status = $6, \
-         counted_m = $7, reason = $8, track_hash = $9, idempotency_key = $10, revision = revision + 1, \
-         updated_at = $11 where checkin_id = $1",
-    )
-    .bind(id)
-    .bind(w.claimed_m)
-    .bind(w.steps)
-    .bind(w.minutes)
-    .bind(w.source)
-    .bind(w.status.as_str())
-    .bind(w.counted_m)
-    .bind(w.reason)
-    .bind(w.track_hash)
-    .bind(w.idempotency_key)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    sqlx::query(REPLACE_CHECKIN)
+        .bind(w.claimed_m)
+        .bind(w.steps)
+        .bind(w.minutes)
+        .bind(w.source)
+        .bind(w.status.as_str())
+        .bind(w.counted_m)
+        .bind(w.reason)
+        .bind(w.track_hash)
+        .bind(w.idempotency_key)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
+
+/// [`replace_checkin`]'s statement, its parameters in order of appearance.
+pub const REPLACE_CHECKIN: &str = "update challenge_checkins set claimed_m = $1, steps = $2, minutes = $3, source = $4, \
+    status = $5, counted_m = $6, reason = $7, track_hash = $8, idempotency_key = $9, revision = revision + 1, \
+    updated_at = $10 where checkin_id = $11";
 
 /// Records an organiser's decision on a check-in.
 pub async fn set_review(
