@@ -10,17 +10,19 @@
 //! Not the `checkin` domain, which records attendance at venues.
 //!
 //! Layers: `route` and `model` (pure: the route and positions; kinds, rules, the plausibility
-//! verdict, the team mean), `store` (SQL, with the running totals), `service` (challenges,
+//! verdict, the team mean), `store` and `checkin_store` (SQL, with the running totals), `service` (challenges,
 //! teams, joining, progress, boards), `checkin` (the check-in and its review: the writes that
-//! move the totals), `api` and `checkin_api` (the JSON contract of issue 13), `pages` and
+//! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `audit_wording`.
 
 pub mod api;
 pub mod audit_wording;
 pub mod checkin;
 pub mod checkin_api;
+pub mod checkin_store;
 pub mod model;
 pub mod pages;
+pub mod progress_api;
 pub mod route;
 pub mod service;
 pub mod store;
