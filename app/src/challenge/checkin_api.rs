@@ -200,7 +200,7 @@ async fn held_checkins(
 /// An organiser's decision.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum DecisionKind {
+pub enum CheckinDecision {
     /// Count it in full.
     Accept,
     /// Count `km` (less than claimed).
@@ -211,9 +211,9 @@ pub enum DecisionKind {
 
 /// A review.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ReviewBody {
+pub struct CheckinReviewBody {
     /// The decision.
-    pub decision: DecisionKind,
+    pub decision: CheckinDecision,
     /// Real km to count, for `reduce`.
     pub km: Option<f64>,
     /// Why, which the person reads (needed to reduce or refuse; up to 200 characters).
@@ -222,7 +222,7 @@ pub struct ReviewBody {
 
 /// Reviews a check-in (organisers of its challenge): accept, reduce to `km`, or refuse, with a
 /// reason. The totals move at once; its owner can no longer replace it.
-#[utoipa::path(post, path = "/checkins/{id}/review", tag = "challenges", request_body = ReviewBody, security(("bearer" = [])),
+#[utoipa::path(post, path = "/checkins/{id}/review", tag = "challenges", request_body = CheckinReviewBody, security(("bearer" = [])),
     params(("id" = i64, Path, description = "Check-in id")),
     responses((status = 200, description = "Reviewed", body = CheckinView),
         (status = 403, description = "Not an organiser of its challenge", body = Problem, content_type = "application/problem+json"),
@@ -232,12 +232,12 @@ async fn review(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    Json(b): Json<ReviewBody>,
+    Json(b): Json<CheckinReviewBody>,
 ) -> AppResult<Json<CheckinView>> {
     let decision = match b.decision {
-        DecisionKind::Accept => Decision::Accept,
-        DecisionKind::Refuse => Decision::Refuse,
-        DecisionKind::Reduce => match b.km.and_then(metres_of_km) {
+        CheckinDecision::Accept => Decision::Accept,
+        CheckinDecision::Refuse => Decision::Refuse,
+        CheckinDecision::Reduce => match b.km.and_then(metres_of_km) {
             Some(m) => Decision::Reduce(m),
             None => return Err(AppError::Invalid(vec![FieldError { field: "km", key: "challenge.km_invalid" }])),
         },
