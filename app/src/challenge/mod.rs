@@ -13,7 +13,8 @@
 //! verdict, the team mean), `store` and `checkin_store` (SQL, with the running totals), `service` (challenges,
 //! teams, joining, progress, boards), `checkin` (the check-in and its review: the writes that
 //! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
-//! `views` (the resident's page), `audit_wording`.
+//! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
+//! `audit_wording`.
 
 pub mod api;
 pub mod audit_wording;
@@ -22,6 +23,7 @@ pub mod checkin_api;
 pub mod checkin_store;
 pub mod model;
 pub mod pages;
+pub mod portal;
 pub mod progress_api;
 pub mod route;
 pub mod service;
@@ -32,11 +34,13 @@ pub use route::{Milestone, Route};
 
 use crate::app::Domain;
 
-/// The challenge as a domain: the resident's page, its API and how the audit log words its entries.
+/// The challenge as a domain: the resident's page and its way in on the portal, its API, and how
+/// the audit log words its entries.
 pub const DOMAIN: Domain = Domain {
     name: "challenge",
     pages: pages::router,
     api: api::router,
     audit: Some(&audit_wording::AUDIT),
+    portal: &[&portal::UNDER_WAY],
     ..Domain::NONE
 };

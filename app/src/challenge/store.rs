@@ -153,6 +153,15 @@ pub async fn challenges(conn: &mut Conn, limit: i64) -> Result<Vec<Challenge>> {
     sqlx::query(&sql).bind(limit).fetch_all(conn).await?.iter().map(challenge_from).collect()
 }
 
+/// The challenges under way on `today` (`YYYY-MM-DD`), newest first.
+pub async fn under_way(conn: &mut Conn, today: &str, limit: i64) -> Result<Vec<Challenge>> {
+    let sql = format!(
+        "select {CHALLENGE_COLUMNS} from challenges where starts_on <= $1 and ends_on >= $1 \
+         order by challenge_id desc limit $2"
+    );
+    sqlx::query(&sql).bind(today).bind(limit).fetch_all(conn).await?.iter().map(challenge_from).collect()
+}
+
 /// A team with its running totals.
 #[derive(Debug, Clone, Serialize)]
 pub struct Team {

@@ -36,6 +36,9 @@ async fn a_resident_joins_checks_in_by_the_form_and_repeats_yesterday_in_one_tap
     assert_eq!(r.status(), 303);
     assert_eq!(progress(w.api(RESIDENT), id).await["km"], 11.0);
     assert_eq!(progress(w.api(RESIDENT), id).await["team"]["km"], 11.0);
+    // The way in: under 我的 on the home page.
+    let (_, home) = app.page("/").await;
+    assert!(home.contains(&format!("href=\"/challenges/{id}\"")) && home.contains("我已走 11 公里"), "{home}");
 }
 
 #[tokio::test]
