@@ -41,6 +41,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::accounts::DOMAIN,
     crate::audit::DOMAIN,
     crate::events::DOMAIN,
+    crate::challenge::DOMAIN,
     crate::checkin::DOMAIN,
     crate::appointments::DOMAIN,
     crate::people::DOMAIN,

@@ -294,6 +294,14 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
                     c.topics, c.published, c.scheduled, c.events, c.sessions, c.services, c.slots, c.cases
                 );
             }
+            if let Some(c) = seed::challenge::load(&state).await? {
+                println!(
+                    "Demo Long March challenge ({}): {} teams, {} check-ins.",
+                    seed::challenge::NAME,
+                    c.teams,
+                    c.checkins
+                );
+            }
         } else {
             println!("The database already holds a district; demo data not loaded.");
         }

@@ -14,6 +14,7 @@ pub mod authz;
 pub mod board;
 pub mod bookings;
 pub mod cases;
+pub mod challenge;
 pub mod checkin;
 pub mod cli;
 pub mod clock;

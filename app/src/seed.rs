@@ -8,6 +8,7 @@
 //! rather than invented.
 
 mod cases;
+pub mod challenge;
 pub mod content;
 pub mod names_en;
 

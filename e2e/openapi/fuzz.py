@@ -130,12 +130,16 @@ def world(binary, data_dir, base, admin):
         "name": "青岛海味餐饮有限公司", "uscc": "91370202MA3C12345B", "contact_name": "李经理",
         "contact_phone": "13512340001"})["id"]
     items = call(base, admin, "GET", "/assist-items")
+    # The demo's Long March challenge, its teams and its held check-in (`seed::challenge`).
+    challenge = call(base, admin, "GET", "/challenges")["items"][0]["id"]
+    teams = [t["id"] for t in call(base, admin, "GET", f"/challenges/{challenge}/teams")["items"][:3]]
+    held = [c["id"] for c in call(base, admin, "GET", f"/challenges/{challenge}/checkins")["items"]]
     return {
         "case": [case], "service": [service], "slot": [slot, lottery], "booking": [booking], "event": [event],
         "session": [session], "registration": [registration], "person": [person], "patrol": [patrol],
         "enterprise": [enterprise], "category": [c["id"] for c in minors[:3]], "community": [community],
         "venue": [venue], "item": [i["id"] for i in items[:2]], "place": [1, 2, 3],
-        "day": [at(10, 0)[:10]],
+        "day": [at(10, 0)[:10]], "challenge": [challenge], "team": teams, "checkin": held,
     }
 
 
@@ -146,9 +150,11 @@ PATHS = [
     (r"^/registrations/\{id\}", "registration"), (r"^/patrols/\{id\}", "patrol"),
     (r"^/enterprises/\{id\}", "enterprise"), (r"^/case-categories/\{id\}", "category"),
     (r"^/(streets|communities|venues|departments)/\{id\}", "place"),
+    (r"^/challenges/\{id\}", "challenge"), (r"^/checkins/\{id\}", "checkin"),
 ]
 BODY = {"category_id": "category", "community_id": "community", "venue_id": "venue", "person_id": "person",
-        "slot_id": "slot", "item_id": "item", "into": "case", "patrol_id": "patrol"}
+        "slot_id": "slot", "item_id": "item", "into": "case", "patrol_id": "patrol",
+        "team_id": "team"}
 
 
 def config(ids, path):

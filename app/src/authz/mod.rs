@@ -239,6 +239,9 @@ pub enum Target {
     Article(Location),
     /// The news's topic columns (专题), the district's.
     Topic,
+    /// A challenge (网上重走长征路) with its teams and check-ins, located at its owner: the
+    /// district, or one street, and its organising department if it names one.
+    Challenge(Location),
 }
 
 /// What is being done.
@@ -331,6 +334,9 @@ impl Principal {
             (_, Target::Article(loc)) => self.reach.publishes().covers(loc),
             (View, Target::Topic) => true,
             (Manage, Target::Topic) => self.reach.publishes().is_district(),
+            // Challenges are run like activities: the organiser in charge of the place (a
+            // street's organisers their street's challenges), and the district.
+            (_, Target::Challenge(loc)) => district_admin || self.reach.organises().covers(loc),
         }
     }
 }

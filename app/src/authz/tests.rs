@@ -190,6 +190,25 @@ fn rule_table() {
         ("editor makes topics", &editor_d1, Manage, Target::Topic, true),
         ("street admin makes no topics", &street1, Manage, Target::Topic, false),
         ("anyone sees topics", &resident, View, Target::Topic, true),
+        // challenges: run like offerings
+        ("district runs any challenge", &district, Manage, Target::Challenge(Location::street(S2)), true),
+        (
+            "street organiser runs its street's challenge",
+            &organizer_s1,
+            Manage,
+            Target::Challenge(Location::street(S1)),
+            true,
+        ),
+        (
+            "street organiser not another street's",
+            &organizer_s1,
+            Manage,
+            Target::Challenge(Location::street(S2)),
+            false,
+        ),
+        ("street organiser not the district's", &organizer_s1, Manage, Target::Challenge(Location::district()), false),
+        ("resident runs no challenge", &resident, Manage, Target::Challenge(Location::street(S1)), false),
+        ("street admin runs no challenge", &street1, Manage, Target::Challenge(Location::street(S1)), false),
     ];
     let failures: Vec<String> = rows
         .iter()

@@ -53,11 +53,17 @@ pub enum Flash {
     CheckedIn,
     /// The calendar feed's address changed.
     CalendarRotated,
+    /// A challenge's check-in counts (网上重走长征路).
+    CheckinCounted,
+    /// A challenge's check-in is held for an organiser (the page's list says why).
+    CheckinHeld,
+    /// Joined a challenge.
+    ChallengeJoined,
 }
 
 impl Flash {
     /// Every message.
-    pub const ALL: [Flash; 15] = [
+    pub const ALL: [Flash; 18] = [
         Flash::LoggedIn,
         Flash::LoggedOut,
         Flash::PatrolEnded,
@@ -73,6 +79,9 @@ impl Flash {
         Flash::BookingRescheduled,
         Flash::CheckedIn,
         Flash::CalendarRotated,
+        Flash::CheckinCounted,
+        Flash::CheckinHeld,
+        Flash::ChallengeJoined,
     ];
 
     /// Its name in the cookie.
@@ -93,6 +102,9 @@ impl Flash {
             Flash::BookingRescheduled => "booking_rescheduled",
             Flash::CheckedIn => "checked_in",
             Flash::CalendarRotated => "calendar_rotated",
+            Flash::CheckinCounted => "checkin_counted",
+            Flash::CheckinHeld => "checkin_held",
+            Flash::ChallengeJoined => "challenge_joined",
         }
     }
 
@@ -119,6 +131,9 @@ impl Flash {
             Flash::BookingRescheduled => "flash.booking_rescheduled",
             Flash::CheckedIn => "flash.checked_in",
             Flash::CalendarRotated => "flash.calendar_rotated",
+            Flash::CheckinCounted => "flash.checkin_counted",
+            Flash::CheckinHeld => "flash.checkin_held",
+            Flash::ChallengeJoined => "flash.challenge_joined",
         }
     }
 

@@ -14,6 +14,7 @@ mod audit;
 mod board;
 mod bookings;
 mod cases;
+mod challenge;
 mod demo;
 mod enterprise;
 mod helpers;
