@@ -91,8 +91,11 @@ pub fn km_text(metres: i64) -> String {
 /// The check-in form's fields, with what was typed.
 pub fn fields(ctx: &Ctx, today: &str, yesterday: &str, values: &[&str; 5]) -> Vec<Field> {
     let days = vec![
-        Opt { value: today.into(), label: format!("{}（{today}）", ctx.t("challenge.page.today")) },
-        Opt { value: yesterday.into(), label: format!("{}（{yesterday}）", ctx.t("challenge.page.yesterday")) },
+        Opt { value: today.into(), label: format!("{} · {}", ctx.t("challenge.page.today"), ctx.day(today)) },
+        Opt {
+            value: yesterday.into(),
+            label: format!("{} · {}", ctx.t("challenge.page.yesterday"), ctx.day(yesterday)),
+        },
     ];
     let kinds =
         Kind::ALL.iter().map(|k| Opt { value: k.as_str().into(), label: ctx.t(k.label_key()).into() }).collect();
@@ -114,7 +117,7 @@ pub fn rows(ctx: &Ctx, checkins: &[Checkin]) -> Vec<Row> {
     checkins
         .iter()
         .map(|c| Row {
-            day: c.day.clone(),
+            day: ctx.day(&c.day),
             kind_label: ctx.t(c.kind.label_key()),
             km: km_text(c.claimed_m),
             counted_km: km_text(c.counted_m),

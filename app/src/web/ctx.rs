@@ -81,6 +81,15 @@ impl Ctx {
         format!("{} {}", t.format("%Y-%m-%d %H:%M"), self.t(i18n::weekday_key(t.date_naive())))
     }
 
+    /// "2026-12-09 周三": a day (`YYYY-MM-DD` as stored) with its weekday in this page's
+    /// language; a text that is not a day is shown as it is.
+    pub fn day(&self, day: &str) -> String {
+        match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+            Ok(d) => format!("{day} {}", self.t(i18n::weekday_key(d))),
+            Err(_) => day.to_owned(),
+        }
+    }
+
     /// A reference-data name in this page's language (see [`i18n::LocalName`]).
     pub fn name(&self, zh: &str, en: Option<&str>) -> i18n::LocalName {
         i18n::LocalName::pick(self.locale, zh, en)
