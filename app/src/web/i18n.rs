@@ -167,7 +167,7 @@ impl LocalName {
         match (locale, en.map(str::trim).filter(|e| !e.is_empty())) {
             (Locale::ZhCn, _) => Self { text: zh.to_owned(), zh: false },
             (Locale::En, Some(en)) => Self { text: en.to_owned(), zh: false },
-            (Locale::En, None) => Self { text: zh.to_owned(), zh: !zh.is_ascii() },
+            (Locale::En, None) => Self { text: zh.to_owned(), zh: has_chinese(zh) },
         }
     }
 
@@ -196,7 +196,14 @@ pub struct Run {
 /// Whether a text holds Chinese. The English catalogue has none, so on an English page such
 /// text is data (a title, a place, a person's name), which a page marks `lang="zh-CN"`.
 pub fn has_chinese(text: &str) -> bool {
-    script_runs(text).iter().any(|r| r.zh)
+    text.chars().any(is_chinese)
+}
+
+/// A character of Chinese writing: Han characters, and also CJK punctuation and full-width
+/// forms (，。（）), which a page in English never prints from its catalogue. Wider on purpose
+/// than `search::segment::is_han`, which cuts words and must not take punctuation for them.
+fn is_chinese(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}')
 }
 
 /// Splits a text worded from a translated sentence and data ("Booked: 法律援助咨询, 2026-12-09
@@ -205,7 +212,6 @@ pub fn has_chinese(text: &str) -> bool {
 /// has no Chinese, so a Chinese run is data: a title, a place, a person. Runs break at spaces
 /// and ASCII punctuation; a run with a Chinese character is `zh`.
 pub fn script_runs(text: &str) -> Vec<Run> {
-    let is_han = |c: char| matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}');
     let breaks = |c: char| c.is_ascii_whitespace() || matches!(c, ',' | '.' | ';' | '!' | '?' | '(' | ')' | '"');
     let mut runs: Vec<Run> = Vec::new();
     let mut word = String::new();
@@ -213,7 +219,7 @@ pub fn script_runs(text: &str) -> Vec<Run> {
         if word.is_empty() {
             return;
         }
-        let zh = word.chars().any(is_han);
+        let zh = has_chinese(word);
         match runs.last_mut() {
             Some(last) if last.zh == zh => last.text.push_str(word),
             _ => runs.push(Run { text: std::mem::take(word), zh }),
