@@ -138,14 +138,8 @@ async fn service_form(
     f: &ServiceForm,
     errors: Errors,
 ) -> AppResult<FormPage> {
-    let departments = crate::org::list_departments(&mut *state.db.conn().await?, 0, 1000).await?;
-    let runs_at = |loc: Location| user.principal.can(Action::Manage, &Target::Offering(loc));
-    let mut options: Vec<Opt> = departments
-        .iter()
-        .filter(|d| runs_at(Location { department: Some(d.id), street: d.street_id, community: None }))
-        .map(|d| Opt { value: d.id.to_string(), label: d.name.clone() })
-        .collect();
-    if runs_at(Location::district()) {
+    let mut options = crate::org::offering_departments(&mut *state.db.conn().await?, &ctx, &user.principal).await?;
+    if user.principal.can(Action::Manage, &Target::Offering(Location::district())) {
         options.push(Opt { value: String::new(), label: ctx.t("manage_services.whole_district").into() });
     }
     let yes_no = vec![

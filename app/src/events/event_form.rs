@@ -10,7 +10,6 @@ use serde::Deserialize;
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::authz::gate::Organising;
-use crate::authz::{Action, Location, Target};
 use crate::error::{AppError, AppResult};
 use crate::events::model::{Event, EventKind, NewEvent, check_event};
 use crate::events::{service, store};
@@ -83,15 +82,7 @@ async fn form_page(
     f: &EventForm,
     errors: Errors,
 ) -> AppResult<FormPage> {
-    let departments = crate::org::list_departments(&mut *state.db.conn().await?, 0, 1000).await?;
-    let options: Vec<Opt> = departments
-        .iter()
-        .filter(|d| {
-            let loc = Location { department: Some(d.id), street: d.street_id, community: None };
-            user.principal.can(Action::Manage, &Target::Offering(loc))
-        })
-        .map(|d| Opt { value: d.id.to_string(), label: d.name.clone() })
-        .collect();
+    let options = crate::org::offering_departments(&mut *state.db.conn().await?, &ctx, &user.principal).await?;
     let kinds =
         EventKind::ALL.iter().map(|k| Opt { value: k.as_str().into(), label: ctx.t(k.label_key()).into() }).collect();
     let fields = vec![

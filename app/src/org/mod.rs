@@ -44,3 +44,26 @@ fn tiles(principal: &Principal) -> Vec<Tile> {
         Tile::new("nav.departments", "/manage/departments"),
     ]
 }
+
+/// The departments a person may run activities and services for (organise offerings under:
+/// `Action::Manage` on `Target::Offering` of the department and its street), as a select's
+/// options named in the page's language. The events' and the services' forms offer these.
+pub async fn offering_departments(
+    conn: &mut crate::db::Conn,
+    ctx: &crate::web::Ctx,
+    principal: &Principal,
+) -> Result<Vec<crate::web::backoffice::Opt>, sqlx::Error> {
+    use crate::authz::{Action, Location, Target};
+    Ok(store::list_departments(conn, 0, 1000)
+        .await?
+        .into_iter()
+        .filter(|d| {
+            let loc = Location { department: Some(d.id), street: d.street_id, community: None };
+            principal.can(Action::Manage, &Target::Offering(loc))
+        })
+        .map(|d| crate::web::backoffice::Opt {
+            value: d.id.to_string(),
+            label: ctx.name(&d.name, d.name_en.as_deref()).text,
+        })
+        .collect())
+}
