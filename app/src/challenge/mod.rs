@@ -11,7 +11,7 @@
 //!
 //! Layers: `route` and `model` (pure: the route and positions; kinds, rules, the plausibility
 //! verdict, the team mean), `store` and `checkin_store` (SQL, with the running totals), `service` (challenges,
-//! teams, joining, progress, boards), `checkin` (the check-in and its review: the writes that
+//! teams, joining, progress, boards), `team_points` (the teams' points, summed every half minute), `checkin` (the check-in and its review: the writes that
 //! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
 //! `audit_wording`.
@@ -28,6 +28,7 @@ pub mod progress_api;
 pub mod route;
 pub mod service;
 pub mod store;
+pub mod team_points;
 mod views;
 
 pub use route::{Milestone, Route};

@@ -149,3 +149,32 @@ async fn check_ins_of_one_person_at_once_never_pass_the_points_cap() {
     assert_eq!(live, 2, "two check-ins' awards stand, at 5 each");
     ledger_agrees(&w.app).await;
 }
+
+#[tokio::test]
+async fn a_teams_points_are_its_members_totals_on_the_board_at_most_half_a_minute_late() {
+    let w = world().await;
+    let id = challenge(&w, json!({})).await;
+    let t = team(&w, id, "云霄路社区队", "community", json!({ "community_id": w.community(YUNXIAOLU).0 })).await;
+    let other = team(&w, id, "团岛社区队", "community", json!({ "community_id": w.community(TUANDAO).0 })).await;
+    let me = w.api(RESIDENT);
+    join(me, id, t["id"].as_i64()).await;
+    join(w.api(OTHER_RESIDENT), id, other["id"].as_i64()).await;
+    check_in(me, id, json!({ "day": TODAY, "kind": "walk", "km": 5 })).await;
+    check_in(me, id, json!({ "day": YESTERDAY, "kind": "run", "km": 5 })).await;
+    let board = || async {
+        let (status, b) = me.get(&format!("/challenges/{id}/board?by=team")).await;
+        assert_eq!(status, 200, "{b}");
+        let points =
+            |name: &str| b["items"].as_array().unwrap().iter().find(|i| i["name"] == name).unwrap()["points"].as_i64();
+        (points("云霄路社区队"), points("团岛社区队"))
+    };
+    assert_eq!(board().await, (Some(10), Some(0)));
+    // Summed again only once the sums are half a minute old.
+    check_in(w.api(OTHER_RESIDENT), id, json!({ "day": TODAY, "kind": "walk", "km": 2 })).await;
+    assert_eq!(board().await, (Some(10), Some(0)));
+    w.app.clock.advance(chrono::Duration::seconds(31));
+    assert_eq!(board().await, (Some(10), Some(5)));
+    // The street board has no points.
+    let (_, streets) = me.get(&format!("/challenges/{id}/board?by=street")).await;
+    assert!(streets["items"][0].get("points").is_none(), "{streets}");
+}
