@@ -32,7 +32,9 @@ pub fn of(role: Role) -> Option<&'static str> {
 /// next to their activities), as (name key, where): the strip links them too.
 pub fn also(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Organizer => &[("start.page_services", "/manage/services"), ("start.page_challenges", "/manage/challenges")],
+        Role::Organizer => {
+            &[("start.page_services", "/manage/services"), ("start.page_challenges", "/manage/challenges")]
+        }
         _ => &[],
     }
 }

@@ -81,7 +81,9 @@ const PERSON_HEADERS: [&str; 7] = [
 /// The team table, in the board's order (km per member, best first).
 async fn teams(state: &AppState, c: &Challenge, ctx: &crate::web::Ctx) -> AppResult<Table> {
     let mut teams = store::teams(&mut *state.db.conn().await?, c.id).await?;
-    teams.sort_by(|a, b| team_mean_m(b.counted_m, b.members).cmp(&team_mean_m(a.counted_m, a.members)).then(a.id.cmp(&b.id)));
+    teams.sort_by(|a, b| {
+        team_mean_m(b.counted_m, b.members).cmp(&team_mean_m(a.counted_m, a.members)).then(a.id.cmp(&b.id))
+    });
     let rows = teams
         .into_iter()
         .map(|team| {
@@ -202,10 +204,7 @@ mod tests {
 
     #[test]
     fn figures_stay_numbers_and_names_cannot_start_formulas() {
-        let table = Table {
-            headers: &["a", "b"],
-            rows: vec![vec![Value::Text("=1+1".into()), number(12.5)]],
-        };
+        let table = Table { headers: &["a", "b"], rows: vec![vec![Value::Text("=1+1".into()), number(12.5)]] };
         let bytes = csv(&table, &|k| k.to_owned()).unwrap();
         assert_eq!(std::str::from_utf8(&bytes[3..]).unwrap(), "\"a\",\"b\"\n\"'=1+1\",\"12.5\"\n");
     }

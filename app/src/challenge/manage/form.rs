@@ -290,7 +290,16 @@ async fn page(
         Some(id) => (ctx.t("challenge_manage.edit").into(), format!("/manage/challenges/{id}/edit"), "action.save"),
     };
     let back = Link { label: ctx.t("challenge_manage.title").into(), href: "/manage/challenges".into() };
-    Ok(FormPage { ctx, title, action: format!("{action}#form-errors"), fields, errors, submit_key, back, preview: Default::default() })
+    Ok(FormPage {
+        ctx,
+        title,
+        action: format!("{action}#form-errors"),
+        fields,
+        errors,
+        submit_key,
+        back,
+        preview: Default::default(),
+    })
 }
 
 /// A new challenge's form: the district's rules of thumb filled in (today and yesterday, 1,400

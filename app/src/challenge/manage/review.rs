@@ -28,7 +28,13 @@ use crate::web::guard::Staff;
 use crate::web::{Ctx, render_status};
 
 /// The queue, with a row's form sent back when it had errors.
-async fn show(state: &AppState, ctx: Ctx, c: &Challenge, typed: Option<Typed>, status: StatusCode) -> AppResult<Response> {
+async fn show(
+    state: &AppState,
+    ctx: Ctx,
+    c: &Challenge,
+    typed: Option<Typed>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let user = ctx.user()?.clone();
     let held = checkin::held(state, &user, c.id).await?;
     let mut conn = state.db.conn().await?;

@@ -80,7 +80,8 @@ fn breaks(
 /// The team, if the user runs its challenge (404 when there is none, 403 when not theirs).
 pub async fn run_team(state: &AppState, user: &CurrentUser, challenge_id: i64, team_id: i64) -> AppResult<Team> {
     let mut conn = state.db.conn().await?;
-    let t = store::team(&mut conn, team_id).await?.filter(|t| t.challenge_id == challenge_id).ok_or(AppError::NotFound)?;
+    let t =
+        store::team(&mut conn, team_id).await?.filter(|t| t.challenge_id == challenge_id).ok_or(AppError::NotFound)?;
     let c = store::challenge(&mut conn, challenge_id).await?.ok_or(AppError::NotFound)?;
     if !runs(&mut conn, user, &c).await? {
         return Err(AppError::Forbidden);
@@ -98,7 +99,13 @@ pub fn team_name(raw: &str) -> Result<String, Vec<FieldError>> {
 }
 
 /// Renames a team of a challenge the user runs.
-pub async fn rename_team(state: &AppState, user: &CurrentUser, challenge_id: i64, team_id: i64, raw: &str) -> AppResult<()> {
+pub async fn rename_team(
+    state: &AppState,
+    user: &CurrentUser,
+    challenge_id: i64,
+    team_id: i64,
+    raw: &str,
+) -> AppResult<()> {
     let name = team_name(raw).map_err(AppError::Invalid)?;
     let before = run_team(state, user, challenge_id, team_id).await?;
     let now = state.clock.unix();

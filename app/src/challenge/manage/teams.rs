@@ -86,10 +86,12 @@ async fn show(
             .required()
             .hint("challenge_manage.team_kind_hint"),
         Field::text("name", "challenge_manage.team_name", &f.name).required(),
-        Field::select("street_id", "challenge_manage.team_street", &f.street_id, vec![OptGroup {
-            label: None,
-            options: streets,
-        }])
+        Field::select(
+            "street_id",
+            "challenge_manage.team_street",
+            &f.street_id,
+            vec![OptGroup { label: None, options: streets }],
+        )
         .hint("challenge_manage.team_street_hint"),
         Field::select(
             "community_id",
@@ -101,14 +103,15 @@ async fn show(
     ];
     let errors = errors.labelled(&fields);
     let communities_of = match c.street_id {
-        Some(s) => ctx.tf("challenge_manage.communities_of_street", &[(
-            "street",
-            dir.street_name(StreetId(s)).unwrap_or_default(),
-        )]),
+        Some(s) => ctx.tf(
+            "challenge_manage.communities_of_street",
+            &[("street", dir.street_name(StreetId(s)).unwrap_or_default())],
+        ),
         None => ctx.t("challenge_manage.communities_of_district").to_owned(),
     };
     let rename_errors = rename.map(|(t, e, _)| (t, e));
-    let page = TeamsPage { ctx, id: c.id, name: c.name.clone(), teams: rows, fields, errors, rename_errors, communities_of };
+    let page =
+        TeamsPage { ctx, id: c.id, name: c.name.clone(), teams: rows, fields, errors, rename_errors, communities_of };
     render_status(status, &page)
 }
 
@@ -226,8 +229,9 @@ pub async fn rename(
     match manage::rename_team(&state, &user, id, team, &f.name).await {
         Ok(()) => Ok(flash::redirect(&format!("/manage/challenges/{id}/teams"), Flash::TeamRenamed)),
         Err(AppError::Invalid(errors)) => {
-            let errors =
-                Errors::from(errors).anchor("name", format!("f-rename-{team}")).label("name", "challenge_manage.team_name");
+            let errors = Errors::from(errors)
+                .anchor("name", format!("f-rename-{team}"))
+                .label("name", "challenge_manage.team_name");
             let fresh = AddForm { kind: "community".into(), ..AddForm::default() };
             let rename = Some((team, errors, f.name.clone()));
             show(&state, ctx, &c, &fresh, Errors::none(), rename, StatusCode::UNPROCESSABLE_ENTITY).await
