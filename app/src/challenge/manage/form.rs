@@ -177,7 +177,9 @@ impl ChallengeForm {
             Ok(c) if errors.is_empty() => Ok(c),
             Ok(_) => Err(errors),
             Err(more) => {
-                for e in more {
+                // `caps` is the API's one field for the four caps: the form's own fields
+                // (`cap_walk`, ...) have already said which cap is wrong.
+                for e in more.into_iter().filter(|e| e.field != "caps") {
                     if !errors.iter().any(|x| x.field == e.field) {
                         errors.push(e);
                     }
