@@ -14,13 +14,15 @@
 //! teams, joining, progress, boards), `team_points` (the teams' points, summed every half minute), `checkin` (the check-in and its review: the writes that
 //! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
-//! `audit_wording`.
+//! `audit_wording`; `manage` (the organisers' back office: challenges, teams, the review queue,
+//! exports, and `PATCH /challenges/{id}`).
 
 pub mod api;
 pub mod audit_wording;
 pub mod checkin;
 pub mod checkin_api;
 pub mod checkin_store;
+pub mod manage;
 pub mod model;
 pub mod pages;
 pub mod portal;
@@ -39,8 +41,9 @@ use crate::app::Domain;
 /// the audit log words its entries.
 pub const DOMAIN: Domain = Domain {
     name: "challenge",
-    pages: pages::router,
-    api: api::router,
+    pages: || pages::router().merge(manage::router()),
+    api: || api::router().merge(manage::api::router()),
+    tiles: manage::tiles,
     audit: Some(&audit_wording::AUDIT),
     portal: &[&portal::UNDER_WAY],
     ..Domain::NONE

@@ -62,7 +62,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, c: Challenge) -> AppRe
 }
 
 /// The places a challenge names exist (a 422 on the field otherwise).
-async fn check_places(conn: &mut crate::db::Conn, c: &Challenge) -> AppResult<()> {
+pub(crate) async fn check_places(conn: &mut crate::db::Conn, c: &Challenge) -> AppResult<()> {
     let mut errors = Vec::new();
     if let Some(s) = c.street_id
         && crate::org::street(conn, StreetId(s)).await?.is_none()

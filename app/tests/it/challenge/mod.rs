@@ -5,6 +5,7 @@
 
 mod access;
 mod demo;
+mod manage;
 mod page;
 mod points;
 mod rules;
