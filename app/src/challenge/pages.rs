@@ -109,6 +109,7 @@ async fn show(
         board.into_iter().take(10).map(|r| (r.name, Place::of(&service::standing(&challenge, r.real_m)))).collect();
     let route_km = Route::named(&challenge.route).map_or_else(String::new, |r| km_text(r.finish_m()));
     let scale = km_text(challenge.scale_milli);
+    let milestones = crate::challenge::milestone::pages::list(state, &ctx, &challenge).await?;
     let page = ChallengePage {
         ctx,
         challenge,
@@ -123,6 +124,7 @@ async fn show(
         again,
         checkins: rows,
         board,
+        milestones,
     };
     render_status(status, &page)
 }
