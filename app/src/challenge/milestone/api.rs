@@ -82,7 +82,8 @@ async fn milestones(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Items<MilestoneItem>>> {
     let (c, pos) = service::positions(&state, user.as_deref(), id).await?;
-    let items = Route::named(&c.route).map_or_else(Vec::new, |r| r.milestones.iter().map(|m| MilestoneItem::of(m, &pos)).collect());
+    let items = Route::named(&c.route)
+        .map_or_else(Vec::new, |r| r.milestones.iter().map(|m| MilestoneItem::of(m, &pos)).collect());
     Ok(Json(Items { items }))
 }
 
@@ -216,7 +217,8 @@ async fn answer(
     Path((id, seq)): Path<(i64, i64)>,
     Json(body): Json<QuizBody>,
 ) -> AppResult<Json<QuizResult>> {
-    let choices: Vec<Choice> = body.answers.iter().map(|a| Choice { question_id: a.question_id, choice: a.choice }).collect();
+    let choices: Vec<Choice> =
+        body.answers.iter().map(|a| Choice { question_id: a.question_id, choice: a.choice }).collect();
     let done = service::answer(&state, &user, id, seq, &choices).await?;
     let items = done.answers.iter().map(|a| AnswerItem::of(a, &done.questions)).collect();
     Ok(Json(QuizResult { items, answered_now: done.new, points: done.points, capped: done.capped }))

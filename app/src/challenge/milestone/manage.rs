@@ -108,25 +108,48 @@ impl QuizForm {
 }
 
 /// The edit page for `form`'s values.
-fn edit_page(ctx: crate::web::Ctx, c: Challenge, q: Question, form: &QuizForm, errors: Errors) -> AppResult<QuizEditPage> {
+fn edit_page(
+    ctx: crate::web::Ctx,
+    c: Challenge,
+    q: Question,
+    form: &QuizForm,
+    errors: Errors,
+) -> AppResult<QuizEditPage> {
     let place = service::place(&c, q.seq)?;
     let answers = (0..4)
-        .map(|i| Opt { value: i.to_string(), label: ctx.tf("milestone.manage.option_n", &[("n", &(i + 1).to_string())]) })
+        .map(|i| Opt {
+            value: i.to_string(),
+            label: ctx.tf("milestone.manage.option_n", &[("n", &(i + 1).to_string())]),
+        })
         .collect();
     let fields = vec![
         Field::textarea("prompt", "milestone.manage.prompt", form.prompt.clone()).required(),
         Field::text("option_1", "milestone.manage.option_1", form.option_1.clone()).required(),
         Field::text("option_2", "milestone.manage.option_2", form.option_2.clone()).required(),
         Field::text("option_3", "milestone.manage.option_3", form.option_3.clone()).required(),
-        Field::text("option_4", "milestone.manage.option_4", form.option_4.clone()).hint("milestone.manage.option_4_hint"),
-        Field::select("answer", "milestone.manage.answer", form.answer.clone(), vec![OptGroup { label: None, options: answers }])
-            .required(),
+        Field::text("option_4", "milestone.manage.option_4", form.option_4.clone())
+            .hint("milestone.manage.option_4_hint"),
+        Field::select(
+            "answer",
+            "milestone.manage.answer",
+            form.answer.clone(),
+            vec![OptGroup { label: None, options: answers }],
+        )
+        .required(),
         Field::textarea("explanation", "milestone.manage.explanation", form.explanation.clone())
             .required()
             .hint("milestone.manage.explanation_hint"),
     ];
     let errors = errors.labelled(&fields);
-    Ok(QuizEditPage { milestone: Link::of(place.milestone), challenge: c, question: q, fields, answer: form.answer.clone(), errors, ctx })
+    Ok(QuizEditPage {
+        milestone: Link::of(place.milestone),
+        challenge: c,
+        question: q,
+        fields,
+        answer: form.answer.clone(),
+        errors,
+        ctx,
+    })
 }
 
 /// The form for one question.

@@ -78,7 +78,10 @@ impl QuestionText {
         const NAMES: [&str; 4] = ["option_1", "option_2", "option_3", "option_4"];
         for (i, o) in self.options.iter().enumerate() {
             if len(o) > MAX_OPTION {
-                errors.push(FieldError { field: NAMES.get(i).copied().unwrap_or("option_4"), key: "milestone.quiz.option_long" });
+                errors.push(FieldError {
+                    field: NAMES.get(i).copied().unwrap_or("option_4"),
+                    key: "milestone.quiz.option_long",
+                });
             }
         }
         if !OPTIONS.contains(&self.options.len()) {
@@ -173,8 +176,14 @@ mod tests {
         let fields = |q: QuestionText| q.check().into_iter().map(|e| e.field).collect::<Vec<_>>();
         assert_eq!(fields(QuestionText { prompt: " ".into(), ..ok.clone() }), ["prompt"]);
         assert_eq!(fields(QuestionText { answer: 3, ..ok.clone() }), ["answer"]);
-        assert_eq!(fields(QuestionText { options: vec!["a".into(), "b".into()], answer: 0, ..ok.clone() }), ["option_3"]);
-        assert_eq!(fields(QuestionText { options: vec!["a".into(), "b".into(), " a".into()], ..ok.clone() }), ["option_1"]);
+        assert_eq!(
+            fields(QuestionText { options: vec!["a".into(), "b".into()], answer: 0, ..ok.clone() }),
+            ["option_3"]
+        );
+        assert_eq!(
+            fields(QuestionText { options: vec!["a".into(), "b".into(), " a".into()], ..ok.clone() }),
+            ["option_1"]
+        );
         assert_eq!(fields(QuestionText { explanation: String::new(), ..ok }), ["explanation"]);
     }
 

@@ -80,11 +80,8 @@ pub async fn positions(
     };
     let p = challenges::progress(state, user, challenge_id).await?;
     let joined = p.participant.is_some();
-    let positions = Positions {
-        joined,
-        mine_m: joined.then_some(p.mine.route_m),
-        team: p.team.map(|(t, s)| (t.name, s.route_m)),
-    };
+    let positions =
+        Positions { joined, mine_m: joined.then_some(p.mine.route_m), team: p.team.map(|(t, s)| (t.name, s.route_m)) };
     Ok((p.challenge, positions))
 }
 
@@ -110,7 +107,13 @@ impl Quiz {
 }
 
 /// The quiz of milestone `seq` for a user who reached it (an empty one otherwise).
-pub async fn quiz(state: &AppState, user: Option<&CurrentUser>, c: &Challenge, seq: i64, open: bool) -> AppResult<Quiz> {
+pub async fn quiz(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    c: &Challenge,
+    seq: i64,
+    open: bool,
+) -> AppResult<Quiz> {
     let Some(user) = user.filter(|_| open) else { return Ok(Quiz::default()) };
     ensure_quiz(state, c).await?;
     let mut conn = state.db.conn().await?;
@@ -201,9 +204,15 @@ pub async fn answer(
         let Some(answer_id) = store::insert_answer(&mut tx, &new, now).await? else { continue };
         out.new.push(q.id);
         if ch.choice == q.text.answer {
-            let awarded =
-                crate::points::award(&mut tx, now, user.id, crate::points::Source::Quiz, &reference(challenge_id, q.id), day)
-                    .await?;
+            let awarded = crate::points::award(
+                &mut tx,
+                now,
+                user.id,
+                crate::points::Source::Quiz,
+                &reference(challenge_id, q.id),
+                day,
+            )
+            .await?;
             store::set_points(&mut tx, answer_id, awarded.points).await?;
             out.points += awarded.points;
             out.capped |= awarded.capped;
@@ -223,7 +232,11 @@ pub async fn runs(state: &AppState, user: &CurrentUser, c: &Challenge) -> AppRes
 }
 
 /// The challenge's questions for its organisers (all milestones), or 403.
-pub async fn all_questions(state: &AppState, user: &CurrentUser, challenge_id: i64) -> AppResult<(Challenge, Vec<Question>)> {
+pub async fn all_questions(
+    state: &AppState,
+    user: &CurrentUser,
+    challenge_id: i64,
+) -> AppResult<(Challenge, Vec<Question>)> {
     let c = challenge_store::challenge(&mut *state.db.conn().await?, challenge_id).await?.ok_or(AppError::NotFound)?;
     if !runs(state, user, &c).await? {
         return Err(AppError::Forbidden);
@@ -234,7 +247,12 @@ pub async fn all_questions(state: &AppState, user: &CurrentUser, challenge_id: i
 }
 
 /// One question for its organisers, or 403 / 404.
-pub async fn one_question(state: &AppState, user: &CurrentUser, challenge_id: i64, id: i64) -> AppResult<(Challenge, Question)> {
+pub async fn one_question(
+    state: &AppState,
+    user: &CurrentUser,
+    challenge_id: i64,
+    id: i64,
+) -> AppResult<(Challenge, Question)> {
     let c = challenge_store::challenge(&mut *state.db.conn().await?, challenge_id).await?.ok_or(AppError::NotFound)?;
     if !runs(state, user, &c).await? {
         return Err(AppError::Forbidden);
@@ -269,7 +287,8 @@ pub async fn edit_question(
     let now = state.clock.unix();
     let mut tx = state.db.begin().await?;
     store::update(&mut tx, id, &text, user.id, now).await?;
-    let change = Change::new("challenge_quiz_question", id, c.street_id.map(StreetId)).before(&before.text).after(&after);
+    let change =
+        Change::new("challenge_quiz_question", id, c.street_id.map(StreetId)).before(&before.text).after(&after);
     audit::record(&mut tx, now, user.id, "challenges.quiz_edit", change).await?;
     let saved = store::question(&mut tx, challenge_id, id).await?.ok_or(AppError::NotFound)?;
     tx.commit().await?;

@@ -119,7 +119,8 @@ pub async fn questions(conn: &mut Conn, challenge: i64, seq: Option<i64>) -> Res
 
 /// One question of the challenge.
 pub async fn question(conn: &mut Conn, challenge: i64, id: i64) -> Result<Option<Question>> {
-    let sql = format!("select {QUESTION_COLUMNS} from challenge_quiz_questions where challenge_id = $1 and question_id = $2");
+    let sql =
+        format!("select {QUESTION_COLUMNS} from challenge_quiz_questions where challenge_id = $1 and question_id = $2");
     sqlx::query(&sql).bind(challenge).bind(id).fetch_optional(conn).await?.as_ref().map(question_from).transpose()
 }
 

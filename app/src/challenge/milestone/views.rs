@@ -191,7 +191,8 @@ impl MilestoneList {
         let reached = |m: &Milestone| pos.reached(m).any();
         let passed = if pos.joined { milestones.iter().rev().find(|m| reached(m)).map(Link::of) } else { None };
         let next = if pos.joined { milestones.iter().find(|m| !reached(m)).map(Link::of) } else { None };
-        let items = milestones.iter().map(|m| (Link::of(m), ctx.day(&m.date), km_text(m.metres()), reached(m))).collect();
+        let items =
+            milestones.iter().map(|m| (Link::of(m), ctx.day(&m.date), km_text(m.metres()), reached(m))).collect();
         Self { challenge_id: c.id, passed, next, items, runs }
     }
 }

@@ -1,10 +1,12 @@
 //! The Long March challenge (网上重走长征路): the rules of a check-in (caps, plausibility, steps,
 //! the day window), replacements, reviews and idempotency with the running totals they move,
-//! concurrent check-ins of one person, the team mean and the boards, and who may do what.
+//! concurrent check-ins of one person, the team mean and the boards, and who may do what; the
+//! milestone pages and their quizzes (`quiz`).
 
 mod access;
 mod demo;
 mod page;
+mod quiz;
 mod rules;
 mod totals;
 
