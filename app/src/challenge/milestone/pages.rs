@@ -131,6 +131,10 @@ async fn answer(
             None => errors.push(FieldError { field, key: "milestone.quiz.choose" }),
         }
     }
+    if choices.is_empty() && errors.is_empty() && open {
+        // All answered before (a form sent twice, the back button): the first results stand.
+        return Ok(see_other(&format!("/challenges/{id}/milestones/{seq}#quiz")));
+    }
     let result = if errors.is_empty() {
         service::answer(&state, &user, id, seq, &choices).await.map(|_| ())
     } else {

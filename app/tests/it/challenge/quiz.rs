@@ -174,6 +174,11 @@ async fn the_page_shows_the_history_to_anyone_and_the_quiz_form_once_reached() {
             && page.contains(&format!("/challenges/{id}/milestones/11"))
     );
     assert!(!page.contains("type=\"radio\""), "no quiz for visitors");
+    // Signed in, not joined: the form is not there, and sent anyway it says why.
+    app.login(OTHER_RESIDENT).await;
+    let r = app.post(&format!("/challenges/{id}/milestones/1/quiz"), &[("q1", "0")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("报名参加活动后才能答题"));
     let (status, _) = app.page(&format!("/challenges/{id}/milestones/34")).await;
     assert_eq!(status, 404);
     // The challenge page lists the milestones, linked.
@@ -206,6 +211,10 @@ async fn the_page_shows_the_history_to_anyone_and_the_quiz_form_once_reached() {
         "{page}"
     );
     assert!(!page.contains("type=\"radio\""), "answered: the results, no form");
+    // The form sent again (the back button): the first results, nothing more.
+    let r = app.post(&path, &[("q1", "0"), ("q2", "0"), ("q3", "0")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(points(w.api(RESIDENT)).await, 6);
 }
 
 #[tokio::test]
