@@ -42,6 +42,7 @@ pub const DOMAINS: &[Domain] = &[
     crate::audit::DOMAIN,
     crate::events::DOMAIN,
     crate::challenge::DOMAIN,
+    crate::challenge::milestone::DOMAIN,
     crate::checkin::DOMAIN,
     crate::appointments::DOMAIN,
     crate::people::DOMAIN,

@@ -15,7 +15,8 @@
 //! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
 //! `audit_wording`; `manage` (the organisers' back office: challenges, teams, the review queue,
-//! exports, and `PATCH /challenges/{id}`).
+//! exports, and `PATCH /challenges/{id}`). Milestone pages and their quizzes are `milestone`'s
+//! (its own `DOMAIN`).
 
 pub mod api;
 pub mod audit_wording;
@@ -23,6 +24,7 @@ pub mod checkin;
 pub mod checkin_api;
 pub mod checkin_store;
 pub mod manage;
+pub mod milestone;
 pub mod model;
 pub mod pages;
 pub mod portal;

@@ -112,6 +112,7 @@ async fn show(
         .collect();
     let route_km = Route::named(&challenge.route).map_or_else(String::new, |r| km_text(r.finish_m()));
     let scale = km_text(challenge.scale_milli);
+    let milestones = crate::challenge::milestone::pages::list(state, &ctx, &challenge).await?;
     let page = ChallengePage {
         ctx,
         challenge,
@@ -126,6 +127,7 @@ async fn show(
         again,
         checkins: rows,
         board,
+        milestones,
     };
     render_status(status, &page)
 }

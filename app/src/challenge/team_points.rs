@@ -42,8 +42,7 @@ pub async fn of(state: &AppState, challenge: i64) -> Result<Sums, sqlx::Error> {
     if let Some(sums) = state.team_points.fresh(challenge, now) {
         return Ok(sums);
     }
-    let sums: Sums =
-        Arc::new(store::team_points(&mut *state.db.conn().await?, challenge).await?.into_iter().collect());
+    let sums: Sums = Arc::new(store::team_points(&mut *state.db.conn().await?, challenge).await?.into_iter().collect());
     state.team_points.keep(challenge, now, sums.clone());
     Ok(sums)
 }

@@ -7,7 +7,8 @@
 //! Everything goes through the domain's use cases as the demo accounts, so the rules, totals
 //! and audit entries are as in real use. The challenge lets check-ins go a week back
 //! (`days_back` 7) so the demo's week can be checked in through the same rules on the day
-//! the demo is loaded; times are relative to `state.clock`.
+//! the demo is loaded; times are relative to `state.clock`. Its milestone quizzes are the route's
+//! demo questions (`data/long_march_quiz.json`).
 
 use anyhow::Context as _;
 
@@ -79,6 +80,9 @@ pub async fn load(state: &AppState) -> anyhow::Result<Option<Loaded>> {
         created_at: 0,
     };
     let id = service::create(state, organiser, challenge).await.map_err(|e| fail("challenge", e))?;
+    // Its milestone quizzes (demo questions from the route's quiz file), there from the start.
+    let created = store::challenge(&mut *state.db.conn().await?, id).await?.context("demo challenge")?;
+    crate::challenge::milestone::service::ensure_quiz(state, &created).await.map_err(|e| fail("quiz", e))?;
     let mut loaded = Loaded::default();
     let team = |kind: TeamKind, name: String, street: Option<i64>, community: Option<i64>| Team {
         id: 0,

@@ -1,13 +1,15 @@
 //! The Long March challenge (网上重走长征路): the rules of a check-in (caps, plausibility, steps,
 //! the day window), replacements, reviews and idempotency with the running totals they move,
-//! concurrent check-ins of one person, the team mean and the boards, who may do what, and the
-//! points check-ins earn.
+//! concurrent check-ins of one person, the team mean and the boards, who may do what, the
+//! points check-ins earn (`points`), the organisers' back office (`manage`), and the milestone
+//! pages and their quizzes (`quiz`).
 
 mod access;
 mod demo;
 mod manage;
 mod page;
 mod points;
+mod quiz;
 mod rules;
 mod totals;
 
