@@ -14,13 +14,14 @@
 //! teams, joining, progress, boards), `checkin` (the check-in and its review: the writes that
 //! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
-//! `audit_wording`.
+//! `audit_wording`; `import` (check-ins from a GPX track or a health app's CSV export).
 
 pub mod api;
 pub mod audit_wording;
 pub mod checkin;
 pub mod checkin_api;
 pub mod checkin_store;
+pub mod import;
 pub mod model;
 pub mod pages;
 pub mod portal;

@@ -6,7 +6,13 @@
 //! a person lives and walks. Every check-in an import makes goes through `checkin::check_in`,
 //! the one durable write, so an import meets the same rules as a check-in by hand.
 //!
-//! Layers: `track` and `health_csv` (pure: reading the files into figures).
+//! Layers: `track` and `health_csv` (pure: reading the files into figures), `service` (the
+//! imports as use cases), `api` (the JSON operations), `pages` and `views` (the upload form's
+//! answer page; the form itself is on the challenge page, `challenge/_import.html`).
 
+pub mod api;
 pub mod health_csv;
+pub mod pages;
+pub mod service;
 pub mod track;
+mod views;

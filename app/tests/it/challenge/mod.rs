@@ -4,6 +4,7 @@
 
 mod access;
 mod demo;
+mod import;
 mod page;
 mod rules;
 mod totals;
