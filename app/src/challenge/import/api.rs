@@ -20,10 +20,7 @@ use crate::web::i18n::{Locale, t};
 
 /// The import routes: they take bodies up to [`MAX_BYTES`].
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(import_gpx))
-        .routes(routes!(import_csv))
-        .layer(DefaultBodyLimit::max(MAX_BYTES))
+    OpenApiRouter::new().routes(routes!(import_gpx)).routes(routes!(import_csv)).layer(DefaultBodyLimit::max(MAX_BYTES))
 }
 
 /// How to count a track.

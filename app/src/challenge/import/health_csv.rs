@@ -93,10 +93,8 @@ pub fn read(bytes: &[u8]) -> Option<StepsFile> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
     // The last of equals wins: `,` when the line has none of them.
-    let delimiter = [b'\t', b';', b',']
-        .into_iter()
-        .max_by_key(|d| first_line.iter().filter(|b| *b == d).count())
-        .unwrap_or(b',');
+    let delimiter =
+        [b'\t', b';', b','].into_iter().max_by_key(|d| first_line.iter().filter(|b| *b == d).count()).unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -186,7 +184,12 @@ mod tests {
         ];
         for bytes in files {
             let f = read(bytes).unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(bytes)));
-            assert_eq!(days(&f), [(d("2026-11-29"), 8000), (d("2026-11-30"), 12000)], "{}", String::from_utf8_lossy(bytes));
+            assert_eq!(
+                days(&f),
+                [(d("2026-11-29"), 8000), (d("2026-11-30"), 12000)],
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
             assert!(f.skipped.is_empty(), "{:?}", f.skipped);
         }
         let f = read(b"date,steps\n2026/1/5,100\n").unwrap();

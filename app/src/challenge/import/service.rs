@@ -86,7 +86,13 @@ pub async fn gpx(
 /// is no second import: it goes on to be answered with what the first wrote. Two uploads of the
 /// same track racing past this read meet the check-in's rule, which replaces like with like, so
 /// the totals stay right either way.
-async fn used_before(state: &AppState, user: &CurrentUser, challenge_id: i64, hash: &str, key: Option<&str>) -> AppResult<bool> {
+async fn used_before(
+    state: &AppState,
+    user: &CurrentUser,
+    challenge_id: i64,
+    hash: &str,
+    key: Option<&str>,
+) -> AppResult<bool> {
     let mut conn = state.db.conn().await?;
     if let Some(key) = key
         && store::checkin_by_key(&mut conn, user.id, key).await?.is_some()
@@ -110,7 +116,12 @@ pub struct StepsImport {
 /// day's walk, by its steps (replacing the day's walk, as a second check-in by hand does). Days
 /// outside the window, a reviewed day's walk and rows that cannot be read are skipped and said;
 /// they do not stop the others.
-pub async fn steps_csv(state: &AppState, user: &CurrentUser, challenge_id: i64, bytes: Vec<u8>) -> AppResult<StepsImport> {
+pub async fn steps_csv(
+    state: &AppState,
+    user: &CurrentUser,
+    challenge_id: i64,
+    bytes: Vec<u8>,
+) -> AppResult<StepsImport> {
     check_size(&bytes)?;
     let c = store::challenge(&mut *state.db.conn().await?, challenge_id).await?.ok_or(AppError::NotFound)?;
     let file = tokio::task::spawn_blocking(move || health_csv::read(&bytes))

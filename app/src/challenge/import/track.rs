@@ -224,14 +224,14 @@ mod tests {
     fn jumps_are_steps_a_body_could_not_make() {
         // (step metres, step seconds, kind, jumps?)
         let table = [
-            (5.0, 1, Kind::Walk, false),   // jitter: 18 km/h, but 5 m
-            (99.0, 5, Kind::Walk, false),  // under 100 m
+            (5.0, 1, Kind::Walk, false),    // jitter: 18 km/h, but 5 m
+            (99.0, 5, Kind::Walk, false),   // under 100 m
             (100.0, 30, Kind::Walk, false), // 12 km/h: a jog in a walk, not a jump
             (100.0, 20, Kind::Walk, true),  // 18 km/h: over twice walking's 8
-            (500.0, 60, Kind::Walk, true), // 30 km/h on foot
+            (500.0, 60, Kind::Walk, true),  // 30 km/h on foot
             (500.0, 60, Kind::Cycle, false),
             (2_000.0, 60, Kind::Cycle, true), // 120 km/h
-            (150.0, 0, Kind::Run, true),   // no time at all
+            (150.0, 0, Kind::Run, true),      // no time at all
         ];
         for (m, s, kind, jumps) in table {
             let mut track = line(20, 5.0, 5, MORNING);

@@ -19,7 +19,9 @@ fn gpx(n: usize, step_m: f64, step_s: i64, start: i64, jump: Option<(usize, f64)
     let mut points = String::new();
     for i in 0..n {
         let at = Utc.timestamp_opt(start + i as i64 * step_s, 0).unwrap().format("%Y-%m-%dT%H:%M:%SZ");
-        points.push_str(&format!("<trkpt lat=\"{lat:.7}\" lon=\"120.3800000\"><ele>12.0</ele><time>{at}</time></trkpt>\n"));
+        points.push_str(&format!(
+            "<trkpt lat=\"{lat:.7}\" lon=\"120.3800000\"><ele>12.0</ele><time>{at}</time></trkpt>\n"
+        ));
         lat += step_m / M_PER_DEG_LAT;
         if let Some((after, m)) = jump
             && after == i
@@ -54,8 +56,10 @@ async fn post_gpx(w: &World, who: &str, id: i64, kind: &str, document: &str, key
 
 /// Posts a CSV export to the API as the resident.
 async fn post_csv(w: &World, id: i64, csv: &str) -> (u16, Value) {
-    let (status, _, body) =
-        w.api(RESIDENT).raw(reqwest::Method::POST, &format!("/challenges/{id}/checkins/csv"), csv.as_bytes().to_vec()).await;
+    let (status, _, body) = w
+        .api(RESIDENT)
+        .raw(reqwest::Method::POST, &format!("/challenges/{id}/checkins/csv"), csv.as_bytes().to_vec())
+        .await;
     (status, serde_json::from_slice(&body).unwrap())
 }
 
@@ -66,7 +70,10 @@ async fn a_walk_track_counts_its_distance_and_moving_time_once() {
     join(w.api(RESIDENT), id, None).await;
     let (status, c) = post_gpx(&w, RESIDENT, id, "walk", &walk(), Some("track-1")).await;
     assert_eq!(status, 201, "{c}");
-    assert_eq!((c["status"].as_str(), c["day"].as_str(), c["minutes"].as_i64()), (Some("accepted"), Some(TODAY), Some(58)));
+    assert_eq!(
+        (c["status"].as_str(), c["day"].as_str(), c["minutes"].as_i64()),
+        (Some("accepted"), Some(TODAY), Some(58))
+    );
     assert!((c["km"].as_f64().unwrap() - 5.0).abs() <= 0.005, "{c}");
     // A retry with the same key answers the first; the same track without one is refused.
     let (status, again) = post_gpx(&w, RESIDENT, id, "walk", &walk(), Some("track-1")).await;
@@ -100,11 +107,17 @@ async fn a_jumping_or_too_fast_track_is_held_and_says_why() {
     let fast = gpx(1_001, 11.0, 2, MORNING_UTC - 86_400, None);
     let (status, c) = post_gpx(&w, RESIDENT, id, "walk", &fast, None).await;
     assert_eq!(status, 201, "{c}");
-    assert_eq!((c["day"].as_str(), c["status"].as_str(), c["reason_code"].as_str()), (Some(YESTERDAY), Some("held"), Some("speed")));
+    assert_eq!(
+        (c["day"].as_str(), c["status"].as_str(), c["reason_code"].as_str()),
+        (Some(YESTERDAY), Some("held"), Some("speed"))
+    );
     // The same as a run is plausible (and replaces nothing: another kind).
     let (status, c) = post_gpx(&w, RESIDENT, id, "run", &gpx(1_001, 11.0, 2, MORNING_UTC - 80_000, None), None).await;
     assert_eq!((status, c["status"].as_str()), (201, Some("accepted")), "{c}");
-    assert!((progress(w.api(RESIDENT), id).await["km"].as_f64().unwrap() - 11.0).abs() <= 0.01, "held tracks count nothing");
+    assert!(
+        (progress(w.api(RESIDENT), id).await["km"].as_f64().unwrap() - 11.0).abs() <= 0.01,
+        "held tracks count nothing"
+    );
 }
 
 #[tokio::test]
@@ -119,7 +132,8 @@ async fn files_that_are_no_track_are_refused_with_a_sentence() {
         assert!(problem.to_string().contains(words), "{problem}");
     }
     // A track from before yesterday: outside the window.
-    let (status, problem) = post_gpx(&w, RESIDENT, id, "walk", &gpx(11, 10.0, 7, MORNING_UTC - 3 * 86_400, None), None).await;
+    let (status, problem) =
+        post_gpx(&w, RESIDENT, id, "walk", &gpx(11, 10.0, 7, MORNING_UTC - 3 * 86_400, None), None).await;
     assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("day")), "{problem}");
     assert_eq!(w.app.count("challenge_checkins").await, 0);
 }
@@ -133,19 +147,28 @@ async fn a_health_apps_steps_become_walks_and_other_days_are_skipped_with_why() 
     let (status, done) = post_csv(&w, id, &csv).await;
     assert_eq!(status, 200, "{done}");
     let items = done["items"].as_array().unwrap();
-    let walks: Vec<_> = items.iter().map(|c| (c["day"].as_str(), c["kind"].as_str(), c["km"].as_f64(), c["steps"].as_i64())).collect();
-    assert_eq!(walks, [(Some(YESTERDAY), Some("walk"), Some(5.0), Some(7000)), (Some(TODAY), Some("walk"), Some(10.0), Some(14000))]);
-    assert_eq!(done["skipped"], json!([{ "row": 2, "day": "2026-11-25", "reason_code": "day_outside",
-        "reason": "不在可以打卡的日期内（只能为今天或昨天打卡，组织者另有规定的除外，且须在活动日期之内）。" }]));
+    let walks: Vec<_> =
+        items.iter().map(|c| (c["day"].as_str(), c["kind"].as_str(), c["km"].as_f64(), c["steps"].as_i64())).collect();
+    assert_eq!(
+        walks,
+        [(Some(YESTERDAY), Some("walk"), Some(5.0), Some(7000)), (Some(TODAY), Some("walk"), Some(10.0), Some(14000))]
+    );
+    assert_eq!(
+        done["skipped"],
+        json!([{ "row": 2, "day": "2026-11-25", "reason_code": "day_outside",
+        "reason": "不在可以打卡的日期内（只能为今天或昨天打卡，组织者另有规定的除外，且须在活动日期之内）。" }])
+    );
     assert_eq!(progress(w.api(RESIDENT), id).await["km"], 15.0);
     // An organiser reduces yesterday's walk; the same export again replaces today's and skips it.
     let review = format!("/checkins/{}/review", items[0]["id"]);
-    let (status, _) = w.api(ORGANISER).post(&review, json!({ "decision": "reduce", "km": 4, "reason": "核对步数" })).await;
+    let (status, _) =
+        w.api(ORGANISER).post(&review, json!({ "decision": "reduce", "km": 4, "reason": "核对步数" })).await;
     assert_eq!(status, 200);
     let (status, again) = post_csv(&w, id, &csv.replace("14,000", "16800")).await;
     assert_eq!(status, 200, "{again}");
     assert_eq!((again["items"].as_array().unwrap().len(), again["items"][0]["km"].as_f64()), (1, Some(12.0)));
-    let skipped: Vec<_> = again["skipped"].as_array().unwrap().iter().map(|s| s["reason_code"].as_str().unwrap()).collect();
+    let skipped: Vec<_> =
+        again["skipped"].as_array().unwrap().iter().map(|s| s["reason_code"].as_str().unwrap()).collect();
     assert_eq!(skipped, ["day_outside", "reviewed"]);
     assert_eq!(progress(w.api(RESIDENT), id).await["km"], 16.0);
     assert_eq!(w.app.count("challenge_checkins").await, 2);
@@ -190,7 +213,9 @@ async fn the_challenge_page_imports_a_track_and_an_export_and_says_what_each_day
     // No file, or something unreadable: the form again, with the error at the top.
     let (status, form) = upload(app, id, &csrf, "run", "empty.gpx", Vec::new()).await;
     assert_eq!(status, 422);
-    assert!(form.contains("id=\"form-errors\"") && form.contains("href=\"#f-file\"") && form.contains("请选择要导入的文件"));
+    assert!(
+        form.contains("id=\"form-errors\"") && form.contains("href=\"#f-file\"") && form.contains("请选择要导入的文件")
+    );
     assert!(form.contains("<option value=\"run\" selected>"), "the kind chosen is kept");
     let (status, form) = upload(app, id, &csrf, "walk", "x.gpx", b"<html>no</html>".to_vec()).await;
     assert_eq!(status, 422);
