@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::accounts::CurrentUser;
 use crate::app::AppState;
 use crate::challenge::import::service::{self, FILE_FIELD};
-use crate::challenge::import::views::{ImportPage, Outcome, Refused};
+use crate::challenge::import::views::{ImportPage, Outcome, Refused, track_figures};
 use crate::challenge::model::Kind;
 use crate::challenge::views::rows;
 use crate::error::{AppError, AppResult, FieldError};
@@ -89,14 +89,15 @@ async fn track(
     bytes: Vec<u8>,
 ) -> AppResult<Outcome> {
     let (claim, answer) = service::gpx(state, user, id, kind, bytes, None).await?;
+    let track = Some(track_figures(ctx, claim.metres, claim.minutes));
     let why = match answer {
-        Ok(a) => return Ok(Outcome { rows: rows(ctx, &[a.checkin]), ..Outcome::default() }),
+        Ok(a) => return Ok(Outcome { rows: rows(ctx, &[a.checkin]), track, ..Outcome::default() }),
         Err(AppError::Rule(key) | AppError::Conflict(key)) => key,
         Err(AppError::Invalid(errors)) if !errors.is_empty() => errors[0].key,
         Err(e) => return Err(e),
     };
     let refused = Refused::of_track(ctx, claim.day, ctx.t(kind.label_key()), claim.metres, why);
-    Ok(Outcome::default().refusing(vec![refused]))
+    Ok(Outcome { track, ..Outcome::default() }.refusing(vec![refused]))
 }
 
 /// A health app's export: the walks checked in and the rows skipped.

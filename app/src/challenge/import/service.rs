@@ -40,6 +40,8 @@ pub struct TrackClaim {
     pub day: NaiveDate,
     /// Its distance.
     pub metres: i64,
+    /// Its moving time, minutes (none when its points have no times).
+    pub minutes: Option<i64>,
 }
 
 /// Checks in a GPX track as `kind`: for the day of its first point (today when its points have
@@ -60,7 +62,7 @@ pub async fn gpx(
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(|unusable| file_error(unusable.key()))?;
     let day = figures.day.unwrap_or_else(|| local_day(state.clock.unix()));
-    let claim = TrackClaim { day, metres: figures.metres };
+    let claim = TrackClaim { day, metres: figures.metres, minutes: figures.minutes };
     if used_before(state, user, challenge_id, &figures.hash, idempotency_key.as_deref()).await? {
         return Ok((claim, Err(AppError::Conflict("challenge.track_duplicate"))));
     }

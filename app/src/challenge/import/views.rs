@@ -35,6 +35,8 @@ pub struct Outcome {
     pub refused: Vec<Refused>,
     /// How many more were not, beyond those listed.
     pub more: usize,
+    /// What a track came to (its distance and moving time), to read.
+    pub track: Option<String>,
 }
 
 impl Outcome {
@@ -57,6 +59,15 @@ pub struct Refused {
     pub row: Option<String>,
     /// Translation key of why.
     pub why: &'static str,
+}
+
+/// What a track came to, as a sentence: its distance and moving time.
+pub fn track_figures(ctx: &Ctx, metres: i64, minutes: Option<i64>) -> String {
+    let km = km_text(metres);
+    match minutes {
+        Some(m) => ctx.tf("challenge.import.track_figures", &[("km", &km), ("minutes", &m.to_string())]),
+        None => ctx.tf("challenge.import.track_untimed", &[("km", &km)]),
+    }
 }
 
 impl Refused {

@@ -201,6 +201,7 @@ async fn the_challenge_page_imports_a_track_and_an_export_and_says_what_each_day
     let (status, done) = upload(app, id, &csrf, "walk", "walk.gpx", walk().into_bytes()).await;
     assert_eq!(status, 200, "{done}");
     assert!(done.contains("导入结果") && done.contains("步行 5 公里") && done.contains("已计入"), "{done}");
+    assert!(done.contains("这条轨迹算得 5 公里，移动用时 58 分钟"), "{done}");
     // The same track again: nothing checked in, and why.
     let (status, again) = upload(app, id, &csrf, "walk", "walk.gpx", walk().into_bytes()).await;
     assert_eq!(status, 422);
@@ -224,4 +225,19 @@ async fn the_challenge_page_imports_a_track_and_an_export_and_says_what_each_day
     let (status, _) = upload(app, id, "forged", "walk", "walk.gpx", walk().into_bytes()).await;
     assert_eq!(status, 403);
     assert_eq!(progress(w.api(RESIDENT), id).await["km"], 5.0);
+}
+
+#[tokio::test]
+async fn the_browser_journeys_walk_fixture_is_a_five_km_walk_of_today() {
+    let w = world().await;
+    let id = challenge(&w, json!({})).await;
+    join(w.api(RESIDENT), id, None).await;
+    let fixture = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../e2e/fixtures/walk.gpx")).unwrap();
+    let (status, c) = post_gpx(&w, RESIDENT, id, "walk", &fixture, None).await;
+    assert_eq!(status, 201, "{c}");
+    assert_eq!(
+        (c["day"].as_str(), c["status"].as_str(), c["minutes"].as_i64()),
+        (Some(TODAY), Some("accepted"), Some(61))
+    );
+    assert!((c["km"].as_f64().unwrap() - 5.0).abs() <= 0.05, "{c}");
 }
