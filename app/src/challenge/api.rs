@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_teams, create_team))
         .merge(crate::challenge::progress_api::router())
         .merge(crate::challenge::checkin_api::router())
+        .merge(crate::challenge::import::api::router())
 }
 
 /// Per-kind daily caps, km.

@@ -197,7 +197,7 @@ impl Write for CheckIn {
         let track_used = match &self.new.track_hash {
             Some(hash) => conn
                 .prepare_cached(store::TRACK_USED)
-                .and_then(|mut s| s.exists(params![self.challenge_id, hash, existing.as_ref().map_or(0, |e| e.id)]))
+                .and_then(|mut s| s.exists(params![self.challenge_id, hash]))
                 .map_err(internal)?,
             None => false,
         };
@@ -313,7 +313,7 @@ impl Write for CheckIn {
         let day = self.new.day.format("%Y-%m-%d").to_string();
         let existing = store::checkin_of(&mut tx, c.id, user, &day, self.new.kind).await?;
         let track_used = match &self.new.track_hash {
-            Some(hash) => store::track_used(&mut tx, c.id, hash, existing.as_ref().map(|e| e.id)).await?,
+            Some(hash) => store::track_used(&mut tx, c.id, hash).await?,
             None => false,
         };
         let others = store::others_today(&mut tx, c.id, user, &day, self.new.kind).await?;

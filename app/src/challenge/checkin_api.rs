@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The caller's language, for the reasons they read.
-fn locale(headers: &HeaderMap) -> Locale {
+pub(crate) fn locale(headers: &HeaderMap) -> Locale {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -80,7 +80,7 @@ pub struct CheckinView {
 }
 
 impl CheckinView {
-    fn of(c: &Checkin, locale: Locale) -> Self {
+    pub(crate) fn of(c: &Checkin, locale: Locale) -> Self {
         let (reason, reason_code) = match (&c.reason, c.reviewed_by) {
             (None, _) => (None, None),
             (Some(words), Some(_)) => (Some(words.clone()), Some("organiser".to_owned())),

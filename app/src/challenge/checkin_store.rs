@@ -129,17 +129,17 @@ pub async fn others_today(conn: &mut Conn, challenge: i64, user: UserId, day: &s
 pub const OTHERS_TODAY: &str = "select cast(coalesce(sum(counted_m), 0) as bigint) from challenge_checkins \
     where challenge_id = $1 and user_id = $2 and day = $3 and kind <> $4";
 
-/// Whether a track with this hash was already checked in to the challenge (by anyone), other
-/// than by the check-in `except`.
-pub async fn track_used(conn: &mut Conn, challenge: i64, hash: &str, except: Option<i64>) -> Result<bool> {
-    let found =
-        sqlx::query(TRACK_USED).bind(challenge).bind(hash).bind(except.unwrap_or(0)).fetch_optional(conn).await?;
+/// Whether a track with this hash was already checked in to the challenge, by anyone, for any
+/// day — the day's own check-in too: the same track uploaded again is refused, not a
+/// replacement that changes nothing. (A retry with the first upload's `Idempotency-Key` is
+/// answered before this is asked.)
+pub async fn track_used(conn: &mut Conn, challenge: i64, hash: &str) -> Result<bool> {
+    let found = sqlx::query(TRACK_USED).bind(challenge).bind(hash).fetch_optional(conn).await?;
     Ok(found.is_some())
 }
 
 /// [`track_used`]'s statement.
-pub const TRACK_USED: &str =
-    "select 1 from challenge_checkins where challenge_id = $1 and track_hash = $2 and checkin_id <> $3";
+pub const TRACK_USED: &str = "select 1 from challenge_checkins where challenge_id = $1 and track_hash = $2";
 
 /// What a check-in write sets.
 #[derive(Debug, Clone)]

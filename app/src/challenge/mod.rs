@@ -10,19 +10,22 @@
 //! Not the `checkin` domain, which records attendance at venues.
 //!
 //! Layers: `route` and `model` (pure: the route and positions; kinds, rules, the plausibility
-//! verdict, the team mean), `store` and `checkin_store` (SQL, with the running totals), `service` (challenges,
-//! teams, joining, progress, boards), `team_points` (the teams' points, summed every half minute), `checkin` (the check-in and its review: the writes that
-//! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
+//! verdict, the team mean), `store` and `checkin_store` (SQL, with the running totals),
+//! `service` (challenges, teams, joining, progress, boards), `team_points` (the teams' points,
+//! summed every half minute), `checkin` (the check-in and its review: the writes that move the
+//! totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
-//! `audit_wording`; `manage` (the organisers' back office: challenges, teams, the review queue,
-//! exports, and `PATCH /challenges/{id}`). Milestone pages and their quizzes are `milestone`'s
-//! (its own `DOMAIN`).
+//! `audit_wording`. Sub-folders: `import` (check-ins from a GPX track or a health app's CSV
+//! export), `manage` (the organisers' back office: challenges, teams, the review queue,
+//! exports, and `PATCH /challenges/{id}`), `milestone` (milestone pages and their quizzes, its
+//! own `DOMAIN`).
 
 pub mod api;
 pub mod audit_wording;
 pub mod checkin;
 pub mod checkin_api;
 pub mod checkin_store;
+pub mod import;
 pub mod manage;
 pub mod milestone;
 pub mod model;

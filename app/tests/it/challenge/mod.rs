@@ -2,10 +2,12 @@
 //! the day window), replacements, reviews and idempotency with the running totals they move,
 //! concurrent check-ins of one person, the team mean and the boards, who may do what, the
 //! points check-ins earn (`points`), the organisers' back office (`manage`), and the milestone
-//! pages and their quizzes (`quiz`).
+//! pages and their quizzes (`quiz`), check-ins imported from GPX tracks and CSV exports
+//! (`import`).
 
 mod access;
 mod demo;
+mod import;
 mod manage;
 mod page;
 mod points;
