@@ -15,12 +15,14 @@
 //! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
 //! `audit_wording`.
+//! `map`: the route map with every team on it, and the milestones' shareable cards.
 
 pub mod api;
 pub mod audit_wording;
 pub mod checkin;
 pub mod checkin_api;
 pub mod checkin_store;
+pub mod map;
 pub mod model;
 pub mod pages;
 pub mod portal;

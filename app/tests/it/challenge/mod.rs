@@ -4,6 +4,7 @@
 
 mod access;
 mod demo;
+mod map;
 mod page;
 mod rules;
 mod totals;
