@@ -8,6 +8,9 @@
 //! Labels are placed by [`Board`], team labels first, then the milestones' in order of
 //! importance, so none covers another.
 //!
+//! No `width` or `height`: opened on its own, the map fits the phone's screen (and zooms); on
+//! the page, the `<img>` gives its size.
+//!
 //! Text: the picture's own words (title, description, legend) are in the page's language
 //! (`lang` on the root); milestone and team names are Chinese data and are marked `zh-CN`.
 //! Only presentation attributes are used, no `style`, so the site's Content-Security-Policy
@@ -16,7 +19,7 @@
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-use crate::challenge::map::labels::{Board, Rect};
+use crate::challenge::map::labels::{Board, Placed, Rect};
 use crate::challenge::map::project::Sketch;
 use crate::challenge::map::svg::{clip, ems, esc, short_name};
 use crate::challenge::route::{LONG_MARCH, Route};
@@ -75,7 +78,7 @@ pub fn map(route: &Route, sketch: &Sketch, teams: &[TeamMark], words: &Words) ->
     let lang = words.lang;
     let _ = write!(
         out,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" aria-labelledby="map-title map-desc" lang="{lang}" xml:lang="{lang}" font-family="{FONTS}"><title id="map-title">{}</title><desc id="map-desc">{}</desc><rect width="100%" height="100%" fill="#f6f1e7"/>"##,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" role="img" aria-labelledby="map-title map-desc" lang="{lang}" xml:lang="{lang}" font-family="{FONTS}"><title id="map-title">{}</title><desc id="map-desc">{}</desc><rect width="100%" height="100%" fill="#f6f1e7"/>"##,
         esc(&words.title),
         esc(&words.desc)
     );
@@ -151,7 +154,7 @@ pub fn map(route: &Route, sketch: &Sketch, teams: &[TeamMark], words: &Words) ->
         let width = ems(&text) * size;
         if let Some(at) = board.place(p, width, size, 13.0, t.mine) {
             let fill = if t.mine { "#7a4b00" } else { "#123f80" };
-            label(&mut labels, at.x, at.y, at.anchor, size, fill, "700", &text);
+            label(&mut labels, &at, size, fill, "700", &text);
         }
     }
     // Milestone labels, in order of importance: the start, the finish, 会宁, 遵义, then along
@@ -172,7 +175,7 @@ pub fn map(route: &Route, sketch: &Sketch, teams: &[TeamMark], words: &Words) ->
         let size = FONT * 0.9;
         let width = ems(text) * size;
         if let Some(at) = board.place(sketch.points[i], width, size, 8.0, false) {
-            label(&mut labels, at.x, at.y, at.anchor, size, "#3a1010", "400", text);
+            label(&mut labels, &at, size, "#3a1010", "400", text);
         }
     }
     let _ = write!(out, r#"<g lang="zh-CN" xml:lang="zh-CN">{labels}</g>"#);
@@ -181,7 +184,8 @@ pub fn map(route: &Route, sketch: &Sketch, teams: &[TeamMark], words: &Words) ->
 }
 
 /// A label with a pale halo, so it reads over the route and the dots.
-fn label(out: &mut String, x: f64, y: f64, anchor: &str, size: f64, fill: &str, weight: &str, text: &str) {
+fn label(out: &mut String, at: &Placed, size: f64, fill: &str, weight: &str, text: &str) {
+    let (x, y, anchor) = (at.x, at.y, at.anchor);
     let _ = write!(
         out,
         r##"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" font-size="{size:.0}" font-weight="{weight}" fill="{fill}" stroke="#f6f1e7" stroke-width="4" stroke-linejoin="round" paint-order="stroke">{}</text>"##,
@@ -257,7 +261,6 @@ mod tests {
         let svg = map(route, sketch, &teams(200, 57), &words());
         assert_eq!(svg.matches(r#"<circle class="team""#).count(), 200);
         assert_eq!(svg.matches("data-mine").count(), 1);
-        std::fs::write(std::env::temp_dir().join("ejia-map-test.svg"), &svg).unwrap();
         assert!(!svg.contains("<&>"), "names escaped");
         assert!(svg.contains(">第57队&lt;&amp;&gt;<"), "my team is labelled");
         assert!(svg.contains(">1. 第0队"), "the leader is labelled");

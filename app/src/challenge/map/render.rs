@@ -117,14 +117,23 @@ pub enum Rendered {
 
 /// Rendered cards by the hash of their SVG, up to a budget of bytes; the oldest go first.
 pub struct Cache {
-    inner: Mutex<(HashMap<[u8; 32], Rendered>, VecDeque<([u8; 32], usize)>, usize)>,
+    inner: Mutex<Kept>,
     budget: usize,
+}
+
+/// What a [`Cache`] holds: the cards, their keys oldest first with their sizes, and the bytes
+/// used.
+#[derive(Default)]
+struct Kept {
+    cards: HashMap<[u8; 32], Rendered>,
+    order: VecDeque<([u8; 32], usize)>,
+    used: usize,
 }
 
 impl Cache {
     /// A cache holding up to `budget` bytes of PNG.
     pub fn new(budget: usize) -> Self {
-        Self { inner: Mutex::new((HashMap::new(), VecDeque::new(), 0)), budget }
+        Self { inner: Mutex::new(Kept::default()), budget }
     }
 
     /// The key of an SVG.
@@ -134,13 +143,13 @@ impl Cache {
 
     /// A card rendered before.
     pub fn get(&self, key: &[u8; 32]) -> Option<Rendered> {
-        self.inner.lock().ok()?.0.get(key).cloned()
+        self.inner.lock().ok()?.cards.get(key).cloned()
     }
 
     /// Keeps a card.
     pub fn put(&self, key: [u8; 32], card: Rendered) {
         let Ok(mut guard) = self.inner.lock() else { return };
-        let (map, order, used) = &mut *guard;
+        let Kept { cards: map, order, used } = &mut *guard;
         let size = match &card {
             Rendered::Png(b) => b.len(),
             Rendered::Svg => 64,
