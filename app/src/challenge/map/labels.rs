@@ -1,5 +1,6 @@
 //! Placing labels so that they do not cover each other: each label, in order of importance,
-//! takes the first of a few spots around its point (right, left, above, below) that stays
+//! takes the first of a few spots around its point (right, left, above, below, then the
+//! corners) that stays
 //! inside the picture and clear of the labels and dots already placed; a label with no such
 //! spot is left out. At phone width the milestones around 遵义 (四渡赤水) and the 大渡河 sit a
 //! few pixels apart, so fewer labels are drawn there rather than a pile of overlapping ones;
@@ -63,6 +64,11 @@ impl Board {
             (x - gap, y + mid, "end", Rect(x - gap - width, y - size / 2.0, x - gap, y + size / 2.0)),
             (x, y - gap - size * 0.2, "middle", Rect(x - width / 2.0, y - gap - size, x + width / 2.0, y - gap)),
             (x, y + gap + size * 0.85, "middle", Rect(x - width / 2.0, y + gap, x + width / 2.0, y + gap + size)),
+            // Then the corners, for crowded places.
+            (x + gap, y - gap - size * 0.2, "start", Rect(x + gap, y - gap - size, x + gap + width, y - gap)),
+            (x - gap, y - gap - size * 0.2, "end", Rect(x - gap - width, y - gap - size, x - gap, y - gap)),
+            (x + gap, y + gap + size * 0.85, "start", Rect(x + gap, y + gap, x + gap + width, y + gap + size)),
+            (x - gap, y + gap + size * 0.85, "end", Rect(x - gap - width, y + gap, x - gap, y + gap + size)),
         ];
         let inside =
             |r: &Rect| r.0 >= self.bounds.0 && r.1 >= self.bounds.1 && r.2 <= self.bounds.2 && r.3 <= self.bounds.3;
@@ -90,8 +96,26 @@ mod tests {
         assert!(!first.rect.overlaps(&second.rect));
         b.place((50.0, 50.0), 20.0, 10.0, 6.0, false).unwrap();
         b.place((50.0, 50.0), 20.0, 10.0, 6.0, false).unwrap();
-        assert!(b.place((50.0, 50.0), 20.0, 10.0, 6.0, false).is_none(), "all four spots taken");
+        // The corners overlap the labels above and below.
+        assert!(b.place((50.0, 50.0), 20.0, 10.0, 6.0, false).is_none(), "every spot taken");
         assert!(b.place((50.0, 50.0), 20.0, 10.0, 6.0, true).is_some(), "forced");
         assert!(b.place((99.0, 20.0), 20.0, 10.0, 6.0, false).unwrap().anchor == "end", "stays inside");
+    }
+
+    #[test]
+    fn a_corner_is_taken_when_the_four_sides_are() {
+        let mut b = Board::new(100.0, 100.0);
+        // Right, left, above and below of (50, 50) taken by narrow things.
+        for r in [
+            Rect(56.0, 48.0, 60.0, 52.0),
+            Rect(40.0, 48.0, 44.0, 52.0),
+            Rect(49.0, 36.0, 51.0, 44.0),
+            Rect(49.0, 56.0, 51.0, 64.0),
+        ] {
+            b.block(r);
+        }
+        let at = b.place((50.0, 50.0), 20.0, 10.0, 6.0, false).unwrap();
+        assert_eq!(at.anchor, "start");
+        assert!(at.y < 50.0, "above, to the right");
     }
 }
