@@ -208,10 +208,7 @@ pub async fn file(
     seconds: u64,
     pause_ms: u64,
 ) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(tokens).with_context(|| format!("cannot read {}", tokens.display()))?;
-    let tokens: Arc<Vec<String>> = Arc::new(
-        text.lines().filter_map(|l| l.split(',').nth(1)).map(str::to_owned).filter(|t| !t.is_empty()).collect(),
-    );
+    let tokens = crate::read_tokens(tokens)?;
     sqlx::any::install_default_drivers();
     let mut db = sqlx::AnyConnection::connect(database_url).await?;
     let communities: Vec<i64> = sqlx::query_scalar("select community_id from communities").fetch_all(&mut db).await?;

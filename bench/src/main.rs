@@ -12,10 +12,12 @@
 //!
 //! `cases …` (see `cases.rs`) are the case benchmark's parts, run by `bench/cases.sh`;
 //! `logins` (see `logins.rs`) is the login burst of `bench/logins.sh`; `search …` (see
-//! `search.rs`) are the search benchmark's parts, run by `bench/search.sh`.
+//! `search.rs`) are the search benchmark's parts, run by `bench/search.sh`; `challenge …` (see
+//! `challenge.rs`) the Long March challenge's check-in rush of `bench/challenge.sh`.
 
 mod case_http;
 mod cases;
+mod challenge;
 mod logins;
 mod search;
 mod search_load;
@@ -93,6 +95,11 @@ enum Command {
         #[command(subcommand)]
         command: search::Command,
     },
+    /// The Long March challenge's morning peak: setup, the check-in rush, the invariants
+    Challenge {
+        #[command(subcommand)]
+        command: challenge::Command,
+    },
     /// A burst of parallel logins (each on its own connection); prints the answers by status
     Logins {
         /// Base URL of an ejia server
@@ -131,11 +138,23 @@ fn main() -> anyhow::Result<()> {
             Command::Check { database_url, answers } => check(&database_url, &answers).await,
             Command::Cases { command } => cases::run(command).await,
             Command::Search { command } => search::run(command).await,
+            Command::Challenge { command } => challenge::run(command).await,
             Command::Logins { url, phone, password, count } => {
                 logins::burst(&url, phone.as_deref(), &password, count).await
             }
         }
     })
+}
+
+/// The tokens of a `phone,token` CSV (from `ejia user import --tokens`).
+pub(crate) fn read_tokens(path: &std::path::Path) -> anyhow::Result<Arc<Vec<String>>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let tokens: Vec<String> =
+        text.lines().filter_map(|l| l.split(',').nth(1)).map(str::to_owned).filter(|t| !t.is_empty()).collect();
+    if tokens.is_empty() {
+        bail!("no tokens in {}", path.display());
+    }
+    Ok(Arc::new(tokens))
 }
 
 /// Splits `http://host:port` into the address to connect to and the Host header.
@@ -295,13 +314,7 @@ async fn load(
     seconds: u64,
     answers: PathBuf,
 ) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&tokens).with_context(|| format!("cannot read {}", tokens.display()))?;
-    let tokens: Arc<Vec<String>> = Arc::new(
-        text.lines().filter_map(|l| l.split(',').nth(1)).map(str::to_owned).filter(|t| !t.is_empty()).collect(),
-    );
-    if tokens.is_empty() {
-        bail!("no tokens");
-    }
+    let tokens = read_tokens(&tokens)?;
     let hosts: Vec<String> = urls.iter().map(|u| host_of(u)).collect::<anyhow::Result<_>>()?;
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);

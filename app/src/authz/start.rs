@@ -32,7 +32,9 @@ pub fn of(role: Role) -> Option<&'static str> {
 /// next to their activities), as (name key, where): the strip links them too.
 pub fn also(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Organizer => &[("start.page_services", "/manage/services")],
+        Role::Organizer => {
+            &[("start.page_services", "/manage/services"), ("start.page_challenges", "/manage/challenges")]
+        }
         _ => &[],
     }
 }
@@ -153,8 +155,14 @@ mod tests {
     fn an_organiser_is_linked_to_their_services_too() {
         let organiser = principal(&[(Role::Organizer, Scope::District)]);
         let strip = Strip::links(&organiser, "/manage/events");
-        assert_eq!(strip.others, [("start.page_services", "/manage/services")]);
-        assert_eq!(Strip::links(&organiser, "/manage/services").others, [("start.page_organizer", "/manage/events")]);
+        assert_eq!(
+            strip.others,
+            [("start.page_services", "/manage/services"), ("start.page_challenges", "/manage/challenges")]
+        );
+        assert_eq!(
+            Strip::links(&organiser, "/manage/services").others,
+            [("start.page_organizer", "/manage/events"), ("start.page_challenges", "/manage/challenges")]
+        );
     }
 
     #[test]

@@ -141,7 +141,7 @@ impl From<&Challenge> for ChallengeView {
 }
 
 /// Checks a new challenge's fields, all at once.
-fn check(b: &NewChallengeBody) -> Result<Challenge, Vec<FieldError>> {
+pub(crate) fn check(b: &NewChallengeBody) -> Result<Challenge, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut bad = |field: &'static str, key: &'static str| errors.push(FieldError { field, key });
     let name = b.name.trim();

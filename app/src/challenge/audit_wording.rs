@@ -15,6 +15,9 @@ pub const AUDIT: Wording = Wording {
         ("challenges.join", "challenge.audit.join"),
         ("challenges.checkin_replace", "challenge.audit.checkin_replace"),
         ("challenges.checkin_review", "challenge.audit.checkin_review"),
+        ("challenges.update", "challenge_manage.audit.update"),
+        ("challenges.team_rename", "challenge_manage.audit.team_rename"),
+        ("challenges.export_people", "challenge_manage.audit.export_people"),
     ],
     links: &[],
     // `challenge::store`'s rows, as recorded.

@@ -14,6 +14,13 @@
 //! First check-ins are not audited (a morning rush writes thousands a second, and the row is
 //! its own record); replacements and reviews are, with the before and after.
 //!
+//! Points (学习积分) are written in the same transaction: an accepted check-in earns the
+//! `checkin` source's points (reference `checkin:{id}`, counted on the check-in's day, under
+//! the daily cap); a replaced one's award is reversed first (and the replacement, if accepted,
+//! awarded anew); a held one earns nothing until an organiser accepts it; reduced or refused,
+//! what it earned is reversed. Points are for an accepted check-in, not for kilometres: the
+//! same points for 2 km as for 20, so nobody is paid to overstate.
+//!
 //! A check-in is the morning rush's write, so it is a durable write (`db::Write`), as a booking
 //! is: on SQLite it runs on the writer thread and commits with whatever else queued meanwhile
 //! (one fsync for the batch), on PostgreSQL in its own transaction on the pool. Reviews are
@@ -32,6 +39,7 @@ use crate::clock::local_day;
 use crate::db::{Db, Write};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{StreetId, UserId};
+use crate::points::{self, Why};
 
 /// A check-in as asked for.
 #[derive(Debug, Clone)]
@@ -257,7 +265,15 @@ impl Write for CheckIn {
                 add(store::ADD_TO_TEAM, team).map_err(internal)?;
             }
         }
-        // POINTS: see `on_pool`; on the writer thread the ledger's rows go in here, the same way.
+        let reference = points::checkin_reference(id);
+        if existing.is_some() {
+            points::writer::reverse(conn, self.now, points::Source::Checkin, &reference, Why::Replaced)
+                .map_err(internal)?;
+        }
+        if w.status == Status::Accepted {
+            points::writer::award(conn, self.now, self.user, points::Source::Checkin, &reference, self.new.day)
+                .map_err(internal)?;
+        }
         let checkin = checkin_by(store::BY_ID, &[&id])?.ok_or(AppError::NotFound)?;
         if let Some(before) = &existing {
             let json = |v: &Checkin| serde_json::to_string(v).ok();
@@ -314,10 +330,15 @@ impl Write for CheckIn {
         if delta != 0 {
             store::add_counted(&mut tx, &p, delta, now).await?;
         }
-        // POINTS: here, in this transaction, the points ledger is written — `points::award` for
-        // an accepted check-in that counts (`counted_m > 0`) when there was none, `points::reverse`
-        // for a replaced one that no longer counts (`existing` with `old_counted > 0`, now held).
-        // Left for the `points` domain (issue 13), which owns the rules and the daily caps.
+        // Points in this transaction (the module doc says why): a replaced check-in's award is taken back,
+        // and an accepted one is awarded (again, in a new round, if it replaced one).
+        let reference = points::checkin_reference(id);
+        if existing.is_some() {
+            points::reverse(&mut tx, now, points::Source::Checkin, &reference, Why::Replaced).await?;
+        }
+        if w.status == Status::Accepted {
+            points::award(&mut tx, now, user, points::Source::Checkin, &reference, self.new.day).await?;
+        }
         let checkin = store::checkin(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         if let Some(before) = &existing {
             let change = Change::new("challenge_checkin", id, p.street_id.map(StreetId)).before(before).after(&checkin);
@@ -379,8 +400,17 @@ pub async fn review(
     if delta != 0 {
         store::add_counted(&mut tx, &p, delta, now).await?;
     }
-    // POINTS: award for a check-in that now counts and did not, reverse for one that no
-    // longer does (`before.counted_m` vs `counted_m`), in this transaction (`points` domain).
+    // Points follow the status: accepted earns (a repeat adds nothing), reduced or refused
+    // takes back what it earned — an organiser who cut the claim cut its points too.
+    let reference = points::checkin_reference(checkin_id);
+    match status {
+        Status::Accepted => {
+            let day = NaiveDate::parse_from_str(&before.day, "%Y-%m-%d").map_err(|e| AppError::Internal(e.into()))?;
+            points::award(&mut tx, now, UserId(found.user_id), points::Source::Checkin, &reference, day).await?;
+        }
+        Status::Reduced => _ = points::reverse(&mut tx, now, points::Source::Checkin, &reference, Why::Reduced).await?,
+        _ => _ = points::reverse(&mut tx, now, points::Source::Checkin, &reference, Why::Refused).await?,
+    }
     let after = store::checkin(&mut tx, checkin_id).await?.ok_or(AppError::NotFound)?;
     let change = Change::new("challenge_checkin", checkin_id, p.street_id.map(StreetId)).before(&before).after(&after);
     audit::record(&mut tx, now, user.id, "challenges.checkin_review", change).await?;

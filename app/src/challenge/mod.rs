@@ -11,10 +11,11 @@
 //!
 //! Layers: `route` and `model` (pure: the route and positions; kinds, rules, the plausibility
 //! verdict, the team mean), `store` and `checkin_store` (SQL, with the running totals), `service` (challenges,
-//! teams, joining, progress, boards), `checkin` (the check-in and its review: the writes that
+//! teams, joining, progress, boards), `team_points` (the teams' points, summed every half minute), `checkin` (the check-in and its review: the writes that
 //! move the totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
-//! `audit_wording`.
+//! `audit_wording`; `manage` (the organisers' back office: challenges, teams, the review queue,
+//! exports, and `PATCH /challenges/{id}`).
 //! `map`: the route map with every team on it, and the milestones' shareable cards.
 
 pub mod api;
@@ -22,6 +23,7 @@ pub mod audit_wording;
 pub mod checkin;
 pub mod checkin_api;
 pub mod checkin_store;
+pub mod manage;
 pub mod map;
 pub mod model;
 pub mod pages;
@@ -30,6 +32,7 @@ pub mod progress_api;
 pub mod route;
 pub mod service;
 pub mod store;
+pub mod team_points;
 mod views;
 
 pub use route::{Milestone, Route};
@@ -40,8 +43,9 @@ use crate::app::Domain;
 /// the audit log words its entries.
 pub const DOMAIN: Domain = Domain {
     name: "challenge",
-    pages: pages::router,
-    api: api::router,
+    pages: || pages::router().merge(manage::router()),
+    api: || api::router().merge(manage::api::router()),
+    tiles: manage::tiles,
     audit: Some(&audit_wording::AUDIT),
     portal: &[&portal::UNDER_WAY],
     ..Domain::NONE

@@ -106,8 +106,11 @@ async fn show(
     let fields = views::fields(&ctx, &today, &yesterday, &[day, kind, &form.km, &form.steps, &form.minutes]);
     // The last fortnight's, at most: the page is for today; the API lists them all.
     let rows = views::rows(&ctx, &checkins[..checkins.len().min(14)]);
-    let board =
-        board.into_iter().take(10).map(|r| (r.name, Place::of(&service::standing(&challenge, r.real_m)))).collect();
+    let board = board
+        .into_iter()
+        .take(10)
+        .map(|r| (r.name, Place::of(&service::standing(&challenge, r.real_m)), r.points.unwrap_or(0)))
+        .collect();
     let route_km = Route::named(&challenge.route).map_or_else(String::new, |r| km_text(r.finish_m()));
     let scale = km_text(challenge.scale_milli);
     let page = ChallengePage {

@@ -116,6 +116,9 @@ pub struct BoardItem {
     pub members: i64,
     /// The last milestone passed.
     pub milestone: Option<String>,
+    /// A team's points (学习积分): its members' totals, at most half a minute old.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
     /// A person's team.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
@@ -145,6 +148,7 @@ async fn board(
                 members: r.members,
                 milestone: s.milestone,
                 team: r.team,
+                points: r.points,
             }
         })
         .collect();

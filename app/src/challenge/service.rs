@@ -62,7 +62,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, c: Challenge) -> AppRe
 }
 
 /// The places a challenge names exist (a 422 on the field otherwise).
-async fn check_places(conn: &mut crate::db::Conn, c: &Challenge) -> AppResult<()> {
+pub(crate) async fn check_places(conn: &mut crate::db::Conn, c: &Challenge) -> AppResult<()> {
     let mut errors = Vec::new();
     if let Some(s) = c.street_id
         && crate::org::street(conn, StreetId(s)).await?.is_none()
@@ -341,6 +341,8 @@ pub struct BoardRow {
     pub members: i64,
     /// The team a person is in.
     pub team: Option<String>,
+    /// A team's points: its members' totals in the points ledger (at most half a minute old).
+    pub points: Option<i64>,
 }
 
 /// A board of the challenge, best first; ties keep a stable order (id, then name).
@@ -353,18 +355,23 @@ pub async fn board(
     let mut conn = state.db.conn().await?;
     let c = store::challenge(&mut conn, challenge_id).await?.ok_or(AppError::NotFound)?;
     let mut rows: Vec<BoardRow> = match by {
-        BoardBy::Team => store::teams(&mut conn, challenge_id)
-            .await?
-            .into_iter()
-            .map(|t| BoardRow {
-                id: Some(t.id),
-                real_m: team_mean_m(t.counted_m, t.members),
-                total_m: t.counted_m,
-                members: t.members,
-                name: t.name,
-                team: None,
-            })
-            .collect(),
+        BoardBy::Team => {
+            let teams = store::teams(&mut conn, challenge_id).await?;
+            drop(conn);
+            let points = crate::challenge::team_points::of(state, challenge_id).await?;
+            teams
+                .into_iter()
+                .map(|t| BoardRow {
+                    id: Some(t.id),
+                    real_m: team_mean_m(t.counted_m, t.members),
+                    total_m: t.counted_m,
+                    members: t.members,
+                    points: Some(points.get(&t.id).copied().unwrap_or(0)),
+                    name: t.name,
+                    team: None,
+                })
+                .collect()
+        }
         BoardBy::Street => store::street_totals(&mut conn, challenge_id)
             .await?
             .into_iter()
@@ -375,6 +382,7 @@ pub async fn board(
                 members: s.members,
                 name: s.name,
                 team: None,
+                points: None,
             })
             .collect(),
         BoardBy::Person => {
@@ -395,6 +403,7 @@ pub async fn board(
                     total_m: p.counted_m,
                     members: 1,
                     team: p.team,
+                    points: None,
                 })
                 .collect()
         }

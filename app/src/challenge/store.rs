@@ -232,6 +232,19 @@ pub async fn teams(conn: &mut Conn, challenge: i64) -> Result<Vec<Team>> {
     sqlx::query(&sql).bind(challenge).fetch_all(conn).await?.iter().map(team_from).collect()
 }
 
+/// Each team's points: its members' totals in the points ledger (`points_totals`, read here
+/// rather than through `points` so one grouped join does it), for `team_points`.
+pub async fn team_points(conn: &mut Conn, challenge: i64) -> Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "select p.team_id, cast(sum(t.total) as bigint) from challenge_participants p \
+         join points_totals t on t.user_id = p.user_id \
+         where p.challenge_id = $1 and p.team_id is not null group by p.team_id",
+    )
+    .bind(challenge)
+    .fetch_all(conn)
+    .await
+}
+
 /// A person taking part.
 #[derive(Debug, Clone, Serialize)]
 pub struct Participant {

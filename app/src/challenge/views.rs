@@ -33,8 +33,8 @@ pub struct ChallengePage {
     pub again: Option<Again>,
     /// Their check-ins in this challenge.
     pub checkins: Vec<Row>,
-    /// The teams' board, best first (name, place).
-    pub board: Vec<(String, Place)>,
+    /// The teams' board, best first (name, place, points).
+    pub board: Vec<(String, Place, i64)>,
 }
 
 /// A place on the route, as text.

@@ -28,6 +28,8 @@
 //!   reference not yet reversed, so its net is zero; returns the change to the person's total
 //!   (0 or negative), 0 on a retry. Reasons: [`Why`] (reduced, refused, replaced, voided,
 //!   not attended).
+//! - On SQLite's writer thread (rusqlite, for writes that run there: the exercise check-in),
+//!   [`writer::award`] and [`writer::reverse`] do the same with the same statements.
 //! - [`total`]`(conn, user)` and [`total_of`]`(conn, users)` read totals (a team's is the sum of
 //!   its members').
 //!
@@ -37,7 +39,7 @@
 //! the person's page, whatever their history's length, and the row the award locks.
 //!
 //! Layers: `model` (sources, reasons, the cap; pure), `store` (SQL), `service` (award, reverse,
-//! the audited rule change), `api` (`/me/points`), `pages` (`/me/points`, `/manage/points`) with
+//! the audited rule change), `writer` (the same on SQLite's writer thread), `api` (`/me/points`), `pages` (`/me/points`, `/manage/points`) with
 //! `views`; `audit_wording`.
 
 pub mod api;
@@ -47,8 +49,9 @@ pub mod pages;
 pub mod service;
 pub mod store;
 mod views;
+pub mod writer;
 
-pub use model::{Awarded, Source, Why, attendance_reference};
+pub use model::{Awarded, Source, Why, attendance_reference, checkin_reference};
 pub use service::{award, reverse};
 
 use crate::app::Domain;

@@ -87,6 +87,44 @@ pub fn capped(points: i64, daily_cap: i64, earned_today: i64) -> i64 {
     points.min(daily_cap - earned_today).max(0)
 }
 
+/// What an award writes, decided from the reference's latest award (`(round, live)`), the
+/// source's current rule and what the person has from the source that day already. One
+/// decision for both ways an award runs (the pool's `service::award`, the writer thread's
+/// `writer::award`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwardPlan {
+    /// The reference's award stands: nothing to add.
+    Repeat,
+    /// The source has no rule: nothing to give.
+    NoRule,
+    /// Append an award of `points` (maybe 0, at the cap) in `round` under `rule_id`.
+    Give {
+        /// The reference's round (0 first; one more after each reversal).
+        round: i64,
+        /// Points, capped.
+        points: i64,
+        /// Whether the cap cut them.
+        capped: bool,
+        /// The rule version given under.
+        rule_id: i64,
+    },
+}
+
+/// Plans an award (see [`AwardPlan`]).
+pub fn plan_award(latest: Option<(i64, bool)>, rule: Option<&Rule>, earned_today: i64) -> AwardPlan {
+    if latest.is_some_and(|(_, live)| live) {
+        return AwardPlan::Repeat;
+    }
+    let Some(rule) = rule else { return AwardPlan::NoRule };
+    let points = capped(rule.points, rule.daily_cap, earned_today);
+    AwardPlan::Give {
+        round: latest.map_or(0, |(round, _)| round + 1),
+        points,
+        capped: points < rule.points,
+        rule_id: rule.id,
+    }
+}
+
 /// What one call of `points::award` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Awarded {
@@ -150,6 +188,11 @@ impl Why {
 /// A reservation's attendance reference.
 pub fn attendance_reference(reservation: i64) -> String {
     format!("attendance:{reservation}")
+}
+
+/// The reference of an exercise check-in's award.
+pub fn checkin_reference(checkin: i64) -> String {
+    format!("checkin:{checkin}")
 }
 
 /// Where the object a reference names is shown to its person, when we know a page for it.

@@ -12,7 +12,7 @@ use crate::audit::{self, Change};
 use crate::db::Conn;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::UserId;
-use crate::points::model::{Awarded, MAX_POINTS, Rule, Source, Why, capped};
+use crate::points::model::{AwardPlan, Awarded, MAX_POINTS, Rule, Source, Why, plan_award};
 use crate::points::store::{self, NewEntry};
 use crate::web::CurrentUser;
 
@@ -32,24 +32,26 @@ pub async fn award(
     day: NaiveDate,
 ) -> Result<Awarded, sqlx::Error> {
     let total = store::lock_person(conn, user, now).await?;
-    let latest = store::latest_award(conn, source, reference).await?;
-    if latest.as_ref().is_some_and(|a| a.live) {
-        return Ok(Awarded { points: 0, repeat: true, capped: false, total });
-    }
-    let round = latest.map_or(0, |a| a.round + 1);
-    // Every source has a rule from the migration on; without one there is nothing to give.
-    let Some(rule) = store::current_rule(conn, source).await? else {
-        return Ok(Awarded { points: 0, repeat: false, capped: false, total });
+    let latest = store::latest_award(conn, source, reference).await?.map(|a| (a.round, a.live));
+    let rule = store::current_rule(conn, source).await?;
+    let earned = match &rule {
+        Some(_) => store::day_sum(conn, user, source, day).await?,
+        None => 0,
     };
-    let earned = store::day_sum(conn, user, source, day).await?;
-    let points = capped(rule.points, rule.daily_cap, earned);
-    let day = day.to_string();
-    let entry = NewEntry { user, source, reference, round, points, day: &day, rule_id: rule.id, reverses: None };
-    // The entry is written even at 0 points: the reference is then scored (a retry adds
-    // nothing), and the person's history says the cap was reached.
-    store::append(conn, &entry, now).await?;
-    let total = if points == 0 { total } else { store::add_to_total(conn, user, points, now).await? };
-    Ok(Awarded { points, repeat: false, capped: points < rule.points, total })
+    match plan_award(latest, rule.as_ref(), earned) {
+        AwardPlan::Repeat => Ok(Awarded { points: 0, repeat: true, capped: false, total }),
+        // Every source has a rule from the migration on; without one there is nothing to give.
+        AwardPlan::NoRule => Ok(Awarded { points: 0, repeat: false, capped: false, total }),
+        AwardPlan::Give { round, points, capped, rule_id } => {
+            let day = day.to_string();
+            let entry = NewEntry { user, source, reference, round, points, day: &day, rule_id, reverses: None };
+            // The entry is written even at 0 points: the reference is then scored (a retry adds
+            // nothing), and the person's history says the cap was reached.
+            store::append(conn, &entry, now).await?;
+            let total = if points == 0 { total } else { store::add_to_total(conn, user, points, now).await? };
+            Ok(Awarded { points, repeat: false, capped, total })
+        }
+    }
 }
 
 /// Takes back what `(source, reference)` earned, inside the caller's transaction: a reversing

@@ -9,19 +9,59 @@ use crate::points::model::{Rule, Source, Why};
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
+// The statements an award and a reversal run are constants: the same text runs through sqlx on
+// the pool and through rusqlite on SQLite's writer thread (`points::writer`).
+
 const RULE_COLUMNS: &str = "rule_id, source, version, points, daily_cap, created_at";
 
-type RuleRow = (i64, String, i64, i64, i64, i64);
+/// The current rule of a source ($1): its highest version.
+pub(crate) const CURRENT_RULE: &str = "select rule_id, source, version, points, daily_cap, created_at \
+     from points_rules where source = $1 order by version desc limit 1";
 
-fn rule_from((id, source, version, points, daily_cap, created_at): RuleRow) -> Option<Rule> {
+/// Makes the person's ($1) totals row at 0 (now $2) unless they have one.
+pub(crate) const ENSURE_TOTAL: &str =
+    "insert into points_totals (user_id, total, updated_at) values ($1, 0, $2) on conflict (user_id) do nothing";
+
+/// The person's ($1) total (SQLite: its write transactions exclude each other already).
+pub(crate) const SELECT_TOTAL: &str = "select total from points_totals where user_id = $1";
+
+/// Adds $1 to the person's ($3) total at $2; the new total. (Numbered in order of appearance:
+/// SQLite numbers `$n` parameters in the order they appear, which positional binding follows.)
+pub(crate) const ADD_TO_TOTAL: &str =
+    "update points_totals set total = total + $1, updated_at = $2 where user_id = $3 returning total";
+
+/// The net points of person $1 on day $2 from source $3.
+pub(crate) const DAY_SUM: &str = "select cast(coalesce(sum(points), 0) as bigint) from points_entries \
+     where user_id = $1 and day = $2 and source = $3";
+
+/// The latest award of source $1 and reference $2: entry, user, round, and how many reversals it has.
+pub(crate) const LATEST_AWARD: &str = "select e.entry_id, e.user_id, e.round, \
+            (select count(*) from points_entries r where r.reverses_entry_id = e.entry_id) \
+     from points_entries e \
+     where e.source = $1 and e.reference = $2 and e.reverses_entry_id is null \
+     order by e.round desc limit 1";
+
+/// Appends an entry (columns in [`NewEntry`]'s order, then the time); its id.
+pub(crate) const APPEND: &str = "insert into points_entries \
+     (user_id, source, reference, round, points, day, rule_id, reverses_entry_id, reason, created_at) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning entry_id";
+
+/// The awards of source $1 and reference $2 not reversed yet: entry, points, day, rule.
+pub(crate) const LIVE_AWARDS: &str = "select e.entry_id, e.points, e.day, e.rule_id from points_entries e \
+     where e.source = $1 and e.reference = $2 and e.reverses_entry_id is null \
+       and not exists (select 1 from points_entries r where r.reverses_entry_id = e.entry_id) \
+     order by e.entry_id";
+
+pub(crate) type RuleRow = (i64, String, i64, i64, i64, i64);
+
+pub(crate) fn rule_from((id, source, version, points, daily_cap, created_at): RuleRow) -> Option<Rule> {
     // A source this build does not know (a newer instance's) is left out rather than failing.
     Some(Rule { id, source: Source::parse(&source)?, version, points, daily_cap, created_at })
 }
 
 /// The current rule of a source: its highest version.
 pub async fn current_rule(conn: &mut Conn, source: Source) -> Result<Option<Rule>> {
-    let sql = format!("select {RULE_COLUMNS} from points_rules where source = $1 order by version desc limit 1");
-    let row: Option<RuleRow> = sqlx::query_as(&sql).bind(source.as_str()).fetch_optional(conn).await?;
+    let row: Option<RuleRow> = sqlx::query_as(CURRENT_RULE).bind(source.as_str()).fetch_optional(conn).await?;
     Ok(row.and_then(rule_from))
 }
 
@@ -70,43 +110,19 @@ pub async fn add_rule(
 /// wait here, before it reads the day's sum; SQLite's write transactions already exclude each
 /// other (`BEGIN IMMEDIATE`).
 pub async fn lock_person(conn: &mut Conn, user: UserId, now: i64) -> Result<i64> {
-    sqlx::query(
-        "insert into points_totals (user_id, total, updated_at) values ($1, 0, $2) on conflict (user_id) do nothing",
-    )
-    .bind(user.0)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    let sql = per_engine(
-        conn,
-        "select total from points_totals where user_id = $1",
-        "select total from points_totals where user_id = $1 for update",
-    );
+    sqlx::query(ENSURE_TOTAL).bind(user.0).bind(now).execute(&mut *conn).await?;
+    let sql = per_engine(conn, SELECT_TOTAL, "select total from points_totals where user_id = $1 for update");
     sqlx::query_scalar(sql).bind(user.0).fetch_one(conn).await
 }
 
 /// Adds `delta` to the person's total (their row locked by [`lock_person`]); the new total.
 pub async fn add_to_total(conn: &mut Conn, user: UserId, delta: i64, now: i64) -> Result<i64> {
-    sqlx::query_scalar(
-        "update points_totals set total = total + $2, updated_at = $3 where user_id = $1 returning total",
-    )
-    .bind(user.0)
-    .bind(delta)
-    .bind(now)
-    .fetch_one(conn)
-    .await
+    sqlx::query_scalar(ADD_TO_TOTAL).bind(delta).bind(now).bind(user.0).fetch_one(conn).await
 }
 
 /// The net points a person has from a source on a day: awards less reversals.
 pub async fn day_sum(conn: &mut Conn, user: UserId, source: Source, day: NaiveDate) -> Result<i64> {
-    sqlx::query_scalar(
-        "select cast(coalesce(sum(points), 0) as bigint) from points_entries where user_id = $1 and day = $2 and source = $3",
-    )
-    .bind(user.0)
-    .bind(day.to_string())
-    .bind(source.as_str())
-    .fetch_one(conn)
-    .await
+    sqlx::query_scalar(DAY_SUM).bind(user.0).bind(day.to_string()).bind(source.as_str()).fetch_one(conn).await
 }
 
 /// A reference's latest award.
@@ -124,17 +140,8 @@ pub struct LatestAward {
 
 /// The latest award of `(source, reference)`, reversed or not.
 pub async fn latest_award(conn: &mut Conn, source: Source, reference: &str) -> Result<Option<LatestAward>> {
-    let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
-        "select e.entry_id, e.user_id, e.round, \
-                (select count(*) from points_entries r where r.reverses_entry_id = e.entry_id) \
-         from points_entries e \
-         where e.source = $1 and e.reference = $2 and e.reverses_entry_id is null \
-         order by e.round desc limit 1",
-    )
-    .bind(source.as_str())
-    .bind(reference)
-    .fetch_optional(conn)
-    .await?;
+    let row: Option<(i64, i64, i64, i64)> =
+        sqlx::query_as(LATEST_AWARD).bind(source.as_str()).bind(reference).fetch_optional(conn).await?;
     Ok(row.map(|(entry_id, user, round, reversals)| LatestAward {
         entry_id,
         user: UserId(user),
@@ -166,37 +173,24 @@ pub struct NewEntry<'a> {
 
 /// Appends an entry; its id.
 pub async fn append(conn: &mut Conn, e: &NewEntry<'_>, now: i64) -> Result<i64> {
-    sqlx::query_scalar(
-        "insert into points_entries \
-         (user_id, source, reference, round, points, day, rule_id, reverses_entry_id, reason, created_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning entry_id",
-    )
-    .bind(e.user.0)
-    .bind(e.source.as_str())
-    .bind(e.reference)
-    .bind(e.round)
-    .bind(e.points)
-    .bind(e.day)
-    .bind(e.rule_id)
-    .bind(e.reverses.map(|(id, _)| id))
-    .bind(e.reverses.map(|(_, why)| why.as_str()))
-    .bind(now)
-    .fetch_one(conn)
-    .await
+    sqlx::query_scalar(APPEND)
+        .bind(e.user.0)
+        .bind(e.source.as_str())
+        .bind(e.reference)
+        .bind(e.round)
+        .bind(e.points)
+        .bind(e.day)
+        .bind(e.rule_id)
+        .bind(e.reverses.map(|(id, _)| id))
+        .bind(e.reverses.map(|(_, why)| why.as_str()))
+        .bind(now)
+        .fetch_one(conn)
+        .await
 }
 
 /// An award of `(source, reference)` not reversed yet: (entry, points, day, rule).
 pub async fn live_awards(conn: &mut Conn, source: Source, reference: &str) -> Result<Vec<(i64, i64, String, i64)>> {
-    sqlx::query_as(
-        "select e.entry_id, e.points, e.day, e.rule_id from points_entries e \
-         where e.source = $1 and e.reference = $2 and e.reverses_entry_id is null \
-           and not exists (select 1 from points_entries r where r.reverses_entry_id = e.entry_id) \
-         order by e.entry_id",
-    )
-    .bind(source.as_str())
-    .bind(reference)
-    .fetch_all(conn)
-    .await
+    sqlx::query_as(LIVE_AWARDS).bind(source.as_str()).bind(reference).fetch_all(conn).await
 }
 
 /// An entry of a person's history.
@@ -249,10 +243,7 @@ pub async fn history(conn: &mut Conn, user: UserId, before: i64, limit: i64) -> 
 
 /// A person's total (0 before their first entry).
 pub async fn total(conn: &mut Conn, user: UserId) -> Result<i64> {
-    let total: Option<i64> = sqlx::query_scalar("select total from points_totals where user_id = $1")
-        .bind(user.0)
-        .fetch_optional(conn)
-        .await?;
+    let total: Option<i64> = sqlx::query_scalar(SELECT_TOTAL).bind(user.0).fetch_optional(conn).await?;
     Ok(total.unwrap_or(0))
 }
 

@@ -59,11 +59,29 @@ pub enum Flash {
     CheckinHeld,
     /// Joined a challenge.
     ChallengeJoined,
+    /// A challenge was created (its teams page opens).
+    ChallengeCreated,
+    /// A challenge's rules were saved.
+    ChallengeSaved,
+    /// A team was added to a challenge.
+    TeamAdded,
+    /// A challenge's team was renamed.
+    TeamRenamed,
+    /// Community teams were made, one per community.
+    TeamsMade,
+    /// Every community had its team already: none made.
+    TeamsUnchanged,
+    /// An organiser accepted a held check-in.
+    CheckinAccepted,
+    /// An organiser reduced a held check-in.
+    CheckinReduced,
+    /// An organiser refused a held check-in.
+    CheckinRefused,
 }
 
 impl Flash {
     /// Every message.
-    pub const ALL: [Flash; 18] = [
+    pub const ALL: [Flash; 27] = [
         Flash::LoggedIn,
         Flash::LoggedOut,
         Flash::PatrolEnded,
@@ -82,6 +100,15 @@ impl Flash {
         Flash::CheckinCounted,
         Flash::CheckinHeld,
         Flash::ChallengeJoined,
+        Flash::ChallengeCreated,
+        Flash::ChallengeSaved,
+        Flash::TeamAdded,
+        Flash::TeamRenamed,
+        Flash::TeamsMade,
+        Flash::TeamsUnchanged,
+        Flash::CheckinAccepted,
+        Flash::CheckinReduced,
+        Flash::CheckinRefused,
     ];
 
     /// Its name in the cookie.
@@ -105,6 +132,15 @@ impl Flash {
             Flash::CheckinCounted => "checkin_counted",
             Flash::CheckinHeld => "checkin_held",
             Flash::ChallengeJoined => "challenge_joined",
+            Flash::ChallengeCreated => "challenge_created",
+            Flash::ChallengeSaved => "challenge_saved",
+            Flash::TeamAdded => "team_added",
+            Flash::TeamRenamed => "team_renamed",
+            Flash::TeamsMade => "teams_made",
+            Flash::TeamsUnchanged => "teams_unchanged",
+            Flash::CheckinAccepted => "checkin_accepted",
+            Flash::CheckinReduced => "checkin_reduced",
+            Flash::CheckinRefused => "checkin_refused",
         }
     }
 
@@ -134,6 +170,15 @@ impl Flash {
             Flash::CheckinCounted => "flash.checkin_counted",
             Flash::CheckinHeld => "flash.checkin_held",
             Flash::ChallengeJoined => "flash.challenge_joined",
+            Flash::ChallengeCreated => "flash.challenge_created",
+            Flash::ChallengeSaved => "flash.challenge_saved",
+            Flash::TeamAdded => "flash.team_added",
+            Flash::TeamRenamed => "flash.team_renamed",
+            Flash::TeamsMade => "flash.teams_made",
+            Flash::TeamsUnchanged => "flash.teams_unchanged",
+            Flash::CheckinAccepted => "flash.checkin_accepted",
+            Flash::CheckinReduced => "flash.checkin_reduced",
+            Flash::CheckinRefused => "flash.checkin_refused",
         }
     }
 

@@ -1,11 +1,14 @@
 //! The Long March challenge (网上重走长征路): the rules of a check-in (caps, plausibility, steps,
 //! the day window), replacements, reviews and idempotency with the running totals they move,
-//! concurrent check-ins of one person, the team mean and the boards, and who may do what.
+//! concurrent check-ins of one person, the team mean and the boards, who may do what, and the
+//! points check-ins earn.
 
 mod access;
 mod demo;
+mod manage;
 mod map;
 mod page;
+mod points;
 mod rules;
 mod totals;
 

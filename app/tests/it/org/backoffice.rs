@@ -301,7 +301,7 @@ async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
             "13900000105",
             Role::Organizer,
             Scope::District,
-            vec!["/manage/events", "/manage/checkin", "/manage/services"],
+            vec!["/manage/events", "/manage/challenges", "/manage/checkin", "/manage/services"],
         ),
         ("13900000106", Role::Editor, Scope::District, vec!["/manage/news"]),
         (
@@ -322,7 +322,7 @@ async fn the_back_office_home_shows_each_role_exactly_its_tiles() {
             Scope::District,
             [
                 &ORG[..],
-                &["/manage/events", "/manage/checkin", "/manage/services"],
+                &["/manage/events", "/manage/challenges", "/manage/checkin", "/manage/services"],
                 &cases[..],
                 &["/manage/patrols", "/manage/hotline", "/manage/case-categories", "/manage/work-calendar"],
                 &["/manage/assist", "/manage/enterprises", "/manage/news", "/manage/points"],

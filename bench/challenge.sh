@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The Long March challenge's morning peak (issue 13): real `ejia serve` processes over HTTP on
+# this machine, the load generator beside them.
+#
+#   bench/challenge.sh [sqlite|postgres2|all]     (default: all)
+#
+# Each scenario: a fresh database with Shinan's structure, BENCH_USERS residents (default
+# 100,000) with API tokens, a challenge with BENCH_TEAMS teams (default 200) that every resident
+# has joined (`ejia-bench challenge setup`). Then:
+#   1. the team board and the route map alone: BENCH_READERS connections (default 8) reading
+#      them in turn for BENCH_READ_SECONDS (default 10);
+#   2. the rush: BENCH_CONNECTIONS connections (default 500) checking in for BENCH_SECONDS
+#      (default 20) — random resident, kind and distance, a fresh Idempotency-Key each, some
+#      implausible (held) —, with the same readers reading the board and the map meanwhile;
+#   3. the invariants in the database (`ejia-bench challenge check`).
+# Scenarios: sqlite (one instance, SQLite file, WAL, synchronous=FULL), postgres2 (two
+# instances on one PostgreSQL, connections split between them).
+# PostgreSQL: BENCH_PG_URL (a role allowed to create databases), default
+# postgres://ejia_ci:ejia_ci@127.0.0.1:5432/postgres.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WHAT=${1:-all}
+USERS=${BENCH_USERS:-100000}
+TEAMS=${BENCH_TEAMS:-200}
+SECS=${BENCH_SECONDS:-20}
+READ_SECS=${BENCH_READ_SECONDS:-10}
+CONNS=${BENCH_CONNECTIONS:-500}
+READERS=${BENCH_READERS:-8}
+PG_URL=${BENCH_PG_URL:-postgres://ejia_ci:ejia_ci@127.0.0.1:5432/postgres}
+TARGET=${CARGO_TARGET_DIR:-target}
+
+cargo build --release --locked -p ejia -p ejia-bench >&2
+BIN="$TARGET/release/ejia"
+BENCH="$TARGET/release/ejia-bench"
+. bench/common.sh
+
+# The district's today: check-ins are for a district-local day.
+DAY=$(TZ=Asia/Shanghai date +%F)
+
+python3 - "$USERS" > "$WORK/users.csv" <<'PY'
+import sys, json
+# Residents spread over all 50 communities of the shared data.
+codes = [c["code"] for s in json.load(open("data/shinan.json"))["streets"] for c in s["communities"]]
+print("phone,name,community")
+for i in range(int(sys.argv[1])):
+    print(f"137{i:08d},居民{i},{codes[i % len(codes)]}")
+PY
+
+scenario() { # $1 name, $2 database URL ("" for SQLite), $3 instances
+  local name=$1 db=$2 instances=$3 dir="$WORK/$1"
+  mkdir -p "$dir/1"
+  export EJIA_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+  if [ -n "$db" ]; then
+    export EJIA_DATABASE_URL="$db" EJIA_DB_MAX_CONNECTIONS=${BENCH_DB_CONNECTIONS:-32}
+  else
+    unset EJIA_DATABASE_URL EJIA_DB_MAX_CONNECTIONS
+  fi
+  local url=${db:-"sqlite://$dir/1/ejia.db"}
+  local t0=$SECONDS
+  "$BIN" --data-dir "$dir/1" district import > /dev/null
+  "$BIN" --data-dir "$dir/1" user import "$WORK/users.csv" --tokens "$dir/tokens.csv" > /dev/null
+  echo "organiser-password-1" | "$BIN" --data-dir "$dir/1" user add --phone 13600000001 --name 压测组织者 \
+    --role organizer --password-stdin > /dev/null
+  local organiser; organiser=$("$BIN" --data-dir "$dir/1" token create --phone 13600000001)
+  local urls=() pids=() ports=()
+  for i in $(seq 1 "$instances"); do
+    mkdir -p "$dir/$i"
+    local port; port=$(free_port)
+    EJIA_LOG=warn "$BIN" --data-dir "$dir/$i" serve --addr "127.0.0.1:$port" > "$dir/$i/serve.log" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid"); pids+=("$pid"); ports+=("$port")
+    urls+=(--url "http://127.0.0.1:$port")
+    wait_up "http://127.0.0.1:$port"
+  done
+  local id
+  id=$("$BENCH" challenge setup --url "http://127.0.0.1:${ports[0]}" --token "$organiser" --database-url "$url" \
+    --teams "$TEAMS" --day "$DAY")
+  echo "== $name: $instances instance(s), $USERS participants in $TEAMS teams (set up in $((SECONDS - t0)) s), day $DAY"
+  local reads=(--read "/api/v1/challenges/$id/board?by=team")
+  if curl -fso /dev/null "http://127.0.0.1:${ports[0]}/challenges/$id/map.svg"; then
+    reads+=(--read "/challenges/$id/map.svg")
+  else
+    echo "   (no route map at /challenges/$id/map.svg in this build: the board alone is read)"
+  fi
+  local common=("${urls[@]}" --tokens "$dir/tokens.csv" --challenge "$id" --day "$DAY" "${reads[@]}")
+  "$BENCH" challenge rush "${common[@]}" --connections 0 --readers "$READERS" --seconds "$READ_SECS" \
+    | sed 's/^/   alone: /'
+  local status=0
+  "$BENCH" challenge rush "${common[@]}" --connections "$CONNS" --readers "$READERS" --seconds "$SECS" \
+    --answers "$dir/answers.csv" | sed 's/^/   rush: /' || status=1
+  local peaks=""
+  for p in "${pids[@]}"; do peaks="$peaks $(peak_mb "$p") MB"; done
+  echo "   server peak RSS:$peaks"
+  "$BENCH" challenge check --database-url "$url" --answers "$dir/answers.csv" | sed 's/^/   /' || status=1
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.05; done; done
+  return $status
+}
+
+echo "ejia challenge benchmark — $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ); the load generator runs on the same machine"
+rc=0
+case $WHAT in sqlite|all) scenario sqlite "" 1 || rc=1 ;; esac
+case $WHAT in postgres2|all) scenario postgres2 "$(pg_database ejia_bench)" 2 || rc=1 ;; esac
+exit $rc

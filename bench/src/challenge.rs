@@ -1,0 +1,391 @@
+//! The Long March challenge's morning peak (issue 13), run by `bench/challenge.sh`:
+//!
+//! - `setup`: the organiser makes a challenge and N teams (Party branches) over the API; then
+//!   every resident in the database joins, spread over the teams, in one set-based pass over
+//!   the database (joining is not what is measured; the check-in is).
+//! - `rush`: residents check in over `POST /api/v1/challenges/{id}/checkins` on many keep-alive
+//!   connections (each connection cycles through its share of the tokens; random kind and
+//!   distance, mostly plausible, some held; a fresh `Idempotency-Key` each), while `--readers`
+//!   connections read the given paths (the team board, the route map) and time them apart.
+//!   With `--connections 0` only the readers run: the board and map alone.
+//! - `check`: the invariants in the database after the rush: one check-in per person, day and
+//!   kind; no one's points from check-ins above the daily cap on any day; every participant's
+//!   total the sum of their counted check-ins and every team's the sum of its members'; points
+//!   totals the sum of the ledger; every 2xx answer a stored check-in.
+
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use rand::{Rng as _, SeedableRng as _};
+use sqlx::Connection as _;
+
+use crate::case_http::Client;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Make the challenge and its teams, and join every resident; prints the challenge id
+    Setup {
+        #[arg(long)]
+        url: String,
+        /// API token of an organiser
+        #[arg(long)]
+        token: String,
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 200)]
+        teams: usize,
+        /// The district's today (YYYY-MM-DD): the challenge runs around it
+        #[arg(long)]
+        day: String,
+    },
+    /// Check in (and read) for a while; prints the figures
+    Rush {
+        #[arg(long, required = true)]
+        url: Vec<String>,
+        /// CSV of phone,token lines
+        #[arg(long)]
+        tokens: PathBuf,
+        #[arg(long)]
+        challenge: i64,
+        /// The day checked in for (the district's today)
+        #[arg(long)]
+        day: String,
+        #[arg(long, default_value_t = 500)]
+        connections: usize,
+        /// Connections reading `--read` paths meanwhile, one request after another
+        #[arg(long, default_value_t = 0)]
+        readers: usize,
+        /// Paths the readers GET in turn (e.g. the board and the map)
+        #[arg(long)]
+        read: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Where to write the 2xx answers (id,status)
+        #[arg(long)]
+        answers: Option<PathBuf>,
+    },
+    /// Check the invariants
+    Check {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long)]
+        answers: PathBuf,
+    },
+}
+
+pub async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Setup { url, token, database_url, teams, day } => {
+            setup(&url, &token, &database_url, teams, &day).await
+        }
+        Command::Rush { url, tokens, challenge, day, connections, readers, read, seconds, answers } => {
+            let tokens = crate::read_tokens(&tokens)?;
+            rush(Rush { urls: url, tokens, challenge, day, connections, readers, read, seconds }, answers).await
+        }
+        Command::Check { database_url, answers } => check(&database_url, &answers).await,
+    }
+}
+
+async fn setup(url: &str, token: &str, database_url: &str, teams: usize, day: &str) -> anyhow::Result<()> {
+    let (y, rest) = day.split_once('-').context("day is YYYY-MM-DD")?;
+    let year: i32 = y.parse()?;
+    let body = serde_json::json!({
+        "name": "重走长征路（压测）", "route": "long_march", "scale": 10,
+        "starts_on": format!("{}-{rest}", year - 1), "ends_on": format!("{}-{rest}", year + 1), "daily_cap_km": 30
+    });
+    let challenge = crate::post_json(url, token, "/api/v1/challenges", body).await?;
+    let id = challenge["id"].as_i64().context("challenge id")?;
+    let mut team_ids = Vec::with_capacity(teams);
+    for i in 1..=teams {
+        let t = crate::post_json(
+            url,
+            token,
+            &format!("/api/v1/challenges/{id}/teams"),
+            serde_json::json!({"name": format!("第{i}党支部"), "kind": "branch"}),
+        )
+        .await?;
+        team_ids.push(t["id"].as_i64().context("team id")?);
+    }
+    sqlx::any::install_default_drivers();
+    let mut db = sqlx::AnyConnection::connect(database_url).await?;
+    let residents: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "select u.user_id, c.community_id, c.street_id from users u \
+         join communities c on c.community_id = u.community_id order by u.user_id",
+    )
+    .fetch_all(&mut db)
+    .await?;
+    // Joined when the challenge was made, by the server's clock.
+    let now: i64 = sqlx::query_scalar("select created_at from challenges where challenge_id = $1")
+        .bind(id)
+        .fetch_one(&mut db)
+        .await?;
+    let started = Instant::now();
+    let mut tx = db.begin().await?;
+    for (n, chunk) in residents.chunks(500).enumerate() {
+        let values: Vec<String> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (user, community, street))| {
+                let team = team_ids[(n * 500 + i) % team_ids.len()];
+                format!("({id}, {user}, {team}, {street}, {community}, 0, {now}, {now})")
+            })
+            .collect();
+        sqlx::query(&format!(
+            "insert into challenge_participants \
+             (challenge_id, user_id, team_id, street_id, community_id, counted_m, joined_at, updated_at) values {}",
+            values.join(", ")
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "update challenge_teams set members = (select count(*) from challenge_participants p \
+         where p.team_id = challenge_teams.team_id) where challenge_id = $1",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    eprintln!("   {} residents joined {} teams in {:.1} s", residents.len(), teams, started.elapsed().as_secs_f64());
+    println!("{id}");
+    Ok(())
+}
+
+struct Rush {
+    urls: Vec<String>,
+    tokens: Arc<Vec<String>>,
+    challenge: i64,
+    day: String,
+    connections: usize,
+    readers: usize,
+    read: Vec<String>,
+    seconds: u64,
+}
+
+#[derive(Default)]
+struct Tally {
+    latencies_us: Vec<u32>,
+    by_status: [u64; 6],
+    transport_errors: u64,
+    answers: Vec<(i64, String)>,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.latencies_us.extend(other.latencies_us);
+        for (a, b) in self.by_status.iter_mut().zip(other.by_status) {
+            *a += b;
+        }
+        self.transport_errors += other.transport_errors;
+        self.answers.extend(other.answers);
+    }
+
+    fn line(&mut self, what: &str, elapsed: f64) -> String {
+        self.latencies_us.sort_unstable();
+        let v = &self.latencies_us;
+        let pct = |p: f64| {
+            let i = ((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1));
+            v.get(i).map_or(0.0, |us| f64::from(*us) / 1000.0)
+        };
+        format!(
+            "{what}: {} in {elapsed:.1} s = {:.0}/s; 2xx {}, 4xx {}, 5xx {}, transport errors {}; \
+             latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            v.len(),
+            v.len() as f64 / elapsed,
+            self.by_status[2],
+            self.by_status[4],
+            self.by_status[5],
+            self.transport_errors,
+            pct(0.5),
+            pct(0.99),
+            pct(1.0)
+        )
+    }
+}
+
+/// Kinds and distances: mostly walks, some runs and rides, a few swims; now and then one
+/// implausible (a walk at 15 km/h) that is held.
+fn checkin_body(rng: &mut rand::rngs::StdRng, day: &str) -> String {
+    let roll: u32 = rng.gen_range(0..100);
+    let (kind, km, minutes) = match roll {
+        0..=59 => ("walk", rng.gen_range(1.0..8.0), None),
+        60..=79 => ("run", rng.gen_range(2.0..12.0), Some(60)),
+        80..=93 => ("cycle", rng.gen_range(5.0..25.0), Some(90)),
+        94..=97 => ("swim", rng.gen_range(0.5..2.0), None),
+        _ => ("walk", 15.0, Some(60)),
+    };
+    let mut body = serde_json::json!({"day": day, "kind": kind, "km": (km * 10.0_f64).round() / 10.0});
+    if let Some(m) = minutes {
+        body["minutes"] = m.into();
+    }
+    body.to_string()
+}
+
+async fn checker(url: String, r: Arc<Rush>, index: usize, deadline: Instant) -> anyhow::Result<Tally> {
+    let mut rng = rand::rngs::StdRng::seed_from_u64(index as u64 + 1);
+    let mine: Vec<&String> = r.tokens.iter().skip(index).step_by(r.connections).collect();
+    let mut tally = Tally::default();
+    if mine.is_empty() {
+        return Ok(tally);
+    }
+    let path = format!("/api/v1/challenges/{}/checkins", r.challenge);
+    let mut client = Client::connect(&url).await?;
+    let mut n = 0usize;
+    while Instant::now() < deadline {
+        n += 1;
+        let auth = format!("Bearer {}", mine[n % mine.len()]);
+        let key = format!("{index}-{n}");
+        let headers =
+            [("authorization", auth.as_str()), ("content-type", "application/json"), ("idempotency-key", &key)];
+        let sent = Instant::now();
+        let answer = match client.send("POST", &path, &headers, checkin_body(&mut rng, &r.day)).await {
+            Ok(a) => a,
+            Err(_) => {
+                tally.transport_errors += 1;
+                client = Client::connect(&url).await?;
+                continue;
+            }
+        };
+        tally.latencies_us.push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
+        tally.by_status[usize::from(answer.status / 100).min(5)] += 1;
+        if answer.status / 100 == 2 {
+            let v: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
+            tally.answers.push((v["id"].as_i64().unwrap_or(-1), v["status"].as_str().unwrap_or_default().to_owned()));
+        }
+    }
+    Ok(tally)
+}
+
+async fn reader(url: String, r: Arc<Rush>, index: usize, deadline: Instant) -> anyhow::Result<Tally> {
+    let mut client = Client::connect(&url).await?;
+    let auth = format!("Bearer {}", r.tokens[index % r.tokens.len()]);
+    let mut tally = Tally::default();
+    let mut n = index;
+    while Instant::now() < deadline {
+        n += 1;
+        let path = &r.read[n % r.read.len()];
+        let sent = Instant::now();
+        let answer = client.send("GET", path, &[("authorization", auth.as_str())], String::new()).await?;
+        tally.latencies_us.push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
+        tally.by_status[usize::from(answer.status / 100).min(5)] += 1;
+    }
+    Ok(tally)
+}
+
+async fn rush(r: Rush, answers: Option<PathBuf>) -> anyhow::Result<()> {
+    if r.readers > 0 && r.read.is_empty() {
+        bail!("--readers needs --read paths");
+    }
+    let r = Arc::new(r);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(r.seconds);
+    let url = |i: usize| r.urls[i % r.urls.len()].clone();
+    let checkers: Vec<_> = (0..r.connections).map(|i| tokio::spawn(checker(url(i), r.clone(), i, deadline))).collect();
+    let readers: Vec<_> = (0..r.readers).map(|i| tokio::spawn(reader(url(i), r.clone(), i, deadline))).collect();
+    let mut writes = Tally::default();
+    for t in checkers {
+        writes.add(t.await??);
+    }
+    let mut reads = Tally::default();
+    for t in readers {
+        reads.add(t.await??);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    if r.connections > 0 {
+        println!("{}", writes.line("check-ins", elapsed));
+        let held = writes.answers.iter().filter(|(_, s)| s == "held").count();
+        println!("   of the 2xx: {held} held for review");
+    }
+    if r.readers > 0 {
+        println!("{}", reads.line(&format!("reads of {}", r.read.join(" and ")), elapsed));
+    }
+    if let Some(path) = answers {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for (id, status) in &writes.answers {
+            writeln!(out, "{id},{status}")?;
+        }
+        out.flush()?;
+    }
+    if writes.by_status[5] + reads.by_status[5] > 0 {
+        bail!("server errors");
+    }
+    Ok(())
+}
+
+/// Each invariant: a count that must be 0, and what it counts.
+const INVARIANTS: [(&str, &str); 6] = [
+    (
+        "people with two check-ins for one day and kind",
+        "select count(*) from (select 1 from challenge_checkins group by challenge_id, user_id, day, kind \
+         having count(*) > 1) d",
+    ),
+    (
+        "person-days with check-in points above the daily cap",
+        "select count(*) from (select user_id, day from points_entries where source = 'checkin' \
+         group by user_id, day having sum(points) > (select daily_cap from points_rules where source = 'checkin' \
+         order by version desc limit 1)) d",
+    ),
+    (
+        "participants whose total is not the sum of their counted check-ins",
+        "select count(*) from challenge_participants p where p.counted_m <> (select coalesce(sum(c.counted_m), 0) \
+         from challenge_checkins c where c.challenge_id = p.challenge_id and c.user_id = p.user_id)",
+    ),
+    (
+        "teams whose total is not the sum of their members' accepted and reduced check-ins",
+        "select count(*) from challenge_teams t where t.counted_m <> (select coalesce(sum(c.counted_m), 0) \
+         from challenge_participants p join challenge_checkins c on c.challenge_id = p.challenge_id \
+         and c.user_id = p.user_id where p.team_id = t.team_id and c.status in ('accepted', 'reduced'))",
+    ),
+    (
+        "people whose points total is not the sum of their ledger",
+        "select count(*) from points_totals t where t.total <> (select coalesce(sum(e.points), 0) \
+         from points_entries e where e.user_id = t.user_id)",
+    ),
+    (
+        "accepted check-ins without their points award",
+        "select count(*) from challenge_checkins c where c.status = 'accepted' and not exists \
+         (select 1 from points_entries e where e.source = 'checkin' and e.reference = 'checkin:' || c.checkin_id)",
+    ),
+];
+
+async fn check(database_url: &str, answers: &PathBuf) -> anyhow::Result<()> {
+    sqlx::any::install_default_drivers();
+    let mut db = sqlx::AnyConnection::connect(database_url).await?;
+    let mut failures = Vec::new();
+    for (what, sql) in INVARIANTS {
+        let n: i64 = sqlx::query_scalar(&format!("select cast(({sql}) as bigint)")).fetch_one(&mut db).await?;
+        if n > 0 {
+            failures.push(format!("{n} {what}"));
+        }
+    }
+    let stored: HashSet<i64> = sqlx::query_scalar::<_, i64>("select checkin_id from challenge_checkins")
+        .fetch_all(&mut db)
+        .await?
+        .into_iter()
+        .collect();
+    let text = std::fs::read_to_string(answers)?;
+    let answered: Vec<i64> = text.lines().filter_map(|l| l.split(',').next()?.parse().ok()).collect();
+    let missing = answered.iter().filter(|id| !stored.contains(id)).count();
+    if missing > 0 {
+        failures.push(format!("{missing} 2xx answers without their stored check-in"));
+    }
+    let (held, counted_km): (i64, i64) = sqlx::query_as(
+        "select cast(coalesce(sum(case when status = 'held' then 1 else 0 end), 0) as bigint), \
+         cast(coalesce(sum(counted_m), 0) / 1000 as bigint) from challenge_checkins",
+    )
+    .fetch_one(&mut db)
+    .await?;
+    let entries: i64 = sqlx::query_scalar("select count(*) from points_entries").fetch_one(&mut db).await?;
+    println!(
+        "invariants: {} 2xx answers, {} check-ins stored ({held} held, {counted_km} km counted), {entries} points \
+         entries; {}",
+        answered.len(),
+        stored.len(),
+        if failures.is_empty() { "all hold".to_owned() } else { failures.join("; ") }
+    );
+    if failures.is_empty() { Ok(()) } else { bail!("invariants violated") }
+}
