@@ -18,7 +18,8 @@
 //! `audit_wording`. Sub-folders: `import` (check-ins from a GPX track or a health app's CSV
 //! export), `manage` (the organisers' back office: challenges, teams, the review queue,
 //! exports, and `PATCH /challenges/{id}`), `milestone` (milestone pages and their quizzes, its
-//! own `DOMAIN`).
+//! own `DOMAIN`), `map` (the route map with every team on it, and the milestones' shareable
+//! cards).
 
 pub mod api;
 pub mod audit_wording;
@@ -27,6 +28,7 @@ pub mod checkin_api;
 pub mod checkin_store;
 pub mod import;
 pub mod manage;
+pub mod map;
 pub mod milestone;
 pub mod model;
 pub mod pages;

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/challenges/{id}/join", post(join))
         .route("/challenges/{id}/checkin", post(check_in))
         .merge(crate::challenge::import::pages::router())
+        .merge(crate::challenge::map::router())
 }
 
 /// The check-in form as sent.

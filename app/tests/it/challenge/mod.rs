@@ -9,6 +9,7 @@ mod access;
 mod demo;
 mod import;
 mod manage;
+mod map;
 mod page;
 mod points;
 mod quiz;
