@@ -148,8 +148,8 @@ pub struct Shared {
     pub public_changes: crate::search::changes::Changes,
     /// The news's read counts not yet written (`news::reads`).
     pub news_reads: crate::news::reads::ReadCounter,
-    /// The challenge teams' points, summed at most every half minute.
-    pub team_points: crate::challenge::team_points::TeamPoints,
+    /// The challenge teams' points and day totals, summed at most every half minute.
+    pub team_sums: crate::challenge::team_sums::TeamSums,
     /// The public news pages' data, kept in memory.
     pub news_cache: crate::news::site::cache::NewsCache,
     /// The domains this application is made of ([`DOMAINS`]): what the cores ask for the
@@ -200,7 +200,7 @@ impl AppState {
             portal: crate::portal::cache::new(),
             public_changes,
             news_reads: Default::default(),
-            team_points: Default::default(),
+            team_sums: Default::default(),
             news_cache: Default::default(),
             domains: DOMAINS,
         })))

@@ -348,7 +348,8 @@ const INVARIANTS: [(&str, &str); 6] = [
     (
         "accepted check-ins without their points award",
         "select count(*) from challenge_checkins c where c.status = 'accepted' and not exists \
-         (select 1 from points_entries e where e.source = 'checkin' and e.reference = 'checkin:' || c.checkin_id)",
+         (select 1 from points_entries e where e.source = 'checkin' and e.reference = 'checkin:' || c.checkin_id \
+         and e.reverses_entry_id is null)",
     ),
 ];
 

@@ -11,8 +11,8 @@
 //!
 //! Layers: `route` and `model` (pure: the route and positions; kinds, rules, the plausibility
 //! verdict, the team mean), `store` and `checkin_store` (SQL, with the running totals),
-//! `service` (challenges, teams, joining, progress, boards), `team_points` (the teams' points,
-//! summed every half minute), `checkin` (the check-in and its review: the writes that move the
+//! `service` (challenges, teams, joining, progress, boards), `team_sums` (the teams' points and
+//! day totals, summed every half minute), `checkin` (the check-in and its review: the writes that move the
 //! totals), `api`, `progress_api` and `checkin_api` (the JSON contract of issue 13), `pages` and
 //! `views` (the resident's page), `portal` (the way in, under 我的 on the home page),
 //! `audit_wording`. Sub-folders: `import` (check-ins from a GPX track or a health app's CSV
@@ -37,7 +37,7 @@ pub mod progress_api;
 pub mod route;
 pub mod service;
 pub mod store;
-pub mod team_points;
+pub mod team_sums;
 mod views;
 
 pub use route::{Milestone, Route};

@@ -17,12 +17,12 @@ use crate::app::AppState;
 use crate::challenge::checkin::{self, NewCheckin};
 use crate::challenge::model::{Kind, Source, Status, TeamKind, metres_of_km};
 use crate::challenge::route::Route;
-use crate::challenge::service::{self, BoardBy};
+use crate::challenge::service::{self, BoardBy, Period};
 use crate::challenge::store;
 use crate::challenge::views::{self, Again, ChallengePage, Place, km_text};
 use crate::clock::local_day;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::web::extract::{Form, Path};
+use crate::web::extract::{Form, Path, Query};
 use crate::web::flash::{self, Flash};
 use crate::web::forms::Errors;
 use crate::web::{Ctx, render_status};
@@ -52,8 +52,21 @@ struct CheckinForm {
     minutes: String,
 }
 
-async fn page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    show(&state, ctx, id, &CheckinForm::default(), Errors::none(), StatusCode::OK).await
+/// The page's query: which teams' board (`?board=today`).
+#[derive(Debug, Default, Deserialize)]
+struct PageQuery {
+    #[serde(default)]
+    board: Option<Period>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let period = q.board.unwrap_or_default();
+    show(&state, ctx, id, &CheckinForm::default(), Errors::none(), StatusCode::OK, period).await
 }
 
 /// The page, with the form's values and errors.
@@ -64,8 +77,9 @@ async fn show(
     form: &CheckinForm,
     errors: Errors,
     status: StatusCode,
+    period: Period,
 ) -> AppResult<Response> {
-    let (challenge, board) = service::board(state, ctx.user.as_ref(), id, BoardBy::Team).await?;
+    let (challenge, board) = service::board(state, ctx.user.as_ref(), id, BoardBy::Team, period).await?;
     let today = local_day(state.clock.unix());
     let (today, yesterday) =
         (today.format("%Y-%m-%d").to_string(), (today - chrono::Duration::days(1)).format("%Y-%m-%d").to_string());
@@ -129,6 +143,7 @@ async fn show(
         again,
         checkins: rows,
         board,
+        board_today: period == Period::Today,
         milestones,
     };
     render_status(status, &page)
@@ -153,7 +168,7 @@ async fn join(
         Ok(_) => Ok(flash::redirect(&format!("/challenges/{id}"), Flash::ChallengeJoined)),
         Err(AppError::Rule(key) | AppError::Conflict(key)) => {
             let errors = Errors::from(vec![FieldError { field: "", key }]);
-            show(&state, ctx, id, &CheckinForm::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            show(&state, ctx, id, &CheckinForm::default(), errors, StatusCode::UNPROCESSABLE_ENTITY, Period::All).await
         }
         Err(e) => Err(e),
     }
@@ -234,5 +249,5 @@ async fn check_in(
         .label("km", "challenge.page.km")
         .label("steps", "challenge.page.steps")
         .label("minutes", "challenge.page.minutes");
-    show(&state, ctx, id, &f, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+    show(&state, ctx, id, &f, errors, StatusCode::UNPROCESSABLE_ENTITY, Period::All).await
 }

@@ -11,7 +11,7 @@ use crate::api::{ApiUser, MaybeApiUser, Problem};
 use crate::app::AppState;
 use crate::challenge::api::Items;
 use crate::challenge::model::km_of;
-use crate::challenge::service::{self, BoardBy, Standing};
+use crate::challenge::service::{self, BoardBy, Period, Standing};
 use crate::error::AppResult;
 use crate::web::extract::{Json, Path, Query};
 
@@ -97,6 +97,10 @@ pub struct BoardQuery {
     /// `team` (default), `street` or `person` (when the organiser turned it on; signed in).
     #[param(inline)]
     pub by: Option<BoardBy>,
+    /// For teams: `all` (default, since the challenge began) or `today` (today's check-ins
+    /// alone, at most half a minute behind).
+    #[param(inline)]
+    pub period: Option<Period>,
 }
 
 /// A row of a board.
@@ -134,7 +138,8 @@ async fn board(
     Path(id): Path<i64>,
     Query(q): Query<BoardQuery>,
 ) -> AppResult<Json<Items<BoardItem>>> {
-    let (c, rows) = service::board(&state, user.as_deref(), id, q.by.unwrap_or(BoardBy::Team)).await?;
+    let by = q.by.unwrap_or(BoardBy::Team);
+    let (c, rows) = service::board(&state, user.as_deref(), id, by, q.period.unwrap_or_default()).await?;
     let items = rows
         .into_iter()
         .map(|r| {

@@ -17,6 +17,8 @@ use crate::authz::{Action, Location, Role, Scope, Target};
 use crate::challenge::model::{Audience, TeamKind, team_mean_m};
 use crate::challenge::route::{Position, Route};
 use crate::challenge::store::{self, Challenge, Participant, Team};
+use crate::challenge::team_sums;
+use crate::clock::local_day;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::{CommunityId, DepartmentId, StreetId};
 
@@ -326,6 +328,17 @@ pub enum BoardBy {
     Person,
 }
 
+/// Which kilometres a teams' board ranks by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    /// Since the challenge began (the running totals).
+    #[default]
+    All,
+    /// Today's check-ins alone (district day; at most half a minute behind).
+    Today,
+}
+
 /// A row of a board.
 #[derive(Debug, Clone, Serialize)]
 pub struct BoardRow {
@@ -351,6 +364,7 @@ pub async fn board(
     user: Option<&CurrentUser>,
     challenge_id: i64,
     by: BoardBy,
+    period: Period,
 ) -> AppResult<(Challenge, Vec<BoardRow>)> {
     let mut conn = state.db.conn().await?;
     let c = store::challenge(&mut conn, challenge_id).await?.ok_or(AppError::NotFound)?;
@@ -358,13 +372,22 @@ pub async fn board(
         BoardBy::Team => {
             let teams = store::teams(&mut conn, challenge_id).await?;
             drop(conn);
-            let points = crate::challenge::team_points::of(state, challenge_id).await?;
+            let points = team_sums::points(state, challenge_id).await?;
+            let today = match period {
+                Period::All => None,
+                Period::Today => Some(team_sums::day(state, challenge_id, local_day(state.clock.unix())).await?),
+            };
             teams
                 .into_iter()
-                .map(|t| BoardRow {
+                .map(|t| {
+                    // Today: the day's metres of the team, by the same mean as overall.
+                    let counted_m = today.as_ref().map_or(t.counted_m, |d| d.get(&t.id).copied().unwrap_or(0));
+                    (t, counted_m)
+                })
+                .map(|(t, counted_m)| BoardRow {
                     id: Some(t.id),
-                    real_m: team_mean_m(t.counted_m, t.members),
-                    total_m: t.counted_m,
+                    real_m: team_mean_m(counted_m, t.members),
+                    total_m: counted_m,
                     members: t.members,
                     points: Some(points.get(&t.id).copied().unwrap_or(0)),
                     name: t.name,

@@ -245,6 +245,19 @@ pub async fn team_points(conn: &mut Conn, challenge: i64) -> Result<Vec<(i64, i6
     .await
 }
 
+/// Each team's counted metres of one day (`YYYY-MM-DD`), for the daily board (`team_sums`).
+pub async fn team_day_totals(conn: &mut Conn, challenge: i64, day: &str) -> Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "select p.team_id, cast(sum(c.counted_m) as bigint) from challenge_checkins c \
+         join challenge_participants p on p.challenge_id = c.challenge_id and p.user_id = c.user_id \
+         where c.challenge_id = $1 and c.day = $2 and p.team_id is not null group by p.team_id",
+    )
+    .bind(challenge)
+    .bind(day)
+    .fetch_all(conn)
+    .await
+}
+
 /// A person taking part.
 #[derive(Debug, Clone, Serialize)]
 pub struct Participant {

@@ -35,6 +35,8 @@ pub struct ChallengePage {
     pub checkins: Vec<Row>,
     /// The teams' board, best first (name, place, points).
     pub board: Vec<(String, Place, i64)>,
+    /// The board ranks today's kilometres (not the whole challenge's).
+    pub board_today: bool,
     /// The route's milestones, linked to their pages.
     pub milestones: crate::challenge::milestone::views::MilestoneList,
 }

@@ -178,3 +178,37 @@ async fn a_teams_points_are_its_members_totals_on_the_board_at_most_half_a_minut
     let (_, streets) = me.get(&format!("/challenges/{id}/board?by=street")).await;
     assert!(streets["items"][0].get("points").is_none(), "{streets}");
 }
+
+#[tokio::test]
+async fn the_daily_board_ranks_teams_by_todays_check_ins_alone() {
+    let w = world().await;
+    let id = challenge(&w, json!({ "days_back": 3 })).await;
+    let t = team(&w, id, "云霄路社区队", "community", json!({ "community_id": w.community(YUNXIAOLU).0 })).await;
+    let other = team(&w, id, "团岛社区队", "community", json!({ "community_id": w.community(TUANDAO).0 })).await;
+    join(w.api(RESIDENT), id, t["id"].as_i64()).await;
+    join(w.api(OTHER_RESIDENT), id, other["id"].as_i64()).await;
+    // 云霄路 walked far yesterday and a little today; 团岛 only today, more.
+    check_in(w.api(RESIDENT), id, json!({ "day": YESTERDAY, "kind": "walk", "km": 20 })).await;
+    check_in(w.api(RESIDENT), id, json!({ "day": TODAY, "kind": "walk", "km": 2 })).await;
+    check_in(w.api(OTHER_RESIDENT), id, json!({ "day": TODAY, "kind": "walk", "km": 6 })).await;
+    let names = |b: &Value| -> Vec<(String, f64)> {
+        b["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["name"].as_str().unwrap().to_owned(), i["km"].as_f64().unwrap()))
+            .collect()
+    };
+    let (_, overall) = w.api(RESIDENT).get(&format!("/challenges/{id}/board?by=team")).await;
+    assert_eq!(names(&overall), [("云霄路社区队".to_owned(), 22.0), ("团岛社区队".to_owned(), 6.0)]);
+    let (status, today) = w.api(RESIDENT).get(&format!("/challenges/{id}/board?by=team&period=today")).await;
+    assert_eq!(status, 200, "{today}");
+    assert_eq!(names(&today), [("团岛社区队".to_owned(), 6.0), ("云霄路社区队".to_owned(), 2.0)]);
+    // The page's board too.
+    let (status, page) = w.app.page(&format!("/challenges/{id}?board=today")).await;
+    assert_eq!(status, 200);
+    let (first, second) = (page.find("团岛社区队").unwrap(), page.rfind("云霄路社区队").unwrap());
+    assert!(first < second, "today's board puts 团岛 first");
+    let (status, _) = w.app.page(&format!("/challenges/{id}?board=yesterday")).await;
+    assert_eq!(status, 400, "an unknown board is a bad request");
+}
