@@ -101,39 +101,44 @@ pub fn challenge_from<R: Row>(r: &R) -> std::result::Result<Challenge, R::Error>
     })
 }
 
+/// A statement of the pool's driver.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a challenge's rules as the statement's next 17 parameters, in this order: name, route,
+/// scale_milli, starts_on, ends_on, daily_cap_m, cap_walk_m, cap_run_m, cap_cycle_m,
+/// cap_swim_m, steps_per_km, days_back, audience, audience_id, street_id, department_id,
+/// personal_board — what a new challenge and a change of one (`manage::store`) both write.
+pub(crate) fn bind_rules<'q>(q: AnyQuery<'q>, c: &'q Challenge) -> AnyQuery<'q> {
+    let (audience, audience_id) = c.audience.to_parts();
+    q.bind(&c.name)
+        .bind(&c.route)
+        .bind(c.scale_milli)
+        .bind(&c.starts_on)
+        .bind(&c.ends_on)
+        .bind(c.daily_cap_m)
+        .bind(c.caps_m[0])
+        .bind(c.caps_m[1])
+        .bind(c.caps_m[2])
+        .bind(c.caps_m[3])
+        .bind(c.steps_per_km)
+        .bind(c.days_back)
+        .bind(audience)
+        .bind(audience_id)
+        .bind(c.street_id)
+        .bind(c.department_id)
+        .bind(i64::from(c.personal_board))
+}
+
 /// Saves a new challenge (`c.id` is ignored); its id.
 pub async fn insert_challenge(conn: &mut Conn, c: &Challenge, by: Option<UserId>, now: i64) -> Result<i64> {
-    let (audience, audience_id) = c.audience.to_parts();
-    sqlx::query(
+    let q = sqlx::query(
         "insert into challenges (name, route, scale_milli, starts_on, ends_on, daily_cap_m, cap_walk_m, cap_run_m, \
          cap_cycle_m, cap_swim_m, steps_per_km, days_back, audience, audience_id, street_id, department_id, \
          personal_board, demo, created_by, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
          returning challenge_id",
-    )
-    .bind(&c.name)
-    .bind(&c.route)
-    .bind(c.scale_milli)
-    .bind(&c.starts_on)
-    .bind(&c.ends_on)
-    .bind(c.daily_cap_m)
-    .bind(c.caps_m[0])
-    .bind(c.caps_m[1])
-    .bind(c.caps_m[2])
-    .bind(c.caps_m[3])
-    .bind(c.steps_per_km)
-    .bind(c.days_back)
-    .bind(audience)
-    .bind(audience_id)
-    .bind(c.street_id)
-    .bind(c.department_id)
-    .bind(i64::from(c.personal_board))
-    .bind(i64::from(c.demo))
-    .bind(by.map(|u| u.0))
-    .bind(now)
-    .fetch_one(conn)
-    .await?
-    .try_get(0)
+    );
+    bind_rules(q, c).bind(i64::from(c.demo)).bind(by.map(|u| u.0)).bind(now).fetch_one(conn).await?.try_get(0)
 }
 
 /// One challenge.

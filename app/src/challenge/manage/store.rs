@@ -4,41 +4,20 @@
 
 use sqlx::Row as _;
 
-use crate::challenge::store::Challenge;
+use crate::challenge::store::{Challenge, bind_rules};
 use crate::db::Conn;
 
 type Result<T> = std::result::Result<T, sqlx::Error>;
 
 /// Writes a challenge's rules over the stored ones (its id, demo flag and creation stay).
 pub async fn update_challenge(conn: &mut Conn, c: &Challenge, now: i64) -> Result<()> {
-    let (audience, audience_id) = c.audience.to_parts();
-    sqlx::query(
-        "update challenges set name = $2, route = $3, scale_milli = $4, starts_on = $5, ends_on = $6, \
-         daily_cap_m = $7, cap_walk_m = $8, cap_run_m = $9, cap_cycle_m = $10, cap_swim_m = $11, steps_per_km = $12, \
-         days_back = $13, audience = $14, audience_id = $15, street_id = $16, department_id = $17, \
-         personal_board = $18, updated_at = $19 where challenge_id = $1",
-    )
-    .bind(c.id)
-    .bind(&c.name)
-    .bind(&c.route)
-    .bind(c.scale_milli)
-    .bind(&c.starts_on)
-    .bind(&c.ends_on)
-    .bind(c.daily_cap_m)
-    .bind(c.caps_m[0])
-    .bind(c.caps_m[1])
-    .bind(c.caps_m[2])
-    .bind(c.caps_m[3])
-    .bind(c.steps_per_km)
-    .bind(c.days_back)
-    .bind(audience)
-    .bind(audience_id)
-    .bind(c.street_id)
-    .bind(c.department_id)
-    .bind(i64::from(c.personal_board))
-    .bind(now)
-    .execute(conn)
-    .await?;
+    let q = sqlx::query(
+        "update challenges set name = $1, route = $2, scale_milli = $3, starts_on = $4, ends_on = $5, \
+         daily_cap_m = $6, cap_walk_m = $7, cap_run_m = $8, cap_cycle_m = $9, cap_swim_m = $10, steps_per_km = $11, \
+         days_back = $12, audience = $13, audience_id = $14, street_id = $15, department_id = $16, \
+         personal_board = $17, updated_at = $18 where challenge_id = $19",
+    );
+    bind_rules(q, c).bind(now).bind(c.id).execute(conn).await?;
     Ok(())
 }
 
