@@ -35,6 +35,7 @@ use crate::audit::{self, Change};
 use crate::challenge::model::{Kind, Source, Status, Verdict};
 use crate::challenge::service::runs;
 use crate::challenge::store::{self, Challenge, Checkin, CheckinWrite};
+use crate::challenge::team_sums;
 use crate::clock::local_day;
 use crate::db::{Db, Write};
 use crate::error::{AppError, AppResult, FieldError};
@@ -77,8 +78,17 @@ pub struct Answer {
 /// group commit ([`CheckIn::on_writer`]), on PostgreSQL in a transaction on the pool
 /// ([`CheckIn::on_pool`]). The rules ([`claim`], [`outcome`]) and the statements (`store`'s) are
 /// the same on both; only the way they run differs.
+///
+/// The challenge's rules are kept in memory (`team_sums::challenge`, at most a second old, and
+/// dropped at once when its organiser changes it on this instance): read for every check-in
+/// they cost a statement each in the morning rush.
 pub async fn check_in(state: &AppState, user: &CurrentUser, challenge_id: i64, new: NewCheckin) -> AppResult<Answer> {
-    state.db.write(CheckIn { user: user.id, challenge_id, new, now: state.clock.unix() }).await
+    let challenge = Challenge::clone(&*team_sums::challenge(state, challenge_id).await?);
+    let now = state.clock.unix();
+    let metres = claim(&challenge, &new, now)?;
+    let answer = state.db.write(CheckIn { user: user.id, challenge, new, metres, now }).await?;
+    team_sums::wrote(state, challenge_id, user.id);
+    Ok(answer)
 }
 
 /// One check-in to write.
@@ -87,9 +97,11 @@ pub struct CheckIn {
     /// Who checks in.
     pub user: UserId,
     /// In which challenge.
-    pub challenge_id: i64,
+    pub challenge: Challenge,
     /// What.
     pub new: NewCheckin,
+    /// The real metres it claims ([`claim`]).
+    pub metres: i64,
     /// Now (Unix seconds).
     pub now: i64,
 }
@@ -110,6 +122,42 @@ fn claim(c: &Challenge, new: &NewCheckin, now: i64) -> AppResult<i64> {
         return Err(AppError::Invalid(vec![FieldError { field: "km", key: "challenge.km_or_steps" }]));
     }
     Ok(metres)
+}
+
+/// What a check-in is decided on, sorted out of `store::day_and_key`'s rows: the check-in its
+/// idempotency key wrote (then it is a retry), the day's check-in of its kind (which it
+/// replaces), and the metres the person's other kinds count that day.
+#[derive(Debug, Default)]
+struct Found {
+    retry: Option<Checkin>,
+    existing: Option<Checkin>,
+    others_today_m: i64,
+}
+
+impl Found {
+    fn of(rows: Vec<Checkin>, w: &CheckIn, day: &str) -> Found {
+        let key = w.new.idempotency_key.as_deref();
+        let mut found = Found::default();
+        let mut seen = Vec::with_capacity(rows.len());
+        for c in rows {
+            // The read is a union: the key's check-in may be one of the day's too.
+            if seen.contains(&c.id) {
+                continue;
+            }
+            seen.push(c.id);
+            if key.is_some() && c.idempotency_key.as_deref() == key {
+                found.retry = Some(c.clone());
+            }
+            if c.challenge_id == w.challenge.id && c.day == day {
+                if c.kind == w.new.kind {
+                    found.existing = Some(c);
+                } else {
+                    found.others_today_m += c.counted_m;
+                }
+            }
+        }
+        found
+    }
 }
 
 /// What a check-in becomes, given the day's check-in of its kind (if any), whether its track was
@@ -136,17 +184,12 @@ fn outcome(
 }
 
 impl CheckIn {
-    fn write<'a>(
-        &'a self,
-        day: &'a str,
-        metres: i64,
-        decided: (Status, i64, Option<&'static str>),
-    ) -> CheckinWrite<'a> {
+    fn write<'a>(&'a self, day: &'a str, decided: (Status, i64, Option<&'static str>)) -> CheckinWrite<'a> {
         let (status, counted_m, reason) = decided;
         CheckinWrite {
             day,
             kind: self.new.kind,
-            claimed_m: metres,
+            claimed_m: self.metres,
             steps: self.new.steps,
             minutes: self.new.minutes,
             source: self.new.source.as_str(),
@@ -167,126 +210,109 @@ impl Write for CheckIn {
     /// no lock is needed; the same statements as the pool's.
     fn on_writer(self, conn: &Connection) -> AppResult<Answer> {
         let internal = |e: rusqlite::Error| AppError::Internal(e.into());
-        let c = conn
-            .prepare_cached(&store::challenge_sql())
-            .and_then(|mut s| s.query_row(params![self.challenge_id], |r| store::challenge_from(r)).optional())
-            .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        let metres = claim(&c, &self.new, self.now)?;
+        let (user, now, challenge_id) = (self.user, self.now, self.challenge.id);
         let p = conn
             .prepare_cached(&store::lock_participant_sql())
             .and_then(|mut s| {
-                s.query_row(params![self.now, self.challenge_id, self.user.0], |r| store::participant_from(r))
-                    .optional()
+                s.query_row(params![now, challenge_id, user.0], |r| store::participant_from(r)).optional()
             })
             .map_err(internal)?
             .ok_or(AppError::Rule("challenge.join_first"))?;
-        let checkin_by = |filter: &str, values: &[&dyn rusqlite::ToSql]| {
-            conn.prepare_cached(&store::select_checkins(filter))
-                .and_then(|mut s| s.query_row(values, |r| store::checkin_from(r)).optional())
-                .map_err(internal)
-        };
-        if let Some(key) = &self.new.idempotency_key
-            && let Some(first) = checkin_by(store::BY_KEY, &[&self.user.0, key])?
-        {
+        let day = self.new.day.format("%Y-%m-%d").to_string();
+        let key = self.new.idempotency_key.as_deref();
+        let rows = conn
+            .prepare_cached(&store::day_and_key_sql())
+            .and_then(|mut s| {
+                s.query_map(params![challenge_id, user.0, day, user.0, key], |r| store::checkin_from(r))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(internal)?;
+        let found = Found::of(rows, &self, &day);
+        if let Some(first) = found.retry {
             return Ok(Answer { created: first.revision == 0, checkin: first });
         }
-        let day = self.new.day.format("%Y-%m-%d").to_string();
-        let kind = self.new.kind.as_str();
-        let existing = checkin_by(store::BY_DAY_AND_KIND, &[&self.challenge_id, &self.user.0, &day, &kind])?;
         let track_used = match &self.new.track_hash {
             Some(hash) => conn
                 .prepare_cached(store::TRACK_USED)
-                .and_then(|mut s| s.exists(params![self.challenge_id, hash]))
+                .and_then(|mut s| s.exists(params![challenge_id, hash]))
                 .map_err(internal)?,
             None => false,
         };
-        let others: i64 = conn
-            .prepare_cached(store::OTHERS_TODAY)
-            .and_then(|mut s| s.query_row(params![self.challenge_id, self.user.0, day, kind], |r| r.get(0)))
-            .map_err(internal)?;
-        let decided = outcome(&c, &self.new, metres, existing.as_ref(), track_used, others)?;
-        let w = self.write(&day, metres, decided);
-        let (id, old_counted) = match &existing {
-            None => {
-                let id = conn
-                    .prepare_cached(store::INSERT_CHECKIN)
-                    .and_then(|mut s| {
-                        s.query_row(
-                            params![
-                                self.challenge_id,
-                                self.user.0,
-                                w.day,
-                                kind,
-                                w.claimed_m,
-                                w.steps,
-                                w.minutes,
-                                w.source,
-                                w.status.as_str(),
-                                w.counted_m,
-                                w.reason,
-                                w.track_hash,
-                                w.idempotency_key,
-                                self.now
-                            ],
-                            |r| r.get::<_, i64>(0),
-                        )
-                    })
-                    .map_err(internal)?;
-                (id, 0)
-            }
-            Some(e) => {
-                conn.prepare_cached(store::REPLACE_CHECKIN)
-                    .and_then(|mut s| {
-                        s.execute(params![
-                            w.claimed_m,
-                            w.steps,
-                            w.minutes,
-                            w.source,
-                            w.status.as_str(),
-                            w.counted_m,
-                            w.reason,
-                            w.track_hash,
-                            w.idempotency_key,
-                            self.now,
-                            e.id
-                        ])
-                    })
-                    .map_err(internal)?;
-                (e.id, e.counted_m)
-            }
+        let existing = found.existing;
+        let decided =
+            outcome(&self.challenge, &self.new, self.metres, existing.as_ref(), track_used, found.others_today_m)?;
+        let w = self.write(&day, decided);
+        let saved = |sql: String, values: &[&dyn rusqlite::ToSql]| {
+            conn.prepare_cached(&sql)
+                .and_then(|mut s| s.query_row(values, |r| store::checkin_from(r)))
+                .map_err(internal)
         };
-        let delta = w.counted_m - old_counted;
+        let checkin = match &existing {
+            None => saved(
+                store::insert_checkin_sql(),
+                params![
+                    challenge_id,
+                    user.0,
+                    w.day,
+                    w.kind.as_str(),
+                    w.claimed_m,
+                    w.steps,
+                    w.minutes,
+                    w.source,
+                    w.status.as_str(),
+                    w.counted_m,
+                    w.reason,
+                    w.track_hash,
+                    w.idempotency_key,
+                    now
+                ],
+            )?,
+            Some(e) => saved(
+                store::replace_checkin_sql(),
+                params![
+                    w.claimed_m,
+                    w.steps,
+                    w.minutes,
+                    w.source,
+                    w.status.as_str(),
+                    w.counted_m,
+                    w.reason,
+                    w.track_hash,
+                    w.idempotency_key,
+                    now,
+                    e.id
+                ],
+            )?,
+        };
+        let delta = checkin.counted_m - existing.as_ref().map_or(0, |e| e.counted_m);
         if delta != 0 {
             let add =
-                |sql: &str, id: i64| conn.prepare_cached(sql).and_then(|mut s| s.execute(params![delta, self.now, id]));
+                |sql: &str, id: i64| conn.prepare_cached(sql).and_then(|mut s| s.execute(params![delta, now, id]));
             add(store::ADD_TO_PARTICIPANT, p.id).map_err(internal)?;
             if let Some(team) = p.team_id {
                 add(store::ADD_TO_TEAM, team).map_err(internal)?;
             }
         }
-        let reference = points::checkin_reference(id);
+        let reference = points::checkin_reference(checkin.id);
         if existing.is_some() {
-            points::writer::reverse(conn, self.now, points::Source::Checkin, &reference, Why::Replaced)
+            points::writer::reverse(conn, now, points::Source::Checkin, &reference, Why::Replaced).map_err(internal)?;
+        }
+        if checkin.status == Status::Accepted {
+            points::writer::award(conn, now, user, points::Source::Checkin, &reference, self.new.day)
                 .map_err(internal)?;
         }
-        if w.status == Status::Accepted {
-            points::writer::award(conn, self.now, self.user, points::Source::Checkin, &reference, self.new.day)
-                .map_err(internal)?;
-        }
-        let checkin = checkin_by(store::BY_ID, &[&id])?.ok_or(AppError::NotFound)?;
         if let Some(before) = &existing {
             let json = |v: &Checkin| serde_json::to_string(v).ok();
             conn.prepare_cached(crate::audit::INSERT)
                 .and_then(|mut s| {
                     s.execute(params![
-                        self.now,
-                        self.user.0,
+                        now,
+                        user.0,
                         "challenges.checkin_replace",
                         "challenge_checkin",
-                        id,
+                        checkin.id,
                         p.street_id,
-                        format!("challenge_checkin#{id}"),
+                        format!("challenge_checkin#{}", checkin.id),
                         json(before),
                         json(&checkin)
                     ])
@@ -297,52 +323,48 @@ impl Write for CheckIn {
     }
 
     async fn on_pool(self, db: &Db) -> AppResult<Answer> {
-        let (user, now) = (self.user, self.now);
+        let (user, now, c) = (self.user, self.now, &self.challenge);
         let mut tx = db.begin().await?;
-        let c = store::challenge(&mut tx, self.challenge_id).await?.ok_or(AppError::NotFound)?;
-        let metres = claim(&c, &self.new, now)?;
         // Locks the person's participation until the end: their check-ins run one by one.
         let p =
             store::lock_participant(&mut tx, c.id, user.0, now).await?.ok_or(AppError::Rule("challenge.join_first"))?;
         // Under the lock: a retry racing its first attempt finds what the first one wrote.
-        if let Some(key) = &self.new.idempotency_key
-            && let Some(first) = store::checkin_by_key(&mut tx, user, key).await?
-        {
+        let day = self.new.day.format("%Y-%m-%d").to_string();
+        let rows = store::day_and_key(&mut tx, c.id, user, &day, self.new.idempotency_key.as_deref()).await?;
+        let found = Found::of(rows, &self, &day);
+        if let Some(first) = found.retry {
             return Ok(Answer { created: first.revision == 0, checkin: first });
         }
-        let day = self.new.day.format("%Y-%m-%d").to_string();
-        let existing = store::checkin_of(&mut tx, c.id, user, &day, self.new.kind).await?;
         let track_used = match &self.new.track_hash {
             Some(hash) => store::track_used(&mut tx, c.id, hash).await?,
             None => false,
         };
-        let others = store::others_today(&mut tx, c.id, user, &day, self.new.kind).await?;
-        let decided = outcome(&c, &self.new, metres, existing.as_ref(), track_used, others)?;
-        let w = self.write(&day, metres, decided);
-        let (id, old_counted) = match &existing {
-            None => (store::insert_checkin(&mut tx, c.id, user, &w, now).await?, 0),
-            Some(e) => {
-                store::replace_checkin(&mut tx, e.id, &w, now).await?;
-                (e.id, e.counted_m)
-            }
+        let existing = found.existing;
+        let decided = outcome(c, &self.new, self.metres, existing.as_ref(), track_used, found.others_today_m)?;
+        let w = self.write(&day, decided);
+        let checkin = match &existing {
+            None => store::insert_checkin(&mut tx, c.id, user, &w, now).await?,
+            Some(e) => store::replace_checkin(&mut tx, e.id, &w, now).await?,
         };
-        let delta = w.counted_m - old_counted;
-        if delta != 0 {
-            store::add_counted(&mut tx, &p, delta, now).await?;
-        }
         // Points in this transaction (the module doc says why): a replaced check-in's award is taken back,
         // and an accepted one is awarded (again, in a new round, if it replaced one).
-        let reference = points::checkin_reference(id);
+        let reference = points::checkin_reference(checkin.id);
         if existing.is_some() {
             points::reverse(&mut tx, now, points::Source::Checkin, &reference, Why::Replaced).await?;
         }
-        if w.status == Status::Accepted {
+        if checkin.status == Status::Accepted {
             points::award(&mut tx, now, user, points::Source::Checkin, &reference, self.new.day).await?;
         }
-        let checkin = store::checkin(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         if let Some(before) = &existing {
-            let change = Change::new("challenge_checkin", id, p.street_id.map(StreetId)).before(before).after(&checkin);
+            let change =
+                Change::new("challenge_checkin", checkin.id, p.street_id.map(StreetId)).before(before).after(&checkin);
             audit::record(&mut tx, now, user, "challenges.checkin_replace", change).await?;
+        }
+        // Last before the commit: the team's row is shared by hundreds of people checking in
+        // at once, and its lock is held from here to the commit.
+        let delta = checkin.counted_m - existing.as_ref().map_or(0, |e| e.counted_m);
+        if delta != 0 {
+            store::add_counted(&mut tx, &p, delta, now).await?;
         }
         tx.commit().await?;
         Ok(Answer { checkin, created: existing.is_none() })
@@ -415,6 +437,7 @@ pub async fn review(
     let change = Change::new("challenge_checkin", checkin_id, p.street_id.map(StreetId)).before(&before).after(&after);
     audit::record(&mut tx, now, user.id, "challenges.checkin_review", change).await?;
     tx.commit().await?;
+    team_sums::changed(state, c.id);
     Ok(after)
 }
 

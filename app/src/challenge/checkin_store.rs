@@ -3,7 +3,6 @@
 //! and the pool (sqlx) run the very same text; the row mapper serves both.
 
 use serde::Serialize;
-use sqlx::Row as _;
 
 use crate::challenge::model::{Kind, Status};
 use crate::db::Conn;
@@ -76,17 +75,13 @@ pub fn checkin_from<R: Row>(r: &R) -> std::result::Result<Checkin, R::Error> {
     })
 }
 
-/// Check-ins chosen by `filter` (one of [`BY_ID`], [`BY_KEY`], [`BY_DAY_AND_KIND`]).
+/// Check-ins chosen by `filter` ([`BY_ID`]).
 pub fn select_checkins(filter: &str) -> String {
     format!("select {CHECKIN_COLUMNS} from challenge_checkins where {filter}")
 }
 
 /// One check-in by id ($1).
 pub const BY_ID: &str = "checkin_id = $1";
-/// The person's ($1) check-in written with an idempotency key ($2).
-pub const BY_KEY: &str = "user_id = $1 and idempotency_key = $2";
-/// The person's check-in for a challenge ($1), person ($2), day ($3) and kind ($4).
-pub const BY_DAY_AND_KIND: &str = "challenge_id = $1 and user_id = $2 and day = $3 and kind = $4";
 
 /// One check-in.
 pub async fn checkin(conn: &mut Conn, id: i64) -> Result<Option<Checkin>> {
@@ -94,40 +89,37 @@ pub async fn checkin(conn: &mut Conn, id: i64) -> Result<Option<Checkin>> {
     sqlx::query(&sql).bind(id).fetch_optional(conn).await?.as_ref().map(checkin_from).transpose()
 }
 
-/// The person's check-in for a day and kind.
-pub async fn checkin_of(
+/// What a new check-in is decided on, in one read: the person's check-ins of the day in the
+/// challenge (every kind: the one it replaces, and the others the daily cap adds up), and the
+/// one their request with this idempotency key wrote (in any challenge; None: no key). A row
+/// may come twice.
+pub async fn day_and_key(
     conn: &mut Conn,
     challenge: i64,
     user: UserId,
     day: &str,
-    kind: Kind,
-) -> Result<Option<Checkin>> {
-    let sql = select_checkins(BY_DAY_AND_KIND);
-    let row = sqlx::query(&sql).bind(challenge).bind(user.0).bind(day).bind(kind.as_str()).fetch_optional(conn).await?;
-    row.as_ref().map(checkin_from).transpose()
-}
-
-/// The check-in last written by the person's request with this idempotency key.
-pub async fn checkin_by_key(conn: &mut Conn, user: UserId, key: &str) -> Result<Option<Checkin>> {
-    let sql = select_checkins(BY_KEY);
-    sqlx::query(&sql).bind(user.0).bind(key).fetch_optional(conn).await?.as_ref().map(checkin_from).transpose()
-}
-
-/// Metres the person's other kinds count on `day`.
-pub async fn others_today(conn: &mut Conn, challenge: i64, user: UserId, day: &str, kind: Kind) -> Result<i64> {
-    sqlx::query(OTHERS_TODAY)
+    key: Option<&str>,
+) -> Result<Vec<Checkin>> {
+    let rows = sqlx::query(&day_and_key_sql())
         .bind(challenge)
         .bind(user.0)
         .bind(day)
-        .bind(kind.as_str())
-        .fetch_one(conn)
-        .await?
-        .try_get(0)
+        .bind(user.0)
+        .bind(key)
+        .fetch_all(conn)
+        .await?;
+    rows.iter().map(checkin_from).collect()
 }
 
-/// [`others_today`]'s statement.
-pub const OTHERS_TODAY: &str = "select cast(coalesce(sum(counted_m), 0) as bigint) from challenge_checkins \
-    where challenge_id = $1 and user_id = $2 and day = $3 and kind <> $4";
+/// [`day_and_key`]'s statement: challenge ($1), person ($2), day ($3), the person again ($4),
+/// the key ($5) — numbered in order of appearance, so SQLite's writer thread binds them by
+/// position too.
+pub fn day_and_key_sql() -> String {
+    format!(
+        "select {CHECKIN_COLUMNS} from challenge_checkins where challenge_id = $1 and user_id = $2 and day = $3 \
+         union all select {CHECKIN_COLUMNS} from challenge_checkins where user_id = $4 and idempotency_key = $5"
+    )
+}
 
 /// Whether a track with this hash was already checked in to the challenge, by anyone, for any
 /// day — the day's own check-in too: the same track uploaded again is refused, not a
@@ -168,15 +160,15 @@ pub struct CheckinWrite<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
-/// Saves a first check-in for its day and kind; its id.
+/// Saves a first check-in for its day and kind; the check-in as saved.
 pub async fn insert_checkin(
     conn: &mut Conn,
     challenge: i64,
     user: UserId,
     w: &CheckinWrite<'_>,
     now: i64,
-) -> Result<i64> {
-    sqlx::query(INSERT_CHECKIN)
+) -> Result<Checkin> {
+    let row = sqlx::query(&insert_checkin_sql())
         .bind(challenge)
         .bind(user.0)
         .bind(w.day)
@@ -192,18 +184,22 @@ pub async fn insert_checkin(
         .bind(w.idempotency_key)
         .bind(now)
         .fetch_one(conn)
-        .await?
-        .try_get(0)
+        .await?;
+    checkin_from(&row)
 }
 
 /// [`insert_checkin`]'s statement.
-pub const INSERT_CHECKIN: &str = "insert into challenge_checkins (challenge_id, user_id, day, kind, claimed_m, steps, \
-    minutes, source, status, counted_m, reason, track_hash, idempotency_key, created_at, updated_at) \
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) returning checkin_id";
+pub fn insert_checkin_sql() -> String {
+    format!(
+        "insert into challenge_checkins (challenge_id, user_id, day, kind, claimed_m, steps, minutes, source, status, \
+         counted_m, reason, track_hash, idempotency_key, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) returning {CHECKIN_COLUMNS}"
+    )
+}
 
-/// Replaces a check-in's figures and verdict (its day and kind stay).
-pub async fn replace_checkin(conn: &mut Conn, id: i64, w: &CheckinWrite<'_>, now: i64) -> Result<()> {
-    sqlx::query(REPLACE_CHECKIN)
+/// Replaces a check-in's figures and verdict (its day and kind stay); the check-in as saved.
+pub async fn replace_checkin(conn: &mut Conn, id: i64, w: &CheckinWrite<'_>, now: i64) -> Result<Checkin> {
+    let row = sqlx::query(&replace_checkin_sql())
         .bind(w.claimed_m)
         .bind(w.steps)
         .bind(w.minutes)
@@ -215,15 +211,19 @@ pub async fn replace_checkin(conn: &mut Conn, id: i64, w: &CheckinWrite<'_>, now
         .bind(w.idempotency_key)
         .bind(now)
         .bind(id)
-        .execute(conn)
+        .fetch_one(conn)
         .await?;
-    Ok(())
+    checkin_from(&row)
 }
 
 /// [`replace_checkin`]'s statement, its parameters in order of appearance.
-pub const REPLACE_CHECKIN: &str = "update challenge_checkins set claimed_m = $1, steps = $2, minutes = $3, source = $4, \
-    status = $5, counted_m = $6, reason = $7, track_hash = $8, idempotency_key = $9, revision = revision + 1, \
-    updated_at = $10 where checkin_id = $11";
+pub fn replace_checkin_sql() -> String {
+    format!(
+        "update challenge_checkins set claimed_m = $1, steps = $2, minutes = $3, source = $4, status = $5, \
+         counted_m = $6, reason = $7, track_hash = $8, idempotency_key = $9, revision = revision + 1, \
+         updated_at = $10 where checkin_id = $11 returning {CHECKIN_COLUMNS}"
+    )
+}
 
 /// Records an organiser's decision on a check-in.
 pub async fn set_review(

@@ -142,6 +142,7 @@ pub async fn create_team(
     let change = Change::new("challenge_team", id, c.street_id.map(StreetId)).after(&saved);
     audit::record(&mut tx, now, user.id, "challenges.team_create", change).await?;
     tx.commit().await?;
+    team_sums::changed(state, challenge_id);
     Ok(saved)
 }
 
@@ -248,6 +249,7 @@ pub async fn join(
         }
     }
     tx.commit().await?;
+    team_sums::changed(state, challenge_id);
     Ok(Joined { participant: p, new })
 }
 
@@ -366,36 +368,58 @@ pub async fn board(
     by: BoardBy,
     period: Period,
 ) -> AppResult<(Challenge, Vec<BoardRow>)> {
+    let (c, mut rows) = match by {
+        BoardBy::Team => team_board(state, user, challenge_id, period).await?,
+        BoardBy::Street | BoardBy::Person => people_board(state, user, challenge_id, by).await?,
+    };
+    rows.sort_by(|a, b| b.real_m.cmp(&a.real_m).then(a.id.cmp(&b.id)));
+    Ok((c, rows))
+}
+
+/// The teams' board, from the teams as kept (`team_sums::teams`: the morning's most read page).
+async fn team_board(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    challenge_id: i64,
+    period: Period,
+) -> AppResult<(Challenge, Vec<BoardRow>)> {
+    let kept = team_sums::teams(state, challenge_id, user.map(|u| u.id)).await?;
+    let points = team_sums::points(state, challenge_id).await?;
+    let today = match period {
+        Period::All => None,
+        Period::Today => Some(team_sums::day(state, challenge_id, local_day(state.clock.unix())).await?),
+    };
+    let rows = kept
+        .teams
+        .iter()
+        .map(|t| {
+            // Today: the day's metres of the team, by the same mean as overall.
+            let counted_m = today.as_ref().map_or(t.counted_m, |d| d.get(&t.id).copied().unwrap_or(0));
+            BoardRow {
+                id: Some(t.id),
+                real_m: team_mean_m(counted_m, t.members),
+                total_m: counted_m,
+                members: t.members,
+                points: Some(points.get(&t.id).copied().unwrap_or(0)),
+                name: t.name.clone(),
+                team: None,
+            }
+        })
+        .collect();
+    Ok((kept.challenge.clone(), rows))
+}
+
+/// The streets' board, or the people's (when the organiser turned it on).
+async fn people_board(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    challenge_id: i64,
+    by: BoardBy,
+) -> AppResult<(Challenge, Vec<BoardRow>)> {
     let mut conn = state.db.conn().await?;
     let c = store::challenge(&mut conn, challenge_id).await?.ok_or(AppError::NotFound)?;
-    let mut rows: Vec<BoardRow> = match by {
-        BoardBy::Team => {
-            let teams = store::teams(&mut conn, challenge_id).await?;
-            drop(conn);
-            let points = team_sums::points(state, challenge_id).await?;
-            let today = match period {
-                Period::All => None,
-                Period::Today => Some(team_sums::day(state, challenge_id, local_day(state.clock.unix())).await?),
-            };
-            teams
-                .into_iter()
-                .map(|t| {
-                    // Today: the day's metres of the team, by the same mean as overall.
-                    let counted_m = today.as_ref().map_or(t.counted_m, |d| d.get(&t.id).copied().unwrap_or(0));
-                    (t, counted_m)
-                })
-                .map(|(t, counted_m)| BoardRow {
-                    id: Some(t.id),
-                    real_m: team_mean_m(counted_m, t.members),
-                    total_m: counted_m,
-                    members: t.members,
-                    points: Some(points.get(&t.id).copied().unwrap_or(0)),
-                    name: t.name,
-                    team: None,
-                })
-                .collect()
-        }
-        BoardBy::Street => store::street_totals(&mut conn, challenge_id)
+    if by == BoardBy::Street {
+        let rows = store::street_totals(&mut conn, challenge_id)
             .await?
             .into_iter()
             .map(|s| BoardRow {
@@ -407,30 +431,28 @@ pub async fn board(
                 team: None,
                 points: None,
             })
-            .collect(),
-        BoardBy::Person => {
-            if !c.personal_board {
-                return Err(AppError::Rule("challenge.personal_board_off"));
-            }
-            // Names of people: for those signed in only.
-            if user.is_none() {
-                return Err(AppError::Unauthorized);
-            }
-            store::top_people(&mut conn, challenge_id, 100)
-                .await?
-                .into_iter()
-                .map(|p| BoardRow {
-                    id: None,
-                    name: p.name,
-                    real_m: p.counted_m,
-                    total_m: p.counted_m,
-                    members: 1,
-                    team: p.team,
-                    points: None,
-                })
-                .collect()
-        }
-    };
-    rows.sort_by(|a, b| b.real_m.cmp(&a.real_m).then(a.id.cmp(&b.id)));
+            .collect();
+        return Ok((c, rows));
+    }
+    if !c.personal_board {
+        return Err(AppError::Rule("challenge.personal_board_off"));
+    }
+    // Names of people: for those signed in only.
+    if user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let rows = store::top_people(&mut conn, challenge_id, 100)
+        .await?
+        .into_iter()
+        .map(|p| BoardRow {
+            id: None,
+            name: p.name,
+            real_m: p.counted_m,
+            total_m: p.counted_m,
+            members: 1,
+            team: p.team,
+            points: None,
+        })
+        .collect();
     Ok((c, rows))
 }

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::db::{Conn, per_engine};
+use crate::db::Conn;
 use crate::ids::UserId;
 use crate::points::model::{Rule, Source, Why};
 
@@ -18,11 +18,12 @@ const RULE_COLUMNS: &str = "rule_id, source, version, points, daily_cap, created
 pub(crate) const CURRENT_RULE: &str = "select rule_id, source, version, points, daily_cap, created_at \
      from points_rules where source = $1 order by version desc limit 1";
 
-/// Makes the person's ($1) totals row at 0 (now $2) unless they have one.
-pub(crate) const ENSURE_TOTAL: &str =
-    "insert into points_totals (user_id, total, updated_at) values ($1, 0, $2) on conflict (user_id) do nothing";
+/// Makes the person's ($1) totals row at 0 (now $2) unless they have one, and reads their
+/// total — one statement that on PostgreSQL also locks the row (an upsert's update does).
+pub(crate) const LOCK_TOTAL: &str = "insert into points_totals (user_id, total, updated_at) values ($1, 0, $2) \
+     on conflict (user_id) do update set updated_at = excluded.updated_at returning total";
 
-/// The person's ($1) total (SQLite: its write transactions exclude each other already).
+/// The person's ($1) total, for reading.
 pub(crate) const SELECT_TOTAL: &str = "select total from points_totals where user_id = $1";
 
 /// Adds $1 to the person's ($3) total at $2; the new total. (Numbered in order of appearance:
@@ -106,13 +107,11 @@ pub async fn add_rule(
 }
 
 /// Takes the person's totals row (made at 0 the first time) until the transaction ends, and
-/// reads their total. On PostgreSQL `for update` makes a second award for the same person
-/// wait here, before it reads the day's sum; SQLite's write transactions already exclude each
-/// other (`BEGIN IMMEDIATE`).
+/// reads their total. On PostgreSQL the upsert's row lock makes a second award for the same
+/// person wait here, before it reads the day's sum; SQLite's write transactions already
+/// exclude each other (`BEGIN IMMEDIATE`).
 pub async fn lock_person(conn: &mut Conn, user: UserId, now: i64) -> Result<i64> {
-    sqlx::query(ENSURE_TOTAL).bind(user.0).bind(now).execute(&mut *conn).await?;
-    let sql = per_engine(conn, SELECT_TOTAL, "select total from points_totals where user_id = $1 for update");
-    sqlx::query_scalar(sql).bind(user.0).fetch_one(conn).await
+    sqlx::query_scalar(LOCK_TOTAL).bind(user.0).bind(now).fetch_one(conn).await
 }
 
 /// Adds `delta` to the person's total (their row locked by [`lock_person`]); the new total.

@@ -18,8 +18,7 @@ type Result<T> = rusqlite::Result<T>;
 
 /// Makes the person's totals row if needed, and reads their total.
 fn total_of(conn: &Connection, user: UserId, now: i64) -> Result<i64> {
-    conn.prepare_cached(store::ENSURE_TOTAL)?.execute(params![user.0, now])?;
-    conn.prepare_cached(store::SELECT_TOTAL)?.query_row(params![user.0], |r| r.get(0))
+    conn.prepare_cached(store::LOCK_TOTAL)?.query_row(params![user.0, now], |r| r.get(0))
 }
 
 /// Appends an entry and moves the total; the new total.

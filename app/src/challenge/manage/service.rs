@@ -19,6 +19,7 @@ use crate::challenge::manage::store as mstore;
 use crate::challenge::model::{TeamKind, join_code};
 use crate::challenge::service::{check_places, create_team, runs};
 use crate::challenge::store::{self, Challenge, Team};
+use crate::challenge::team_sums;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::ids::StreetId;
 
@@ -47,6 +48,7 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: i64, mut new: Chal
     let change = Change::new("challenge", id, before.street_id.map(StreetId)).before(&before).after(&after);
     audit::record(&mut tx, now, user.id, "challenges.update", change).await?;
     tx.commit().await?;
+    team_sums::changed(state, id);
     Ok(after)
 }
 
@@ -115,6 +117,7 @@ pub async fn rename_team(
     let change = Change::new("challenge_team", team_id, before.street_id.map(StreetId)).before(&before).after(&after);
     audit::record(&mut tx, now, user.id, "challenges.team_rename", change).await?;
     tx.commit().await?;
+    team_sums::changed(state, challenge_id);
     Ok(())
 }
 

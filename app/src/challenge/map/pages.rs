@@ -2,8 +2,8 @@
 //! viewer's highlighted), `/challenges/{id}/milestones/{seq}/card.png` and `card.svg`.
 //! Anyone may look, as at the challenge page; a signed-in participant sees their own team.
 //!
-//! The map is cheap (three small queries, the route projected once), so it is drawn for each
-//! request and cached by the browser for 30 seconds, with an ETag to answer 304 after that.
+//! The map is drawn for each request from the teams as the boards keep them (`team_sums`), and
+//! cached by the browser for 30 seconds, with an ETag to answer 304 after that.
 //! Cards are rendered on the blocking pool and kept by their SVG's hash (see `render`).
 
 use axum::Router;
@@ -20,7 +20,8 @@ use crate::challenge::map::render::{self, CARDS, Cache, RENDERING, Rendered};
 use crate::challenge::model::team_mean_m;
 use crate::challenge::route::{LONG_MARCH, Milestone, Route};
 use crate::challenge::service;
-use crate::challenge::store::{self, Challenge};
+use crate::challenge::store::{self, Challenge, Team};
+use crate::challenge::team_sums;
 use crate::challenge::views::km_text;
 use crate::error::{AppError, AppResult};
 use crate::web::Ctx;
@@ -38,34 +39,39 @@ pub fn router() -> Router<AppState> {
 async fn drawable(state: &AppState, id: i64) -> AppResult<(Challenge, &'static Route)> {
     let mut conn = state.db.conn().await?;
     let c = store::challenge(&mut conn, id).await?.ok_or(AppError::NotFound)?;
-    let route = Route::named(&c.route).filter(|_| c.route == LONG_MARCH).ok_or(AppError::NotFound)?;
+    let route = route_of(&c)?;
     Ok((c, route))
 }
 
+/// The route a challenge follows, if we can draw it.
+fn route_of(c: &Challenge) -> AppResult<&'static Route> {
+    Route::named(&c.route).filter(|_| c.route == LONG_MARCH).ok_or(AppError::NotFound)
+}
+
 async fn map(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<i64>) -> AppResult<Response> {
-    let (c, route) = drawable(&state, id).await?;
+    // The teams as kept for the boards (`team_sums::teams`): the map is read as often.
+    let kept = team_sums::teams(&state, id, ctx.user.as_ref().map(|u| u.id)).await?;
+    let (c, route) = (&kept.challenge, route_of(&kept.challenge)?);
     let sketch = MAP.as_ref().ok_or(AppError::NotFound)?;
-    let mut conn = state.db.conn().await?;
-    let mut teams = store::teams(&mut conn, id).await?;
     let mine = match &ctx.user {
-        Some(u) => store::participant(&mut conn, id, u.id).await?.and_then(|p| p.team_id),
+        Some(u) => store::participant(&mut *state.db.conn().await?, id, u.id).await?.and_then(|p| p.team_id),
         None => None,
     };
-    drop(conn);
     // Best first, as on the board.
+    let mut teams: Vec<&Team> = kept.teams.iter().collect();
     teams.sort_by_key(|t| (std::cmp::Reverse(team_mean_m(t.counted_m, t.members)), t.id));
     let (per, unit) = (ctx.t("challenge.page.per_member"), ctx.t("challenge.page.km_unit"));
     let marks: Vec<TeamMark> = teams
         .into_iter()
         .enumerate()
         .map(|(i, t)| {
-            let s = service::team_standing(&c, &t);
+            let s = service::team_standing(c, t);
             TeamMark {
                 km: format!("{per} {} {unit}", km_text(s.real_m)),
                 route_m: s.route_m,
                 rank: i + 1,
                 mine: Some(t.id) == mine,
-                name: t.name,
+                name: t.name.clone(),
             }
         })
         .collect();
