@@ -19,6 +19,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use tokio::sync::Barrier;
+
 use anyhow::{Context as _, bail};
 use rand::{Rng as _, SeedableRng as _};
 use sqlx::Connection as _;
@@ -56,12 +58,21 @@ pub enum Command {
         day: String,
         #[arg(long, default_value_t = 500)]
         connections: usize,
+        /// Check-ins a second, all connections together (0: each connection checks in again as
+        /// soon as it is answered — the server's capacity, its latency then mostly queueing).
+        /// Paced check-ins are timed from when they were due, so a late answer counts its wait.
+        #[arg(long, default_value_t = 0)]
+        rate: u64,
         /// Connections reading `--read` paths meanwhile, one request after another
         #[arg(long, default_value_t = 0)]
         readers: usize,
         /// Paths the readers GET in turn (e.g. the board and the map)
         #[arg(long)]
         read: Vec<String>,
+        /// Reads a second, all readers together (0: each reads as fast as it is answered). Paced
+        /// reads are timed from when they were due, so a slow answer counts its wait too.
+        #[arg(long, default_value_t = 0)]
+        read_rate: u64,
         #[arg(long, default_value_t = 20)]
         seconds: u64,
         /// Where to write the 2xx answers (id,status)
@@ -82,9 +93,22 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Setup { url, token, database_url, teams, day } => {
             setup(&url, &token, &database_url, teams, &day).await
         }
-        Command::Rush { url, tokens, challenge, day, connections, readers, read, seconds, answers } => {
+        Command::Rush {
+            url,
+            tokens,
+            challenge,
+            day,
+            connections,
+            rate,
+            readers,
+            read,
+            read_rate,
+            seconds,
+            answers,
+        } => {
             let tokens = crate::read_tokens(&tokens)?;
-            rush(Rush { urls: url, tokens, challenge, day, connections, readers, read, seconds }, answers).await
+            let r = Rush { urls: url, tokens, challenge, day, connections, rate, readers, read, read_rate, seconds };
+            rush(r, answers).await
         }
         Command::Check { database_url, answers } => check(&database_url, &answers).await,
     }
@@ -161,9 +185,46 @@ struct Rush {
     challenge: i64,
     day: String,
     connections: usize,
+    rate: u64,
     readers: usize,
     read: Vec<String>,
+    read_rate: u64,
     seconds: u64,
+}
+
+/// When one connection's requests are due: back to back, or paced — every `connections / rate`
+/// seconds, this connection's first one offset so that the connections interleave.
+struct Pace {
+    every: Option<Duration>,
+    due: Instant,
+}
+
+impl Pace {
+    /// From `start`.
+    fn new(rate: u64, connections: usize, index: usize, start: Instant) -> Self {
+        let every = (rate > 0).then(|| Duration::from_secs_f64(connections as f64 / rate as f64));
+        let offset = every.map_or(Duration::ZERO, |e| e.mul_f64(index as f64 / connections as f64));
+        Self { every, due: start + offset }
+    }
+
+    /// Whether the run is over for this connection: paced, once nothing more falls due before
+    /// the deadline (a connection behind its schedule still sends what fell due, late, so the
+    /// run takes longer and the rate achieved shows it).
+    fn over(&self, deadline: Instant) -> bool {
+        match self.every {
+            Some(_) => self.due >= deadline,
+            None => Instant::now() >= deadline,
+        }
+    }
+
+    /// Waits for the next request's turn; when it counts as sent (its due time, when paced).
+    async fn turn(&mut self) -> Instant {
+        let Some(every) = self.every else { return Instant::now() };
+        tokio::time::sleep_until(self.due.into()).await;
+        let due = self.due;
+        self.due += every;
+        due
+    }
 }
 
 #[derive(Default)]
@@ -172,6 +233,8 @@ struct Tally {
     by_status: [u64; 6],
     transport_errors: u64,
     answers: Vec<(i64, String)>,
+    /// The first request sent and the last answer received: the span the rate is over.
+    span: Option<(Instant, Instant)>,
 }
 
 impl Tally {
@@ -182,6 +245,23 @@ impl Tally {
         }
         self.transport_errors += other.transport_errors;
         self.answers.extend(other.answers);
+        self.span = match (self.span, other.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// Times one answer of a request sent (or due) at `sent`.
+    fn timed(&mut self, sent: Instant, status: u16) {
+        let now = Instant::now();
+        self.latencies_us.push(u32::try_from((now - sent).as_micros()).unwrap_or(u32::MAX));
+        self.by_status[usize::from(status / 100).min(5)] += 1;
+        self.span = Some(self.span.map_or((sent, now), |(first, _)| (first, now)));
+    }
+
+    /// Seconds from the first request to the last answer.
+    fn seconds(&self) -> f64 {
+        self.span.map_or(0.0, |(first, last)| (last - first).as_secs_f64())
     }
 
     fn line(&mut self, what: &str, elapsed: f64) -> String {
@@ -225,23 +305,34 @@ fn checkin_body(rng: &mut rand::rngs::StdRng, day: &str) -> String {
     body.to_string()
 }
 
-async fn checker(url: String, r: Arc<Rush>, index: usize, deadline: Instant) -> anyhow::Result<Tally> {
+/// Every connection opens first, then all start together: opening 500 connections is not what
+/// is timed. (They wait idle meanwhile, so the script lifts the server's cap on connections
+/// waiting per address: every one of them comes from 127.0.0.1, as from a proxy.)
+async fn start_together(go: &Barrier, seconds: u64) -> (Instant, Instant) {
+    go.wait().await;
+    let start = Instant::now();
+    (start, start + Duration::from_secs(seconds))
+}
+
+async fn checker(url: String, r: Arc<Rush>, index: usize, go: Arc<Barrier>) -> anyhow::Result<Tally> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(index as u64 + 1);
     let mine: Vec<&String> = r.tokens.iter().skip(index).step_by(r.connections).collect();
     let mut tally = Tally::default();
-    if mine.is_empty() {
-        return Ok(tally);
-    }
+    let connected = if mine.is_empty() { None } else { Some(Client::connect(&url).await) };
+    let (start, deadline) = start_together(&go, r.seconds).await;
+    let Some(client) = connected else { return Ok(tally) };
+    let mut client = client?;
     let path = format!("/api/v1/challenges/{}/checkins", r.challenge);
-    let mut client = Client::connect(&url).await?;
     let mut n = 0usize;
-    while Instant::now() < deadline {
+    let mut pace = Pace::new(r.rate, r.connections, index, start);
+    while !pace.over(deadline) {
         n += 1;
         let auth = format!("Bearer {}", mine[n % mine.len()]);
-        let key = format!("{index}-{n}");
+        // Fresh for each run too: a run for another day must not meet its keys as retries.
+        let key = format!("{}-{index}-{n}", r.day);
         let headers =
             [("authorization", auth.as_str()), ("content-type", "application/json"), ("idempotency-key", &key)];
-        let sent = Instant::now();
+        let sent = pace.turn().await;
         let answer = match client.send("POST", &path, &headers, checkin_body(&mut rng, &r.day)).await {
             Ok(a) => a,
             Err(_) => {
@@ -250,8 +341,7 @@ async fn checker(url: String, r: Arc<Rush>, index: usize, deadline: Instant) -> 
                 continue;
             }
         };
-        tally.latencies_us.push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
-        tally.by_status[usize::from(answer.status / 100).min(5)] += 1;
+        tally.timed(sent, answer.status);
         if answer.status / 100 == 2 {
             let v: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
             tally.answers.push((v["id"].as_i64().unwrap_or(-1), v["status"].as_str().unwrap_or_default().to_owned()));
@@ -260,18 +350,20 @@ async fn checker(url: String, r: Arc<Rush>, index: usize, deadline: Instant) -> 
     Ok(tally)
 }
 
-async fn reader(url: String, r: Arc<Rush>, index: usize, deadline: Instant) -> anyhow::Result<Tally> {
-    let mut client = Client::connect(&url).await?;
+async fn reader(url: String, r: Arc<Rush>, index: usize, go: Arc<Barrier>) -> anyhow::Result<Tally> {
+    let connected = Client::connect(&url).await;
+    let (start, deadline) = start_together(&go, r.seconds).await;
+    let mut client = connected?;
     let auth = format!("Bearer {}", r.tokens[index % r.tokens.len()]);
     let mut tally = Tally::default();
     let mut n = index;
-    while Instant::now() < deadline {
+    let mut pace = Pace::new(r.read_rate, r.readers, index, start);
+    while !pace.over(deadline) {
         n += 1;
         let path = &r.read[n % r.read.len()];
-        let sent = Instant::now();
+        let sent = pace.turn().await;
         let answer = client.send("GET", path, &[("authorization", auth.as_str())], String::new()).await?;
-        tally.latencies_us.push(u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX));
-        tally.by_status[usize::from(answer.status / 100).min(5)] += 1;
+        tally.timed(sent, answer.status);
     }
     Ok(tally)
 }
@@ -281,11 +373,11 @@ async fn rush(r: Rush, answers: Option<PathBuf>) -> anyhow::Result<()> {
         bail!("--readers needs --read paths");
     }
     let r = Arc::new(r);
-    let start = Instant::now();
-    let deadline = start + Duration::from_secs(r.seconds);
+    let go = Arc::new(Barrier::new(r.connections + r.readers));
     let url = |i: usize| r.urls[i % r.urls.len()].clone();
-    let checkers: Vec<_> = (0..r.connections).map(|i| tokio::spawn(checker(url(i), r.clone(), i, deadline))).collect();
-    let readers: Vec<_> = (0..r.readers).map(|i| tokio::spawn(reader(url(i), r.clone(), i, deadline))).collect();
+    let checkers: Vec<_> =
+        (0..r.connections).map(|i| tokio::spawn(checker(url(i), r.clone(), i, go.clone()))).collect();
+    let readers: Vec<_> = (0..r.readers).map(|i| tokio::spawn(reader(url(i), r.clone(), i, go.clone()))).collect();
     let mut writes = Tally::default();
     for t in checkers {
         writes.add(t.await??);
@@ -294,14 +386,15 @@ async fn rush(r: Rush, answers: Option<PathBuf>) -> anyhow::Result<()> {
     for t in readers {
         reads.add(t.await??);
     }
-    let elapsed = start.elapsed().as_secs_f64();
     if r.connections > 0 {
-        println!("{}", writes.line("check-ins", elapsed));
+        let seconds = writes.seconds();
+        println!("{}", writes.line("check-ins", seconds));
         let held = writes.answers.iter().filter(|(_, s)| s == "held").count();
         println!("   of the 2xx: {held} held for review");
     }
     if r.readers > 0 {
-        println!("{}", reads.line(&format!("reads of {}", r.read.join(" and ")), elapsed));
+        let seconds = reads.seconds();
+        println!("{}", reads.line(&format!("reads of {}", r.read.join(" and ")), seconds));
     }
     if let Some(path) = answers {
         let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
@@ -336,9 +429,14 @@ const INVARIANTS: [(&str, &str); 6] = [
     ),
     (
         "teams whose total is not the sum of their members' accepted and reduced check-ins",
-        "select count(*) from challenge_teams t where t.counted_m <> (select coalesce(sum(c.counted_m), 0) \
-         from challenge_participants p join challenge_checkins c on c.challenge_id = p.challenge_id \
-         and c.user_id = p.user_id where p.team_id = t.team_id and c.status in ('accepted', 'reduced'))",
+        // Summed per person first, then per team: a correlated sum per team lets SQLite's planner
+        // walk the (challenge, status) index once per member, minutes for 100,000 people.
+        "with person as (select challenge_id, user_id, sum(counted_m) as m from challenge_checkins \
+         where status in ('accepted', 'reduced') group by challenge_id, user_id), \
+         team as (select p.team_id, sum(s.m) as m from challenge_participants p join person s \
+         on s.challenge_id = p.challenge_id and s.user_id = p.user_id where p.team_id is not null group by p.team_id) \
+         select count(*) from challenge_teams t left join team s on s.team_id = t.team_id \
+         where t.counted_m <> coalesce(s.m, 0)",
     ),
     (
         "people whose points total is not the sum of their ledger",
@@ -357,6 +455,7 @@ async fn check(database_url: &str, answers: &PathBuf) -> anyhow::Result<()> {
     sqlx::any::install_default_drivers();
     let mut db = sqlx::AnyConnection::connect(database_url).await?;
     let mut failures = Vec::new();
+    let started = Instant::now();
     for (what, sql) in INVARIANTS {
         let n: i64 = sqlx::query_scalar(&format!("select cast(({sql}) as bigint)")).fetch_one(&mut db).await?;
         if n > 0 {
@@ -383,10 +482,11 @@ async fn check(database_url: &str, answers: &PathBuf) -> anyhow::Result<()> {
     let entries: i64 = sqlx::query_scalar("select count(*) from points_entries").fetch_one(&mut db).await?;
     println!(
         "invariants: {} 2xx answers, {} check-ins stored ({held} held, {counted_km} km counted), {entries} points \
-         entries; {}",
+         entries; {} (checked in {:.1} s)",
         answered.len(),
         stored.len(),
-        if failures.is_empty() { "all hold".to_owned() } else { failures.join("; ") }
+        if failures.is_empty() { "all hold".to_owned() } else { failures.join("; ") },
+        started.elapsed().as_secs_f64()
     );
     if failures.is_empty() { Ok(()) } else { bail!("invariants violated") }
 }
