@@ -62,6 +62,7 @@ pub struct TeamSums {
     sums: Mutex<HashMap<Key, Kept>>,
     summing: tokio::sync::Mutex<()>,
     teams: Mutex<HashMap<i64, Arc<Teams>>>,
+    teams_reading: Mutex<HashMap<i64, i64>>,
     challenges: Mutex<HashMap<i64, (i64, Arc<Challenge>)>>,
     wrote: Mutex<Wrote>,
 }
@@ -144,16 +145,26 @@ pub async fn day(state: &AppState, challenge: i64, day: NaiveDate) -> Result<Sum
     cached(state, Key::Day(challenge, day)).await
 }
 
-/// The challenge and its teams, at most [`TEAMS_FRESH_MS`] old — unless `viewer` checked in
-/// since they were read (see the module's doc). NotFound without the challenge.
+/// The challenge and its teams, at most [`TEAMS_FRESH_MS`] old (or, while one request reads
+/// them again, as old as that takes) — unless `viewer` checked in since they were read (see the
+/// module's doc). NotFound without the challenge.
 pub async fn teams(state: &AppState, challenge: i64, viewer: Option<UserId>) -> AppResult<Arc<Teams>> {
     let now = state.clock.now().timestamp_millis();
     let kept = state.team_sums.teams.lock().unwrap_or_else(PoisonError::into_inner).get(&challenge).cloned();
     if let Some(kept) = kept
-        && now - kept.read_at_ms < TEAMS_FRESH_MS
         && !viewer.is_some_and(|v| wrote_since(state, challenge, v, kept.read_at_ms))
     {
-        return Ok(kept);
+        if now - kept.read_at_ms < TEAMS_FRESH_MS {
+            return Ok(kept);
+        }
+        // Stale: one request reads them again, the others serve these meanwhile — a database
+        // too busy to answer at once (PostgreSQL past its capacity in a rush) would otherwise
+        // hold every reader behind the writes. A reading that never came back is given up.
+        let mut reading = state.team_sums.teams_reading.lock().unwrap_or_else(PoisonError::into_inner);
+        if reading.get(&challenge).is_some_and(|since| now - since < FRESH_FOR * 1_000) {
+            return Ok(kept);
+        }
+        reading.insert(challenge, now);
     }
     let mut conn = state.db.conn().await?;
     let c = store::challenge(&mut conn, challenge).await?.ok_or(AppError::NotFound)?;
@@ -161,6 +172,7 @@ pub async fn teams(state: &AppState, challenge: i64, viewer: Option<UserId>) -> 
     drop(conn);
     let read = Arc::new(Teams { challenge: c, teams, read_at_ms: now });
     state.team_sums.teams.lock().unwrap_or_else(PoisonError::into_inner).insert(challenge, read.clone());
+    state.team_sums.teams_reading.lock().unwrap_or_else(PoisonError::into_inner).remove(&challenge);
     Ok(read)
 }
 
