@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub enum Source {
     /// An accepted exercise check-in of a challenge (`checkin:{id}`).
     Checkin,
-    /// A correct quiz answer, scored once (`quiz:{milestone}:{question}`).
+    /// A correct quiz answer, scored once (`quiz:{challenge}:{question}`).
     Quiz,
     /// Attending a lecture or screening: the booking engine's attendance (`attendance:{reservation}`).
     Attendance,
