@@ -4,10 +4,18 @@
 
 WORK=$(mktemp -d)
 PIDS=()
-# BENCH_KEEP=1 keeps the scratch directory (its databases) for a look afterwards.
+# The PostgreSQL databases made are dropped on exit too. BENCH_KEEP=1 keeps the scratch
+# directory and the databases for a look afterwards.
 cleanup() {
   for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done
-  if [ -n "${BENCH_KEEP:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  local made=""
+  [ -f "$WORK/pg_databases" ] && made=$(cat "$WORK/pg_databases")
+  if [ -n "${BENCH_KEEP:-}" ]; then
+    echo "kept $WORK" $made >&2
+  else
+    for d in $made; do psql -q "$PG_URL" -c "drop database if exists $d with (force)" >&2 || true; done
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT
 
@@ -19,5 +27,7 @@ peak_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/
 pg_database() { # $1 a name prefix: a fresh database on the PostgreSQL server, its URL
   local name="$1_$(date +%s)_$RANDOM"
   psql -q "$PG_URL" -c "create database $name" >&2
+  # Called in a subshell ($(…)): a file, not a variable, remembers it for `cleanup`.
+  echo "$name" >> "$WORK/pg_databases"
   echo "${PG_URL%/*}/$name"
 }
