@@ -43,6 +43,10 @@ enum Key {
 
 /// How long a challenge's teams, as read, serve reads (milliseconds, by the app's clock).
 pub const TEAMS_FRESH_MS: i64 = 1_000;
+/// How long a request reading the teams again may take before it is given up, the others
+/// serving the old ones meanwhile; also how long who checked in is remembered ([`wrote`]).
+/// Milliseconds.
+const TEAMS_STALE_MS: i64 = FRESH_FOR * 1_000;
 
 /// A challenge and its teams (by id), as read at one moment.
 #[derive(Debug)]
@@ -51,28 +55,53 @@ pub struct Teams {
     pub challenge: Challenge,
     /// Its teams, by id.
     pub teams: Vec<Team>,
-    /// When they were read (app clock, milliseconds).
-    read_at_ms: i64,
 }
 
 /// The sums last read: when, and the sums; the teams last read, per challenge; and who checked
 /// in when, for the last [`TEAMS_FRESH_MS`].
 #[derive(Debug, Default)]
 pub struct TeamSums {
-    sums: Mutex<HashMap<Key, Kept>>,
+    sums: Mutex<HashMap<Key, Kept<Sums>>>,
     summing: tokio::sync::Mutex<()>,
-    teams: Mutex<HashMap<i64, Arc<Teams>>>,
-    teams_reading: Mutex<HashMap<i64, i64>>,
-    challenges: Mutex<HashMap<i64, (i64, Arc<Challenge>)>>,
+    teams: Mutex<HashMap<i64, Kept<Arc<Teams>>>>,
+    challenges: Mutex<HashMap<i64, Kept<Arc<Challenge>>>>,
     wrote: Mutex<Wrote>,
 }
 
-/// Sums as read (when, and what), and since when one request is reading them again.
+/// Something as read: when (in the unit its reader counts in), what, and since when one
+/// request is reading it again.
 #[derive(Debug)]
-struct Kept {
+struct Kept<T> {
     at: i64,
-    sums: Sums,
+    value: T,
     refreshing_since: Option<i64>,
+}
+
+impl<T: Clone> Kept<T> {
+    fn new(at: i64, value: T) -> Self {
+        Self { at, value, refreshing_since: None }
+    }
+
+    /// The value while younger than `fresh`.
+    fn fresh(&self, now: i64, fresh: i64) -> Option<T> {
+        (now - self.at < fresh).then(|| self.value.clone())
+    }
+
+    /// What to serve without reading: the value while fresh, or stale while another request
+    /// reads it again (under a rush a dozen readers would otherwise all read at once, behind
+    /// the writes). None: the caller reads, and is marked as reading. A reading request that
+    /// vanished (its client went away) is given up after `give_up`.
+    fn serve(&mut self, now: i64, fresh: i64, give_up: i64) -> Option<T> {
+        let reading = self.refreshing_since.is_some_and(|since| now - since < give_up);
+        if reading {
+            return Some(self.value.clone());
+        }
+        let value = self.fresh(now, fresh);
+        if value.is_none() {
+            self.refreshing_since = Some(now);
+        }
+        value
+    }
 }
 
 /// Who checked in when (app clock, milliseconds), and when what is too old to matter was last
@@ -84,45 +113,25 @@ struct Wrote {
 }
 
 impl TeamSums {
-    /// The sums to serve without summing: fresh ones, or stale ones while another request sums
-    /// them again (under a rush a dozen readers would otherwise all sum at once, for seconds).
-    /// None: the caller sums, and is marked as summing.
-    fn usable(&self, key: Key, now: i64) -> Option<Sums> {
-        let mut all = self.sums.lock().unwrap_or_else(PoisonError::into_inner);
-        let kept = all.get_mut(&key)?;
-        // A summing request that vanished (its client went away) is given up after a while.
-        let summing = kept.refreshing_since.is_some_and(|since| now - since < FRESH_FOR);
-        if now - kept.at < FRESH_FOR || summing {
-            return Some(kept.sums.clone());
-        }
-        kept.refreshing_since = Some(now);
-        None
-    }
-
-    /// Fresh sums only.
-    fn fresh(&self, key: Key, now: i64) -> Option<Sums> {
-        let all = self.sums.lock().unwrap_or_else(PoisonError::into_inner);
-        all.get(&key).filter(|kept| now - kept.at < FRESH_FOR).map(|kept| kept.sums.clone())
-    }
-
     fn keep(&self, key: Key, now: i64, sums: Sums) {
         let mut all = self.sums.lock().unwrap_or_else(PoisonError::into_inner);
         // Days go by: what is stale is dropped, so the map holds a few entries per challenge.
         all.retain(|_, kept| now - kept.at < FRESH_FOR);
-        all.insert(key, Kept { at: now, sums, refreshing_since: None });
+        all.insert(key, Kept::new(now, sums));
     }
 }
 
-/// One request sums stale sums again; the others meanwhile serve the stale ones (`usable`).
+/// One request sums stale sums again; the others meanwhile serve the stale ones (`Kept::serve`).
 async fn cached(state: &AppState, key: Key) -> Result<Sums, sqlx::Error> {
     let now = state.clock.unix();
-    if let Some(sums) = state.team_sums.usable(key, now) {
+    let kept = || state.team_sums.sums.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(sums) = kept().get_mut(&key).and_then(|k| k.serve(now, FRESH_FOR, FRESH_FOR)) {
         return Ok(sums);
     }
     // With nothing to serve meanwhile (the first read, or a summing that failed), one request
     // sums at a time and those that waited find its sums.
     let _one = state.team_sums.summing.lock().await;
-    if let Some(sums) = state.team_sums.fresh(key, now) {
+    if let Some(sums) = kept().get(&key).and_then(|k| k.fresh(now, FRESH_FOR)) {
         return Ok(sums);
     }
     let mut conn = state.db.conn().await?;
@@ -150,29 +159,31 @@ pub async fn day(state: &AppState, challenge: i64, day: NaiveDate) -> Result<Sum
 /// module's doc). NotFound without the challenge.
 pub async fn teams(state: &AppState, challenge: i64, viewer: Option<UserId>) -> AppResult<Arc<Teams>> {
     let now = state.clock.now().timestamp_millis();
-    let kept = state.team_sums.teams.lock().unwrap_or_else(PoisonError::into_inner).get(&challenge).cloned();
-    if let Some(kept) = kept
-        && !viewer.is_some_and(|v| wrote_since(state, challenge, v, kept.read_at_ms))
     {
-        if now - kept.read_at_ms < TEAMS_FRESH_MS {
-            return Ok(kept);
-        }
-        // Stale: one request reads them again, the others serve these meanwhile — a database
+        let mut all = state.team_sums.teams.lock().unwrap_or_else(PoisonError::into_inner);
+        // Stale ones are served while one request reads them again (`Kept::serve`): a database
         // too busy to answer at once (PostgreSQL past its capacity in a rush) would otherwise
-        // hold every reader behind the writes. A reading that never came back is given up.
-        let mut reading = state.team_sums.teams_reading.lock().unwrap_or_else(PoisonError::into_inner);
-        if reading.get(&challenge).is_some_and(|since| now - since < FRESH_FOR * 1_000) {
-            return Ok(kept);
+        // hold every reader behind the writes.
+        // For a signed-in viewer, a copy older than the check-ins remembered ([`wrote`]) may
+        // lack theirs.
+        if let Some(kept) = all.get_mut(&challenge)
+            && !viewer.is_some_and(|v| now - kept.at > TEAMS_STALE_MS || wrote_since(state, challenge, v, kept.at))
+            && let Some(teams) = kept.serve(now, TEAMS_FRESH_MS, TEAMS_STALE_MS)
+        {
+            return Ok(teams);
         }
-        reading.insert(challenge, now);
     }
     let mut conn = state.db.conn().await?;
     let c = store::challenge(&mut conn, challenge).await?.ok_or(AppError::NotFound)?;
     let teams = store::teams(&mut conn, challenge).await?;
     drop(conn);
-    let read = Arc::new(Teams { challenge: c, teams, read_at_ms: now });
-    state.team_sums.teams.lock().unwrap_or_else(PoisonError::into_inner).insert(challenge, read.clone());
-    state.team_sums.teams_reading.lock().unwrap_or_else(PoisonError::into_inner).remove(&challenge);
+    let read = Arc::new(Teams { challenge: c, teams });
+    state
+        .team_sums
+        .teams
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(challenge, Kept::new(now, read.clone()));
     Ok(read)
 }
 
@@ -183,14 +194,15 @@ fn wrote_since(state: &AppState, challenge: i64, user: UserId, at_ms: i64) -> bo
 }
 
 /// Notes that `user` has just checked in to `challenge` (after the commit), so that their next
-/// read of the teams is fresh. What is older than [`TEAMS_FRESH_MS`] is forgotten: every
-/// snapshot served is younger, so it was read after that check-in.
+/// read of the teams is fresh. What is older than [`TEAMS_STALE_MS`] is forgotten: a copy
+/// older than that is not served to a signed-in viewer ([`teams`]).
 pub fn wrote(state: &AppState, challenge: i64, user: UserId) {
     let now = state.clock.now().timestamp_millis();
     let mut wrote = state.team_sums.wrote.lock().unwrap_or_else(PoisonError::into_inner);
-    // Swept at most once per freshness span: a rush of thousands a second holds a span's worth.
+    // Swept at most once per freshness span: a rush of thousands a second holds half a
+    // minute's worth (a few MB).
     if now - wrote.swept_at_ms > TEAMS_FRESH_MS {
-        wrote.at.retain(|_, at| now - *at <= TEAMS_FRESH_MS);
+        wrote.at.retain(|_, at| now - *at <= TEAMS_STALE_MS);
         wrote.swept_at_ms = now;
     }
     wrote.at.insert((challenge, user), now);
@@ -200,14 +212,18 @@ pub fn wrote(state: &AppState, challenge: i64, user: UserId) {
 /// from its teams, so that checking in does not also keep the teams other people then read.
 pub async fn challenge(state: &AppState, id: i64) -> AppResult<Arc<Challenge>> {
     let now = state.clock.now().timestamp_millis();
-    let kept = state.team_sums.challenges.lock().unwrap_or_else(PoisonError::into_inner).get(&id).cloned();
-    if let Some((at, c)) = kept
-        && now - at < TEAMS_FRESH_MS
-    {
+    let kept = state
+        .team_sums
+        .challenges
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&id)
+        .and_then(|kept| kept.fresh(now, TEAMS_FRESH_MS));
+    if let Some(c) = kept {
         return Ok(c);
     }
     let c = Arc::new(store::challenge(&mut *state.db.conn().await?, id).await?.ok_or(AppError::NotFound)?);
-    state.team_sums.challenges.lock().unwrap_or_else(PoisonError::into_inner).insert(id, (now, c.clone()));
+    state.team_sums.challenges.lock().unwrap_or_else(PoisonError::into_inner).insert(id, Kept::new(now, c.clone()));
     Ok(c)
 }
 
