@@ -26,6 +26,8 @@
 //! (one fsync for the batch), on PostgreSQL in its own transaction on the pool. Reviews are
 //! rare and run on the pool on both engines, under the same participation lock.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension as _, params};
 
@@ -83,7 +85,7 @@ pub struct Answer {
 /// dropped at once when its organiser changes it on this instance): read for every check-in
 /// they cost a statement each in the morning rush.
 pub async fn check_in(state: &AppState, user: &CurrentUser, challenge_id: i64, new: NewCheckin) -> AppResult<Answer> {
-    let challenge = Challenge::clone(&*team_sums::challenge(state, challenge_id).await?);
+    let challenge = team_sums::challenge(state, challenge_id).await?;
     let now = state.clock.unix();
     let metres = claim(&challenge, &new, now)?;
     let answer = state.db.write(CheckIn { user: user.id, challenge, new, metres, now }).await?;
@@ -97,7 +99,7 @@ pub struct CheckIn {
     /// Who checks in.
     pub user: UserId,
     /// In which challenge.
-    pub challenge: Challenge,
+    pub challenge: Arc<Challenge>,
     /// What.
     pub new: NewCheckin,
     /// The real metres it claims ([`claim`]).
@@ -247,42 +249,26 @@ impl Write for CheckIn {
                 .and_then(|mut s| s.query_row(values, |r| store::checkin_from(r)))
                 .map_err(internal)
         };
+        // What both statements set, in `store::bind_figures`' order.
+        let status = w.status.as_str();
+        let figures = params![
+            w.claimed_m,
+            w.steps,
+            w.minutes,
+            w.source,
+            status,
+            w.counted_m,
+            w.reason,
+            w.track_hash,
+            w.idempotency_key
+        ];
+        let kind = w.kind.as_str();
         let checkin = match &existing {
-            None => saved(
-                store::insert_checkin_sql(),
-                params![
-                    challenge_id,
-                    user.0,
-                    w.day,
-                    w.kind.as_str(),
-                    w.claimed_m,
-                    w.steps,
-                    w.minutes,
-                    w.source,
-                    w.status.as_str(),
-                    w.counted_m,
-                    w.reason,
-                    w.track_hash,
-                    w.idempotency_key,
-                    now
-                ],
-            )?,
-            Some(e) => saved(
-                store::replace_checkin_sql(),
-                params![
-                    w.claimed_m,
-                    w.steps,
-                    w.minutes,
-                    w.source,
-                    w.status.as_str(),
-                    w.counted_m,
-                    w.reason,
-                    w.track_hash,
-                    w.idempotency_key,
-                    now,
-                    e.id
-                ],
-            )?,
+            None => {
+                let head = params![challenge_id, user.0, w.day, kind];
+                saved(store::insert_checkin_sql(), &[head, figures, params![now]].concat())?
+            }
+            Some(e) => saved(store::replace_checkin_sql(), &[figures, params![now, e.id]].concat())?,
         };
         let delta = checkin.counted_m - existing.as_ref().map_or(0, |e| e.counted_m);
         if delta != 0 {
@@ -323,7 +309,7 @@ impl Write for CheckIn {
     }
 
     async fn on_pool(self, db: &Db) -> AppResult<Answer> {
-        let (user, now, c) = (self.user, self.now, &self.challenge);
+        let (user, now, c) = (self.user, self.now, &*self.challenge);
         let mut tx = db.begin().await?;
         // Locks the person's participation until the end: their check-ins run one by one.
         let p =

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::challenge::model::{Kind, Status};
+use crate::challenge::store::AnyQuery;
 use crate::db::Conn;
 use crate::db::row::Row;
 use crate::ids::UserId;
@@ -168,12 +169,18 @@ pub async fn insert_checkin(
     w: &CheckinWrite<'_>,
     now: i64,
 ) -> Result<Checkin> {
-    let row = sqlx::query(&insert_checkin_sql())
-        .bind(challenge)
-        .bind(user.0)
-        .bind(w.day)
-        .bind(w.kind.as_str())
-        .bind(w.claimed_m)
+    let sql = insert_checkin_sql();
+    let q = sqlx::query(&sql).bind(challenge).bind(user.0).bind(w.day).bind(w.kind.as_str());
+    let row = bind_figures(q, w).bind(now).fetch_one(conn).await?;
+    checkin_from(&row)
+}
+
+/// Binds what both a first check-in and a replacement set, as the statement's next 9
+/// parameters in this order: claimed_m, steps, minutes, source, status, counted_m, reason,
+/// track_hash, idempotency_key (the writer thread's `checkin::CheckIn::on_writer` binds them in
+/// the same order).
+fn bind_figures<'q>(q: AnyQuery<'q>, w: &'q CheckinWrite<'q>) -> AnyQuery<'q> {
+    q.bind(w.claimed_m)
         .bind(w.steps)
         .bind(w.minutes)
         .bind(w.source)
@@ -182,10 +189,6 @@ pub async fn insert_checkin(
         .bind(w.reason)
         .bind(w.track_hash)
         .bind(w.idempotency_key)
-        .bind(now)
-        .fetch_one(conn)
-        .await?;
-    checkin_from(&row)
 }
 
 /// [`insert_checkin`]'s statement.
@@ -199,20 +202,8 @@ pub fn insert_checkin_sql() -> String {
 
 /// Replaces a check-in's figures and verdict (its day and kind stay); the check-in as saved.
 pub async fn replace_checkin(conn: &mut Conn, id: i64, w: &CheckinWrite<'_>, now: i64) -> Result<Checkin> {
-    let row = sqlx::query(&replace_checkin_sql())
-        .bind(w.claimed_m)
-        .bind(w.steps)
-        .bind(w.minutes)
-        .bind(w.source)
-        .bind(w.status.as_str())
-        .bind(w.counted_m)
-        .bind(w.reason)
-        .bind(w.track_hash)
-        .bind(w.idempotency_key)
-        .bind(now)
-        .bind(id)
-        .fetch_one(conn)
-        .await?;
+    let sql = replace_checkin_sql();
+    let row = bind_figures(sqlx::query(&sql), w).bind(now).bind(id).fetch_one(conn).await?;
     checkin_from(&row)
 }
 
