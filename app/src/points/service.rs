@@ -32,23 +32,18 @@ pub async fn award(
     day: NaiveDate,
 ) -> Result<Awarded, sqlx::Error> {
     let total = store::lock_person(conn, user, now).await?;
-    let latest = store::latest_award(conn, source, reference).await?.map(|a| (a.round, a.live));
-    let rule = store::current_rule(conn, source).await?;
-    let earned = match &rule {
-        Some(_) => store::day_sum(conn, user, source, day).await?,
-        None => 0,
-    };
-    match plan_award(latest, rule.as_ref(), earned) {
+    // Read under the person's lock: the day's sum is then the one the cap applies to.
+    let day = day.to_string();
+    let facts = store::award_facts(conn, user, source, reference, &day).await?;
+    match plan_award(facts.latest, facts.rule.as_ref(), facts.earned) {
         AwardPlan::Repeat => Ok(Awarded { points: 0, repeat: true, capped: false, total }),
         // Every source has a rule from the migration on; without one there is nothing to give.
         AwardPlan::NoRule => Ok(Awarded { points: 0, repeat: false, capped: false, total }),
         AwardPlan::Give { round, points, capped, rule_id } => {
-            let day = day.to_string();
             let entry = NewEntry { user, source, reference, round, points, day: &day, rule_id, reverses: None };
             // The entry is written even at 0 points: the reference is then scored (a retry adds
             // nothing), and the person's history says the cap was reached.
-            store::append(conn, &entry, now).await?;
-            let total = if points == 0 { total } else { store::add_to_total(conn, user, points, now).await? };
+            let total = store::append_and_add(conn, &entry, now, total).await?;
             Ok(Awarded { points, repeat: false, capped, total })
         }
     }

@@ -1,9 +1,7 @@
 //! SQL of the points ledger: rules (versioned), entries (appended, never changed) and each
 //! person's total. Callers hold the transaction; `service` says in which order these run.
 
-use chrono::NaiveDate;
-
-use crate::db::Conn;
+use crate::db::{Conn, per_engine};
 use crate::ids::UserId;
 use crate::points::model::{Rule, Source, Why};
 
@@ -31,16 +29,83 @@ pub(crate) const SELECT_TOTAL: &str = "select total from points_totals where use
 pub(crate) const ADD_TO_TOTAL: &str =
     "update points_totals set total = total + $1, updated_at = $2 where user_id = $3 returning total";
 
-/// The net points of person $1 on day $2 from source $3.
-pub(crate) const DAY_SUM: &str = "select cast(coalesce(sum(points), 0) as bigint) from points_entries \
-     where user_id = $1 and day = $2 and source = $3";
-
 /// The latest award of source $1 and reference $2: entry, user, round, and how many reversals it has.
 pub(crate) const LATEST_AWARD: &str = "select e.entry_id, e.user_id, e.round, \
             (select count(*) from points_entries r where r.reverses_entry_id = e.entry_id) \
      from points_entries e \
      where e.source = $1 and e.reference = $2 and e.reverses_entry_id is null \
      order by e.round desc limit 1";
+
+/// What an award of source $1 for reference $2 to person $3 on day $4 is decided on, read in
+/// one statement (three were a round trip each in the check-in rush): the reference's latest
+/// award (its round and how many reversals it has; NULLs when it has none), the source's
+/// current rule (NULLs when it has none) and the net points the person has from the source that
+/// day. Each parameter first appears in order: SQLite numbers them so.
+pub(crate) const AWARD_FACTS: &str = "select a.round, a.reversals, \
+            r.rule_id, r.source, r.version, r.points, r.daily_cap, r.created_at, d.earned \
+     from (select 1 as one) o \
+     left join (select e.round, \
+                  (select count(*) from points_entries x where x.reverses_entry_id = e.entry_id) as reversals \
+                from points_entries e \
+                where e.source = $1 and e.reference = $2 and e.reverses_entry_id is null \
+                order by e.round desc limit 1) a on 1 = 1 \
+     left join (select rule_id, source, version, points, daily_cap, created_at from points_rules \
+                where source = $1 order by version desc limit 1) r on 1 = 1 \
+     left join (select cast(coalesce(sum(points), 0) as bigint) as earned from points_entries \
+                where source = $1 and user_id = $3 and day = $4) d on 1 = 1";
+
+/// A row of [`AWARD_FACTS`].
+pub(crate) type FactsRow = (
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// What an award is decided on ([`plan_award`](crate::points::model::plan_award)'s inputs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwardFacts {
+    /// The reference's latest award: (round, whether it is live — not reversed).
+    pub latest: Option<(i64, bool)>,
+    /// The source's current rule.
+    pub rule: Option<Rule>,
+    /// The person's net points from the source that day.
+    pub earned: i64,
+}
+
+pub(crate) fn facts_from(row: FactsRow) -> AwardFacts {
+    let (round, reversals, rule_id, source, version, points, daily_cap, created_at, earned) = row;
+    let rule = match (rule_id, source, version, points, daily_cap, created_at) {
+        (Some(id), Some(source), Some(version), Some(points), Some(cap), Some(at)) => {
+            rule_from((id, source, version, points, cap, at))
+        }
+        _ => None,
+    };
+    AwardFacts { latest: round.map(|r| (r, reversals.unwrap_or(0) == 0)), rule, earned: earned.unwrap_or(0) }
+}
+
+/// [`AWARD_FACTS`] on the pool.
+pub async fn award_facts(
+    conn: &mut Conn,
+    user: UserId,
+    source: Source,
+    reference: &str,
+    day: &str,
+) -> Result<AwardFacts> {
+    let row: FactsRow = sqlx::query_as(AWARD_FACTS)
+        .bind(source.as_str())
+        .bind(reference)
+        .bind(user.0)
+        .bind(day)
+        .fetch_one(conn)
+        .await?;
+    Ok(facts_from(row))
+}
 
 /// Appends an entry (columns in [`NewEntry`]'s order, then the time); its id.
 pub(crate) const APPEND: &str = "insert into points_entries \
@@ -119,11 +184,6 @@ pub async fn add_to_total(conn: &mut Conn, user: UserId, delta: i64, now: i64) -
     sqlx::query_scalar(ADD_TO_TOTAL).bind(delta).bind(now).bind(user.0).fetch_one(conn).await
 }
 
-/// The net points a person has from a source on a day: awards less reversals.
-pub async fn day_sum(conn: &mut Conn, user: UserId, source: Source, day: NaiveDate) -> Result<i64> {
-    sqlx::query_scalar(DAY_SUM).bind(user.0).bind(day.to_string()).bind(source.as_str()).fetch_one(conn).await
-}
-
 /// A reference's latest award.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LatestAward {
@@ -172,8 +232,36 @@ pub struct NewEntry<'a> {
 
 /// Appends an entry; its id.
 pub async fn append(conn: &mut Conn, e: &NewEntry<'_>, now: i64) -> Result<i64> {
-    sqlx::query_scalar(APPEND)
-        .bind(e.user.0)
+    bind_entry(sqlx::query_scalar(APPEND), e, now).fetch_one(conn).await
+}
+
+/// Appends an entry and adds its points to the person's total (their row locked by
+/// [`lock_person`], which read `total`); the new total. On PostgreSQL this is one statement —
+/// an insert inside `with` —, a round trip fewer for every award of the check-in rush; SQLite
+/// has no such statement and runs the two.
+pub async fn append_and_add(conn: &mut Conn, e: &NewEntry<'_>, now: i64, total: i64) -> Result<i64> {
+    if e.points == 0 {
+        append(conn, e, now).await?;
+        return Ok(total);
+    }
+    if per_engine(conn, false, true) {
+        return bind_entry(sqlx::query_scalar(APPEND_AND_ADD), e, now).fetch_one(conn).await;
+    }
+    append(conn, e, now).await?;
+    add_to_total(conn, e.user, e.points, now).await
+}
+
+/// [`APPEND`], then the entry's points ($5) added to the person's ($1) total at $10: PostgreSQL only.
+const APPEND_AND_ADD: &str = "with appended as (insert into points_entries \
+     (user_id, source, reference, round, points, day, rule_id, reverses_entry_id, reason, created_at) \
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning entry_id) \
+     update points_totals set total = total + $5, updated_at = $10 where user_id = $1 returning total";
+
+type ScalarQuery<'q> = sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>>;
+
+/// Binds an entry's columns and the time ($1–$10, [`APPEND`]'s order).
+fn bind_entry<'q>(q: ScalarQuery<'q>, e: &NewEntry<'q>, now: i64) -> ScalarQuery<'q> {
+    q.bind(e.user.0)
         .bind(e.source.as_str())
         .bind(e.reference)
         .bind(e.round)
@@ -183,8 +271,6 @@ pub async fn append(conn: &mut Conn, e: &NewEntry<'_>, now: i64) -> Result<i64> 
         .bind(e.reverses.map(|(id, _)| id))
         .bind(e.reverses.map(|(_, why)| why.as_str()))
         .bind(now)
-        .fetch_one(conn)
-        .await
 }
 
 /// An award of `(source, reference)` not reversed yet: (entry, points, day, rule).

@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension as _, params};
 
 use crate::ids::UserId;
 use crate::points::model::{AwardPlan, Awarded, Source, Why, plan_award};
-use crate::points::store::{self, RuleRow};
+use crate::points::store::{self, FactsRow};
 
 type Result<T> = rusqlite::Result<T>;
 
@@ -77,22 +77,15 @@ pub fn award(
     day: NaiveDate,
 ) -> Result<Awarded> {
     let total = total_of(conn, user, now)?;
-    let latest = latest_award(conn, source, reference)?.map(|(_, round, live)| (round, live));
-    let rule = conn
-        .prepare_cached(store::CURRENT_RULE)?
-        .query_row(params![source.as_str()], |r| {
-            Ok::<RuleRow, _>((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-        })
-        .optional()?
-        .and_then(store::rule_from);
     let day = day.to_string();
-    let earned: i64 = match &rule {
-        Some(_) => {
-            conn.prepare_cached(store::DAY_SUM)?.query_row(params![user.0, day, source.as_str()], |r| r.get(0))?
-        }
-        None => 0,
-    };
-    Ok(match plan_award(latest, rule.as_ref(), earned) {
+    let facts = conn.prepare_cached(store::AWARD_FACTS)?.query_row(
+        params![source.as_str(), reference, user.0, day],
+        |r| -> Result<FactsRow> {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+        },
+    )?;
+    let facts = store::facts_from(facts);
+    Ok(match plan_award(facts.latest, facts.rule.as_ref(), facts.earned) {
         AwardPlan::Repeat => Awarded { points: 0, repeat: true, capped: false, total },
         AwardPlan::NoRule => Awarded { points: 0, repeat: false, capped: false, total },
         AwardPlan::Give { round, points, capped, rule_id } => {
