@@ -214,10 +214,8 @@ impl Write for CheckIn {
         let internal = |e: rusqlite::Error| AppError::Internal(e.into());
         let (user, now, challenge_id) = (self.user, self.now, self.challenge.id);
         let p = conn
-            .prepare_cached(&store::lock_participant_sql())
-            .and_then(|mut s| {
-                s.query_row(params![now, challenge_id, user.0], |r| store::participant_from(r)).optional()
-            })
+            .prepare_cached(&store::participant_sql())
+            .and_then(|mut s| s.query_row(params![challenge_id, user.0], |r| store::participant_from(r)).optional())
             .map_err(internal)?
             .ok_or(AppError::Rule("challenge.join_first"))?;
         let day = self.new.day.format("%Y-%m-%d").to_string();
@@ -312,8 +310,7 @@ impl Write for CheckIn {
         let (user, now, c) = (self.user, self.now, &*self.challenge);
         let mut tx = db.begin().await?;
         // Locks the person's participation until the end: their check-ins run one by one.
-        let p =
-            store::lock_participant(&mut tx, c.id, user.0, now).await?.ok_or(AppError::Rule("challenge.join_first"))?;
+        let p = store::lock_participant(&mut tx, c.id, user.0).await?.ok_or(AppError::Rule("challenge.join_first"))?;
         // Under the lock: a retry racing its first attempt finds what the first one wrote.
         let day = self.new.day.format("%Y-%m-%d").to_string();
         let rows = store::day_and_key(&mut tx, c.id, user, &day, self.new.idempotency_key.as_deref()).await?;
@@ -385,7 +382,7 @@ pub async fn review(
     if !runs(&mut tx, user, &c).await? {
         return Err(AppError::Forbidden);
     }
-    let p = store::lock_participant(&mut tx, c.id, found.user_id, now).await?.ok_or(AppError::NotFound)?;
+    let p = store::lock_participant(&mut tx, c.id, found.user_id).await?.ok_or(AppError::NotFound)?;
     // Read again under the lock: the owner may have replaced it meanwhile.
     let before = store::checkin(&mut tx, checkin_id).await?.ok_or(AppError::NotFound)?;
     let reason = reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());

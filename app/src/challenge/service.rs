@@ -225,7 +225,7 @@ pub async fn join(
         counted_m: 0,
     };
     let new = store::insert_participant(&mut tx, &fresh, now).await?;
-    let mut p = store::lock_participant(&mut tx, challenge_id, user.id.0, now).await?.ok_or(AppError::NotFound)?;
+    let mut p = store::lock_participant(&mut tx, challenge_id, user.id.0).await?.ok_or(AppError::NotFound)?;
     if new {
         if let Some(t) = &team {
             store::add_member(&mut tx, t.id, 0, now).await?;

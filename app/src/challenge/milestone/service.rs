@@ -166,7 +166,7 @@ pub async fn answer(
     let mut tx = state.db.begin().await?;
     // Locking the participation first serialises one person's answers (and check-ins): two
     // submissions at once then meet the unique index one after the other, never in a deadlock.
-    let p = challenge_store::lock_participant(&mut tx, challenge_id, user.id.0, now)
+    let p = challenge_store::lock_participant(&mut tx, challenge_id, user.id.0)
         .await?
         .ok_or(AppError::Rule("milestone.quiz.not_joined"))?;
     let team_m = match p.team_id {
