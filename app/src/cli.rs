@@ -1,6 +1,7 @@
 //! The command line: `ejia serve`, `ejia migrate`, `ejia district import`, `ejia user add`,
-//! `ejia token create`, `ejia sms outbox`, `ejia search reindex`. Every command honours
-//! `--data-dir` and `--config`, and may run while a server uses the same database.
+//! `ejia token create`, `ejia sms outbox`, `ejia search reindex`, `ejia backup`,
+//! `ejia restore`. Every command honours `--data-dir` and `--config`, and may run while a
+//! server uses the same database (`restore` refuses to: it needs an empty one).
 
 use std::io::BufRead as _;
 use std::net::SocketAddr;
@@ -66,6 +67,10 @@ enum Command {
     Search(SearchCommand),
     /// Print the OpenAPI 3.1 document of the JSON API (as served at /api/v1/openapi.json)
     Openapi,
+    /// Copy the database into a new backup directory, while the server runs
+    Backup(crate::backup::BackupArgs),
+    /// Restore a backup into an empty data directory or database
+    Restore(crate::backup::RestoreArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -211,10 +216,17 @@ fn init_logging(config: &Config) {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    // Before the app opens the database: a backup must not migrate what it copies, and a
+    // restore's target must stay empty until the copy is checked.
+    let command = match command {
+        Command::Backup(args) => return crate::backup::run_backup(&config, args).await,
+        Command::Restore(args) => return crate::backup::run_restore(&config, args).await,
+        other => other,
+    };
     let state = AppState::open(config, Arc::new(SystemClock)).await?;
     match command {
         Command::Serve { demo, .. } => serve(state, demo).await,
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Backup(_) | Command::Restore(_) => Ok(()),
         Command::Migrate => {
             println!("database is up to date");
             Ok(())

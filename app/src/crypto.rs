@@ -50,6 +50,20 @@ impl Keys {
         })
     }
 
+    /// The master secret as configured or kept in `<data_dir>/secret.key`, without creating
+    /// one: `None` when there is none yet. For backups, which name the key they need.
+    pub fn read_master(configured: Option<&SecretString>, data_dir: &Path) -> anyhow::Result<Option<Vec<u8>>> {
+        if let Some(secret) = configured {
+            return decode_key(secret.expose_secret()).map(Some);
+        }
+        let path = data_dir.join("secret.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => decode_key(&text).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
     /// Loads the configured key, or the one in `<data_dir>/secret.key`, creating that file
     /// (mode 0600) with a fresh random key on first start.
     pub fn load_or_create(configured: Option<&SecretString>, data_dir: &Path) -> anyhow::Result<Self> {
@@ -209,6 +223,23 @@ fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
     file.write_all(contents)?;
     file.sync_all()
+}
+
+/// A short name of a master secret that does not reveal it (a keyed hash, 64 bits as hex): a
+/// backup's manifest says which key its sealed phones and ID numbers need, and a restore
+/// checks the key it is given against it.
+pub fn key_fingerprint(master: &[u8]) -> String {
+    hex::encode(&derive(master, b"ejia/key-fingerprint/v1")[..8])
+}
+
+/// The master secret as `secret.key` holds it (hex).
+pub fn key_text(master: &[u8]) -> String {
+    hex::encode(master)
+}
+
+/// Writes a new file readable by its owner only (0600 on Unix), refusing to replace one.
+pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    write_private(path, contents)
 }
 
 /// Compares two strings in constant time (for their length).

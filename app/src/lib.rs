@@ -11,6 +11,7 @@ pub mod app;
 pub mod appointments;
 pub mod audit;
 pub mod authz;
+pub mod backup;
 pub mod board;
 pub mod bookings;
 pub mod cases;

@@ -57,6 +57,20 @@ pub enum Backend {
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The newest schema version this build knows (its last migration's number) for an engine.
+pub fn schema_version_known(backend: Backend) -> i64 {
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
+/// Which engine a database URL names.
+pub fn backend_of(url: &str) -> Backend {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") { Backend::Postgres } else { Backend::Sqlite }
+}
+
 /// The shared pool and what it talks to.
 #[derive(Debug, Clone)]
 pub struct Db {
