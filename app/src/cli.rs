@@ -351,6 +351,11 @@ async fn serve(state: AppState, demo: bool) -> anyhow::Result<()> {
         crate::cases::jobs::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
         crate::news::jobs::spawn(state.clone(), std::time::Duration::from_secs(state.config.jobs_every_secs));
         crate::search::catch_up(state.db.clone(), state.clock.unix());
+        if let Some(dir) = &state.config.backup_dir {
+            println!("scheduled backups: every {} h into {}", state.config.backup_every_hours, dir.display());
+            // Once a minute: a backup is due at most once a period, and the check is one read.
+            crate::backup::job::spawn(state.clone(), std::time::Duration::from_secs(60));
+        }
     }
     tracing::info!(%addr, backend = ?state.db.backend(), "serving");
     app::serve(state, listener, metrics, shutdown).await

@@ -73,6 +73,12 @@ pub struct Config {
     pub duplicate_radius_m: u32,
     /// … if filed within this many hours before it.
     pub duplicate_window_hours: u32,
+    /// Where the server writes scheduled backups (`None`: it takes none; `ejia backup` still works).
+    pub backup_dir: Option<PathBuf>,
+    /// A scheduled backup every this many hours.
+    pub backup_every_hours: u32,
+    /// Scheduled backups kept in `backup_dir`; older ones are removed (0: all kept).
+    pub backup_keep: usize,
 }
 
 impl Config {
@@ -99,6 +105,9 @@ impl Config {
             jobs_every_secs: 10,
             duplicate_radius_m: 50,
             duplicate_window_hours: 72,
+            backup_dir: None,
+            backup_every_hours: 24,
+            backup_keep: 7,
         }
     }
 
@@ -140,6 +149,9 @@ struct FileConfig {
     jobs_every_secs: Option<u64>,
     duplicate_radius_m: Option<u32>,
     duplicate_window_hours: Option<u32>,
+    backup_dir: Option<PathBuf>,
+    backup_every_hours: Option<u32>,
+    backup_keep: Option<usize>,
 }
 
 /// Values given on the command line, which win over everything else.
@@ -176,6 +188,9 @@ pub fn load(overrides: &Overrides, env: impl Fn(&str) -> Option<String>) -> anyh
         && (!(url.starts_with("https://") || url.starts_with("http://")) || url.ends_with('/'))
     {
         bail!("public_url must look like https://host[:port] without a trailing slash");
+    }
+    if config.backup_every_hours == 0 {
+        bail!("backup_every_hours must be at least 1");
     }
     if config.metrics_token.as_ref().is_some_and(|t| t.expose_secret().trim().len() < 16) {
         bail!("metrics_token must be at least 16 characters (e.g. openssl rand -hex 16)");
@@ -249,6 +264,15 @@ fn apply_file(config: &mut Config, file: FileConfig) {
     if let Some(v) = file.duplicate_window_hours {
         config.duplicate_window_hours = v;
     }
+    if let Some(v) = file.backup_dir {
+        config.backup_dir = Some(v);
+    }
+    if let Some(v) = file.backup_every_hours {
+        config.backup_every_hours = v;
+    }
+    if let Some(v) = file.backup_keep {
+        config.backup_keep = v;
+    }
 }
 
 fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
@@ -312,6 +336,15 @@ fn apply_env(config: &mut Config, env: &impl Fn(&str) -> Option<String>) -> anyh
     }
     if let Some(v) = env("EJIA_DUPLICATE_WINDOW_HOURS") {
         config.duplicate_window_hours = parse("EJIA_DUPLICATE_WINDOW_HOURS", v)?;
+    }
+    if let Some(v) = env("EJIA_BACKUP_DIR") {
+        config.backup_dir = Some(PathBuf::from(v));
+    }
+    if let Some(v) = env("EJIA_BACKUP_EVERY_HOURS") {
+        config.backup_every_hours = parse("EJIA_BACKUP_EVERY_HOURS", v)?;
+    }
+    if let Some(v) = env("EJIA_BACKUP_KEEP") {
+        config.backup_keep = parse("EJIA_BACKUP_KEEP", v)?;
     }
     if let Some(v) = env("EJIA_JOBS_EVERY_SECS") {
         config.jobs_every_secs = parse("EJIA_JOBS_EVERY_SECS", v)?;

@@ -13,6 +13,7 @@
 //! from the backups; a restore asks for that key (`--key FILE`) unless the target already has
 //! it, and checks it against the manifest's fingerprint.
 
+pub mod job;
 pub mod manifest;
 mod postgres;
 mod sqlite;

@@ -182,3 +182,37 @@ async fn backups_beyond_keep_are_removed_oldest_first() {
     }
     assert_eq!(backups_in(backups.path()), made[1..].to_vec());
 }
+
+#[tokio::test]
+async fn scheduled_backups_are_taken_once_a_period_by_one_of_several_instances() {
+    let backups = tempfile::tempdir().unwrap();
+    let to = backups.path().to_path_buf();
+    let app = TestApp::spawn_with(|c| {
+        c.backup_dir = Some(to);
+        c.backup_every_hours = 24;
+        c.backup_keep = 2;
+    })
+    .await;
+    // A second instance on the same database, as behind a load balancer.
+    let other = ejia::app::AppState::open((*app.state.config).clone(), app.clock.clone()).await.unwrap();
+    let (a, b) = tokio::join!(ejia::backup::job::run_due(&app.state), ejia::backup::job::run_due(&other));
+    let taken = [a.unwrap(), b.unwrap()].into_iter().flatten().count();
+    assert_eq!(taken, 1);
+    assert!(ejia::backup::job::run_due(&app.state).await.unwrap().is_none(), "one backup a period");
+    assert_eq!(backups_in(backups.path()).len(), 1);
+
+    for day in 1..=2 {
+        app.clock.advance(chrono::Duration::hours(24));
+        let written = ejia::backup::job::run_due(&other).await.unwrap().expect("a new period's backup");
+        assert_eq!(written.removed.len(), usize::from(day == 2), "day {day}");
+    }
+    let kept = backups_in(backups.path());
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    let finished: i64 = sqlx::query_scalar(
+        "select count(*) from backup_runs where finished_at is not null and location is not null and error is null",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(finished, 3);
+}
