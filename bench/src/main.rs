@@ -18,6 +18,7 @@
 mod case_http;
 mod cases;
 mod challenge;
+mod drill;
 mod logins;
 mod search;
 mod search_load;
@@ -115,6 +116,19 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         count: usize,
     },
+    /// The restore drill's check of a restored copy: the invariants hold in it, and every
+    /// booking answered before the backup began is in it
+    Restored {
+        /// The restored copy's database URL
+        #[arg(long)]
+        database_url: String,
+        /// The answers file written by `load`
+        #[arg(long)]
+        answers: PathBuf,
+        /// When the backup began (Unix milliseconds)
+        #[arg(long)]
+        before_ms: u64,
+    },
     /// Check the invariants in the database
     Check {
         /// Database URL (sqlite://… or postgres://…)
@@ -136,6 +150,9 @@ fn main() -> anyhow::Result<()> {
                 load(url, tokens, first_slot, last_slot, connections, seconds, answers).await
             }
             Command::Check { database_url, answers } => check(&database_url, &answers).await,
+            Command::Restored { database_url, answers, before_ms } => {
+                drill::restored(&database_url, &answers, before_ms).await
+            }
             Command::Cases { command } => cases::run(command).await,
             Command::Search { command } => search::run(command).await,
             Command::Challenge { command } => challenge::run(command).await,
@@ -220,7 +237,8 @@ struct Tally {
     transport_errors: u64,
     confirmed: u64,
     last_confirmed: Option<Duration>,
-    answers: Vec<(i64, String, String)>,
+    /// (reservation, code, status, when the answer arrived: Unix milliseconds).
+    answers: Vec<(i64, String, String, u64)>,
 }
 
 /// One connection's loop. Connection `index` of `count` presses "book" for its share of the
@@ -231,7 +249,7 @@ async fn connection(
     slots: (i64, i64),
     index: usize,
     count: usize,
-    start: Instant,
+    (start, wall_start_ms): (Instant, u64),
     deadline: Instant,
 ) -> Tally {
     let seed = index as u64 + 1;
@@ -294,6 +312,7 @@ async fn connection(
                     v["id"].as_i64().unwrap_or(-1),
                     v["code"].as_str().unwrap_or_default().to_owned(),
                     state,
+                    wall_start_ms + start.elapsed().as_millis() as u64,
                 ));
             } else if status.is_server_error() {
                 tally.server_errors += 1;
@@ -317,11 +336,20 @@ async fn load(
     let tokens = read_tokens(&tokens)?;
     let hosts: Vec<String> = urls.iter().map(|u| host_of(u)).collect::<anyhow::Result<_>>()?;
     let start = Instant::now();
+    let wall_start_ms = drill::unix_ms();
     let deadline = start + Duration::from_secs(seconds);
     let tasks: Vec<_> = (0..connections)
         .map(|i| {
             let host = hosts[i % hosts.len()].clone();
-            tokio::spawn(connection(host, tokens.clone(), (first, last), i, connections, start, deadline))
+            tokio::spawn(connection(
+                host,
+                tokens.clone(),
+                (first, last),
+                i,
+                connections,
+                (start, wall_start_ms),
+                deadline,
+            ))
         })
         .collect();
     let mut all = Tally::default();
@@ -362,8 +390,8 @@ async fn load(
         pct_of(&all.ok_latencies_us, 0.99)
     );
     let mut out = std::io::BufWriter::new(std::fs::File::create(&answers)?);
-    for (id, code, status) in &all.answers {
-        writeln!(out, "{id},{code},{status}")?;
+    for (id, code, status, at_ms) in &all.answers {
+        writeln!(out, "{id},{code},{status},{at_ms}")?;
     }
     out.flush()?;
     if all.server_errors > 0 {
@@ -375,33 +403,7 @@ async fn load(
 async fn check(database_url: &str, answers: &PathBuf) -> anyhow::Result<()> {
     sqlx::any::install_default_drivers();
     let mut db = sqlx::AnyConnection::connect(database_url).await?;
-    let mut failures = Vec::new();
-    let over: i64 =
-        sqlx::query_scalar("select count(*) from offerings where capacity is not null and booked > capacity")
-            .fetch_one(&mut db)
-            .await?;
-    if over > 0 {
-        failures.push(format!("{over} offerings over capacity"));
-    }
-    let miscounted: i64 = sqlx::query_scalar(
-        "select count(*) from offerings o where o.booked <> (select count(*) from reservations r \
-         where r.offering_id = o.offering_id and r.status in ('confirmed', 'attended', 'no_show'))",
-    )
-    .fetch_one(&mut db)
-    .await?;
-    if miscounted > 0 {
-        failures.push(format!("{miscounted} offerings whose seat count does not match their reservations"));
-    }
-    let twice: i64 = sqlx::query_scalar(
-        "select count(*) from (select service_key, person_key from reservations \
-         where status in ('requested', 'confirmed', 'waitlisted') and service_key <> '' \
-         group by service_key, person_key having count(*) > 1) d",
-    )
-    .fetch_one(&mut db)
-    .await?;
-    if twice > 0 {
-        failures.push(format!("{twice} people with two active bookings of one service"));
-    }
+    let mut failures = booking_invariants(&mut db).await?;
     let text = std::fs::read_to_string(answers)?;
     let mut ids = HashSet::new();
     let mut missing = 0;
@@ -431,4 +433,37 @@ async fn check(database_url: &str, answers: &PathBuf) -> anyhow::Result<()> {
         if failures.is_empty() { "all hold".to_owned() } else { failures.join("; ") }
     );
     if failures.is_empty() { Ok(()) } else { bail!("invariants violated") }
+}
+
+/// The booking invariants that hold in any state of the database: no offering over capacity,
+/// seat counts that match the reservations, nobody with two active bookings of one service.
+pub(crate) async fn booking_invariants(db: &mut sqlx::AnyConnection) -> anyhow::Result<Vec<String>> {
+    let mut failures = Vec::new();
+    let over: i64 =
+        sqlx::query_scalar("select count(*) from offerings where capacity is not null and booked > capacity")
+            .fetch_one(&mut *db)
+            .await?;
+    if over > 0 {
+        failures.push(format!("{over} offerings over capacity"));
+    }
+    let miscounted: i64 = sqlx::query_scalar(
+        "select count(*) from offerings o where o.booked <> (select count(*) from reservations r \
+         where r.offering_id = o.offering_id and r.status in ('confirmed', 'attended', 'no_show'))",
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    if miscounted > 0 {
+        failures.push(format!("{miscounted} offerings whose seat count does not match their reservations"));
+    }
+    let twice: i64 = sqlx::query_scalar(
+        "select count(*) from (select service_key, person_key from reservations \
+         where status in ('requested', 'confirmed', 'waitlisted') and service_key <> '' \
+         group by service_key, person_key having count(*) > 1) d",
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    if twice > 0 {
+        failures.push(format!("{twice} people with two active bookings of one service"));
+    }
+    Ok(failures)
 }
