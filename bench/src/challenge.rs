@@ -242,6 +242,8 @@ impl Pace {
 #[derive(Default)]
 struct Tally {
     latencies_us: Vec<u32>,
+    /// When each request was sent (or due), beside its latency: where in the run the tail is.
+    sent_at: Vec<Instant>,
     by_status: [u64; 6],
     transport_errors: u64,
     answers: Vec<(i64, String)>,
@@ -252,6 +254,7 @@ struct Tally {
 impl Tally {
     fn add(&mut self, other: Tally) {
         self.latencies_us.extend(other.latencies_us);
+        self.sent_at.extend(other.sent_at);
         for (a, b) in self.by_status.iter_mut().zip(other.by_status) {
             *a += b;
         }
@@ -267,6 +270,7 @@ impl Tally {
     fn timed(&mut self, sent: Instant, status: u16) {
         let now = Instant::now();
         self.latencies_us.push(u32::try_from((now - sent).as_micros()).unwrap_or(u32::MAX));
+        self.sent_at.push(sent);
         self.by_status[usize::from(status / 100).min(5)] += 1;
         self.span = Some(self.span.map_or((sent, now), |(first, _)| (first, now)));
     }
@@ -276,9 +280,37 @@ impl Tally {
         self.span.map_or(0.0, |(first, last)| (last - first).as_secs_f64())
     }
 
-    fn line(&mut self, what: &str, elapsed: f64) -> String {
-        self.latencies_us.sort_unstable();
-        let v = &self.latencies_us;
+    /// The seconds of the run (counted from the first request) with the worst p99, worst
+    /// first: whether the tail is the cold start, a periodic stall, or spread over the run.
+    fn slowest_seconds(&self, shown: usize) -> String {
+        let Some(first) = self.sent_at.iter().min().copied() else { return String::new() };
+        let mut seconds: Vec<Vec<u32>> = Vec::new();
+        for (sent, us) in self.sent_at.iter().zip(&self.latencies_us) {
+            let i = (*sent - first).as_secs() as usize;
+            if seconds.len() <= i {
+                seconds.resize(i + 1, Vec::new());
+            }
+            seconds[i].push(*us);
+        }
+        let mut p99: Vec<(usize, f64)> = seconds
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(i, v)| {
+                v.sort_unstable();
+                let at = ((v.len() as f64 * 0.99) as usize).min(v.len() - 1);
+                (i, f64::from(v[at]) / 1000.0)
+            })
+            .collect();
+        p99.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let worst: Vec<String> = p99.iter().take(shown).map(|(i, ms)| format!("{i} s: {ms:.0} ms")).collect();
+        format!("p99 of the slowest seconds (from the start): {}", worst.join(", "))
+    }
+
+    fn line(&self, what: &str, elapsed: f64) -> String {
+        let mut sorted = self.latencies_us.clone();
+        sorted.sort_unstable();
+        let v = &sorted;
         let pct = |p: f64| {
             let i = ((v.len() as f64 * p) as usize).min(v.len().saturating_sub(1));
             v.get(i).map_or(0.0, |us| f64::from(*us) / 1000.0)
@@ -401,6 +433,7 @@ async fn rush(r: Rush, answers: Option<PathBuf>) -> anyhow::Result<()> {
     if r.connections > 0 {
         let seconds = writes.seconds();
         println!("{}", writes.line("check-ins", seconds));
+        println!("   {}", writes.slowest_seconds(5));
         let held = writes.answers.iter().filter(|(_, s)| s == "held").count();
         println!("   of the 2xx: {held} held for review");
     }
