@@ -201,7 +201,7 @@ async fn reporter(
 /// one case after another (random community and category), pausing `pause_ms` (and up to a
 /// fifth more) after each; prints the figures.
 pub async fn file(
-    url: &str,
+    urls: &[String],
     database_url: &str,
     tokens: &Path,
     connections: usize,
@@ -228,7 +228,8 @@ pub async fn file(
     let tasks: Vec<_> = (0..connections)
         .map(|i| {
             let pause = Duration::from_millis(pause_ms);
-            tokio::spawn(reporter(url.to_owned(), tokens.clone(), places.clone(), i, connections, pause, deadline))
+            let url = urls[i % urls.len()].clone();
+            tokio::spawn(reporter(url, tokens.clone(), places.clone(), i, connections, pause, deadline))
         })
         .collect();
     let mut all = Tally::default();
@@ -262,5 +263,13 @@ pub async fn file(
     if all.server_errors + all.transport_errors > 0 {
         bail!("errors while filing");
     }
+    // Every 2xx is a case stored, and no case was stored without its answer (nothing else
+    // files cases meanwhile).
+    let mut db = sqlx::AnyConnection::connect(database_url).await?;
+    let after: i64 = sqlx::query_scalar("select count(*) from cases").fetch_one(&mut db).await?;
+    if after - before != all.created as i64 {
+        bail!("{} cases stored for {} answered 2xx", after - before, all.created);
+    }
+    println!("every case answered 2xx is stored ({} new cases)", after - before);
     Ok(())
 }

@@ -53,9 +53,9 @@ pub enum Command {
     },
     /// Residents file cases concurrently
     File {
-        /// Base URL of an ejia server
-        #[arg(long)]
-        url: String,
+        /// Base URL of an ejia server (repeat for several instances: reporters are spread over them)
+        #[arg(long, required = true)]
+        url: Vec<String>,
         /// Database URL, to read the communities and categories from
         #[arg(long)]
         database_url: String,

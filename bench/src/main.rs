@@ -19,6 +19,7 @@ mod case_http;
 mod cases;
 mod challenge;
 mod drill;
+mod instances;
 mod logins;
 mod search;
 mod search_load;
@@ -129,6 +130,16 @@ enum Command {
         #[arg(long)]
         before_ms: u64,
     },
+    /// The two-instance run's check that the background jobs texted every booking
+    /// confirmation exactly once (waits for them to take every notice first)
+    TextedOnce {
+        /// Database URL
+        #[arg(long)]
+        database_url: String,
+        /// Seconds to wait for the jobs at most
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+    },
     /// Check the invariants in the database
     Check {
         /// Database URL (sqlite://… or postgres://…)
@@ -150,6 +161,9 @@ fn main() -> anyhow::Result<()> {
                 load(url, tokens, first_slot, last_slot, connections, seconds, answers).await
             }
             Command::Check { database_url, answers } => check(&database_url, &answers).await,
+            Command::TextedOnce { database_url, timeout } => {
+                instances::texted_once(&database_url, Duration::from_secs(timeout)).await
+            }
             Command::Restored { database_url, answers, before_ms } => {
                 drill::restored(&database_url, &answers, before_ms).await
             }
