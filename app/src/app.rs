@@ -185,12 +185,16 @@ impl AppState {
             // Other instances' changes to public content, for what is kept in memory.
             crate::search::changes::listen(config.database_url(), &public_changes);
         }
+        let mut metrics = Metrics::default();
+        if let Some((writer, _)) = db.writer_stats() {
+            metrics.register_writer(writer);
+        }
         Ok(Self(Arc::new(Shared {
             db,
             config: Arc::new(config),
             keys: Arc::new(keys),
             clock,
-            metrics: Arc::new(Metrics::default()),
+            metrics: Arc::new(metrics),
             structure: Arc::default(),
             tokens: Arc::default(),
             booking_cache: Default::default(),

@@ -190,6 +190,14 @@ impl Db {
         sqlx::query("select 1").execute(&self.pool).await.map(|_| ())
     }
 
+    /// The SQLite writer's measurements and the jobs waiting for it now (None on PostgreSQL).
+    pub fn writer_stats(&self) -> Option<(&writer::WriterStats, usize)> {
+        match &self.engine {
+            Engine::Sqlite(w) => Some((w.stats(), w.queued())),
+            Engine::Postgres => None,
+        }
+    }
+
     /// Pool use, for metrics: (open connections, idle connections).
     pub fn pool_usage(&self) -> (u32, usize) {
         (self.pool.size(), self.pool.num_idle())

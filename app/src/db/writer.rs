@@ -50,6 +50,29 @@ impl From<WriterError> for crate::error::AppError {
 #[derive(Debug, Clone)]
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
+    stats: WriterStats,
+}
+
+/// What the writer thread measures, for `/metrics`: how long each batch's commit took (its
+/// fsync, mostly: where a slow disk shows), and how many jobs each batch held.
+#[derive(Debug, Clone)]
+pub struct WriterStats {
+    /// Seconds each commit took.
+    pub commit_seconds: prometheus_client::metrics::histogram::Histogram,
+    /// Jobs each batch held.
+    pub batch_jobs: prometheus_client::metrics::histogram::Histogram,
+}
+
+impl WriterStats {
+    fn new() -> Self {
+        use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+        Self {
+            // 0.25 ms … ~2 s
+            commit_seconds: Histogram::new(exponential_buckets(0.000_25, 2.0, 14)),
+            // 1 … 512 (MAX_BATCH)
+            batch_jobs: Histogram::new(exponential_buckets(1.0, 2.0, 10)),
+        }
+    }
 }
 
 impl Writer {
@@ -68,7 +91,9 @@ impl Writer {
         // writes for up to 5 s; waiting 50 ms still cost the writer 50–100 ms every round).
         checkpointer.busy_timeout(Duration::ZERO)?;
         let (jobs, rx) = mpsc::channel::<Job>(QUEUE);
-        std::thread::Builder::new().name("ejia-sqlite-writer".into()).spawn(move || run(conn, rx))?;
+        let stats = WriterStats::new();
+        let measured = stats.clone();
+        std::thread::Builder::new().name("ejia-sqlite-writer".into()).spawn(move || run(conn, rx, &measured))?;
         let alive = jobs.downgrade();
         std::thread::Builder::new().name("ejia-sqlite-checkpoint".into()).spawn(move || {
             while alive.upgrade().is_some() {
@@ -76,7 +101,17 @@ impl Writer {
                 checkpoint(&checkpointer);
             }
         })?;
-        Ok(Self { jobs })
+        Ok(Self { jobs, stats })
+    }
+
+    /// What the writer measures.
+    pub fn stats(&self) -> &WriterStats {
+        &self.stats
+    }
+
+    /// Jobs waiting for the writer now.
+    pub fn queued(&self) -> usize {
+        QUEUE - self.jobs.capacity()
     }
 
     /// Runs `work` in the next batch; resolves after the batch is committed. An `Err` from
@@ -165,7 +200,7 @@ fn checkpoint(conn: &Connection) {
     }
 }
 
-fn run(conn: Connection, mut rx: mpsc::Receiver<Job>) {
+fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, stats: &WriterStats) {
     while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -194,11 +229,14 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Job>) {
                 }
             })
             .collect();
+        stats.batch_jobs.observe(delivers.len() as f64);
+        let commit_started = std::time::Instant::now();
         let committed = conn.execute_batch("commit").map_err(|e| {
             let _ = conn.execute_batch("rollback");
             tracing::error!(error = %e, "sqlite writer commit failed");
             e.to_string()
         });
+        stats.commit_seconds.observe(commit_started.elapsed().as_secs_f64());
         for deliver in delivers {
             deliver(committed.clone());
         }

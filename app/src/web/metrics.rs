@@ -23,11 +23,11 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::app::AppState;
 use crate::crypto::sha256_hex;
+use crate::db::writer::WriterStats;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -66,6 +66,8 @@ pub struct Metrics {
     pool: Family<PoolLabels, Gauge<i64, AtomicI64>>,
     connections: Gauge<i64, AtomicI64>,
     refused: Family<ReasonLabels, Counter>,
+    /// Jobs waiting for SQLite's writer thread, set when scraped (SQLite only).
+    writer_queue: Option<Gauge<i64, AtomicI64>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -91,11 +93,30 @@ impl Default for Metrics {
             "HTTP connections refused or cut short by the server's limits, by reason",
             refused.clone(),
         );
-        Self { registry, requests, latency, pool, connections, refused }
+        Self { registry, requests, latency, pool, connections, refused, writer_queue: None }
     }
 }
 
 impl Metrics {
+    /// Adds the SQLite writer's measurements: its commit times (where a slow disk shows, and
+    /// the tail of a rush with it), its batch sizes and its queue — an alert on the queue
+    /// says the writer falls behind before requests time out.
+    pub fn register_writer(&mut self, stats: &WriterStats) {
+        self.registry.register(
+            "sqlite_writer_commit_seconds",
+            "Seconds each commit of SQLite's writer thread took (its fsync, mostly)",
+            stats.commit_seconds.clone(),
+        );
+        self.registry.register(
+            "sqlite_writer_batch_jobs",
+            "Writes committed together in each batch of SQLite's writer thread",
+            stats.batch_jobs.clone(),
+        );
+        let queue = Gauge::<i64, AtomicI64>::default();
+        self.registry.register("sqlite_writer_queue", "Writes waiting for SQLite's writer thread", queue.clone());
+        self.writer_queue = Some(queue);
+    }
+
     /// A connection was accepted.
     pub fn connection_opened(&self) {
         self.connections.inc();
@@ -163,19 +184,26 @@ fn presents(headers: &HeaderMap, token: &SecretString) -> bool {
 
 /// The metrics in the Prometheus text format.
 fn serve(state: &AppState) -> Response {
-    let m = &state.metrics;
-    let (open, idle) = state.db.pool_usage();
-    let idle = i64::try_from(idle).unwrap_or(i64::MAX);
-    m.pool.get_or_create(&PoolLabels { state: "idle" }).set(idle);
-    m.pool.get_or_create(&PoolLabels { state: "in_use" }).set(i64::from(open) - idle);
-    let mut body = String::new();
-    if prometheus_client::encoding::text::encode(&mut body, &m.registry).is_err() {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
+    let Some(body) = render(state) else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     let mut response = body.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
     );
     response
+}
+
+/// The metrics as `/metrics` serves them, with the gauges read now.
+pub fn render(state: &AppState) -> Option<String> {
+    let m = &state.metrics;
+    let (open, idle) = state.db.pool_usage();
+    let idle = i64::try_from(idle).unwrap_or(i64::MAX);
+    m.pool.get_or_create(&PoolLabels { state: "idle" }).set(idle);
+    m.pool.get_or_create(&PoolLabels { state: "in_use" }).set(i64::from(open) - idle);
+    if let (Some(gauge), Some((_, queued))) = (&m.writer_queue, state.db.writer_stats()) {
+        gauge.set(i64::try_from(queued).unwrap_or(i64::MAX));
+    }
+    let mut body = String::new();
+    prometheus_client::encoding::text::encode(&mut body, &m.registry).ok()?;
+    Some(body)
 }

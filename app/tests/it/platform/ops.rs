@@ -157,3 +157,25 @@ async fn the_district_page_sees_changes_from_other_instances_within_seconds() {
     app.clock.advance(chrono::Duration::milliseconds(ejia::org::cache::TTL_MS + 1));
     assert!(app.page("/district").await.1.contains("另一台实例新建的场所"), "read again after the TTL");
 }
+
+#[tokio::test]
+async fn the_sqlite_writer_reports_its_commits_and_queue_and_postgresql_has_none() {
+    let (w, session) = World::with_lesson("学习党的二十大精神", 10).await;
+    for who in w.residents(3).await {
+        register(&who, session).await;
+    }
+    let text = ejia::web::metrics::render(&w.app.state).unwrap();
+    if postgres_url().is_some() {
+        assert!(!text.contains("sqlite_writer"), "{text}");
+        return;
+    }
+    let commits: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ejia_sqlite_writer_commit_seconds_count "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no commit count in {text}"));
+    // One registration after another: each committed in a batch of its own.
+    assert!(commits >= 3, "{commits} commits: {text}");
+    assert!(text.contains("ejia_sqlite_writer_batch_jobs_bucket"), "{text}");
+    assert!(text.contains("ejia_sqlite_writer_queue 0"), "{text}");
+}
