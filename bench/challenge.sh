@@ -48,14 +48,7 @@ BENCH="$TARGET/release/ejia-bench"
 DAY=$(TZ=Asia/Shanghai date +%F)
 YESTERDAY=$(TZ=Asia/Shanghai date -d yesterday +%F)
 
-python3 - "$USERS" > "$WORK/users.csv" <<'PY'
-import sys, json
-# Residents spread over all 50 communities of the shared data.
-codes = [c["code"] for s in json.load(open("data/shinan.json"))["streets"] for c in s["communities"]]
-print("phone,name,community")
-for i in range(int(sys.argv[1])):
-    print(f"137{i:08d},居民{i},{codes[i % len(codes)]}")
-PY
+residents_csv "$USERS" > "$WORK/users.csv"
 
 scenario() { # $1 name, $2 database URL ("" for SQLite), $3 instances, $4 the rate offered first
   local name=$1 db=$2 instances=$3 rate=$4 dir="$WORK/$1"

@@ -1,13 +1,16 @@
-# What the benchmark scripts share (sourced, after `cd` to the repository and after setting
+# What the benchmark scripts and the e2e runs of several servers (`e2e/restore_drill.sh`,
+# `e2e/two_instances.sh`) share (sourced, after `cd` to the repository and after setting
 # PG_URL where PostgreSQL is used): a scratch directory and the processes to kill on exit,
-# a free port, waiting for a server, peak memory, and a fresh PostgreSQL database.
+# a free port, waiting for a server, peak memory, a fresh PostgreSQL database, and a
+# register of residents.
 
 WORK=$(mktemp -d)
 PIDS=()
 # The PostgreSQL databases made are dropped on exit too. BENCH_KEEP=1 keeps the scratch
 # directory and the databases for a look afterwards.
 cleanup() {
-  for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null || true; done
+  # Waited for, so the shell does not report each as "Killed".
+  for p in "${PIDS[@]:-}"; do kill -9 "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   local made=""
   [ -f "$WORK/pg_databases" ] && made=$(cat "$WORK/pg_databases")
   if [ -n "${BENCH_KEEP:-}" ]; then
@@ -30,4 +33,14 @@ pg_database() { # $1 a name prefix: a fresh database on the PostgreSQL server, i
   # Called in a subshell ($(…)): a file, not a variable, remembers it for `cleanup`.
   echo "$name" >> "$WORK/pg_databases"
   echo "${PG_URL%/*}/$name"
+}
+
+residents_csv() { # $1 how many: a register for `ejia user import`, spread over all 50 communities
+  python3 - "$1" <<'PY'
+import sys, json
+codes = [c["code"] for s in json.load(open("data/shinan.json"))["streets"] for c in s["communities"]]
+print("phone,name,community")
+for i in range(int(sys.argv[1])):
+    print(f"137{i:08d},居民{i},{codes[i % len(codes)]}")
+PY
 }

@@ -21,46 +21,21 @@ SECS=${DRILL_SECONDS:-8}
 BACKUP_AT=${DRILL_BACKUP_AT:-2}
 CONNS=${DRILL_CONNECTIONS:-4}
 cd "$(dirname "$0")/.."
-WORK=$(mktemp -d)
-PIDS=()
-DATABASES=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -TERM "$p" 2>/dev/null || true; done
-  for d in "${DATABASES[@]:-}"; do
-    [ -n "$d" ] && PGOPTIONS='-c client_min_messages=warning' psql -q "$PG_URL" -c "drop database if exists $d with (force)" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 200); do curl -fs "$1/readyz" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-database() { # a fresh PostgreSQL database → its URL
-  local name="ejia_drill_$$_$1"
-  PGOPTIONS='-c client_min_messages=warning' psql -q "$PG_URL" -c "drop database if exists $name with (force)" \
-    -c "create database $name"
-  DATABASES+=("$name")
-  echo "${PG_URL%/*}/$name"
-}
+. bench/common.sh
 # The key travels as the data directory's secret.key, as on a real site without EJIA_SECRET_KEY.
 unset EJIA_SECRET_KEY EJIA_DATABASE_URL
 export EJIA_LOG=warn EJIA_MAX_WAITING_PER_ADDR=0
 SOURCE="$WORK/source" COPY="$WORK/copy" BACKUPS="$WORK/backups"
 mkdir -p "$SOURCE" "$COPY"
 if [ "$ENGINE" = postgres ]; then
-  SOURCE_URL=$(database source) COPY_URL=$(database copy)
+  SOURCE_URL=$(pg_database ejia_drill_source) COPY_URL=$(pg_database ejia_drill_copy)
 else
   SOURCE_URL="sqlite://$SOURCE/ejia.db?mode=rwc" COPY_URL="sqlite://$COPY/ejia.db"
 fi
 on_source() { EJIA_DATABASE_URL="$SOURCE_URL" "$BIN" --data-dir "$SOURCE" "$@"; }
 on_copy() { EJIA_DATABASE_URL="$COPY_URL" "$BIN" --data-dir "$COPY" "$@"; }
 
-python3 - "$USERS" > "$WORK/users.csv" <<'PY'
-import sys
-codes = ["370202001001", "370202002008", "370202004001", "370202005001", "370202007001"]
-print("phone,name,community")
-for i in range(int(sys.argv[1])):
-    print(f"137{i:08d},居民{i},{codes[i % len(codes)]}")
-PY
+residents_csv "$USERS" > "$WORK/users.csv"
 on_source district import > /dev/null
 on_source user import "$WORK/users.csv" --tokens "$WORK/tokens.csv" > /dev/null
 echo "organiser-password-1" | on_source user add --phone 13600000001 --name 演练组织者 --role organizer --password-stdin > /dev/null

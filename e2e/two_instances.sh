@@ -17,33 +17,15 @@ PG_URL=${TWO_PG_URL:-postgres://ejia_ci:ejia_ci@127.0.0.1:5432/postgres}
 USERS=${TWO_USERS:-4000}
 SECS=${TWO_SECONDS:-8}
 cd "$(dirname "$0")/.."
-WORK=$(mktemp -d)
-NAME="ejia_two_$$"
-PIDS=()
-quiet_psql() { PGOPTIONS='-c client_min_messages=warning' psql -q "$PG_URL" "$@"; }
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && while kill -0 "$p" 2>/dev/null; do sleep 0.05; done; done
-  quiet_psql -c "drop database if exists $NAME with (force)" || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_up() { for _ in $(seq 1 200); do curl -fs "$1/readyz" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-quiet_psql -c "drop database if exists $NAME with (force)" -c "create database $NAME"
-export EJIA_DATABASE_URL="${PG_URL%/*}/$NAME"
+. bench/common.sh
+EJIA_DATABASE_URL=$(pg_database ejia_two)
+export EJIA_DATABASE_URL
 # One key for both, as the README's PostgreSQL deployment says; the jobs every second on both.
 export EJIA_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 export EJIA_LOG=warn EJIA_JOBS_EVERY_SECS=1 EJIA_MAX_WAITING_PER_ADDR=0 EJIA_DB_MAX_CONNECTIONS=8
 mkdir -p "$WORK/a" "$WORK/b"
 
-python3 - "$USERS" > "$WORK/users.csv" <<'PY'
-import sys, json
-codes = [c["code"] for s in json.load(open("data/shinan.json"))["streets"] for c in s["communities"]]
-print("phone,name,community")
-for i in range(int(sys.argv[1])):
-    print(f"137{i:08d},居民{i},{codes[i % len(codes)]}")
-PY
+residents_csv "$USERS" > "$WORK/users.csv"
 "$BIN" --data-dir "$WORK/a" district import > /dev/null
 "$BIN" --data-dir "$WORK/a" user import "$WORK/users.csv" --tokens "$WORK/tokens.csv" > /dev/null
 echo "organiser-password-1" | "$BIN" --data-dir "$WORK/a" user add --phone 13600000001 --name 双实例组织者 \
