@@ -18,6 +18,7 @@
 mod case_http;
 mod cases;
 mod challenge;
+mod challenge_check;
 mod drill;
 mod instances;
 mod logins;
