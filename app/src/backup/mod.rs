@@ -107,7 +107,7 @@ pub async fn backup(config: &Config, args: &BackupArgs, now: DateTime<Utc>) -> a
         blobs: "in the database (uploaded images are stored in it)".into(),
         files: vec![FileEntry { name: file_name.into(), bytes, sha256 }],
     };
-    write_synced(&partial.join("manifest.json"), &serde_json::to_vec_pretty(&manifest)?)?;
+    write_private_file(&partial.join("manifest.json"), &serde_json::to_vec_pretty(&manifest)?)?;
     std::fs::File::open(&partial)?.sync_all()?;
     std::fs::rename(&partial, &dir)?;
     std::fs::File::open(&args.to)?.sync_all()?;
@@ -269,13 +269,6 @@ fn owner_only(dir: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn owner_only(_dir: &Path) -> std::io::Result<()> {
     Ok(())
-}
-
-fn write_synced(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut file = std::fs::File::create(path)?;
-    file.write_all(contents)?;
-    file.sync_all()
 }
 
 /// `ejia backup`: takes the backup and says what it holds and what it does not.
